@@ -1,0 +1,241 @@
+//! The database: one pool over SQLite or PostgreSQL, chosen at run time by `DATABASE_URL`.
+//!
+//! Queries go through sqlx's `Any` driver so that one query layer serves both engines. `$1`-style
+//! placeholders work on both. The driver decodes only integers, floats and text portably, so the
+//! schema follows one convention (see the first migration): ids are UUID text, times are BIGINT
+//! milliseconds since the Unix epoch, flags are 0/1 integers. Where the engines' SQL differs
+//! (full-text search, bulk inserts), code branches on [`Db::backend`].
+
+use std::time::Duration;
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{Executor, Row};
+
+pub use crate::config::Backend;
+use crate::config::DatabaseUrl;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The shared connection pool and which engine is behind it.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// What `/readyz` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Readiness {
+    pub database_reachable: bool,
+    /// Versions of migrations this binary knows but the database has not applied.
+    pub pending_migrations: Vec<i64>,
+}
+
+impl Readiness {
+    pub fn is_ready(&self) -> bool {
+        self.database_reachable && self.pending_migrations.is_empty()
+    }
+}
+
+impl Db {
+    /// Opens the pool. For SQLite the file and its folder are created when missing, and each
+    /// connection gets WAL, foreign keys, a busy timeout and durable (`FULL`) commits.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Self, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        if let Some(parent) = url.sqlite_path().and_then(|p| p.parent())
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)?;
+        }
+        let backend = url.backend();
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        let options = match backend {
+            Backend::Sqlite => options.max_connections(8).after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 5000",
+                        "PRAGMA synchronous = FULL",
+                    ] {
+                        conn.execute(pragma).await?;
+                    }
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options.max_connections(16),
+        };
+        let pool = options.connect(url.as_str()).await?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Applies every migration not yet applied. Safe to run concurrently from several instances:
+    /// sqlx takes an advisory lock on PostgreSQL.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        self.migrator().run(&self.pool).await
+    }
+
+    /// Whether the database answers and every migration this binary knows has been applied.
+    pub async fn readiness(&self) -> Readiness {
+        let reachable = sqlx::query("SELECT 1").execute(&self.pool).await.is_ok();
+        if !reachable {
+            return Readiness {
+                database_reachable: false,
+                pending_migrations: self.migrator().iter().map(|m| m.version).collect(),
+            };
+        }
+        let applied: Vec<i64> =
+            match sqlx::query("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+            {
+                Ok(rows) => rows
+                    .iter()
+                    .filter_map(|r| r.try_get::<i64, _>(0).ok())
+                    .collect(),
+                // No migrations table yet: nothing has been applied.
+                Err(_) => Vec::new(),
+            };
+        let pending = self
+            .migrator()
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version))
+            .map(|m| m.version)
+            .collect();
+        Readiness {
+            database_reachable: true,
+            pending_migrations: pending,
+        }
+    }
+
+    /// Closes every connection; used on shutdown so SQLite checkpoints its WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The current time as stored in the database: milliseconds since the Unix epoch, UTC.
+pub fn now_millis() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The message a user sees when a unique constraint refuses a write, chosen by the constraint's
+/// name. SQLite does not report names; its violations get the general message.
+pub fn conflict_message(constraint: Option<&str>) -> &'static str {
+    match constraint {
+        Some("workspaces_one_vendor") => "The operators' workspace already exists.",
+        _ => "This already exists.",
+    }
+}
+
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::testing::{each_backend, sqlite};
+
+    #[tokio::test]
+    async fn a_migrated_database_is_reachable_with_nothing_pending() {
+        for test_db in each_backend().await {
+            let readiness = test_db.db.readiness().await;
+            assert!(readiness.is_ready(), "{}: {readiness:?}", test_db.label());
+            test_db.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unmigrated_database_reports_every_migration_as_pending() {
+        let dir = std::env::temp_dir().join(format!("crm-unmigrated-{}", uuid::Uuid::new_v4()));
+        let url = DatabaseUrl::parse(&format!("sqlite://{}/crm.db", dir.display())).expect("url");
+        let db = Db::connect(&url).await.expect("open");
+        let readiness = db.readiness().await;
+        assert!(readiness.database_reachable);
+        assert!(!readiness.is_ready());
+        assert_eq!(
+            readiness.pending_migrations.len(),
+            SQLITE_MIGRATIONS.iter().count()
+        );
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn sqlite_connections_use_wal_foreign_keys_a_busy_timeout_and_full_sync() {
+        let test_db = sqlite().await;
+        let pool = test_db.db.pool();
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(pool)
+            .await
+            .expect("pragma");
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(pool)
+            .await
+            .expect("pragma");
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(pool)
+            .await
+            .expect("pragma");
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(pool)
+            .await
+            .expect("pragma");
+        assert_eq!(journal, "wal");
+        assert_eq!(foreign_keys, 1);
+        assert_eq!(busy, 5000);
+        assert_eq!(synchronous, 2, "2 is FULL");
+        test_db.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn migrating_twice_changes_nothing() {
+        for test_db in each_backend().await {
+            test_db.db.migrate().await.expect("second run is a no-op");
+            assert!(test_db.db.readiness().await.is_ready());
+            test_db.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sqlite_file_and_its_folder_are_created_on_first_start() {
+        let dir = std::env::temp_dir().join(format!("crm-first-start-{}", uuid::Uuid::new_v4()));
+        let file = dir.join("nested").join("crm.db");
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", file.display())).expect("url");
+        let db = Db::connect(&url).await.expect("open");
+        db.migrate().await.expect("migrate");
+        assert!(file.exists());
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn unique_violations_get_a_message_chosen_by_constraint_name() {
+        assert_eq!(
+            conflict_message(Some("workspaces_one_vendor")),
+            "The operators' workspace already exists."
+        );
+        assert_eq!(conflict_message(None), "This already exists.");
+    }
+}

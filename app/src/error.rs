@@ -1,0 +1,178 @@
+//! One error type for every server function and handler.
+//!
+//! What the browser sees is always one of these variants and their fixed, human messages.
+//! Internal causes (SQL, I/O, panics) are logged once on the server, where they are handled,
+//! and collapse to [`AppError::Internal`], so no SQL, stack text or file path ever leaves it.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Everything that can go wrong in a request, as the user may be told about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// One input field is wrong; `field` is the form field's name, `message` says how to fix it.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("We could not find that. It may have been moved or deleted.")]
+    NotFound,
+    #[error("Please log in to continue.")]
+    Unauthorized,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    /// The change clashes with what is stored (a duplicate, or someone else's newer edit).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many attempts. Please wait a minute and try again.")]
+    RateLimited,
+    /// The request itself was malformed (missing or undecodable arguments).
+    #[error("The request could not be read. Please reload the page and try again.")]
+    BadRequest,
+    /// The browser could not reach the server.
+    #[error("We could not reach the server. Check your connection and try again.")]
+    Network,
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+}
+
+impl AppError {
+    /// A validation error for one field.
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Logs an internal cause once, here where it is handled, and hides it from the user.
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let location = std::panic::Location::caller();
+        tracing::error!(%location, error = %cause, "internal error");
+        Self::Internal
+    }
+
+    /// The HTTP status that best describes this error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::Validation { .. } | Self::BadRequest => 422,
+            Self::NotFound => 404,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::Conflict(_) => 409,
+            Self::RateLimited => 429,
+            Self::Network => 503,
+            Self::Internal => 500,
+        }
+    }
+
+    /// The field this error belongs to, when it belongs to one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The browser could not reach the server, or could not read its answer.
+            ServerFnErrorErr::Request(_) => Self::Network,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
+            ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
+            other => {
+                // Registration, (de)serialisation of responses, middleware and the like: never
+                // the user's doing. On the server this logs; in the browser it is a no-op sink.
+                tracing::error!(error = %other, "server function failed");
+                Self::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+
+    impl From<sqlx::Error> for AppError {
+        #[track_caller]
+        fn from(error: sqlx::Error) -> Self {
+            match &error {
+                sqlx::Error::RowNotFound => Self::NotFound,
+                sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    // The constraint name (PostgreSQL names it; SQLite does not) picks the
+                    // message; nothing is read out of the database's error text.
+                    tracing::info!(constraint = ?db.constraint(), "unique constraint refused a write");
+                    Self::Conflict(crate::db::conflict_message(db.constraint()).to_owned())
+                }
+                _ => AppError::internal(error),
+            }
+        }
+    }
+
+    impl axum::response::IntoResponse for AppError {
+        fn into_response(self) -> axum::response::Response {
+            let status = axum::http::StatusCode::from_u16(self.status_code())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            (status, self.to_string()).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_never_carry_their_cause_to_the_user() {
+        let error =
+            AppError::internal("relation \"secret_table\" does not exist at /srv/app.rs:12");
+        let shown = error.to_string();
+        assert_eq!(error, AppError::Internal);
+        assert!(!shown.contains("secret_table"));
+        assert!(!shown.contains("/srv"));
+    }
+
+    #[test]
+    fn validation_errors_name_their_field_and_say_how_to_fix_it() {
+        let error = AppError::validation("email", "Enter an e-mail address like name@example.com.");
+        assert_eq!(error.field(), Some("email"));
+        assert_eq!(
+            error.to_string(),
+            "Enter an e-mail address like name@example.com."
+        );
+        assert_eq!(error.status_code(), 422);
+    }
+
+    #[test]
+    fn server_fn_transport_errors_map_to_user_facing_variants() {
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::Request("connection refused".into())),
+            AppError::Network
+        );
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `name`".into())),
+            AppError::BadRequest
+        );
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::ServerError("disk I/O error".into())),
+            AppError::Internal
+        );
+    }
+
+    #[test]
+    fn errors_round_trip_through_the_wire_encoding() {
+        let error = AppError::validation("name", "Enter your name.");
+        let json = serde_json_roundtrip(&error);
+        assert_eq!(json, error);
+    }
+
+    fn serde_json_roundtrip(error: &AppError) -> AppError {
+        let encoded = <AppError as FromServerFnError>::ser(error);
+        <AppError as FromServerFnError>::de(encoded)
+    }
+}

@@ -1,0 +1,69 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::company::PRODUCT_NAME;
+
+/// The site header. On narrow screens the navigation folds behind a "Menu" button; that button
+/// works once the page has hydrated, and without JavaScript `nojs.css` shows the links instead.
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let (open, set_open) = signal(false);
+    // Following a link closes the menu.
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        set_open.set(false);
+    });
+    let toggle_label = move || if open.get() { "Close menu" } else { "Menu" };
+
+    view! {
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="site-header__brand" href="/">
+                    <Logo/>
+                    <span>{PRODUCT_NAME}</span>
+                </a>
+                <button
+                    type="button"
+                    class="site-nav__toggle"
+                    aria-controls="site-nav"
+                    aria-expanded=move || open.get().to_string()
+                    on:click=move |_| set_open.update(|open| *open = !*open)
+                >
+                    <span class="site-nav__toggle-bars" aria-hidden="true"></span>
+                    {toggle_label}
+                </button>
+                <nav
+                    id="site-nav"
+                    class="site-nav"
+                    class:site-nav--open=open
+                    aria-label="Main"
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            set_open.set(false);
+                        }
+                    }
+                >
+                    <ul class="site-nav__list">
+                        <li><A href="/#features">"Product"</A></li>
+                        <li><A href="/privacy">"Privacy"</A></li>
+                        <li><A href="/login">"Log in"</A></li>
+                        <li><A href="/demo" attr:class="button button--small">"Request a demo"</A></li>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+/// The product's mark; decorative, the name beside it is the accessible text.
+#[component]
+fn Logo() -> impl IntoView {
+    view! {
+        <svg class="site-header__logo" viewBox="0 0 32 32" width="32" height="32" aria-hidden="true" focusable="false">
+            <rect width="32" height="32" rx="8" fill="currentColor"></rect>
+            <path d="M21.5 11.5a7 7 0 1 0 0 9" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"></path>
+        </svg>
+    }
+}

@@ -1,0 +1,20 @@
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// Shown for every address that is not a page, with HTTP status 404.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found"/>
+        <Meta name="robots" content="noindex"/>
+        <section class="page page--narrow">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
+            <p><a class="button" href="/">"Go to the home page"</a></p>
+        </section>
+    }
+}

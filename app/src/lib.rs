@@ -1,0 +1,76 @@
+//! Candor CRM's shared code: the route table, pages and components (rendered on the server and
+//! hydrated in the browser), server functions and domain types. One folder per feature;
+//! server-only code sits behind the `ssr` feature so the WASM never compiles it.
+
+pub mod company;
+pub mod error;
+pub mod layout;
+pub mod marketing;
+pub mod workspaces;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::company::PRODUCT_NAME;
+use crate::layout::{NotFoundPage, SiteFooter, SiteHeader, SkipLink};
+use crate::marketing::HomePage;
+
+/// The HTML document around the app, rendered on the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1d4ed8"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                // Without JavaScript the menu button cannot work, so the links are shown instead.
+                <noscript><link rel="stylesheet" href="/nojs.css"/></noscript>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: the frame every page shares and the route table.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the document once the WASM has hydrated it: the end-to-end tests wait for this mark,
+    // so a page that never hydrates fails them instead of passing on server HTML alone.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/crm.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Title formatter=|page: String| format!("{page} · {PRODUCT_NAME}")/>
+        <Router>
+            <SkipLink/>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFoundPage/> }>
+                    <Route path=path!("/") view=HomePage/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}

@@ -1,0 +1,5 @@
+//! The public marketing site.
+
+mod home;
+
+pub use home::HomePage;

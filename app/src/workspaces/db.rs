@@ -1,0 +1,160 @@
+//! Workspace queries.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::model::{Workspace, WorkspaceId, WorkspaceKind, WorkspaceName};
+use crate::db::{Db, now_millis};
+use crate::error::AppError;
+
+/// The vendor workspace's name when start-up creates it.
+pub const VENDOR_WORKSPACE_NAME: &str = "Candor CRM operators";
+
+fn from_row(row: &AnyRow) -> Result<Workspace, AppError> {
+    let id: String = row.try_get("id")?;
+    let name: String = row.try_get("name")?;
+    let kind: String = row.try_get("kind")?;
+    Ok(Workspace {
+        id: id
+            .parse()
+            .map_err(|_| AppError::internal(format!("stored workspace id is not a UUID: {id}")))?,
+        name: WorkspaceName::parse(&name)?,
+        kind: WorkspaceKind::parse(&kind).ok_or_else(|| {
+            AppError::internal(format!("stored workspace kind is unknown: {kind}"))
+        })?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Creates a workspace.
+pub async fn create<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    name: &WorkspaceName,
+    kind: WorkspaceKind,
+) -> Result<Workspace, AppError> {
+    let workspace = Workspace {
+        id: WorkspaceId::random(),
+        name: name.clone(),
+        kind,
+        created_at: now_millis(),
+    };
+    sqlx::query("INSERT INTO workspaces (id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(workspace.id.to_string())
+        .bind(workspace.name.as_str())
+        .bind(kind.as_str())
+        .bind(workspace.created_at)
+        .execute(executor)
+        .await?;
+    Ok(workspace)
+}
+
+/// Finds a workspace by id.
+pub async fn find<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    id: WorkspaceId,
+) -> Result<Option<Workspace>, AppError> {
+    let row = sqlx::query("SELECT id, name, kind, created_at FROM workspaces WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(executor)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Returns the vendor's own workspace, creating it on first start. Several instances may start at
+/// once: the unique index lets exactly one insert win, and every instance then reads that one.
+pub async fn ensure_vendor_workspace(db: &Db) -> Result<Workspace, AppError> {
+    let name = WorkspaceName::parse(VENDOR_WORKSPACE_NAME)?;
+    sqlx::query(
+        "INSERT INTO workspaces (id, name, kind, created_at) VALUES ($1, $2, 'vendor', $3) \
+         ON CONFLICT (kind) WHERE kind = 'vendor' DO NOTHING",
+    )
+    .bind(WorkspaceId::random().to_string())
+    .bind(name.as_str())
+    .bind(now_millis())
+    .execute(db.pool())
+    .await?;
+    let row =
+        sqlx::query("SELECT id, name, kind, created_at FROM workspaces WHERE kind = 'vendor'")
+            .fetch_one(db.pool())
+            .await?;
+    from_row(&row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::testing::each_backend;
+
+    #[tokio::test]
+    async fn the_vendor_workspace_is_created_once_however_often_start_up_runs() {
+        for test_db in each_backend().await {
+            let db = &test_db.db;
+            let first = ensure_vendor_workspace(db).await.expect("created");
+            let second = ensure_vendor_workspace(db).await.expect("found");
+            assert_eq!(first, second, "{}", test_db.label());
+            assert_eq!(first.kind, WorkspaceKind::Vendor);
+            let count: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM workspaces WHERE kind = 'vendor'")
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("count");
+            assert_eq!(count, 1, "{}", test_db.label());
+            test_db.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_start_ups_agree_on_one_vendor_workspace() {
+        for test_db in each_backend().await {
+            let db = &test_db.db;
+            let (a, b, c) = tokio::join!(
+                ensure_vendor_workspace(db),
+                ensure_vendor_workspace(db),
+                ensure_vendor_workspace(db)
+            );
+            let (a, b, c) = (a.expect("a"), b.expect("b"), c.expect("c"));
+            assert_eq!(a.id, b.id, "{}", test_db.label());
+            assert_eq!(b.id, c.id, "{}", test_db.label());
+            test_db.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_created_workspace_reads_back_exactly_and_unknown_ids_find_nothing() {
+        for test_db in each_backend().await {
+            let db = &test_db.db;
+            let name = WorkspaceName::parse("Acme Bakery — Zürich").expect("valid");
+            let created = create(db.pool(), &name, WorkspaceKind::Customer)
+                .await
+                .expect("created");
+            let found = find(db.pool(), created.id)
+                .await
+                .expect("query")
+                .expect("exists");
+            assert_eq!(found, created, "{}", test_db.label());
+            assert_eq!(
+                find(db.pool(), WorkspaceId::random()).await.expect("query"),
+                None
+            );
+            test_db.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_second_vendor_workspace_is_refused_as_a_conflict() {
+        for test_db in each_backend().await {
+            let db = &test_db.db;
+            ensure_vendor_workspace(db).await.expect("created");
+            let name = WorkspaceName::parse("Impostor").expect("valid");
+            let error = create(db.pool(), &name, WorkspaceKind::Vendor)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(error, AppError::Conflict(_)),
+                "{}: {error:?}",
+                test_db.label()
+            );
+            test_db.cleanup().await;
+        }
+    }
+}

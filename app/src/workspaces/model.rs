@@ -1,0 +1,144 @@
+//! Workspace domain types, shared by the server and the browser.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+/// The id of a workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WorkspaceId(Uuid);
+
+impl WorkspaceId {
+    /// A fresh random id for a new workspace.
+    #[cfg(feature = "ssr")]
+    pub fn random() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    pub fn as_uuid(&self) -> Uuid {
+        self.0
+    }
+}
+
+impl fmt::Display for WorkspaceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for WorkspaceId {
+    type Err = AppError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Self).map_err(|_| AppError::NotFound)
+    }
+}
+
+/// Whose workspace it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WorkspaceKind {
+    /// A team's own workspace.
+    Customer,
+    /// The vendor's own workspace, where the operators work demo requests and privacy requests.
+    Vendor,
+}
+
+impl WorkspaceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::Vendor => "vendor",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "customer" => Some(Self::Customer),
+            "vendor" => Some(Self::Vendor),
+            _ => None,
+        }
+    }
+}
+
+/// A workspace's display name: trimmed, 1 to 100 characters, no control characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceName(String);
+
+impl WorkspaceName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(AppError::validation(
+                "workspace_name",
+                "Enter a name for the workspace.",
+            ));
+        }
+        if name.chars().count() > Self::MAX_CHARS {
+            return Err(AppError::validation(
+                "workspace_name",
+                format!(
+                    "Use at most {} characters for the workspace name.",
+                    Self::MAX_CHARS
+                ),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(AppError::validation(
+                "workspace_name",
+                "The workspace name cannot contain line breaks or control characters.",
+            ));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A stored workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub id: WorkspaceId,
+    pub name: WorkspaceName,
+    pub kind: WorkspaceKind,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_names_are_trimmed_and_kept_as_typed() {
+        let name = WorkspaceName::parse("  Acme Bakery  ").expect("valid");
+        assert_eq!(name.as_str(), "Acme Bakery");
+    }
+
+    #[test]
+    fn empty_long_and_control_character_names_are_refused_with_a_field_error() {
+        for raw in ["", "   ", &"x".repeat(101), "two\nlines"] {
+            let error = WorkspaceName::parse(raw).unwrap_err();
+            assert_eq!(error.field(), Some("workspace_name"), "{raw:?}");
+        }
+        assert!(
+            WorkspaceName::parse(&"é".repeat(100)).is_ok(),
+            "limit counts characters, not bytes"
+        );
+    }
+
+    #[test]
+    fn workspace_ids_that_are_not_uuids_are_simply_not_found() {
+        assert_eq!(
+            "1 OR 1=1".parse::<WorkspaceId>().unwrap_err(),
+            AppError::NotFound
+        );
+    }
+}

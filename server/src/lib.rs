@@ -1,0 +1,76 @@
+//! Wiring only: start-up (pool, migrations, the vendor workspace), the axum router around the
+//! Leptos app, and the middleware every response passes through. Features live in `app`.
+
+mod health;
+mod middleware;
+mod static_files;
+
+use std::sync::Arc;
+
+use app::config::Config;
+use app::db::Db;
+use app::state::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+
+pub use middleware::apply_middleware;
+
+/// Why the server could not start; each message names what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("DATABASE_URL: could not open the database ({0})")]
+    Connect(#[source] sqlx::Error),
+    #[error("database migrations failed ({0})")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("could not prepare the operators' workspace ({0})")]
+    VendorWorkspace(app::error::AppError),
+}
+
+/// Opens the database, applies pending migrations and makes sure the operators' workspace exists.
+pub async fn build_state(config: Config) -> Result<AppState, StartError> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(StartError::Connect)?;
+    db.migrate().await.map_err(StartError::Migrate)?;
+    let vendor = app::workspaces::db::ensure_vendor_workspace(&db)
+        .await
+        .map_err(StartError::VendorWorkspace)?;
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        vendor_workspace: vendor.id,
+    })
+}
+
+/// The whole application as one router: pages, server functions, static files, health checks,
+/// with every middleware applied. Tests drive it in-process, without a socket.
+pub fn build_router(state: AppState) -> Router {
+    let leptos_options = state.config.leptos.clone();
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            middleware::provide_nonce_from_request();
+        }
+    };
+
+    let router = Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .nest_service("/pkg", static_files::pkg_service(&leptos_options))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let leptos_options = leptos_options.clone();
+            move || shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .with_state(state.clone());
+
+    apply_middleware(router, &state.config)
+}

@@ -1,0 +1,142 @@
+//! `server`: runs the CRM (the default), or applies migrations and exits.
+//!
+//! main only wires: config -> tracing -> pool -> migrations -> router -> serve.
+
+use std::process::ExitCode;
+
+use app::config::{Config, Environment};
+use axum::serve::ListenerExt;
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+#[derive(Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "Candor CRM: the web server and its maintenance commands"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the product (the default when no command is given).
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&config);
+
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(config).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(config: &Config) {
+    // The filter was validated while reading the configuration.
+    let filter = tracing_subscriber::EnvFilter::new(&config.log_level);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    if config.environment == Environment::Production {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn migrate(config: Config) -> Result<(), String> {
+    let db = app::db::Db::connect(&config.database_url)
+        .await
+        .map_err(|e| server::StartError::Connect(e).to_string())?;
+    db.migrate()
+        .await
+        .map_err(|e| server::StartError::Migrate(e).to_string())?;
+    let readiness = db.readiness().await;
+    db.close().await;
+    tracing::info!(
+        backend = config.database_url.backend().name(),
+        "migrations applied"
+    );
+    println!(
+        "migrations applied; pending: {}",
+        readiness.pending_migrations.len()
+    );
+    Ok(())
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let addr = config.listen_addr;
+    let backend = config.database_url.backend().name();
+    let state = server::build_state(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let db = state.db.clone();
+    let app = server::build_router(state);
+
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("LISTEN_ADDR: cannot listen on {addr} ({e})"))?
+        // Without TCP_NODELAY, multi-segment responses wait for delayed ACKs (see TOOLCHAIN.md).
+        .tap_io(|socket| {
+            let _ = socket.set_nodelay(true);
+        });
+    tracing::info!(%addr, backend, "listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error ({e})"))?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM; in-flight requests then finish before exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,224 @@
+//! What every response passes through: a request id, a trace span without personal data, security
+//! headers with a per-request CSP nonce, compression, a body size limit, and a 500 page when a
+//! handler panics.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use app::config::Config;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
+use axum::middleware::{self as axum_middleware, Next};
+use leptos::config::Env;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// The largest request body accepted by default: 2 MiB.
+pub const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The CSP nonce of one request; the Leptos renderer stamps it on the scripts it writes.
+#[derive(Clone, Debug)]
+pub struct CspNonce(Arc<str>);
+
+impl CspNonce {
+    fn generate() -> Self {
+        let bytes: [u8; 16] = rand_bytes();
+        Self(hex_encode(&bytes).into())
+    }
+}
+
+fn rand_bytes() -> [u8; 16] {
+    *uuid::Uuid::new_v4().as_bytes()
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Called while rendering: hands the request's nonce to Leptos.
+pub fn provide_nonce_from_request() {
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(value)) = nonce {
+        provide_context(Nonce::from_value(value));
+    }
+}
+
+/// The headers every response carries, computed once from the configuration.
+#[derive(Clone)]
+struct HeaderPolicy {
+    /// Extra `connect-src` for the development live-reload socket.
+    dev_connect: Option<String>,
+    https: bool,
+}
+
+impl HeaderPolicy {
+    fn content_security_policy(&self, nonce: &str) -> String {
+        let connect = match &self.dev_connect {
+            Some(extra) => format!("'self' {extra}"),
+            None => "'self'".to_owned(),
+        };
+        format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src {connect}; \
+             manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+             frame-ancestors 'none'"
+        )
+    }
+}
+
+async fn security_headers(
+    State(policy): State<Arc<HeaderPolicy>>,
+    mut request: Request,
+    next: Next,
+) -> Response<Body> {
+    let nonce = CspNonce::generate();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&policy.content_security_policy(&nonce.0)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    );
+    if policy.https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// A request id always comes from us: an id sent by the client is dropped, so nothing a stranger
+/// types ends up in our logs.
+async fn drop_client_request_id(mut request: Request, next: Next) -> Response<Body> {
+    request.headers_mut().remove(REQUEST_ID);
+    next.run(request).await
+}
+
+/// The trace span of a request: its id, method and route *pattern* (never the raw path, which can
+/// carry tokens, nor the query, which can carry e-mail addresses).
+fn request_span(request: &Request<Body>) -> tracing::Span {
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-");
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str)
+        .unwrap_or("-");
+    tracing::info_span!("request", request_id = %id, method = %request.method(), route)
+}
+
+/// A handler panicked: the server lives on, the visitor gets a plain 500 page.
+fn panic_page(_payload: Box<dyn Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("a request handler panicked; answered 500");
+    let mut response = Response::new(Body::from(PANIC_PAGE));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+const PANIC_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Something went wrong · Candor CRM</title><link rel="stylesheet" href="/pkg/crm.css"></head>
+<body><main id="main" class="page page--narrow"><h1>Something went wrong</h1>
+<p>Something went wrong on our side and we could not finish your request. Nothing you entered was lost on our side; please try again in a moment.</p>
+<p><a class="button" href="/">Go to the home page</a></p></main></body></html>"#;
+
+/// Wraps a router in every middleware. `build_router` uses it; tests use it to check that a
+/// panicking route still gets a 500 page.
+pub fn apply_middleware(router: Router, config: &Config) -> Router {
+    let policy = Arc::new(HeaderPolicy {
+        dev_connect: (config.leptos.env == Env::DEV).then(|| {
+            let host = config.leptos.site_addr.ip();
+            format!(
+                "ws://{host}:{} ws://localhost:{}",
+                config.leptos.reload_port, config.leptos.reload_port
+            )
+        }),
+        https: config.is_https(),
+    });
+
+    router.layer(
+        ServiceBuilder::new()
+            .layer(axum_middleware::from_fn(drop_client_request_id))
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            )
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(axum_middleware::from_fn_with_state(
+                policy,
+                security_headers,
+            ))
+            .layer(CompressionLayer::new().br(true).gzip(true))
+            .layer(CatchPanicLayer::custom(panic_page))
+            .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_content_security_policy_allows_only_nonced_scripts_and_wasm() {
+        let policy = HeaderPolicy {
+            dev_connect: None,
+            https: false,
+        };
+        let csp = policy.content_security_policy("abc123");
+        assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(!csp.contains("ws://"));
+    }
+
+    #[test]
+    fn nonces_differ_between_requests() {
+        let a = CspNonce::generate();
+        let b = CspNonce::generate();
+        assert_ne!(a.0, b.0);
+        assert_eq!(a.0.len(), 32);
+    }
+}

@@ -1,0 +1,85 @@
+use std::sync::Arc;
+
+use app::db::Db;
+use app::state::AppState;
+use axum::http::StatusCode;
+use tower::ServiceExt;
+
+use crate::support::{body_text, spawn_apps, test_config};
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    for app in spawn_apps().await {
+        let response = app.get("/healthz").await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        assert_eq!(body_text(response).await, "ok");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn readyz_is_ready_when_the_database_answers_and_is_migrated() {
+    for app in spawn_apps().await {
+        let response = app.get("/readyz").await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
+        let body: serde_json::Value =
+            serde_json::from_str(&body_text(response).await).expect("json");
+        assert_eq!(body["status"], "ready");
+        assert_eq!(body["database"], "reachable");
+        assert_eq!(body["pending_migrations"], serde_json::json!([]));
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn readyz_is_unavailable_while_migrations_are_pending() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/unmigrated.db", data_dir.path().display());
+    let config = test_config(&url, data_dir.path(), &[]);
+    let db = Db::connect(&config.database_url).await.expect("open");
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(config),
+        vendor_workspace: "00000000-0000-4000-8000-000000000000"
+            .parse()
+            .expect("uuid"),
+    };
+    let router = server::build_router(state);
+    let response = router
+        .oneshot(
+            axum::http::Request::get("/readyz")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("json");
+    assert_eq!(body["status"], "not ready");
+    assert!(
+        !body["pending_migrations"]
+            .as_array()
+            .expect("array")
+            .is_empty()
+    );
+    db.close().await;
+}
+
+#[tokio::test]
+async fn readyz_is_unavailable_when_the_database_is_gone() {
+    for app in spawn_apps().await {
+        app.state.db.close().await;
+        let response = app.get("/readyz").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            app.label()
+        );
+        let body: serde_json::Value =
+            serde_json::from_str(&body_text(response).await).expect("json");
+        assert_eq!(body["database"], "unreachable");
+        app.database.cleanup().await;
+    }
+}

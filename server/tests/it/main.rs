@@ -1,0 +1,8 @@
+//! Integration tests: the real router against fresh databases (SQLite, and PostgreSQL when
+//! `TEST_DATABASE_URL` is set), plus the compiled binary's command line.
+
+mod binary;
+mod health;
+mod middleware;
+mod pages;
+mod support;
