@@ -6,6 +6,7 @@ pub mod company;
 pub mod error;
 pub mod layout;
 pub mod marketing;
+pub mod policy;
 pub mod workspaces;
 
 #[cfg(feature = "ssr")]
@@ -23,6 +24,7 @@ use leptos_router::path;
 use crate::company::PRODUCT_NAME;
 use crate::layout::{NotFoundPage, SiteFooter, SiteHeader, SkipLink};
 use crate::marketing::HomePage;
+use crate::policy::{PolicyComparePage, PolicyVersionPage, PolicyVersionsPage, PrivacyPage};
 
 /// The HTML document around the app, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -68,6 +70,10 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/privacy") view=PrivacyPage/>
+                    <Route path=path!("/privacy/versions") view=PolicyVersionsPage/>
+                    <Route path=path!("/privacy/versions/compare") view=PolicyComparePage/>
+                    <Route path=path!("/privacy/versions/:version") view=PolicyVersionPage/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -27,6 +27,8 @@ pub enum StartError {
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("could not prepare the operators' workspace ({0})")]
     VendorWorkspace(app::error::AppError),
+    #[error("could not seed the first privacy policy version ({0})")]
+    PolicySeed(app::error::AppError),
 }
 
 /// Opens the database, applies pending migrations and makes sure the operators' workspace exists.
@@ -38,6 +40,9 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     let vendor = app::workspaces::db::ensure_vendor_workspace(&db)
         .await
         .map_err(StartError::VendorWorkspace)?;
+    app::policy::db::ensure_seeded(&db)
+        .await
+        .map_err(StartError::PolicySeed)?;
     Ok(AppState {
         db,
         config: Arc::new(config),

@@ -26,6 +26,23 @@ enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Manage the privacy policy's versions.
+    Policy {
+        #[command(subcommand)]
+        action: PolicyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Publish a new version from FILE (the format of app/content/*.md). It is shown from its
+    /// `effective:` date; nothing already published changes.
+    Publish {
+        file: std::path::PathBuf,
+        /// Mark the change as significant: members get a prominent notice.
+        #[arg(long)]
+        significant: bool,
+    },
 }
 
 #[tokio::main]
@@ -43,6 +60,9 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
+        Command::Policy {
+            action: PolicyCommand::Publish { file, significant },
+        } => publish_policy(config, &file, significant).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -82,6 +102,38 @@ async fn migrate(config: Config) -> Result<(), String> {
     println!(
         "migrations applied; pending: {}",
         readiness.pending_migrations.len()
+    );
+    Ok(())
+}
+
+async fn publish_policy(
+    config: Config,
+    file: &std::path::Path,
+    significant: bool,
+) -> Result<(), String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("{}: cannot read ({e})", file.display()))?;
+    let state = server::build_state(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let result =
+        app::policy::db::publish(&state.db, &text, significant, app::db::now_millis()).await;
+    state.db.close().await;
+    let published = result.map_err(|e| format!("{}: {e}", file.display()))?;
+    println!(
+        "published privacy policy version {}, effective {}{}{}",
+        published.version,
+        published.effective,
+        if published.upcoming {
+            " (upcoming)"
+        } else {
+            ""
+        },
+        if published.significant {
+            ", significant change"
+        } else {
+            ""
+        },
     );
     Ok(())
 }

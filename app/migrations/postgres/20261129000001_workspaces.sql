@@ -3,7 +3,7 @@
 --
 -- Conventions shared by both engines (sqlx's Any driver decodes neither UUIDs, timestamps nor
 -- SQLite booleans): ids are UUIDs as TEXT, times are BIGINT milliseconds since the Unix epoch
--- (UTC), flags are SMALLINT 0/1.
+-- (UTC), flags are BIGINT 0/1 (the Any driver decodes all of these as i64).
 CREATE TABLE workspaces (
     id TEXT PRIMARY KEY NOT NULL,
     name TEXT NOT NULL CHECK (char_length(name) BETWEEN 1 AND 100),

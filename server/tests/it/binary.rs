@@ -133,3 +133,62 @@ fn the_server_serves_until_sigterm_then_shuts_down_cleanly() {
         "nothing listens after shutdown"
     );
 }
+
+#[test]
+fn policy_publish_adds_a_version_and_refuses_a_malformed_file_with_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let today = app::policy::model::PolicyDate::from_millis(app::db::now_millis());
+    let file = dir.path().join("policy.md");
+    std::fs::write(
+        &file,
+        app::policy::db::ORIGINAL_POLICY
+            .replace("effective: 2018-05-25", &format!("effective: {today}"))
+            .replace(
+                "We collect your resume or C.V. when you apply for a job with us.",
+                "We never sell data.",
+            ),
+    )
+    .expect("write");
+    let output = server(dir.path())
+        .args(["policy", "publish"])
+        .arg(&file)
+        .arg("--significant")
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "published privacy policy version 2, effective {today}, significant change"
+        )),
+        "{stdout}"
+    );
+
+    let again = server(dir.path())
+        .args(["policy", "publish"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already published as version 2"));
+
+    let broken = dir.path().join("broken.md");
+    std::fs::write(
+        &broken,
+        "title: Broken\neffective: 2030-01-01\nStray text\n",
+    )
+    .expect("write");
+    let output = server(dir.path())
+        .args(["policy", "publish"])
+        .arg(&broken)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("line 3:"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

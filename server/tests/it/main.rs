@@ -5,4 +5,5 @@ mod binary;
 mod health;
 mod middleware;
 mod pages;
+mod policy;
 mod support;
