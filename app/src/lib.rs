@@ -22,7 +22,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::company::PRODUCT_NAME;
-use crate::layout::{NotFoundPage, SiteFooter, SiteHeader, SkipLink};
+use crate::layout::{InPageFocus, NotFoundPage, SiteFooter, SiteHeader, SkipLink};
 use crate::marketing::HomePage;
 use crate::policy::{PolicyComparePage, PolicyVersionPage, PolicyVersionsPage, PrivacyPage};
 
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Title formatter=|page: String| format!("{page} · {PRODUCT_NAME}")/>
         <Router>
+            <InPageFocus/>
             <SkipLink/>
             <SiteHeader/>
             <main id="main" tabindex="-1">

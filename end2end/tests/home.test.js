@@ -79,6 +79,11 @@ test('the first Tab reaches the skip link, which moves focus to the main content
   assert.equal(await skip.isVisible(), true, 'the focused skip link is visible');
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+  // Used again after focus has moved on, it still works.
+  await page.getByRole('link', { name: 'Candor CRM' }).first().focus();
+  await skip.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
   await page.context().close();
 });
 

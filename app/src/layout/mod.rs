@@ -10,8 +10,44 @@ pub use not_found::NotFoundPage;
 
 use leptos::prelude::*;
 
-/// The first stop for keyboard and screen-reader users: jumps past the navigation.
+/// The first stop for keyboard and screen-reader users: jumps past the navigation. Focus is moved
+/// explicitly, so pressing it again after tabbing elsewhere works too.
 #[component]
 pub fn SkipLink() -> impl IntoView {
-    view! { <a class="skip-link" href="#main">"Skip to content"</a> }
+    view! {
+        <a class="skip-link" href="#main" on:click=move |_| focus_by_id("main")>
+            "Skip to content"
+        </a>
+    }
+}
+
+/// Makes in-page links (`#section-4`) move keyboard focus as they do in a plain page. The router
+/// handles same-page links itself and only scrolls, which would leave keyboard and screen-reader
+/// users where they were.
+#[component]
+pub fn InPageFocus() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let hash = location.hash.get();
+        // The first run is the page as loaded; the browser has already handled its hash.
+        if previous.is_some_and(|previous| previous != hash) && !hash.is_empty() {
+            focus_by_id(hash.trim_start_matches('#'));
+        }
+        hash
+    });
+}
+
+/// Moves focus to the element with this id, making it focusable by script if it is not already.
+pub fn focus_by_id(id: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    let Some(element) = document().get_element_by_id(id) else {
+        return;
+    };
+    let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() else {
+        return;
+    };
+    if !element.has_attribute("tabindex") {
+        let _ = element.set_attribute("tabindex", "-1");
+    }
+    let _ = element.focus();
 }
