@@ -66,6 +66,17 @@ impl AppError {
         }
     }
 
+    /// While rendering a page on the server, answers with this error's HTTP status (a missing
+    /// record gives a real 404). Does nothing in the browser.
+    pub fn set_response_status(&self) {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(status) = axum::http::StatusCode::from_u16(self.status_code())
+        {
+            response.set_status(status);
+        }
+    }
+
     /// The field this error belongs to, when it belongs to one.
     pub fn field(&self) -> Option<&str> {
         match self {

@@ -4,10 +4,7 @@ use leptos_meta::{Meta, Title};
 /// Shown for every address that is not a page, with HTTP status 404.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
+    crate::error::AppError::NotFound.set_response_status();
     view! {
         <Title text="Page not found"/>
         <Meta name="robots" content="noindex"/>

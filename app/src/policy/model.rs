@@ -315,10 +315,9 @@ impl PolicyDocument {
     }
 }
 
-/// Splits text after `.`, `?`, `!` or `;` followed by a space and a capital letter or a quote.
-/// Good enough for policy prose; abbreviations like "U.S. Department" stay whole because the
-/// split needs a lowercase-free next word start after a *space*, and "e.g." is followed by a
-/// lowercase word.
+/// Splits text after `.`, `?` or `!` when a space and a capital letter, a quote or a parenthesis
+/// follow. Good enough for policy prose; a few abbreviations ("U.S.", "Inc.", "St.") never end a
+/// sentence, so "the U.S. Department" stays whole.
 pub fn split_sentences(text: &str) -> Vec<String> {
     let mut sentences = Vec::new();
     let mut current = String::new();

@@ -12,22 +12,10 @@ use super::model::{Block, Section};
 use super::{Comparison, PolicyVersion, VersionSummary};
 use crate::error::AppError;
 
-/// Sets the HTTP status while rendering on the server (a missing version answers 404).
-fn set_status(error: &AppError) {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(status) = axum::http::StatusCode::from_u16(error.status_code())
-    {
-        response.set_status(status);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = error;
-}
-
 /// An error as the visitor sees it: what happened and where to go next.
 #[component]
 fn PolicyError(error: AppError) -> impl IntoView {
-    set_status(&error);
+    error.set_response_status();
     let heading = match error {
         AppError::NotFound => "There is no such version",
         AppError::Validation { .. } => "Choose two versions",
