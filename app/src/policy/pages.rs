@@ -12,10 +12,18 @@ use super::model::{Block, Section};
 use super::{Comparison, PolicyVersion, VersionSummary};
 use crate::error::AppError;
 
+/// Sets the response's HTTP status from a failed load. Called in the blocking resources' fetchers,
+/// which finish before the headers are sent; rendering inside `<Suspense>` may come too late.
+fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        error.set_response_status();
+    }
+    result
+}
+
 /// An error as the visitor sees it: what happened and where to go next.
 #[component]
 fn PolicyError(error: AppError) -> impl IntoView {
-    error.set_response_status();
     let heading = match error {
         AppError::NotFound => "There is no such version",
         AppError::Validation { .. } => "Choose two versions",
@@ -34,7 +42,7 @@ fn PolicyError(error: AppError) -> impl IntoView {
 /// `/privacy`: the version in force.
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
-    let policy = Resource::new_blocking(|| (), |()| current_policy());
+    let policy = Resource::new_blocking(|| (), |()| async { with_status(current_policy().await) });
     view! {
         <Meta
             name="description"
@@ -67,10 +75,10 @@ pub fn PolicyVersionPage() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
     };
     let policy = Resource::new_blocking(version, |version| async move {
-        match version {
+        with_status(match version {
             Some(version) => get_policy_version(version).await,
             None => Err(AppError::NotFound),
-        }
+        })
     });
     view! {
         <Meta name="robots" content="noindex"/>
@@ -281,13 +289,13 @@ pub fn PolicyComparePage() -> impl IntoView {
         (get("from"), get("to"))
     };
     let comparison = Resource::new_blocking(pair, |pair| async move {
-        match pair {
+        with_status(match pair {
             (Some(from), Some(to)) => compare_policy_versions(from, to).await,
             _ => Err(AppError::validation(
                 "from",
                 "Choose an earlier and a later version to compare.",
             )),
-        }
+        })
     });
     view! {
         <Meta name="robots" content="noindex"/>
