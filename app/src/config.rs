@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use leptos::config::LeptosOptions;
 
+use crate::email_address::EmailAddress;
+
 /// A configuration value that cannot be used, and which variable it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -203,6 +205,12 @@ pub struct Config {
     /// The address visitors use, for links in e-mails, canonical links and the `Secure` cookie flag.
     pub site_url: url::Url,
     pub smtp_url: Option<SmtpUrl>,
+    /// The address the product's e-mails come from.
+    pub mail_from: EmailAddress,
+    /// Where demo requests are announced: the vendor's sales team.
+    pub sales_inbox: EmailAddress,
+    /// A reverse proxy in front appends the client's address to `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
     pub secret_key: SecretKey,
     /// A `tracing` filter directive, like `info` or `info,sqlx=warn`.
     pub log_level: String,
@@ -282,6 +290,25 @@ impl Config {
             .map(|raw| SmtpUrl::parse(&raw).map_err(|m| ConfigError::new("SMTP_URL", m)))
             .transpose()?;
 
+        let email = |variable: &'static str, default: &str| {
+            let raw = get(variable).unwrap_or_else(|| default.to_owned());
+            EmailAddress::parse(&raw)
+                .map_err(|m| ConfigError::new(variable, format!("{raw:?}: {m}")))
+        };
+        let mail_from = email("MAIL_FROM", "no-reply@candor-crm.example")?;
+        let sales_inbox = email("SALES_INBOX", "sales@candor-crm.example")?;
+
+        let trust_forwarded_for = match get("TRUST_X_FORWARDED_FOR").as_deref().map(str::trim) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "TRUST_X_FORWARDED_FOR",
+                    format!("{other:?} is not true or false"),
+                ));
+            }
+        };
+
         let secret_key = match get("SECRET_KEY") {
             Some(raw) => SecretKey::parse(&raw).map_err(|m| ConfigError::new("SECRET_KEY", m))?,
             None if environment == Environment::Production => {
@@ -312,6 +339,9 @@ impl Config {
             listen_addr,
             site_url,
             smtp_url,
+            mail_from,
+            sales_inbox,
+            trust_forwarded_for,
             secret_key,
             log_level,
             data_dir,

@@ -3,16 +3,26 @@
 //! server-only code sits behind the `ssr` feature so the WASM never compiles it.
 
 pub mod company;
+pub mod consent;
+pub mod demo;
+pub mod email_address;
 pub mod error;
 pub mod layout;
+pub mod leads;
 pub mod marketing;
 pub mod policy;
 pub mod workspaces;
 
 #[cfg(feature = "ssr")]
+pub mod client_ip;
+#[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod rate_limit;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -22,6 +32,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::company::PRODUCT_NAME;
+use crate::consent::CookiePolicyPage;
+use crate::demo::{DemoPage, DemoThanksPage};
 use crate::layout::{InPageFocus, NotFoundPage, SiteFooter, SiteHeader, SkipLink};
 use crate::marketing::HomePage;
 use crate::policy::{PolicyComparePage, PolicyVersionPage, PolicyVersionsPage, PrivacyPage};
@@ -71,6 +83,9 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/cookies") view=CookiePolicyPage/>
+                    <Route path=path!("/demo") view=DemoPage/>
+                    <Route path=path!("/demo/thanks") view=DemoThanksPage/>
                     <Route path=path!("/privacy") view=PrivacyPage/>
                     <Route path=path!("/privacy/versions") view=PolicyVersionsPage/>
                     <Route path=path!("/privacy/versions/compare") view=PolicyComparePage/>

@@ -10,6 +10,7 @@ use leptos::prelude::use_context;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::mail::OutboxSignal;
 use crate::workspaces::WorkspaceId;
 
 #[derive(Clone, Debug)]
@@ -18,6 +19,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The operators' workspace, created on first start.
     pub vendor_workspace: WorkspaceId,
+    /// Wakes the e-mail worker when a request has queued mail.
+    pub outbox: OutboxSignal,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,6 +1,7 @@
 //! Wiring only: start-up (pool, migrations, the vendor workspace), the axum router around the
 //! Leptos app, and the middleware every response passes through. Features live in `app`.
 
+mod demo_form;
 mod health;
 mod middleware;
 mod static_files;
@@ -12,7 +13,9 @@ use app::db::Db;
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
-use axum::routing::get;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
@@ -47,6 +50,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         db,
         config: Arc::new(config),
         vendor_workspace: vendor.id,
+        outbox: app::mail::OutboxSignal::default(),
     })
 }
 
@@ -66,11 +70,14 @@ pub fn build_router(state: AppState) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
+        .route("/robots.txt", get(robots_txt))
+        .route("/sitemap.xml", get(sitemap_xml))
         .nest_service("/pkg", static_files::pkg_service(&leptos_options))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();
             move || shell(leptos_options.clone())
         })
+        .route("/demo", post(demo_form::post_demo))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -78,4 +85,40 @@ pub fn build_router(state: AppState) -> Router {
         .with_state(state.clone());
 
     apply_middleware(router, &state.config)
+}
+
+/// `/robots.txt`, pointing to the sitemap at the site's public address.
+async fn robots_txt(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        app::marketing::seo::robots_txt(state.config.site_url.as_str()),
+    )
+}
+
+/// `/sitemap.xml`: the public pages, with absolute addresses.
+async fn sitemap_xml(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        app::marketing::seo::sitemap_xml(state.config.site_url.as_str()),
+    )
+}
+
+/// Delivers queued e-mail: at once when a request queued some, and every 30 seconds for retries
+/// and for messages queued by other instances. Runs until the process ends.
+pub fn spawn_mail_worker(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match app::mail::deliver_due(&state.db, &state.config, app::db::now_millis()).await {
+                // More may be waiting: go round again at once.
+                Ok(sent) if sent > 0 => continue,
+                Ok(_) => {}
+                Err(_) => {} // already logged where it happened
+            }
+            state.outbox.wait(std::time::Duration::from_secs(30)).await;
+        }
+    })
 }

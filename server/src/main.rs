@@ -145,6 +145,7 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let db = state.db.clone();
+    let mail_worker = server::spawn_mail_worker(state.clone());
     let app = server::build_router(state);
 
     let listener = TcpListener::bind(addr)
@@ -162,6 +163,8 @@ async fn serve(config: Config) -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| format!("server error ({e})"))?;
+    // A message being delivered at this moment is claimed for a minute and retried then.
+    mail_worker.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

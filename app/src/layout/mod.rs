@@ -2,10 +2,12 @@
 
 mod footer;
 mod header;
+mod meta;
 mod not_found;
 
 pub use footer::SiteFooter;
 pub use header::SiteHeader;
+pub use meta::{PageMeta, absolute_url, site_origin};
 pub use not_found::NotFoundPage;
 
 use leptos::prelude::*;

@@ -1,16 +1,16 @@
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 
 use crate::company::PRODUCT_NAME;
+use crate::layout::PageMeta;
 
 /// `/`: what the CRM does for a small team, and the way to a demo.
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
-        <Title text="The privacy-first CRM for small teams"/>
-        <Meta
-            name="description"
-            content="Candor CRM keeps your contacts, pipeline and follow-ups in one fast place, and keeps every promise it makes about personal data."
+        <PageMeta
+            title="The privacy-first CRM for small teams"
+            description="Candor CRM keeps your contacts, pipeline and follow-ups in one fast place, and keeps every promise it makes about personal data."
+            path="/"
         />
         <section class="hero" aria-labelledby="hero-title">
             <div class="hero__text">

@@ -1,5 +1,7 @@
 //! The public marketing site.
 
 mod home;
+#[cfg(feature = "ssr")]
+pub mod seo;
 
 pub use home::HomePage;

@@ -3,7 +3,7 @@
 //! HTML: the policy reads the same without JavaScript, for search engines and screen readers.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{compare_policy_versions, current_policy, get_policy_version, policy_versions};
@@ -11,6 +11,7 @@ use super::diff::Change;
 use super::model::{Block, Section};
 use super::{Comparison, PolicyVersion, VersionSummary};
 use crate::error::AppError;
+use crate::layout::PageMeta;
 
 /// Sets the response's HTTP status from a failed load. Called in the blocking resources' fetchers,
 /// which finish before the headers are sent; rendering inside `<Suspense>` may come too late.
@@ -44,19 +45,15 @@ fn PolicyError(error: AppError) -> impl IntoView {
 pub fn PrivacyPage() -> impl IntoView {
     let policy = Resource::new_blocking(|| (), |()| async { with_status(current_policy().await) });
     view! {
-        <Meta
-            name="description"
-            content="How Candor CRM collects, uses, shares and protects personal data, and how to use your rights."
+        <PageMeta
+            title="Privacy policy"
+            description="How Candor CRM collects, uses, shares and protects personal data, and how to use your rights."
+            path="/privacy"
         />
-        <Link rel="canonical" href="/privacy"/>
         <Suspense fallback=|| view! { <p class="page">"Loading the privacy policy…"</p> }>
             {move || Suspend::new(async move {
                 match policy.await {
-                    Ok(policy) => view! {
-                        <Title text="Privacy policy"/>
-                        <PolicyArticle policy archived=false/>
-                    }
-                    .into_any(),
+                    Ok(policy) => view! { <PolicyArticle policy archived=false/> }.into_any(),
                     Err(error) => view! { <PolicyError error/> }.into_any(),
                 }
             })}
@@ -183,9 +180,11 @@ fn version_status(summary: &VersionSummary) -> &'static str {
 pub fn PolicyVersionsPage() -> impl IntoView {
     let versions = Resource::new_blocking(|| (), |()| policy_versions());
     view! {
-        <Title text="Privacy policy versions"/>
-        <Meta name="description" content="Every published version of the Candor CRM privacy policy, and what changed between them."/>
-        <Link rel="canonical" href="/privacy/versions"/>
+        <PageMeta
+            title="Privacy policy versions"
+            description="Every published version of the Candor CRM privacy policy, and what changed between them."
+            path="/privacy/versions"
+        />
         <section class="page page--narrow" aria-labelledby="versions-title">
             <h1 id="versions-title">"Privacy policy versions"</h1>
             <p>

@@ -44,6 +44,7 @@ async fn readyz_is_unavailable_while_migrations_are_pending() {
         vendor_workspace: "00000000-0000-4000-8000-000000000000"
             .parse()
             .expect("uuid"),
+        outbox: Default::default(),
     };
     let router = server::build_router(state);
     let response = router

@@ -154,3 +154,105 @@ async fn start_up_creates_the_operators_workspace() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn public_pages_have_absolute_canonical_links_and_open_graph_tags() {
+    for app in spawn_apps().await {
+        for (path, title) in [
+            ("/", "The privacy-first CRM for small teams"),
+            ("/privacy", "Privacy policy"),
+            ("/cookies", "Cookie policy"),
+            ("/demo", "Request a demo"),
+        ] {
+            let html = body_text(app.get(path).await).await;
+            let url = format!("http://127.0.0.1:3000{path}");
+            assert!(
+                html.contains(&format!(r#"<link rel="canonical" href="{url}""#)),
+                "{path} on {}",
+                app.label()
+            );
+            assert!(
+                html.contains(&format!(r#"<meta property="og:url" content="{url}""#)),
+                "{path}"
+            );
+            assert!(
+                html.contains(&format!(r#"<meta property="og:title" content="{title}""#)),
+                "{path}"
+            );
+            assert!(
+                html.contains(r#"<meta property="og:description""#),
+                "{path}"
+            );
+            assert!(
+                html.contains(&format!("<title>{title} · Candor CRM</title>")),
+                "{path}"
+            );
+        }
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_sitemap_and_robots_use_the_site_url() {
+    for app in spawn_apps().await {
+        let response = app.get("/sitemap.xml").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("application/xml")
+        );
+        let xml = body_text(response).await;
+        for path in ["/", "/privacy", "/cookies", "/demo"] {
+            assert!(
+                xml.contains(&format!("<loc>http://127.0.0.1:3000{path}</loc>")),
+                "{path}"
+            );
+        }
+        let robots = body_text(app.get("/robots.txt").await).await;
+        assert!(
+            robots.contains("Sitemap: http://127.0.0.1:3000/sitemap.xml"),
+            "{robots}"
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_cookie_policy_lists_every_category_and_says_what_is_stored() {
+    use app::consent::registry::{Category, REGISTRY};
+    for app in spawn_apps().await {
+        let response = app.get("/cookies").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        // The server itself sets nothing the registry does not list.
+        for cookie in response.headers().get_all(header::SET_COOKIE) {
+            let name = cookie
+                .to_str()
+                .unwrap()
+                .split('=')
+                .next()
+                .unwrap()
+                .to_owned();
+            assert!(
+                app::consent::registry::cookie(&name).is_some(),
+                "{name} is not registered"
+            );
+        }
+        let html = body_text(response).await;
+        for category in Category::ALL {
+            assert!(html.contains(category.title()), "{:?}", category);
+        }
+        for item in REGISTRY {
+            assert!(
+                html.contains(&format!("<code>{}</code>", item.name)),
+                "{}",
+                item.name
+            );
+        }
+        if REGISTRY.is_empty() {
+            assert!(html.contains("Right now this site sets no cookies"));
+        }
+        app.cleanup().await;
+    }
+}

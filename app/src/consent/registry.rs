@@ -1,0 +1,176 @@
+//! The registry of every cookie and browser-storage key the product sets: the one source of truth
+//! for the cookie policy page, the consent choices and the clean-up when consent is withdrawn.
+//! Anything the product stores in a browser is listed here first, or the tests fail.
+
+use serde::{Deserialize, Serialize};
+
+/// Why something is stored, and so whether it needs consent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Category {
+    /// Needed for the site to work at all (log-in session, form protection, the consent record
+    /// itself); always on.
+    Necessary,
+    /// Remembers choices that change how the site looks or behaves.
+    Preferences,
+    /// The product's own first-party measurement of page views.
+    Analytics,
+    /// Advertising and campaign measurement.
+    Marketing,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Self::Necessary,
+        Self::Preferences,
+        Self::Analytics,
+        Self::Marketing,
+    ];
+
+    /// The name used in the consent record.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Necessary => "necessary",
+            Self::Preferences => "preferences",
+            Self::Analytics => "analytics",
+            Self::Marketing => "marketing",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Necessary => "Strictly necessary",
+            Self::Preferences => "Preferences",
+            Self::Analytics => "Analytics",
+            Self::Marketing => "Marketing",
+        }
+    }
+
+    pub fn purpose(self) -> &'static str {
+        match self {
+            Self::Necessary => {
+                "Keep you logged in, protect forms against forgery and remember your cookie choices. The site cannot work without them, so they need no consent and cannot be switched off."
+            }
+            Self::Preferences => {
+                "Remember choices you make about how the site looks and behaves. Used only if you allow them."
+            }
+            Self::Analytics => {
+                "Count page views with our own first-party analytics, so we can see which pages help. Nothing goes to a third party. Used only if you allow them."
+            }
+            Self::Marketing => {
+                "Measure advertising campaigns. Used only if you allow them; Global Privacy Control is honoured as a refusal."
+            }
+        }
+    }
+
+    /// Whether the visitor must agree before anything of this category is stored.
+    pub fn needs_consent(self) -> bool {
+        self != Self::Necessary
+    }
+}
+
+/// Where in the browser an item lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StorageKind {
+    Cookie,
+    LocalStorage,
+}
+
+impl StorageKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Cookie => "Cookie",
+            Self::LocalStorage => "Local storage",
+        }
+    }
+}
+
+/// Who sets it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Party {
+    First,
+    Third,
+}
+
+impl Party {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::First => "First party",
+            Self::Third => "Third party",
+        }
+    }
+}
+
+/// One cookie or storage key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct StorageItem {
+    pub name: &'static str,
+    pub kind: StorageKind,
+    pub category: Category,
+    pub purpose: &'static str,
+    /// How long it is kept, in words ("6 months", "until you log out").
+    pub lifetime: &'static str,
+    pub party: Party,
+}
+
+/// Everything the product stores in a browser. Today that is nothing: the public site and the
+/// demo form work without any cookie or storage key. Each feature that needs one adds it here
+/// (the consent record, the log-in session...), and the cookie policy lists it from that moment.
+pub const REGISTRY: &[StorageItem] = &[];
+
+/// The items of one category, in registry order.
+pub fn items_in(category: Category) -> impl Iterator<Item = &'static StorageItem> {
+    REGISTRY
+        .iter()
+        .filter(move |item| item.category == category)
+}
+
+/// Looks up a cookie by name.
+pub fn cookie(name: &str) -> Option<&'static StorageItem> {
+    REGISTRY
+        .iter()
+        .find(|item| item.kind == StorageKind::Cookie && item.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_within_each_kind_of_storage() {
+        for (i, a) in REGISTRY.iter().enumerate() {
+            for b in &REGISTRY[i + 1..] {
+                assert!(
+                    !(a.name == b.name && a.kind == b.kind),
+                    "{} is listed twice",
+                    a.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_item_says_what_it_is_for_and_how_long_it_stays() {
+        for item in REGISTRY {
+            assert!(
+                item.purpose.len() > 20,
+                "{} needs a purpose a visitor understands",
+                item.name
+            );
+            assert!(!item.lifetime.is_empty(), "{} needs a lifetime", item.name);
+        }
+    }
+
+    #[test]
+    fn only_the_necessary_category_goes_without_consent() {
+        let without: Vec<Category> = Category::ALL
+            .into_iter()
+            .filter(|c| !c.needs_consent())
+            .collect();
+        assert_eq!(without, [Category::Necessary]);
+    }
+
+    #[test]
+    fn an_unlisted_cookie_is_not_found() {
+        assert_eq!(cookie("_ga"), None);
+    }
+}

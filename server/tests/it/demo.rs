@@ -1,0 +1,323 @@
+//! The Request-a-Demo form, as a browser without JavaScript and as the page's script use it.
+
+use std::net::SocketAddr;
+
+use app::db::now_millis;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use sqlx::Row;
+
+use crate::support::{TestApp, body_text, spawn_apps};
+
+/// A form as a person fills it, shown `age_ms` ago.
+fn form(app: &TestApp, age_ms: i64, overrides: &[(&str, &str)]) -> String {
+    let stamp =
+        app::demo::stamp::issue(app.state.config.secret_key.expose(), now_millis() - age_ms);
+    let mut fields: Vec<(String, String)> = [
+        ("name", "Ada Lovelace"),
+        ("email", "ada@example.com"),
+        ("company", "Analytical Engines"),
+        ("phone", "+44 20 7946 0958"),
+        ("team_size", "6-20"),
+        ("message", "Show us the pipeline board."),
+        ("marketing", "on"),
+        ("policy_version", "1"),
+        ("website", ""),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    fields.push(("stamp".into(), stamp));
+    for (key, value) in overrides {
+        fields.retain(|(k, _)| k != key);
+        if !value.is_empty() || *key == "website" {
+            fields.push(((*key).to_owned(), (*value).to_owned()));
+        }
+    }
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+async fn post_form(app: &TestApp, body: String, ip: &str) -> axum::http::Response<Body> {
+    let mut request = Request::post("/demo")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .body(Body::from(body))
+        .expect("request");
+    let addr: SocketAddr = format!("{ip}:40000").parse().expect("address");
+    request.extensions_mut().insert(ConnectInfo(addr));
+    app.request(request).await
+}
+
+async fn lead_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM leads")
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn the_demo_page_is_a_form_that_works_without_javascript() {
+    for app in spawn_apps().await {
+        let response = app.get("/demo").await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
+        let html = body_text(response).await;
+        assert!(html.contains(r#"method="post""#) && html.contains(r#"action="/demo""#));
+        for (id, label) in [
+            ("demo-name", "Your name"),
+            ("demo-email", "Work e-mail"),
+            ("demo-company", "Company"),
+            ("demo-phone", "Phone"),
+            ("demo-team_size", "Team size"),
+            ("demo-message", "What would you like to see?"),
+        ] {
+            assert!(
+                html.contains(&format!(r#"<label for="{id}">{label}"#)),
+                "label for {id}"
+            );
+        }
+        assert!(
+            html.contains(r#"name="stamp""#),
+            "the signed fill-time stamp"
+        );
+        assert!(html.contains(r#"name="website""#), "the honeypot");
+        assert!(html.contains(r#"name="policy_version" value="1""#));
+        assert!(
+            !html.contains(r#"name="marketing" type="checkbox" checked"#),
+            "the marketing box starts unticked"
+        );
+        assert!(html.contains(r#"<a href="/privacy">privacy policy</a>"#));
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_accepted_request_becomes_a_lead_in_the_vendor_workspace_and_an_email_to_sales() {
+    for app in spawn_apps().await {
+        let before = now_millis();
+        let response = post_form(&app, form(&app, 5_000, &[]), "198.51.100.1").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());
+        assert_eq!(response.headers()[header::LOCATION], "/demo/thanks");
+
+        let thanks = body_text(app.get("/demo/thanks").await).await;
+        assert!(thanks.contains("Thanks for your interest."));
+        assert!(thanks.contains("A product specialist will contact you soon."));
+
+        let row = sqlx::query(
+            "SELECT workspace_id, name, email, company_name, status, source, team_size,
+                    marketing_consent, marketing_consent_at, policy_version
+             FROM leads",
+        )
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("one lead");
+        let text = |column: &str| row.get::<String, _>(column);
+        assert_eq!(text("workspace_id"), app.state.vendor_workspace.to_string());
+        assert_eq!(text("name"), "Ada Lovelace");
+        assert_eq!(text("email"), "ada@example.com");
+        assert_eq!(text("company_name"), "Analytical Engines");
+        assert_eq!(text("status"), "new");
+        assert_eq!(text("source"), "Request a Demo");
+        assert_eq!(text("team_size"), "6-20");
+        assert_eq!(row.get::<i64, _>("marketing_consent"), 1);
+        let consent_at: i64 = row.get("marketing_consent_at");
+        assert!(consent_at >= before && consent_at <= now_millis());
+        assert_eq!(row.get::<i64, _>("policy_version"), 1);
+
+        // The sales e-mail was queued with the lead and is delivered as an .eml file.
+        app::mail::deliver_due(&app.state.db, &app.state.config, now_millis())
+            .await
+            .expect("delivery");
+        let outbox = app.state.config.outbox_dir();
+        let files: Vec<_> = std::fs::read_dir(&outbox).expect("outbox folder").collect();
+        assert_eq!(files.len(), 1, "{}", app.label());
+        let eml = std::fs::read_to_string(files[0].as_ref().expect("entry").path()).expect("eml");
+        assert!(eml.contains("To: sales@candor-crm.example"));
+        assert!(eml.contains("Reply-To: ada@example.com"));
+        assert!(eml.contains("Subject: Demo request: Analytical Engines"));
+        assert!(eml.contains("Marketing e-mail: yes"));
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unticked_marketing_box_is_recorded_as_a_refusal_with_its_time() {
+    for app in spawn_apps().await {
+        let response = post_form(
+            &app,
+            form(&app, 5_000, &[("marketing", "")]),
+            "198.51.100.2",
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (consent, at): (i64, Option<i64>) = {
+            let row = sqlx::query("SELECT marketing_consent, marketing_consent_at FROM leads")
+                .fetch_one(app.state.db.pool())
+                .await
+                .expect("lead");
+            (
+                row.get("marketing_consent"),
+                row.get("marketing_consent_at"),
+            )
+        };
+        assert_eq!(consent, 0, "{}", app.label());
+        assert!(at.is_some());
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn invalid_fields_are_shown_beside_their_inputs_and_nothing_typed_is_lost() {
+    for app in spawn_apps().await {
+        let body = form(
+            &app,
+            5_000,
+            &[("name", ""), ("email", "ada@"), ("team_size", "")],
+        );
+        let response = post_form(&app, body, "198.51.100.3").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            app.label()
+        );
+        let html = body_text(response).await;
+        assert!(html.contains("Enter your name."));
+        assert!(html.contains("Enter an e-mail address like name@example.com."));
+        assert!(html.contains("Choose the size of your team."));
+        assert!(html.contains("There are 3 problems with the form"));
+        assert!(html.contains(r#"id="demo-email-error""#));
+        assert!(html.contains(r#"aria-describedby="demo-email-error""#));
+        assert!(html.contains(r#"aria-invalid="true""#));
+        // What was typed is still there, and focus goes to the first field to fix.
+        assert!(html.contains(r#"value="ada@""#));
+        assert!(html.contains(r#"value="Analytical Engines""#));
+        assert!(html.contains("Show us the pipeline board."));
+        let name_input = html.split(r#"id="demo-name""#).nth(1).expect("name input");
+        assert!(name_input[..name_input.find('>').expect("tag end")].contains("autofocus"));
+        assert_eq!(lead_count(&app).await, 0);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_filled_honeypot_looks_like_success_but_stores_nothing() {
+    for app in spawn_apps().await {
+        let body = form(&app, 5_000, &[("website", "http://spam.example")]);
+        let response = post_form(&app, body, "198.51.100.4").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());
+        assert_eq!(lead_count(&app).await, 0);
+        let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("count");
+        assert_eq!(queued, 0);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_form_sent_faster_than_a_person_types_is_refused_and_kept() {
+    for app in spawn_apps().await {
+        let response = post_form(&app, form(&app, 500, &[]), "198.51.100.5").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            app.label()
+        );
+        let html = body_text(response).await;
+        assert!(html.contains("That was quick!"));
+        assert!(html.contains(r#"value="Ada Lovelace""#));
+        assert_eq!(lead_count(&app).await, 0);
+
+        let forged = form(&app, 5_000, &[("stamp", "1.deadbeef")]);
+        let response = post_form(&app, forged, "198.51.100.5").await;
+        let html = body_text(response).await;
+        assert!(
+            html.contains("has expired"),
+            "a forged stamp is treated as expired"
+        );
+        assert_eq!(lead_count(&app).await, 0);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn too_many_requests_from_one_address_get_a_friendly_429_page() {
+    use app::demo::service::DEMO_LIMIT;
+    for app in spawn_apps().await {
+        for _ in 0..DEMO_LIMIT.max_attempts {
+            let response = post_form(&app, form(&app, 5_000, &[("name", "")]), "203.0.113.9").await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let response = post_form(&app, form(&app, 5_000, &[]), "203.0.113.9").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            app.label()
+        );
+        assert_eq!(response.headers()[header::RETRY_AFTER], "900");
+        let html = body_text(response).await;
+        assert!(html.contains("please wait 15 minutes"));
+        assert!(
+            html.contains(r#"value="Ada Lovelace""#),
+            "the form keeps what was typed"
+        );
+        assert_eq!(lead_count(&app).await, 0);
+
+        // Another address is not affected.
+        let response = post_form(&app, form(&app, 5_000, &[]), "203.0.113.10").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_page_script_sends_requests_through_the_server_function() {
+    for app in spawn_apps().await {
+        let stamp =
+            app::demo::stamp::issue(app.state.config.secret_key.expose(), now_millis() - 5_000);
+        let body = format!(
+            "fields[name]=Grace+Hopper&fields[email]=grace%40example.com&fields[company]=COBOL+Co\
+             &fields[phone]=&fields[team_size]=1-5&fields[message]=&stamp={}&policy_version=1&website=",
+            urlencode(&stamp)
+        );
+        let response = app
+            .request(
+                Request::post("/api/demo/request")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::ACCEPT, "application/json")
+                    .body(Body::from(body))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
+        assert_eq!(body_text(response).await, r#""Sent""#);
+        let row = sqlx::query("SELECT name, marketing_consent FROM leads")
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("lead");
+        assert_eq!(row.get::<String, _>("name"), "Grace Hopper");
+        assert_eq!(row.get::<i64, _>("marketing_consent"), 0);
+        app.cleanup().await;
+    }
+}
