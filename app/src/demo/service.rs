@@ -181,6 +181,6 @@ mod tests {
         // 2018-05-25 13:07 UTC.
         let millis =
             PolicyDate::parse("2018-05-25").unwrap().start_millis() + (13 * 60 + 7) * 60_000;
-        assert_eq!(utc_time(millis), "25 May 2018 13:07 UTC");
+        assert_eq!(utc_time(millis), "May 25, 2018 13:07 UTC");
     }
 }
