@@ -79,8 +79,9 @@ try {
   }
 
   const { lighthouseVersion, environment } = rows[0].lhr;
-  const chromium = environment.hostUserAgent.match(/(?:Headless)?Chrome\/[\d.]+/)?.[0] ?? environment.hostUserAgent;
-  console.log(`Lighthouse ${lighthouseVersion}, ${chromium}, mobile (simulated throttling), ${BASE_URL}`);
+  const browser = (await (await fetch(`http://127.0.0.1:${chrome.port}/json/version`)).json()).Browser;
+  console.log(`Lighthouse ${lighthouseVersion}, ${browser}, mobile (simulated throttling), ${BASE_URL}`);
+  console.log(`Lighthouse's CPU benchmark index of this machine: ${environment.benchmarkIndex}.`);
   console.log(`Each page run ${RUNS} time(s); the row is the run with the median performance score.\n`);
   const header = ['page', 'status', 'perf', 'a11y', 'best-pr.', 'seo', 'LCP ms', 'TBT ms', 'CLS', `perf of ${RUNS} runs`];
   const table = rows.map(({ path, lhr, perfRuns }) => [

@@ -50,5 +50,9 @@ pub fn PageMeta(
         <Meta property="og:title" content=title/>
         <Meta property="og:description" content=description/>
         <Meta property="og:url" content=url/>
+        <Meta property="og:image" content=absolute_url("/og-image.png")/>
+        <Meta property="og:image:width" content="1200"/>
+        <Meta property="og:image:height" content="630"/>
+        <Meta property="og:image:alt" content="Candor CRM: the privacy-first CRM for small teams"/>
     }
 }

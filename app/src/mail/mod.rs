@@ -262,8 +262,8 @@ mod tests {
             assert!(text.contains("To: sales@candor-crm.example"), "{text}");
             assert!(text.contains("Reply-To: zoe@example.com"), "{text}");
             assert!(
-                text.contains("Subject: =?utf-8?"),
-                "non-ASCII subjects are encoded: {text}"
+                text.contains("Subject: Demo request from =?utf-8?"),
+                "non-ASCII words are encoded: {text}"
             );
             // Sent messages are not sent again.
             assert_eq!(deliver_due(&test.db, &config, 3_000).await.unwrap(), 0);
