@@ -42,7 +42,7 @@ pub fn check(secret: &[u8], stamp: &str, now: i64) -> Result<(), StampProblem> {
         .verify_slice(&tag)
         .map_err(|_| StampProblem::Invalid)?;
     let elapsed = now - issued_at;
-    if elapsed < 0 || elapsed > MAX_AGE_MS {
+    if !(0..=MAX_AGE_MS).contains(&elapsed) {
         return Err(StampProblem::Invalid);
     }
     if elapsed < MIN_FILL_MS {

@@ -89,9 +89,11 @@ enum Relay {
 impl Relay {
     fn from_config(config: &Config) -> Result<Self, AppError> {
         match &config.smtp_url {
-            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url.url().as_str())
-                .map(|builder| Self::Smtp(builder.build()))
-                .map_err(|e| AppError::internal(format!("SMTP_URL cannot be used ({e})"))),
+            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(
+                smtp_url_with_tls(url.url()).as_str(),
+            )
+            .map(|builder| Self::Smtp(builder.build()))
+            .map_err(|e| AppError::internal(format!("SMTP_URL cannot be used ({e})"))),
             None => Ok(Self::Files(config.outbox_dir())),
         }
     }
@@ -122,6 +124,24 @@ impl Relay {
             }
         }
     }
+}
+
+/// lettre sends `smtp://` in the clear unless the URL asks for TLS. Credentials and personal data
+/// must not cross a network unencrypted, so STARTTLS is required unless the URL says otherwise
+/// (`?tls=opportunistic`) or the relay is on this machine.
+fn smtp_url_with_tls(url: &url::Url) -> url::Url {
+    let mut url = url.clone();
+    let loopback = match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    let asks = url.query_pairs().any(|(key, _)| key == "tls");
+    if url.scheme() == "smtp" && !asks && !loopback {
+        url.query_pairs_mut().append_pair("tls", "required");
+    }
+    url
 }
 
 struct Claimed {
@@ -309,6 +329,21 @@ mod tests {
             );
             test.cleanup().await;
         }
+    }
+
+    #[test]
+    fn smtp_relays_elsewhere_must_use_starttls_unless_the_url_relaxes_it() {
+        let with = |raw: &str| smtp_url_with_tls(&url::Url::parse(raw).unwrap()).to_string();
+        assert_eq!(
+            with("smtp://u:p@mail.example.com:587"),
+            "smtp://u:p@mail.example.com:587?tls=required"
+        );
+        assert_eq!(
+            with("smtp://mail.example.com:587?tls=opportunistic"),
+            "smtp://mail.example.com:587?tls=opportunistic"
+        );
+        assert_eq!(with("smtp://127.0.0.1:25"), "smtp://127.0.0.1:25");
+        assert_eq!(with("smtps://mail.example.com"), "smtps://mail.example.com");
     }
 
     #[test]
