@@ -29,7 +29,7 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::company::PRODUCT_NAME;
 use crate::consent::CookiePolicyPage;
@@ -84,12 +84,24 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/cookies") view=CookiePolicyPage/>
-                    <Route path=path!("/demo") view=DemoPage/>
+                    // Pages whose data loads through resources are rendered whole before they are
+                    // sent (Async): out-of-order streaming needs JavaScript to put the loaded parts
+                    // in place, and these pages must read the same without it. Their data is a
+                    // local query, so the wait is short.
+                    <Route path=path!("/demo") view=DemoPage ssr=SsrMode::Async/>
                     <Route path=path!("/demo/thanks") view=DemoThanksPage/>
-                    <Route path=path!("/privacy") view=PrivacyPage/>
-                    <Route path=path!("/privacy/versions") view=PolicyVersionsPage/>
-                    <Route path=path!("/privacy/versions/compare") view=PolicyComparePage/>
-                    <Route path=path!("/privacy/versions/:version") view=PolicyVersionPage/>
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy/versions") view=PolicyVersionsPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/privacy/versions/compare")
+                        view=PolicyComparePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/privacy/versions/:version")
+                        view=PolicyVersionPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <SiteFooter/>

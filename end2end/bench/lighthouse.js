@@ -10,13 +10,17 @@
 // error status (a 404) are still scored and their status is shown. For the three 100-goal
 // categories every failing audit is listed below the table, with a few of the elements or URLs
 // it names. Exit status: 0 whatever the scores; 1 when Lighthouse could not run or measure a page.
+// LHR_DIR=folder also saves each page's shown run as Lighthouse JSON (open it in Lighthouse's
+// viewer or DevTools for the full report).
 //
 // Chromium is Debian's (CHROMIUM_PATH, default /usr/bin/chromium), started headless by
 // chrome-launcher, which comes with the lighthouse package.
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RUNS = Math.max(1, Number(process.env.RUNS ?? 3));
 const paths = process.argv.slice(2).length ? process.argv.slice(2) : ['/', '/privacy', '/cookies', '/demo'];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
@@ -37,11 +41,11 @@ function documentStatus(lhr) {
   return doc?.statusCode ?? lhr.audits['http-status-code']?.displayValue ?? '?';
 }
 
-/** Audits of a category that count towards its score and did not pass. */
+/** Scored audits of a category that did not pass, with their weight in the category. */
 function failingAudits(lhr, category) {
   return (lhr.categories[category]?.auditRefs ?? [])
-    .map((ref) => lhr.audits[ref.id])
-    .filter((a) => a && !NOT_SCORED.has(a.scoreDisplayMode) && (a.score == null || a.score < 1));
+    .map((ref) => ({ ...lhr.audits[ref.id], weight: ref.weight }))
+    .filter((a) => a.id && !NOT_SCORED.has(a.scoreDisplayMode) && (a.score == null || a.score < 1));
 }
 
 /** A few of the elements or URLs an audit names, so someone can find them. */
@@ -49,14 +53,17 @@ function examples(audit, max = 3) {
   const items = audit.details?.items ?? [];
   return items.slice(0, max).map((item) => {
     const node = item.node ?? item.source ?? item;
-    return node.selector ?? node.snippet ?? node.url ?? item.url ?? item.description ?? JSON.stringify(item).slice(0, 120);
+    const what = node.selector ?? node.snippet ?? node.url ?? item.url ?? item.scriptUrl ?? item.description;
+    const why = (item.subItems?.items ?? []).map((sub) => sub.error).filter(Boolean).join('; ');
+    return what ? `${what}${why ? `: ${why}` : ''}` : JSON.stringify(item).slice(0, 160);
   }).concat(items.length > max ? [`... ${items.length - max} more`] : []);
 }
 
 let chrome;
 try {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (scripts/setup --test installs it)`);
   chrome = await chromeLauncher.launch({
-    chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    chromePath: CHROMIUM,
     // Running as root (as CI does) needs --no-sandbox.
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
@@ -76,6 +83,11 @@ try {
       runs.push(lhr);
     }
     rows.push({ path, lhr: median(runs), perfRuns: runs.map((r) => score(r, 'performance')) });
+    if (process.env.LHR_DIR) {
+      mkdirSync(process.env.LHR_DIR, { recursive: true });
+      const name = path.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'root';
+      writeFileSync(`${process.env.LHR_DIR}/${name}.json`, JSON.stringify(rows.at(-1).lhr));
+    }
   }
 
   const { lighthouseVersion, environment } = rows[0].lhr;
@@ -103,10 +115,13 @@ try {
     const missed = CATEGORIES.filter((c) => (score(lhr, c) ?? 0) < GOALS[c]);
     console.log(`\n${path}: ${missed.length ? `below goal: ${missed.join(', ')}` : 'all goals met'}`);
     for (const w of lhr.runWarnings) console.log(`  warning: ${w}`);
+    const errored = failingAudits(lhr, 'performance').filter((a) => a.scoreDisplayMode === 'error');
+    if (errored.length) console.log(`  performance audits Lighthouse could not compute: ${errored.map((a) => a.id).join(', ')}`);
     for (const category of ['accessibility', 'best-practices', 'seo']) {
       for (const audit of failingAudits(lhr, category)) {
         const value = audit.displayValue ? ` (${audit.displayValue})` : '';
-        console.log(`  ${category}: ${audit.id}: ${audit.title}${value}`);
+        const weight = audit.weight ? '' : ' [weight 0: does not lower the score]';
+        console.log(`  ${category}: ${audit.id}: ${audit.title}${value}${weight}`);
         console.log(`      ${audit.description.replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 <$2>')}`);
         if (audit.explanation) console.log(`      ${audit.explanation}`);
         for (const example of examples(audit)) console.log(`      - ${example}`);

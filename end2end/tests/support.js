@@ -74,3 +74,23 @@ export async function assertAccessible(page, label) {
     .join('\n');
   assert.equal(results.violations.length, 0, `axe found violations on ${label}:\n${report}`);
 }
+
+/**
+ * axe for a page shown with JavaScript disabled. axe runs as a script, which such a page cannot
+ * run, so the exact HTML the browser holds is scanned in a second, script-enabled page of the
+ * same origin whose app scripts are blocked: the same document, styles and state, never hydrated.
+ */
+export async function assertAccessibleWithoutJs(page, label) {
+  const html = await page.content();
+  const snapshotUrl = `${BASE_URL}/__axe-snapshot`;
+  const context = await (await browser()).newContext({ viewport: page.viewportSize() ?? DESKTOP });
+  try {
+    await context.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    await context.route(snapshotUrl, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
+    const scan = await context.newPage();
+    await scan.goto(snapshotUrl);
+    await assertAccessible(scan, `${label} (scanned as served, scripts off)`);
+  } finally {
+    await context.close();
+  }
+}

@@ -74,7 +74,8 @@ pub async fn post_demo(State(state): State<AppState>, request: Request) -> Respo
         notice,
     };
     let options = state.config.leptos.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(
+    // Rendered whole before it is sent: this answer is for browsers without JavaScript.
+    let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(state.clone());
             provide_context(posted.clone());

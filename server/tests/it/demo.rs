@@ -79,6 +79,9 @@ async fn the_demo_page_is_a_form_that_works_without_javascript() {
         let response = app.get("/demo").await;
         assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
         let html = body_text(response).await;
+        // Rendered in place, not streamed behind a loading placeholder that only a script
+        // could replace.
+        assert!(!html.contains("Loading the form"), "{}", app.label());
         assert!(html.contains(r#"method="post""#) && html.contains(r#"action="/demo""#));
         for (id, label) in [
             ("demo-name", "Your name"),

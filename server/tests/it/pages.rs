@@ -261,3 +261,23 @@ async fn the_cookie_policy_lists_every_category_and_says_what_is_stored() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn pages_with_loaded_data_arrive_whole_for_browsers_without_javascript() {
+    for app in spawn_apps().await {
+        for (path, placeholder) in [
+            ("/privacy", "Loading the privacy policy"),
+            ("/privacy/versions", "Loading the versions"),
+            ("/privacy/versions/1", "Loading this version"),
+            ("/demo", "Loading the form"),
+        ] {
+            let html = body_text(app.get(path).await).await;
+            assert!(
+                !html.contains(placeholder),
+                "{path} on {} was streamed behind a placeholder",
+                app.label()
+            );
+        }
+        app.cleanup().await;
+    }
+}
