@@ -8,7 +8,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A syntactically valid e-mail address, trimmed, with its domain in lower case.
+/// A syntactically valid e-mail address, trimmed, with the ASCII letters of its domain in lower
+/// case.
+///
+/// Non-ASCII letters in a domain are accepted as they are, without Unicode tables: this code also
+/// runs in the browser, where every table would be shipped to every visitor.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EmailAddress(String);
 
@@ -32,7 +36,7 @@ impl EmailAddress {
         if !valid_local_part(local) || !valid_domain(domain) {
             return Err(EXAMPLE);
         }
-        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+        Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
     }
 
     pub fn as_str(&self) -> &str {
@@ -73,12 +77,17 @@ fn valid_domain(domain: &str) -> bool {
             && label.chars().count() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            && label
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
     };
     let top = labels[labels.len() - 1];
     labels.iter().all(label_ok)
         && (top.starts_with("xn--")
-            || (top.chars().count() >= 2 && top.chars().all(char::is_alphabetic)))
+            || (top.chars().count() >= 2
+                && top
+                    .chars()
+                    .all(|c| c.is_ascii_alphabetic() || !c.is_ascii())))
 }
 
 #[cfg(test)]

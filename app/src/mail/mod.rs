@@ -132,7 +132,15 @@ impl Relay {
 fn smtp_url_with_tls(url: &url::Url) -> url::Url {
     let mut url = url.clone();
     let loopback = match url.host() {
-        Some(url::Host::Domain(domain)) => domain == "localhost",
+        // `smtp` is not a special scheme, so the url crate keeps even an IP address as a name.
+        Some(url::Host::Domain(domain)) => {
+            domain == "localhost"
+                || domain
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
@@ -343,6 +351,12 @@ mod tests {
             "smtp://mail.example.com:587?tls=opportunistic"
         );
         assert_eq!(with("smtp://127.0.0.1:25"), "smtp://127.0.0.1:25");
+        assert_eq!(with("smtp://localhost:25"), "smtp://localhost:25");
+        assert_eq!(with("smtp://[::1]:25"), "smtp://[::1]:25");
+        assert_eq!(
+            with("smtp://10.0.0.5:25"),
+            "smtp://10.0.0.5:25?tls=required"
+        );
         assert_eq!(with("smtps://mail.example.com"), "smtps://mail.example.com");
     }
 
