@@ -86,10 +86,15 @@ test('without JavaScript the form shows every error from the server, then sends 
   await page.getByLabel('Your name').fill('Nojs Visitor');
   await page.getByLabel('Work e-mail').fill('nojs@');
   await page.getByLabel('Phone (optional)').fill('call me');
+  const hostile = '</textarea><b id="injected">bold</b> & more';
+  await page.getByLabel('What would you like to see?').fill(hostile);
   await page.getByRole('button', { name: 'Request a demo' }).click();
   await page.getByText('Enter an e-mail address like name@example.com.').first().waitFor();
   await page.getByText('Enter a phone number like +44 20 7946 0958, or leave it empty.').first().waitFor();
   assert.equal(await page.getByLabel('Your name').inputValue(), 'Nojs Visitor');
+  // Markup typed into the message comes back as the same text, not as part of the page.
+  assert.equal(await page.getByLabel('What would you like to see?').inputValue(), hostile);
+  assert.equal(await page.locator('#injected').count(), 0);
 
   await fillValid(page, 'Nojs Visitor');
   await page.getByLabel('Phone (optional)').fill('');

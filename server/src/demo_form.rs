@@ -77,9 +77,8 @@ pub async fn post_demo(State(state): State<AppState>, request: Request) -> Respo
     // Rendered whole before it is sent: this answer is for browsers without JavaScript.
     let render = leptos_axum::render_app_async_with_context(
         move || {
-            provide_context(state.clone());
+            crate::provide_render_context(&state);
             provide_context(posted.clone());
-            crate::middleware::provide_nonce_from_request();
         },
         move || shell(options.clone()),
     );

@@ -61,10 +61,7 @@ pub fn build_router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || {
-            provide_context(state.clone());
-            middleware::provide_nonce_from_request();
-        }
+        move || provide_render_context(&state)
     };
 
     let router = Router::new()
@@ -85,6 +82,12 @@ pub fn build_router(state: AppState) -> Router {
         .with_state(state.clone());
 
     apply_middleware(router, &state.config)
+}
+
+/// What every server render needs: the state for server functions, and the request's CSP nonce.
+pub(crate) fn provide_render_context(state: &AppState) {
+    provide_context(state.clone());
+    middleware::provide_nonce_from_request();
 }
 
 /// `/robots.txt`, pointing to the sitemap at the site's public address.

@@ -332,7 +332,7 @@ fn DemoForm(state: DemoFormState) -> impl IntoView {
                         on:input:target=move |ev| form.input(DemoField::Message, ev.target().value())
                         on:blur=move |_| form.leave(DemoField::Message)
                     >
-                        {initial.with_value(|f| f.message.clone())}
+                        {initial.with_value(|f| textarea_text(&f.message))}
                     </textarea>
                     <p id="demo-message-hint" class="field__hint">
                         {format!("Up to {} characters.", super::model::MESSAGE_MAX_CHARS)}
@@ -381,6 +381,19 @@ fn DemoForm(state: DemoFormState) -> impl IntoView {
         <Show when=move || sent.get() fallback=form_view>
             <DemoThanks heading_level=2/>
         </Show>
+    }
+}
+
+/// Text for the inside of a `<textarea>`. Leptos writes a textarea's children without escaping
+/// (as for `<script>`), so text typed by a visitor and sent back could close the element
+/// (`</textarea>`) and add markup to the page. The browser decodes these references inside a
+/// textarea, so the visitor sees exactly what they typed. In the browser the text becomes a text
+/// node and needs nothing.
+fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        text.to_owned()
     }
 }
 

@@ -43,16 +43,7 @@ fn form(app: &TestApp, age_ms: i64, overrides: &[(&str, &str)]) -> String {
 }
 
 fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_owned(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 async fn post_form(app: &TestApp, body: String, ip: &str) -> axum::http::Response<Body> {
@@ -321,6 +312,60 @@ async fn the_page_script_sends_requests_through_the_server_function() {
             .expect("lead");
         assert_eq!(row.get::<String, _>("name"), "Grace Hopper");
         assert_eq!(row.get::<i64, _>("marketing_consent"), 0);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn hostile_and_oversized_values_are_refused_or_shown_as_text_and_kept() {
+    for app in spawn_apps().await {
+        let long_name = "N".repeat(101);
+        let body = form(
+            &app,
+            5_000,
+            &[
+                ("name", long_name.as_str()),
+                ("company", "Evil\r\nBcc: victim@example.com"),
+                ("email", "a@example.com\r\nBcc: victim@example.com"),
+                ("message", "</textarea><script>alert(1)</script> & more"),
+                ("policy_version", "not a number"),
+            ],
+        );
+        let response = post_form(&app, body, "198.51.100.6").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            app.label()
+        );
+        let html = body_text(response).await;
+        assert!(html.contains("Your name can be at most 100 characters long."));
+        assert!(html.contains("The company name cannot contain control characters."));
+        assert!(html.contains("Enter an e-mail address like name@example.com."));
+        // Markup typed into the form comes back as text, never as markup.
+        assert!(!html.contains("<script>alert(1)</script>"));
+        assert!(
+            !html.contains("</textarea><script>"),
+            "the textarea cannot be closed"
+        );
+        assert!(
+            html.contains("&lt;/textarea>&lt;script>alert(1)&lt;/script> &amp; more"),
+            "shown as the visitor typed it"
+        );
+        assert!(html.contains(&format!(r#"value="{long_name}""#)), "kept");
+        assert_eq!(lead_count(&app).await, 0);
+
+        // A damaged post (not even form-encoded) is answered with the form's own messages.
+        let mut request = Request::post("/demo")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{\"name\": 1}"))
+            .expect("request");
+        request.extensions_mut().insert(ConnectInfo::<SocketAddr>(
+            "198.51.100.6:1".parse().expect("addr"),
+        ));
+        let response = app.request(request).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body_text(response).await.contains("Enter your name."));
         app.cleanup().await;
     }
 }
