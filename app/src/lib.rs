@@ -14,6 +14,8 @@ pub mod policy;
 pub mod workspaces;
 
 #[cfg(feature = "ssr")]
+pub mod analytics;
+#[cfg(feature = "ssr")]
 pub mod client_ip;
 #[cfg(feature = "ssr")]
 pub mod config;
@@ -32,7 +34,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::company::PRODUCT_NAME;
-use crate::consent::CookiePolicyPage;
+use crate::consent::{
+    AnalyticsScript, ConsentBanner, ConsentDialog, CookiePolicyPage, CookieSettingsPage,
+    provide_consent,
+};
 use crate::demo::{DemoPage, DemoThanksPage};
 use crate::layout::{InPageFocus, NotFoundPage, SiteFooter, SiteHeader, SkipLink};
 use crate::marketing::HomePage;
@@ -64,6 +69,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // First, in the same place on the server and in the browser: the consent the server read
+    // from the request is carried over to hydration with it.
+    provide_consent();
     // Marks the document once the WASM has hydrated it: the end-to-end tests wait for this mark,
     // so a page that never hydrates fails them instead of passing on server HTML alone.
     Effect::new(move |_| {
@@ -79,11 +87,14 @@ pub fn App() -> impl IntoView {
         <Router>
             <InPageFocus/>
             <SkipLink/>
+            // In the page's flow, above the header: it never covers what has focus.
+            <ConsentBanner/>
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/cookies") view=CookiePolicyPage/>
+                    <Route path=path!("/cookies/settings") view=CookieSettingsPage/>
                     // Pages whose data loads through resources are rendered whole before they are
                     // sent (Async): out-of-order streaming needs JavaScript to put the loaded parts
                     // in place, and these pages must read the same without it. Their data is a
@@ -105,6 +116,8 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <SiteFooter/>
+            <ConsentDialog/>
+            <AnalyticsScript/>
         </Router>
     }
 }

@@ -1,6 +1,7 @@
 //! Wiring only: start-up (pool, migrations, the vendor workspace), the axum router around the
 //! Leptos app, and the middleware every response passes through. Features live in `app`.
 
+mod consent_form;
 mod demo_form;
 mod health;
 mod middleware;
@@ -75,10 +76,16 @@ pub fn build_router(state: AppState) -> Router {
             move || shell(leptos_options.clone())
         })
         .route("/demo", post(demo_form::post_demo))
+        .route("/consent", post(consent_form::post_consent))
+        .route("/api/analytics/page-view", post(app::analytics::page_view))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            app::consent::http::enforce,
+        ))
         .with_state(state.clone());
 
     apply_middleware(router, &state.config)

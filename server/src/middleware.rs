@@ -118,6 +118,57 @@ async fn security_headers(
     response
 }
 
+/// Refuses a state-changing request that a browser sent from another site (cross-site request
+/// forgery). Browsers say where a request comes from in `Sec-Fetch-Site`; older ones only in
+/// `Origin`. Requests with neither (command-line clients, server-to-server) carry no visitor's
+/// cookies by accident and go through; `SameSite=Lax` cookies cover the rest.
+async fn refuse_cross_site_writes(request: Request, next: Next) -> Response<Body> {
+    if is_cross_site_write(&request) {
+        tracing::warn!("refused a cross-site state-changing request");
+        let mut response = Response::new(Body::from(CROSS_SITE_PAGE));
+        *response.status_mut() = StatusCode::FORBIDDEN;
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        return response;
+    }
+    next.run(request).await
+}
+
+fn is_cross_site_write(request: &Request) -> bool {
+    use axum::http::Method;
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    ) {
+        return false;
+    }
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site") {
+        // "same-site" is a sibling subdomain: another site as far as our data is concerned.
+        return !matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        None => false,
+        Some(origin) => {
+            let origin_host = origin.split_once("://").map_or(origin, |(_, host)| host);
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .or_else(|| request.uri().authority().map(|a| a.as_str()));
+            host != Some(origin_host)
+        }
+    }
+}
+
+const CROSS_SITE_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Request refused · Candor CRM</title><link rel="stylesheet" href="/pkg/crm.css"></head>
+<body><main id="main" class="page page--narrow"><h1>Request refused</h1>
+<p>This request came from another website, so we did not act on it. If you meant to do this, please open Candor CRM directly and try again there.</p>
+<p><a class="button" href="/">Go to the home page</a></p></main></body></html>"#;
+
 /// A request id always comes from us: an id sent by the client is dropped, so nothing a stranger
 /// types ends up in our logs.
 async fn drop_client_request_id(mut request: Request, next: Next) -> Response<Body> {
@@ -191,6 +242,7 @@ pub fn apply_middleware(router: Router, config: &Config) -> Router {
                 policy,
                 security_headers,
             ))
+            .layer(axum_middleware::from_fn(refuse_cross_site_writes))
             .layer(CompressionLayer::new().br(true).gzip(true))
             .layer(CatchPanicLayer::custom(panic_page))
             .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES)),
@@ -212,6 +264,48 @@ mod tests {
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(!csp.contains("ws://"));
+    }
+
+    fn post(headers: &[(&str, &str)]) -> Request {
+        let mut builder = Request::post("/consent");
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(Body::empty()).expect("request")
+    }
+
+    #[test]
+    fn a_post_from_another_site_is_refused_and_one_from_this_site_is_not() {
+        assert!(is_cross_site_write(&post(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(is_cross_site_write(&post(&[(
+            "sec-fetch-site",
+            "same-site"
+        )])));
+        assert!(!is_cross_site_write(&post(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(is_cross_site_write(&post(&[
+            ("origin", "https://evil.example"),
+            ("host", "crm.example")
+        ])));
+        assert!(!is_cross_site_write(&post(&[
+            ("origin", "https://crm.example"),
+            ("host", "crm.example")
+        ])));
+        // Neither header: not a browser sending someone's cookies from another site.
+        assert!(!is_cross_site_write(&post(&[])));
+        let get = Request::get("/")
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::empty())
+            .expect("request");
+        assert!(
+            !is_cross_site_write(&get),
+            "links from other sites are welcome"
+        );
     }
 
     #[test]

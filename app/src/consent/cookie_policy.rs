@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::registry::{Category, REGISTRY, StorageItem, items_in};
+use super::model::REVISION;
+use super::registry::{Category, StorageItem, items_in};
+use super::ui::CookieSettingsLink;
 use crate::company::PRIVACY_EMAIL;
 use crate::layout::PageMeta;
 
@@ -21,15 +23,12 @@ pub fn CookiePolicyPage() -> impl IntoView {
                 "Cookies are small files a website stores in your browser; local storage is a similar place that only the site's own scripts can read. "
                 "This page lists every cookie and storage key this site uses, generated from the same list our software checks, so it cannot fall out of date."
             </p>
-            {REGISTRY.is_empty().then(|| view! {
-                <p class="cookies__none">
-                    <strong>"Right now this site sets no cookies and keeps nothing in your browser's storage."</strong>
-                    " Features that need one (such as staying logged in) add it to the list below before they use it."
-                </p>
-            })}
             <h2 id="categories">"What we use, by category"</h2>
             {Category::ALL.into_iter().map(|category| view! { <CategorySection category/> }).collect_view()}
             <h2 id="choices">"Your choices"</h2>
+            <p>
+                <CookieSettingsLink label="Change your cookie settings" class="button"/>
+            </p>
             <p>
                 "Strictly necessary items are always on. Anything in another category is used only after you allow it, and you can change your mind at any time; "
                 "when you withdraw, the items of that category are deleted. A Global Privacy Control signal from your browser is honoured as a refusal of marketing."
@@ -39,6 +38,10 @@ pub fn CookiePolicyPage() -> impl IntoView {
                 <a href=format!("mailto:{PRIVACY_EMAIL}")>{PRIVACY_EMAIL}</a>
                 ". How we handle personal data in general is in our "
                 <a href="/privacy">"privacy policy"</a>"."
+            </p>
+            <p class="cookies__revision">
+                "Revision of this policy: "<time datetime=REVISION>{REVISION}</time>
+                ". When it changes, we ask for your choice again."
             </p>
         </article>
     }

@@ -1,6 +1,21 @@
-//! Consent: the registry of what the product stores in browsers, and the cookie policy.
+//! Consent: the registry of what the product stores in browsers, the cookie policy, the banner
+//! and dialog that ask, the ledger that records every decision, and the server-side enforcement.
 
+pub mod api;
 mod cookie_policy;
+pub mod model;
 pub mod registry;
+mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod http;
+#[cfg(feature = "ssr")]
+pub mod ledger;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub use cookie_policy::CookiePolicyPage;
+pub use ui::{
+    AnalyticsScript, ConsentBanner, ConsentDialog, ConsentUi, CookieSettingsLink,
+    CookieSettingsPage, provide_consent,
+};

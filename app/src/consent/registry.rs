@@ -112,10 +112,38 @@ pub struct StorageItem {
     pub party: Party,
 }
 
-/// Everything the product stores in a browser. Today that is nothing: the public site and the
-/// demo form work without any cookie or storage key. Each feature that needs one adds it here
-/// (the consent record, the log-in session...), and the cookie policy lists it from that moment.
-pub const REGISTRY: &[StorageItem] = &[];
+/// Everything the product stores in a browser. Each feature that needs a cookie or a storage key
+/// adds it here first, and the cookie policy lists it from that moment; the server removes any
+/// other cookie a response tries to set. Change [`super::model::REVISION`] with this list.
+pub const REGISTRY: &[StorageItem] = &[
+    StorageItem {
+        name: super::model::CONSENT_COOKIE,
+        kind: StorageKind::Cookie,
+        category: Category::Necessary,
+        purpose: "Remembers your cookie choices: which categories you allowed, when, under which revision of this policy, and whether your browser sent a Global Privacy Control signal, with a random consent id that identifies no one. Without it we would have to ask on every page.",
+        lifetime: "6 months",
+        party: Party::First,
+    },
+    StorageItem {
+        name: super::model::CONSENT_COOKIE,
+        kind: StorageKind::LocalStorage,
+        category: Category::Necessary,
+        purpose: "A copy of your cookie choices for the page's own scripts, so that a choice made in one tab applies at once in your other open tabs.",
+        lifetime: "Until you change your choice or clear your browser's data",
+        party: Party::First,
+    },
+    StorageItem {
+        name: VISIT_COOKIE,
+        kind: StorageKind::Cookie,
+        category: Category::Analytics,
+        purpose: "A random visit number, so that our own page-view count can tell one visit from several. We keep only a daily-changing hash of it, never link it to you, and share it with no one.",
+        lifetime: "30 minutes after your last page view",
+        party: Party::First,
+    },
+];
+
+/// The analytics visit cookie.
+pub const VISIT_COOKIE: &str = "candor_visit";
 
 /// The items of one category, in registry order.
 pub fn items_in(category: Category) -> impl Iterator<Item = &'static StorageItem> {
@@ -172,5 +200,47 @@ mod tests {
     #[test]
     fn an_unlisted_cookie_is_not_found() {
         assert_eq!(cookie("_ga"), None);
+        assert_eq!(
+            cookie("candor_consent").map(|item| item.category),
+            Some(Category::Necessary)
+        );
+    }
+
+    /// FNV-1a over everything the cookie policy says about each item and category.
+    fn fingerprint() -> u64 {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |text: &str| {
+            for byte in text.bytes().chain([0]) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        for category in Category::ALL {
+            feed(category.title());
+            feed(category.purpose());
+        }
+        for item in REGISTRY {
+            feed(item.name);
+            feed(item.kind.label());
+            feed(item.category.key());
+            feed(item.purpose);
+            feed(item.lifetime);
+            feed(item.party.label());
+        }
+        hash
+    }
+
+    #[test]
+    fn the_policy_revision_changes_whenever_the_registry_does() {
+        // Visitors agreed to what the registry said under REVISION. When the registry changes,
+        // bump REVISION in consent/model.rs (everyone is asked again) and then update the pair
+        // below to the new revision and the fingerprint this test prints.
+        let recorded = ("2026-11-29", 0x4915_e012_7091_76f3_u64);
+        assert_eq!(
+            (super::super::model::REVISION, fingerprint()),
+            recorded,
+            "the registry or REVISION changed: fingerprint is now {:#018x}",
+            fingerprint()
+        );
     }
 }

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::company::{CITY_LINE, LEGAL_NAME, PRIVACY_EMAIL, STREET};
+use crate::consent::CookieSettingsLink;
 
 /// The footer of every page: the policies, the demo, log in, and how to reach the company.
 #[component]
@@ -13,6 +14,7 @@ pub fn SiteFooter() -> impl IntoView {
                     <ul>
                         <li><A href="/privacy">"Privacy policy"</A></li>
                         <li><A href="/cookies">"Cookie policy"</A></li>
+                        <li><CookieSettingsLink label="Cookie settings"/></li>
                         <li><A href="/demo">"Request a demo"</A></li>
                         <li><A href="/login">"Log in"</A></li>
                     </ul>

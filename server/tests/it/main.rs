@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` is set), plus the compiled binary's command line.
 
 mod binary;
+mod consent;
 mod demo;
 mod health;
 mod middleware;

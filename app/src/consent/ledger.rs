@@ -1,0 +1,209 @@
+//! The consent ledger: every cookie decision appended as a row, never updated or deleted (the
+//! database refuses both), and the per-day counts the operators' chart shows.
+
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::model::{Action, Choices, ConsentId, Source};
+use crate::db::Db;
+use crate::error::AppError;
+
+/// One decision, as appended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerEntry {
+    pub consent_id: ConsentId,
+    /// The member who decided, when logged in (accounts arrive with the accounts feature).
+    pub member_id: Option<String>,
+    pub action: Action,
+    pub choices: Choices,
+    pub gpc: bool,
+    pub policy_revision: String,
+    pub source: Source,
+    pub decided_at: i64,
+}
+
+/// SHA-256 (hex) of the text shown where a decision was made.
+pub fn text_hash(source: Source) -> String {
+    hex::encode(Sha256::digest(source.text_shown().as_bytes()))
+}
+
+/// Appends one decision.
+pub async fn append(db: &Db, entry: &LedgerEntry) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO consent_ledger (consent_id, member_id, action, preferences, analytics,
+             marketing, gpc, policy_revision, text_hash, source, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(entry.consent_id.as_str())
+    .bind(entry.member_id.as_deref())
+    .bind(entry.action.key())
+    .bind(i64::from(entry.choices.preferences))
+    .bind(i64::from(entry.choices.analytics))
+    .bind(i64::from(entry.choices.marketing))
+    .bind(i64::from(entry.gpc))
+    .bind(&entry.policy_revision)
+    .bind(text_hash(entry.source))
+    .bind(entry.source.key())
+    .bind(entry.decided_at)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// One consent id's decisions, oldest first: what that browser agreed to, over time.
+pub async fn history(db: &Db, consent_id: &ConsentId) -> Result<Vec<LedgerRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT action, preferences, analytics, marketing, gpc, policy_revision, text_hash,
+                source, decided_at
+         FROM consent_ledger WHERE consent_id = $1 ORDER BY decided_at, id",
+    )
+    .bind(consent_id.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(LedgerRow {
+                action: row.try_get("action")?,
+                choices: Choices {
+                    preferences: row.try_get::<i64, _>("preferences")? == 1,
+                    analytics: row.try_get::<i64, _>("analytics")? == 1,
+                    marketing: row.try_get::<i64, _>("marketing")? == 1,
+                },
+                gpc: row.try_get::<i64, _>("gpc")? == 1,
+                policy_revision: row.try_get("policy_revision")?,
+                text_hash: row.try_get("text_hash")?,
+                source: row.try_get("source")?,
+                decided_at: row.try_get("decided_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// A ledger row as read back (action and source as their stored keys).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerRow {
+    pub action: String,
+    pub choices: Choices,
+    pub gpc: bool,
+    pub policy_revision: String,
+    pub text_hash: String,
+    pub source: String,
+    pub decided_at: i64,
+}
+
+/// Decisions per UTC day and action since `since` (milliseconds): `(day number since the epoch,
+/// action key, count)`, for the operators' chart.
+pub async fn decisions_per_day(db: &Db, since: i64) -> Result<Vec<(i64, String, i64)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT decided_at / 86400000 AS day, action, COUNT(*) AS decisions
+         FROM consent_ledger WHERE decided_at >= $1
+         GROUP BY decided_at / 86400000, action
+         ORDER BY day, action",
+    )
+    .bind(since)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("day")?,
+                row.try_get("action")?,
+                row.try_get("decisions")?,
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::testing::each_backend;
+
+    const DAY: i64 = 86_400_000;
+
+    fn entry(action: Action, decided_at: i64) -> LedgerEntry {
+        LedgerEntry {
+            consent_id: ConsentId::parse("0123456789abcdef0123456789abcdef").expect("id"),
+            member_id: None,
+            action,
+            choices: Choices::ALL,
+            gpc: false,
+            policy_revision: super::super::model::REVISION.to_owned(),
+            source: Source::Banner,
+            decided_at,
+        }
+    }
+
+    #[tokio::test]
+    async fn decisions_are_appended_and_counted_per_day_and_action() {
+        for database in each_backend().await {
+            let db = &database.db;
+            let day = 20_000 * DAY;
+            append(db, &entry(Action::AcceptAll, day + 5))
+                .await
+                .expect("append");
+            append(db, &entry(Action::AcceptAll, day + 6))
+                .await
+                .expect("append");
+            append(db, &entry(Action::Withdraw, day + DAY + 1))
+                .await
+                .expect("append");
+            append(db, &entry(Action::RejectAll, day - 1))
+                .await
+                .expect("append");
+            let counts = decisions_per_day(db, day).await.expect("counts");
+            assert_eq!(
+                counts,
+                [
+                    (20_000, "accept_all".to_owned(), 2),
+                    (20_001, "withdraw".to_owned(), 1)
+                ],
+                "{}",
+                database.label()
+            );
+            let history = history(db, &entry(Action::Gpc, 0).consent_id)
+                .await
+                .expect("history");
+            assert_eq!(history.len(), 4);
+            assert_eq!(history[0].action, "reject_all");
+            assert_eq!(history[0].text_hash, text_hash(Source::Banner));
+            assert_eq!(history[0].text_hash.len(), 64);
+            database.cleanup().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn the_ledger_refuses_to_be_rewritten_or_emptied() {
+        for database in each_backend().await {
+            let db = &database.db;
+            append(db, &entry(Action::AcceptAll, 1))
+                .await
+                .expect("append");
+            for statement in [
+                "UPDATE consent_ledger SET action = 'reject_all'",
+                "DELETE FROM consent_ledger",
+            ] {
+                assert!(
+                    sqlx::query(statement).execute(db.pool()).await.is_err(),
+                    "{statement} on {}",
+                    database.label()
+                );
+            }
+            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consent_ledger")
+                .fetch_one(db.pool())
+                .await
+                .expect("count");
+            assert_eq!(count, 1);
+            database.cleanup().await;
+        }
+    }
+
+    #[test]
+    fn the_banner_and_the_settings_are_hashed_as_different_texts() {
+        assert_eq!(text_hash(Source::Banner), text_hash(Source::NoJsForm));
+        assert_eq!(text_hash(Source::Dialog), text_hash(Source::SettingsPage));
+        assert_ne!(text_hash(Source::Banner), text_hash(Source::Dialog));
+    }
+}

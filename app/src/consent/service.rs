@@ -1,0 +1,125 @@
+//! Recording decisions: the banner, the dialog, the forms without JavaScript and the Global
+//! Privacy Control signal all come through here, so each one appends exactly one ledger row.
+
+use std::net::IpAddr;
+
+use super::ledger::{LedgerEntry, append};
+use super::model::{
+    Action, ConsentId, ConsentRecord, ConsentView, Decision, REVISION, Source, resolve,
+};
+use crate::error::AppError;
+use crate::rate_limit::{Decision as Limit, RateLimit};
+use crate::state::AppState;
+
+/// Decisions one address may record per 15 minutes. A person changes their mind a few times at
+/// most; the limit keeps a script from filling the ledger.
+pub const CONSENT_LIMIT: RateLimit = RateLimit {
+    bucket: "consent",
+    max_attempts: 60,
+    window_ms: 15 * 60 * 1000,
+};
+
+async fn within_limit(
+    state: &AppState,
+    client: Option<IpAddr>,
+    now: i64,
+) -> Result<bool, AppError> {
+    let Some(client) = client else {
+        return Ok(true);
+    };
+    let decision = CONSENT_LIMIT
+        .hit(
+            &state.db,
+            state.config.secret_key.expose(),
+            &client.to_string(),
+            now,
+        )
+        .await?;
+    Ok(decision == Limit::Allowed)
+}
+
+/// Records the visitor's decision and returns the record to store in their cookie.
+pub async fn decide(
+    state: &AppState,
+    previous: Option<&ConsentRecord>,
+    gpc_signal: bool,
+    decision: Decision,
+    source: Source,
+    client: Option<IpAddr>,
+    now: i64,
+) -> Result<ConsentRecord, AppError> {
+    if !within_limit(state, client, now).await? {
+        return Err(AppError::RateLimited);
+    }
+    let before = ConsentView::of(previous, gpc_signal, now);
+    let gpc = before.gpc;
+    let (action, choices) = resolve(decision, before.choices, gpc);
+    let id = previous.map_or_else(ConsentId::generate, |r| r.id.clone());
+    append(
+        &state.db,
+        &LedgerEntry {
+            consent_id: id.clone(),
+            member_id: None,
+            action,
+            choices,
+            gpc,
+            policy_revision: REVISION.to_owned(),
+            source,
+            decided_at: now,
+        },
+    )
+    .await?;
+    tracing::info!(
+        action = action.key(),
+        source = source.key(),
+        "consent decision recorded"
+    );
+    Ok(ConsentRecord {
+        id,
+        revision: REVISION.to_owned(),
+        decided_at: Some(now),
+        choices,
+        gpc,
+    })
+}
+
+/// Records a Global Privacy Control signal: marketing refused without asking. Anything else the
+/// visitor decided stands; if they have not decided yet, the banner still asks about the rest.
+/// Returns `None` when this address has recorded too much lately (the signal is honoured all the
+/// same, and recorded on a later page).
+pub async fn record_gpc(
+    state: &AppState,
+    previous: Option<&ConsentRecord>,
+    client: Option<IpAddr>,
+    now: i64,
+) -> Result<Option<ConsentRecord>, AppError> {
+    if !within_limit(state, client, now).await? {
+        return Ok(None);
+    }
+    let current = previous.filter(|r| r.is_current(now));
+    let mut choices = current.map_or(super::model::Choices::NONE, |r| r.choices);
+    choices.marketing = false;
+    let id = previous.map_or_else(ConsentId::generate, |r| r.id.clone());
+    append(
+        &state.db,
+        &LedgerEntry {
+            consent_id: id.clone(),
+            member_id: None,
+            action: Action::Gpc,
+            choices,
+            gpc: true,
+            policy_revision: REVISION.to_owned(),
+            source: Source::Gpc,
+            decided_at: now,
+        },
+    )
+    .await?;
+    tracing::info!("global privacy control signal recorded");
+    Ok(Some(ConsentRecord {
+        id,
+        revision: current.map_or_else(|| REVISION.to_owned(), |r| r.revision.clone()),
+        decided_at: current.and_then(|r| r.decided_at),
+        choices,
+        gpc: true,
+    }))
+}
