@@ -31,6 +31,21 @@ enum Command {
         #[command(subcommand)]
         action: PolicyCommand,
     },
+    /// Read the cookie-consent ledger.
+    Consent {
+        #[command(subcommand)]
+        action: ConsentCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConsentCommand {
+    /// Print the decisions of the last DAYS days (today included) per day and action, with a bar
+    /// chart. Counts only: the ledger's consent ids are never printed.
+    Report {
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=366))]
+        days: u16,
+    },
 }
 
 #[derive(Subcommand)]
@@ -63,6 +78,9 @@ async fn main() -> ExitCode {
         Command::Policy {
             action: PolicyCommand::Publish { file, significant },
         } => publish_policy(config, &file, significant).await,
+        Command::Consent {
+            action: ConsentCommand::Report { days },
+        } => consent_report(config, days).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -102,6 +120,23 @@ async fn migrate(config: Config) -> Result<(), String> {
     println!(
         "migrations applied; pending: {}",
         readiness.pending_migrations.len()
+    );
+    Ok(())
+}
+
+async fn consent_report(config: Config, days: u16) -> Result<(), String> {
+    const DAY_MS: i64 = 86_400_000;
+    let state = server::build_state(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let today = app::db::now_millis().div_euclid(DAY_MS);
+    let first_day = today - i64::from(days) + 1;
+    let counts = app::consent::ledger::decisions_per_day(&state.db, first_day * DAY_MS).await;
+    state.db.close().await;
+    let counts = counts.map_err(|e| format!("could not read the consent ledger ({e})"))?;
+    print!(
+        "{}",
+        app::consent::ledger::render_report(&counts, first_day, today)
     );
     Ok(())
 }

@@ -116,6 +116,53 @@ pub async fn decisions_per_day(db: &Db, since: i64) -> Result<Vec<(i64, String, 
         .map_err(AppError::from)
 }
 
+/// The operators' chart of decisions: one line per UTC day from `first_day` to `last_day` (day
+/// numbers since the epoch), the count per action, and a bar per day scaled to the busiest day.
+pub fn render_report(counts: &[(i64, String, i64)], first_day: i64, last_day: i64) -> String {
+    use std::fmt::Write;
+    const BAR: usize = 40;
+    let per_day = |day: i64, action: Action| {
+        counts
+            .iter()
+            .find(|(d, a, _)| *d == day && a == action.key())
+            .map_or(0, |(_, _, n)| *n)
+    };
+    let total = |day: i64| Action::ALL.iter().map(|&a| per_day(day, a)).sum::<i64>();
+    let busiest = (first_day..=last_day).map(total).max().unwrap_or(0).max(1);
+    let mut out = String::from("Cookie decisions per day (UTC), by action\n");
+    let _ = write!(out, "{:<10}", "day");
+    for action in Action::ALL {
+        let _ = write!(out, " {:>10}", action.key());
+    }
+    out.push_str("  total\n");
+    for day in first_day..=last_day {
+        let date = civil_date(day);
+        let _ = write!(out, "{date:<10}");
+        for action in Action::ALL {
+            let _ = write!(out, " {:>10}", per_day(day, action));
+        }
+        let day_total = total(day);
+        let width = usize::try_from(day_total * BAR as i64 / busiest).unwrap_or(0);
+        let _ = writeln!(out, "  {day_total:>5} {}", "#".repeat(width));
+    }
+    out
+}
+
+/// `YYYY-MM-DD` of a day number since 1970-01-01 (proleptic Gregorian calendar).
+fn civil_date(days: i64) -> String {
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +245,39 @@ mod tests {
             assert_eq!(count, 1);
             database.cleanup().await;
         }
+    }
+
+    #[test]
+    fn the_report_shows_every_day_with_its_counts_and_a_bar_scaled_to_the_busiest() {
+        let counts = [
+            (20_000, "accept_all".to_owned(), 3),
+            (20_000, "gpc".to_owned(), 1),
+            (20_002, "withdraw".to_owned(), 2),
+        ];
+        let report = render_report(&counts, 20_000, 20_002);
+        let lines: Vec<&str> = report.lines().collect();
+        assert_eq!(lines.len(), 5, "{report}");
+        assert!(lines[1].contains("accept_all") && lines[1].contains("withdraw"));
+        assert!(lines[2].starts_with("2024-10-04"), "{report}");
+        assert!(
+            lines[2].ends_with(&format!("4 {}", "#".repeat(40))),
+            "{report}"
+        );
+        assert!(
+            lines[3].starts_with("2024-10-05") && lines[3].ends_with("    0 "),
+            "{report}"
+        );
+        assert!(
+            lines[4].ends_with(&format!("2 {}", "#".repeat(20))),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn day_numbers_become_calendar_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(20_786), "2026-11-29");
     }
 
     #[test]

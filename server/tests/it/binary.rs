@@ -192,3 +192,30 @@ fn policy_publish_adds_a_version_and_refuses_a_malformed_file_with_its_line() {
     assert!(stderr.contains("line 3:"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn the_consent_report_prints_one_line_per_day_with_counts_per_action() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = server(dir.path())
+        .args(["consent", "report", "--days", "7"])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 2 + 7, "{stdout}");
+    assert!(
+        stdout.contains("accept_all") && stdout.contains("gpc"),
+        "{stdout}"
+    );
+
+    let refused = server(dir.path())
+        .args(["consent", "report", "--days", "0"])
+        .output()
+        .expect("runs");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--days"));
+}
