@@ -19,8 +19,14 @@ use crate::layout::PageMeta;
 pub struct ConsentUi {
     pub view: RwSignal<ConsentView>,
     dialog_open: RwSignal<bool>,
-    /// What had focus when the dialog opened; it gets focus back when the dialog closes.
-    opener: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
+}
+
+thread_local! {
+    /// What had focus when the dialog opened; it gets focus back when the dialog closes. Only
+    /// ever set in the browser (a DOM element lives on its page's one thread; nothing of it may
+    /// be held by the reactive owner, which the server drops on any thread).
+    static OPENER: std::cell::RefCell<Option<web_sys::HtmlElement>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// The local-storage mirror of the choice, which the other open tabs listen to.
@@ -46,7 +52,6 @@ pub fn provide_consent() -> ConsentUi {
     let ui = ConsentUi {
         view: RwSignal::new(initial),
         dialog_open: RwSignal::new(false),
-        opener: StoredValue::new_local(None),
     };
     provide_context(ui);
     // In the browser only (effects never run on the server).
@@ -121,7 +126,7 @@ impl ConsentUi {
 
     /// Opens the preferences dialog; focus returns to `opener` when it closes.
     pub fn open_dialog(self, opener: Option<web_sys::HtmlElement>) {
-        self.opener.set_value(opener);
+        OPENER.with(|cell| *cell.borrow_mut() = opener);
         self.dialog_open.set(true);
     }
 
@@ -342,9 +347,8 @@ pub fn ConsentDialog() -> impl IntoView {
     // the page's content when the opener is gone (the banner disappears once a choice is saved).
     let on_close = move |_| {
         ui.dialog_open.set(false);
-        let opener = ui
-            .opener
-            .get_value()
+        let opener = OPENER
+            .with(|cell| cell.borrow_mut().take())
             .filter(|element| element.is_connected());
         match opener {
             Some(element) => {

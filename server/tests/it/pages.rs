@@ -281,3 +281,46 @@ async fn pages_with_loaded_data_arrive_whole_for_browsers_without_javascript() {
         app.cleanup().await;
     }
 }
+
+/// The release server renders on a multi-threaded runtime, where a page's reactive owner can be
+/// dropped on another thread than the one that created it: nothing thread-bound may live in it
+/// (a browser-only value held there once cut pages off mid-response).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_render_whole_when_requests_run_on_many_threads() {
+    for app in spawn_apps().await {
+        let app = std::sync::Arc::new(app);
+        let mut tasks = Vec::new();
+        for i in 0..48 {
+            let app = app.clone();
+            let path = [
+                "/",
+                "/privacy",
+                "/cookies",
+                "/cookies/settings",
+                "/demo",
+                "/nowhere",
+            ][i % 6];
+            tasks.push(tokio::spawn(async move {
+                let response = app.get(path).await;
+                let status = response.status();
+                let html = body_text(response).await;
+                // Streamed pages end with the data the browser hydrates from, after </html>.
+                (
+                    path,
+                    status,
+                    html.contains("</body></html>") || html.contains("</html>"),
+                )
+            }));
+        }
+        for task in tasks {
+            let (path, status, whole) = task.await.expect("the request task never panics");
+            assert!(
+                status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+                "{path}: {status}"
+            );
+            assert!(whole, "{path}: the page is complete");
+        }
+        let app = std::sync::Arc::into_inner(app).expect("every task is done");
+        app.cleanup().await;
+    }
+}
