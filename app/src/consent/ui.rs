@@ -338,6 +338,12 @@ pub fn ConsentDialog() -> impl IntoView {
             draft.set(ui.view.get_untracked().choices);
             error.set(None);
             let _ = element.show_modal();
+            // Start at the first choice the visitor can change, not at whatever comes first.
+            if let Ok(Some(first)) = element.query_selector("input.consent-switch:not([disabled])")
+                && let Ok(first) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(first)
+            {
+                let _ = first.focus();
+            }
         } else if !open && element.open() {
             element.close();
         }
