@@ -141,30 +141,6 @@ pub async fn page_view(State(state): State<AppState>, request: Request) -> Respo
     }
 }
 
-/// Page views per UTC day since `since`: `(day number since the epoch, views, visits)`.
-pub async fn views_per_day(db: &Db, since: i64) -> Result<Vec<(i64, i64, i64)>, AppError> {
-    use sqlx::Row;
-    let rows = sqlx::query(
-        "SELECT viewed_at / 86400000 AS day, COUNT(*) AS views,
-                COUNT(DISTINCT visit_hash) AS visits
-         FROM page_views WHERE viewed_at >= $1
-         GROUP BY viewed_at / 86400000 ORDER BY day",
-    )
-    .bind(since)
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok((
-                row.try_get("day")?,
-                row.try_get("views")?,
-                row.try_get("visits")?,
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,7 +95,7 @@ pub struct LedgerRow {
 /// Decisions per UTC day and action since `since` (milliseconds): `(day number since the epoch,
 /// action key, count)`, for the operators' chart.
 pub async fn decisions_per_day(db: &Db, since: i64) -> Result<Vec<(i64, String, i64)>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT decided_at / 86400000 AS day, action, COUNT(*) AS decisions
          FROM consent_ledger WHERE decided_at >= $1
          GROUP BY decided_at / 86400000, action
@@ -103,17 +103,7 @@ pub async fn decisions_per_day(db: &Db, since: i64) -> Result<Vec<(i64, String, 
     )
     .bind(since)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok((
-                row.try_get("day")?,
-                row.try_get("action")?,
-                row.try_get("decisions")?,
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    .await?)
 }
 
 /// The operators' chart of decisions: one line per UTC day from `first_day` to `last_day` (day

@@ -242,6 +242,18 @@ async fn with_analytics_allowed_page_views_are_stored_without_their_query_string
             .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body_text(bad).await.contains("path of a page on this site"));
+
+        let huge = app
+            .request(with_ip(
+                Request::post("/api/analytics/page-view")
+                    .header("cookie", &cookie)
+                    .body(Body::from(format!("/{}", "a".repeat(5000))))
+                    .expect("request"),
+            ))
+            .await;
+        assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(body_text(huge).await.contains("too long"));
+        assert_eq!(page_views(&app).await, ["/demo"], "nothing more was stored");
         app.cleanup().await;
     }
 }
