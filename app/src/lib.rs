@@ -2,6 +2,8 @@
 //! hydrated in the browser), server functions and domain types. One folder per feature;
 //! server-only code sits behind the `ssr` feature so the WASM never compiles it.
 
+pub mod accounts;
+pub mod clock;
 pub mod company;
 pub mod consent;
 pub mod demo;
@@ -10,6 +12,7 @@ pub mod error;
 pub mod layout;
 pub mod leads;
 pub mod marketing;
+pub mod operator;
 pub mod policy;
 pub mod workspaces;
 
@@ -33,6 +36,11 @@ use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::accounts::{
+    AppHomePage, CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage,
+    LogoutPage, ProfilePage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,
+    provide_viewer,
+};
 use crate::company::PRODUCT_NAME;
 use crate::consent::{
     AnalyticsScript, ConsentBanner, ConsentDialog, CookiePolicyPage, CookieSettingsPage,
@@ -41,7 +49,9 @@ use crate::consent::{
 use crate::demo::{DemoPage, DemoThanksPage};
 use crate::layout::{InPageFocus, NotFoundPage, SiteFooter, SiteHeader, SkipLink};
 use crate::marketing::HomePage;
+use crate::operator::ConsentChartPage;
 use crate::policy::{PolicyComparePage, PolicyVersionPage, PolicyVersionsPage, PrivacyPage};
+use crate::workspaces::{InvitationPage, WorkspaceSettingsPage};
 
 /// The HTML document around the app, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -72,6 +82,7 @@ pub fn App() -> impl IntoView {
     // First, in the same place on the server and in the browser: the consent the server read
     // from the request is carried over to hydration with it.
     provide_consent();
+    provide_viewer();
     // Marks the document once the WASM has hydrated it: the end-to-end tests wait for this mark,
     // so a page that never hydrates fails them instead of passing on server HTML alone.
     Effect::new(move |_| {
@@ -111,6 +122,41 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/privacy/versions/:version")
                         view=PolicyVersionPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup/check-email") view=CheckInboxPage/>
+                    <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/email-verified") view=EmailVerifiedPage/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/logout") view=LogoutPage/>
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password/sent") view=ForgotSentPage/>
+                    <Route
+                        path=path!("/reset-password/:token")
+                        view=ResetPasswordPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/app") view=AppHomePage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/app/settings/profile")
+                        view=ProfilePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/app/settings/sessions")
+                        view=SessionsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/app/settings/workspace")
+                        view=WorkspaceSettingsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/app/operator/consent")
+                        view=ConsentChartPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

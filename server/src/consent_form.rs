@@ -4,7 +4,7 @@
 
 use app::consent::http::{consent_cookie, gpc_signal, read_record};
 use app::consent::model::{Choices, Decision, Source, safe_return_path, settings_href};
-use app::consent::service::decide;
+use app::consent::service::{Requester, decide};
 use app::error::AppError;
 use app::state::AppState;
 use axum::extract::{Form, FromRequest, Request, State};
@@ -57,7 +57,7 @@ pub async fn post_consent(State(state): State<AppState>, request: Request) -> Re
             );
         }
     };
-    let client = app::client_ip::client_ip(&parts, state.config.trust_forwarded_for);
+    let who = Requester::of(&parts, state.config.trust_forwarded_for);
     let previous = read_record(&parts.headers);
     let now = app::db::now_millis();
     match decide(
@@ -66,7 +66,7 @@ pub async fn post_consent(State(state): State<AppState>, request: Request) -> Re
         gpc_signal(&parts.headers),
         decision,
         source,
-        client,
+        who,
         now,
     )
     .await

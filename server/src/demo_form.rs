@@ -6,10 +6,9 @@
 use app::demo::model::DemoFields;
 use app::demo::service::{Outcome, Submission, submit};
 use app::demo::{FormNotice, PostedDemoForm};
-use app::shell;
 use app::state::AppState;
 use axum::extract::{Form, FromRequest, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 use serde::Deserialize;
@@ -73,24 +72,8 @@ pub async fn post_demo(State(state): State<AppState>, request: Request) -> Respo
         errors,
         notice,
     };
-    let options = state.config.leptos.clone();
-    // Rendered whole before it is sent: this answer is for browsers without JavaScript.
-    let render = leptos_axum::render_app_async_with_context(
-        move || {
-            crate::provide_render_context(&state);
-            provide_context(posted.clone());
-        },
-        move || shell(options.clone()),
-    );
-    let mut response = render(Request::from_parts(parts, axum::body::Body::empty())).await;
-    *response.status_mut() = status;
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
-    }
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    crate::render::page_with_context(state, parts, status, move || {
+        provide_context(posted.clone())
+    })
+    .await
 }

@@ -1,11 +1,14 @@
 //! Wiring only: start-up (pool, migrations, the vendor workspace), the axum router around the
 //! Leptos app, and the middleware every response passes through. Features live in `app`.
 
+mod account_forms;
 mod consent_form;
 mod demo_form;
 mod health;
 mod middleware;
+mod render;
 mod static_files;
+mod workspace_forms;
 
 use std::sync::Arc;
 
@@ -59,7 +62,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
 /// with every middleware applied. Tests drive it in-process, without a socket.
 pub fn build_router(state: AppState) -> Router {
     let leptos_options = state.config.leptos.clone();
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_render_context(&state)
@@ -77,6 +80,54 @@ pub fn build_router(state: AppState) -> Router {
         })
         .route("/demo", post(demo_form::post_demo))
         .route("/consent", post(consent_form::post_consent))
+        .route("/signup", post(account_forms::post_signup))
+        .route("/login", post(account_forms::post_login))
+        .route("/logout", post(account_forms::post_logout))
+        .route("/forgot-password", post(account_forms::post_forgot))
+        .route("/reset-password/{token}", post(account_forms::post_reset))
+        .route("/verify-email/{token}", post(account_forms::post_verify))
+        .route(
+            "/app/verification",
+            post(account_forms::post_resend_verification),
+        )
+        .route(
+            "/app/settings/workspace/invite",
+            post(workspace_forms::post_invite),
+        )
+        .route(
+            "/app/settings/workspace/revoke",
+            post(workspace_forms::post_revoke),
+        )
+        .route(
+            "/app/settings/workspace/remove",
+            post(workspace_forms::post_remove),
+        )
+        .route(
+            "/app/settings/workspace/role",
+            post(workspace_forms::post_role),
+        )
+        .route(
+            "/app/settings/workspace/transfer",
+            post(workspace_forms::post_transfer),
+        )
+        .route("/app/workspace/switch", post(workspace_forms::post_switch))
+        .route(
+            "/app/settings/sessions/end",
+            post(account_forms::post_end_session),
+        )
+        .route("/app/settings/profile", post(account_forms::post_profile))
+        .route(
+            "/app/settings/profile/email",
+            post(account_forms::post_email_change),
+        )
+        .route(
+            "/app/settings/profile/password",
+            post(account_forms::post_password_change),
+        )
+        .route(
+            "/invitations/{token}",
+            post(workspace_forms::post_invitation),
+        )
         .route("/api/analytics/page-view", post(app::analytics::page_view))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -86,9 +137,25 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             app::consent::http::enforce,
         ))
+        // Outside the consent middleware, so that it knows who is logged in.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            app::accounts::http::load_session,
+        ))
         .with_state(state.clone());
 
     apply_middleware(router, &state.config)
+}
+
+/// The app's routes, worked out once per process. Working them out renders the app with
+/// resource loading suspended by a process-wide flag, and a resource first polled by another
+/// render in that moment never resolves (leptos issue #4773): doing it once, before this process
+/// serves anything, keeps every later render clear of that window. Tests build many routers in one
+/// process; a server builds one.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// What every server render needs: the state for server functions, and the request's CSP nonce.

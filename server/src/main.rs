@@ -31,6 +31,9 @@ enum Command {
         #[command(subcommand)]
         action: PolicyCommand,
     },
+    /// Create an operator (the vendor's staff) in the operators' workspace, or make the member
+    /// with this address one, and print a one-time link, valid 48 hours, to choose a password.
+    CreateOperator { email: String },
     /// Read the cookie-consent ledger.
     Consent {
         #[command(subcommand)]
@@ -81,6 +84,7 @@ async fn main() -> ExitCode {
         Command::Consent {
             action: ConsentCommand::Report { days },
         } => consent_report(config, days).await,
+        Command::CreateOperator { email } => create_operator(config, &email).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -121,6 +125,20 @@ async fn migrate(config: Config) -> Result<(), String> {
         "migrations applied; pending: {}",
         readiness.pending_migrations.len()
     );
+    Ok(())
+}
+
+async fn create_operator(config: Config, email: &str) -> Result<(), String> {
+    let email = app::email_address::EmailAddress::parse(email)
+        .map_err(|message| format!("EMAIL {email:?}: {message}"))?;
+    let state = server::build_state(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = app::accounts::service::create_operator(&state, &email).await;
+    state.db.close().await;
+    let link = result.map_err(|e| format!("could not create the operator ({e})"))?;
+    println!("operator {email} is ready; they choose a password here (one use, 48 hours):");
+    println!("{link}");
     Ok(())
 }
 

@@ -40,26 +40,18 @@ async fn record(decision: Option<(Decision, Source)>) -> Result<ConsentView, App
         .ok_or_else(|| AppError::internal("the request is missing from the server function"))?;
     let now = crate::db::now_millis();
     let previous = read_record(&parts.headers);
-    let client = crate::client_ip::client_ip(&parts, state.config.trust_forwarded_for);
+    let who = service::Requester::of(&parts, state.config.trust_forwarded_for);
     let (record, gpc) = match decision {
         Some((decision, source)) => {
             let gpc = gpc_signal(&parts.headers);
-            let record = service::decide(
-                &state,
-                previous.as_ref(),
-                gpc,
-                decision,
-                source,
-                client,
-                now,
-            )
-            .await?;
+            let record =
+                service::decide(&state, previous.as_ref(), gpc, decision, source, who, now).await?;
             (record, gpc)
         }
         None => match previous.clone().filter(|r| r.gpc) {
             // Already recorded: nothing to add.
             Some(recorded) => (recorded, true),
-            None => match service::record_gpc(&state, previous.as_ref(), client, now).await? {
+            None => match service::record_gpc(&state, previous.as_ref(), who, now).await? {
                 Some(recorded) => (recorded, true),
                 None => return Err(AppError::RateLimited),
             },

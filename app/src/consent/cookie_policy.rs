@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::REVISION;
+use super::model::{REVISION, revision_date};
 use super::registry::{Category, StorageItem, items_in};
 use super::ui::CookieSettingsLink;
 use crate::company::PRIVACY_EMAIL;
@@ -40,7 +40,7 @@ pub fn CookiePolicyPage() -> impl IntoView {
                 <a href="/privacy">"privacy policy"</a>"."
             </p>
             <p class="cookies__revision">
-                "Revision of this policy: "<time datetime=REVISION>{REVISION}</time>
+                "Revision of this policy: "<time datetime=revision_date()>{REVISION}</time>
                 ". When it changes, we ask for your choice again."
             </p>
         </article>

@@ -125,7 +125,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
         .collect();
     let is_page_view = parts.method == Method::GET;
     let is_write = !matches!(parts.method, Method::GET | Method::HEAD);
-    let client = crate::client_ip::client_ip(&parts, state.config.trust_forwarded_for);
+    let who = super::service::Requester::of(&parts, state.config.trust_forwarded_for);
 
     let mut response = next.run(Request::from_parts(parts, body)).await;
     let secure = state.config.is_https();
@@ -139,7 +139,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
         .is_some_and(|v| v.starts_with("text/html"));
     let newly_signalled = gpc && !in_force.as_ref().is_some_and(|r| r.gpc);
     if newly_signalled && is_page_view && is_html {
-        match super::service::record_gpc(&state, in_force.as_ref(), client, now).await {
+        match super::service::record_gpc(&state, in_force.as_ref(), who, now).await {
             Ok(Some(recorded)) => {
                 headers.append(SET_COOKIE, consent_cookie(&recorded, secure));
                 in_force = Some(recorded);

@@ -139,7 +139,7 @@ pub fn render_report(counts: &[(i64, String, i64)], first_day: i64, last_day: i6
 }
 
 /// `YYYY-MM-DD` of a day number since 1970-01-01 (proleptic Gregorian calendar).
-fn civil_date(days: i64) -> String {
+pub fn civil_date(days: i64) -> String {
     // Howard Hinnant's days-to-civil algorithm.
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

@@ -7,8 +7,14 @@ use serde::{Deserialize, Serialize};
 use super::registry::Category;
 
 /// The revision of the cookie policy and its registry. A choice made under another revision is
-/// asked again: change it whenever the registry changes (a test holds the two together).
-pub const REVISION: &str = "2026-11-29";
+/// asked again: change it whenever the registry changes (a test holds the two together). It is
+/// the date of the change, with `-2`, `-3`... for further changes on the same day.
+pub const REVISION: &str = "2026-11-29-2";
+
+/// The date part of [`REVISION`], for display and `<time datetime>`.
+pub fn revision_date() -> &'static str {
+    REVISION.get(..10).unwrap_or(REVISION)
+}
 
 /// A choice is asked again once it is this old (about six months).
 pub const MAX_AGE_MS: i64 = 182 * 24 * 60 * 60 * 1000;

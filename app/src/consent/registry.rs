@@ -133,6 +133,22 @@ pub const REGISTRY: &[StorageItem] = &[
         party: Party::First,
     },
     StorageItem {
+        name: crate::accounts::model::SESSION_COOKIE,
+        kind: StorageKind::Cookie,
+        category: Category::Necessary,
+        purpose: "Keeps you logged in: a random secret that opens your session. We store only a hash of it, with the browser and address you logged in from. Set only when you log in.",
+        lifetime: "Until you log out, after 12 hours without use, or 14 days after login at the latest",
+        party: Party::First,
+    },
+    StorageItem {
+        name: crate::accounts::profile::PROFILE_DRAFT_KEY,
+        kind: StorageKind::LocalStorage,
+        category: Category::Necessary,
+        purpose: "Keeps the edits you have not saved yet on your profile page, so that a reload or a closed tab does not lose them. Deleted as soon as you save or discard them.",
+        lifetime: "Until you save or discard your edits",
+        party: Party::First,
+    },
+    StorageItem {
         name: VISIT_COOKIE,
         kind: StorageKind::Cookie,
         category: Category::Analytics,
@@ -235,7 +251,7 @@ mod tests {
         // Visitors agreed to what the registry said under REVISION. When the registry changes,
         // bump REVISION in consent/model.rs (everyone is asked again) and then update the pair
         // below to the new revision and the fingerprint this test prints.
-        let recorded = ("2026-11-29", 0x4915_e012_7091_76f3_u64);
+        let recorded = ("2026-11-29-2", 0x3636_e58a_6515_fd4a_u64);
         assert_eq!(
             (super::super::model::REVISION, fingerprint()),
             recorded,

@@ -7,6 +7,7 @@ use super::ledger::{LedgerEntry, append};
 use super::model::{
     Action, ConsentId, ConsentRecord, ConsentView, Decision, REVISION, Source, resolve,
 };
+use crate::accounts::MemberId;
 use crate::error::AppError;
 use crate::rate_limit::{Decision as Limit, RateLimit};
 use crate::state::AppState;
@@ -18,6 +19,27 @@ pub const CONSENT_LIMIT: RateLimit = RateLimit {
     max_attempts: 60,
     window_ms: 15 * 60 * 1000,
 };
+
+/// Who decides: the client's address (for the rate limit) and the member, when logged in, whose
+/// id the ledger row then carries.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Requester {
+    pub client: Option<IpAddr>,
+    pub member: Option<MemberId>,
+}
+
+impl Requester {
+    /// The requester of a request, from its address and session.
+    pub fn of(parts: &axum::http::request::Parts, trust_forwarded_for: bool) -> Self {
+        Self {
+            client: crate::client_ip::client_ip(parts, trust_forwarded_for),
+            member: parts
+                .extensions
+                .get::<crate::accounts::session::CurrentSession>()
+                .map(|session| session.viewer.member_id),
+        }
+    }
+}
 
 async fn within_limit(
     state: &AppState,
@@ -45,10 +67,10 @@ pub async fn decide(
     gpc_signal: bool,
     decision: Decision,
     source: Source,
-    client: Option<IpAddr>,
+    who: Requester,
     now: i64,
 ) -> Result<ConsentRecord, AppError> {
-    if !within_limit(state, client, now).await? {
+    if !within_limit(state, who.client, now).await? {
         return Err(AppError::RateLimited);
     }
     let before = ConsentView::of(previous, gpc_signal, now);
@@ -59,7 +81,7 @@ pub async fn decide(
         &state.db,
         &LedgerEntry {
             consent_id: id.clone(),
-            member_id: None,
+            member_id: who.member.map(|member| member.to_string()),
             action,
             choices,
             gpc,
@@ -90,10 +112,10 @@ pub async fn decide(
 pub async fn record_gpc(
     state: &AppState,
     previous: Option<&ConsentRecord>,
-    client: Option<IpAddr>,
+    who: Requester,
     now: i64,
 ) -> Result<Option<ConsentRecord>, AppError> {
-    if !within_limit(state, client, now).await? {
+    if !within_limit(state, who.client, now).await? {
         return Ok(None);
     }
     let current = previous.filter(|r| r.is_current(now));
@@ -104,7 +126,7 @@ pub async fn record_gpc(
         &state.db,
         &LedgerEntry {
             consent_id: id.clone(),
-            member_id: None,
+            member_id: who.member.map(|member| member.to_string()),
             action: Action::Gpc,
             choices,
             gpc: true,
@@ -122,4 +144,30 @@ pub async fn record_gpc(
         choices,
         gpc: true,
     }))
+}
+
+/// Records, on a member's account, the Global Privacy Control signal their browser sends as they
+/// log in, unless the account already has it. Returns the record for the consent cookie when a
+/// row was added.
+pub async fn record_gpc_on_account(
+    state: &AppState,
+    previous: Option<&ConsentRecord>,
+    client: Option<IpAddr>,
+    member: MemberId,
+    now: i64,
+) -> Result<Option<ConsentRecord>, AppError> {
+    let recorded: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM consent_ledger WHERE member_id = $1 AND action = 'gpc' LIMIT 1",
+    )
+    .bind(member.to_string())
+    .fetch_optional(state.db.pool())
+    .await?;
+    if recorded.is_some() {
+        return Ok(None);
+    }
+    let who = Requester {
+        client,
+        member: Some(member),
+    };
+    record_gpc(state, previous, who, now).await
 }

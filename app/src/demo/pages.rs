@@ -6,7 +6,7 @@ use leptos_meta::Meta;
 
 use super::api::{DemoFormState, DemoReply, FormNotice, demo_form, request_demo};
 use super::model::{DemoField, DemoFields, DemoRequest, FieldError, TeamSize};
-use crate::layout::{PageMeta, focus_by_id};
+use crate::layout::{PageMeta, focus_by_id, textarea_text};
 
 /// `/demo`: the Request a Demo form.
 #[component]
@@ -381,19 +381,6 @@ fn DemoForm(state: DemoFormState) -> impl IntoView {
         <Show when=move || sent.get() fallback=form_view>
             <DemoThanks heading_level=2/>
         </Show>
-    }
-}
-
-/// Text for the inside of a `<textarea>`. Leptos writes a textarea's children without escaping
-/// (as for `<script>`), so text typed by a visitor and sent back could close the element
-/// (`</textarea>`) and add markup to the page. The browser decodes these references inside a
-/// textarea, so the visitor sees exactly what they typed. In the browser the text becomes a text
-/// node and needs nothing.
-fn textarea_text(text: &str) -> String {
-    if cfg!(feature = "ssr") {
-        text.replace('&', "&amp;").replace('<', "&lt;")
-    } else {
-        text.to_owned()
     }
 }
 

@@ -10,7 +10,6 @@ use crate::error::AppError;
 use crate::leads::LeadSource;
 use crate::leads::db::{MarketingChoice, NewLead};
 use crate::mail::Email;
-use crate::policy::model::PolicyDate;
 use crate::rate_limit::{Decision, RateLimit};
 use crate::state::AppState;
 
@@ -83,7 +82,8 @@ pub async fn submit(
         Err(StampProblem::Invalid) => return Ok(Outcome::Stale),
     }
 
-    let policy_version = shown_policy_version(state, submission.policy_version, now).await?;
+    let policy_version =
+        crate::policy::db::shown_or_current(&state.db, submission.policy_version, now).await?;
     let mut tx = state.db.pool().begin().await?;
     let lead = crate::leads::db::insert(
         &mut *tx,
@@ -113,35 +113,6 @@ pub async fn submit(
     Ok(Outcome::Accepted)
 }
 
-/// The version the visitor saw, when it is a real one; otherwise the version in force.
-async fn shown_policy_version(
-    state: &AppState,
-    claimed: Option<i64>,
-    now: i64,
-) -> Result<i64, AppError> {
-    if let Some(version) = claimed {
-        match crate::policy::db::find(&state.db, version, now).await {
-            Ok(found) if !found.summary.upcoming => return Ok(version),
-            Ok(_) | Err(AppError::NotFound) => {}
-            Err(other) => return Err(other),
-        }
-    }
-    Ok(crate::policy::db::current(&state.db, now)
-        .await?
-        .summary
-        .version)
-}
-
-fn utc_time(millis: i64) -> String {
-    let minutes_of_day = millis.rem_euclid(86_400_000) / 60_000;
-    format!(
-        "{} {:02}:{:02} UTC",
-        PolicyDate::from_millis(millis).long(),
-        minutes_of_day / 60,
-        minutes_of_day % 60
-    )
-}
-
 fn sales_email(state: &AppState, request: &DemoRequest, now: i64, policy_version: i64) -> Email {
     let consent = if request.wants_marketing { "yes" } else { "no" };
     let text = format!(
@@ -160,7 +131,7 @@ fn sales_email(state: &AppState, request: &DemoRequest, now: i64, policy_version
         company = request.company,
         phone = request.phone.as_deref().unwrap_or("not given"),
         team = request.team_size.label(),
-        when = utc_time(now),
+        when = crate::clock::utc_time(now),
         message = request.message.as_deref().unwrap_or("(none)"),
         site = state.config.site_url,
     );
@@ -169,18 +140,5 @@ fn sales_email(state: &AppState, request: &DemoRequest, now: i64, policy_version
         reply_to: Some(request.email.clone()),
         subject: format!("Demo request: {}", request.company),
         text,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_in_the_sales_email_are_in_utc() {
-        // 2018-05-25 13:07 UTC.
-        let millis =
-            PolicyDate::parse("2018-05-25").unwrap().start_millis() + (13 * 60 + 7) * 60_000;
-        assert_eq!(utc_time(millis), "May 25, 2018 13:07 UTC");
     }
 }

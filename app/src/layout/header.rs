@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+use crate::accounts::use_viewer;
 use crate::company::PRODUCT_NAME;
 
 /// The site header. On narrow screens the navigation folds behind a "Menu" button; that button
@@ -16,6 +17,7 @@ pub fn SiteHeader() -> impl IntoView {
         set_open.set(false);
     });
     let toggle_label = move || if open.get() { "Close menu" } else { "Menu" };
+    let viewer = use_viewer();
 
     view! {
         <header class="site-header">
@@ -48,8 +50,24 @@ pub fn SiteHeader() -> impl IntoView {
                     <ul class="site-nav__list">
                         <li><A href="/#features">"Product"</A></li>
                         <li><A href="/privacy">"Privacy"</A></li>
-                        <li><A href="/login">"Log in"</A></li>
-                        <li><A href="/demo" attr:class="button button--small">"Request a demo"</A></li>
+                        {move || if viewer.get().is_some() {
+                            view! {
+                                <li><A href="/app">"Your workspace"</A></li>
+                                <li>
+                                    // A form, so logging out is never a link a page could follow.
+                                    <form class="site-nav__logout" method="post" action="/logout">
+                                        <button type="submit" class="site-nav__link-button">"Log out"</button>
+                                    </form>
+                                </li>
+                            }
+                            .into_any()
+                        } else {
+                            view! {
+                                <li><A href="/login">"Log in"</A></li>
+                                <li><A href="/demo" attr:class="button button--small">"Request a demo"</A></li>
+                            }
+                            .into_any()
+                        }}
                     </ul>
                 </nav>
             </div>

@@ -53,3 +53,16 @@ pub fn focus_by_id(id: &str) {
     }
     let _ = element.focus();
 }
+
+/// Text for the inside of a `<textarea>`. Leptos writes a textarea's children without escaping
+/// (as for `<script>`), so text typed by a visitor and sent back could close the element
+/// (`</textarea>`) and add markup to the page. The browser decodes these references inside a
+/// textarea, so the visitor sees exactly what they typed. In the browser the text becomes a text
+/// node and needs nothing.
+pub fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        text.to_owned()
+    }
+}

@@ -179,6 +179,19 @@ pub async fn current(db: &Db, now: i64) -> Result<PolicyVersion, AppError> {
     version_from_row(&row, now)
 }
 
+/// The version a visitor was shown, when the form says a real one that is in force or was;
+/// otherwise the version in force now. Used to record what someone accepted.
+pub async fn shown_or_current(db: &Db, claimed: Option<i64>, now: i64) -> Result<i64, AppError> {
+    if let Some(version) = claimed {
+        match find(db, version, now).await {
+            Ok(found) if !found.summary.upcoming => return Ok(version),
+            Ok(_) | Err(AppError::NotFound) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(current(db, now).await?.summary.version)
+}
+
 /// One version by number.
 pub async fn find(db: &Db, version: i64, now: i64) -> Result<PolicyVersion, AppError> {
     let row = sqlx::query(&format!(

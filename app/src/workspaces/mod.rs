@@ -1,7 +1,13 @@
 //! Workspaces: the tenant boundary. Members belong to workspaces; all customer data lives in one.
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod team;
+
+pub use pages::{InvitationPage, WorkspaceSettingsPage};
 
 pub use model::{Workspace, WorkspaceId, WorkspaceKind, WorkspaceName};

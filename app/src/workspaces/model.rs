@@ -112,6 +112,73 @@ pub struct Workspace {
     pub created_at: i64,
 }
 
+/// A member of the workspace, as the workspace settings list them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub member_id: crate::accounts::MemberId,
+    pub name: String,
+    pub email: String,
+    pub role: crate::accounts::Role,
+    pub email_verified: bool,
+}
+
+/// An invitation not yet accepted, revoked or expired.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvitation {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub role: crate::accounts::Role,
+    /// Milliseconds since the Unix epoch.
+    pub expires_at: i64,
+}
+
+/// A workspace the member belongs to, for switching between them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceChoice {
+    pub id: WorkspaceId,
+    pub name: String,
+    pub role: crate::accounts::Role,
+}
+
+/// Everything the workspace settings page shows, for the logged-in member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceSettings {
+    pub workspace_name: String,
+    pub viewer: crate::accounts::MemberId,
+    pub viewer_role: crate::accounts::Role,
+    pub viewer_verified: bool,
+    pub members: Vec<TeamMember>,
+    pub invitations: Vec<PendingInvitation>,
+    pub workspaces: Vec<WorkspaceChoice>,
+    /// The invitation form after a POST that needs fixing.
+    pub invite_form: crate::accounts::FormState,
+}
+
+impl WorkspaceSettings {
+    /// Owners and admins invite and remove members.
+    pub fn can_manage(&self) -> bool {
+        self.viewer_role.manages_members()
+    }
+}
+
+/// What an invitation link shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    /// Whether the link still works.
+    pub usable: bool,
+    pub workspace_name: String,
+    pub invited_by: String,
+    pub email: String,
+    pub role: crate::accounts::Role,
+    /// The logged-in member's address, if any.
+    pub viewer_email: Option<String>,
+    /// Whether an account with the invited address exists.
+    pub account_exists: bool,
+    /// The new-account form after a POST that needs fixing.
+    pub form: crate::accounts::FormState,
+    pub policy_version: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! Integration tests: the real router against fresh databases (SQLite, and PostgreSQL when
 //! `TEST_DATABASE_URL` is set), plus the compiled binary's command line.
 
+mod accounts;
 mod binary;
 mod consent;
 mod demo;
@@ -9,3 +10,4 @@ mod middleware;
 mod pages;
 mod policy;
 mod support;
+mod workspaces;

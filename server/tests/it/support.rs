@@ -28,12 +28,17 @@ impl TestApp {
             .await
     }
 
+    /// Sends a request through the router. A request that gets no answer within a minute fails
+    /// the test, naming it, instead of hanging the suite.
     pub async fn request(&self, request: Request<Body>) -> Response<Body> {
-        self.router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router never fails")
+        let what = format!("{} {}", request.method(), request.uri().path());
+        tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            self.router.clone().oneshot(request),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{what} got no answer within 60 s on {}", self.label()))
+        .expect("the router never fails")
     }
 
     pub async fn cleanup(self) {
@@ -79,6 +84,13 @@ pub async fn spawn_apps() -> Vec<TestApp> {
 }
 
 pub async fn spawn_app_on(database: TestDatabase, extra: &[(&str, &str)]) -> TestApp {
+    // `TEST_LOG=debug` (or any filter) shows the server's log in a failing test's output.
+    if let Ok(filter) = std::env::var("TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    }
     let data_dir = tempfile::tempdir().expect("temp dir");
     let config = test_config(database.url.as_str(), data_dir.path(), extra);
     let state = server::build_state(config).await.expect("the app starts");

@@ -1,0 +1,184 @@
+//! Server functions the account pages load their data with. The forms themselves are plain POSTs
+//! (see `server/src/account_forms.rs`), so they work the same with and without JavaScript.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::{FormState, Viewer};
+use crate::error::AppError;
+
+/// The outcome of a form POST that needs fixing, provided as context while the server renders
+/// the answer, so the page shows what was typed and what is wrong.
+#[derive(Clone, Debug, Default)]
+pub struct PostedAccountForm(pub FormState);
+
+#[cfg(feature = "ssr")]
+fn posted() -> FormState {
+    use_context::<PostedAccountForm>()
+        .map(|posted| posted.0)
+        .unwrap_or_default()
+}
+
+/// What an account form starts with: empty on a fresh page, or the answer to a POST.
+#[server(prefix = "/api", endpoint = "accounts/form")]
+pub async fn account_form() -> Result<FormState, AppError> {
+    Ok(posted())
+}
+
+/// The sign-up form's state and the privacy policy version it shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupFormState {
+    pub form: FormState,
+    pub policy_version: Option<i64>,
+}
+
+#[server(prefix = "/api", endpoint = "accounts/signup-form")]
+pub async fn signup_form() -> Result<SignupFormState, AppError> {
+    let state = crate::state::state()?;
+    let policy_version = match crate::policy::db::current(&state.db, crate::db::now_millis()).await
+    {
+        Ok(policy) => Some(policy.summary.version),
+        Err(AppError::NotFound) => None,
+        Err(other) => return Err(other),
+    };
+    Ok(SignupFormState {
+        form: posted(),
+        policy_version,
+    })
+}
+
+/// Whether an e-mailed link still works, to show its form or say that it has expired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkKind {
+    VerifyEmail,
+    ResetPassword,
+}
+
+/// The state of a page opened from an e-mailed link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkPageState {
+    pub usable: bool,
+    pub form: FormState,
+    /// Whether the browser is logged in (to offer a new link or the way back to the app).
+    pub logged_in: bool,
+}
+
+#[server(prefix = "/api", endpoint = "accounts/link")]
+pub async fn link_page(kind: LinkKind, token: String) -> Result<LinkPageState, AppError> {
+    use super::tokens::Purpose;
+    let state = crate::state::state()?;
+    let purpose = match kind {
+        LinkKind::VerifyEmail => Purpose::VerifyEmail,
+        LinkKind::ResetPassword => Purpose::ResetPassword,
+    };
+    let form = posted();
+    // After a POST that found the link spent, the page says so whatever the table says now.
+    let spent = form
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.message == super::model::notices::LINK_INVALID);
+    let usable = !spent && super::service::link_is_usable(&state, purpose, &token).await?;
+    Ok(LinkPageState {
+        usable,
+        form,
+        logged_in: super::http::current_session().is_some(),
+    })
+}
+
+/// The logged-in member and their workspace, fresh from the session.
+#[server(prefix = "/api", endpoint = "accounts/me")]
+pub async fn me() -> Result<Viewer, AppError> {
+    Ok(super::http::require_session()?.viewer)
+}
+
+/// The logged-in member's sessions, on every device.
+#[server(prefix = "/api", endpoint = "accounts/sessions")]
+pub async fn load_sessions() -> Result<Vec<super::model::SessionSummary>, AppError> {
+    let current = super::http::require_session()?;
+    let state = crate::state::state()?;
+    super::session::list_for(&state.db, &current, crate::db::now_millis()).await
+}
+
+/// Everything the profile page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfilePageState {
+    pub member_id: super::MemberId,
+    /// What the details form starts with: the stored profile, or what a plain POST sent.
+    pub details: super::profile::ProfileFields,
+    /// The stored profile (the details as last saved).
+    pub saved: super::profile::ProfileFields,
+    pub details_errors: Vec<super::model::FieldProblem>,
+    /// A message about the details form as a whole (a conflict, a failure).
+    pub details_notice: Option<String>,
+    pub email: String,
+    pub email_verified: bool,
+    pub email_form: FormState,
+    pub password_form: FormState,
+}
+
+/// Which of the profile page's forms a plain POST answer is about (a form value named `form`).
+#[cfg(feature = "ssr")]
+fn posted_for(form: &FormState, which: &str) -> bool {
+    form.value("form") == which
+}
+
+#[server(prefix = "/api", endpoint = "accounts/profile")]
+pub async fn load_profile() -> Result<ProfilePageState, AppError> {
+    let current = super::http::require_session()?;
+    let state = crate::state::state()?;
+    let saved = super::db::load_profile(state.db.pool(), current.viewer.member_id).await?;
+    let posted = posted();
+    let (details, details_errors, details_notice) = if posted_for(&posted, "details") {
+        (
+            super::profile::ProfileFields::from_values(&posted.values),
+            posted.errors.clone(),
+            posted.notice.clone().map(|notice| notice.message),
+        )
+    } else {
+        (saved.clone(), Vec::new(), None)
+    };
+    let pick = |which: &str| {
+        if posted_for(&posted, which) {
+            posted.clone()
+        } else {
+            FormState::default()
+        }
+    };
+    Ok(ProfilePageState {
+        member_id: current.viewer.member_id,
+        details,
+        saved,
+        details_errors,
+        details_notice,
+        email: current.viewer.email.clone(),
+        email_verified: current.viewer.email_verified,
+        email_form: pick("email"),
+        password_form: pick("password"),
+    })
+}
+
+/// Saves the profile from the page (with JavaScript). The plain form POST runs the same checks.
+/// A field's problem comes back as a validation error naming it; an edit from an older version
+/// as a conflict.
+#[server(prefix = "/api", endpoint = "accounts/profile/save")]
+pub async fn save_profile(
+    fields: super::profile::ProfileFields,
+) -> Result<super::profile::ProfileFields, AppError> {
+    let save = async {
+        let current = super::http::require_session()?;
+        let state = crate::state::state()?;
+        if let Some(problem) = fields.problems().into_iter().next() {
+            return Err(AppError::validation(problem.field, problem.message));
+        }
+        let saved = super::db::save_profile(
+            state.db.pool(),
+            current.viewer.member_id,
+            &fields,
+            crate::db::now_millis(),
+        )
+        .await?;
+        tracing::info!(member_id = %current.viewer.member_id, "profile saved");
+        Ok(saved)
+    };
+    save.await.inspect_err(AppError::set_response_status)
+}

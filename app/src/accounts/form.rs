@@ -1,0 +1,153 @@
+//! The pieces every account form is made of: labelled fields with their errors tied to them, the
+//! list of problems at the top, and the form's notice. Rendered by the server, so they read the
+//! same with and without JavaScript; the first field to fix gets focus when the page loads.
+
+use leptos::prelude::*;
+
+use super::model::FormState;
+
+/// The id of a field's input in a form: `<form id>-<field name>`.
+pub fn input_id(form: &str, field: &str) -> String {
+    format!("{form}-{}", field.replace('_', "-"))
+}
+
+fn error_id(form: &str, field: &str) -> String {
+    format!("{}-error", input_id(form, field))
+}
+
+/// A text-like input with its label, optional hint and error.
+#[component]
+pub fn TextField(
+    /// The form's id, which prefixes the input's id.
+    form_id: &'static str,
+    state: FormState,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = 100)] maxlength: usize,
+) -> impl IntoView {
+    let id = input_id(form_id, name);
+    let error = state.error(name);
+    let invalid = error.is_some();
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let described_by = {
+        let mut ids: Vec<String> = hint_id.iter().cloned().collect();
+        if invalid {
+            ids.push(error_id(form_id, name));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    let first_invalid = state.errors.first().is_some_and(|p| p.field == name);
+    // Passwords are never sent back to the page.
+    let value = (kind != "password").then(|| state.value(name));
+    view! {
+        <div class="field" class:field--invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=true
+                maxlength=maxlength.to_string()
+                value=value
+                autofocus=first_invalid
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=described_by
+            />
+            {hint.map(|text| view! { <p id=hint_id.clone() class="field__hint">{text}</p> })}
+            {error.map(|message| view! { <FieldError id=error_id(form_id, name) message/> })}
+        </div>
+    }
+}
+
+/// A box the person must tick, with its label and error.
+#[component]
+pub fn RequiredCheckbox(
+    form_id: &'static str,
+    state: FormState,
+    name: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let id = input_id(form_id, name);
+    let error = state.error(name);
+    let invalid = error.is_some();
+    let first_invalid = state.errors.first().is_some_and(|p| p.field == name);
+    let checked = !state.value(name).is_empty();
+    view! {
+        <div class="field field--checkbox" class:field--invalid=invalid>
+            <input
+                id=id.clone()
+                name=name
+                type="checkbox"
+                required=true
+                checked=checked
+                autofocus=first_invalid
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=invalid.then(|| error_id(form_id, name))
+            />
+            <label for=id>{children()}</label>
+            {error.map(|message| view! { <FieldError id=error_id(form_id, name) message/> })}
+        </div>
+    }
+}
+
+#[component]
+fn FieldError(id: String, message: String) -> impl IntoView {
+    view! {
+        <p id=id class="field__error">
+            <span class="visually-hidden">"Error: "</span>
+            {message}
+        </p>
+    }
+}
+
+/// Every problem at the top of the form, each linking to its field; and the form's notice. A
+/// notice with no field errors takes focus, so it is read out first.
+#[component]
+pub fn FormMessages(form_id: &'static str, state: FormState) -> impl IntoView {
+    let summary = (!state.errors.is_empty()).then(|| {
+        let title = match state.errors.len() {
+            1 => "There is 1 problem to fix".to_owned(),
+            n => format!("There are {n} problems to fix"),
+        };
+        let title_id = format!("{form_id}-summary-title");
+        let labelled_by = title_id.clone();
+        view! {
+            <div class="form-summary" aria-labelledby=labelled_by>
+                <h2 id=title_id>{title}</h2>
+                <ul>
+                    {state
+                        .errors
+                        .iter()
+                        .map(|problem| view! {
+                            <li><a href=format!("#{}", input_id(form_id, &problem.field))>{problem.message.clone()}</a></li>
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    });
+    let focus_notice = state.errors.is_empty();
+    let notice = state.notice.map(|notice| {
+        let class = if notice.is_error {
+            "form-notice form-notice--error"
+        } else {
+            "form-notice form-notice--ok"
+        };
+        view! {
+            <p
+                id=format!("{form_id}-notice")
+                class=class
+                role=if notice.is_error { "alert" } else { "status" }
+                tabindex="-1"
+                autofocus=focus_notice
+            >
+                {notice.message}
+            </p>
+        }
+    });
+    view! { {notice} {summary} }
+}

@@ -1,0 +1,530 @@
+//! Account types shared by the server, which decides, and the browser, which renders: member ids,
+//! roles, the logged-in viewer, and the rules of each account form.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::email_address::EmailAddress;
+use crate::error::AppError;
+use crate::workspaces::{WorkspaceId, WorkspaceName};
+
+/// The session cookie's name (listed in the cookie registry as necessary).
+pub const SESSION_COOKIE: &str = "candor_session";
+
+/// The id of a member (a person who logs in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct MemberId(Uuid);
+
+impl MemberId {
+    #[cfg(feature = "ssr")]
+    pub fn random() -> Self {
+        Self(Uuid::new_v4())
+    }
+}
+
+impl fmt::Display for MemberId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for MemberId {
+    type Err = AppError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Self).map_err(|_| AppError::NotFound)
+    }
+}
+
+/// What a member may do in one workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// Created the workspace (or received it); may do everything, including transferring it.
+    Owner,
+    /// Manages members and invitations.
+    Admin,
+    /// Works with the workspace's records.
+    Member,
+    /// The vendor's staff, in the operators' workspace.
+    Operator,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Member => "member",
+            Self::Operator => "operator",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "owner" => Some(Self::Owner),
+            "admin" => Some(Self::Admin),
+            "member" => Some(Self::Member),
+            "operator" => Some(Self::Operator),
+            _ => None,
+        }
+    }
+
+    /// Owners and admins invite, remove and revoke.
+    pub fn manages_members(self) -> bool {
+        matches!(self, Self::Owner | Self::Admin)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Admin => "Admin",
+            Self::Member => "Member",
+            Self::Operator => "Operator",
+        }
+    }
+}
+
+/// The member a request comes from, as the session says, with the workspace they are working in.
+/// The workspace is always this one, taken from the session on the server; never from a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub member_id: MemberId,
+    pub name: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub workspace_id: WorkspaceId,
+    pub workspace_name: String,
+    pub role: Role,
+}
+
+/// A person's name as they want it shown: trimmed, 1 to 100 characters, no control characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err("Enter your name.");
+        }
+        if name.chars().count() > Self::MAX_CHARS {
+            return Err("Use at most 100 characters for your name.");
+        }
+        if name.chars().any(char::is_control) {
+            return Err("Your name cannot contain line breaks or control characters.");
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The shortest password accepted.
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// The longest: enough for any pass phrase, short enough that hashing stays cheap.
+pub const PASSWORD_MAX_CHARS: usize = 256;
+
+/// Checks the rules a browser can check too: length. The server also refuses common passwords
+/// (see `accounts::password`), from a list too large to ship to every browser.
+pub fn check_new_password(raw: &str) -> Result<(), &'static str> {
+    let chars = raw.chars().count();
+    if chars == 0 {
+        return Err("Choose a password.");
+    }
+    if chars < PASSWORD_MIN_CHARS {
+        return Err(
+            "Use at least 12 characters. A few unrelated words make a strong password that is easy to remember.",
+        );
+    }
+    if chars > PASSWORD_MAX_CHARS {
+        return Err("Use at most 256 characters.");
+    }
+    if raw.trim().is_empty() {
+        return Err("A password cannot be only spaces.");
+    }
+    Ok(())
+}
+
+/// One problem with one field of a form. `field` is the input's `name`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A message about the whole form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormNotice {
+    pub message: String,
+    /// An error (shown as an alert) or a confirmation.
+    pub is_error: bool,
+}
+
+impl FormNotice {
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            is_error: true,
+        }
+    }
+
+    pub fn info(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            is_error: false,
+        }
+    }
+}
+
+/// What an account form shows: what was typed (never a password), what is wrong with it and a
+/// message about the whole form. Empty on a fresh page; filled when the server answers a post
+/// that needs fixing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormState {
+    pub values: Vec<(String, String)>,
+    pub errors: Vec<FieldProblem>,
+    pub notice: Option<FormNotice>,
+}
+
+impl FormState {
+    pub fn value(&self, field: &str) -> String {
+        self.values
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|problem| problem.field == field)
+            .map(|problem| problem.message.clone())
+    }
+
+    pub fn with_notice(notice: FormNotice) -> Self {
+        Self {
+            notice: Some(notice),
+            ..Self::default()
+        }
+    }
+}
+
+/// Messages shared by the account forms.
+pub mod notices {
+    pub const RATE_LIMITED: &str = "Too many attempts in a short time. For your account's safety, please wait 15 minutes and try again.";
+    pub const UNAVAILABLE: &str =
+        "We could not do that just now. Nothing was lost: please try again in a moment.";
+    pub const LOGIN_FAILED: &str = "That e-mail address and password do not match an account. Check both and try again, or reset your password.";
+    pub const LINK_INVALID: &str = "This link has expired or has already been used. Links in our e-mails work once and for a limited time.";
+}
+
+/// The sign-up form as posted. Names match the HTML form's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupFields {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub workspace_name: String,
+    /// The legal-age box: "on" when ticked.
+    #[serde(default)]
+    pub age: Option<String>,
+    /// The privacy-policy box: "on" when ticked.
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// The policy version the page showed.
+    #[serde(default)]
+    pub policy_version: String,
+}
+
+/// A sign-up whose fields are all valid.
+#[derive(Clone, Debug)]
+pub struct SignupRequest {
+    pub name: PersonName,
+    pub email: EmailAddress,
+    pub password: String,
+    pub workspace_name: WorkspaceName,
+    pub policy_version: Option<i64>,
+}
+
+/// Whether a checkbox was ticked (browsers send "on", and nothing when it is not).
+pub fn ticked(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|v| !v.is_empty())
+}
+
+/// Said when the legal-age box is not ticked.
+pub const AGE_REQUIRED: &str = "To create an account you must confirm that you are at least 18 years old or of legal age to contract where you live.";
+/// Said when the privacy-policy box is not ticked.
+pub const POLICY_REQUIRED: &str = "To create an account, read and accept the privacy policy.";
+
+impl SignupFields {
+    /// Every problem, in the order of the fields on the page.
+    pub fn parse(&self) -> Result<SignupRequest, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let name = PersonName::parse(&self.name)
+            .map_err(|m| problems.push(FieldProblem::new("name", m)))
+            .ok();
+        let email = EmailAddress::parse(&self.email)
+            .map_err(|m| problems.push(FieldProblem::new("email", m)))
+            .ok();
+        if let Err(message) = check_new_password(&self.password) {
+            problems.push(FieldProblem::new("password", message));
+        }
+        let workspace_name = WorkspaceName::parse(&self.workspace_name)
+            .map_err(|e| problems.push(FieldProblem::new("workspace_name", e.to_string())))
+            .ok();
+        if !ticked(&self.age) {
+            problems.push(FieldProblem::new("age", AGE_REQUIRED));
+        }
+        if !ticked(&self.policy) {
+            problems.push(FieldProblem::new("policy", POLICY_REQUIRED));
+        }
+        match (name, email, workspace_name) {
+            (Some(name), Some(email), Some(workspace_name)) if problems.is_empty() => {
+                Ok(SignupRequest {
+                    name,
+                    email,
+                    password: self.password.clone(),
+                    workspace_name,
+                    policy_version: self.policy_version.trim().parse().ok(),
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+
+    /// What is sent back to the page: everything but the password.
+    pub fn echo(&self) -> Vec<(String, String)> {
+        let mut values = vec![
+            ("name".to_owned(), self.name.clone()),
+            ("email".to_owned(), self.email.clone()),
+            ("workspace_name".to_owned(), self.workspace_name.clone()),
+        ];
+        if ticked(&self.age) {
+            values.push(("age".to_owned(), "on".to_owned()));
+        }
+        if ticked(&self.policy) {
+            values.push(("policy".to_owned(), "on".to_owned()));
+        }
+        values
+    }
+}
+
+/// The log-in form as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginFields {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    /// Where to go after logging in (a path of this site).
+    #[serde(default)]
+    pub next: String,
+}
+
+/// The forgotten-password form as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForgotFields {
+    #[serde(default)]
+    pub email: String,
+}
+
+/// The new-password form as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetFields {
+    #[serde(default)]
+    pub password: String,
+}
+
+/// Where to go after logging in: a path of this site under `/app` or an invitation, or the
+/// dashboard.
+pub fn after_login_path(next: &str) -> String {
+    let path = crate::consent::model::safe_return_path(next.trim());
+    if path == "/app"
+        || path.starts_with("/app/")
+        || path.starts_with("/app?")
+        || path.starts_with("/invitations/")
+    {
+        path
+    } else {
+        "/app".to_owned()
+    }
+}
+
+/// One of the member's sessions, as their list of devices shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// The session's public id (never its secret).
+    pub id: Uuid,
+    /// Browser and system, read from the user agent, like "Firefox on Windows".
+    pub device: String,
+    pub ip_address: Option<String>,
+    /// `YYYY-MM-DD HH:MM UTC`.
+    pub started: String,
+    pub last_seen: String,
+    /// Whether this is the session of the browser looking at the list.
+    pub current: bool,
+}
+
+/// "Browser on system" from a user agent, for people to recognise their devices. Unknown parts
+/// are said to be unknown; nothing else is read from it.
+pub fn describe_user_agent(user_agent: &str) -> String {
+    let ua = user_agent;
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("OPR/") {
+        "Opera"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Chrome/") || ua.contains("Chromium/") || ua.contains("CriOS/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else {
+        "Unknown browser"
+    };
+    let system = if ua.contains("iPhone") || ua.contains("iPad") {
+        "iOS"
+    } else if ua.contains("Android") {
+        "Android"
+    } else if ua.contains("CrOS") {
+        "ChromeOS"
+    } else if ua.contains("Windows") {
+        "Windows"
+    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        "macOS"
+    } else if ua.contains("Linux") {
+        "Linux"
+    } else {
+        "an unknown system"
+    };
+    format!("{browser} on {system}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete() -> SignupFields {
+        SignupFields {
+            name: "  Ada Lovelace ".into(),
+            email: "Ada@Example.COM".into(),
+            password: "correct horse battery".into(),
+            workspace_name: "Analytical Engines".into(),
+            age: Some("on".into()),
+            policy: Some("on".into()),
+            policy_version: "1".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_sign_up_parses_with_trimmed_name_and_lower_case_domain() {
+        let request = complete().parse().expect("valid");
+        assert_eq!(request.name.as_str(), "Ada Lovelace");
+        assert_eq!(request.email.as_str(), "Ada@example.com");
+        assert_eq!(request.policy_version, Some(1));
+    }
+
+    #[test]
+    fn every_missing_field_and_unticked_box_is_named_in_page_order() {
+        let problems = SignupFields::default().parse().unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "email",
+                "password",
+                "workspace_name",
+                "age",
+                "policy"
+            ]
+        );
+    }
+
+    #[test]
+    fn passwords_under_twelve_characters_or_only_spaces_are_refused() {
+        assert!(check_new_password("eleven char").is_err());
+        assert!(check_new_password("twelve chars").is_ok());
+        assert!(check_new_password(&" ".repeat(12)).is_err());
+        assert!(check_new_password(&"x".repeat(257)).is_err());
+        assert!(
+            check_new_password("ééééééééééé").is_err(),
+            "counts characters"
+        );
+    }
+
+    #[test]
+    fn the_echo_never_carries_the_password() {
+        let echo = complete().echo();
+        assert!(
+            echo.iter()
+                .all(|(name, value)| name != "password" && !value.contains("horse"))
+        );
+    }
+
+    #[test]
+    fn user_agents_are_described_as_browser_on_system() {
+        let cases = [
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+                "Chrome on Linux",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+                "Firefox on Windows",
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+                "Safari on iOS",
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+                "Edge on macOS",
+            ),
+            ("curl/8.5.0", "Unknown browser on an unknown system"),
+        ];
+        for (ua, expected) in cases {
+            assert_eq!(describe_user_agent(ua), expected, "{ua}");
+        }
+    }
+
+    #[test]
+    fn after_login_only_paths_inside_the_app_are_followed() {
+        assert_eq!(
+            after_login_path("/app/settings/profile"),
+            "/app/settings/profile"
+        );
+        assert_eq!(after_login_path("/app"), "/app");
+        assert_eq!(after_login_path("/invitations/abc"), "/invitations/abc");
+        for elsewhere in [
+            "https://evil.example/app",
+            "//evil.example",
+            "/privacy",
+            "",
+            "/apple",
+        ] {
+            assert_eq!(after_login_path(elsewhere), "/app", "{elsewhere}");
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! The member's profile: its fields and their rules, shared by the server, which decides, and the
+//! browser, which checks each field as it is typed with the very same rules.
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{FieldProblem, PersonName};
+
+/// The local-storage key of the unsaved edits of the profile (listed in the cookie registry).
+pub const PROFILE_DRAFT_KEY: &str = "candor_profile_draft";
+
+/// The profile as edited. Names match the HTML form's, so the plain POST and the server function
+/// read the same shape.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileFields {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub job_title: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub mailing_address: String,
+    #[serde(default)]
+    pub time_zone: String,
+    #[serde(default)]
+    pub language: String,
+    /// The stored version the edit started from; a save from an older one is refused.
+    #[serde(default)]
+    pub version: i64,
+}
+
+/// The fields of the profile form, in page order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ProfileField {
+    Name,
+    JobTitle,
+    Phone,
+    MailingAddress,
+    TimeZone,
+    Language,
+}
+
+/// Time zones offered, by IANA name.
+pub const TIME_ZONES: &[&str] = &[
+    "UTC",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Zurich",
+    "Europe/Amsterdam",
+    "Europe/Brussels",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Vienna",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Europe/Athens",
+    "Europe/Helsinki",
+    "Europe/Istanbul",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Africa/Nairobi",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Sao_Paulo",
+    "America/Mexico_City",
+    "America/New_York",
+    "America/Toronto",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+];
+
+/// Languages offered, as `(tag, name in that language)`.
+pub const LANGUAGES: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("nl", "Nederlands"),
+    ("pt", "Português"),
+];
+
+pub const JOB_TITLE_MAX_CHARS: usize = 100;
+pub const ADDRESS_MAX_CHARS: usize = 500;
+
+impl ProfileField {
+    pub const ALL: [ProfileField; 6] = [
+        Self::Name,
+        Self::JobTitle,
+        Self::Phone,
+        Self::MailingAddress,
+        Self::TimeZone,
+        Self::Language,
+    ];
+
+    /// The form field's `name`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::JobTitle => "job_title",
+            Self::Phone => "phone",
+            Self::MailingAddress => "mailing_address",
+            Self::TimeZone => "time_zone",
+            Self::Language => "language",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|field| field.name() == name)
+    }
+
+    pub fn input_id(self) -> String {
+        format!("profile-{}", self.name().replace('_', "-"))
+    }
+
+    pub fn error_id(self) -> String {
+        format!("{}-error", self.input_id())
+    }
+
+    pub fn value(self, fields: &ProfileFields) -> &str {
+        match self {
+            Self::Name => &fields.name,
+            Self::JobTitle => &fields.job_title,
+            Self::Phone => &fields.phone,
+            Self::MailingAddress => &fields.mailing_address,
+            Self::TimeZone => &fields.time_zone,
+            Self::Language => &fields.language,
+        }
+    }
+
+    pub fn set(self, fields: &mut ProfileFields, value: String) {
+        match self {
+            Self::Name => fields.name = value,
+            Self::JobTitle => fields.job_title = value,
+            Self::Phone => fields.phone = value,
+            Self::MailingAddress => fields.mailing_address = value,
+            Self::TimeZone => fields.time_zone = value,
+            Self::Language => fields.language = value,
+        }
+    }
+
+    /// What is wrong with this field's value, if anything.
+    pub fn check(self, fields: &ProfileFields) -> Option<String> {
+        let value = self.value(fields).trim();
+        let problem: Option<&str> = match self {
+            Self::Name => PersonName::parse(value).err(),
+            Self::JobTitle => {
+                if value.chars().count() > JOB_TITLE_MAX_CHARS {
+                    Some("Use at most 100 characters for your job title.")
+                } else if value.chars().any(char::is_control) {
+                    Some("Your job title cannot contain line breaks.")
+                } else {
+                    None
+                }
+            }
+            Self::Phone => check_phone(value).err(),
+            Self::MailingAddress => {
+                if value.chars().count() > ADDRESS_MAX_CHARS {
+                    Some("Use at most 500 characters for your mailing address.")
+                } else if value
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\r')
+                {
+                    Some("Your mailing address cannot contain control characters.")
+                } else {
+                    None
+                }
+            }
+            Self::TimeZone => (!value.is_empty() && !TIME_ZONES.contains(&value))
+                .then_some("Choose a time zone from the list."),
+            Self::Language => (!value.is_empty()
+                && !LANGUAGES.iter().any(|(tag, _)| *tag == value))
+            .then_some("Choose a language from the list."),
+        };
+        problem.map(str::to_owned)
+    }
+}
+
+/// A phone number as people write it: digits with spaces, dots, dashes, brackets and a leading
+/// plus; 6 to 15 digits (the E.164 maximum). Empty is fine: the field is optional.
+pub fn check_phone(value: &str) -> Result<(), &'static str> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let allowed = value
+        .char_indices()
+        .all(|(i, c)| c.is_ascii_digit() || " .-()/".contains(c) || (c == '+' && i == 0));
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    if !allowed || !(6..=15).contains(&digits) {
+        return Err("Enter a phone number like +41 44 668 18 00, or leave it empty.");
+    }
+    Ok(())
+}
+
+impl ProfileFields {
+    /// Every problem, in page order.
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        ProfileField::ALL
+            .into_iter()
+            .filter_map(|field| {
+                field
+                    .check(self)
+                    .map(|message| FieldProblem::new(field.name(), message))
+            })
+            .collect()
+    }
+
+    /// The same profile with surrounding spaces removed, as it is stored.
+    pub fn trimmed(&self) -> Self {
+        Self {
+            name: self.name.trim().to_owned(),
+            job_title: self.job_title.trim().to_owned(),
+            phone: self.phone.trim().to_owned(),
+            mailing_address: self.mailing_address.trim().replace("\r\n", "\n"),
+            time_zone: self.time_zone.trim().to_owned(),
+            language: self.language.trim().to_owned(),
+            version: self.version,
+        }
+    }
+
+    /// Whether the editable values equal another's (the version aside).
+    pub fn same_values(&self, other: &Self) -> bool {
+        Self {
+            version: 0,
+            ..self.trimmed()
+        } == Self {
+            version: 0,
+            ..other.trimmed()
+        }
+    }
+
+    /// The values as form values (for a page answering a plain POST).
+    pub fn to_values(&self) -> Vec<(String, String)> {
+        ProfileField::ALL
+            .into_iter()
+            .map(|field| (field.name().to_owned(), field.value(self).to_owned()))
+            .chain([("version".to_owned(), self.version.to_string())])
+            .collect()
+    }
+
+    /// Reads form values back.
+    pub fn from_values(values: &[(String, String)]) -> Self {
+        let mut fields = Self::default();
+        for (name, value) in values {
+            if let Some(field) = ProfileField::parse(name) {
+                field.set(&mut fields, value.clone());
+            } else if name == "version" {
+                fields.version = value.parse().unwrap_or_default();
+            }
+        }
+        fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> ProfileFields {
+        ProfileFields {
+            name: "Ada Lovelace".into(),
+            job_title: "Analyst".into(),
+            phone: "+44 20 7946 0958".into(),
+            mailing_address: "12 St James's Square\nLondon".into(),
+            time_zone: "Europe/London".into(),
+            language: "en".into(),
+            version: 3,
+        }
+    }
+
+    #[test]
+    fn a_complete_profile_has_no_problems_and_optional_fields_may_be_empty() {
+        assert!(valid().problems().is_empty());
+        let minimal = ProfileFields {
+            name: "Ada".into(),
+            ..ProfileFields::default()
+        };
+        assert!(minimal.problems().is_empty());
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        let cases = [
+            (ProfileField::Name, ""),
+            (ProfileField::JobTitle, "line\nbreak"),
+            (ProfileField::Phone, "call me"),
+            (ProfileField::Phone, "12"),
+            (ProfileField::TimeZone, "Mars/Olympus_Mons"),
+            (ProfileField::Language, "tlh"),
+        ];
+        for (field, value) in cases {
+            let mut fields = valid();
+            field.set(&mut fields, value.to_owned());
+            let problems = fields.problems();
+            assert_eq!(problems.len(), 1, "{field:?} {value:?}");
+            assert_eq!(problems[0].field, field.name());
+        }
+        let mut long = valid();
+        long.mailing_address = "x".repeat(501);
+        assert_eq!(long.problems()[0].field, "mailing_address");
+    }
+
+    #[test]
+    fn form_values_round_trip_with_the_version() {
+        let fields = valid();
+        assert_eq!(ProfileFields::from_values(&fields.to_values()), fields);
+    }
+
+    #[test]
+    fn spaces_around_values_do_not_count_as_a_change() {
+        let mut edited = valid();
+        edited.name = "  Ada Lovelace ".into();
+        edited.version = 9;
+        assert!(edited.same_values(&valid()));
+        edited.job_title = "Engineer".into();
+        assert!(!edited.same_values(&valid()));
+    }
+}

@@ -1,0 +1,196 @@
+//! `/app/operator/consent`: cookie decisions per day, by action, for the last 30 days. A stacked
+//! bar chart for the eye and the same figures as a table for everyone (the chart is drawn in SVG
+//! with attributes, which the content security policy allows, instead of inline styles).
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use serde::{Deserialize, Serialize};
+
+use crate::consent::model::Action;
+use crate::error::AppError;
+
+/// Days shown.
+pub const DAYS: i64 = 30;
+
+/// One day's decisions, per action in [`Action::ALL`] order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCounts {
+    /// `YYYY-MM-DD`, UTC.
+    pub date: String,
+    pub counts: Vec<i64>,
+}
+
+impl DayCounts {
+    pub fn total(&self) -> i64 {
+        self.counts.iter().sum()
+    }
+}
+
+#[cfg(feature = "ssr")]
+/// Turns `(day, action key, count)` rows into one entry per day from `first_day` to `last_day`,
+/// days without decisions included.
+pub fn per_day(rows: &[(i64, String, i64)], first_day: i64, last_day: i64) -> Vec<DayCounts> {
+    (first_day..=last_day)
+        .map(|day| DayCounts {
+            date: crate::consent::ledger::civil_date(day),
+            counts: Action::ALL
+                .iter()
+                .map(|action| {
+                    rows.iter()
+                        .find(|(d, a, _)| *d == day && a == action.key())
+                        .map_or(0, |(_, _, n)| *n)
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The decisions of the last [`DAYS`] days, today included. Operators only.
+#[server(prefix = "/api", endpoint = "operator/consent-chart")]
+pub async fn consent_chart() -> Result<Vec<DayCounts>, AppError> {
+    const DAY_MS: i64 = 86_400_000;
+    let load = async {
+        super::require_operator()?;
+        let state = crate::state::state()?;
+        let today = crate::db::now_millis().div_euclid(DAY_MS);
+        let first_day = today - DAYS + 1;
+        let rows = crate::consent::ledger::decisions_per_day(&state.db, first_day * DAY_MS).await?;
+        Ok(per_day(&rows, first_day, today))
+    };
+    load.await.inspect_err(AppError::set_response_status)
+}
+
+/// Fill colours per action, distinguishable without relying on hue alone (the table carries the
+/// figures) and at least 3:1 against white.
+const COLOURS: [&str; 5] = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c"];
+
+#[component]
+pub fn ConsentChartPage() -> impl IntoView {
+    // The server function sets the page's status (403 for a member who is not an operator)
+    // while the page is rendered, before the headers are sent.
+    let data = Resource::new_blocking(|| (), |()| consent_chart());
+    view! {
+        <Title text="Cookie decisions"/>
+        <Meta name="robots" content="noindex"/>
+        <div class="page operator">
+            <h1>"Cookie decisions per day"</h1>
+            <p class="operator__lead">
+                {format!("The last {DAYS} days (UTC), from the consent ledger. Counts only: the ledger's consent ids are never shown.")}
+            </p>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(days) => view! { <Chart days/> }.into_any(),
+                        Err(error) => view! {
+                            <p class="form-notice form-notice--error" role="alert">{error.to_string()}</p>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Chart(days: Vec<DayCounts>) -> impl IntoView {
+    const WIDTH: i64 = 720;
+    const HEIGHT: i64 = 200;
+    let busiest = days.iter().map(DayCounts::total).max().unwrap_or(0).max(1);
+    let slot = WIDTH / i64::try_from(days.len().max(1)).unwrap_or(1);
+    let total: i64 = days.iter().map(DayCounts::total).sum();
+    let bars = days
+        .iter()
+        .enumerate()
+        .flat_map(|(index, day)| {
+            let x = i64::try_from(index).unwrap_or(0) * slot + 2;
+            let mut y = HEIGHT;
+            day.counts
+                .iter()
+                .zip(COLOURS)
+                .filter(|(count, _)| **count > 0)
+                .map(|(count, colour)| {
+                    let height = (count * HEIGHT / busiest).max(1);
+                    y -= height;
+                    view! {
+                        <rect x=x y=y width=(slot - 4).max(1) height=height fill=colour></rect>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect_view();
+    view! {
+        <figure class="operator__chart">
+            <svg
+                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                role="img"
+                aria-label=format!("Stacked bars of cookie decisions per day; {total} in {DAYS} days. The table below has every figure.")
+            >
+                <line x1="0" y1=HEIGHT x2=WIDTH y2=HEIGHT stroke="#4b5563"></line>
+                {bars}
+            </svg>
+            <figcaption>
+                <ul class="operator__legend">
+                    {Action::ALL
+                        .iter()
+                        .zip(COLOURS)
+                        .map(|(action, colour)| view! {
+                            <li>
+                                <svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" fill=colour></rect></svg>
+                                {action.label()}
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            </figcaption>
+        </figure>
+        <div class="operator__table-wrap">
+            <table class="operator__table">
+                <caption>"Decisions per day and action"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Day (UTC)"</th>
+                        {Action::ALL.iter().map(|a| view! { <th scope="col">{a.label()}</th> }).collect_view()}
+                        <th scope="col">"Total"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {days
+                        .into_iter()
+                        .rev()
+                        .map(|day| {
+                            let total = day.total();
+                            view! {
+                                <tr>
+                                    <th scope="row">{day.date}</th>
+                                    {day.counts.into_iter().map(|n| view! { <td>{n}</td> }).collect_view()}
+                                    <td>{total}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_day_in_the_range_gets_a_row_with_counts_in_action_order() {
+        let rows = vec![
+            (20_786, "reject_all".to_owned(), 3),
+            (20_786, "gpc".to_owned(), 1),
+            (20_788, "accept_all".to_owned(), 2),
+        ];
+        let days = per_day(&rows, 20_786, 20_788);
+        assert_eq!(days.len(), 3);
+        assert_eq!(days[0].date, "2026-11-29");
+        assert_eq!(days[0].counts, vec![0, 3, 0, 0, 1]);
+        assert_eq!(days[1].total(), 0);
+        assert_eq!(days[2].counts, vec![2, 0, 0, 0, 0]);
+    }
+}

@@ -1,0 +1,44 @@
+//! Server functions the workspace pages load their data with. The changes themselves are plain
+//! form POSTs (`server/src/workspace_forms.rs`), which work with and without JavaScript.
+
+use leptos::prelude::*;
+
+use super::model::{InvitationView, WorkspaceSettings};
+use crate::error::AppError;
+
+/// The members, invitations and workspaces of the logged-in member's current workspace.
+#[server(prefix = "/api", endpoint = "workspace/settings")]
+pub async fn load_workspace_settings() -> Result<WorkspaceSettings, AppError> {
+    use super::team;
+    let session = crate::accounts::http::require_session()?;
+    let state = crate::state::state()?;
+    let invitations = if session.viewer.role.manages_members() {
+        team::pending_invitations(&state, &session).await?
+    } else {
+        Vec::new()
+    };
+    Ok(WorkspaceSettings {
+        workspace_name: session.viewer.workspace_name.clone(),
+        viewer: session.viewer.member_id,
+        viewer_role: session.viewer.role,
+        viewer_verified: session.viewer.email_verified,
+        members: team::members_of(&state, &session).await?,
+        invitations,
+        workspaces: team::workspaces_of(&state, &session).await?,
+        invite_form: use_context::<crate::accounts::PostedAccountForm>()
+            .map(|posted| posted.0)
+            .unwrap_or_default(),
+    })
+}
+
+/// What an invitation link shows: to whom, for which workspace, and how to accept.
+#[server(prefix = "/api", endpoint = "workspace/invitation")]
+pub async fn load_invitation(token: String) -> Result<InvitationView, AppError> {
+    let state = crate::state::state()?;
+    let session = crate::accounts::http::current_session();
+    let mut view = super::team::view(&state, &token, session.as_ref()).await?;
+    if let Some(posted) = use_context::<crate::accounts::PostedAccountForm>() {
+        view.form = posted.0;
+    }
+    Ok(view)
+}

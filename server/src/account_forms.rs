@@ -1,0 +1,439 @@
+//! The account forms, posted as plain HTML forms (with or without JavaScript). A form that worked
+//! redirects (303), so a reload never sends it twice; one that needs fixing is answered with its
+//! page again: what was typed (never a password), each problem beside its field, and the right
+//! status (422, 401 for a failed log-in, 429 for a rate limit).
+
+use app::accounts::PostedAccountForm;
+use app::accounts::model::{
+    FieldProblem, ForgotFields, FormNotice, FormState, LoginFields, ResetFields, SignupFields,
+    notices,
+};
+use app::accounts::service::{self, LoginOutcome, Outcome, ResetOutcome};
+use app::accounts::session::{self, CurrentSession, Device};
+use app::state::AppState;
+use axum::extract::{Form, FromRequest, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
+use serde::de::DeserializeOwned;
+
+/// Reads a posted form; a damaged body reads as an empty form, answered with field errors.
+async fn read_form<T: DeserializeOwned + Default>(
+    state: &AppState,
+    request: Request,
+) -> (Parts, T) {
+    let (parts, body) = request.into_parts();
+    let form = Form::<T>::from_request(Request::from_parts(parts.clone(), body), state)
+        .await
+        .map(|Form(form)| form)
+        .unwrap_or_default();
+    (parts, form)
+}
+
+fn client(state: &AppState, parts: &Parts) -> Option<std::net::IpAddr> {
+    app::client_ip::client_ip(parts, state.config.trust_forwarded_for)
+}
+
+fn device(state: &AppState, parts: &Parts) -> Device {
+    Device {
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        ip_address: client(state, parts).map(|ip| ip.to_string()),
+    }
+}
+
+/// The page again, showing `form`.
+async fn again(state: AppState, parts: Parts, status: StatusCode, form: FormState) -> Response {
+    let posted = PostedAccountForm(form);
+    crate::render::page_with_context(state, parts, status, move || {
+        provide_context(posted.clone())
+    })
+    .await
+}
+
+fn invalid(values: Vec<(String, String)>, errors: Vec<FieldProblem>) -> FormState {
+    FormState {
+        values,
+        errors,
+        notice: None,
+    }
+}
+
+fn notice(values: Vec<(String, String)>, message: &str) -> FormState {
+    FormState {
+        values,
+        errors: Vec::new(),
+        notice: Some(FormNotice::error(message)),
+    }
+}
+
+/// Something failed on our side (already logged): the page again, nothing typed lost.
+async fn unavailable(
+    state: AppState,
+    parts: Parts,
+    error: &app::error::AppError,
+    values: Vec<(String, String)>,
+) -> Response {
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    again(state, parts, status, notice(values, notices::UNAVAILABLE)).await
+}
+
+/// A redirect that also stores a new session cookie.
+fn redirect_with_session(state: &AppState, to: &str, session: &session::NewSession) -> Response {
+    let now = app::db::now_millis();
+    let mut response = Redirect::to(to).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::cookie(session, now, state.config.is_https()),
+    );
+    response
+}
+
+/// `POST /signup`.
+pub async fn post_signup(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, fields) = read_form::<SignupFields>(&state, request).await;
+    let values = fields.echo();
+    match service::sign_up(&state, client(&state, &parts), &fields).await {
+        Ok(Outcome::Done(())) => Redirect::to("/signup/check-email").into_response(),
+        Ok(Outcome::Invalid(errors)) => {
+            again(
+                state,
+                parts,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                invalid(values, errors),
+            )
+            .await
+        }
+        Ok(Outcome::RateLimited) => {
+            let form = notice(values, notices::RATE_LIMITED);
+            again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
+        }
+        Err(error) => unavailable(state, parts, &error, values).await,
+    }
+}
+
+/// `POST /login`.
+pub async fn post_login(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, fields) = read_form::<LoginFields>(&state, request).await;
+    let values = vec![
+        ("email".to_owned(), fields.email.clone()),
+        ("next".to_owned(), fields.next.clone()),
+    ];
+    let previous = session::secret_from(&parts.headers).map(str::to_owned);
+    let outcome = service::log_in(
+        &state,
+        client(&state, &parts),
+        &device(&state, &parts),
+        &fields,
+        previous.as_deref(),
+    )
+    .await;
+    match outcome {
+        Ok(LoginOutcome::LoggedIn {
+            session,
+            next,
+            member,
+        }) => {
+            let mut response = redirect_with_session(&state, &next, &session);
+            if app::consent::http::gpc_signal(&parts.headers) {
+                let previous = app::consent::http::read_record(&parts.headers);
+                let now = app::db::now_millis();
+                let client = client(&state, &parts);
+                match app::consent::service::record_gpc_on_account(
+                    &state,
+                    previous.as_ref(),
+                    client,
+                    member,
+                    now,
+                )
+                .await
+                {
+                    Ok(Some(record)) => {
+                        response.headers_mut().append(
+                            header::SET_COOKIE,
+                            app::consent::http::consent_cookie(&record, state.config.is_https()),
+                        );
+                    }
+                    // Already on the account, or rate-limited (recorded at a later login).
+                    Ok(None) => {}
+                    Err(_) => {} // logged where it happened; the login stands
+                }
+            }
+            response
+        }
+        Ok(LoginOutcome::Failed) => {
+            let form = notice(values, notices::LOGIN_FAILED);
+            again(state, parts, StatusCode::UNAUTHORIZED, form).await
+        }
+        Ok(LoginOutcome::Invalid(errors)) => {
+            again(
+                state,
+                parts,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                invalid(values, errors),
+            )
+            .await
+        }
+        Ok(LoginOutcome::RateLimited) => {
+            let form = notice(values, notices::RATE_LIMITED);
+            again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
+        }
+        Err(error) => unavailable(state, parts, &error, values).await,
+    }
+}
+
+/// `POST /logout`: ends this browser's session and removes its cookie.
+pub async fn post_logout(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    if let Some(secret) = session::secret_from(&parts.headers) {
+        // Logged where it happened; the cookie is removed all the same.
+        let _ = service::log_out(&state, secret).await;
+    }
+    let mut response = Redirect::to("/logout").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::clear_cookie(state.config.is_https()),
+    );
+    response
+}
+
+/// `POST /forgot-password`.
+pub async fn post_forgot(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, fields) = read_form::<ForgotFields>(&state, request).await;
+    let values = vec![("email".to_owned(), fields.email.clone())];
+    match service::request_password_reset(&state, client(&state, &parts), &fields).await {
+        Ok(Outcome::Done(())) => Redirect::to("/forgot-password/sent").into_response(),
+        Ok(Outcome::Invalid(errors)) => {
+            again(
+                state,
+                parts,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                invalid(values, errors),
+            )
+            .await
+        }
+        Ok(Outcome::RateLimited) => {
+            let form = notice(values, notices::RATE_LIMITED);
+            again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
+        }
+        Err(error) => unavailable(state, parts, &error, values).await,
+    }
+}
+
+/// `POST /reset-password/{token}`.
+pub async fn post_reset(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, fields) = read_form::<ResetFields>(&state, request).await;
+    let device = device(&state, &parts);
+    match service::reset_password(&state, &token, &device, &fields).await {
+        Ok(ResetOutcome::Done(session)) => redirect_with_session(&state, "/app", &session),
+        Ok(ResetOutcome::Invalid(errors)) => {
+            again(
+                state,
+                parts,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                invalid(Vec::new(), errors),
+            )
+            .await
+        }
+        Ok(ResetOutcome::LinkInvalid) => {
+            let form = notice(Vec::new(), notices::LINK_INVALID);
+            again(state, parts, StatusCode::NOT_FOUND, form).await
+        }
+        Err(error) => unavailable(state, parts, &error, Vec::new()).await,
+    }
+}
+
+/// `POST /verify-email/{token}`.
+pub async fn post_verify(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    match service::verify_email(&state, &token).await {
+        Ok(true) => Redirect::to("/email-verified").into_response(),
+        Ok(false) => {
+            let form = notice(Vec::new(), notices::LINK_INVALID);
+            again(state, parts, StatusCode::NOT_FOUND, form).await
+        }
+        Err(error) => unavailable(state, parts, &error, Vec::new()).await,
+    }
+}
+
+/// `POST /app/verification`: a new verification link for the logged-in member.
+pub async fn post_resend_verification(State(state): State<AppState>, request: Request) -> Response {
+    let Some(current) = request.extensions().get::<CurrentSession>().cloned() else {
+        return Redirect::to("/login?next=/app").into_response();
+    };
+    match service::resend_verification(&state, &current).await {
+        Ok(Outcome::Done(())) | Ok(Outcome::Invalid(_)) => {
+            Redirect::to("/app?verification=sent").into_response()
+        }
+        Ok(Outcome::RateLimited) => Redirect::to("/app?verification=limited").into_response(),
+        // Logged where it happened.
+        Err(_) => Redirect::to("/app?verification=failed").into_response(),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct EndSessionForm {
+    #[serde(default)]
+    session_id: String,
+}
+
+/// `POST /app/settings/sessions/end`: ends one of the member's own sessions. Ending this
+/// browser's own is logging out.
+pub async fn post_end_session(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = read_form::<EndSessionForm>(&state, request).await;
+    let Some(current) = parts.extensions.get::<CurrentSession>().cloned() else {
+        return Redirect::to("/login?next=/app/settings/sessions").into_response();
+    };
+    let Ok(id) = uuid::Uuid::parse_str(form.session_id.trim()) else {
+        return Redirect::to("/app/settings/sessions?done=gone").into_response();
+    };
+    match session::end_own(&state.db, &current, id).await {
+        Ok(()) if id == current.id => {
+            let mut response = Redirect::to("/logout").into_response();
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session::clear_cookie(state.config.is_https()),
+            );
+            response
+        }
+        Ok(()) => Redirect::to("/app/settings/sessions?done=ended").into_response(),
+        // Not one of this member's sessions (or already ended): nothing to say about it.
+        Err(app::error::AppError::NotFound) => {
+            Redirect::to("/app/settings/sessions?done=gone").into_response()
+        }
+        // Logged where it happened.
+        Err(_) => Redirect::to("/app/settings/sessions?done=failed").into_response(),
+    }
+}
+
+/// The profile's forms are answered with the profile page, naming which form the answer is about.
+fn profile_form(
+    which: &str,
+    mut values: Vec<(String, String)>,
+    errors: Vec<FieldProblem>,
+    notice: Option<FormNotice>,
+) -> FormState {
+    values.push(("form".to_owned(), which.to_owned()));
+    FormState {
+        values,
+        errors,
+        notice,
+    }
+}
+
+fn profile_login() -> Response {
+    Redirect::to("/login?next=/app/settings/profile").into_response()
+}
+
+/// `POST /app/settings/profile`: the details, without JavaScript.
+pub async fn post_profile(State(state): State<AppState>, request: Request) -> Response {
+    use app::accounts::profile::ProfileFields;
+    let (parts, fields) = read_form::<ProfileFields>(&state, request).await;
+    let Some(current) = parts.extensions.get::<CurrentSession>().cloned() else {
+        return profile_login();
+    };
+    let problems = fields.problems();
+    if !problems.is_empty() {
+        let form = profile_form("details", fields.to_values(), problems, None);
+        return again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await;
+    }
+    let now = app::db::now_millis();
+    match app::accounts::db::save_profile(state.db.pool(), current.viewer.member_id, &fields, now)
+        .await
+    {
+        Ok(_) => {
+            tracing::info!(member_id = %current.viewer.member_id, "profile saved");
+            Redirect::to("/app/settings/profile?saved=details").into_response()
+        }
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let message = match error {
+                app::error::AppError::Internal => notices::UNAVAILABLE.to_owned(),
+                other => other.to_string(),
+            };
+            let form = profile_form(
+                "details",
+                fields.to_values(),
+                Vec::new(),
+                Some(FormNotice::error(message)),
+            );
+            again(state, parts, status, form).await
+        }
+    }
+}
+
+/// Answers one of the profile's smaller forms (e-mail, password).
+async fn profile_outcome(
+    state: AppState,
+    parts: Parts,
+    which: &str,
+    values: Vec<(String, String)>,
+    outcome: Result<Outcome<()>, app::error::AppError>,
+) -> Response {
+    match outcome {
+        Ok(Outcome::Done(())) => {
+            Redirect::to(&format!("/app/settings/profile?saved={which}")).into_response()
+        }
+        Ok(Outcome::Invalid(errors)) => {
+            let form = profile_form(which, values, errors, None);
+            again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await
+        }
+        Ok(Outcome::RateLimited) => {
+            let form = profile_form(
+                which,
+                values,
+                Vec::new(),
+                Some(FormNotice::error(notices::RATE_LIMITED)),
+            );
+            again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
+        }
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let form = profile_form(
+                which,
+                values,
+                Vec::new(),
+                Some(FormNotice::error(notices::UNAVAILABLE)),
+            );
+            again(state, parts, status, form).await
+        }
+    }
+}
+
+/// `POST /app/settings/profile/email`.
+pub async fn post_email_change(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, fields) = read_form::<service::EmailChangeFields>(&state, request).await;
+    let Some(current) = parts.extensions.get::<CurrentSession>().cloned() else {
+        return profile_login();
+    };
+    let values = vec![("new_email".to_owned(), fields.new_email.clone())];
+    let outcome = service::request_email_change(&state, &current, &fields).await;
+    parts.uri = axum::http::Uri::from_static("/app/settings/profile");
+    profile_outcome(state, parts, "email", values, outcome).await
+}
+
+/// `POST /app/settings/profile/password`.
+pub async fn post_password_change(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, fields) = read_form::<service::PasswordChangeFields>(&state, request).await;
+    let Some(current) = parts.extensions.get::<CurrentSession>().cloned() else {
+        return profile_login();
+    };
+    let outcome = service::change_password(&state, &current, &fields).await;
+    parts.uri = axum::http::Uri::from_static("/app/settings/profile");
+    profile_outcome(state, parts, "password", Vec::new(), outcome).await
+}
