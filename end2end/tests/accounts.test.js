@@ -43,6 +43,21 @@ async function linkFromOutbox(to, subject, prefix) {
   throw new Error(`no e-mail "${subject}" to ${to} in the outbox`);
 }
 
+/**
+ * Takes out of `page.errors` the browser's report of each document this test deliberately
+ * opened with an error status (one per status given; the test asserts those statuses itself).
+ * Any other error stays and fails the test.
+ */
+function takeExpectedStatusReports(page, statuses) {
+  for (const status of statuses) {
+    const index = page.errors.findIndex(
+      (e) => e.startsWith('Failed to load resource') && e.includes(`status of ${status} `),
+    );
+    assert.ok(index >= 0, `the browser reported the ${status} page`);
+    page.errors.splice(index, 1);
+  }
+}
+
 async function activeId(page) {
   return page.evaluate(() => document.activeElement?.id ?? '');
 }
@@ -152,6 +167,7 @@ test('a new member signs up, confirms the address from the e-mail, logs out and 
 
   await logInWithKeyboard(page, email, PASSWORD);
   assert.equal(new URL(page.url()).pathname, '/app');
+  takeExpectedStatusReports(page, [422, 404, 401]);
   assertNoPageErrors(page);
   await page.context().close();
 });
@@ -197,6 +213,7 @@ test('a forgotten password is reset from the e-mailed link, which then stops wor
   const reused = await page.goto(`${BASE_URL}${resetPath}`);
   assert.equal(reused.status(), 404);
   assert.match(await page.locator('h1').innerText(), /This link no longer works/);
+  takeExpectedStatusReports(page, [422, 404]);
   assertNoPageErrors(page);
   await page.context().close();
 });

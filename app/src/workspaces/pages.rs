@@ -120,7 +120,7 @@ fn Settings(settings: WorkspaceSettings, done: String) -> impl IntoView {
                 </table>
             </div>
         </section>
-        {can_manage.then(|| view! { <Invitations invitations invite_form verified=viewer_verified/> })}
+        {can_manage.then(|| view! { <Invitations invitations invite_form verified=viewer_verified/> }.into_any())}
         {(workspaces.len() > 1).then(|| view! {
             <section aria-labelledby="switch-title">
                 <h2 id="switch-title">"Your workspaces"</h2>
@@ -151,7 +151,8 @@ fn Settings(settings: WorkspaceSettings, done: String) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </section>
-        })}
+        }
+        .into_any())}
     }
 }
 
@@ -195,6 +196,7 @@ fn member_row(
             </td>
         </tr>
     }
+    .into_any()
 }
 
 #[component]
