@@ -3,7 +3,6 @@
 //! page again: what was typed (never a password), each problem beside its field, and the right
 //! status (422, 401 for a failed log-in, 429 for a rate limit).
 
-use app::accounts::PostedAccountForm;
 use app::accounts::model::{
     FieldProblem, ForgotFields, FormNotice, FormState, LoginFields, ResetFields, SignupFields,
     notices,
@@ -11,25 +10,12 @@ use app::accounts::model::{
 use app::accounts::service::{self, LoginOutcome, Outcome, ResetOutcome};
 use app::accounts::session::{self, CurrentSession, Device};
 use app::state::AppState;
-use axum::extract::{Form, FromRequest, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::prelude::provide_context;
-use serde::de::DeserializeOwned;
 
-/// Reads a posted form; a damaged body reads as an empty form, answered with field errors.
-async fn read_form<T: DeserializeOwned + Default>(
-    state: &AppState,
-    request: Request,
-) -> (Parts, T) {
-    let (parts, body) = request.into_parts();
-    let form = Form::<T>::from_request(Request::from_parts(parts.clone(), body), state)
-        .await
-        .map(|Form(form)| form)
-        .unwrap_or_default();
-    (parts, form)
-}
+use crate::render::{form_again, read_form};
 
 fn client(state: &AppState, parts: &Parts) -> Option<std::net::IpAddr> {
     app::client_ip::client_ip(parts, state.config.trust_forwarded_for)
@@ -44,15 +30,6 @@ fn device(state: &AppState, parts: &Parts) -> Device {
             .map(str::to_owned),
         ip_address: client(state, parts).map(|ip| ip.to_string()),
     }
-}
-
-/// The page again, showing `form`.
-async fn again(state: AppState, parts: Parts, status: StatusCode, form: FormState) -> Response {
-    let posted = PostedAccountForm(form);
-    crate::render::page_with_context(state, parts, status, move || {
-        provide_context(posted.clone())
-    })
-    .await
 }
 
 fn invalid(values: Vec<(String, String)>, errors: Vec<FieldProblem>) -> FormState {
@@ -80,7 +57,7 @@ async fn unavailable(
 ) -> Response {
     let status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    again(state, parts, status, notice(values, notices::UNAVAILABLE)).await
+    form_again(state, parts, status, notice(values, notices::UNAVAILABLE)).await
 }
 
 /// A redirect that also stores a new session cookie.
@@ -101,7 +78,7 @@ pub async fn post_signup(State(state): State<AppState>, request: Request) -> Res
     match service::sign_up(&state, client(&state, &parts), &fields).await {
         Ok(Outcome::Done(())) => Redirect::to("/signup/check-email").into_response(),
         Ok(Outcome::Invalid(errors)) => {
-            again(
+            form_again(
                 state,
                 parts,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -111,7 +88,7 @@ pub async fn post_signup(State(state): State<AppState>, request: Request) -> Res
         }
         Ok(Outcome::RateLimited) => {
             let form = notice(values, notices::RATE_LIMITED);
-            again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
+            form_again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
         }
         Err(error) => unavailable(state, parts, &error, values).await,
     }
@@ -168,10 +145,10 @@ pub async fn post_login(State(state): State<AppState>, request: Request) -> Resp
         }
         Ok(LoginOutcome::Failed) => {
             let form = notice(values, notices::LOGIN_FAILED);
-            again(state, parts, StatusCode::UNAUTHORIZED, form).await
+            form_again(state, parts, StatusCode::UNAUTHORIZED, form).await
         }
         Ok(LoginOutcome::Invalid(errors)) => {
-            again(
+            form_again(
                 state,
                 parts,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -181,7 +158,7 @@ pub async fn post_login(State(state): State<AppState>, request: Request) -> Resp
         }
         Ok(LoginOutcome::RateLimited) => {
             let form = notice(values, notices::RATE_LIMITED);
-            again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
+            form_again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
         }
         Err(error) => unavailable(state, parts, &error, values).await,
     }
@@ -209,7 +186,7 @@ pub async fn post_forgot(State(state): State<AppState>, request: Request) -> Res
     match service::request_password_reset(&state, client(&state, &parts), &fields).await {
         Ok(Outcome::Done(())) => Redirect::to("/forgot-password/sent").into_response(),
         Ok(Outcome::Invalid(errors)) => {
-            again(
+            form_again(
                 state,
                 parts,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -219,7 +196,7 @@ pub async fn post_forgot(State(state): State<AppState>, request: Request) -> Res
         }
         Ok(Outcome::RateLimited) => {
             let form = notice(values, notices::RATE_LIMITED);
-            again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
+            form_again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
         }
         Err(error) => unavailable(state, parts, &error, values).await,
     }
@@ -236,7 +213,7 @@ pub async fn post_reset(
     match service::reset_password(&state, &token, &device, &fields).await {
         Ok(ResetOutcome::Done(session)) => redirect_with_session(&state, "/app", &session),
         Ok(ResetOutcome::Invalid(errors)) => {
-            again(
+            form_again(
                 state,
                 parts,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -246,7 +223,7 @@ pub async fn post_reset(
         }
         Ok(ResetOutcome::LinkInvalid) => {
             let form = notice(Vec::new(), notices::LINK_INVALID);
-            again(state, parts, StatusCode::NOT_FOUND, form).await
+            form_again(state, parts, StatusCode::NOT_FOUND, form).await
         }
         Err(error) => unavailable(state, parts, &error, Vec::new()).await,
     }
@@ -263,7 +240,7 @@ pub async fn post_verify(
         Ok(true) => Redirect::to("/email-verified").into_response(),
         Ok(false) => {
             let form = notice(Vec::new(), notices::LINK_INVALID);
-            again(state, parts, StatusCode::NOT_FOUND, form).await
+            form_again(state, parts, StatusCode::NOT_FOUND, form).await
         }
         Err(error) => unavailable(state, parts, &error, Vec::new()).await,
     }
@@ -348,7 +325,7 @@ pub async fn post_profile(State(state): State<AppState>, request: Request) -> Re
     let problems = fields.problems();
     if !problems.is_empty() {
         let form = profile_form("details", fields.to_values(), problems, None);
-        return again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await;
+        return form_again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await;
     }
     let now = app::db::now_millis();
     match app::accounts::db::save_profile(state.db.pool(), current.viewer.member_id, &fields, now)
@@ -371,7 +348,7 @@ pub async fn post_profile(State(state): State<AppState>, request: Request) -> Re
                 Vec::new(),
                 Some(FormNotice::error(message)),
             );
-            again(state, parts, status, form).await
+            form_again(state, parts, status, form).await
         }
     }
 }
@@ -390,7 +367,7 @@ async fn profile_outcome(
         }
         Ok(Outcome::Invalid(errors)) => {
             let form = profile_form(which, values, errors, None);
-            again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await
+            form_again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await
         }
         Ok(Outcome::RateLimited) => {
             let form = profile_form(
@@ -399,7 +376,7 @@ async fn profile_outcome(
                 Vec::new(),
                 Some(FormNotice::error(notices::RATE_LIMITED)),
             );
-            again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
+            form_again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
         }
         Err(error) => {
             let status = StatusCode::from_u16(error.status_code())
@@ -410,7 +387,7 @@ async fn profile_outcome(
                 Vec::new(),
                 Some(FormNotice::error(notices::UNAVAILABLE)),
             );
-            again(state, parts, status, form).await
+            form_again(state, parts, status, form).await
         }
     }
 }

@@ -1,13 +1,46 @@
 //! Answering a plain form POST with a page: the app rendered whole (the answer is for browsers
 //! that may run no JavaScript) with extra context, such as what was typed and what is wrong.
 
+use app::accounts::PostedAccountForm;
+use app::accounts::model::FormState;
 use app::shell;
 use app::state::AppState;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Form, FromRequest, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use leptos::prelude::provide_context;
+use serde::de::DeserializeOwned;
+
+/// Reads a posted form; a damaged body reads as an empty form, which is then answered with
+/// field errors like any incomplete one.
+pub async fn read_form<T: DeserializeOwned + Default>(
+    state: &AppState,
+    request: Request,
+) -> (Parts, T) {
+    let (parts, body) = request.into_parts();
+    let form = Form::<T>::from_request(Request::from_parts(parts.clone(), body), state)
+        .await
+        .map(|Form(form)| form)
+        .unwrap_or_default();
+    (parts, form)
+}
+
+/// The page at the request's path again, showing `form` (what was typed and what is wrong),
+/// with `status`.
+pub async fn form_again(
+    state: AppState,
+    parts: Parts,
+    status: StatusCode,
+    form: FormState,
+) -> Response {
+    let posted = PostedAccountForm(form);
+    page_with_context(state, parts, status, move || {
+        provide_context(posted.clone())
+    })
+    .await
+}
 
 /// Renders the page at the request's path with `provide` run in its context, and answers with
 /// `status`. Such answers are never cached; a 429 says when to come back.

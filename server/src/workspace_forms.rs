@@ -2,45 +2,25 @@
 //! workspace, and accept an invitation. Plain form POSTs; each change is decided in
 //! `app::workspaces::team`, in the session's workspace only.
 
+use app::accounts::MemberId;
 use app::accounts::model::{FieldProblem, FormNotice, FormState, notices};
 use app::accounts::service::Outcome;
 use app::accounts::session::{self, CurrentSession, Device};
-use app::accounts::{MemberId, PostedAccountForm};
 use app::error::AppError;
 use app::state::AppState;
 use app::workspaces::team::{self, AcceptProblem, InviteFields, JoinFields, JoinOutcome};
-use axum::extract::{Form, FromRequest, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::prelude::provide_context;
 use serde::Deserialize;
+
+use crate::render::{form_again, read_form};
 
 const SETTINGS: &str = "/app/settings/workspace";
 
-async fn read_form<T: serde::de::DeserializeOwned + Default>(
-    state: &AppState,
-    request: Request,
-) -> (Parts, T) {
-    let (parts, body) = request.into_parts();
-    let form = Form::<T>::from_request(Request::from_parts(parts.clone(), body), state)
-        .await
-        .map(|Form(form)| form)
-        .unwrap_or_default();
-    (parts, form)
-}
-
 fn session_of(parts: &Parts) -> Option<CurrentSession> {
     parts.extensions.get::<CurrentSession>().cloned()
-}
-
-/// The page at the request's path again, showing `form`, with `status`.
-async fn again(state: AppState, parts: Parts, status: StatusCode, form: FormState) -> Response {
-    let posted = PostedAccountForm(form);
-    crate::render::page_with_context(state, parts, status, move || {
-        provide_context(posted.clone())
-    })
-    .await
 }
 
 /// The settings page again with an error about the whole page (a refused or failed change).
@@ -52,7 +32,7 @@ async fn refused(state: AppState, mut parts: Parts, error: AppError) -> Response
         other => other.to_string(),
     };
     parts.uri = axum::http::Uri::from_static(SETTINGS);
-    again(
+    form_again(
         state,
         parts,
         status,
@@ -88,7 +68,7 @@ pub async fn post_invite(State(state): State<AppState>, request: Request) -> Res
                 errors,
                 notice: None,
             };
-            again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await
+            form_again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await
         }
         Ok(Outcome::RateLimited) => {
             let form = FormState {
@@ -96,7 +76,7 @@ pub async fn post_invite(State(state): State<AppState>, request: Request) -> Res
                 errors: Vec::new(),
                 notice: Some(FormNotice::error(notices::RATE_LIMITED)),
             };
-            again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
+            form_again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
         }
         Err(error) => refused(state, parts, error).await,
     }
@@ -248,11 +228,11 @@ pub async fn post_invitation(
             Ok(Ok(())) => Redirect::to("/app").into_response(),
             Ok(Err(problem)) => {
                 let (status, form) = problem_page(problem);
-                again(state, parts, status, form).await
+                form_again(state, parts, status, form).await
             }
             Err(_) => {
                 let form = FormState::with_notice(FormNotice::error(notices::UNAVAILABLE));
-                again(state, parts, StatusCode::INTERNAL_SERVER_ERROR, form).await
+                form_again(state, parts, StatusCode::INTERNAL_SERVER_ERROR, form).await
             }
         };
     }
@@ -280,11 +260,11 @@ pub async fn post_invitation(
                 errors,
                 notice: None,
             };
-            again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await
+            form_again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await
         }
         Ok(JoinOutcome::Refused(problem)) => {
             let (status, form) = problem_page(problem);
-            again(state, parts, status, form).await
+            form_again(state, parts, status, form).await
         }
         Err(_) => {
             let form = FormState {
@@ -292,7 +272,7 @@ pub async fn post_invitation(
                 errors: Vec::<FieldProblem>::new(),
                 notice: Some(FormNotice::error(notices::UNAVAILABLE)),
             };
-            again(state, parts, StatusCode::INTERNAL_SERVER_ERROR, form).await
+            form_again(state, parts, StatusCode::INTERNAL_SERVER_ERROR, form).await
         }
     }
 }

@@ -13,24 +13,9 @@ use super::form::{FormMessages, RequiredCheckbox, TextField};
 use super::model::{FormState, Role, Viewer, notices};
 use super::ui::use_viewer;
 use crate::error::AppError;
-use crate::layout::PageMeta;
+use crate::layout::{PageMeta, loaded, loading};
 
 const PASSWORD_HINT: &str = "At least 12 characters. A few unrelated words make a strong password that is easy to remember.";
-
-/// Renders a loaded value, or the load's error as an alert.
-fn loaded<T: 'static>(result: Result<T, AppError>, view: impl FnOnce(T) -> AnyView) -> AnyView {
-    match result {
-        Ok(value) => view(value),
-        Err(error) => view! {
-            <p class="form-notice form-notice--error" role="alert">{error.to_string()}</p>
-        }
-        .into_any(),
-    }
-}
-
-fn loading() -> impl IntoView {
-    view! { <p class="account__loading">"Loading…"</p> }
-}
 
 /// `/signup`.
 #[component]

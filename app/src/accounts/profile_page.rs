@@ -14,7 +14,7 @@ use super::form::{FormMessages, TextField};
 use super::model::{FieldProblem, FormState};
 use super::profile::{LANGUAGES, PROFILE_DRAFT_KEY, ProfileField, ProfileFields, TIME_ZONES};
 use crate::error::AppError;
-use crate::layout::{focus_by_id, textarea_text};
+use crate::layout::{focus_by_id, loaded, loading, textarea_text};
 
 /// Unsaved edits, kept in local storage under [`PROFILE_DRAFT_KEY`].
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -50,11 +50,9 @@ pub fn ProfilePage() -> impl IntoView {
     let data = Resource::new_blocking(
         || (),
         |()| async {
-            let result = load_profile().await;
-            if let Err(error) = &result {
-                error.set_response_status();
-            }
-            result
+            load_profile()
+                .await
+                .inspect_err(AppError::set_response_status)
         },
     );
     let query = use_query_map();
@@ -64,16 +62,10 @@ pub fn ProfilePage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <div class="page page--narrow account profile">
             <h1>"Your profile"</h1>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     let flag = flag();
-                    match data.await {
-                        Ok(state) => view! { <Profile state flag/> }.into_any(),
-                        Err(error) => view! {
-                            <p class="form-notice form-notice--error" role="alert">{error.to_string()}</p>
-                        }
-                        .into_any(),
-                    }
+                    loaded(data.await, |state| view! { <Profile state flag/> }.into_any())
                 })}
             </Suspense>
         </div>

@@ -6,7 +6,7 @@ use leptos_meta::Meta;
 
 use super::api::{DemoFormState, DemoReply, FormNotice, demo_form, request_demo};
 use super::model::{DemoField, DemoFields, DemoRequest, FieldError, TeamSize};
-use crate::layout::{PageMeta, focus_by_id, textarea_text};
+use crate::layout::{PageMeta, focus_by_id, loaded, textarea_text};
 
 /// `/demo`: the Request a Demo form.
 #[component]
@@ -32,13 +32,7 @@ pub fn DemoPage() -> impl IntoView {
             </section>
             <Suspense fallback=|| view! { <p class="demo__loading">"Loading the form…"</p> }>
                 {move || Suspend::new(async move {
-                    match form.await {
-                        Ok(state) => view! { <DemoForm state/> }.into_any(),
-                        Err(error) => view! {
-                            <p class="form-notice form-notice--error" role="alert">{error.to_string()}</p>
-                        }
-                        .into_any(),
-                    }
+                    loaded(form.await, |state| view! { <DemoForm state/> }.into_any())
                 })}
             </Suspense>
         </div>

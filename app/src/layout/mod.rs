@@ -12,6 +12,29 @@ pub use not_found::NotFoundPage;
 
 use leptos::prelude::*;
 
+use crate::error::AppError;
+
+/// What a page shows while its data loads in the browser (on the server the data is loaded
+/// before the page is sent, so this is seen only after client-side navigation).
+pub fn loading() -> impl IntoView {
+    view! { <p class="page__loading">"Loading…"</p> }
+}
+
+/// A page's loaded data through `view`, or the load's error as an alert in its place. The
+/// error's status was set by the page's resource when it failed (see
+/// [`AppError::set_response_status`]).
+pub fn loaded<T: 'static>(result: Result<T, AppError>, view: impl FnOnce(T) -> AnyView) -> AnyView {
+    match result {
+        Ok(value) => view(value),
+        Err(error) => error_alert(&error).into_any(),
+    }
+}
+
+/// An error as the reader sees it: its message (never internal detail), announced at once.
+pub fn error_alert(error: &AppError) -> impl IntoView + use<> {
+    view! { <p class="form-notice form-notice--error" role="alert">{error.to_string()}</p> }
+}
+
 /// The first stop for keyboard and screen-reader users: jumps past the navigation. Focus is moved
 /// explicitly, so pressing it again after tabbing elsewhere works too.
 #[component]

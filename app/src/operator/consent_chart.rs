@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::consent::model::Action;
 use crate::error::AppError;
+use crate::layout::{loaded, loading};
 
 /// Days shown.
 pub const DAYS: i64 = 30;
@@ -77,15 +78,9 @@ pub fn ConsentChartPage() -> impl IntoView {
             <p class="operator__lead">
                 {format!("The last {DAYS} days (UTC), from the consent ledger. Counts only: the ledger's consent ids are never shown.")}
             </p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=loading>
                 {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(days) => view! { <Chart days/> }.into_any(),
-                        Err(error) => view! {
-                            <p class="form-notice form-notice--error" role="alert">{error.to_string()}</p>
-                        }
-                        .into_any(),
-                    }
+                    loaded(data.await, |days| view! { <Chart days/> }.into_any())
                 })}
             </Suspense>
         </div>

@@ -10,6 +10,7 @@ use super::model::{InvitationView, TeamMember, WorkspaceSettings};
 use crate::accounts::Role;
 use crate::accounts::form::{FormMessages, RequiredCheckbox, TextField};
 use crate::error::AppError;
+use crate::layout::{error_alert, loaded, loading};
 
 fn done_message(done: &str) -> Option<&'static str> {
     Some(match done {
@@ -46,11 +47,9 @@ pub fn WorkspaceSettingsPage() -> impl IntoView {
     let data = Resource::new_blocking(
         || (),
         |()| async {
-            let result = load_workspace_settings().await;
-            if let Err(error) = &result {
-                error.set_response_status();
-            }
-            result
+            load_workspace_settings()
+                .await
+                .inspect_err(AppError::set_response_status)
         },
     );
     let query = use_query_map();
@@ -59,14 +58,14 @@ pub fn WorkspaceSettingsPage() -> impl IntoView {
         <Title text="Workspace settings"/>
         <Meta name="robots" content="noindex"/>
         <div class="page account team">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     let done = done();
                     match data.await {
                         Ok(settings) => view! { <Settings settings done/> }.into_any(),
                         Err(error) => view! {
                             <h1>"Workspace settings"</h1>
-                            <p class="form-notice form-notice--error" role="alert">{error.to_string()}</p>
+                            {error_alert(&error)}
                         }
                         .into_any(),
                     }
@@ -274,15 +273,11 @@ pub fn InvitationPage() -> impl IntoView {
         <Title text="Invitation"/>
         <Meta name="robots" content="noindex"/>
         <div class="page page--narrow account">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=loading>
                 {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(view) => view! { <Invitation view token=token.get_untracked()/> }.into_any(),
-                        Err(error) => view! {
-                            <p class="form-notice form-notice--error" role="alert">{error.to_string()}</p>
-                        }
-                        .into_any(),
-                    }
+                    loaded(data.await, |view| {
+                        view! { <Invitation view token=token.get_untracked()/> }.into_any()
+                    })
                 })}
             </Suspense>
         </div>

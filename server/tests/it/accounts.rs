@@ -9,23 +9,15 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, Response, StatusCode, header};
 
+use crate::support::browser::{
+    CHROME_ON_LINUX, Client, encode, get_page as get, link_path, location, mail_to, post_form,
+    session_cookie, session_set_cookie,
+};
 use crate::support::{TestApp, body_text, spawn_app_on, spawn_apps};
 
 const PASSWORD: &str = "lantern orbit fiddle";
 
-fn urlencode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
-fn encode(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// A form POST as a browser sends it from this site.
+/// A form POST from Chrome at `ip`.
 async fn post(
     app: &TestApp,
     path: &str,
@@ -33,56 +25,11 @@ async fn post(
     cookie: Option<&str>,
     ip: &str,
 ) -> Response<Body> {
-    let mut builder = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "text/html")
-        .header("sec-fetch-site", "same-origin")
-        .header(
-            header::USER_AGENT,
-            "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36",
-        );
-    if let Some(cookie) = cookie {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    let mut request = builder.body(Body::from(encode(fields))).expect("request");
-    let addr: SocketAddr = format!("{ip}:40000").parse().expect("address");
-    request.extensions_mut().insert(ConnectInfo(addr));
-    app.request(request).await
-}
-
-async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> Response<Body> {
-    let mut builder = Request::get(path).header(header::ACCEPT, "text/html");
-    if let Some(cookie) = cookie {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    app.request(builder.body(Body::empty()).expect("request"))
-        .await
-}
-
-fn location(response: &Response<Body>) -> String {
-    response
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// The `Set-Cookie` line for the session cookie, if the response sets one.
-fn session_set_cookie(response: &Response<Body>) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("candor_session="))
-        .map(str::to_owned)
-}
-
-/// The `name=value` pair to send back as a cookie.
-fn session_cookie(response: &Response<Body>) -> String {
-    let line = session_set_cookie(response).expect("a session cookie is set");
-    line.split(';').next().expect("pair").to_owned()
+    let client = Client {
+        ip,
+        user_agent: CHROME_ON_LINUX,
+    };
+    post_form(app, path, fields, cookie, client).await
 }
 
 fn signup_fields<'a>(email: &'a str, overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
@@ -102,33 +49,6 @@ fn signup_fields<'a>(email: &'a str, overrides: &[(&'a str, &'a str)]) -> Vec<(&
         }
     }
     fields
-}
-
-/// The messages queued for an address, decoded enough to follow links (quoted-printable soft
-/// line breaks removed).
-async fn mail_to(app: &TestApp, to: &str) -> Vec<String> {
-    let messages: Vec<String> =
-        sqlx::query_scalar("SELECT message FROM outbox WHERE recipient = $1 ORDER BY created_at")
-            .bind(to)
-            .fetch_all(app.state.db.pool())
-            .await
-            .expect("outbox");
-    messages
-        .into_iter()
-        .map(|m| m.replace("=\r\n", "").replace("=3D", "="))
-        .collect()
-}
-
-/// The path of the first link to `prefix` in a message.
-fn link_path(message: &str, prefix: &str) -> String {
-    let start = message
-        .find(prefix)
-        .unwrap_or_else(|| panic!("no {prefix} link in {message}"));
-    message[start..]
-        .split(|c: char| c.is_whitespace())
-        .next()
-        .expect("link")
-        .to_owned()
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {

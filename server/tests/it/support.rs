@@ -109,3 +109,125 @@ pub async fn body_text(response: Response<Body>) -> String {
         .expect("body");
     String::from_utf8(bytes.to_vec()).expect("utf-8 body")
 }
+
+/// What a browser without JavaScript sends and receives: form posts from this site, page loads,
+/// cookies, and the links in the e-mails the app queued.
+pub mod browser {
+    use std::net::SocketAddr;
+
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::{Request, Response, header};
+
+    use super::TestApp;
+
+    pub const CHROME_ON_LINUX: &str = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36";
+    pub const FIREFOX_ON_LINUX: &str =
+        "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+    /// A form body, URL-encoded.
+    pub fn encode(fields: &[(&str, &str)]) -> String {
+        fields
+            .iter()
+            .map(|(k, v)| {
+                let value: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+                format!("{k}={value}")
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Where the browser is and what it says it is.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Client<'a> {
+        pub ip: &'a str,
+        pub user_agent: &'a str,
+    }
+
+    /// A form POST as a browser sends it from this site.
+    pub async fn post_form(
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+        client: Client<'_>,
+    ) -> Response<Body> {
+        let mut builder = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::USER_AGENT, client.user_agent);
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        let mut request = builder.body(Body::from(encode(fields))).expect("request");
+        let addr: SocketAddr = format!("{}:40000", client.ip).parse().expect("address");
+        request.extensions_mut().insert(ConnectInfo(addr));
+        app.request(request).await
+    }
+
+    /// A page load, with the cookie when there is one.
+    pub async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> Response<Body> {
+        let mut builder = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        app.request(builder.body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// The `Location` of a redirect, or an empty string.
+    pub fn location(response: &Response<Body>) -> String {
+        response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The `Set-Cookie` line for the session cookie, if the response sets one.
+    pub fn session_set_cookie(response: &Response<Body>) -> Option<String> {
+        response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("candor_session="))
+            .map(str::to_owned)
+    }
+
+    /// The session cookie's `name=value` pair, to send back.
+    pub fn session_cookie(response: &Response<Body>) -> String {
+        let line = session_set_cookie(response).expect("a session cookie is set");
+        line.split(';').next().expect("pair").to_owned()
+    }
+
+    /// The messages queued for an address, decoded enough to follow links (quoted-printable
+    /// soft line breaks removed).
+    pub async fn mail_to(app: &TestApp, to: &str) -> Vec<String> {
+        let messages: Vec<String> = sqlx::query_scalar(
+            "SELECT message FROM outbox WHERE recipient = $1 ORDER BY created_at",
+        )
+        .bind(to)
+        .fetch_all(app.state.db.pool())
+        .await
+        .expect("outbox");
+        messages
+            .into_iter()
+            .map(|m| m.replace("=\r\n", "").replace("=3D", "="))
+            .collect()
+    }
+
+    /// The path of the first link to `prefix` in a message.
+    pub fn link_path(message: &str, prefix: &str) -> String {
+        let start = message
+            .find(prefix)
+            .unwrap_or_else(|| panic!("no {prefix} link in {message}"));
+        message[start..]
+            .split(char::is_whitespace)
+            .next()
+            .expect("link")
+            .to_owned()
+    }
+}

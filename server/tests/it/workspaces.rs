@@ -2,102 +2,33 @@
 //! profile and sessions pages, and a matrix in which a member of one workspace aims every action
 //! at another workspace's ids and gets nothing.
 
-use std::net::SocketAddr;
-
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{Request, Response, StatusCode, header};
 
+use crate::support::browser::{
+    Client, FIREFOX_ON_LINUX, encode, get_page, link_path, location, mail_to, post_form,
+    session_cookie,
+};
 use crate::support::{TestApp, body_text, spawn_apps};
 
 const PASSWORD: &str = "lantern orbit fiddle";
 
-fn encode(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| {
-            let value: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
-            format!("{k}={value}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
+/// A form POST from Firefox at one address.
 async fn post(
     app: &TestApp,
     path: &str,
     fields: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> Response<Body> {
-    let mut builder = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .header(
-            header::USER_AGENT,
-            "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
-        );
-    if let Some(cookie) = cookie {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    let mut request = builder.body(Body::from(encode(fields))).expect("request");
-    let addr: SocketAddr = "198.51.100.40:40000".parse().expect("address");
-    request.extensions_mut().insert(ConnectInfo(addr));
-    app.request(request).await
+    let client = Client {
+        ip: "198.51.100.40",
+        user_agent: FIREFOX_ON_LINUX,
+    };
+    post_form(app, path, fields, cookie, client).await
 }
 
 async fn get(app: &TestApp, path: &str, cookie: &str) -> Response<Body> {
-    app.request(
-        Request::get(path)
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .expect("request"),
-    )
-    .await
-}
-
-fn location(response: &Response<Body>) -> String {
-    response
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn session_cookie(response: &Response<Body>) -> String {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("candor_session="))
-        .and_then(|v| v.split(';').next())
-        .expect("a session cookie")
-        .to_owned()
-}
-
-async fn mail_to(app: &TestApp, to: &str) -> Vec<String> {
-    let messages: Vec<String> =
-        sqlx::query_scalar("SELECT message FROM outbox WHERE recipient = $1 ORDER BY created_at")
-            .bind(to)
-            .fetch_all(app.state.db.pool())
-            .await
-            .expect("outbox");
-    messages
-        .into_iter()
-        .map(|m| m.replace("=\r\n", "").replace("=3D", "="))
-        .collect()
-}
-
-fn link_path(message: &str, prefix: &str) -> String {
-    let start = message
-        .find(prefix)
-        .unwrap_or_else(|| panic!("no {prefix} link in {message}"));
-    message[start..]
-        .split(char::is_whitespace)
-        .next()
-        .expect("link")
-        .to_owned()
+    get_page(app, path, Some(cookie)).await
 }
 
 async fn scalar(app: &TestApp, sql: &str, bind: &str) -> i64 {
