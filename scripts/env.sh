@@ -26,6 +26,10 @@ else
 fi
 export CRM_TOOLCHAIN
 
+# Every cargo-leptos build splits the WASM at the lazy routes (app/src/routes.rs): without
+# --split the lazy routes' loader is never generated and the bundle cannot load.
+CRM_LEPTOS_ARGS=(--split "${CRM_LIB_CARGO_ARGS[@]}")
+
 # Tools installed by scripts/setup: cargo-leptos and wasm-bindgen in cargo's bin folder, wasm-opt
 # from npm's binaryen package.
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"

@@ -14,6 +14,7 @@ pub mod leads;
 pub mod marketing;
 pub mod operator;
 pub mod policy;
+pub mod routes;
 pub mod workspaces;
 
 #[cfg(feature = "ssr")]
@@ -34,24 +35,13 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
-use crate::accounts::{
-    AppHomePage, CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage,
-    LogoutPage, ProfilePage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,
-    provide_viewer,
-};
+use crate::accounts::provide_viewer;
 use crate::company::PRODUCT_NAME;
-use crate::consent::{
-    AnalyticsScript, ConsentBanner, ConsentDialog, CookiePolicyPage, CookieSettingsPage,
-    provide_consent,
-};
-use crate::demo::{DemoPage, DemoThanksPage};
+use crate::consent::{AnalyticsScript, ConsentBanner, ConsentDialog, provide_consent};
 use crate::layout::{InPageFocus, NotFoundPage, SiteFooter, SiteHeader, SkipLink};
-use crate::marketing::HomePage;
-use crate::operator::ConsentChartPage;
-use crate::policy::{PolicyComparePage, PolicyVersionPage, PolicyVersionsPage, PrivacyPage};
-use crate::workspaces::{InvitationPage, WorkspaceSettingsPage};
+use crate::routes::*;
 
 /// The HTML document around the app, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -75,6 +65,33 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// "Privacy policy" becomes "Privacy policy · Candor CRM"; the product's own name stays alone.
+fn page_title(page: String) -> String {
+    if page == PRODUCT_NAME {
+        page
+    } else {
+        format!("{page}{TITLE_SEPARATOR}{PRODUCT_NAME}")
+    }
+}
+
+const TITLE_SEPARATOR: &str = " · ";
+
+/// The title to show until the page sets its own. Each page's code arrives in its own chunk and
+/// hydrates after the frame (see [`routes`]), so in the browser this is the title the server
+/// sent, which then stays in place instead of blinking empty. On the server, and for a page
+/// without a title, it is the product's name.
+fn title_before_hydration() -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(page) = document()
+        .title()
+        .strip_suffix(PRODUCT_NAME)
+        .and_then(|title| title.strip_suffix(TITLE_SEPARATOR))
+    {
+        return page.to_owned();
+    }
+    PRODUCT_NAME.to_owned()
+}
+
 /// The application: the frame every page shares and the route table.
 #[component]
 pub fn App() -> impl IntoView {
@@ -94,7 +111,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/crm.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <Title formatter=|page: String| format!("{page} · {PRODUCT_NAME}")/>
+        <Title formatter=page_title text=title_before_hydration()/>
         <Router>
             <InPageFocus/>
             <SkipLink/>
@@ -103,60 +120,60 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/cookies") view=CookiePolicyPage/>
-                    <Route path=path!("/cookies/settings") view=CookieSettingsPage/>
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()}/>
+                    <Route path=path!("/cookies") view={Lazy::<CookiePolicyRoute>::new()}/>
+                    <Route path=path!("/cookies/settings") view={Lazy::<CookieSettingsRoute>::new()}/>
                     // Pages whose data loads through resources are rendered whole before they are
                     // sent (Async): out-of-order streaming needs JavaScript to put the loaded parts
                     // in place, and these pages must read the same without it. Their data is a
                     // local query, so the wait is short.
-                    <Route path=path!("/demo") view=DemoPage ssr=SsrMode::Async/>
-                    <Route path=path!("/demo/thanks") view=DemoThanksPage/>
-                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/privacy/versions") view=PolicyVersionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/demo") view={Lazy::<DemoRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/demo/thanks") view={Lazy::<DemoThanksRoute>::new()}/>
+                    <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy/versions") view={Lazy::<PolicyVersionsRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/privacy/versions/compare")
-                        view=PolicyComparePage
+                        view={Lazy::<PolicyCompareRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/privacy/versions/:version")
-                        view=PolicyVersionPage
+                        view={Lazy::<PolicyVersionRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
-                    <Route path=path!("/signup/check-email") view=CheckInboxPage/>
-                    <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/email-verified") view=EmailVerifiedPage/>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/logout") view=LogoutPage/>
-                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/forgot-password/sent") view=ForgotSentPage/>
+                    <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/signup/check-email") view={Lazy::<CheckInboxRoute>::new()}/>
+                    <Route path=path!("/verify-email/:token") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/email-verified") view={Lazy::<EmailVerifiedRoute>::new()}/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/logout") view={Lazy::<LogoutRoute>::new()}/>
+                    <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password/sent") view={Lazy::<ForgotSentRoute>::new()}/>
                     <Route
                         path=path!("/reset-password/:token")
-                        view=ResetPasswordPage
+                        view={Lazy::<ResetPasswordRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/app") view=AppHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/app") view={Lazy::<AppHomeRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/app/settings/profile")
-                        view=ProfilePage
+                        view={Lazy::<ProfileRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/app/settings/sessions")
-                        view=SessionsPage
+                        view={Lazy::<SessionsRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/app/settings/workspace")
-                        view=WorkspaceSettingsPage
+                        view={Lazy::<WorkspaceSettingsRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitations/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/app/operator/consent")
-                        view=ConsentChartPage
+                        view={Lazy::<ConsentChartRoute>::new()}
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertAccessibleWithoutJs,
-  assertNoPageErrors,
+  assertNoPageErrors, takeExpectedStatusReports,
 } from './support.js';
 
 after(closeBrowser);
@@ -41,21 +41,6 @@ async function linkFromOutbox(to, subject, prefix) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no e-mail "${subject}" to ${to} in the outbox`);
-}
-
-/**
- * Takes out of `page.errors` the browser's report of each document this test deliberately
- * opened with an error status (one per status given; the test asserts those statuses itself).
- * Any other error stays and fails the test.
- */
-function takeExpectedStatusReports(page, statuses) {
-  for (const status of statuses) {
-    const index = page.errors.findIndex(
-      (e) => e.startsWith('Failed to load resource') && e.includes(`status of ${status} `),
-    );
-    assert.ok(index >= 0, `the browser reported the ${status} page`);
-    page.errors.splice(index, 1);
-  }
 }
 
 async function activeId(page) {

@@ -59,6 +59,21 @@ export function assertNoPageErrors(page) {
   assert.deepEqual(page.errors, [], `the page logged errors:\n${page.errors.join('\n')}`);
 }
 
+/**
+ * Takes out of `page.errors` the browser's report of each document this test deliberately
+ * opened with an error status (one per status given; the test asserts those statuses itself).
+ * Any other error stays and fails the test.
+ */
+export function takeExpectedStatusReports(page, statuses) {
+  for (const status of statuses) {
+    const index = page.errors.findIndex(
+      (e) => e.startsWith('Failed to load resource') && e.includes(`status of ${status} `),
+    );
+    assert.ok(index >= 0, `the browser reported the ${status} page`);
+    page.errors.splice(index, 1);
+  }
+}
+
 /** Resolves once the WASM has hydrated the page (the app marks <body> when it has). */
 export async function waitForHydration(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15000 });

@@ -8,5 +8,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: the page's own WASM chunk (app/src/routes.rs) is loaded before its HTML is hydrated.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -1,0 +1,68 @@
+//! Every page as a lazily loaded route.
+//!
+//! The browser bundle is split at these routes (cargo-leptos `--split`): the first WASM chunk
+//! holds the frame every page shares (router, header, footer, consent banner and dialog) and each
+//! page's code arrives in its own chunk when that page is shown or hydrated. So a visitor to the
+//! marketing site never downloads the logged-in CRM's screens, however many of them there are.
+//! On the server the routes render exactly as plain components do.
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+use crate::accounts::{
+    AppHomePage, CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage,
+    LogoutPage, ProfilePage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,
+};
+use crate::consent::{CookiePolicyPage, CookieSettingsPage};
+use crate::demo::{DemoPage, DemoThanksPage};
+use crate::marketing::HomePage;
+use crate::operator::ConsentChartPage;
+use crate::policy::{PolicyComparePage, PolicyVersionPage, PolicyVersionsPage, PrivacyPage};
+use crate::workspaces::{InvitationPage, WorkspaceSettingsPage};
+
+/// Declares `$route`, a lazily loaded route that shows the component `$page`. The pages load
+/// their own data (resources inside the component), so the route carries none.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),+ $(,)?) => {$(
+        #[doc = concat!("The route of [`", stringify!($page), "`], split into its own chunk.")]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_route: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )+};
+}
+
+lazy_pages! {
+    HomeRoute => HomePage,
+    CookiePolicyRoute => CookiePolicyPage,
+    CookieSettingsRoute => CookieSettingsPage,
+    DemoRoute => DemoPage,
+    DemoThanksRoute => DemoThanksPage,
+    PrivacyRoute => PrivacyPage,
+    PolicyVersionsRoute => PolicyVersionsPage,
+    PolicyCompareRoute => PolicyComparePage,
+    PolicyVersionRoute => PolicyVersionPage,
+    SignupRoute => SignupPage,
+    CheckInboxRoute => CheckInboxPage,
+    VerifyEmailRoute => VerifyEmailPage,
+    EmailVerifiedRoute => EmailVerifiedPage,
+    LoginRoute => LoginPage,
+    LogoutRoute => LogoutPage,
+    ForgotPasswordRoute => ForgotPasswordPage,
+    ForgotSentRoute => ForgotSentPage,
+    ResetPasswordRoute => ResetPasswordPage,
+    AppHomeRoute => AppHomePage,
+    ProfileRoute => ProfilePage,
+    SessionsRoute => SessionsPage,
+    WorkspaceSettingsRoute => WorkspaceSettingsPage,
+    InvitationRoute => InvitationPage,
+    ConsentChartRoute => ConsentChartPage,
+}
