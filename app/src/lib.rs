@@ -39,8 +39,14 @@ use leptos_router::{Lazy, SsrMode, path};
 
 use crate::accounts::provide_viewer;
 use crate::company::PRODUCT_NAME;
-use crate::consent::{AnalyticsScript, ConsentBanner, ConsentDialog, provide_consent};
+use crate::consent::{
+    AnalyticsScript, ConsentBanner, ConsentDialog, CookiePolicyPage, CookieSettingsPage,
+    provide_consent,
+};
+use crate::demo::{DemoPage, DemoThanksPage};
 use crate::layout::{InPageFocus, NotFoundPage, SiteFooter, SiteHeader, SkipLink};
+use crate::marketing::HomePage;
+use crate::policy::{PolicyComparePage, PolicyVersionPage, PolicyVersionsPage, PrivacyPage};
 use crate::routes::*;
 
 /// The HTML document around the app, rendered on the server for every page.
@@ -76,8 +82,8 @@ fn page_title(page: String) -> String {
 
 const TITLE_SEPARATOR: &str = " · ";
 
-/// The title to show until the page sets its own. Each page's code arrives in its own chunk and
-/// hydrates after the frame (see [`routes`]), so in the browser this is the title the server
+/// The title to show until the page sets its own. A lazily loaded page's code arrives in chunks
+/// of its own and hydrates after the frame (see [`routes`]), so in the browser this is the title the server
 /// sent, which then stays in place instead of blinking empty. On the server, and for a page
 /// without a title, it is the product's name.
 fn title_before_hydration() -> String {
@@ -120,25 +126,25 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()}/>
-                    <Route path=path!("/cookies") view={Lazy::<CookiePolicyRoute>::new()}/>
-                    <Route path=path!("/cookies/settings") view={Lazy::<CookieSettingsRoute>::new()}/>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/cookies") view=CookiePolicyPage/>
+                    <Route path=path!("/cookies/settings") view=CookieSettingsPage/>
                     // Pages whose data loads through resources are rendered whole before they are
                     // sent (Async): out-of-order streaming needs JavaScript to put the loaded parts
                     // in place, and these pages must read the same without it. Their data is a
                     // local query, so the wait is short.
-                    <Route path=path!("/demo") view={Lazy::<DemoRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/demo/thanks") view={Lazy::<DemoThanksRoute>::new()}/>
-                    <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/privacy/versions") view={Lazy::<PolicyVersionsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/demo") view=DemoPage ssr=SsrMode::Async/>
+                    <Route path=path!("/demo/thanks") view=DemoThanksPage/>
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy/versions") view=PolicyVersionsPage ssr=SsrMode::Async/>
                     <Route
                         path=path!("/privacy/versions/compare")
-                        view={Lazy::<PolicyCompareRoute>::new()}
+                        view=PolicyComparePage
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/privacy/versions/:version")
-                        view={Lazy::<PolicyVersionRoute>::new()}
+                        view=PolicyVersionPage
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
