@@ -6,9 +6,9 @@
 //! hydrated. So a visitor to the marketing site never downloads the CRM's screens, however many
 //! of them there are. On the server the routes render exactly as plain components do.
 //!
-//! The public pages stay in the first chunk on purpose. Split too, they loaded fewer bytes but in
-//! 35 to 91 small files each, and Lighthouse's mobile performance fell (docs/PERFORMANCE.md): on a
-//! slow network the round trips cost more than the bytes saved.
+//! The public pages stay in the first chunk on purpose. Split too, they loaded fewer bytes but
+//! in 35 to 91 small files each; Lighthouse's performance was no better within its noise, and its
+//! best-practices score fell below 100 (docs/PERFORMANCE.md).
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
