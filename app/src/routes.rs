@@ -7,8 +7,7 @@
 //! of them there are. On the server the routes render exactly as plain components do.
 //!
 //! The public pages stay in the first chunk on purpose. Split too, they loaded fewer bytes but
-//! in 35 to 91 small files each; Lighthouse's performance was no better within its noise, and its
-//! best-practices score fell below 100 (docs/PERFORMANCE.md).
+//! in 35 to 91 small files each, and Lighthouse's performance was no better (docs/PERFORMANCE.md).
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
