@@ -8,6 +8,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy: the page's own WASM chunk (app/src/routes.rs) is loaded before its HTML is hydrated.
+    // Lazy: a lazily loaded page's chunks (app/src/routes.rs) arrive before its HTML is hydrated.
     leptos::mount::hydrate_lazy(app::App);
 }
