@@ -93,8 +93,15 @@ impl FromServerFnError for AppError {
         match value {
             // The browser could not reach the server, or could not read its answer.
             ServerFnErrorErr::Request(_) => Self::Network,
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
-            ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                // Answered with 422, not the 500 of a failed server function: on the server this
+                // runs inside the request's context, where its status is set.
+                let error = Self::BadRequest;
+                error.set_response_status();
+                error
+            }
             other => {
                 // Registration, (de)serialisation of responses, middleware and the like: never
                 // the user's doing. On the server this logs; in the browser it is a no-op sink.

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod leads;
 pub mod marketing;
 pub mod operator;
+pub mod people;
 pub mod policy;
 pub mod routes;
 pub mod workspaces;
@@ -161,6 +162,9 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/app") view={Lazy::<AppHomeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/people") view={Lazy::<PeopleListRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/people/new") view={Lazy::<NewPersonRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/app/settings/profile")
                         view={Lazy::<ProfileRoute>::new()}

@@ -17,6 +17,7 @@ use crate::accounts::{
     LogoutPage, ProfilePage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,
 };
 use crate::operator::ConsentChartPage;
+use crate::people::{NewPersonPage, PeopleListPage, PersonPage};
 use crate::workspaces::{InvitationPage, WorkspaceSettingsPage};
 
 /// Declares `$route`, a lazily loaded route that shows the component `$page`. The pages load
@@ -55,4 +56,7 @@ lazy_pages! {
     WorkspaceSettingsRoute => WorkspaceSettingsPage,
     InvitationRoute => InvitationPage,
     ConsentChartRoute => ConsentChartPage,
+    PeopleListRoute => PeopleListPage,
+    NewPersonRoute => NewPersonPage,
+    PersonRoute => PersonPage,
 }

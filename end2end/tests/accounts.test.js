@@ -4,65 +4,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertAccessibleWithoutJs,
-  assertNoPageErrors, takeExpectedStatusReports,
+  assertNoPageErrors, takeExpectedStatusReports, PASSWORD, DATA_DIR, freshEmail, linkFromOutbox,
+  activeId, pressEnterAndWait, logInWithKeyboard, signUpConfirmed,
 } from './support.js';
 
 after(closeBrowser);
-
-const DATA_DIR = process.env.E2E_DATA_DIR;
-const PASSWORD = 'lantern orbit fiddle';
-
-/** A fresh address per test run, so the suite can run again on the same database. */
-function freshEmail(name) {
-  return `${name}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
-}
-
-/**
- * Waits for the e-mail to `to` whose subject contains `subject` to be written to the outbox folder,
- * and returns the path of its first link starting with `prefix` (quoted-printable decoded).
- */
-async function linkFromOutbox(to, subject, prefix) {
-  const dir = path.join(DATA_DIR, 'outbox');
-  for (let i = 0; i < 100; i += 1) {
-    if (existsSync(dir)) {
-      for (const file of readdirSync(dir).filter((f) => f.endsWith('.eml'))) {
-        const text = readFileSync(path.join(dir, file), 'utf8').replaceAll('=\r\n', '').replaceAll('=3D', '=');
-        if (text.includes(`To: ${to}`) && text.includes(subject)) {
-          const match = text.match(new RegExp(`https?://[^/\\s]+(${prefix}[0-9a-f]{64})`));
-          assert.ok(match, `no ${prefix} link in the e-mail to ${to}`);
-          return match[1];
-        }
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no e-mail "${subject}" to ${to} in the outbox`);
-}
-
-async function activeId(page) {
-  return page.evaluate(() => document.activeElement?.id ?? '');
-}
-
-/** Presses Enter on the focused control and waits for the page it leads to. */
-async function pressEnterAndWait(page) {
-  const [response] = await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-  return response;
-}
-
-async function logInWithKeyboard(page, email, password) {
-  await page.goto(`${BASE_URL}/login`);
-  await waitForHydration(page);
-  await page.getByLabel('E-mail').focus();
-  await page.keyboard.type(email);
-  await page.keyboard.press('Tab');
-  assert.equal(await activeId(page), 'login-password');
-  await page.keyboard.type(password);
-  return pressEnterAndWait(page);
-}
 
 test('a new member signs up, confirms the address from the e-mail, logs out and in again, all by keyboard', async () => {
   const page = await newPage();
@@ -236,24 +184,6 @@ test('without JavaScript sign-up and log-in are plain forms answered by the serv
   await assertAccessibleWithoutJs(page, '/app, no JavaScript');
   await page.context().close();
 });
-
-/** Signs up through the form, confirms the address from the outbox and logs in. */
-async function signUpConfirmed(page, name, email, workspace) {
-  await page.goto(`${BASE_URL}/signup`);
-  await waitForHydration(page);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('Work e-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByLabel('Workspace name').fill(workspace);
-  await page.getByLabel(/at least 18 years old/).check();
-  await page.getByLabel(/I have read and accept/).check();
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create account' }).click()]);
-  const verifyPath = await linkFromOutbox(email, 'Confirm your e-mail address', '/verify-email/');
-  await page.goto(`${BASE_URL}${verifyPath}`);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Confirm my e-mail address' }).click()]);
-  await logInWithKeyboard(page, email, PASSWORD);
-  assert.equal(new URL(page.url()).pathname, '/app');
-}
 
 test('an owner invites a second member by e-mail, who accepts with a new account', async () => {
   const owner = await newPage();

@@ -4,6 +4,8 @@
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 
@@ -108,4 +110,76 @@ export async function assertAccessibleWithoutJs(page, label) {
   } finally {
     await context.close();
   }
+}
+
+// Accounts, shared by the tests that need a member: fresh addresses, links from the outbox
+// folder, and signing up and logging in as a person does.
+
+export const DATA_DIR = process.env.E2E_DATA_DIR;
+export const PASSWORD = 'lantern orbit fiddle';
+
+/** A fresh address per test run, so the suite can run again on the same database. */
+export function freshEmail(name) {
+  return `${name}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/**
+ * Waits for the e-mail to `to` whose subject contains `subject` to be written to the outbox folder,
+ * and returns the path of its first link starting with `prefix` (quoted-printable decoded).
+ */
+export async function linkFromOutbox(to, subject, prefix) {
+  const dir = path.join(DATA_DIR, 'outbox');
+  for (let i = 0; i < 100; i += 1) {
+    if (existsSync(dir)) {
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.eml'))) {
+        const text = readFileSync(path.join(dir, file), 'utf8').replaceAll('=\r\n', '').replaceAll('=3D', '=');
+        if (text.includes(`To: ${to}`) && text.includes(subject)) {
+          const match = text.match(new RegExp(`https?://[^/\\s]+(${prefix}[0-9a-f]{64})`));
+          assert.ok(match, `no ${prefix} link in the e-mail to ${to}`);
+          return match[1];
+        }
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no e-mail "${subject}" to ${to} in the outbox`);
+}
+
+export async function activeId(page) {
+  return page.evaluate(() => document.activeElement?.id ?? '');
+}
+
+/** Presses Enter on the focused control and waits for the page it leads to. */
+export async function pressEnterAndWait(page) {
+  const [response] = await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  return response;
+}
+
+export async function logInWithKeyboard(page, email, password) {
+  await page.goto(`${BASE_URL}/login`);
+  await waitForHydration(page);
+  await page.getByLabel('E-mail').focus();
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  assert.equal(await activeId(page), 'login-password');
+  await page.keyboard.type(password);
+  return pressEnterAndWait(page);
+}
+
+/** Signs up through the form, confirms the address from the outbox and logs in. */
+export async function signUpConfirmed(page, name, email, workspace) {
+  await page.goto(`${BASE_URL}/signup`);
+  await waitForHydration(page);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Work e-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Workspace name').fill(workspace);
+  await page.getByLabel(/at least 18 years old/).check();
+  await page.getByLabel(/I have read and accept/).check();
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create account' }).click()]);
+  const verifyPath = await linkFromOutbox(email, 'Confirm your e-mail address', '/verify-email/');
+  await page.goto(`${BASE_URL}${verifyPath}`);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Confirm my e-mail address' }).click()]);
+  await logInWithKeyboard(page, email, PASSWORD);
+  assert.equal(new URL(page.url()).pathname, '/app');
 }

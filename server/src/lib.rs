@@ -6,6 +6,7 @@ mod consent_form;
 mod demo_form;
 mod health;
 mod middleware;
+mod people_forms;
 mod render;
 mod static_files;
 mod workspace_forms;
@@ -111,6 +112,7 @@ pub fn build_router(state: AppState) -> Router {
             post(workspace_forms::post_transfer),
         )
         .route("/app/workspace/switch", post(workspace_forms::post_switch))
+        .route("/app/people/new", post(people_forms::post_new_person))
         .route(
             "/app/settings/sessions/end",
             post(account_forms::post_end_session),

@@ -34,6 +34,16 @@ enum Command {
     /// Create an operator (the vendor's staff) in the operators' workspace, or make the member
     /// with this address one, and print a one-time link, valid 48 hours, to choose a password.
     CreateOperator { email: String },
+    /// Add realistic fake people to the workspace named NAME, for measuring lists and search at
+    /// scale. The same seed makes the same people.
+    Seed {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
+        people: u32,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Read the cookie-consent ledger.
     Consent {
         #[command(subcommand)]
@@ -85,6 +95,11 @@ async fn main() -> ExitCode {
             action: ConsentCommand::Report { days },
         } => consent_report(config, days).await,
         Command::CreateOperator { email } => create_operator(config, &email).await,
+        Command::Seed {
+            workspace,
+            people,
+            seed,
+        } => seed_people(config, &workspace, people, seed).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -139,6 +154,33 @@ async fn create_operator(config: Config, email: &str) -> Result<(), String> {
     let link = result.map_err(|e| format!("could not create the operator ({e})"))?;
     println!("operator {email} is ready; they choose a password here (one use, 48 hours):");
     println!("{link}");
+    Ok(())
+}
+
+async fn seed_people(
+    config: Config,
+    workspace: &str,
+    people: u32,
+    seed: u64,
+) -> Result<(), String> {
+    let state = server::build_state(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let result = match app::people::seed::workspace_named(&state.db, workspace).await {
+        Ok(id) => app::people::seed::seed_people(&state.db, id, people as usize, seed)
+            .await
+            .map_err(|e| format!("could not seed ({e})")),
+        Err(message) => Err(message),
+    };
+    state.db.close().await;
+    let report = result?;
+    println!(
+        "added {} people ({} tags) to \"{workspace}\" in {:.1} s",
+        report.people,
+        report.tags,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -436,6 +436,13 @@ fn AppHome(viewer: Viewer, resent: String) -> impl IntoView {
                 }}
             </section>
         })}
+        <nav class="app-home__links" aria-labelledby="crm-title">
+            <h2 id="crm-title">"Your CRM"</h2>
+            <ul>
+                <li><a href="/app/people">"People"</a></li>
+                <li><a href="/app/people/new">"Add a person"</a></li>
+            </ul>
+        </nav>
         <nav class="app-home__links" aria-labelledby="settings-title">
             <h2 id="settings-title">"Settings"</h2>
             <ul>

@@ -8,6 +8,7 @@ mod demo;
 mod health;
 mod middleware;
 mod pages;
+mod people;
 mod policy;
 mod support;
 mod workspaces;

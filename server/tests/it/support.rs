@@ -219,6 +219,47 @@ pub mod browser {
             .collect()
     }
 
+    /// A password every test account uses.
+    pub const PASSWORD: &str = "lantern orbit fiddle";
+
+    /// Signs up with a new workspace, confirms the address and logs in; returns the session
+    /// cookie.
+    pub async fn sign_up_and_log_in(
+        app: &TestApp,
+        email: &str,
+        workspace: &str,
+        client: Client<'_>,
+    ) -> String {
+        let signup = post_form(
+            app,
+            "/signup",
+            &[
+                ("name", &format!("Owner of {workspace}")),
+                ("email", email),
+                ("password", PASSWORD),
+                ("workspace_name", workspace),
+                ("age", "on"),
+                ("policy", "on"),
+            ],
+            None,
+            client,
+        )
+        .await;
+        assert_eq!(signup.status(), axum::http::StatusCode::SEE_OTHER);
+        let verify = link_path(&mail_to(app, email).await[0], "/verify-email/");
+        let verified = post_form(app, &verify, &[], None, client).await;
+        assert_eq!(verified.status(), axum::http::StatusCode::SEE_OTHER);
+        let login = post_form(
+            app,
+            "/login",
+            &[("email", email), ("password", PASSWORD)],
+            None,
+            client,
+        )
+        .await;
+        session_cookie(&login)
+    }
+
     /// The path of the first link to `prefix` in a message.
     pub fn link_path(message: &str, prefix: &str) -> String {
         let start = message

@@ -6,12 +6,16 @@ use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 
 use crate::support::browser::{
-    Client, FIREFOX_ON_LINUX, encode, get_page, link_path, location, mail_to, post_form,
-    session_cookie,
+    Client, FIREFOX_ON_LINUX, PASSWORD, encode, get_page, link_path, location, mail_to, post_form,
+    session_cookie, sign_up_and_log_in,
 };
 use crate::support::{TestApp, body_text, spawn_apps};
 
-const PASSWORD: &str = "lantern orbit fiddle";
+/// Firefox at one address.
+const CLIENT: Client = Client {
+    ip: "198.51.100.40",
+    user_agent: FIREFOX_ON_LINUX,
+};
 
 /// A form POST from Firefox at one address.
 async fn post(
@@ -20,11 +24,7 @@ async fn post(
     fields: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> Response<Body> {
-    let client = Client {
-        ip: "198.51.100.40",
-        user_agent: FIREFOX_ON_LINUX,
-    };
-    post_form(app, path, fields, cookie, client).await
+    post_form(app, path, fields, cookie, CLIENT).await
 }
 
 async fn get(app: &TestApp, path: &str, cookie: &str) -> Response<Body> {
@@ -49,34 +49,7 @@ async fn member_id(app: &TestApp, email: &str) -> String {
 
 /// Signs up, confirms the address and logs in; returns the session cookie.
 async fn owner(app: &TestApp, email: &str, workspace: &str) -> String {
-    let signup = post(
-        app,
-        "/signup",
-        &[
-            ("name", &format!("Owner of {workspace}")),
-            ("email", email),
-            ("password", PASSWORD),
-            ("workspace_name", workspace),
-            ("age", "on"),
-            ("policy", "on"),
-        ],
-        None,
-    )
-    .await;
-    assert_eq!(signup.status(), StatusCode::SEE_OTHER);
-    let verify = link_path(&mail_to(app, email).await[0], "/verify-email/");
-    assert_eq!(
-        post(app, &verify, &[], None).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    let login = post(
-        app,
-        "/login",
-        &[("email", email), ("password", PASSWORD)],
-        None,
-    )
-    .await;
-    session_cookie(&login)
+    sign_up_and_log_in(app, email, workspace, CLIENT).await
 }
 
 /// Invites `email` as `role` and has them join with a new account; returns their cookie.

@@ -1,0 +1,69 @@
+//! Server functions of the people pages. Each checks the session and works in the session's
+//! workspace only; no workspace id ever comes from the browser.
+
+use leptos::prelude::*;
+
+use super::model::{PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord};
+use crate::accounts::model::FormState;
+use crate::error::AppError;
+
+/// One page of the people list. Errors answer with their own HTTP status (401, 404, 409, 422),
+/// here and in the functions below.
+#[server(prefix = "/api", endpoint = "people/list")]
+pub async fn list_people(query: PeopleQuery) -> Result<PeoplePage, AppError> {
+    let session =
+        crate::accounts::http::require_session().inspect_err(AppError::set_response_status)?;
+    let state = crate::state::state()?;
+    super::service::list_page(&state.db, session.viewer.workspace_id, &query)
+        .await
+        .inspect_err(AppError::set_response_status)
+}
+
+/// A person's page. An id that is not one of this workspace's people is "not found", whether
+/// it exists elsewhere or not.
+#[server(prefix = "/api", endpoint = "people/load")]
+pub async fn load_person(id: String) -> Result<PersonRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
+        super::service::record(&state.db, session.viewer.workspace_id, id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Saves one field edited in the page; answers with the person as now stored.
+#[server(prefix = "/api", endpoint = "people/save-field")]
+pub async fn save_person_field(
+    id: PersonId,
+    field: PersonField,
+    value: String,
+    base: String,
+    version: i64,
+) -> Result<PersonRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let edit = super::service::FieldEdit {
+            person: id,
+            field,
+            value,
+            base,
+            version,
+        };
+        super::service::save_field(&state.db, &session, &edit).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// What the "Add a person" form shows: what was posted and what is wrong, after a refused POST
+/// without JavaScript; empty otherwise.
+#[server(prefix = "/api", endpoint = "people/new-form")]
+pub async fn new_person_form() -> Result<FormState, AppError> {
+    crate::accounts::http::require_session()?;
+    Ok(use_context::<crate::accounts::PostedAccountForm>()
+        .map(|posted| posted.0)
+        .unwrap_or_default())
+}

@@ -1,0 +1,615 @@
+//! People queries. Every one names the workspace, which comes from the session.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::model::{
+    LawfulBasis, MarketingPermission, MemberOption, PeopleQuery, PeopleSort, Person, PersonId,
+    PersonRow, TimelineEntry, TimelineEvent, full_name,
+};
+use crate::accounts::MemberId;
+use crate::db::{Backend, Db};
+use crate::error::AppError;
+use crate::workspaces::WorkspaceId;
+
+/// Rows per list page.
+pub const PAGE_SIZE: usize = 50;
+
+/// The list's sort key and the search box's text for a person, derived in one place for every
+/// write (a form, an edit, the seed command).
+pub fn derived(
+    first: &str,
+    last: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    company: &str,
+) -> (String, String) {
+    let sort_name = format!("{last} {first}").trim().to_lowercase();
+    let digits: String = phone
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let search_text = [first, last, email.unwrap_or_default(), &digits, company]
+        .iter()
+        .filter(|part| !part.is_empty())
+        .map(|part| part.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (sort_name, search_text)
+}
+
+/// A person about to be stored, already parsed.
+#[derive(Clone, Debug)]
+pub struct NewPerson {
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub company_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub tags: Vec<String>,
+    pub owner: Option<MemberId>,
+    pub source: String,
+}
+
+/// Stores a person with their tags. The creation event is the caller's (the seed makes none).
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: &NewPerson,
+    now: i64,
+) -> Result<PersonId, AppError> {
+    let id = PersonId::random();
+    let (sort_name, search_text) = derived(
+        &person.first_name,
+        &person.last_name,
+        person.email.as_deref(),
+        person.phone.as_deref(),
+        &person.company_name,
+    );
+    sqlx::query(
+        "INSERT INTO people (id, workspace_id, first_name, last_name, job_title, company_name,
+                             email, phone, owner_id, source, lawful_basis_evidence,
+                             marketing_permission, marketing_permission_how, sort_name,
+                             search_text, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', 'unknown', '', $11, $12, $13, $13, 1)",
+    )
+    .bind(id.to_string())
+    .bind(workspace.to_string())
+    .bind(&person.first_name)
+    .bind(&person.last_name)
+    .bind(&person.job_title)
+    .bind(&person.company_name)
+    .bind(person.email.as_deref())
+    .bind(person.phone.as_deref())
+    .bind(person.owner.map(|m| m.to_string()))
+    .bind(&person.source)
+    .bind(sort_name)
+    .bind(search_text)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    replace_tags(&mut *conn, workspace, id, &person.tags).await?;
+    Ok(id)
+}
+
+/// Sets a person's tags to exactly `tags`.
+pub async fn replace_tags(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    tags: &[String],
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM person_tags WHERE workspace_id = $1 AND person_id = $2")
+        .bind(workspace.to_string())
+        .bind(person.to_string())
+        .execute(&mut *conn)
+        .await?;
+    for tag in tags {
+        sqlx::query("INSERT INTO person_tags (person_id, workspace_id, tag) VALUES ($1, $2, $3)")
+            .bind(person.to_string())
+            .bind(workspace.to_string())
+            .bind(tag)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records an event in a record's timeline.
+pub async fn record_event<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    record: PersonId,
+    actor: MemberId,
+    event: &TimelineEvent,
+    now: i64,
+) -> Result<(), AppError> {
+    let (kind, field, old, new) = match event {
+        TimelineEvent::Created => ("created", None, None, None),
+        TimelineEvent::Changed { field, old, new } => (
+            "changed",
+            Some(field.as_str()),
+            Some(old.as_str()),
+            Some(new.as_str()),
+        ),
+    };
+    sqlx::query(
+        "INSERT INTO record_events (id, workspace_id, record_id, at, actor_id, kind, field,
+                                    old_value, new_value)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(workspace.to_string())
+    .bind(record.to_string())
+    .bind(now)
+    .bind(actor.to_string())
+    .bind(kind)
+    .bind(field)
+    .bind(old)
+    .bind(new)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+const PERSON_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.job_title, p.company_name,
+    p.email, p.phone, p.owner_id, m.name AS owner_name, p.source, p.lawful_basis,
+    p.lawful_basis_at, p.lawful_basis_evidence, p.marketing_permission,
+    p.marketing_permission_at, p.marketing_permission_how, p.created_at, p.updated_at, p.version";
+
+/// One person of the workspace, or `None` (also for another workspace's person).
+pub async fn load(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    id: PersonId,
+) -> Result<Option<Person>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {PERSON_COLUMNS} FROM people p LEFT JOIN members m ON m.id = p.owner_id
+         WHERE p.workspace_id = $1 AND p.id = $2"
+    ))
+    .bind(workspace.to_string())
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let tags = tags_of(&mut *conn, workspace, &[id]).await?;
+    let mut person = person_from(&row)?;
+    person.tags = tags.into_iter().map(|(_, tag)| tag).collect();
+    Ok(Some(person))
+}
+
+fn person_from(row: &AnyRow) -> Result<Person, AppError> {
+    let id: String = row.try_get("id")?;
+    let owner_id: Option<String> = row.try_get("owner_id")?;
+    let owner_name: Option<String> = row.try_get("owner_name")?;
+    let basis: Option<String> = row.try_get("lawful_basis")?;
+    let permission: String = row.try_get("marketing_permission")?;
+    Ok(Person {
+        id: PersonId::parse(&id)
+            .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        job_title: row.try_get("job_title")?,
+        company_name: row.try_get("company_name")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        tags: Vec::new(),
+        owner: match (owner_id, owner_name) {
+            (Some(id), Some(name)) => Some(MemberOption {
+                id: id.parse()?,
+                name,
+            }),
+            _ => None,
+        },
+        source: row.try_get("source")?,
+        lawful_basis: basis.as_deref().and_then(LawfulBasis::parse),
+        lawful_basis_at: row.try_get("lawful_basis_at")?,
+        lawful_basis_evidence: row.try_get("lawful_basis_evidence")?,
+        marketing_permission: MarketingPermission::parse(&permission)
+            .unwrap_or(MarketingPermission::Unknown),
+        marketing_permission_at: row.try_get("marketing_permission_at")?,
+        marketing_permission_how: row.try_get("marketing_permission_how")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
+    })
+}
+
+/// The tags of these people, as (person, tag), ordered by tag.
+async fn tags_of<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    people: &[PersonId],
+) -> Result<Vec<(PersonId, String)>, AppError> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = (0..people.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT person_id, tag FROM person_tags
+         WHERE workspace_id = $1 AND person_id IN ({placeholders}) ORDER BY tag"
+    );
+    let mut query = sqlx::query(&sql).bind(workspace.to_string());
+    for person in people {
+        query = query.bind(person.to_string());
+    }
+    let rows = query.fetch_all(executor).await?;
+    rows.iter()
+        .map(|row| {
+            let id: String = row.try_get("person_id")?;
+            let id = PersonId::parse(&id)
+                .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?;
+            Ok((id, row.try_get("tag")?))
+        })
+        .collect()
+}
+
+/// Where a list page starts: after this sort key and id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Cursor {
+    key: String,
+    id: String,
+}
+
+impl Cursor {
+    fn encode(&self) -> String {
+        hex::encode(format!("{}\n{}", self.key, self.id))
+    }
+
+    fn decode(raw: &str) -> Option<Self> {
+        let bytes = hex::decode(raw).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let (key, id) = text.rsplit_once('\n')?;
+        PersonId::parse(id)?;
+        Some(Self {
+            key: key.to_owned(),
+            id: id.to_owned(),
+        })
+    }
+}
+
+/// How the search box's text is looked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Search {
+    None,
+    /// Three or more characters: anywhere in names, e-mail, phone digits and company (trigram
+    /// index).
+    Anywhere(String),
+    /// One or two characters: the start of the last name (the sort key's index).
+    Prefix(String),
+}
+
+impl Search {
+    fn from_query(q: &str) -> Self {
+        let q = q.trim().to_lowercase();
+        if q.is_empty() {
+            return Self::None;
+        }
+        // A phone number as people write it ("020 7946-0958", "+44 20"): its digits, without the
+        // leading zeros of a trunk or international prefix, which E.164 does not store.
+        let phone_like = q.chars().any(|c| c.is_ascii_digit())
+            && q.chars()
+                .all(|c| c.is_ascii_digit() || " .-()/+".contains(c));
+        let text = if phone_like {
+            q.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .trim_start_matches('0')
+                .to_owned()
+        } else {
+            q
+        };
+        match text.chars().count() {
+            0 => Self::None,
+            1 | 2 => Self::Prefix(text),
+            _ => Self::Anywhere(text),
+        }
+    }
+}
+
+/// One page of the list, and the cursor of the next one.
+pub async fn list(
+    db: &Db,
+    workspace: WorkspaceId,
+    query: &PeopleQuery,
+) -> Result<(Vec<PersonRow>, Option<String>), AppError> {
+    let cursor = if query.after.is_empty() {
+        None
+    } else {
+        Some(Cursor::decode(&query.after).ok_or_else(|| {
+            AppError::validation(
+                "after",
+                "This page link is no longer valid. The list starts again from its first page.",
+            )
+        })?)
+    };
+    let owner = if query.owner.is_empty() {
+        None
+    } else {
+        Some(
+            query
+                .owner
+                .parse::<MemberId>()
+                .map_err(|_| AppError::validation("owner", "Choose an owner from the list."))?,
+        )
+    };
+
+    let mut sql = String::from(
+        "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name, p.sort_name,
+                p.created_at, m.name AS owner_name
+         FROM people p LEFT JOIN members m ON m.id = p.owner_id
+         WHERE p.workspace_id = $1",
+    );
+    let mut binds: Vec<Bind> = vec![Bind::Text(workspace.to_string())];
+    let next = |binds: &mut Vec<Bind>, value: Bind| {
+        binds.push(value);
+        format!("${}", binds.len())
+    };
+    if let Some(owner) = owner {
+        let p = next(&mut binds, Bind::Text(owner.to_string()));
+        sql.push_str(&format!(" AND p.owner_id = {p}"));
+    }
+    if !query.tag.is_empty() {
+        let p = next(&mut binds, Bind::Text(query.tag.clone()));
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM person_tags t
+                          WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = {p})"
+        ));
+    }
+    match Search::from_query(&query.q) {
+        Search::None => {}
+        Search::Prefix(prefix) => {
+            // A range on the sort key, which its index answers: every key that starts with
+            // the prefix sorts between it and it followed by the highest code point (both
+            // engines compare these keys byte by byte).
+            let from = next(&mut binds, Bind::Text(prefix.clone()));
+            let to = next(&mut binds, Bind::Text(format!("{prefix}\u{10FFFF}")));
+            sql.push_str(&format!(
+                " AND p.sort_name >= {from} AND p.sort_name < {to}"
+            ));
+        }
+        Search::Anywhere(text) => match db.backend() {
+            Backend::Sqlite => {
+                // One FTS5 string token: the text in double quotes, inner quotes doubled.
+                let p = next(
+                    &mut binds,
+                    Bind::Text(format!("\"{}\"", text.replace('"', "\"\""))),
+                );
+                sql.push_str(&format!(
+                    " AND p.rowid IN (SELECT rowid FROM people_search WHERE people_search MATCH {p})"
+                ));
+            }
+            Backend::Postgres => {
+                let p = next(&mut binds, Bind::Text(format!("%{}%", escape_like(&text))));
+                sql.push_str(&format!(" AND p.search_text LIKE {p} ESCAPE '\\'"));
+            }
+        },
+    }
+    match (query.sort, &cursor) {
+        (PeopleSort::Name, Some(cursor)) => {
+            let key = next(&mut binds, Bind::Text(cursor.key.clone()));
+            let id = next(&mut binds, Bind::Text(cursor.id.clone()));
+            sql.push_str(&format!(" AND (p.sort_name, p.id) > ({key}, {id})"));
+        }
+        (PeopleSort::Newest, Some(cursor)) => {
+            let at: i64 = cursor.key.parse().map_err(|_| {
+                AppError::validation(
+                    "after",
+                    "This page link is no longer valid. The list starts again from its first page.",
+                )
+            })?;
+            let key = next(&mut binds, Bind::Int(at));
+            let id = next(&mut binds, Bind::Text(cursor.id.clone()));
+            sql.push_str(&format!(" AND (p.created_at, p.id) < ({key}, {id})"));
+        }
+        (_, None) => {}
+    }
+    sql.push_str(match query.sort {
+        PeopleSort::Name => " ORDER BY p.sort_name, p.id",
+        PeopleSort::Newest => " ORDER BY p.created_at DESC, p.id DESC",
+    });
+    // One more than a page: whether it exists tells if there is a next page.
+    sql.push_str(&format!(" LIMIT {}", PAGE_SIZE + 1));
+
+    let mut statement = sqlx::query(&sql);
+    for bind in binds {
+        statement = match bind {
+            Bind::Text(text) => statement.bind(text),
+            Bind::Int(int) => statement.bind(int),
+        };
+    }
+    let mut conn = db.pool().acquire().await?;
+    let mut rows = statement.fetch_all(&mut *conn).await?;
+    let more = rows.len() > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE);
+
+    let mut people = Vec::with_capacity(rows.len());
+    let mut keys = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: String = row.try_get("id")?;
+        let first: String = row.try_get("first_name")?;
+        let last: String = row.try_get("last_name")?;
+        let key = match query.sort {
+            PeopleSort::Name => row.try_get::<String, _>("sort_name")?,
+            PeopleSort::Newest => row.try_get::<i64, _>("created_at")?.to_string(),
+        };
+        keys.push(Cursor {
+            key,
+            id: id.clone(),
+        });
+        people.push(PersonRow {
+            id: PersonId::parse(&id)
+                .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
+            name: full_name(&first, &last),
+            email: row.try_get("email")?,
+            phone: row.try_get("phone")?,
+            company_name: row.try_get("company_name")?,
+            tags: Vec::new(),
+            owner: row.try_get("owner_name")?,
+        });
+    }
+    let ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
+    for (id, tag) in tags_of(&mut *conn, workspace, &ids).await? {
+        if let Some(person) = people.iter_mut().find(|p| p.id == id) {
+            person.tags.push(tag);
+        }
+    }
+    let next_cursor = more.then(|| keys.last().map(Cursor::encode)).flatten();
+    Ok((people, next_cursor))
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// Escapes LIKE's wildcards (with `\` as the escape character).
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The workspace's tags, for the filter (at most 500). Each distinct tag is found by one seek
+/// in the tag index (a loose index scan), so this stays fast however many people carry them.
+pub async fn workspace_tags(db: &Db, workspace: WorkspaceId) -> Result<Vec<String>, AppError> {
+    let tags: Vec<Option<String>> = sqlx::query_scalar(
+        "WITH RECURSIVE t (tag, n) AS (
+             SELECT (SELECT MIN(tag) FROM person_tags WHERE workspace_id = $1), 1
+             UNION ALL
+             SELECT (SELECT MIN(tag) FROM person_tags WHERE workspace_id = $1 AND tag > t.tag),
+                    t.n + 1
+             FROM t WHERE t.tag IS NOT NULL AND t.n < 500
+         )
+         SELECT tag FROM t WHERE tag IS NOT NULL",
+    )
+    .bind(workspace.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    Ok(tags.into_iter().flatten().collect())
+}
+
+/// The workspace's members, for owner lists.
+pub async fn members<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+) -> Result<Vec<MemberOption>, AppError> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.name FROM memberships ms JOIN members m ON m.id = ms.member_id
+         WHERE ms.workspace_id = $1 ORDER BY m.name, m.id",
+    )
+    .bind(workspace.to_string())
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let id: String = row.try_get("id")?;
+            Ok(MemberOption {
+                id: id.parse()?,
+                name: row.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+/// A record's timeline, newest first.
+pub async fn timeline<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    record: PersonId,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let rows = sqlx::query(
+        "SELECT e.at, e.kind, e.field, e.old_value, e.new_value, m.name AS actor
+         FROM record_events e LEFT JOIN members m ON m.id = e.actor_id
+         WHERE e.workspace_id = $1 AND e.record_id = $2
+         ORDER BY e.at DESC, e.id DESC LIMIT 200",
+    )
+    .bind(workspace.to_string())
+    .bind(record.to_string())
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let kind: String = row.try_get("kind")?;
+            let event = if kind == "created" {
+                TimelineEvent::Created
+            } else {
+                TimelineEvent::Changed {
+                    field: row
+                        .try_get::<Option<String>, _>("field")?
+                        .unwrap_or_default(),
+                    old: row
+                        .try_get::<Option<String>, _>("old_value")?
+                        .unwrap_or_default(),
+                    new: row
+                        .try_get::<Option<String>, _>("new_value")?
+                        .unwrap_or_default(),
+                }
+            };
+            Ok(TimelineEntry {
+                at: row.try_get("at")?,
+                actor: row.try_get("actor")?,
+                event,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_text_holds_names_address_phone_digits_and_company_in_lower_case() {
+        let (sort, search) = derived(
+            "Ada",
+            "Lovelace",
+            Some("Ada@Example.com"),
+            Some("+442079460958"),
+            "Analytical Engines",
+        );
+        assert_eq!(sort, "lovelace ada");
+        assert_eq!(
+            search,
+            "ada lovelace ada@example.com 442079460958 analytical engines"
+        );
+    }
+
+    #[test]
+    fn a_phone_number_typed_nationally_searches_by_its_digits_without_the_trunk_zero() {
+        assert_eq!(
+            Search::from_query("020 7946-0958"),
+            Search::Anywhere("2079460958".to_owned())
+        );
+        assert_eq!(Search::from_query(" Lo "), Search::Prefix("lo".to_owned()));
+        assert_eq!(Search::from_query("   "), Search::None);
+    }
+
+    #[test]
+    fn a_cursor_reads_back_and_a_damaged_one_does_not() {
+        let cursor = Cursor {
+            key: "lovelace ada".to_owned(),
+            id: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(Cursor::decode("zz"), None);
+        assert_eq!(Cursor::decode(&hex::encode("no newline")), None);
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+}

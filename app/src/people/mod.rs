@@ -1,0 +1,18 @@
+//! People: the persons a workspace keeps, with their contact details, tags, owner, the lawful
+//! basis on which they are held and their marketing permission; a searchable list, and a page
+//! per person with editing in place and an activity timeline.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod model;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod phone;
+#[cfg(feature = "ssr")]
+pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use model::{PersonField, PersonId};
+pub use pages::{NewPersonPage, PERSON_DRAFT_KEY, PeopleListPage, PersonPage};

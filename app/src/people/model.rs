@@ -1,0 +1,707 @@
+//! People: what the pages and server functions exchange about the persons a workspace keeps.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::accounts::MemberId;
+
+/// The id of a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PersonId(Uuid);
+
+impl PersonId {
+    #[cfg(feature = "ssr")]
+    pub fn random() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    /// Reads an id from a URL; anything else is `None` (and the page says "not found").
+    pub fn parse(raw: &str) -> Option<Self> {
+        Uuid::parse_str(raw).ok().map(Self)
+    }
+}
+
+impl fmt::Display for PersonId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The lawful basis on which a workspace holds a person's data (GDPR article 6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LawfulBasis {
+    Consent,
+    Contract,
+    LegitimateInterest,
+    Other,
+}
+
+impl LawfulBasis {
+    pub const ALL: [Self; 4] = [
+        Self::Consent,
+        Self::Contract,
+        Self::LegitimateInterest,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Consent => "consent",
+            Self::Contract => "contract",
+            Self::LegitimateInterest => "legitimate_interest",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Consent => "Consent",
+            Self::Contract => "Contract",
+            Self::LegitimateInterest => "Legitimate interest",
+            Self::Other => "Other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|basis| basis.as_str() == raw)
+    }
+}
+
+/// Whether the person may be sent marketing e-mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MarketingPermission {
+    Granted,
+    Refused,
+    Unknown,
+}
+
+impl MarketingPermission {
+    pub const ALL: [Self; 3] = [Self::Unknown, Self::Granted, Self::Refused];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Granted => "granted",
+            Self::Refused => "refused",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Granted => "Granted",
+            Self::Refused => "Refused",
+            Self::Unknown => "Not asked yet",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == raw)
+    }
+}
+
+/// How a field is edited in the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldInput {
+    Text {
+        kind: &'static str,
+        autocomplete: &'static str,
+        max_chars: usize,
+    },
+    /// A choice from fixed options: (stored value, label).
+    Choice(&'static [(&'static str, &'static str)]),
+    /// A choice among the workspace's members.
+    Member,
+}
+
+/// A field of a person that can be edited in the page. The server maps each to its column; no
+/// column name ever comes from the browser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PersonField {
+    FirstName,
+    LastName,
+    JobTitle,
+    Company,
+    Email,
+    Phone,
+    Tags,
+    Owner,
+    Source,
+    LawfulBasis,
+    LawfulBasisEvidence,
+    MarketingPermission,
+    MarketingPermissionHow,
+}
+
+const LAWFUL_BASIS_CHOICES: &[(&str, &str)] = &[
+    ("", "Not recorded"),
+    ("consent", "Consent"),
+    ("contract", "Contract"),
+    ("legitimate_interest", "Legitimate interest"),
+    ("other", "Other"),
+];
+
+const MARKETING_CHOICES: &[(&str, &str)] = &[
+    ("unknown", "Not asked yet"),
+    ("granted", "Granted"),
+    ("refused", "Refused"),
+];
+
+impl PersonField {
+    /// In page order.
+    pub const ALL: [Self; 13] = [
+        Self::FirstName,
+        Self::LastName,
+        Self::JobTitle,
+        Self::Company,
+        Self::Email,
+        Self::Phone,
+        Self::Tags,
+        Self::Owner,
+        Self::Source,
+        Self::LawfulBasis,
+        Self::LawfulBasisEvidence,
+        Self::MarketingPermission,
+        Self::MarketingPermissionHow,
+    ];
+
+    /// The form field's name, also stored in the timeline.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::FirstName => "first_name",
+            Self::LastName => "last_name",
+            Self::JobTitle => "job_title",
+            Self::Company => "company_name",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Tags => "tags",
+            Self::Owner => "owner",
+            Self::Source => "source",
+            Self::LawfulBasis => "lawful_basis",
+            Self::LawfulBasisEvidence => "lawful_basis_evidence",
+            Self::MarketingPermission => "marketing_permission",
+            Self::MarketingPermissionHow => "marketing_permission_how",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|field| field.name() == name)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::FirstName => "First name",
+            Self::LastName => "Last name",
+            Self::JobTitle => "Job title",
+            Self::Company => "Company",
+            Self::Email => "E-mail",
+            Self::Phone => "Phone",
+            Self::Tags => "Tags",
+            Self::Owner => "Owner",
+            Self::Source => "Source",
+            Self::LawfulBasis => "Lawful basis",
+            Self::LawfulBasisEvidence => "Evidence of the lawful basis",
+            Self::MarketingPermission => "Marketing e-mail",
+            Self::MarketingPermissionHow => "How marketing permission was given",
+        }
+    }
+
+    pub fn input(self) -> FieldInput {
+        let text = |kind, autocomplete, max_chars| FieldInput::Text {
+            kind,
+            autocomplete,
+            max_chars,
+        };
+        match self {
+            Self::FirstName => text("text", "off", NAME_MAX_CHARS),
+            Self::LastName => text("text", "off", NAME_MAX_CHARS),
+            Self::JobTitle | Self::Company | Self::Source => text("text", "off", TEXT_MAX_CHARS),
+            Self::Email => text(
+                "email",
+                "off",
+                crate::email_address::EmailAddress::MAX_CHARS,
+            ),
+            Self::Phone => text("tel", "off", 30),
+            Self::Tags => text("text", "off", TAGS_MAX_CHARS),
+            Self::LawfulBasisEvidence | Self::MarketingPermissionHow => {
+                text("text", "off", EVIDENCE_MAX_CHARS)
+            }
+            Self::LawfulBasis => FieldInput::Choice(LAWFUL_BASIS_CHOICES),
+            Self::MarketingPermission => FieldInput::Choice(MARKETING_CHOICES),
+            Self::Owner => FieldInput::Member,
+        }
+    }
+
+    /// A hint shown under the input while editing.
+    pub fn hint(self) -> Option<&'static str> {
+        match self {
+            Self::Phone => Some("With the country code, for example +44 20 7946 0958."),
+            Self::Tags => Some("Separate tags with commas."),
+            _ => None,
+        }
+    }
+
+    /// What the browser can check before sending (lengths and required names). The server checks
+    /// again, and also what needs its tables (phone numbers, members).
+    pub fn check(self, value: &str) -> Result<(), String> {
+        let value = value.trim();
+        let too_long = |max: usize, what: &str| {
+            (value.chars().count() > max)
+                .then(|| format!("Use at most {max} characters for {what}."))
+        };
+        let problem = match self {
+            Self::FirstName | Self::LastName => {
+                if value.is_empty() && self == Self::FirstName {
+                    Some("Enter a first name.".to_owned())
+                } else {
+                    too_long(NAME_MAX_CHARS, "a name")
+                }
+            }
+            Self::JobTitle | Self::Company | Self::Source => too_long(TEXT_MAX_CHARS, "this field"),
+            Self::LawfulBasisEvidence | Self::MarketingPermissionHow => {
+                too_long(EVIDENCE_MAX_CHARS, "this field")
+            }
+            Self::Email => (!value.is_empty())
+                .then(|| crate::email_address::EmailAddress::parse(value).err())
+                .flatten()
+                .map(str::to_owned),
+            Self::Phone => (!value.is_empty())
+                .then(|| check_phone_form(value).err())
+                .flatten()
+                .map(str::to_owned),
+            Self::Tags => parse_tags(value).err(),
+            Self::LawfulBasis => (!value.is_empty() && LawfulBasis::parse(value).is_none())
+                .then(|| "Choose a lawful basis from the list.".to_owned()),
+            Self::MarketingPermission => MarketingPermission::parse(value)
+                .is_none()
+                .then(|| "Choose granted, refused or not asked yet.".to_owned()),
+            Self::Owner => None,
+        };
+        if value.chars().any(char::is_control) {
+            return Err("Remove the line breaks and control characters.".to_owned());
+        }
+        problem.map_or(Ok(()), Err)
+    }
+}
+
+pub const PHONE_NEEDS_COUNTRY: &str =
+    "Enter the number with its country code, like +44 20 7946 0958.";
+pub const PHONE_INVALID: &str =
+    "This is not a valid phone number. Check the digits and the country code.";
+
+/// What the browser can check of a phone number: its characters, an international prefix (`+` or
+/// `00`), and 6 to 15 digits (E.164's limit). The server then checks it against libphonenumber's
+/// numbering plans (`people::phone`).
+pub fn check_phone_form(raw: &str) -> Result<(), &'static str> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("Enter a phone number.");
+    }
+    if raw.chars().count() > 30
+        || !raw
+            .chars()
+            .all(|c| c.is_ascii_digit() || " .-()/+".contains(c))
+        || raw.char_indices().any(|(i, c)| c == '+' && i > 0)
+    {
+        return Err("Use only digits, spaces and + - ( ) . / in a phone number.");
+    }
+    if !(raw.starts_with('+') || raw.starts_with("00")) {
+        return Err(PHONE_NEEDS_COUNTRY);
+    }
+    let digits = raw
+        .trim_start_matches("00")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    if !(6..=15).contains(&digits) {
+        return Err(PHONE_INVALID);
+    }
+    Ok(())
+}
+
+pub const NAME_MAX_CHARS: usize = 100;
+pub const TEXT_MAX_CHARS: usize = 200;
+pub const EVIDENCE_MAX_CHARS: usize = 500;
+pub const TAGS_MAX_CHARS: usize = 500;
+pub const TAG_MAX_CHARS: usize = 40;
+pub const TAGS_MAX: usize = 20;
+
+/// Splits "vip, newsletter" into tags: trimmed, empty ones dropped, duplicates once.
+pub fn parse_tags(raw: &str) -> Result<Vec<String>, String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in raw.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if tag.chars().count() > TAG_MAX_CHARS {
+            return Err(format!(
+                "A tag can be at most {TAG_MAX_CHARS} characters long."
+            ));
+        }
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_owned());
+        }
+    }
+    if tags.len() > TAGS_MAX {
+        return Err(format!("A person can have at most {TAGS_MAX} tags."));
+    }
+    Ok(tags)
+}
+
+/// A workspace member, as shown in owner lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberOption {
+    pub id: MemberId,
+    pub name: String,
+}
+
+/// A person as the record page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: PersonId,
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub company_name: String,
+    pub email: Option<String>,
+    /// In E.164.
+    pub phone: Option<String>,
+    pub tags: Vec<String>,
+    pub owner: Option<MemberOption>,
+    pub source: String,
+    pub lawful_basis: Option<LawfulBasis>,
+    pub lawful_basis_at: Option<i64>,
+    pub lawful_basis_evidence: String,
+    pub marketing_permission: MarketingPermission,
+    pub marketing_permission_at: Option<i64>,
+    pub marketing_permission_how: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+
+impl Person {
+    pub fn full_name(&self) -> String {
+        full_name(&self.first_name, &self.last_name)
+    }
+
+    /// The field's value as its input holds it (the stored value for choices).
+    pub fn value(&self, field: PersonField) -> String {
+        match field {
+            PersonField::FirstName => self.first_name.clone(),
+            PersonField::LastName => self.last_name.clone(),
+            PersonField::JobTitle => self.job_title.clone(),
+            PersonField::Company => self.company_name.clone(),
+            PersonField::Email => self.email.clone().unwrap_or_default(),
+            PersonField::Phone => self.phone.clone().unwrap_or_default(),
+            PersonField::Tags => self.tags.join(", "),
+            PersonField::Owner => self
+                .owner
+                .as_ref()
+                .map(|o| o.id.to_string())
+                .unwrap_or_default(),
+            PersonField::Source => self.source.clone(),
+            PersonField::LawfulBasis => self
+                .lawful_basis
+                .map(|b| b.as_str().to_owned())
+                .unwrap_or_default(),
+            PersonField::LawfulBasisEvidence => self.lawful_basis_evidence.clone(),
+            PersonField::MarketingPermission => self.marketing_permission.as_str().to_owned(),
+            PersonField::MarketingPermissionHow => self.marketing_permission_how.clone(),
+        }
+    }
+
+    /// Sets a field from its input's value, as the page does at once when a member saves (and
+    /// undoes if the server refuses). `members` names a new owner.
+    pub fn set(&mut self, field: PersonField, value: String, members: &[MemberOption]) {
+        let optional = |value: String| (!value.is_empty()).then_some(value);
+        match field {
+            PersonField::FirstName => self.first_name = value,
+            PersonField::LastName => self.last_name = value,
+            PersonField::JobTitle => self.job_title = value,
+            PersonField::Company => self.company_name = value,
+            PersonField::Email => self.email = optional(value),
+            PersonField::Phone => self.phone = optional(value),
+            PersonField::Tags => self.tags = parse_tags(&value).unwrap_or_default(),
+            PersonField::Owner => {
+                self.owner = members.iter().find(|m| m.id.to_string() == value).cloned()
+            }
+            PersonField::Source => self.source = value,
+            PersonField::LawfulBasis => self.lawful_basis = LawfulBasis::parse(&value),
+            PersonField::LawfulBasisEvidence => self.lawful_basis_evidence = value,
+            PersonField::MarketingPermission => {
+                self.marketing_permission =
+                    MarketingPermission::parse(&value).unwrap_or(MarketingPermission::Unknown);
+            }
+            PersonField::MarketingPermissionHow => self.marketing_permission_how = value,
+        }
+    }
+
+    /// The field's value as the page shows it.
+    pub fn display(&self, field: PersonField) -> String {
+        match field {
+            PersonField::Owner => self
+                .owner
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            PersonField::LawfulBasis => self
+                .lawful_basis
+                .map(|b| b.label().to_owned())
+                .unwrap_or_default(),
+            PersonField::MarketingPermission => self.marketing_permission.label().to_owned(),
+            other => self.value(other),
+        }
+    }
+}
+
+pub fn full_name(first: &str, last: &str) -> String {
+    if last.is_empty() {
+        first.to_owned()
+    } else {
+        format!("{first} {last}")
+    }
+}
+
+/// One row of the people list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub id: PersonId,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company_name: String,
+    pub tags: Vec<String>,
+    pub owner: Option<String>,
+}
+
+/// The order of the people list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PeopleSort {
+    /// By last name, then first name.
+    #[default]
+    Name,
+    /// Most recently added first.
+    Newest,
+}
+
+impl PeopleSort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Newest => "newest",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Self {
+        if raw == "newest" {
+            Self::Newest
+        } else {
+            Self::Name
+        }
+    }
+}
+
+/// What the people list shows, as it stands in the URL (`?q=&sort=&tag=&owner=&after=`), so
+/// that back, forward, reload and a shared link show the same list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PeopleQuery {
+    /// The search box: part of a name, e-mail address, phone number or company.
+    pub q: String,
+    pub sort: PeopleSort,
+    /// Only people with this tag ("" for all).
+    pub tag: String,
+    /// Only people owned by this member ("" for all).
+    pub owner: String,
+    /// The page after this cursor ("" for the first page); opaque to the browser.
+    pub after: String,
+}
+
+/// The longest search accepted.
+pub const QUERY_MAX_CHARS: usize = 100;
+
+impl PeopleQuery {
+    /// The URL's query string for this list (without the leading `?`), leaving out defaults.
+    pub fn to_query_string(&self) -> String {
+        let mut parts = Vec::new();
+        for (name, value) in [
+            ("q", self.q.as_str()),
+            (
+                "sort",
+                if self.sort == PeopleSort::Name {
+                    ""
+                } else {
+                    self.sort.as_str()
+                },
+            ),
+            ("tag", self.tag.as_str()),
+            ("owner", self.owner.as_str()),
+            ("after", self.after.as_str()),
+        ] {
+            if !value.is_empty() {
+                parts.push(format!("{name}={}", percent_encode(value)));
+            }
+        }
+        parts.join("&")
+    }
+
+    /// The same list from its first page.
+    pub fn first_page(&self) -> Self {
+        Self {
+            after: String::new(),
+            ..self.clone()
+        }
+    }
+
+    /// Whether anything narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        !self.q.trim().is_empty() || !self.tag.is_empty() || !self.owner.is_empty()
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// One page of the people list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeoplePage {
+    pub rows: Vec<PersonRow>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+    /// The workspace's tags and members, for the filters.
+    pub tags: Vec<String>,
+    pub members: Vec<MemberOption>,
+    /// What was wrong with the query, shown beside the search box (the list is then unfiltered
+    /// by it).
+    pub problem: Option<String>,
+}
+
+/// What happened to a record, for its timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimelineEvent {
+    Created,
+    Changed {
+        field: String,
+        old: String,
+        new: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: i64,
+    /// Who did it; `None` when that member has since left.
+    pub actor: Option<String>,
+    pub event: TimelineEvent,
+}
+
+/// Everything a person's page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub person: Person,
+    pub timeline: Vec<TimelineEntry>,
+    pub members: Vec<MemberOption>,
+}
+
+/// The fields of the "Add a person" form, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPersonFields {
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub job_title: String,
+    #[serde(default)]
+    pub company_name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub tags: String,
+}
+
+impl NewPersonFields {
+    pub const FIELDS: [PersonField; 7] = [
+        PersonField::FirstName,
+        PersonField::LastName,
+        PersonField::JobTitle,
+        PersonField::Company,
+        PersonField::Email,
+        PersonField::Phone,
+        PersonField::Tags,
+    ];
+
+    pub fn value(&self, field: PersonField) -> &str {
+        match field {
+            PersonField::FirstName => &self.first_name,
+            PersonField::LastName => &self.last_name,
+            PersonField::JobTitle => &self.job_title,
+            PersonField::Company => &self.company_name,
+            PersonField::Email => &self.email,
+            PersonField::Phone => &self.phone,
+            PersonField::Tags => &self.tags,
+            _ => "",
+        }
+    }
+
+    pub fn to_values(&self) -> Vec<(String, String)> {
+        Self::FIELDS
+            .iter()
+            .map(|f| (f.name().to_owned(), self.value(*f).to_owned()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_trimmed_deduplicated_and_empty_ones_dropped() {
+        assert_eq!(
+            parse_tags(" vip, newsletter ,,vip ").unwrap(),
+            vec!["vip".to_owned(), "newsletter".to_owned()]
+        );
+        assert!(parse_tags(&"x".repeat(41)).is_err());
+    }
+
+    #[test]
+    fn the_query_string_leaves_out_defaults_and_encodes_values() {
+        let query = PeopleQuery {
+            q: "Ann & co".to_owned(),
+            tag: "vip".to_owned(),
+            ..PeopleQuery::default()
+        };
+        assert_eq!(query.to_query_string(), "q=Ann%20%26%20co&tag=vip");
+        assert_eq!(PeopleQuery::default().to_query_string(), "");
+    }
+
+    #[test]
+    fn every_field_name_parses_back_to_its_field() {
+        for field in PersonField::ALL {
+            assert_eq!(PersonField::parse(field.name()), Some(field));
+        }
+        assert_eq!(PersonField::parse("workspace_id"), None);
+    }
+
+    #[test]
+    fn a_first_name_is_required_and_control_characters_are_refused() {
+        assert!(PersonField::FirstName.check("  ").is_err());
+        assert!(PersonField::LastName.check("").is_ok());
+        assert!(PersonField::JobTitle.check("a\u{0}b").is_err());
+        assert!(PersonField::Email.check("not-an-address").is_err());
+        assert!(PersonField::Email.check("").is_ok());
+    }
+}

@@ -1,0 +1,206 @@
+//! The people list at scale: with 100,000 people in one workspace, how long the list's server
+//! function takes for the first page, a page deep in the list, filtered lists and searches, on
+//! SQLite and (when `TEST_DATABASE_URL` is set) PostgreSQL. Prints p50 and p95 per case and
+//! backend; asserts nothing about speed (the budget is 50 ms at p95, docs/PERFORMANCE.md).
+//!
+//! Run with `scripts/bench`, or:
+//!   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench -p server --bench people_lists
+//! `PEOPLE` (default 100000) and `RUNS` (default 200) change the size and the samples per case.
+
+use std::time::{Duration, Instant};
+
+use app::db::Db;
+use app::db::testing::{self, TestDatabase};
+use app::people::model::{PeopleQuery, PeopleSort};
+use app::people::service::list_page;
+use app::workspaces::WorkspaceId;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A workspace with three members, to own the seeded people in turn.
+async fn workspace(db: &Db) -> WorkspaceId {
+    let workspace = uuid::Uuid::new_v4().to_string();
+    let now = app::db::now_millis();
+    sqlx::query(
+        "INSERT INTO workspaces (id, name, kind, created_at) VALUES ($1, 'Bench', 'customer', $2)",
+    )
+    .bind(&workspace)
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .expect("workspace");
+    for name in ["Ada Owner", "Bob Seller", "Cy Support"] {
+        let member = uuid::Uuid::new_v4().to_string();
+        let email = format!("{}@bench.example", member);
+        sqlx::query(
+            "INSERT INTO members (id, name, email, email_key, created_at, updated_at)
+             VALUES ($1, $2, $3, $3, $4, $4)",
+        )
+        .bind(&member)
+        .bind(name)
+        .bind(&email)
+        .bind(now)
+        .execute(db.pool())
+        .await
+        .expect("member");
+        sqlx::query(
+            "INSERT INTO memberships (workspace_id, member_id, role, created_at)
+             VALUES ($1, $2, 'member', $3)",
+        )
+        .bind(&workspace)
+        .bind(&member)
+        .bind(now)
+        .execute(db.pool())
+        .await
+        .expect("membership");
+    }
+    workspace.parse().expect("id")
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+async fn measure(db: &Db, workspace: WorkspaceId, label: &str, query: &PeopleQuery, runs: usize) {
+    // One call first, so every sample finds the same warm caches.
+    let first = list_page(db, workspace, query).await.expect("list");
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        let page = list_page(db, workspace, query).await.expect("list");
+        samples.push(started.elapsed());
+        std::hint::black_box(page);
+    }
+    samples.sort();
+    println!(
+        "  {label:<44} {:>3} rows  p50 {:>6.2} ms  p95 {:>6.2} ms  max {:>6.2} ms",
+        first.rows.len(),
+        percentile(&samples, 0.50),
+        percentile(&samples, 0.95),
+        percentile(&samples, 1.0),
+    );
+}
+
+async fn bench(database: TestDatabase, people: usize, runs: usize) {
+    let db = &database.db;
+    println!(
+        "{} with {people} people in one workspace, {runs} runs per case:",
+        database.label()
+    );
+    let workspace = workspace(db).await;
+    let started = Instant::now();
+    app::people::seed::seed_people(db, workspace, people, 42)
+        .await
+        .expect("seed");
+    println!("  seeded in {:.1} s", started.elapsed().as_secs_f64());
+    if db.backend() == app::db::Backend::Postgres {
+        sqlx::query("ANALYZE")
+            .execute(db.pool())
+            .await
+            .expect("analyze");
+    }
+
+    // The cursor of a page about half way down: walked to once, then measured.
+    let mut deep = PeopleQuery::default();
+    for _ in 0..(people / 2 / app::people::db::PAGE_SIZE) {
+        match list_page(db, workspace, &deep).await.expect("walk").next {
+            Some(next) => deep.after = next,
+            None => break,
+        }
+    }
+    let owner = app::people::db::members(db.pool(), workspace)
+        .await
+        .expect("members")[1]
+        .id
+        .to_string();
+    let cases = [
+        ("first page, by name", PeopleQuery::default()),
+        (
+            "first page, newest first",
+            PeopleQuery {
+                sort: PeopleSort::Newest,
+                ..PeopleQuery::default()
+            },
+        ),
+        ("a page half way down (keyset)", deep),
+        (
+            "filtered by tag",
+            PeopleQuery {
+                tag: "vip".to_owned(),
+                ..PeopleQuery::default()
+            },
+        ),
+        (
+            "filtered by owner and tag, newest first",
+            PeopleQuery {
+                owner,
+                tag: "partner".to_owned(),
+                sort: PeopleSort::Newest,
+                ..PeopleQuery::default()
+            },
+        ),
+        (
+            "search: part of a last name (\"ovela\")",
+            PeopleQuery {
+                q: "ovela".to_owned(),
+                ..PeopleQuery::default()
+            },
+        ),
+        (
+            "search: part of an e-mail (\"a.sil\")",
+            PeopleQuery {
+                q: "a.sil".to_owned(),
+                ..PeopleQuery::default()
+            },
+        ),
+        (
+            "search: phone digits (\"7700 912\")",
+            PeopleQuery {
+                q: "7700 912".to_owned(),
+                ..PeopleQuery::default()
+            },
+        ),
+        (
+            "search: company (\"quartz lab\")",
+            PeopleQuery {
+                q: "quartz lab".to_owned(),
+                ..PeopleQuery::default()
+            },
+        ),
+        (
+            "search: two letters (\"lo\")",
+            PeopleQuery {
+                q: "lo".to_owned(),
+                ..PeopleQuery::default()
+            },
+        ),
+        (
+            "search: no match (\"zzzqx\")",
+            PeopleQuery {
+                q: "zzzqx".to_owned(),
+                ..PeopleQuery::default()
+            },
+        ),
+    ];
+    for (label, query) in &cases {
+        measure(db, workspace, label, query, runs).await;
+    }
+    database.cleanup().await;
+}
+
+#[tokio::main]
+async fn main() {
+    let people = env_number("PEOPLE", 100_000);
+    let runs = env_number("RUNS", 200);
+    bench(testing::sqlite().await, people, runs).await;
+    match testing::postgres().await {
+        Some(pg) => bench(pg, people, runs).await,
+        None => println!("PostgreSQL skipped: set TEST_DATABASE_URL to measure it too."),
+    }
+}

@@ -1,0 +1,512 @@
+//! People through the real router on each backend: adding a person (with and without problems),
+//! phone numbers in E.164, editing in the page with conflict detection, the timeline, search by
+//! any part of a name, address, phone or company, keyset pages, and a matrix in which a member of
+//! another workspace aims every people endpoint at this workspace's ids and gets nothing.
+
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+
+use crate::support::browser::{
+    CHROME_ON_LINUX, Client, encode, get_page, location, post_form, sign_up_and_log_in,
+};
+use crate::support::{TestApp, body_text, spawn_apps};
+
+const CLIENT: Client = Client {
+    ip: "198.51.100.77",
+    user_agent: CHROME_ON_LINUX,
+};
+
+/// Adds a person with the form; returns their id.
+async fn add_person(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
+    let response = post_form(app, "/app/people/new", fields, Some(cookie), CLIENT).await;
+    let target = location(&response);
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());
+    target
+        .strip_prefix("/app/people/")
+        .and_then(|rest| rest.strip_suffix("?created=1"))
+        .unwrap_or_else(|| panic!("not a person's page: {target}"))
+        .to_owned()
+}
+
+/// Calls a server function as the page's script does; returns the status and the body.
+async fn api(
+    app: &TestApp,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+    cookie: &str,
+) -> (StatusCode, String) {
+    let request = Request::post(endpoint)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(encode(fields)))
+        .expect("request");
+    let response: Response<Body> = app.request(request).await;
+    let status = response.status();
+    (status, body_text(response).await)
+}
+
+async fn save(
+    app: &TestApp,
+    cookie: &str,
+    id: &str,
+    field: &str,
+    value: &str,
+    base: &str,
+    version: &str,
+) -> (StatusCode, String) {
+    api(
+        app,
+        "/api/people/save-field",
+        &[
+            ("id", id),
+            ("field", field),
+            ("value", value),
+            ("base", base),
+            ("version", version),
+        ],
+        cookie,
+    )
+    .await
+}
+
+/// The names on the list for this search (the list's first page).
+async fn search(app: &TestApp, cookie: &str, q: &str) -> String {
+    let (status, body) = api(app, "/api/people/list", &[("query[q]", q)], cookie).await;
+    assert_eq!(status, StatusCode::OK, "{q}: {body}");
+    body
+}
+
+async fn stored(app: &TestApp, column: &str, id: &str) -> Option<String> {
+    sqlx::query_scalar(&format!("SELECT {column} FROM people WHERE id = $1"))
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("person")
+}
+
+#[tokio::test]
+async fn a_person_added_with_the_form_has_a_page_with_their_details_and_a_timeline() {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+        let id = add_person(
+            &app,
+            &ada,
+            &[
+                ("first_name", " Grace "),
+                ("last_name", "Hopper"),
+                ("job_title", "Rear Admiral"),
+                ("company_name", "Navy Labs"),
+                ("email", "grace@Navy.example"),
+                ("phone", "+44 20 7946 0958"),
+                ("tags", "vip, speaker, vip"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            stored(&app, "phone", &id).await.as_deref(),
+            Some("+442079460958")
+        );
+        assert_eq!(
+            stored(&app, "email", &id).await.as_deref(),
+            Some("grace@navy.example")
+        );
+        assert_eq!(
+            stored(&app, "first_name", &id).await.as_deref(),
+            Some("Grace")
+        );
+        let page =
+            body_text(get_page(&app, &format!("/app/people/{id}?created=1"), Some(&ada)).await)
+                .await;
+        for shown in [
+            "Grace Hopper",
+            "Rear Admiral",
+            "Navy Labs",
+            "+442079460958",
+            "speaker, vip",
+            "Person added.",
+            "Owner of Analytical Engines added this person.",
+        ] {
+            assert!(
+                page.contains(shown),
+                "{}: the page lacks {shown}",
+                app.label()
+            );
+        }
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_form_refuses_a_missing_name_and_bad_contact_details_with_messages_and_keeps_what_was_typed()
+ {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+        let response = post_form(
+            &app,
+            "/app/people/new",
+            &[
+                ("first_name", "   "),
+                ("last_name", "Hopper"),
+                ("email", "grace at navy"),
+                ("phone", "020 7946 0958"),
+                ("tags", &"t".repeat(41)),
+            ],
+            Some(&ada),
+            CLIENT,
+        )
+        .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            app.label()
+        );
+        let page = body_text(response).await;
+        for message in [
+            "Enter a first name.",
+            "Enter an e-mail address like name@example.com.",
+            "Enter the number with its country code, like +44 20 7946 0958.",
+            "A tag can be at most 40 characters long.",
+        ] {
+            assert!(page.contains(message), "{}: no {message:?}", app.label());
+        }
+        assert!(page.contains("value=\"Hopper\""), "what was typed stays");
+        assert!(page.contains("value=\"020 7946 0958\""));
+        // An impossible number is refused too, not only a number without its country.
+        let response = post_form(
+            &app,
+            "/app/people/new",
+            &[("first_name", "Grace"), ("phone", "+44 12")],
+            Some(&ada),
+            CLIENT,
+        )
+        .await;
+        assert!(
+            body_text(response)
+                .await
+                .contains("This is not a valid phone number.")
+        );
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people")
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("count");
+        assert_eq!(count, 0, "nothing was stored");
+        // A huge post is answered like any other invalid one, not with an internal error.
+        let huge = "x".repeat(200_000);
+        let response = post_form(
+            &app,
+            "/app/people/new",
+            &[("first_name", &huge)],
+            Some(&ada),
+            CLIENT,
+        )
+        .await;
+        assert!(
+            matches!(
+                response.status(),
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::PAYLOAD_TOO_LARGE
+            ),
+            "{}",
+            response.status()
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_edit_in_the_page_is_saved_logged_and_a_stale_edit_of_a_changed_field_is_refused_with_their_value()
+ {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+        let id = add_person(
+            &app,
+            &ada,
+            &[("first_name", "Grace"), ("last_name", "Hopper")],
+        )
+        .await;
+
+        let (status, body) = save(&app, &ada, &id, "JobTitle", "Admiral", "", "1").await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", app.label());
+        assert!(body.contains("\"version\":2"), "{body}");
+        assert_eq!(
+            stored(&app, "job_title", &id).await.as_deref(),
+            Some("Admiral")
+        );
+
+        // Someone else, on a page loaded at version 1, changes the same field: refused, with
+        // the value they would overwrite, and nothing changes.
+        let (status, body) = save(&app, &ada, &id, "JobTitle", "Captain", "", "1").await;
+        assert_eq!(status, StatusCode::CONFLICT, "{}", app.label());
+        assert!(
+            body.contains("Someone else changed job title to \u{201c}Admiral\u{201d}"),
+            "{body}"
+        );
+        assert_eq!(
+            stored(&app, "job_title", &id).await.as_deref(),
+            Some("Admiral")
+        );
+
+        // A stale page may still change a field nobody else touched.
+        let (status, body) = save(&app, &ada, &id, "Company", "Navy Labs", "", "1").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("\"version\":3"), "{body}");
+
+        // Invalid values are refused beside their field, in words.
+        let (status, body) = save(&app, &ada, &id, "Phone", "555-0199", "", "3").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("country code"), "{body}");
+        let (status, body) = save(
+            &app,
+            &ada,
+            &id,
+            "Owner",
+            "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10",
+            "",
+            "3",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("Choose an owner from the workspace"),
+            "{body}"
+        );
+        let (status, _) = save(&app, &ada, &id, "WorkspaceId", "x", "", "3").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no such field");
+
+        // The phone is stored in E.164, and the timeline says who changed what.
+        let (status, body) = save(&app, &ada, &id, "Phone", "+41 44 668 18 00", "", "3").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            stored(&app, "phone", &id).await.as_deref(),
+            Some("+41446681800")
+        );
+        let page = body_text(get_page(&app, &format!("/app/people/{id}"), Some(&ada)).await).await;
+        assert!(
+            page.contains("changed job title from (empty) to \u{201c}Admiral\u{201d}"),
+            "{page}"
+        );
+        assert!(page.contains("changed phone from (empty) to \u{201c}+41446681800\u{201d}"));
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn search_finds_people_by_part_of_a_name_email_phone_or_company() {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+        add_person(
+            &app,
+            &ada,
+            &[
+                ("first_name", "Grace"),
+                ("last_name", "Hopper"),
+                ("company_name", "Navy Labs"),
+                ("email", "grace.hopper@navy.example"),
+                ("phone", "+44 20 7946 0958"),
+                ("tags", "vip"),
+            ],
+        )
+        .await;
+        add_person(
+            &app,
+            &ada,
+            &[
+                ("first_name", "Alan"),
+                ("last_name", "Turing"),
+                ("company_name", "Bletchley Park"),
+            ],
+        )
+        .await;
+        for (q, finds_grace) in [
+            ("oppe", true),
+            ("GRACE.H", true),
+            ("navy.ex", true),
+            ("7946 0958", true),
+            ("020 7946 0958", true),
+            ("avy lab", true),
+            ("ho", true),
+            ("letchley", false),
+            ("100% sure_", false),
+        ] {
+            let body = search(&app, &ada, q).await;
+            assert_eq!(
+                body.contains("Grace Hopper"),
+                finds_grace,
+                "{}: {q:?} -> {body}",
+                app.label()
+            );
+        }
+        assert!(search(&app, &ada, "letchley").await.contains("Alan Turing"));
+        let (_, tagged) = api(&app, "/api/people/list", &[("query[tag]", "vip")], &ada).await;
+        assert!(
+            tagged.contains("Grace Hopper") && !tagged.contains("Alan Turing"),
+            "{tagged}"
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_list_pages_through_everyone_once_in_order_and_a_damaged_page_link_starts_again_with_a_message()
+ {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+        let workspace = app::people::seed::workspace_named(&app.state.db, "Analytical Engines")
+            .await
+            .expect("workspace");
+        app::people::seed::seed_people(&app.state.db, workspace, 130, 7)
+            .await
+            .expect("seeded");
+        for sort in ["Name", "Newest"] {
+            let mut seen: Vec<String> = Vec::new();
+            let mut after = String::new();
+            for _ in 0..5 {
+                let (status, body) = api(
+                    &app,
+                    "/api/people/list",
+                    &[("query[sort]", sort), ("query[after]", &after)],
+                    &ada,
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                let page: app::people::model::PeoplePage =
+                    serde_json::from_str(&body).expect("json");
+                seen.extend(page.rows.iter().map(|r| r.id.to_string()));
+                match page.next {
+                    Some(next) => after = next,
+                    None => break,
+                }
+            }
+            let mut unique = seen.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(
+                (seen.len(), unique.len()),
+                (130, 130),
+                "{} {sort}",
+                app.label()
+            );
+        }
+        let (status, body) = api(
+            &app,
+            "/api/people/list",
+            &[("query[after]", "not-a-cursor")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            body.contains("This page link is no longer valid."),
+            "{body}"
+        );
+        let (_, body) = api(
+            &app,
+            "/api/people/list",
+            &[("query[q]", &"a".repeat(500))],
+            &ada,
+        )
+        .await;
+        assert!(
+            body.contains("Search for at most 100 characters."),
+            "{body}"
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_member_of_another_workspace_can_neither_see_nor_change_this_workspaces_people() {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Workspace A", CLIENT).await;
+        let mallory = sign_up_and_log_in(&app, "mallory@example.com", "Workspace B", CLIENT).await;
+        let id = add_person(
+            &app,
+            &ada,
+            &[
+                ("first_name", "Grace"),
+                ("last_name", "Hopper"),
+                ("email", "grace@navy.example"),
+            ],
+        )
+        .await;
+
+        let page = get_page(&app, &format!("/app/people/{id}"), Some(&mallory)).await;
+        assert_eq!(page.status(), StatusCode::NOT_FOUND, "{}", app.label());
+        assert!(!body_text(page).await.contains("Hopper"));
+        let (status, body) = api(&app, "/api/people/load", &[("id", &id)], &mallory).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!body.contains("Hopper"));
+        let (status, _) = save(&app, &mallory, &id, "LastName", "Pwned", "Hopper", "1").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            stored(&app, "last_name", &id).await.as_deref(),
+            Some("Hopper")
+        );
+        for q in ["", "Hopper", "grace@navy", "ho"] {
+            let body = search(&app, &mallory, q).await;
+            assert!(!body.contains("Hopper"), "{q:?}: {body}");
+        }
+        let list = body_text(get_page(&app, "/app/people?q=Hopper", Some(&mallory)).await).await;
+        assert!(
+            !list.contains("grace@navy.example") && !list.contains("Grace"),
+            "{list}"
+        );
+        assert!(list.contains("No people match this search"));
+        // The owner filter narrows the session's workspace only: Ada's id as owner shows Mallory
+        // nothing, and Ada's list offers no member of the other workspace.
+        let ada_id: String = sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
+            .bind("ada@example.com")
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("ada");
+        let (status, body) = api(
+            &app,
+            "/api/people/list",
+            &[("query[owner]", &ada_id)],
+            &mallory,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            !body.contains("Hopper") && !body.contains("Owner of Workspace A"),
+            "{body}"
+        );
+        let (_, body) = api(&app, "/api/people/list", &[("query[owner]", &ada_id)], &ada).await;
+        assert!(
+            body.contains("Hopper") && !body.contains("Owner of Workspace B"),
+            "{body}"
+        );
+
+        // Without a session: nothing, and the pages ask to log in.
+        let (status, _) = api(
+            &app,
+            "/api/people/list",
+            &[("query[q]", "")],
+            "candor_session=forged",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = save(
+            &app,
+            "candor_session=forged",
+            &id,
+            "LastName",
+            "Pwned",
+            "Hopper",
+            "1",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let response = post_form(
+            &app,
+            "/app/people/new",
+            &[("first_name", "Eve")],
+            None,
+            CLIENT,
+        )
+        .await;
+        assert_eq!(location(&response), "/login?next=/app/people/new");
+        app.cleanup().await;
+    }
+}
