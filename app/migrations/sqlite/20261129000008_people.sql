@@ -69,7 +69,9 @@ CREATE TABLE person_tags (
     person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
     workspace_id TEXT NOT NULL REFERENCES workspaces (id),
     tag TEXT NOT NULL,
-    PRIMARY KEY (person_id, tag)
+    -- Led by the workspace, so that reading the tags of a page of people uses this key for both
+    -- the workspace and the people.
+    PRIMARY KEY (workspace_id, person_id, tag)
 );
 
 CREATE INDEX person_tags_workspace_tag ON person_tags (workspace_id, tag, person_id);

@@ -607,65 +607,62 @@ fn EditableField(
             let on_key = on_key.clone();
             let described_by = described_by.clone();
             match field.input() {
-            FieldInput::Text {
-                kind,
-                autocomplete,
-                max_chars,
-            } => view! {
-                <input
-                    id=input_id
-                    aria-labelledby=label_id
-                    name=field.name()
-                    type=kind
-                    autocomplete=autocomplete
-                    maxlength=max_chars.to_string()
-                    prop:value=move || value.get()
-                    aria-invalid=move || error.with(Option::is_some).then_some("true")
-                    aria-describedby=described_by
-                    on:input:target=move |ev| on_input(ev.target().value())
-                    on:keydown=on_key
-                />
+                FieldInput::Text {
+                    kind,
+                    autocomplete,
+                    max_chars,
+                } => view! {
+                    <input
+                        id=input_id
+                        aria-labelledby=label_id
+                        name=field.name()
+                        type=kind
+                        autocomplete=autocomplete
+                        maxlength=max_chars.to_string()
+                        prop:value=move || value.get()
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        aria-describedby=described_by
+                        on:input:target=move |ev| on_input(ev.target().value())
+                        on:keydown=on_key
+                    />
+                }
+                .into_any(),
+                choice => {
+                    // Fixed choices, or the workspace's members: (stored value, label).
+                    let options: Vec<(String, String)> = match choice {
+                        FieldInput::Choice(options) => options
+                            .iter()
+                            .map(|(stored, label)| ((*stored).to_owned(), (*label).to_owned()))
+                            .collect(),
+                        _ => std::iter::once((String::new(), "Nobody".to_owned()))
+                            .chain(
+                                members
+                                    .get_value()
+                                    .into_iter()
+                                    .map(|m| (m.id.to_string(), m.name)),
+                            )
+                            .collect(),
+                    };
+                    view! {
+                    <select
+                        id=input_id
+                        aria-labelledby=label_id
+                        name=field.name()
+                        prop:value=move || value.get()
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        aria-describedby=described_by
+                        on:change:target=move |ev| on_input(ev.target().value())
+                        on:keydown=on_key
+                    >
+                        {options.into_iter().map(|(stored, label)| {
+                            let chosen = stored.clone();
+                            view! { <option value=stored selected=move || value.get() == chosen>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                }
+                .into_any()
+                }
             }
-            .into_any(),
-            FieldInput::Choice(options) => view! {
-                <select
-                    id=input_id
-                    aria-labelledby=label_id
-                    name=field.name()
-                    prop:value=move || value.get()
-                    aria-invalid=move || error.with(Option::is_some).then_some("true")
-                    aria-describedby=described_by
-                    on:change:target=move |ev| on_input(ev.target().value())
-                    on:keydown=on_key
-                >
-                    {options.iter().map(|(stored, label)| {
-                        let stored = *stored;
-                        view! { <option value=stored selected=move || value.get() == stored>{*label}</option> }
-                    }).collect_view()}
-                </select>
-            }
-            .into_any(),
-            FieldInput::Member => view! {
-                <select
-                    id=input_id
-                    aria-labelledby=label_id
-                    name=field.name()
-                    prop:value=move || value.get()
-                    aria-invalid=move || error.with(Option::is_some).then_some("true")
-                    aria-describedby=described_by
-                    on:change:target=move |ev| on_input(ev.target().value())
-                    on:keydown=on_key
-                >
-                    <option value="" selected=move || value.get().is_empty()>"Nobody"</option>
-                    {members.get_value().into_iter().map(|member| {
-                        let member_id = member.id.to_string();
-                        let selected = member_id.clone();
-                        view! { <option value=member_id selected=move || value.get() == selected>{member.name}</option> }
-                    }).collect_view()}
-                </select>
-            }
-            .into_any(),
-        }
         }
     };
     let display = move || {
