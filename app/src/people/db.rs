@@ -232,23 +232,28 @@ async fn tags_of<'e>(
         .map(|i| format!("${}", i + 2))
         .collect::<Vec<_>>()
         .join(", ");
+    // Sorted here, not in SQL: an ORDER BY tag would lead SQLite to walk the workspace's whole
+    // tag index in tag order instead of looking up these people by the primary key.
     let sql = format!(
         "SELECT person_id, tag FROM person_tags
-         WHERE workspace_id = $1 AND person_id IN ({placeholders}) ORDER BY tag"
+         WHERE workspace_id = $1 AND person_id IN ({placeholders})"
     );
     let mut query = sqlx::query(&sql).bind(workspace.to_string());
     for person in people {
         query = query.bind(person.to_string());
     }
     let rows = query.fetch_all(executor).await?;
-    rows.iter()
+    let mut tags = rows
+        .iter()
         .map(|row| {
             let id: String = row.try_get("person_id")?;
             let id = PersonId::parse(&id)
                 .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?;
-            Ok((id, row.try_get("tag")?))
+            Ok((id, row.try_get::<String, _>("tag")?))
         })
-        .collect()
+        .collect::<Result<Vec<_>, AppError>>()?;
+    tags.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(tags)
 }
 
 /// Where a list page starts: after this sort key and id.
@@ -342,13 +347,20 @@ pub async fn list(
     };
 
     let search = Search::from_query(&query.q);
-    // On SQLite a search starts from the full-text index and joins the few people it finds
-    // (CROSS JOIN fixes that order); starting from the workspace's people would test each of them.
+    // A search starts from the trigram index and sorts what it finds. Walking the workspace's
+    // people in list order and testing each one instead is slow when the matches sort late (a
+    // last name in "W"). On SQLite, CROSS JOIN fixes that order; on PostgreSQL the search is a
+    // subquery that OFFSET 0 keeps from being merged into the sorted walk.
     let from = match (&search, db.backend()) {
         (Search::Anywhere(_), Backend::Sqlite) => {
-            "people_search s CROSS JOIN people p ON p.rowid = s.rowid"
+            "people_search s CROSS JOIN people p ON p.rowid = s.rowid".to_owned()
         }
-        _ => "people p",
+        (Search::Anywhere(_), Backend::Postgres) => {
+            "(SELECT * FROM people WHERE workspace_id = $1 AND search_text LIKE $2 ESCAPE '\\'
+              OFFSET 0) p"
+                .to_owned()
+        }
+        _ => "people p".to_owned(),
     };
     let mut sql = format!(
         "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name, p.sort_name,
@@ -357,6 +369,10 @@ pub async fn list(
          WHERE p.workspace_id = $1"
     );
     let mut binds: Vec<Bind> = vec![Bind::Text(workspace.to_string())];
+    if let (Search::Anywhere(text), Backend::Postgres) = (&search, db.backend()) {
+        // $2, used in the FROM clause above.
+        binds.push(Bind::Text(format!("%{}%", escape_like(text))));
+    }
     let next = |binds: &mut Vec<Bind>, value: Bind| {
         binds.push(value);
         format!("${}", binds.len())
@@ -393,10 +409,8 @@ pub async fn list(
                 );
                 sql.push_str(&format!(" AND s.people_search MATCH {p}"));
             }
-            Backend::Postgres => {
-                let p = next(&mut binds, Bind::Text(format!("%{}%", escape_like(&text))));
-                sql.push_str(&format!(" AND p.search_text LIKE {p} ESCAPE '\\'"));
-            }
+            // Already in the FROM clause.
+            Backend::Postgres => {}
         },
     }
     match (query.sort, &cursor) {
