@@ -181,12 +181,10 @@ pub async fn save_field(
     let workspace = session.viewer.workspace_id;
     let field = edit.field;
     let mut tx = db.pool().begin().await?;
-    let members: Vec<MemberId> = db::members(&mut *tx, workspace)
-        .await?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
-    let parsed = parse_value(field, &edit.value, &members)
+    // Read once: an owner is checked against them, and the answer lists them.
+    let members = db::members(&mut *tx, workspace).await?;
+    let member_ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
+    let parsed = parse_value(field, &edit.value, &member_ids)
         .map_err(|message| AppError::validation(field.name(), message))?;
     let mut person = db::load(&mut tx, workspace, edit.person)
         .await?
@@ -295,9 +293,16 @@ pub async fn save_field(
         now,
     )
     .await?;
+    // The answer is read in the same transaction: the person as saved, with this change in
+    // their timeline.
+    let timeline = db::timeline(&mut *tx, workspace, edit.person).await?;
     tx.commit().await?;
     tracing::info!(person_id = %edit.person, workspace_id = %workspace, field = field.name(), "person changed");
-    record(db, workspace, edit.person).await
+    Ok(PersonRecord {
+        person: saved,
+        timeline,
+        members,
+    })
 }
 
 /// One page of the people list with what its filters offer. A query that cannot be used (a
