@@ -281,7 +281,62 @@ async fn an_edit_in_the_page_is_saved_logged_and_a_stale_edit_of_a_changed_field
             stored(&app, "phone", &id).await.as_deref(),
             Some("+41446681800")
         );
+        // Recording the lawful basis and the marketing permission also records when.
+        let (status, body) = save(
+            &app,
+            &ada,
+            &id,
+            "LawfulBasis",
+            "legitimate_interest",
+            "",
+            "4",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = save(
+            &app,
+            &ada,
+            &id,
+            "MarketingPermission",
+            "refused",
+            "unknown",
+            "5",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let times: (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT lawful_basis_at, marketing_permission_at FROM people WHERE id = $1",
+        )
+        .bind(&id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("times");
+        assert!(times.0.is_some() && times.1.is_some(), "{times:?}");
+        let (status, body) = save(
+            &app,
+            &ada,
+            &id,
+            "LawfulBasis",
+            "because",
+            "legitimate_interest",
+            "6",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("Choose a lawful basis from the list."),
+            "{body}"
+        );
         let page = body_text(get_page(&app, &format!("/app/people/{id}"), Some(&ada)).await).await;
+        assert!(
+            page.contains(
+                "changed lawful basis from (empty) to \u{201c}Legitimate interest\u{201d}"
+            ),
+            "{page}"
+        );
+        assert!(page.contains(
+            "changed marketing e-mail from \u{201c}Not asked yet\u{201d} to \u{201c}Refused\u{201d}"
+        ));
         assert!(
             page.contains("changed job title from (empty) to \u{201c}Admiral\u{201d}"),
             "{page}"
@@ -328,6 +383,9 @@ async fn search_finds_people_by_part_of_a_name_email_phone_or_company() {
             ("ho", true),
             ("letchley", false),
             ("100% sure_", false),
+            // Quotes and the full-text query language are searched for as text, not obeyed.
+            ("\" OR \"grace", false),
+            ("grace*", false),
         ] {
             let body = search(&app, &ada, q).await;
             assert_eq!(
