@@ -1,7 +1,8 @@
 // People as members work with them: add a person (a plain form), edit fields in the page with the
 // keyboard (Enter saves, Escape cancels, errors beside the field, a draft survives a reload), see
-// each change in the timeline, and search, filter and page through a seeded list whose state
-// lives in the URL. Every page and state is scanned with axe.
+// each change in the timeline, search, filter and page through a seeded list whose state lives in
+// the URL, and tag, hand over and delete ticked people at once. Every page and state is scanned
+// with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -109,6 +110,15 @@ test('a member adds a person and edits them in the page by keyboard, with every 
   await page.waitForSelector('#person-last_name-edit');
   assert.equal(await page.locator('h1').innerText(), 'Grace Hopper-Murray');
   assert.equal(await page.evaluate(() => localStorage.getItem('candor_person_drafts')), null);
+
+  // Deleting asks first, with the focus on "Cancel"; then the list is shown without them.
+  await page.getByRole('button', { name: 'Delete this person…' }).click();
+  await page.getByRole('alertdialog', { name: 'Delete Grace Hopper-Murray?' }).waitFor();
+  assert.equal(await activeId(page), 'confirm-cancel');
+  await assertAccessible(page, '/app/people/{id} asking to confirm a deletion');
+  await page.getByRole('button', { name: 'Delete this person', exact: true }).click();
+  await page.waitForURL('**/app/people');
+  await page.waitForSelector('.people__empty');
   assertNoPageErrors(page);
   await page.context().close();
 });
@@ -160,16 +170,93 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
 
   await page.goto(`${BASE_URL}/app/people`);
   await waitForHydration(page);
-  await page.getByLabel('Tag').selectOption('vip');
+  await page.getByLabel('Tag', { exact: true }).selectOption('vip');
   await page.getByLabel('Sort by').selectOption('newest');
   await page.getByRole('button', { name: 'Show' }).click();
   await page.waitForURL(/tag=vip/);
   assert.match(page.url(), /sort=newest/);
-  await page.waitForFunction(() => [...document.querySelectorAll('.people__table tbody tr td:nth-of-type(4)')].every((td) => td.innerText.split(', ').includes('vip')));
+  await page.waitForFunction(() => [...document.querySelectorAll('.people__table tbody tr td:nth-of-type(5)')].every((td) => td.innerText.split(', ').includes('vip')));
   assert.ok((await rows.count()) > 0);
   await assertAccessible(page, '/app/people filtered by tag');
   await page.goBack();
   await page.waitForURL((url) => !url.search.includes('tag='));
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('ticked people are tagged, handed over and deleted at once, by keyboard, deletion after a confirmation', async () => {
+  const bin = process.env.SERVER_BIN;
+  assert.ok(bin && DATA_DIR, 'scripts/test sets SERVER_BIN and E2E_DATA_DIR');
+  const page = await newPage();
+  const workspace = `Bulk ${Date.now()}`;
+  await signUpConfirmed(page, 'Bea Bulk', freshEmail('bea'), workspace);
+  execFileSync(bin, ['seed', '--workspace', workspace, '--people', '5'], {
+    env: { ...process.env, DATA_DIR, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  });
+  await page.goto(`${BASE_URL}/app/people`);
+  await waitForHydration(page);
+  const rows = page.locator('.people__table tbody tr');
+  assert.equal(await rows.count(), 5);
+  const names = await rows.locator('th').allInnerTexts();
+
+  // Nothing ticked: the action says what to do first.
+  await page.getByLabel('Tag to add').fill('conference');
+  await page.getByLabel('Tag to add').press('Enter');
+  await page.locator('#bulk-problem').waitFor();
+  assert.match(await page.locator('#bulk-problem').innerText(), /Select at least one person first/);
+  await assertAccessible(page, '/app/people, bulk action with nobody selected');
+
+  // Tick the first two with the space bar, then add the tag with Enter.
+  for (const name of names.slice(0, 2)) {
+    await page.getByRole('checkbox', { name: `Select ${name}` }).focus();
+    await page.keyboard.press('Space');
+  }
+  assert.match(await page.locator('.people__bulk-count').innerText(), /2 people selected/);
+  await assertAccessible(page, '/app/people with two people selected');
+  await page.getByLabel('Tag to add').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'people-notice');
+  assert.equal(await page.locator('#people-notice').innerText(), 'Added the tag “conference” to 2 people.');
+  await page.waitForFunction(() => [...document.querySelectorAll('.people__table tbody tr td:nth-of-type(5)')].filter((td) => td.innerText.includes('conference')).length === 2);
+  assert.equal(await page.locator('.people__table tbody input:checked').count(), 0);
+  for (const name of names.slice(0, 2)) {
+    assert.match(await rows.filter({ hasText: name }).locator('td:nth-of-type(5)').innerText(), /conference/);
+  }
+  assert.doesNotMatch(await rows.filter({ hasText: names[2] }).locator('td:nth-of-type(5)').innerText(), /conference/);
+
+  // The tagged people, everyone on the page ticked at once, owned by nobody.
+  await page.goto(`${BASE_URL}/app/people?tag=conference`);
+  await waitForHydration(page);
+  assert.equal(await rows.count(), 2);
+  await page.getByRole('checkbox', { name: 'Select everyone on this page' }).check();
+  await page.getByLabel('New owner').selectOption({ label: 'Nobody' });
+  await page.getByRole('button', { name: 'Change owner' }).click();
+  await page.locator('#people-notice').filter({ hasText: '2 people are now owned by nobody.' }).waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll('.people__table tbody tr td:nth-of-type(6)')].every((td) => td.innerText.trim() === ''));
+
+  // Delete asks first; Escape cancels and gives the focus back; the second time it deletes.
+  await page.getByRole('checkbox', { name: 'Select everyone on this page' }).check();
+  await page.getByRole('button', { name: 'Delete…' }).focus();
+  await page.keyboard.press('Enter');
+  const confirm = page.getByRole('alertdialog', { name: 'Delete 2 people?' });
+  await confirm.waitFor();
+  assert.equal(await activeId(page), 'confirm-cancel');
+  await assertAccessible(page, '/app/people asking to confirm a deletion');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.activeElement?.id === 'bulk-delete');
+  assert.equal(await confirm.count(), 0);
+  assert.equal(await rows.count(), 2);
+  await page.keyboard.press('Enter');
+  await confirm.getByRole('button', { name: 'Delete 2 people' }).click();
+  await page.locator('#people-notice').filter({ hasText: 'Deleted 2 people.' }).waitFor();
+  await page.locator('.people__empty').waitFor();
+  await assertAccessible(page, '/app/people after a deletion');
+
+  await page.goto(`${BASE_URL}/app/people`);
+  await waitForHydration(page);
+  assert.equal(await rows.count(), 3);
+  assert.deepEqual(await rows.locator('th').allInnerTexts(), names.slice(2));
   assertNoPageErrors(page);
   await page.context().close();
 });

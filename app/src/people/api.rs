@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::model::{PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord};
+use super::model::{
+    BulkAction, BulkOutcome, PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord,
+};
 use crate::accounts::model::FormState;
 use crate::error::AppError;
 
@@ -66,4 +68,22 @@ pub async fn new_person_form() -> Result<FormState, AppError> {
     Ok(use_context::<crate::accounts::PostedAccountForm>()
         .map(|posted| posted.0)
         .unwrap_or_default())
+}
+
+/// A bulk action on the people selected in the list (`value` is the tag to add or the new
+/// owner's member id). Every id must be one of this workspace's people, or nothing changes and
+/// the answer is 404.
+#[server(prefix = "/api", endpoint = "people/bulk")]
+pub async fn bulk_people(
+    ids: Vec<String>,
+    action: BulkAction,
+    value: String,
+) -> Result<BulkOutcome, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::bulk(&state.db, &session, &ids, action, &value).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
 }

@@ -117,6 +117,39 @@ pub async fn replace_tags(
     Ok(())
 }
 
+/// Deletes people of the workspace with their tags and their timelines (which hold old values of
+/// their details); answers how many were deleted.
+pub async fn delete(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    people: &[PersonId],
+) -> Result<usize, AppError> {
+    if people.is_empty() {
+        return Ok(0);
+    }
+    let placeholders = (0..people.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut deleted = 0;
+    for sql in [
+        format!(
+            "DELETE FROM person_tags WHERE workspace_id = $1 AND person_id IN ({placeholders})"
+        ),
+        format!(
+            "DELETE FROM record_events WHERE workspace_id = $1 AND record_id IN ({placeholders})"
+        ),
+        format!("DELETE FROM people WHERE workspace_id = $1 AND id IN ({placeholders})"),
+    ] {
+        let mut query = sqlx::query(&sql).bind(workspace.to_string());
+        for person in people {
+            query = query.bind(person.to_string());
+        }
+        deleted = query.execute(&mut *conn).await?.rows_affected();
+    }
+    usize::try_from(deleted).map_err(|_| AppError::internal("more people deleted than exist"))
+}
+
 /// Records an event in a record's timeline.
 pub async fn record_event<'e>(
     executor: impl Executor<'e, Database = Any>,

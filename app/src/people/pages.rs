@@ -8,10 +8,10 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use super::api::{list_people, load_person, new_person_form, save_person_field};
+use super::api::{bulk_people, list_people, load_person, new_person_form, save_person_field};
 use super::model::{
-    FieldInput, MemberOption, PeoplePage, PeopleQuery, PeopleSort, Person, PersonField, PersonId,
-    PersonRecord, TimelineEntry, TimelineEvent,
+    BulkAction, FieldInput, MemberOption, PeoplePage, PeopleQuery, PeopleSort, Person, PersonField,
+    PersonId, PersonRecord, TAG_MAX_CHARS, TimelineEntry, TimelineEvent, people_count,
 };
 use crate::accounts::form::{FormMessages, TextField};
 use crate::accounts::model::FormState;
@@ -54,6 +54,13 @@ pub fn PeopleListPage() -> impl IntoView {
                 .inspect_err(AppError::set_response_status)
         },
     );
+    // What the last bulk action did, shown with the list it was done on.
+    let notice = RwSignal::new(None::<(PeopleQuery, String)>);
+    let on_done = Callback::new(move |message: String| {
+        notice.set(Some((query.get_untracked(), message)));
+        data.refetch();
+        request_animation_frame(|| focus_by_id("people-notice"));
+    });
     view! {
         <Title text="People"/>
         <Meta name="robots" content="noindex"/>
@@ -62,10 +69,24 @@ pub fn PeopleListPage() -> impl IntoView {
                 <h1>"People"</h1>
                 <a class="button" href="/app/people/new">"Add a person"</a>
             </div>
+            <div role="status">
+                {move || {
+                    notice
+                        .get()
+                        .filter(|(on, _)| *on == query.get())
+                        .map(|(_, message)| view! {
+                            <p id="people-notice" class="form-notice form-notice--ok" tabindex="-1">
+                                {message}
+                            </p>
+                        })
+                }}
+            </div>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     let query = query.get();
-                    loaded(data.await, move |page| view! { <PeopleList page query/> }.into_any())
+                    loaded(data.await, move |page| {
+                        view! { <PeopleList page query on_done/> }.into_any()
+                    })
                 })}
             </Transition>
         </div>
@@ -73,7 +94,7 @@ pub fn PeopleListPage() -> impl IntoView {
 }
 
 #[component]
-fn PeopleList(page: PeoplePage, query: PeopleQuery) -> impl IntoView {
+fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -> impl IntoView {
     let PeoplePage {
         rows,
         next,
@@ -81,6 +102,15 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery) -> impl IntoView {
         members,
         problem,
     } = page;
+    let owners = members.clone();
+    // The rows ticked for a bulk action; a new page of the list starts with none.
+    let selected = RwSignal::new(Vec::<PersonId>::new());
+    let on_page: Vec<PersonId> = rows.iter().map(|row| row.id).collect();
+    let all_ticked = {
+        let on_page = on_page.clone();
+        move || selected.with(|s| on_page.iter().all(|id| s.contains(id)))
+    };
+    let tick_all = move |on: bool| selected.set(if on { on_page.clone() } else { Vec::new() });
     let searched = !query.q.trim().is_empty();
     let caption = if query.is_filtered() {
         "People matching the search and filters"
@@ -172,11 +202,21 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery) -> impl IntoView {
             .into_any()
         } else {
             view! {
+                <BulkActions selected members=owners on_done/>
                 <div class="table-scroll" tabindex="0" role="region" aria-labelledby="people-caption">
                     <table class="people__table">
                         <caption id="people-caption">{caption}</caption>
                         <thead>
                             <tr>
+                                <th scope="col" class="people__tick js-only">
+                                    <input
+                                        type="checkbox"
+                                        id="people-tick-all"
+                                        aria-label="Select everyone on this page"
+                                        prop:checked=all_ticked
+                                        on:change:target=move |ev| tick_all(ev.target().checked())
+                                    />
+                                </th>
                                 <th scope="col">"Name"</th>
                                 <th scope="col">"E-mail"</th>
                                 <th scope="col">"Phone"</th>
@@ -188,6 +228,22 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery) -> impl IntoView {
                         <tbody>
                             <For each=move || rows.clone() key=|row| row.id let:row>
                                 <tr>
+                                    <td class="people__tick js-only">
+                                        <input
+                                            type="checkbox"
+                                            aria-label=format!("Select {}", row.name)
+                                            prop:checked=move || selected.with(|s| s.contains(&row.id))
+                                            on:change:target=move |ev| {
+                                                let on = ev.target().checked();
+                                                selected.update(|s| {
+                                                    s.retain(|id| *id != row.id);
+                                                    if on {
+                                                        s.push(row.id);
+                                                    }
+                                                });
+                                            }
+                                        />
+                                    </td>
                                     <th scope="row">
                                         <A href=format!("/app/people/{}", row.id)>{row.name.clone()}</A>
                                     </th>
@@ -208,6 +264,247 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery) -> impl IntoView {
             {first_href.map(|href| view! { <a href=href>"First page"</a> })}
             {next_href.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
         </nav>
+    }
+}
+
+/// Tag, hand over or delete the people ticked in the list. A deletion asks first, in the page;
+/// the outcome is announced above the list, which is then read again.
+#[component]
+fn BulkActions(
+    selected: RwSignal<Vec<PersonId>>,
+    members: Vec<MemberOption>,
+    on_done: Callback<String>,
+) -> impl IntoView {
+    let tag = RwSignal::new(String::new());
+    // "" until an owner is chosen; "-" is "nobody".
+    let owner = RwSignal::new(String::new());
+    // The control a problem belongs to ("tag", "owner" or "" for the selection), and the message.
+    let problem = RwSignal::new(None::<(String, String)>);
+    let busy = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let members = StoredValue::new(members);
+    let count = move || selected.with(Vec::len);
+
+    let run = move |action: BulkAction, value: String, label: String| {
+        if busy.get_untracked() {
+            return;
+        }
+        let ids: Vec<String> =
+            selected.with_untracked(|s| s.iter().map(ToString::to_string).collect());
+        if ids.is_empty() {
+            problem.set(Some((
+                String::new(),
+                "Select at least one person first, with the boxes in the first column.".to_owned(),
+            )));
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            match bulk_people(ids, action, value).await {
+                Ok(outcome) => on_done.run(outcome.message(action, &label)),
+                Err(error) => {
+                    busy.set(false);
+                    confirming.set(false);
+                    let field = error.field().unwrap_or_default().to_owned();
+                    let message = match error {
+                        AppError::NotFound => "Some of the selected people are no longer in this \
+                            workspace; someone may have deleted them. Nothing was changed: reload \
+                            the list and select again."
+                            .to_owned(),
+                        other => other.to_string(),
+                    };
+                    match field.as_str() {
+                        "tag" => focus_by_id("bulk-tag"),
+                        "owner" => focus_by_id("bulk-owner"),
+                        _ => {}
+                    }
+                    problem.set(Some((field, message)));
+                }
+            }
+        });
+    };
+    let add_tag = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = tag.get_untracked().trim().to_owned();
+        if typed.is_empty() {
+            problem.set(Some(("tag".to_owned(), "Type the tag to add.".to_owned())));
+            focus_by_id("bulk-tag");
+            return;
+        }
+        run(BulkAction::AddTag, typed.clone(), typed);
+    };
+    let set_owner = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let chosen = owner.get_untracked();
+        let (value, label) = match chosen.as_str() {
+            "" => {
+                problem.set(Some((
+                    "owner".to_owned(),
+                    "Choose the new owner.".to_owned(),
+                )));
+                focus_by_id("bulk-owner");
+                return;
+            }
+            "-" => (String::new(), "nobody".to_owned()),
+            id => (
+                id.to_owned(),
+                members.with_value(|members| {
+                    members
+                        .iter()
+                        .find(|m| m.id.to_string() == id)
+                        .map(|m| m.name.clone())
+                        .unwrap_or_default()
+                }),
+            ),
+        };
+        run(BulkAction::SetOwner, value, label);
+    };
+    let ask = move |_| {
+        if count() == 0 {
+            problem.set(Some((
+                String::new(),
+                "Select at least one person first, with the boxes in the first column.".to_owned(),
+            )));
+            return;
+        }
+        problem.set(None);
+        confirming.set(true);
+        request_animation_frame(|| focus_by_id(CONFIRM_CANCEL_ID));
+    };
+    let cancel = move || {
+        confirming.set(false);
+        request_animation_frame(|| focus_by_id("bulk-delete"));
+    };
+    let problem_of = move |control: &'static str| {
+        move || problem.with(|p| p.as_ref().is_some_and(|(field, _)| field == control))
+    };
+    view! {
+        <section class="people__bulk js-only" aria-labelledby="bulk-title">
+            <h2 id="bulk-title" class="people__bulk-title">"Change the selected people"</h2>
+            <p class="people__bulk-count" aria-live="polite">
+                {move || match count() {
+                    0 => "Nobody selected. Tick the people to change in the first column.".to_owned(),
+                    n => format!("{} selected.", people_count(n)),
+                }}
+            </p>
+            <div class="people__bulk-actions">
+                <form class="people__bulk-form" on:submit=add_tag>
+                    <div class="field">
+                        <label for="bulk-tag">"Tag to add"</label>
+                        <input
+                            id="bulk-tag"
+                            type="text"
+                            autocomplete="off"
+                            maxlength=TAG_MAX_CHARS.to_string()
+                            prop:value=move || tag.get()
+                            aria-invalid=move || problem_of("tag")().then_some("true")
+                            aria-describedby=move || problem_of("tag")().then_some("bulk-problem")
+                            on:input:target=move |ev| tag.set(ev.target().value())
+                        />
+                    </div>
+                    <button type="submit" class="button" disabled=move || busy.get()>"Add tag"</button>
+                </form>
+                <form class="people__bulk-form" on:submit=set_owner>
+                    <div class="field">
+                        <label for="bulk-owner">"New owner"</label>
+                        <select
+                            id="bulk-owner"
+                            aria-invalid=move || problem_of("owner")().then_some("true")
+                            aria-describedby=move || problem_of("owner")().then_some("bulk-problem")
+                            on:change:target=move |ev| owner.set(ev.target().value())
+                        >
+                            <option value="">"Choose\u{2026}"</option>
+                            <option value="-">"Nobody"</option>
+                            {members.get_value().into_iter().map(|member| {
+                                view! { <option value=member.id.to_string()>{member.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button" disabled=move || busy.get()>"Change owner"</button>
+                </form>
+                <button
+                    type="button"
+                    id="bulk-delete"
+                    class="button button--danger"
+                    disabled=move || busy.get()
+                    on:click=ask
+                >
+                    "Delete\u{2026}"
+                </button>
+            </div>
+            {move || confirming.get().then(|| {
+                let n = count();
+                view! {
+                    <ConfirmDeletion
+                        title=format!("Delete {}?", people_count(n))
+                        confirm=format!("Delete {}", people_count(n))
+                        busy
+                        on_confirm=Callback::new(move |()| {
+                            run(BulkAction::Delete, String::new(), String::new());
+                        })
+                        on_cancel=Callback::new(move |()| cancel())
+                    />
+                }
+            })}
+            {move || problem.get().map(|(_, message)| view! {
+                <p id="bulk-problem" class="field__error" role="alert">
+                    <span class="visually-hidden">"Error: "</span>
+                    {message}
+                </p>
+            })}
+        </section>
+    }
+}
+
+/// The id of "Cancel" in [`ConfirmDeletion`], which has the focus when it opens.
+const CONFIRM_CANCEL_ID: &str = "confirm-cancel";
+
+/// A deletion asked for in the page before it is done: what goes, that it cannot be undone, the
+/// button that deletes and "Cancel" (focused first, as is Escape).
+#[component]
+fn ConfirmDeletion(
+    title: String,
+    confirm: String,
+    busy: RwSignal<bool>,
+    on_confirm: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div
+            class="confirm-deletion"
+            role="alertdialog"
+            aria-labelledby="confirm-title"
+            aria-describedby="confirm-text"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    on_cancel.run(());
+                }
+            }
+        >
+            <p id="confirm-title" class="confirm-deletion__title">{title}</p>
+            <p id="confirm-text">
+                "Their details, tags and activity are deleted for good. This cannot be undone."
+            </p>
+            <button
+                type="button"
+                class="button button--danger"
+                disabled=move || busy.get()
+                on:click=move |_| on_confirm.run(())
+            >
+                {confirm}
+            </button>
+            " "
+            <button
+                type="button"
+                id=CONFIRM_CANCEL_ID
+                class="button button--quiet"
+                on:click=move |_| on_cancel.run(())
+            >
+                "Cancel"
+            </button>
+        </div>
     }
 }
 
@@ -395,6 +692,67 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
                     <TimelineItem entry/>
                 </For>
             </ol>
+        </section>
+        <DeletePerson id name=Signal::derive(title)/>
+    }
+}
+
+/// "Delete this person", asked for in the page; afterwards the list is shown.
+#[component]
+fn DeletePerson(id: PersonId, name: Signal<String>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    // Kept in the arena: the navigate function is neither Send nor Sync, a callback must be.
+    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
+    let delete = Callback::new(move |()| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            match bulk_people(vec![id.to_string()], BulkAction::Delete, String::new()).await {
+                Ok(_) => navigate.with_value(|go| go("/app/people", Default::default())),
+                Err(error) => {
+                    busy.set(false);
+                    confirming.set(false);
+                    problem.set(Some(error.to_string()));
+                }
+            }
+        });
+    });
+    let cancel = Callback::new(move |()| {
+        confirming.set(false);
+        request_animation_frame(|| focus_by_id("person-delete"));
+    });
+    view! {
+        <section aria-labelledby="delete-title" class="person__delete js-only">
+            <h2 id="delete-title">"Delete"</h2>
+            <p>"Deleting a person removes their details, tags and activity from this workspace."</p>
+            <button
+                type="button"
+                id="person-delete"
+                class="button button--danger"
+                on:click=move |_| {
+                    confirming.set(true);
+                    request_animation_frame(|| focus_by_id(CONFIRM_CANCEL_ID));
+                }
+            >
+                "Delete this person\u{2026}"
+            </button>
+            {move || confirming.get().then(|| view! {
+                <ConfirmDeletion
+                    title=format!("Delete {}?", name.get_untracked())
+                    confirm="Delete this person".to_owned()
+                    busy
+                    on_confirm=delete
+                    on_cancel=cancel
+                />
+            })}
+            {move || problem.get().map(|message| view! {
+                <p class="field__error" role="alert">{message}</p>
+            })}
         </section>
     }
 }

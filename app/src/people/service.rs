@@ -1,10 +1,12 @@
 //! What members do with people, decided on the server in the session's workspace only: add a
-//! person, change one field with conflict detection, and read a list page.
+//! person, change one field with conflict detection, read a list page, and tag, hand over or
+//! delete several people at once.
 
 use super::db::{self, NewPerson};
 use super::model::{
-    LawfulBasis, MarketingPermission, NewPersonFields, PeoplePage, PeopleQuery, PersonField,
-    PersonId, PersonRecord, QUERY_MAX_CHARS, TimelineEvent, parse_tags,
+    BULK_MAX, BulkAction, BulkOutcome, LawfulBasis, MarketingPermission, NewPersonFields,
+    PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord, QUERY_MAX_CHARS, TAGS_MAX,
+    TimelineEvent, parse_tags,
 };
 use super::phone::PhoneNumber;
 use crate::accounts::MemberId;
@@ -338,5 +340,190 @@ pub async fn list_page(
         tags: db::workspace_tags(db, workspace).await?,
         members: db::members(db.pool(), workspace).await?,
         problem,
+    })
+}
+
+/// Parses the ids of a bulk action: at least one, at most [`BULK_MAX`], each a person id (an id
+/// that is not one is "not found", as on a person's page). Repeats count once.
+fn selected_ids(ids: &[String]) -> Result<Vec<PersonId>, AppError> {
+    if ids.is_empty() {
+        return Err(AppError::validation(
+            "ids",
+            "Select at least one person, with the boxes in the first column.",
+        ));
+    }
+    if ids.len() > BULK_MAX {
+        return Err(AppError::validation(
+            "ids",
+            format!("Select at most {BULK_MAX} people at a time."),
+        ));
+    }
+    let mut parsed: Vec<PersonId> = Vec::with_capacity(ids.len());
+    for raw in ids {
+        let id = PersonId::parse(raw.trim()).ok_or(AppError::NotFound)?;
+        if !parsed.contains(&id) {
+            parsed.push(id);
+        }
+    }
+    Ok(parsed)
+}
+
+/// Checks that every selected person is one of the workspace's people. One that is not (deleted
+/// meanwhile, or another workspace's) makes the whole action "not found", and nothing changes.
+async fn check_all_here(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    ids: &[PersonId],
+) -> Result<(), AppError> {
+    let placeholders = (0..ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql =
+        format!("SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND id IN ({placeholders})");
+    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(workspace.to_string());
+    for id in ids {
+        query = query.bind(id.to_string());
+    }
+    let found = query.fetch_one(&mut *conn).await?;
+    if usize::try_from(found).ok() == Some(ids.len()) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Marks a person changed by a bulk action: a new version (an edit open in someone's page is
+/// then checked for conflicts) and the time.
+async fn touch(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    id: PersonId,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE people SET version = version + 1, updated_at = $1
+         WHERE workspace_id = $2 AND id = $3",
+    )
+    .bind(now)
+    .bind(workspace.to_string())
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A bulk action on people selected in the list, all in one transaction: every selected person
+/// must be the workspace's, or nothing changes. Tag and owner changes go into each person's
+/// timeline like an edit in the page; a deletion removes the people with their tags and timeline.
+pub async fn bulk(
+    db: &Db,
+    session: &CurrentSession,
+    ids: &[String],
+    action: BulkAction,
+    value: &str,
+) -> Result<BulkOutcome, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let actor = session.viewer.member_id;
+    let ids = selected_ids(ids)?;
+    let mut tx = db.pool().begin().await?;
+    check_all_here(&mut tx, workspace, &ids).await?;
+    let now = now_millis();
+    let mut changed = 0;
+    match action {
+        BulkAction::AddTag => {
+            let tags = parse_tags(value).map_err(|message| AppError::validation("tag", message))?;
+            let tag = match tags.as_slice() {
+                [tag] => tag.clone(),
+                [] => return Err(AppError::validation("tag", "Type the tag to add.")),
+                _ => {
+                    return Err(AppError::validation(
+                        "tag",
+                        "Add one tag at a time (a tag cannot contain a comma).",
+                    ));
+                }
+            };
+            for &id in &ids {
+                let mut person = db::load(&mut tx, workspace, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                if person.tags.contains(&tag) {
+                    continue;
+                }
+                if person.tags.len() >= TAGS_MAX {
+                    return Err(AppError::validation(
+                        "tag",
+                        format!(
+                            "{} already has {TAGS_MAX} tags, the most a person can have. Nobody \
+                             was changed; remove a tag from them or leave them out.",
+                            person.full_name()
+                        ),
+                    ));
+                }
+                let old = person.display(PersonField::Tags);
+                person.tags.push(tag.clone());
+                person.tags.sort();
+                sqlx::query(
+                    "INSERT INTO person_tags (person_id, workspace_id, tag) VALUES ($1, $2, $3)",
+                )
+                .bind(id.to_string())
+                .bind(workspace.to_string())
+                .bind(&tag)
+                .execute(&mut *tx)
+                .await?;
+                touch(&mut tx, workspace, id, now).await?;
+                let event = TimelineEvent::Changed {
+                    field: PersonField::Tags.name().to_owned(),
+                    old,
+                    new: person.display(PersonField::Tags),
+                };
+                db::record_event(&mut *tx, workspace, id, actor, &event, now).await?;
+                changed += 1;
+            }
+        }
+        BulkAction::SetOwner => {
+            let members = db::members(&mut *tx, workspace).await?;
+            let member_ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
+            let Parsed::Owner(owner) = parse_value(PersonField::Owner, value, &member_ids)
+                .map_err(|message| AppError::validation("owner", message))?
+            else {
+                return Err(AppError::internal("an owner was not parsed as an owner"));
+            };
+            let new_name = owner
+                .and_then(|id| members.iter().find(|m| m.id == id))
+                .map(|m| m.name.clone())
+                .unwrap_or_default();
+            for &id in &ids {
+                let person = db::load(&mut tx, workspace, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                if person.owner.as_ref().map(|o| o.id) == owner {
+                    continue;
+                }
+                sqlx::query("UPDATE people SET owner_id = $1 WHERE workspace_id = $2 AND id = $3")
+                    .bind(owner.map(|o| o.to_string()))
+                    .bind(workspace.to_string())
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                touch(&mut tx, workspace, id, now).await?;
+                let event = TimelineEvent::Changed {
+                    field: PersonField::Owner.name().to_owned(),
+                    old: person.display(PersonField::Owner),
+                    new: new_name.clone(),
+                };
+                db::record_event(&mut *tx, workspace, id, actor, &event, now).await?;
+                changed += 1;
+            }
+        }
+        BulkAction::Delete => {
+            changed = db::delete(&mut tx, workspace, &ids).await?;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(workspace_id = %workspace, ?action, selected = ids.len(), changed, "people changed in bulk");
+    Ok(BulkOutcome {
+        selected: ids.len(),
+        changed,
     })
 }

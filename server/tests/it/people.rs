@@ -568,3 +568,332 @@ async fn a_member_of_another_workspace_can_neither_see_nor_change_this_workspace
         app.cleanup().await;
     }
 }
+
+/// A bulk action on these people, as the list's script sends it.
+async fn bulk(
+    app: &TestApp,
+    cookie: &str,
+    ids: &[&str],
+    action: &str,
+    value: &str,
+) -> (StatusCode, String) {
+    let keys: Vec<String> = (0..ids.len()).map(|i| format!("ids[{i}]")).collect();
+    let mut fields: Vec<(&str, &str)> = keys
+        .iter()
+        .map(String::as_str)
+        .zip(ids.iter().copied())
+        .collect();
+    fields.push(("action", action));
+    fields.push(("value", value));
+    api(app, "/api/people/bulk", &fields, cookie).await
+}
+
+async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("count")
+}
+
+async fn tags_of(app: &TestApp, id: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT tag FROM person_tags WHERE person_id = $1 ORDER BY tag")
+        .bind(id)
+        .fetch_all(app.state.db.pool())
+        .await
+        .expect("tags")
+}
+
+#[tokio::test]
+async fn selected_people_are_tagged_handed_over_and_deleted_at_once_with_each_change_in_their_timeline()
+ {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+        let grace = add_person(
+            &app,
+            &ada,
+            &[
+                ("first_name", "Grace"),
+                ("last_name", "Hopper"),
+                ("tags", "vip"),
+            ],
+        )
+        .await;
+        let alan = add_person(
+            &app,
+            &ada,
+            &[("first_name", "Alan"), ("last_name", "Turing")],
+        )
+        .await;
+        let edsger = add_person(
+            &app,
+            &ada,
+            &[("first_name", "Edsger"), ("last_name", "Dijkstra")],
+        )
+        .await;
+        let everyone = [grace.as_str(), alan.as_str(), edsger.as_str()];
+
+        // Grace has the tag already: she is counted, not changed.
+        let (status, body) = bulk(&app, &ada, &everyone, "AddTag", " vip ").await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", app.label());
+        assert_eq!(body, r#"{"selected":3,"changed":2}"#);
+        for id in everyone {
+            assert_eq!(tags_of(&app, id).await, ["vip"], "{}", app.label());
+        }
+        assert_eq!(
+            stored(&app, "CAST(version AS TEXT)", &grace)
+                .await
+                .as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            stored(&app, "CAST(version AS TEXT)", &alan)
+                .await
+                .as_deref(),
+            Some("2")
+        );
+        let page =
+            body_text(get_page(&app, &format!("/app/people/{alan}"), Some(&ada)).await).await;
+        assert!(
+            page.contains(
+                "Owner of Analytical Engines changed tags from (empty) to \u{201c}vip\u{201d}."
+            ),
+            "{}: {page}",
+            app.label()
+        );
+
+        // Nobody owns Alan and Edsger afterwards, and their timelines say who did it.
+        let (status, body) = bulk(&app, &ada, &[&alan, &edsger, &alan], "SetOwner", "").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, r#"{"selected":2,"changed":2}"#);
+        assert_eq!(stored(&app, "owner_id", &alan).await, None);
+        assert!(stored(&app, "owner_id", &grace).await.is_some());
+        let page =
+            body_text(get_page(&app, &format!("/app/people/{edsger}"), Some(&ada)).await).await;
+        assert!(
+            page.contains(
+                "changed owner from \u{201c}Owner of Analytical Engines\u{201d} to (empty)."
+            ),
+            "{page}"
+        );
+        let ada_id: String = sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
+            .bind("ada@example.com")
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("ada");
+        let (status, body) = bulk(&app, &ada, &everyone, "SetOwner", &ada_id).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, r#"{"selected":3,"changed":2}"#);
+        assert_eq!(stored(&app, "owner_id", &alan).await, Some(ada_id.clone()));
+
+        // Deleting takes the people, their tags and their timelines, and no one else.
+        let (status, body) = bulk(&app, &ada, &[&grace, &alan], "Delete", "").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, r#"{"selected":2,"changed":2}"#);
+        for id in [&grace, &alan] {
+            assert_eq!(
+                count(&app, "SELECT COUNT(*) FROM people WHERE id = $1", id).await,
+                0
+            );
+            assert_eq!(
+                count(
+                    &app,
+                    "SELECT COUNT(*) FROM person_tags WHERE person_id = $1",
+                    id
+                )
+                .await,
+                0
+            );
+            assert_eq!(
+                count(
+                    &app,
+                    "SELECT COUNT(*) FROM record_events WHERE record_id = $1",
+                    id
+                )
+                .await,
+                0,
+                "{}",
+                app.label()
+            );
+            let page = get_page(&app, &format!("/app/people/{id}"), Some(&ada)).await;
+            assert_eq!(page.status(), StatusCode::NOT_FOUND);
+        }
+        assert_eq!(tags_of(&app, &edsger).await, ["vip"]);
+        assert!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM record_events WHERE record_id = $1",
+                &edsger
+            )
+            .await
+                >= 3
+        );
+        let body = search(&app, &ada, "").await;
+        assert!(
+            body.contains("Dijkstra") && !body.contains("Turing"),
+            "{body}"
+        );
+        // A person deleted meanwhile makes the whole action "not found": nothing changes.
+        let (status, _) = bulk(&app, &ada, &[&edsger, &alan], "AddTag", "speaker").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(tags_of(&app, &edsger).await, ["vip"]);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_bulk_action_refuses_a_bad_tag_owner_or_selection_with_a_message_and_changes_nobody() {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+        let many: Vec<String> = (1..=20).map(|i| format!("t{i}")).collect();
+        let full = add_person(
+            &app,
+            &ada,
+            &[
+                ("first_name", "Grace"),
+                ("last_name", "Hopper"),
+                ("tags", &many.join(",")),
+            ],
+        )
+        .await;
+        let alan = add_person(&app, &ada, &[("first_name", "Alan")]).await;
+        let both = [alan.as_str(), full.as_str()];
+
+        let refused = [
+            (&both[..], "AddTag", "", "Type the tag to add."),
+            (&both[..], "AddTag", "a, b", "Add one tag at a time"),
+            (
+                &both[..],
+                "AddTag",
+                &"x".repeat(41),
+                "at most 40 characters",
+            ),
+            (
+                &both[..],
+                "AddTag",
+                "speaker",
+                "Grace Hopper already has 20 tags",
+            ),
+            (
+                &both[..],
+                "SetOwner",
+                "not-a-member",
+                "Choose an owner from the workspace",
+            ),
+            (
+                &both[..],
+                "SetOwner",
+                "6f1c1b7e-3f0a-4b9e-9a57-000000000000",
+                "Choose an owner from the workspace",
+            ),
+        ];
+        for (ids, action, value, message) in refused {
+            let (status, body) = bulk(&app, &ada, ids, action, value).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{action} {value:?}: {body}"
+            );
+            assert!(
+                body.contains(message),
+                "{}: {action} {value:?}: {body}",
+                app.label()
+            );
+        }
+        assert!(tags_of(&app, &alan).await.is_empty(), "{}", app.label());
+        assert!(stored(&app, "owner_id", &alan).await.is_some());
+        assert_eq!(
+            stored(&app, "CAST(version AS TEXT)", &alan)
+                .await
+                .as_deref(),
+            Some("1")
+        );
+
+        // No selection, too large a selection, an unknown action, an id that is not one.
+        let (status, _) = api(
+            &app,
+            "/api/people/bulk",
+            &[("action", "Delete"), ("value", "")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let too_many: Vec<String> = (0..201).map(|_| alan.clone()).collect();
+        let too_many: Vec<&str> = too_many.iter().map(String::as_str).collect();
+        let (status, body) = bulk(&app, &ada, &too_many, "Delete", "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("Select at most 200 people at a time."),
+            "{body}"
+        );
+        let (status, _) = bulk(&app, &ada, &[&alan], "DropTable", "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = bulk(&app, &ada, &[&alan, "1 OR 1=1"], "Delete", "").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM people WHERE id = $1", &alan).await,
+            1
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_member_of_another_workspace_cannot_tag_hand_over_or_delete_this_workspaces_people() {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Workspace A", CLIENT).await;
+        let mallory = sign_up_and_log_in(&app, "mallory@example.com", "Workspace B", CLIENT).await;
+        let grace = add_person(
+            &app,
+            &ada,
+            &[("first_name", "Grace"), ("last_name", "Hopper")],
+        )
+        .await;
+        let eve = add_person(&app, &mallory, &[("first_name", "Eve")]).await;
+        let mallory_id: String = sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
+            .bind("mallory@example.com")
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("mallory");
+
+        for (action, value) in [
+            ("AddTag", "pwned"),
+            ("SetOwner", mallory_id.as_str()),
+            ("SetOwner", ""),
+            ("Delete", ""),
+        ] {
+            // Ada's person alone, and hidden among Mallory's own: refused whole.
+            for ids in [vec![grace.as_str()], vec![eve.as_str(), grace.as_str()]] {
+                let (status, body) = bulk(&app, &mallory, &ids, action, value).await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{}: {action}", app.label());
+                assert!(!body.contains("Hopper"), "{body}");
+            }
+            let (status, _) = bulk(&app, "candor_session=forged", &[&grace], action, value).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        // Mallory cannot make herself the owner of her own people in Ada's name either way:
+        // Ada is no member of her workspace.
+        let ada_id: String = sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
+            .bind("ada@example.com")
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("ada");
+        let (status, _) = bulk(&app, &mallory, &[&eve], "SetOwner", &ada_id).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM people WHERE id = $1", &grace).await,
+            1
+        );
+        assert!(tags_of(&app, &grace).await.is_empty());
+        assert!(tags_of(&app, &eve).await.is_empty());
+        assert_eq!(
+            stored(&app, "CAST(version AS TEXT)", &grace)
+                .await
+                .as_deref(),
+            Some("1")
+        );
+        assert_eq!(stored(&app, "owner_id", &eve).await, Some(mallory_id));
+        app.cleanup().await;
+    }
+}
