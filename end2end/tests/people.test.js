@@ -111,6 +111,20 @@ test('a member adds a person and edits them in the page by keyboard, with every 
   assert.equal(await page.locator('h1').innerText(), 'Grace Hopper-Murray');
   assert.equal(await page.evaluate(() => localStorage.getItem('candor_person_drafts')), null);
 
+  // A note, refused while empty, then written and sent with Ctrl+Enter, shows in the timeline.
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await page.locator('#note-error').waitFor();
+  assert.match(await page.locator('#note-error').innerText(), /Write the note first/);
+  assert.equal(await activeId(page), 'note-body');
+  await assertAccessible(page, '/app/people/{id} with a refused note');
+  await page.keyboard.type('Met at the fair.');
+  await page.keyboard.press('Shift+Enter');
+  await page.keyboard.type('Call in May.');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await page.getByRole('status').filter({ hasText: 'Note added to the activity.' }).waitFor();
+  assert.match(await page.locator('.timeline__entry').first().innerText(), /Petra People wrote a note:[\s\S]*Met at the fair\.\nCall in May\./);
+  assert.equal(await page.locator('#note-body').inputValue(), '');
+
   // Deleting asks first, with the focus on "Cancel"; then the list is shown without them.
   await page.getByRole('button', { name: 'Delete this person…' }).click();
   await page.getByRole('alertdialog', { name: 'Delete Grace Hopper-Murray?' }).waitFor();

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::model::{
     BulkAction, BulkOutcome, PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord,
+    TimelineEntry,
 };
 use crate::accounts::model::FormState;
 use crate::error::AppError;
@@ -83,6 +84,18 @@ pub async fn bulk_people(
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
         super::service::bulk(&state.db, &session, &ids, action, &value).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Writes a note on a person; answers with their timeline, the note in it.
+#[server(prefix = "/api", endpoint = "people/add-note")]
+pub async fn add_person_note(id: String, body: String) -> Result<Vec<TimelineEntry>, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::add_note(&state.db, &session, &id, &body).await
     }
     .await
     .inspect_err(AppError::set_response_status)

@@ -15,6 +15,9 @@ use crate::workspaces::WorkspaceId;
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
 
+/// The most recent entries a timeline shows.
+const TIMELINE_MAX: i64 = 200;
+
 /// The list's sort key and the search box's text for a person, derived in one place for every
 /// write (a form, an edit, the seed command).
 pub fn derived(
@@ -117,7 +120,7 @@ pub async fn replace_tags(
     Ok(())
 }
 
-/// Deletes people of the workspace with their tags and their timelines (which hold old values of
+/// Deletes people of the workspace with their tags, notes and timelines (which hold old values of
 /// their details); answers how many were deleted.
 pub async fn delete(
     conn: &mut sqlx::AnyConnection,
@@ -139,6 +142,7 @@ pub async fn delete(
         format!(
             "DELETE FROM record_events WHERE workspace_id = $1 AND record_id IN ({placeholders})"
         ),
+        format!("DELETE FROM notes WHERE workspace_id = $1 AND record_id IN ({placeholders})"),
         format!("DELETE FROM people WHERE workspace_id = $1 AND id IN ({placeholders})"),
     ] {
         let mut query = sqlx::query(&sql).bind(workspace.to_string());
@@ -161,6 +165,9 @@ pub async fn record_event<'e>(
 ) -> Result<(), AppError> {
     let (kind, field, old, new) = match event {
         TimelineEvent::Created => ("created", None, None, None),
+        TimelineEvent::Note { .. } => {
+            return Err(AppError::internal("a note is written with add_note"));
+        }
         TimelineEvent::Changed { field, old, new } => (
             "changed",
             Some(field.as_str()),
@@ -579,8 +586,8 @@ pub async fn members<'e>(
 }
 
 /// A record's timeline, newest first.
-pub async fn timeline<'e>(
-    executor: impl Executor<'e, Database = Any>,
+pub async fn timeline(
+    conn: &mut sqlx::AnyConnection,
     workspace: WorkspaceId,
     record: PersonId,
 ) -> Result<Vec<TimelineEntry>, AppError> {
@@ -588,13 +595,15 @@ pub async fn timeline<'e>(
         "SELECT e.at, e.kind, e.field, e.old_value, e.new_value, m.name AS actor
          FROM record_events e LEFT JOIN members m ON m.id = e.actor_id
          WHERE e.workspace_id = $1 AND e.record_id = $2
-         ORDER BY e.at DESC, e.id DESC LIMIT 200",
+         ORDER BY e.at DESC, e.id DESC LIMIT $3",
     )
     .bind(workspace.to_string())
     .bind(record.to_string())
-    .fetch_all(executor)
+    .bind(TIMELINE_MAX)
+    .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
+    let mut entries = rows
+        .iter()
         .map(|row| {
             let kind: String = row.try_get("kind")?;
             let event = if kind == "created" {
@@ -618,7 +627,64 @@ pub async fn timeline<'e>(
                 event,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let notes = sqlx::query(
+        "SELECT n.created_at, n.body, m.name AS author
+         FROM notes n LEFT JOIN members m ON m.id = n.author_id
+         WHERE n.workspace_id = $1 AND n.record_id = $2
+         ORDER BY n.created_at DESC, n.id DESC LIMIT $3",
+    )
+    .bind(workspace.to_string())
+    .bind(record.to_string())
+    .bind(TIMELINE_MAX)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &notes {
+        entries.push(TimelineEntry {
+            at: row.try_get("created_at")?,
+            actor: row.try_get("author")?,
+            event: TimelineEvent::Note {
+                body: row.try_get("body")?,
+            },
+        });
+    }
+    // Newest first; a stable sort keeps each source's own order among equal times.
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.at));
+    entries.truncate(TIMELINE_MAX as usize);
+    Ok(entries)
+}
+
+/// Writes a note on a person, who must be one of the workspace's people.
+pub async fn add_note(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    author: MemberId,
+    body: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let found: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND id = $2")
+            .bind(workspace.to_string())
+            .bind(person.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
+    if found != 1 {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query(
+        "INSERT INTO notes (id, workspace_id, record_id, author_id, body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(workspace.to_string())
+    .bind(person.to_string())
+    .bind(author.to_string())
+    .bind(body)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,10 +8,13 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use super::api::{bulk_people, list_people, load_person, new_person_form, save_person_field};
+use super::api::{
+    add_person_note, bulk_people, list_people, load_person, new_person_form, save_person_field,
+};
 use super::model::{
-    BulkAction, FieldInput, MemberOption, PeoplePage, PeopleQuery, PeopleSort, Person, PersonField,
-    PersonId, PersonRecord, TAG_MAX_CHARS, TimelineEntry, TimelineEvent, people_count,
+    BulkAction, FieldInput, MemberOption, NOTE_MAX_CHARS, PeoplePage, PeopleQuery, PeopleSort,
+    Person, PersonField, PersonId, PersonRecord, TAG_MAX_CHARS, TimelineEntry, TimelineEvent,
+    check_note, people_count,
 };
 use crate::accounts::form::{FormMessages, TextField};
 use crate::accounts::model::FormState;
@@ -682,6 +685,7 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
                     .collect_view()}
             </dl>
         </section>
+        <AddNote id timeline/>
         <section aria-labelledby="timeline-title" class="person__timeline">
             <h2 id="timeline-title">"Activity"</h2>
             {move || timeline.with(Vec::is_empty).then(|| view! {
@@ -767,24 +771,109 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
             format!("\u{201c}{value}\u{201d}")
         }
     };
-    let what = match entry.event {
-        TimelineEvent::Created => format!("{who} added this person."),
+    let (what, note) = match entry.event {
+        TimelineEvent::Created => (format!("{who} added this person."), None),
         TimelineEvent::Changed { field, old, new } => {
             let label = PersonField::parse(&field).map_or("a field", PersonField::label);
-            format!(
-                "{who} changed {} from {} to {}.",
-                label.to_lowercase(),
-                quoted(&old),
-                quoted(&new)
+            (
+                format!(
+                    "{who} changed {} from {} to {}.",
+                    label.to_lowercase(),
+                    quoted(&old),
+                    quoted(&new)
+                ),
+                None,
             )
         }
+        TimelineEvent::Note { body } => (format!("{who} wrote a note:"), Some(body)),
     };
     view! {
         <li class="timeline__entry">
             <span>{what}</span>
             " "
             <span class="timeline__time">{utc_time(entry.at)}</span>
+            {note.map(|body| view! { <blockquote class="timeline__note">{body}</blockquote> })}
         </li>
+    }
+}
+
+/// "Add a note": written into the person's timeline without leaving the page.
+#[component]
+fn AddNote(id: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> impl IntoView {
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let added = RwSignal::new(false);
+    let send = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let typed = body.get_untracked();
+        if let Err(message) = check_note(&typed) {
+            error.set(Some(message));
+            focus_by_id("note-body");
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        added.set(false);
+        leptos::task::spawn_local(async move {
+            match add_person_note(id.to_string(), typed).await {
+                Ok(entries) => {
+                    timeline.set(entries);
+                    body.set(String::new());
+                    added.set(true);
+                }
+                Err(problem) => {
+                    error.set(Some(problem.to_string()));
+                    focus_by_id("note-body");
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section aria-labelledby="note-title" class="person__note js-only">
+            <h2 id="note-title">"Add a note"</h2>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                send();
+            }>
+                <div class="field">
+                    <label for="note-body">"Note"</label>
+                    <textarea
+                        id="note-body"
+                        rows="3"
+                        maxlength=NOTE_MAX_CHARS.to_string()
+                        aria-describedby=move || {
+                            if error.with(Option::is_some) { "note-hint note-error" } else { "note-hint" }
+                        }
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        prop:value=move || body.get()
+                        on:input:target=move |ev| {
+                            body.set(ev.target().value());
+                            added.set(false);
+                        }
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                                ev.prevent_default();
+                                send();
+                            }
+                        }
+                    ></textarea>
+                    <p id="note-hint" class="field__hint">"Ctrl+Enter adds the note too."</p>
+                    {move || error.get().map(|message| view! {
+                        <p id="note-error" class="field__error" role="alert">
+                            <span class="visually-hidden">"Error: "</span>
+                            {message}
+                        </p>
+                    })}
+                </div>
+                <button type="submit" class="button" disabled=move || busy.get()>"Add note"</button>
+                " "
+                <span role="status">{move || added.get().then_some("Note added to the activity.")}</span>
+            </form>
+        </section>
     }
 }
 

@@ -1,12 +1,12 @@
 //! What members do with people, decided on the server in the session's workspace only: add a
-//! person, change one field with conflict detection, read a list page, and tag, hand over or
-//! delete several people at once.
+//! person, change one field with conflict detection, write a note, read a list page, and tag,
+//! hand over or delete several people at once.
 
 use super::db::{self, NewPerson};
 use super::model::{
     BULK_MAX, BulkAction, BulkOutcome, LawfulBasis, MarketingPermission, NewPersonFields,
     PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord, QUERY_MAX_CHARS, TAGS_MAX,
-    TimelineEvent, parse_tags,
+    TimelineEntry, TimelineEvent, check_note, parse_tags,
 };
 use super::phone::PhoneNumber;
 use crate::accounts::MemberId;
@@ -136,7 +136,7 @@ pub async fn record(
         .ok_or(AppError::NotFound)?;
     Ok(PersonRecord {
         person,
-        timeline: db::timeline(&mut *conn, workspace, id).await?,
+        timeline: db::timeline(&mut conn, workspace, id).await?,
         members: db::members(&mut *conn, workspace).await?,
     })
 }
@@ -297,7 +297,7 @@ pub async fn save_field(
     .await?;
     // The answer is read in the same transaction: the person as saved, with this change in
     // their timeline.
-    let timeline = db::timeline(&mut *tx, workspace, edit.person).await?;
+    let timeline = db::timeline(&mut tx, workspace, edit.person).await?;
     tx.commit().await?;
     tracing::info!(person_id = %edit.person, workspace_id = %workspace, field = field.name(), "person changed");
     Ok(PersonRecord {
@@ -526,4 +526,30 @@ pub async fn bulk(
         selected: ids.len(),
         changed,
     })
+}
+
+/// Writes a note on one of the workspace's people; answers with their timeline, the note in it.
+pub async fn add_note(
+    db: &Db,
+    session: &CurrentSession,
+    person: &str,
+    body: &str,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let person = PersonId::parse(person.trim()).ok_or(AppError::NotFound)?;
+    let body = check_note(body).map_err(|message| AppError::validation("note", message))?;
+    let mut tx = db.pool().begin().await?;
+    db::add_note(
+        &mut tx,
+        workspace,
+        person,
+        session.viewer.member_id,
+        &body,
+        now_millis(),
+    )
+    .await?;
+    let timeline = db::timeline(&mut tx, workspace, person).await?;
+    tx.commit().await?;
+    tracing::info!(person_id = %person, workspace_id = %workspace, "note added");
+    Ok(timeline)
 }

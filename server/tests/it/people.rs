@@ -897,3 +897,96 @@ async fn a_member_of_another_workspace_cannot_tag_hand_over_or_delete_this_works
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_note_goes_into_the_persons_timeline_and_an_empty_overlong_or_foreign_note_is_refused() {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Workspace A", CLIENT).await;
+        let mallory = sign_up_and_log_in(&app, "mallory@example.com", "Workspace B", CLIENT).await;
+        let grace = add_person(
+            &app,
+            &ada,
+            &[("first_name", "Grace"), ("last_name", "Hopper")],
+        )
+        .await;
+        let notes = "SELECT COUNT(*) FROM notes WHERE record_id = $1";
+
+        let (status, body) = api(
+            &app,
+            "/api/people/add-note",
+            &[
+                ("id", &grace),
+                ("body", "  Met at the fair.\r\nCall in May. "),
+            ],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", app.label());
+        assert!(
+            body.contains(r#"{"Note":{"body":"Met at the fair.\nCall in May."}}"#),
+            "{body}"
+        );
+        assert!(body.contains("added") || body.contains("Created"), "{body}");
+        let page =
+            body_text(get_page(&app, &format!("/app/people/{grace}"), Some(&ada)).await).await;
+        assert!(
+            page.contains("Owner of Workspace A wrote a note:"),
+            "{page}"
+        );
+        assert!(page.contains("Met at the fair.\nCall in May."), "{page}");
+
+        for (typed, message) in [
+            (" \n ".to_owned(), "Write the note first."),
+            (
+                "x".repeat(5_001),
+                "at most 5000 characters long; this one has 5001",
+            ),
+            ("bell\u{7}".to_owned(), "cannot contain control characters"),
+        ] {
+            let (status, body) = api(
+                &app,
+                "/api/people/add-note",
+                &[("id", &grace), ("body", &typed)],
+                &ada,
+            )
+            .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label());
+            assert!(body.contains(message), "{body}");
+        }
+        assert_eq!(count(&app, notes, &grace).await, 1);
+
+        // Another workspace's member, no session, an id that is not one: nothing is written.
+        let (status, body) = api(
+            &app,
+            "/api/people/add-note",
+            &[("id", &grace), ("body", "pwned")],
+            &mallory,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!body.contains("fair"), "{body}");
+        let (status, _) = api(
+            &app,
+            "/api/people/add-note",
+            &[("id", &grace), ("body", "pwned")],
+            "candor_session=forged",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = api(
+            &app,
+            "/api/people/add-note",
+            &[("id", "1 OR 1=1"), ("body", "x")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(count(&app, notes, &grace).await, 1);
+
+        // The notes go with the person.
+        let (status, _) = bulk(&app, &ada, &[&grace], "Delete", "").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(count(&app, notes, &grace).await, 0, "{}", app.label());
+        app.cleanup().await;
+    }
+}
