@@ -16,6 +16,7 @@ pub mod operator;
 pub mod people;
 pub mod policy;
 pub mod routes;
+pub mod tasks;
 pub mod workspaces;
 
 #[cfg(feature = "ssr")]
@@ -165,6 +166,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/people") view={Lazy::<PeopleListRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/people/new") view={Lazy::<NewPersonRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/tasks") view={Lazy::<TasksRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/app/settings/profile")
                         view={Lazy::<ProfileRoute>::new()}

@@ -18,6 +18,7 @@ use crate::accounts::{
 };
 use crate::operator::ConsentChartPage;
 use crate::people::{NewPersonPage, PeopleListPage, PersonPage};
+use crate::tasks::TasksPage;
 use crate::workspaces::{InvitationPage, WorkspaceSettingsPage};
 
 /// Declares `$route`, a lazily loaded route that shows the component `$page`. The pages load
@@ -59,4 +60,5 @@ lazy_pages! {
     PeopleListRoute => PeopleListPage,
     NewPersonRoute => NewPersonPage,
     PersonRoute => PersonPage,
+    TasksRoute => TasksPage,
 }

@@ -120,8 +120,8 @@ pub async fn replace_tags(
     Ok(())
 }
 
-/// Deletes people of the workspace with their tags, notes and timelines (which hold old values of
-/// their details); answers how many were deleted.
+/// Deletes people of the workspace with their tags, notes, tasks and timelines (which hold old
+/// values of their details); answers how many were deleted.
 pub async fn delete(
     conn: &mut sqlx::AnyConnection,
     workspace: WorkspaceId,
@@ -134,6 +134,7 @@ pub async fn delete(
         .map(|i| format!("${}", i + 2))
         .collect::<Vec<_>>()
         .join(", ");
+    crate::tasks::db::delete_about(conn, workspace, people).await?;
     let mut deleted = 0;
     for sql in [
         format!(
@@ -165,8 +166,12 @@ pub async fn record_event<'e>(
 ) -> Result<(), AppError> {
     let (kind, field, old, new) = match event {
         TimelineEvent::Created => ("created", None, None, None),
-        TimelineEvent::Note { .. } => {
-            return Err(AppError::internal("a note is written with add_note"));
+        TimelineEvent::Note { .. }
+        | TimelineEvent::TaskAdded { .. }
+        | TimelineEvent::TaskDone { .. } => {
+            return Err(AppError::internal(
+                "notes and tasks are kept in their own tables, not as events",
+            ));
         }
         TimelineEvent::Changed { field, old, new } => (
             "changed",
@@ -648,6 +653,7 @@ pub async fn timeline(
             },
         });
     }
+    entries.extend(crate::tasks::db::timeline(&mut *conn, workspace, record).await?);
     // Newest first; a stable sort keeps each source's own order among equal times.
     entries.sort_by_key(|entry| std::cmp::Reverse(entry.at));
     entries.truncate(TIMELINE_MAX as usize);

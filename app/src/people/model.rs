@@ -599,6 +599,15 @@ pub enum TimelineEvent {
     Note {
         body: String,
     },
+    /// A task about the record was added (`due` is the day in words).
+    TaskAdded {
+        title: String,
+        due: Option<String>,
+    },
+    /// A task about the record was ticked done.
+    TaskDone {
+        title: String,
+    },
 }
 
 /// The longest note, in characters: a page of text.

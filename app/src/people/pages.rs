@@ -21,6 +21,7 @@ use crate::accounts::model::FormState;
 use crate::clock::utc_time;
 use crate::error::AppError;
 use crate::layout::{error_alert, focus_by_id, loaded, loading};
+use crate::tasks::PersonTasks;
 
 /// Local-storage key of unsaved edits on people's pages.
 pub const PERSON_DRAFT_KEY: &str = "candor_person_drafts";
@@ -685,6 +686,7 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
                     .collect_view()}
             </dl>
         </section>
+        <PersonTasks person=id timeline/>
         <AddNote id timeline/>
         <section aria-labelledby="timeline-title" class="person__timeline">
             <h2 id="timeline-title">"Activity"</h2>
@@ -786,6 +788,17 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
             )
         }
         TimelineEvent::Note { body } => (format!("{who} wrote a note:"), Some(body)),
+        TimelineEvent::TaskAdded { title, due } => (
+            match due {
+                Some(due) => format!("{who} added the task {}, due {due}.", quoted(&title)),
+                None => format!("{who} added the task {}.", quoted(&title)),
+            },
+            None,
+        ),
+        TimelineEvent::TaskDone { title } => (
+            format!("{who} ticked the task {} done.", quoted(&title)),
+            None,
+        ),
     };
     view! {
         <li class="timeline__entry">

@@ -11,4 +11,5 @@ mod pages;
 mod people;
 mod policy;
 mod support;
+mod tasks;
 mod workspaces;

@@ -17,7 +17,7 @@ const CLIENT: Client = Client {
 };
 
 /// Adds a person with the form; returns their id.
-async fn add_person(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn add_person(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
     let response = post_form(app, "/app/people/new", fields, Some(cookie), CLIENT).await;
     let target = location(&response);
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());
@@ -29,7 +29,7 @@ async fn add_person(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> Str
 }
 
 /// Calls a server function as the page's script does; returns the status and the body.
-async fn api(
+pub(crate) async fn api(
     app: &TestApp,
     endpoint: &str,
     fields: &[(&str, &str)],
@@ -570,7 +570,7 @@ async fn a_member_of_another_workspace_can_neither_see_nor_change_this_workspace
 }
 
 /// A bulk action on these people, as the list's script sends it.
-async fn bulk(
+pub(crate) async fn bulk(
     app: &TestApp,
     cookie: &str,
     ids: &[&str],
@@ -588,7 +588,7 @@ async fn bulk(
     api(app, "/api/people/bulk", &fields, cookie).await
 }
 
-async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
     sqlx::query_scalar(sql)
         .bind(id)
         .fetch_one(app.state.db.pool())

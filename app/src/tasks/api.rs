@@ -1,0 +1,66 @@
+//! Server functions of the tasks. Each checks the session and works in the session's workspace
+//! only; errors answer with their own HTTP status (401, 404, 422).
+
+use leptos::prelude::*;
+
+use super::model::{Task, TaskList, TasksQuery};
+use crate::error::AppError;
+
+/// The tasks list at `/app/tasks`.
+#[server(prefix = "/api", endpoint = "tasks/list")]
+pub async fn list_tasks(query: TasksQuery) -> Result<TaskList, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::list_page(&state.db, &session, &query).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// The tasks about a person, for their page.
+#[server(prefix = "/api", endpoint = "tasks/about")]
+pub async fn person_tasks(person: String) -> Result<TaskList, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::about(&state.db, &session, &person).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Adds a task (`about` is a person's id, or empty); answers with the task as stored.
+#[server(prefix = "/api", endpoint = "tasks/add")]
+pub async fn add_task(
+    title: String,
+    due_on: String,
+    assignee: String,
+    about: String,
+) -> Result<Task, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let fields = super::service::TaskFields {
+            title,
+            due_on,
+            assignee,
+            about,
+        };
+        super::service::add(&state.db, &session, &fields).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Ticks a task done, or open again.
+#[server(prefix = "/api", endpoint = "tasks/set-done")]
+pub async fn set_task_done(id: String, done: bool) -> Result<Task, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::set_done(&state.db, &session, &id, done).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}

@@ -1,0 +1,274 @@
+//! Tasks in the database. Every query names the workspace.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::model::{Task, TaskAbout, TaskId};
+use crate::accounts::MemberId;
+use crate::error::AppError;
+use crate::people::PersonId;
+use crate::people::model::{MemberOption, TimelineEntry, TimelineEvent, full_name};
+use crate::policy::model::PolicyDate;
+use crate::workspaces::WorkspaceId;
+
+const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.record_id,
+    t.assignee_id, a.name AS assignee_name, p.first_name, p.last_name";
+
+/// Tasks with their assignee and the person they are about (both may be gone).
+const TASK_FROM: &str = "tasks t
+    LEFT JOIN members a ON a.id = t.assignee_id
+    LEFT JOIN people p ON p.workspace_id = t.workspace_id AND p.id = t.record_id";
+
+/// Open tasks by due day (those without one last), then by age; done ones newest first.
+const OPEN_ORDER: &str = "(t.due_on IS NULL), t.due_on, t.created_at, t.id";
+const DONE_ORDER: &str = "t.done_at DESC, t.id";
+
+fn task_from(row: &AnyRow, today: PolicyDate) -> Result<Task, AppError> {
+    let id: String = row.try_get("id")?;
+    let due_on = row
+        .try_get::<Option<String>, _>("due_on")?
+        .map(|raw| {
+            PolicyDate::parse(&raw)
+                .ok_or_else(|| AppError::internal("a stored due date is no date"))
+        })
+        .transpose()?;
+    let done = row.try_get::<Option<i64>, _>("done_at")?.is_some();
+    let assignee = match row.try_get::<Option<String>, _>("assignee_id")? {
+        Some(id) => Some(MemberOption {
+            id: id
+                .parse::<MemberId>()
+                .map_err(|_| AppError::internal("a stored member id is not one"))?,
+            name: row
+                .try_get::<Option<String>, _>("assignee_name")?
+                .unwrap_or_default(),
+        }),
+        None => None,
+    };
+    let about = match (
+        row.try_get::<Option<String>, _>("record_id")?,
+        row.try_get::<Option<String>, _>("first_name")?,
+    ) {
+        (Some(id), Some(first)) => Some(TaskAbout {
+            id: PersonId::parse(&id)
+                .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
+            name: full_name(
+                &first,
+                &row.try_get::<Option<String>, _>("last_name")?
+                    .unwrap_or_default(),
+            ),
+        }),
+        _ => None,
+    };
+    Ok(Task {
+        id: TaskId::parse(&id)
+            .ok_or_else(|| AppError::internal("a stored task id is not a UUID"))?,
+        title: row.try_get("title")?,
+        overdue: !done && due_on.is_some_and(|due| due < today),
+        due_on,
+        assignee,
+        about,
+        done,
+    })
+}
+
+/// A new task, checked.
+pub struct NewTask {
+    pub title: String,
+    pub due_on: Option<PolicyDate>,
+    pub assignee: Option<MemberId>,
+    pub about: Option<PersonId>,
+}
+
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    task: &NewTask,
+    creator: MemberId,
+    now: i64,
+) -> Result<TaskId, AppError> {
+    let id = TaskId::random();
+    sqlx::query(
+        "INSERT INTO tasks (id, workspace_id, title, due_on, assignee_id, record_id, created_by,
+                            created_at, done_at, done_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)",
+    )
+    .bind(id.to_string())
+    .bind(workspace.to_string())
+    .bind(&task.title)
+    .bind(task.due_on.map(|due| due.to_string()))
+    .bind(task.assignee.map(|member| member.to_string()))
+    .bind(task.about.map(|person| person.to_string()))
+    .bind(creator.to_string())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn load(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    id: TaskId,
+    today: PolicyDate,
+) -> Result<Option<Task>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {TASK_COLUMNS} FROM {TASK_FROM} WHERE t.workspace_id = $1 AND t.id = $2"
+    ))
+    .bind(workspace.to_string())
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| task_from(&row, today)).transpose()
+}
+
+/// Up to `limit` tasks, open or done, everyone's or one member's.
+pub async fn list<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    done: bool,
+    assignee: Option<MemberId>,
+    limit: usize,
+    today: PolicyDate,
+) -> Result<Vec<Task>, AppError> {
+    let status = if done {
+        "t.done_at IS NOT NULL"
+    } else {
+        "t.done_at IS NULL"
+    };
+    let order = if done { DONE_ORDER } else { OPEN_ORDER };
+    let mine = if assignee.is_some() {
+        "AND t.assignee_id = $3"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM {TASK_FROM}
+         WHERE t.workspace_id = $1 AND {status} {mine}
+         ORDER BY {order} LIMIT $2"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(workspace.to_string())
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX));
+    if let Some(member) = assignee {
+        query = query.bind(member.to_string());
+    }
+    query
+        .fetch_all(executor)
+        .await?
+        .iter()
+        .map(|row| task_from(row, today))
+        .collect()
+}
+
+/// The tasks about a person: open ones first, by due day; then done ones.
+pub async fn about<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    person: PersonId,
+    today: PolicyDate,
+) -> Result<Vec<Task>, AppError> {
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM {TASK_FROM}
+         WHERE t.workspace_id = $1 AND t.record_id = $2
+         ORDER BY (t.done_at IS NOT NULL), {OPEN_ORDER} LIMIT 200"
+    );
+    sqlx::query(&sql)
+        .bind(workspace.to_string())
+        .bind(person.to_string())
+        .fetch_all(executor)
+        .await?
+        .iter()
+        .map(|row| task_from(row, today))
+        .collect()
+}
+
+/// Ticks a task done (by `member`, now) or open again; answers whether it is the workspace's.
+pub async fn set_done(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    id: TaskId,
+    done: bool,
+    member: MemberId,
+    now: i64,
+) -> Result<bool, AppError> {
+    let query = if done {
+        sqlx::query(
+            "UPDATE tasks SET done_by = CASE WHEN done_at IS NULL THEN $2 ELSE done_by END,
+                              done_at = COALESCE(done_at, $1)
+             WHERE workspace_id = $3 AND id = $4",
+        )
+        .bind(now)
+        .bind(member.to_string())
+    } else {
+        sqlx::query(
+            "UPDATE tasks SET done_at = NULL, done_by = NULL
+             WHERE workspace_id = $1 AND id = $2",
+        )
+    };
+    let result = query
+        .bind(workspace.to_string())
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// A person's timeline entries from their tasks: each one added, and each one done.
+pub async fn timeline<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    person: PersonId,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let rows = sqlx::query(
+        "SELECT t.title, t.due_on, t.created_at, t.done_at,
+                c.name AS created_by_name, d.name AS done_by_name
+         FROM tasks t
+         LEFT JOIN members c ON c.id = t.created_by
+         LEFT JOIN members d ON d.id = t.done_by
+         WHERE t.workspace_id = $1 AND t.record_id = $2
+         ORDER BY t.created_at DESC LIMIT 200",
+    )
+    .bind(workspace.to_string())
+    .bind(person.to_string())
+    .fetch_all(executor)
+    .await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let title: String = row.try_get("title")?;
+        entries.push(TimelineEntry {
+            at: row.try_get("created_at")?,
+            actor: row.try_get("created_by_name")?,
+            event: TimelineEvent::TaskAdded {
+                title: title.clone(),
+                due: row
+                    .try_get::<Option<String>, _>("due_on")?
+                    .and_then(|raw| PolicyDate::parse(&raw))
+                    .map(PolicyDate::long),
+            },
+        });
+        if let Some(at) = row.try_get::<Option<i64>, _>("done_at")? {
+            entries.push(TimelineEntry {
+                at,
+                actor: row.try_get("done_by_name")?,
+                event: TimelineEvent::TaskDone { title },
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// Deletes the tasks about these people (their titles often name them).
+pub async fn delete_about(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    people: &[PersonId],
+) -> Result<(), AppError> {
+    for person in people {
+        sqlx::query("DELETE FROM tasks WHERE workspace_id = $1 AND record_id = $2")
+            .bind(workspace.to_string())
+            .bind(person.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

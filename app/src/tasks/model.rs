@@ -1,0 +1,156 @@
+//! Tasks as the pages and the server share them: ids, what a valid title and due date are, and
+//! what the lists carry.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::accounts::MemberId;
+use crate::people::PersonId;
+use crate::people::model::MemberOption;
+use crate::policy::model::PolicyDate;
+
+/// The id of a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TaskId(Uuid);
+
+impl TaskId {
+    #[cfg(feature = "ssr")]
+    pub fn random() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    /// Reads an id sent by a page; anything else is `None` ("not found").
+    pub fn parse(raw: &str) -> Option<Self> {
+        Uuid::parse_str(raw.trim()).ok().map(Self)
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The longest title, in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+
+/// A title as stored (trimmed), or what is wrong with it.
+pub fn check_title(raw: &str) -> Result<String, String> {
+    let title = raw.trim();
+    if title.is_empty() {
+        return Err("Say what is to be done.".to_owned());
+    }
+    if title.chars().count() > TITLE_MAX_CHARS {
+        return Err(format!(
+            "A task's title can be at most {TITLE_MAX_CHARS} characters long."
+        ));
+    }
+    if title.chars().any(char::is_control) {
+        return Err("A task's title cannot contain control characters.".to_owned());
+    }
+    Ok(title.to_owned())
+}
+
+/// A due date as typed (`YYYY-MM-DD`, what a date field sends); empty is "no due date".
+pub fn check_due(raw: &str) -> Result<Option<PolicyDate>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let date =
+        PolicyDate::parse(raw).ok_or("Give the due date as a date, for example 2026-12-24.")?;
+    if !(2000..=2100).contains(&date.year) {
+        return Err("Choose a due date between the years 2000 and 2100.".to_owned());
+    }
+    Ok(Some(date))
+}
+
+/// The person a task is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskAbout {
+    pub id: PersonId,
+    pub name: String,
+}
+
+/// A task as the lists show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: TaskId,
+    pub title: String,
+    pub due_on: Option<PolicyDate>,
+    pub assignee: Option<MemberOption>,
+    pub about: Option<TaskAbout>,
+    pub done: bool,
+    /// Open, and due before today (UTC).
+    pub overdue: bool,
+}
+
+impl Task {
+    /// "December 24, 2026", "No due date".
+    pub fn due_label(&self) -> String {
+        self.due_on
+            .map_or_else(|| "No due date".to_owned(), PolicyDate::long)
+    }
+}
+
+/// Which tasks `/app/tasks` shows; in its URL as `?status=done&assignee=me`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TasksQuery {
+    /// "open" (or empty) or "done".
+    pub status: String,
+    /// "me" for the viewer's own tasks, empty for everyone's.
+    pub assignee: String,
+}
+
+impl TasksQuery {
+    pub fn done(&self) -> bool {
+        self.status == "done"
+    }
+
+    pub fn mine(&self) -> bool {
+        self.assignee == "me"
+    }
+}
+
+/// What a tasks list shows, and what its "Add a task" form offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskList {
+    pub tasks: Vec<Task>,
+    /// More tasks match than are shown.
+    pub more: bool,
+    pub members: Vec<MemberOption>,
+    pub viewer: MemberId,
+}
+
+/// The most tasks a list shows: the soonest due first, so the rest are the least urgent.
+pub const LIST_MAX: usize = 100;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_is_trimmed_and_an_empty_long_or_binary_one_is_refused() {
+        assert_eq!(check_title("  Call Grace ").as_deref(), Ok("Call Grace"));
+        assert_eq!(check_title(" "), Err("Say what is to be done.".to_owned()));
+        assert!(check_title(&"a".repeat(TITLE_MAX_CHARS)).is_ok());
+        assert!(check_title(&"a".repeat(TITLE_MAX_CHARS + 1)).is_err());
+        assert!(check_title("a\nb").is_err());
+    }
+
+    #[test]
+    fn a_due_date_is_a_real_day_in_a_sensible_year_or_nothing() {
+        assert_eq!(check_due(""), Ok(None));
+        assert_eq!(check_due("2026-12-24"), Ok(PolicyDate::parse("2026-12-24")));
+        assert!(check_due("2026-02-30").is_err());
+        assert!(check_due("24/12/2026").is_err());
+        assert_eq!(
+            check_due("1999-12-31"),
+            Err("Choose a due date between the years 2000 and 2100.".to_owned())
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! What members do with tasks, in the session's workspace only: add one (about one of the
+//! workspace's people, for one of its members), tick it done or open again, and list them.
+
+use super::db::{self, NewTask};
+use super::model::{LIST_MAX, Task, TaskId, TaskList, TasksQuery, check_due, check_title};
+use crate::accounts::MemberId;
+use crate::accounts::session::CurrentSession;
+use crate::db::{Db, now_millis};
+use crate::error::AppError;
+use crate::people::PersonId;
+use crate::policy::model::PolicyDate;
+
+/// Today in UTC, which decides what is overdue.
+fn today() -> PolicyDate {
+    PolicyDate::from_millis(now_millis())
+}
+
+/// A task as typed in an "Add a task" form.
+#[derive(Clone, Debug, Default)]
+pub struct TaskFields {
+    pub title: String,
+    pub due_on: String,
+    /// A member id, or empty for nobody.
+    pub assignee: String,
+    /// A person id, or empty for a task about nobody in particular.
+    pub about: String,
+}
+
+/// Adds a task; each field that is wrong is refused with its own message.
+pub async fn add(db: &Db, session: &CurrentSession, fields: &TaskFields) -> Result<Task, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let title =
+        check_title(&fields.title).map_err(|message| AppError::validation("title", message))?;
+    let due_on =
+        check_due(&fields.due_on).map_err(|message| AppError::validation("due_on", message))?;
+    let mut tx = db.pool().begin().await?;
+    let assignee = match fields.assignee.trim() {
+        "" => None,
+        raw => {
+            let members = crate::people::db::members(&mut *tx, workspace).await?;
+            let chosen = raw
+                .parse::<MemberId>()
+                .ok()
+                .filter(|id| members.iter().any(|m| m.id == *id))
+                .ok_or_else(|| {
+                    AppError::validation("assignee", "Choose someone from the workspace's members.")
+                })?;
+            Some(chosen)
+        }
+    };
+    let about = match fields.about.trim() {
+        "" => None,
+        raw => {
+            let person = PersonId::parse(raw).ok_or(AppError::NotFound)?;
+            crate::people::db::load(&mut tx, workspace, person)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Some(person)
+        }
+    };
+    let task = NewTask {
+        title,
+        due_on,
+        assignee,
+        about,
+    };
+    let id = db::insert(
+        &mut tx,
+        workspace,
+        &task,
+        session.viewer.member_id,
+        now_millis(),
+    )
+    .await?;
+    let task = db::load(&mut tx, workspace, id, today())
+        .await?
+        .ok_or_else(|| AppError::internal("a task just added is not there"))?;
+    tx.commit().await?;
+    tracing::info!(task_id = %id, workspace_id = %workspace, "task added");
+    Ok(task)
+}
+
+/// Ticks a task done, or open again.
+pub async fn set_done(
+    db: &Db,
+    session: &CurrentSession,
+    id: &str,
+    done: bool,
+) -> Result<Task, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let id = TaskId::parse(id).ok_or(AppError::NotFound)?;
+    let mut tx = db.pool().begin().await?;
+    if !db::set_done(
+        &mut tx,
+        workspace,
+        id,
+        done,
+        session.viewer.member_id,
+        now_millis(),
+    )
+    .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    let task = db::load(&mut tx, workspace, id, today())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    tracing::info!(task_id = %id, workspace_id = %workspace, done, "task ticked");
+    Ok(task)
+}
+
+/// `/app/tasks`: the soonest due open tasks (or the latest done), everyone's or the viewer's.
+pub async fn list_page(
+    db: &Db,
+    session: &CurrentSession,
+    query: &TasksQuery,
+) -> Result<TaskList, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let mine = query.mine().then_some(session.viewer.member_id);
+    let mut tasks = db::list(
+        db.pool(),
+        workspace,
+        query.done(),
+        mine,
+        LIST_MAX + 1,
+        today(),
+    )
+    .await?;
+    let more = tasks.len() > LIST_MAX;
+    tasks.truncate(LIST_MAX);
+    Ok(TaskList {
+        tasks,
+        more,
+        members: crate::people::db::members(db.pool(), workspace).await?,
+        viewer: session.viewer.member_id,
+    })
+}
+
+/// The tasks about one of the workspace's people, for their page.
+pub async fn about(db: &Db, session: &CurrentSession, person: &str) -> Result<TaskList, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let person = PersonId::parse(person).ok_or(AppError::NotFound)?;
+    let mut conn = db.pool().acquire().await?;
+    crate::people::db::load(&mut conn, workspace, person)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(TaskList {
+        tasks: db::about(&mut *conn, workspace, person, today()).await?,
+        more: false,
+        members: crate::people::db::members(&mut *conn, workspace).await?,
+        viewer: session.viewer.member_id,
+    })
+}

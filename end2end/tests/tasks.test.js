@@ -1,0 +1,81 @@
+// Tasks as members use them: added on a person's page by keyboard (refused while empty), ticked
+// done with the space bar, shown in the person's timeline, and listed at /app/tasks, open or
+// done, with the list's state in the URL. Every state is scanned with axe.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  freshEmail, activeId, signUpConfirmed,
+} from './support.js';
+
+after(closeBrowser);
+
+test('a task added on a person\'s page is ticked done by keyboard, shows in the timeline and in the tasks lists', async () => {
+  const page = await newPage();
+  await signUpConfirmed(page, 'Tess Tasks', freshEmail('tess'), 'Tess Trading');
+
+  await page.goto(`${BASE_URL}/app/people/new`);
+  await waitForHydration(page);
+  await page.getByLabel('First name').fill('Grace');
+  await page.getByLabel('Last name (optional)').fill('Hopper');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this person' }).click()]);
+  await waitForHydration(page);
+  const person = new URL(page.url()).pathname;
+  await page.getByText('No tasks about this person yet.').waitFor();
+
+  // Empty: refused in the page, the message tied to the field, the focus on it.
+  await page.getByLabel('What is to be done').focus();
+  await page.keyboard.press('Enter');
+  const error = page.locator('#task-title-error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /Say what is to be done/);
+  assert.equal(await activeId(page), 'task-title');
+  assert.equal(await page.getByLabel('What is to be done').getAttribute('aria-describedby'), 'task-title-error');
+  await assertAccessible(page, '/app/people/{id} with a refused task');
+
+  await page.keyboard.type('Call Grace');
+  await page.getByLabel('Due (optional)').fill('2030-12-24');
+  await page.getByLabel('What is to be done').press('Enter');
+  await page.getByRole('status').filter({ hasText: 'Task “Call Grace” added.' }).waitFor();
+  const done = page.getByRole('checkbox', { name: 'Done: Call Grace' });
+  assert.equal(await done.isChecked(), false);
+  assert.match(await page.locator('.person__tasks .task__meta').innerText(), /Due: December 24, 2030 · For: Tess Tasks/);
+  await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('added the task'));
+  assert.match(await page.locator('.timeline').innerText(), /Tess Tasks added the task “Call Grace”, due December 24, 2030\./);
+  await assertAccessible(page, '/app/people/{id} with a task');
+
+  await done.focus();
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('ticked the task'));
+  assert.equal(await done.isChecked(), true);
+  assert.match(await page.locator('.timeline').innerText(), /Tess Tasks ticked the task “Call Grace” done\./);
+
+  // The workspace's list: not among the open tasks, among the done ones, with a link back.
+  await page.getByRole('link', { name: 'Tasks', exact: true }).first().click();
+  await page.waitForURL('**/app/tasks');
+  await waitForHydration(page);
+  assert.equal(await page.title(), 'Tasks · Candor CRM');
+  await page.getByText('Nothing to do: no open tasks.').waitFor();
+  await assertAccessible(page, '/app/tasks, empty');
+  await page.getByLabel('Show').selectOption('done');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.waitForURL(/status=done/);
+  await page.getByRole('checkbox', { name: 'Done: Call Grace' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Grace Hopper' }).getAttribute('href'), person);
+  await assertAccessible(page, '/app/tasks?status=done');
+
+  // Added here, about nobody: it joins the open list at once, and stays after a reload.
+  await page.goBack();
+  await page.waitForURL((url) => !url.search.includes('status=done'));
+  await page.getByText('Nothing to do: no open tasks.').waitFor();
+  await page.getByLabel('What is to be done').fill('Renew the domain');
+  await page.getByRole('button', { name: 'Add task' }).click();
+  await page.getByRole('checkbox', { name: 'Done: Renew the domain' }).waitFor();
+  assert.match(await page.locator('.task__meta').first().innerText(), /Due: No due date · For: Tess Tasks/);
+  await assertAccessible(page, '/app/tasks with an open task');
+  await page.reload();
+  await waitForHydration(page);
+  await page.getByRole('checkbox', { name: 'Done: Renew the domain' }).waitFor();
+  assertNoPageErrors(page);
+  await page.context().close();
+});

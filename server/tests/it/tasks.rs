@@ -1,0 +1,262 @@
+//! Tasks through the real router on each backend: added about a person or about nobody, listed
+//! by due day, ticked done and open again, shown in the person's timeline and deleted with them;
+//! refused with a message when a field is wrong; out of reach of other workspaces.
+
+use axum::http::StatusCode;
+
+use crate::people::{add_person, api, bulk, count};
+use crate::support::browser::{CHROME_ON_LINUX, Client, get_page, sign_up_and_log_in};
+use crate::support::{TestApp, body_text, spawn_apps};
+
+const CLIENT: Client = Client {
+    ip: "198.51.100.78",
+    user_agent: CHROME_ON_LINUX,
+};
+
+async fn member_id(app: &TestApp, email: &str) -> String {
+    sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
+        .bind(email)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("member")
+}
+
+/// Adds a task; answers the status and the body (the task as stored, in JSON).
+async fn add_task(
+    app: &TestApp,
+    cookie: &str,
+    title: &str,
+    due_on: &str,
+    assignee: &str,
+    about: &str,
+) -> (StatusCode, String) {
+    api(
+        app,
+        "/api/tasks/add",
+        &[
+            ("title", title),
+            ("due_on", due_on),
+            ("assignee", assignee),
+            ("about", about),
+        ],
+        cookie,
+    )
+    .await
+}
+
+/// The id in a task's JSON.
+fn task_id(body: &str) -> String {
+    let start = body.find(r#""id":""#).expect("an id") + 6;
+    body[start..start + 36].to_owned()
+}
+
+#[tokio::test]
+async fn a_task_about_a_person_is_listed_by_due_day_ticked_done_and_shown_in_their_timeline() {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+        let ada_id = member_id(&app, "ada@example.com").await;
+        let grace = add_person(
+            &app,
+            &ada,
+            &[("first_name", "Grace"), ("last_name", "Hopper")],
+        )
+        .await;
+
+        let (status, body) =
+            add_task(&app, &ada, "  Call Grace ", "2026-12-24", &ada_id, &grace).await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", app.label());
+        assert!(body.contains(r#""title":"Call Grace""#), "{body}");
+        assert!(
+            body.contains(r#""due_on":{"year":2026,"month":12,"day":24}"#),
+            "{body}"
+        );
+        assert!(body.contains(r#""name":"Grace Hopper""#), "{body}");
+        let call = task_id(&body);
+        let (status, body) = add_task(&app, &ada, "Renew the domain", "2001-01-01", "", "").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(
+            body.contains(r#""overdue":true"#) && body.contains(r#""assignee":null"#),
+            "{body}"
+        );
+        let (status, body) = add_task(&app, &ada, "Plan the offsite", "", &ada_id, "").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        // Open tasks: the overdue one first, those without a day last; "mine" leaves out the
+        // one that is nobody's.
+        let (status, body) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let at = |title: &str| {
+            body.find(title)
+                .unwrap_or_else(|| panic!("{title}: {body}"))
+        };
+        assert!(
+            at("Renew the domain") < at("Call Grace") && at("Call Grace") < at("Plan the offsite")
+        );
+        let (_, mine) = api(&app, "/api/tasks/list", &[("query[assignee]", "me")], &ada).await;
+        assert!(
+            mine.contains("Call Grace") && !mine.contains("Renew the domain"),
+            "{mine}"
+        );
+        let page = body_text(get_page(&app, "/app/tasks", Some(&ada)).await).await;
+        assert!(
+            page.contains("Call Grace") && page.contains("Overdue"),
+            "{page}"
+        );
+
+        // Done: out of the open list, in the done one, and in Grace's timeline.
+        let (status, body) = api(
+            &app,
+            "/api/tasks/set-done",
+            &[("id", &call), ("done", "true")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains(r#""done":true"#), "{body}");
+        let (_, open) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        assert!(!open.contains("Call Grace"), "{open}");
+        let (_, done) = api(&app, "/api/tasks/list", &[("query[status]", "done")], &ada).await;
+        assert!(
+            done.contains("Call Grace") && !done.contains("Plan the offsite"),
+            "{done}"
+        );
+        let page =
+            body_text(get_page(&app, &format!("/app/people/{grace}"), Some(&ada)).await).await;
+        for shown in [
+            "Owner of Analytical Engines added the task \u{201c}Call Grace\u{201d}, due December 24, 2026.",
+            "Owner of Analytical Engines ticked the task \u{201c}Call Grace\u{201d} done.",
+        ] {
+            assert!(
+                page.contains(shown),
+                "{}: the page lacks {shown}",
+                app.label()
+            );
+        }
+        let (status, body) = api(
+            &app,
+            "/api/tasks/set-done",
+            &[("id", &call), ("done", "false")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains(r#""done":false"#), "{body}");
+
+        // The tasks about a person go with them; the others stay.
+        let (status, _) = bulk(&app, &ada, &[&grace], "Delete", "").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM tasks WHERE id = $1", &call).await,
+            0
+        );
+        let (_, open) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        assert!(
+            open.contains("Renew the domain") && open.contains("Plan the offsite"),
+            "{open}"
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_bad_title_day_or_assignee_is_refused_with_a_message_and_other_workspaces_tasks_are_out_of_reach()
+ {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Workspace A", CLIENT).await;
+        let mallory = sign_up_and_log_in(&app, "mallory@example.com", "Workspace B", CLIENT).await;
+        let mallory_id = member_id(&app, "mallory@example.com").await;
+        let grace = add_person(&app, &ada, &[("first_name", "Grace")]).await;
+        let eve = add_person(&app, &mallory, &[("first_name", "Eve")]).await;
+        let tasks = "SELECT COUNT(*) FROM tasks WHERE workspace_id <> $1";
+
+        let long = "x".repeat(201);
+        for (title, due, assignee, status, message) in [
+            (" ", "", "", 422, "Say what is to be done."),
+            (long.as_str(), "", "", 422, "at most 200 characters"),
+            ("Call", "2026-02-30", "", 422, "Give the due date as a date"),
+            (
+                "Call",
+                "1999-12-31",
+                "",
+                422,
+                "between the years 2000 and 2100",
+            ),
+            (
+                "Call",
+                "",
+                mallory_id.as_str(),
+                422,
+                "Choose someone from the workspace",
+            ),
+            (
+                "Call",
+                "",
+                "not-a-member",
+                422,
+                "Choose someone from the workspace",
+            ),
+        ] {
+            let (got, body) = add_task(&app, &ada, title, due, assignee, &grace).await;
+            assert_eq!(
+                got.as_u16(),
+                status,
+                "{}: {title:?} {due:?}: {body}",
+                app.label()
+            );
+            assert!(body.contains(message), "{body}");
+        }
+        // About another workspace's person, or about something that is no person: not found.
+        for about in [eve.as_str(), "1 OR 1=1"] {
+            let (status, _) = add_task(&app, &ada, "Call", "", "", about).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{about}");
+        }
+        assert_eq!(count(&app, tasks, "none").await, 0, "{}", app.label());
+
+        let (status, body) = add_task(&app, &ada, "Call Grace", "", "", &grace).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let call = task_id(&body);
+        for (endpoint, fields) in [
+            (
+                "/api/tasks/set-done",
+                vec![("id", call.as_str()), ("done", "true")],
+            ),
+            ("/api/tasks/about", vec![("person", grace.as_str())]),
+        ] {
+            let (status, body) = api(&app, endpoint, &fields, &mallory).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{endpoint}");
+            assert!(!body.contains("Call Grace"), "{body}");
+            let (status, _) = api(&app, endpoint, &fields, "candor_session=forged").await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint}");
+        }
+        for status in ["open", "done"] {
+            let (_, body) = api(
+                &app,
+                "/api/tasks/list",
+                &[("query[status]", status)],
+                &mallory,
+            )
+            .await;
+            assert!(!body.contains("Call Grace"), "{body}");
+        }
+        let (status, _) = api(
+            &app,
+            "/api/tasks/add",
+            &[
+                ("title", "x"),
+                ("due_on", ""),
+                ("assignee", ""),
+                ("about", ""),
+            ],
+            "candor_session=forged",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let done: Option<i64> = sqlx::query_scalar("SELECT done_at FROM tasks WHERE id = $1")
+            .bind(&call)
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("task");
+        assert_eq!(done, None);
+        app.cleanup().await;
+    }
+}
