@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import {
   BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertAccessibleWithoutJs,
   assertNoPageErrors, takeExpectedStatusReports, PASSWORD, DATA_DIR, freshEmail, linkFromOutbox,
-  activeId, pressEnterAndWait, logInWithKeyboard, signUpConfirmed,
+  activeId, waitForFocus, pressEnterAndWait, logInWithKeyboard, signUpConfirmed,
 } from './support.js';
 
 after(closeBrowser);
@@ -24,7 +24,7 @@ test('a new member signs up, confirms the address from the e-mail, logs out and 
   await page.getByRole('button', { name: 'Create account' }).focus();
   const refused = await pressEnterAndWait(page);
   assert.equal(refused.status(), 422);
-  assert.equal(await activeId(page), 'signup-name');
+  await waitForFocus(page, 'signup-name');
   const age = page.getByLabel(/at least 18 years old/);
   assert.equal(await age.getAttribute('aria-invalid'), 'true');
   const ageError = await age.getAttribute('aria-describedby');
@@ -95,7 +95,7 @@ test('a new member signs up, confirms the address from the e-mail, logs out and 
   const wrong = await logInWithKeyboard(page, email, 'not my password');
   assert.equal(wrong.status(), 401);
   assert.match(await page.getByRole('alert').first().innerText(), /do not match an account/);
-  assert.equal(await activeId(page), 'login-notice');
+  await waitForFocus(page, 'login-notice');
   await assertAccessible(page, '/login, refused');
 
   await logInWithKeyboard(page, email, PASSWORD);
@@ -135,7 +135,7 @@ test('a forgotten password is reset from the e-mailed link, which then stops wor
   await page.keyboard.type('password1234');
   const refused = await pressEnterAndWait(page);
   assert.equal(refused.status(), 422);
-  assert.equal(await activeId(page), 'reset-password');
+  await waitForFocus(page, 'reset-password');
   assert.match(await page.locator('#reset-password-error').innerText(), /most common/);
   await assertAccessible(page, '/reset-password/{token} with an error');
 

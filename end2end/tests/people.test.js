@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
   BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
-  takeExpectedStatusReports, DATA_DIR, freshEmail, activeId, signUpConfirmed,
+  takeExpectedStatusReports, DATA_DIR, freshEmail, activeId, waitForFocus, signUpConfirmed,
 } from './support.js';
 
 after(closeBrowser);
@@ -128,7 +128,7 @@ test('a member adds a person and edits them in the page by keyboard, with every 
   // Deleting asks first, with the focus on "Cancel"; then the list is shown without them.
   await page.getByRole('button', { name: 'Delete this person…' }).click();
   await page.getByRole('alertdialog', { name: 'Delete Grace Hopper-Murray?' }).waitFor();
-  assert.equal(await activeId(page), 'confirm-cancel');
+  await waitForFocus(page, 'confirm-cancel');
   await assertAccessible(page, '/app/people/{id} asking to confirm a deletion');
   await page.getByRole('button', { name: 'Delete this person', exact: true }).click();
   await page.waitForURL('**/app/people');
@@ -255,7 +255,7 @@ test('ticked people are tagged, handed over and deleted at once, by keyboard, de
   await page.keyboard.press('Enter');
   const confirm = page.getByRole('alertdialog', { name: 'Delete 2 people?' });
   await confirm.waitFor();
-  assert.equal(await activeId(page), 'confirm-cancel');
+  await waitForFocus(page, 'confirm-cancel');
   await assertAccessible(page, '/app/people asking to confirm a deletion');
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => document.activeElement?.id === 'bulk-delete');

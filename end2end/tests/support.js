@@ -42,12 +42,30 @@ export async function closeBrowser() {
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 800 };
 
+let visitors = 0;
+
 /**
- * A fresh page in a new context. Errors the page logs are collected in `page.errors`; call
- * `assertNoPageErrors(page)` to fail on them.
+ * The address of a new visitor, from the documentation ranges (RFC 5737). The server under test
+ * trusts `X-Forwarded-For` (scripts/test sets TRUST_X_FORWARDED_FOR=true, as behind a proxy), so
+ * each browser context counts as its own client for the per-address rate limits: the suite signs
+ * up more members than one address may in an hour, as many real visitors would.
+ */
+function visitorAddress() {
+  visitors += 1;
+  const block = ['192.0.2', '198.51.100', '203.0.113'][Math.floor(visitors / 250) % 3];
+  return `${block}.${(visitors % 250) + 1}`;
+}
+
+/**
+ * A fresh page in a new context, as a new visitor. Errors the page logs are collected in
+ * `page.errors`; call `assertNoPageErrors(page)` to fail on them.
  */
 export async function newPage({ viewport = DESKTOP, javaScriptEnabled = true } = {}) {
-  const context = await (await browser()).newContext({ viewport, javaScriptEnabled });
+  const context = await (await browser()).newContext({
+    viewport,
+    javaScriptEnabled,
+    extraHTTPHeaders: { 'X-Forwarded-For': visitorAddress() },
+  });
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (message) => {
@@ -147,6 +165,19 @@ export async function linkFromOutbox(to, subject, prefix) {
 
 export async function activeId(page) {
   return page.evaluate(() => document.activeElement?.id ?? '');
+}
+
+/**
+ * Waits for the element with this id to have the focus, and fails naming where the focus is if
+ * it does not within the timeout. Focus moved by `autofocus` on a new page, or by script on the
+ * next frame, lands a moment after the page or the content appears.
+ */
+export async function waitForFocus(page, id, timeout = 5000) {
+  try {
+    await page.waitForFunction((wanted) => document.activeElement?.id === wanted, id, { timeout });
+  } catch {
+    assert.fail(`the focus is on #${await activeId(page)}, not on #${id}`);
+  }
 }
 
 /** Presses Enter on the focused control and waits for the page it leads to. */

@@ -23,7 +23,9 @@ test('a task added on a person\'s page is ticked done by keyboard, shows in the 
   const person = new URL(page.url()).pathname;
   await page.getByText('No tasks about this person yet.').waitFor();
 
-  // Empty: refused in the page, the message tied to the field, the focus on it.
+  // Empty: refused in the page, the message tied to the field, the focus on it. (The form's
+  // controls are enabled once the page's code has taken them over.)
+  await page.locator('#task-title:enabled').waitFor();
   await page.getByLabel('What is to be done').focus();
   await page.keyboard.press('Enter');
   const error = page.locator('#task-title-error');

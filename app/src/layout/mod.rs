@@ -62,6 +62,16 @@ pub fn InPageFocus() -> impl IntoView {
     });
 }
 
+/// False on the server and until the browser's code has taken over the component that calls it,
+/// then true. Controls that work only through that code are disabled until then, so nothing is
+/// pressed in vain while the page's code loads (and a form without an action is never sent
+/// as a plain GET by an early Enter).
+pub fn use_hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
 /// Moves focus to the element with this id, making it focusable by script if it is not already.
 pub fn focus_by_id(id: &str) {
     use leptos::wasm_bindgen::JsCast;

@@ -20,7 +20,7 @@ use crate::accounts::form::{FormMessages, TextField};
 use crate::accounts::model::FormState;
 use crate::clock::utc_time;
 use crate::error::AppError;
-use crate::layout::{error_alert, focus_by_id, loaded, loading};
+use crate::layout::{error_alert, focus_by_id, loaded, loading, use_hydrated};
 use crate::tasks::PersonTasks;
 
 /// Local-storage key of unsaved edits on people's pages.
@@ -107,6 +107,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
         problem,
     } = page;
     let owners = members.clone();
+    let ready = use_hydrated();
     // The rows ticked for a bulk action; a new page of the list starts with none.
     let selected = RwSignal::new(Vec::<PersonId>::new());
     let on_page: Vec<PersonId> = rows.iter().map(|row| row.id).collect();
@@ -217,6 +218,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
                                         type="checkbox"
                                         id="people-tick-all"
                                         aria-label="Select everyone on this page"
+                                        disabled=move || !ready.get()
                                         prop:checked=all_ticked
                                         on:change:target=move |ev| tick_all(ev.target().checked())
                                     />
@@ -236,6 +238,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
                                         <input
                                             type="checkbox"
                                             aria-label=format!("Select {}", row.name)
+                                            disabled=move || !ready.get()
                                             prop:checked=move || selected.with(|s| s.contains(&row.id))
                                             on:change:target=move |ev| {
                                                 let on = ev.target().checked();
@@ -288,6 +291,8 @@ fn BulkActions(
     let confirming = RwSignal::new(false);
     let members = StoredValue::new(members);
     let count = move || selected.with(Vec::len);
+    let ready = use_hydrated();
+    let idle = move || ready.get() && !busy.get();
 
     let run = move |action: BulkAction, value: String, label: String| {
         if busy.get_untracked() {
@@ -399,6 +404,7 @@ fn BulkActions(
                         <input
                             id="bulk-tag"
                             type="text"
+                            disabled=move || !ready.get()
                             autocomplete="off"
                             maxlength=TAG_MAX_CHARS.to_string()
                             prop:value=move || tag.get()
@@ -407,13 +413,14 @@ fn BulkActions(
                             on:input:target=move |ev| tag.set(ev.target().value())
                         />
                     </div>
-                    <button type="submit" class="button" disabled=move || busy.get()>"Add tag"</button>
+                    <button type="submit" class="button" disabled=move || !idle()>"Add tag"</button>
                 </form>
                 <form class="people__bulk-form" on:submit=set_owner>
                     <div class="field">
                         <label for="bulk-owner">"New owner"</label>
                         <select
                             id="bulk-owner"
+                            disabled=move || !ready.get()
                             aria-invalid=move || problem_of("owner")().then_some("true")
                             aria-describedby=move || problem_of("owner")().then_some("bulk-problem")
                             on:change:target=move |ev| owner.set(ev.target().value())
@@ -425,13 +432,13 @@ fn BulkActions(
                             }).collect_view()}
                         </select>
                     </div>
-                    <button type="submit" class="button" disabled=move || busy.get()>"Change owner"</button>
+                    <button type="submit" class="button" disabled=move || !idle()>"Change owner"</button>
                 </form>
                 <button
                     type="button"
                     id="bulk-delete"
                     class="button button--danger"
-                    disabled=move || busy.get()
+                    disabled=move || !idle()
                     on:click=ask
                 >
                     "Delete\u{2026}"
@@ -709,6 +716,7 @@ fn DeletePerson(id: PersonId, name: Signal<String>) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
+    let ready = use_hydrated();
     // Kept in the arena: the navigate function is neither Send nor Sync, a callback must be.
     let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
     let delete = Callback::new(move |()| {
@@ -740,6 +748,7 @@ fn DeletePerson(id: PersonId, name: Signal<String>) -> impl IntoView {
                 type="button"
                 id="person-delete"
                 class="button button--danger"
+                disabled=move || !ready.get()
                 on:click=move |_| {
                     confirming.set(true);
                     request_animation_frame(|| focus_by_id(CONFIRM_CANCEL_ID));
@@ -817,6 +826,7 @@ fn AddNote(id: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> impl IntoVie
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let added = RwSignal::new(false);
+    let ready = use_hydrated();
     let send = move || {
         if busy.get_untracked() {
             return;
@@ -857,6 +867,7 @@ fn AddNote(id: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> impl IntoVie
                     <textarea
                         id="note-body"
                         rows="3"
+                        disabled=move || !ready.get()
                         maxlength=NOTE_MAX_CHARS.to_string()
                         aria-describedby=move || {
                             if error.with(Option::is_some) { "note-hint note-error" } else { "note-hint" }
@@ -882,7 +893,9 @@ fn AddNote(id: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> impl IntoVie
                         </p>
                     })}
                 </div>
-                <button type="submit" class="button" disabled=move || busy.get()>"Add note"</button>
+                <button type="submit" class="button" disabled=move || busy.get() || !ready.get()>
+                    "Add note"
+                </button>
                 " "
                 <span role="status">{move || added.get().then_some("Note added to the activity.")}</span>
             </form>

@@ -11,7 +11,7 @@ use super::api::{add_task, list_tasks, person_tasks, set_task_done};
 use super::model::{TITLE_MAX_CHARS, Task, TaskList, TasksQuery, check_due, check_title};
 use crate::accounts::MemberId;
 use crate::error::AppError;
-use crate::layout::{focus_by_id, loaded, loading};
+use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::people::PersonId;
 use crate::people::api::load_person;
 use crate::people::model::{MemberOption, TimelineEntry};
@@ -123,6 +123,7 @@ fn TaskItem(task: Task, show_about: bool, on_change: Callback<Task>) -> impl Int
     let overdue = RwSignal::new(task.overdue);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let ready = use_hydrated();
     let toggle = move |on: bool| {
         if busy.get_untracked() {
             return;
@@ -159,6 +160,7 @@ fn TaskItem(task: Task, show_about: bool, on_change: Callback<Task>) -> impl Int
             <input
                 type="checkbox"
                 id=box_id.clone()
+                disabled=move || !ready.get()
                 prop:checked=move || done.get()
                 aria-describedby=move || error.with(Option::is_some).then(|| error_id.clone())
                 on:change:target=move |ev| toggle(ev.target().checked())
@@ -199,6 +201,7 @@ fn TaskForm(
     let problem = RwSignal::new(None::<(String, String)>);
     let busy = RwSignal::new(false);
     let added = RwSignal::new(None::<String>);
+    let ready = use_hydrated();
     let field_problem = move |field: &'static str| {
         move || {
             problem.with(|p| {
@@ -279,6 +282,7 @@ fn TaskForm(
                         <label for="task-title">"What is to be done"</label>
                         <input
                             id="task-title"
+                            disabled=move || !ready.get()
                             type="text"
                             autocomplete="off"
                             maxlength=TITLE_MAX_CHARS.to_string()
@@ -293,6 +297,7 @@ fn TaskForm(
                         <label for="task-due">"Due (optional)"</label>
                         <input
                             id="task-due"
+                            disabled=move || !ready.get()
                             type="date"
                             min="2000-01-01"
                             max="2100-12-31"
@@ -307,6 +312,7 @@ fn TaskForm(
                         <label for="task-assignee">"For"</label>
                         <select
                             id="task-assignee"
+                            disabled=move || !ready.get()
                             aria-invalid=invalid("assignee")
                             aria-describedby=described("assignee", "task-assignee-error")
                             on:change:target=move |ev| assignee.set(ev.target().value())
@@ -320,7 +326,9 @@ fn TaskForm(
                         </select>
                         {error_view("assignee", "task-assignee-error")}
                     </div>
-                    <button type="submit" class="button" disabled=move || busy.get()>"Add task"</button>
+                    <button type="submit" class="button" disabled=move || busy.get() || !ready.get()>
+                        "Add task"
+                    </button>
                 </div>
                 {move || problem.with(|p| {
                     p.as_ref().filter(|(field, _)| field.is_empty()).map(|(_, message)| view! {

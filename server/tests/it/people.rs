@@ -9,7 +9,7 @@ use axum::http::{Request, Response, StatusCode, header};
 use crate::support::browser::{
     CHROME_ON_LINUX, Client, encode, get_page, location, post_form, sign_up_and_log_in,
 };
-use crate::support::{TestApp, body_text, spawn_apps};
+use crate::support::{TestApp, body_text, member_id, spawn_apps};
 
 const CLIENT: Client = Client {
     ip: "198.51.100.77",
@@ -513,11 +513,7 @@ async fn a_member_of_another_workspace_can_neither_see_nor_change_this_workspace
         assert!(list.contains("No people match this search"));
         // The owner filter narrows the session's workspace only: Ada's id as owner shows Mallory
         // nothing, and Ada's list offers no member of the other workspace.
-        let ada_id: String = sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
-            .bind("ada@example.com")
-            .fetch_one(app.state.db.pool())
-            .await
-            .expect("ada");
+        let ada_id = member_id(&app, "ada@example.com").await;
         let (status, body) = api(
             &app,
             "/api/people/list",
@@ -676,11 +672,7 @@ async fn selected_people_are_tagged_handed_over_and_deleted_at_once_with_each_ch
             ),
             "{page}"
         );
-        let ada_id: String = sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
-            .bind("ada@example.com")
-            .fetch_one(app.state.db.pool())
-            .await
-            .expect("ada");
+        let ada_id = member_id(&app, "ada@example.com").await;
         let (status, body) = bulk(&app, &ada, &everyone, "SetOwner", &ada_id).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body, r#"{"selected":3,"changed":2}"#);
@@ -850,11 +842,7 @@ async fn a_member_of_another_workspace_cannot_tag_hand_over_or_delete_this_works
         )
         .await;
         let eve = add_person(&app, &mallory, &[("first_name", "Eve")]).await;
-        let mallory_id: String = sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
-            .bind("mallory@example.com")
-            .fetch_one(app.state.db.pool())
-            .await
-            .expect("mallory");
+        let mallory_id = member_id(&app, "mallory@example.com").await;
 
         for (action, value) in [
             ("AddTag", "pwned"),
@@ -873,11 +861,7 @@ async fn a_member_of_another_workspace_cannot_tag_hand_over_or_delete_this_works
         }
         // Mallory cannot make herself the owner of her own people in Ada's name either way:
         // Ada is no member of her workspace.
-        let ada_id: String = sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
-            .bind("ada@example.com")
-            .fetch_one(app.state.db.pool())
-            .await
-            .expect("ada");
+        let ada_id = member_id(&app, "ada@example.com").await;
         let (status, _) = bulk(&app, &mallory, &[&eve], "SetOwner", &ada_id).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 

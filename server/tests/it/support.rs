@@ -103,6 +103,15 @@ pub async fn spawn_app_on(database: TestDatabase, extra: &[(&str, &str)]) -> Tes
     }
 }
 
+/// The id of the member with this e-mail address.
+pub async fn member_id(app: &TestApp, email: &str) -> String {
+    sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
+        .bind(email)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("member")
+}
+
 pub async fn body_text(response: Response<Body>) -> String {
     let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
         .await

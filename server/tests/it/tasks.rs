@@ -6,20 +6,12 @@ use axum::http::StatusCode;
 
 use crate::people::{add_person, api, bulk, count};
 use crate::support::browser::{CHROME_ON_LINUX, Client, get_page, sign_up_and_log_in};
-use crate::support::{TestApp, body_text, spawn_apps};
+use crate::support::{TestApp, body_text, member_id, spawn_apps};
 
 const CLIENT: Client = Client {
     ip: "198.51.100.78",
     user_agent: CHROME_ON_LINUX,
 };
-
-async fn member_id(app: &TestApp, email: &str) -> String {
-    sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.state.db.pool())
-        .await
-        .expect("member")
-}
 
 /// Adds a task; answers the status and the body (the task as stored, in JSON).
 async fn add_task(

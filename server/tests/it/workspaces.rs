@@ -9,7 +9,7 @@ use crate::support::browser::{
     Client, FIREFOX_ON_LINUX, PASSWORD, encode, get_page, link_path, location, mail_to, post_form,
     session_cookie, sign_up_and_log_in,
 };
-use crate::support::{TestApp, body_text, spawn_apps};
+use crate::support::{TestApp, body_text, member_id, spawn_apps};
 
 /// Firefox at one address.
 const CLIENT: Client = Client {
@@ -37,14 +37,6 @@ async fn scalar(app: &TestApp, sql: &str, bind: &str) -> i64 {
         .fetch_one(app.state.db.pool())
         .await
         .expect("query")
-}
-
-async fn member_id(app: &TestApp, email: &str) -> String {
-    sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.state.db.pool())
-        .await
-        .expect("member")
 }
 
 /// Signs up, confirms the address and logs in; returns the session cookie.
