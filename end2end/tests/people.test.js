@@ -169,8 +169,11 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
   // Filter by a tag and sort by newest, then page back and forth through the history.
   await page.goto(`${BASE_URL}/app/people`);
   await waitForHydration(page);
+  const firstPageFirst = await rows.first().locator('th').innerText();
   await page.getByRole('link', { name: 'Next page' }).click();
   await page.waitForURL(/after=/);
+  // The URL changes first; the list keeps showing the first page until the next one is in.
+  await page.waitForFunction((name) => document.querySelector('.people__table tbody th')?.innerText !== name, firstPageFirst);
   const secondPageFirst = await rows.first().locator('th').innerText();
   await page.goBack();
   await page.waitForURL((url) => !url.search.includes('after='));

@@ -97,6 +97,11 @@ export function takeExpectedStatusReports(page, statuses) {
 /** Resolves once the WASM has hydrated the page (the app marks <body> when it has). */
 export async function waitForHydration(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15000 });
+  // The mark is set when the frame every page shares has hydrated. A lazily loaded page (the
+  // account and logged-in screens) hydrates a moment later, once its chunk has arrived: typing
+  // before then is lost (the profile-draft test failed so, once in three runs). The network
+  // going quiet (no request for 500 ms) means the chunk is in and the page has hydrated.
+  await page.waitForLoadState('networkidle');
 }
 
 /** Runs axe for WCAG 2.0, 2.1 and 2.2 A and AA, and fails with a readable list of violations. */
