@@ -28,6 +28,14 @@ pub(crate) async fn add_person(app: &TestApp, cookie: &str, fields: &[(&str, &st
         .to_owned()
 }
 
+/// Ada and Mallory, logged in, each the owner of a workspace of their own ("Workspace A" and
+/// "Workspace B"); returns their session cookies.
+pub(crate) async fn ada_and_mallory(app: &TestApp) -> (String, String) {
+    let ada = sign_up_and_log_in(app, "ada@example.com", "Workspace A", CLIENT).await;
+    let mallory = sign_up_and_log_in(app, "mallory@example.com", "Workspace B", CLIENT).await;
+    (ada, mallory)
+}
+
 /// Calls a server function as the page's script does; returns the status and the body.
 pub(crate) async fn api(
     app: &TestApp,
@@ -476,8 +484,7 @@ async fn the_list_pages_through_everyone_once_in_order_and_a_damaged_page_link_s
 #[tokio::test]
 async fn a_member_of_another_workspace_can_neither_see_nor_change_this_workspaces_people() {
     for app in spawn_apps().await {
-        let ada = sign_up_and_log_in(&app, "ada@example.com", "Workspace A", CLIENT).await;
-        let mallory = sign_up_and_log_in(&app, "mallory@example.com", "Workspace B", CLIENT).await;
+        let (ada, mallory) = ada_and_mallory(&app).await;
         let id = add_person(
             &app,
             &ada,
@@ -833,8 +840,7 @@ async fn a_bulk_action_refuses_a_bad_tag_owner_or_selection_with_a_message_and_c
 #[tokio::test]
 async fn a_member_of_another_workspace_cannot_tag_hand_over_or_delete_this_workspaces_people() {
     for app in spawn_apps().await {
-        let ada = sign_up_and_log_in(&app, "ada@example.com", "Workspace A", CLIENT).await;
-        let mallory = sign_up_and_log_in(&app, "mallory@example.com", "Workspace B", CLIENT).await;
+        let (ada, mallory) = ada_and_mallory(&app).await;
         let grace = add_person(
             &app,
             &ada,
@@ -885,8 +891,7 @@ async fn a_member_of_another_workspace_cannot_tag_hand_over_or_delete_this_works
 #[tokio::test]
 async fn a_note_goes_into_the_persons_timeline_and_an_empty_overlong_or_foreign_note_is_refused() {
     for app in spawn_apps().await {
-        let ada = sign_up_and_log_in(&app, "ada@example.com", "Workspace A", CLIENT).await;
-        let mallory = sign_up_and_log_in(&app, "mallory@example.com", "Workspace B", CLIENT).await;
+        let (ada, mallory) = ada_and_mallory(&app).await;
         let grace = add_person(
             &app,
             &ada,
