@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod companies;
 pub mod company;
 pub mod consent;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod marketing;
 pub mod operator;
 pub mod people;
 pub mod policy;
+pub mod records;
 pub mod routes;
 pub mod tasks;
 pub mod workspaces;
@@ -166,6 +168,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/people") view={Lazy::<PeopleListRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/people/new") view={Lazy::<NewPersonRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/companies") view={Lazy::<CompaniesListRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/companies/new") view={Lazy::<NewCompanyRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/companies/:id") view={Lazy::<CompanyRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/tasks") view={Lazy::<TasksRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/app/settings/profile")

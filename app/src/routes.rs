@@ -16,6 +16,7 @@ use crate::accounts::{
     AppHomePage, CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage,
     LogoutPage, ProfilePage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,
 };
+use crate::companies::{CompaniesListPage, CompanyPage, NewCompanyPage};
 use crate::operator::ConsentChartPage;
 use crate::people::{NewPersonPage, PeopleListPage, PersonPage};
 use crate::tasks::TasksPage;
@@ -61,4 +62,7 @@ lazy_pages! {
     NewPersonRoute => NewPersonPage,
     PersonRoute => PersonPage,
     TasksRoute => TasksPage,
+    CompaniesListRoute => CompaniesListPage,
+    NewCompanyRoute => NewCompanyPage,
+    CompanyRoute => CompanyPage,
 }

@@ -22,7 +22,7 @@ async function openEditor(page, label, inputId) {
 
 /** The text of the field's value on a person's page. */
 function fieldValue(page, label) {
-  return page.locator('.person__field', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+  return page.locator('.record__field', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
 }
 
 test('a member adds a person and edits them in the page by keyboard, with every change in the timeline', async () => {
@@ -31,9 +31,9 @@ test('a member adds a person and edits them in the page by keyboard, with every 
 
   await page.getByRole('link', { name: 'People', exact: true }).first().click();
   await page.waitForURL('**/app/people');
-  await page.waitForSelector('.people__empty');
+  await page.waitForSelector('.list__empty');
   assert.equal(await page.title(), 'People · Candor CRM');
-  assert.match(await page.locator('.people__empty').innerText(), /No people yet/);
+  assert.match(await page.locator('.list__empty').innerText(), /No people yet/);
   await assertAccessible(page, '/app/people, empty');
 
   await page.getByRole('link', { name: 'Add a person' }).click();
@@ -132,7 +132,7 @@ test('a member adds a person and edits them in the page by keyboard, with every 
   await assertAccessible(page, '/app/people/{id} asking to confirm a deletion');
   await page.getByRole('button', { name: 'Delete this person', exact: true }).click();
   await page.waitForURL('**/app/people');
-  await page.waitForSelector('.people__empty');
+  await page.waitForSelector('.list__empty');
   assertNoPageErrors(page);
   await page.context().close();
 });
@@ -151,7 +151,7 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
 
   await page.goto(`${BASE_URL}/app/people`);
   await waitForHydration(page);
-  const rows = page.locator('.people__table tbody tr');
+  const rows = page.locator('.list__table tbody tr');
   assert.equal(await rows.count(), 50);
   await assertAccessible(page, '/app/people with a full page');
   const lastName = (await rows.first().locator('th').innerText()).split(' ').pop();
@@ -161,7 +161,7 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
   await page.keyboard.type(lastName);
   await page.keyboard.press('Enter');
   await page.waitForURL(/[?&]q=/);
-  await page.waitForFunction((name) => [...document.querySelectorAll('.people__table tbody th')].every((th) => th.innerText.includes(name)), lastName);
+  await page.waitForFunction((name) => [...document.querySelectorAll('.list__table tbody th')].every((th) => th.innerText.includes(name)), lastName);
   const found = await rows.count();
   assert.ok(found >= 1 && found < 50, `found ${found}`);
   await assertAccessible(page, '/app/people searched');
@@ -173,14 +173,14 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
   await page.getByRole('link', { name: 'Next page' }).click();
   await page.waitForURL(/after=/);
   // The URL changes first; the list keeps showing the first page until the next one is in.
-  await page.waitForFunction((name) => document.querySelector('.people__table tbody th')?.innerText !== name, firstPageFirst);
+  await page.waitForFunction((name) => document.querySelector('.list__table tbody th')?.innerText !== name, firstPageFirst);
   const secondPageFirst = await rows.first().locator('th').innerText();
   await page.goBack();
   await page.waitForURL((url) => !url.search.includes('after='));
-  await page.waitForFunction((name) => document.querySelector('.people__table tbody th')?.innerText !== name, secondPageFirst);
+  await page.waitForFunction((name) => document.querySelector('.list__table tbody th')?.innerText !== name, secondPageFirst);
   await page.goForward();
   await page.waitForURL(/after=/);
-  await page.waitForFunction((name) => document.querySelector('.people__table tbody th')?.innerText === name, secondPageFirst);
+  await page.waitForFunction((name) => document.querySelector('.list__table tbody th')?.innerText === name, secondPageFirst);
   await page.reload();
   await waitForHydration(page);
   assert.equal(await rows.first().locator('th').innerText(), secondPageFirst);
@@ -192,7 +192,7 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
   await page.getByRole('button', { name: 'Show' }).click();
   await page.waitForURL(/tag=vip/);
   assert.match(page.url(), /sort=newest/);
-  await page.waitForFunction(() => [...document.querySelectorAll('.people__table tbody tr td:nth-of-type(5)')].every((td) => td.innerText.split(', ').includes('vip')));
+  await page.waitForFunction(() => [...document.querySelectorAll('.list__table tbody tr td:nth-of-type(5)')].every((td) => td.innerText.split(', ').includes('vip')));
   assert.ok((await rows.count()) > 0);
   await assertAccessible(page, '/app/people filtered by tag');
   await page.goBack();
@@ -213,7 +213,7 @@ test('ticked people are tagged, handed over and deleted at once, by keyboard, de
   });
   await page.goto(`${BASE_URL}/app/people`);
   await waitForHydration(page);
-  const rows = page.locator('.people__table tbody tr');
+  const rows = page.locator('.list__table tbody tr');
   assert.equal(await rows.count(), 5);
   const names = await rows.locator('th').allInnerTexts();
 
@@ -235,8 +235,8 @@ test('ticked people are tagged, handed over and deleted at once, by keyboard, de
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement?.id === 'people-notice');
   assert.equal(await page.locator('#people-notice').innerText(), 'Added the tag “conference” to 2 people.');
-  await page.waitForFunction(() => [...document.querySelectorAll('.people__table tbody tr td:nth-of-type(5)')].filter((td) => td.innerText.includes('conference')).length === 2);
-  assert.equal(await page.locator('.people__table tbody input:checked').count(), 0);
+  await page.waitForFunction(() => [...document.querySelectorAll('.list__table tbody tr td:nth-of-type(5)')].filter((td) => td.innerText.includes('conference')).length === 2);
+  assert.equal(await page.locator('.list__table tbody input:checked').count(), 0);
   for (const name of names.slice(0, 2)) {
     assert.match(await rows.filter({ hasText: name }).locator('td:nth-of-type(5)').innerText(), /conference/);
   }
@@ -250,7 +250,7 @@ test('ticked people are tagged, handed over and deleted at once, by keyboard, de
   await page.getByLabel('New owner').selectOption({ label: 'Nobody' });
   await page.getByRole('button', { name: 'Change owner' }).click();
   await page.locator('#people-notice').filter({ hasText: '2 people are now owned by nobody.' }).waitFor();
-  await page.waitForFunction(() => [...document.querySelectorAll('.people__table tbody tr td:nth-of-type(6)')].every((td) => td.innerText.trim() === ''));
+  await page.waitForFunction(() => [...document.querySelectorAll('.list__table tbody tr td:nth-of-type(6)')].every((td) => td.innerText.trim() === ''));
 
   // Delete asks first; Escape cancels and gives the focus back; the second time it deletes.
   await page.getByRole('checkbox', { name: 'Select everyone on this page' }).check();
@@ -267,7 +267,7 @@ test('ticked people are tagged, handed over and deleted at once, by keyboard, de
   await page.keyboard.press('Enter');
   await confirm.getByRole('button', { name: 'Delete 2 people' }).click();
   await page.locator('#people-notice').filter({ hasText: 'Deleted 2 people.' }).waitFor();
-  await page.locator('.people__empty').waitFor();
+  await page.locator('.list__empty').waitFor();
   await assertAccessible(page, '/app/people after a deletion');
 
   await page.goto(`${BASE_URL}/app/people`);

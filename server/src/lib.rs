@@ -2,6 +2,7 @@
 //! Leptos app, and the middleware every response passes through. Features live in `app`.
 
 mod account_forms;
+mod company_forms;
 mod consent_form;
 mod demo_form;
 mod health;
@@ -113,6 +114,7 @@ pub fn build_router(state: AppState) -> Router {
         )
         .route("/app/workspace/switch", post(workspace_forms::post_switch))
         .route("/app/people/new", post(people_forms::post_new_person))
+        .route("/app/companies/new", post(company_forms::post_new_company))
         .route(
             "/app/settings/sessions/end",
             post(account_forms::post_end_session),

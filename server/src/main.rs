@@ -176,9 +176,10 @@ async fn seed_people(
     state.db.close().await;
     let report = result?;
     println!(
-        "added {} people ({} tags) to \"{workspace}\" in {:.1} s",
+        "added {} people ({} tags) and {} companies to \"{workspace}\" in {:.1} s",
         report.people,
         report.tags,
+        report.companies,
         started.elapsed().as_secs_f64()
     );
     Ok(())

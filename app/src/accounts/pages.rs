@@ -441,6 +441,7 @@ fn AppHome(viewer: Viewer, resent: String) -> impl IntoView {
             <ul>
                 <li><a href="/app/people">"People"</a></li>
                 <li><a href="/app/people/new">"Add a person"</a></li>
+                <li><a href="/app/companies">"Companies"</a></li>
                 <li><a href="/app/tasks">"Tasks"</a></li>
             </ul>
         </nav>

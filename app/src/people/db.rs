@@ -5,18 +5,18 @@ use sqlx::{Any, Executor, Row};
 
 use super::model::{
     LawfulBasis, MarketingPermission, MemberOption, PeopleQuery, PeopleSort, Person, PersonId,
-    PersonRow, TimelineEntry, TimelineEvent, full_name,
+    PersonRow, TimelineEvent, full_name,
 };
 use crate::accounts::MemberId;
+use crate::companies::CompanyId;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
+use crate::records::db::{Cursor, Tags, escape_like};
+pub use crate::records::db::{members, record_event, timeline};
 use crate::workspaces::WorkspaceId;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
-
-/// The most recent entries a timeline shows.
-const TIMELINE_MAX: i64 = 200;
 
 /// The list's sort key and the search box's text for a person, derived in one place for every
 /// write (a form, an edit, the seed command).
@@ -104,20 +104,7 @@ pub async fn replace_tags(
     person: PersonId,
     tags: &[String],
 ) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM person_tags WHERE workspace_id = $1 AND person_id = $2")
-        .bind(workspace.to_string())
-        .bind(person.to_string())
-        .execute(&mut *conn)
-        .await?;
-    for tag in tags {
-        sqlx::query("INSERT INTO person_tags (person_id, workspace_id, tag) VALUES ($1, $2, $3)")
-            .bind(person.to_string())
-            .bind(workspace.to_string())
-            .bind(tag)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    crate::records::db::replace_tags(conn, Tags::People, workspace, person, tags).await
 }
 
 /// Deletes people of the workspace with their tags, notes, tasks and timelines (which hold old
@@ -155,51 +142,8 @@ pub async fn delete(
     usize::try_from(deleted).map_err(|_| AppError::internal("more people deleted than exist"))
 }
 
-/// Records an event in a record's timeline.
-pub async fn record_event<'e>(
-    executor: impl Executor<'e, Database = Any>,
-    workspace: WorkspaceId,
-    record: PersonId,
-    actor: MemberId,
-    event: &TimelineEvent,
-    now: i64,
-) -> Result<(), AppError> {
-    let (kind, field, old, new) = match event {
-        TimelineEvent::Created => ("created", None, None, None),
-        TimelineEvent::Note { .. }
-        | TimelineEvent::TaskAdded { .. }
-        | TimelineEvent::TaskDone { .. } => {
-            return Err(AppError::internal(
-                "notes and tasks are kept in their own tables, not as events",
-            ));
-        }
-        TimelineEvent::Changed { field, old, new } => (
-            "changed",
-            Some(field.as_str()),
-            Some(old.as_str()),
-            Some(new.as_str()),
-        ),
-    };
-    sqlx::query(
-        "INSERT INTO record_events (id, workspace_id, record_id, at, actor_id, kind, field,
-                                    old_value, new_value)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(workspace.to_string())
-    .bind(record.to_string())
-    .bind(now)
-    .bind(actor.to_string())
-    .bind(kind)
-    .bind(field)
-    .bind(old)
-    .bind(new)
-    .execute(executor)
-    .await?;
-    Ok(())
-}
-
-const PERSON_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.job_title, p.company_name,
+const PERSON_COLUMNS: &str =
+    "p.id, p.first_name, p.last_name, p.job_title, p.company_name, p.company_id,
     p.email, p.phone, p.owner_id, m.name AS owner_name, p.source, p.lawful_basis,
     p.lawful_basis_at, p.lawful_basis_evidence, p.marketing_permission,
     p.marketing_permission_at, p.marketing_permission_how, p.created_at, p.updated_at, p.version";
@@ -240,6 +184,13 @@ fn person_from(row: &AnyRow) -> Result<Person, AppError> {
         last_name: row.try_get("last_name")?,
         job_title: row.try_get("job_title")?,
         company_name: row.try_get("company_name")?,
+        company_id: row
+            .try_get::<Option<String>, _>("company_id")?
+            .map(|id| {
+                CompanyId::parse(&id)
+                    .ok_or_else(|| AppError::internal("a stored company id is not a UUID"))
+            })
+            .transpose()?,
         email: row.try_get("email")?,
         phone: row.try_get("phone")?,
         tags: Vec::new(),
@@ -299,30 +250,6 @@ async fn tags_of<'e>(
         .collect::<Result<Vec<_>, AppError>>()?;
     tags.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(tags)
-}
-
-/// Where a list page starts: after this sort key and id.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Cursor {
-    key: String,
-    id: String,
-}
-
-impl Cursor {
-    fn encode(&self) -> String {
-        hex::encode(format!("{}\n{}", self.key, self.id))
-    }
-
-    fn decode(raw: &str) -> Option<Self> {
-        let bytes = hex::decode(raw).ok()?;
-        let text = String::from_utf8(bytes).ok()?;
-        let (key, id) = text.rsplit_once('\n')?;
-        PersonId::parse(id)?;
-        Some(Self {
-            key: key.to_owned(),
-            id: id.to_owned(),
-        })
-    }
 }
 
 /// How the search box's text is looked for.
@@ -536,18 +463,6 @@ enum Bind {
     Int(i64),
 }
 
-/// Escapes LIKE's wildcards (with `\` as the escape character).
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The workspace's tags, for the filter (at most 500). Each distinct tag is found by one seek
 /// in the tag index (a loose index scan), so this stays fast however many people carry them.
 pub async fn workspace_tags(db: &Db, workspace: WorkspaceId) -> Result<Vec<String>, AppError> {
@@ -567,97 +482,72 @@ pub async fn workspace_tags(db: &Db, workspace: WorkspaceId) -> Result<Vec<Strin
     Ok(tags.into_iter().flatten().collect())
 }
 
-/// The workspace's members, for owner lists.
-pub async fn members<'e>(
-    executor: impl Executor<'e, Database = Any>,
-    workspace: WorkspaceId,
-) -> Result<Vec<MemberOption>, AppError> {
-    let rows = sqlx::query(
-        "SELECT m.id, m.name FROM memberships ms JOIN members m ON m.id = ms.member_id
-         WHERE ms.workspace_id = $1 ORDER BY m.name, m.id",
-    )
-    .bind(workspace.to_string())
-    .fetch_all(executor)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let id: String = row.try_get("id")?;
-            Ok(MemberOption {
-                id: id.parse()?,
-                name: row.try_get("name")?,
-            })
-        })
-        .collect()
-}
-
-/// A record's timeline, newest first.
-pub async fn timeline(
+/// Sets which of the workspace's companies a person works at: the one named as their company
+/// name says (without case), or none.
+pub async fn link_company(
     conn: &mut sqlx::AnyConnection,
     workspace: WorkspaceId,
-    record: PersonId,
-) -> Result<Vec<TimelineEntry>, AppError> {
-    let rows = sqlx::query(
-        "SELECT e.at, e.kind, e.field, e.old_value, e.new_value, m.name AS actor
-         FROM record_events e LEFT JOIN members m ON m.id = e.actor_id
-         WHERE e.workspace_id = $1 AND e.record_id = $2
-         ORDER BY e.at DESC, e.id DESC LIMIT $3",
-    )
-    .bind(workspace.to_string())
-    .bind(record.to_string())
-    .bind(TIMELINE_MAX)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut entries = rows
-        .iter()
-        .map(|row| {
-            let kind: String = row.try_get("kind")?;
-            let event = if kind == "created" {
-                TimelineEvent::Created
-            } else {
-                TimelineEvent::Changed {
-                    field: row
-                        .try_get::<Option<String>, _>("field")?
-                        .unwrap_or_default(),
-                    old: row
-                        .try_get::<Option<String>, _>("old_value")?
-                        .unwrap_or_default(),
-                    new: row
-                        .try_get::<Option<String>, _>("new_value")?
-                        .unwrap_or_default(),
-                }
-            };
-            Ok(TimelineEntry {
-                at: row.try_get("at")?,
-                actor: row.try_get("actor")?,
-                event,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    let notes = sqlx::query(
-        "SELECT n.created_at, n.body, m.name AS author
-         FROM notes n LEFT JOIN members m ON m.id = n.author_id
-         WHERE n.workspace_id = $1 AND n.record_id = $2
-         ORDER BY n.created_at DESC, n.id DESC LIMIT $3",
-    )
-    .bind(workspace.to_string())
-    .bind(record.to_string())
-    .bind(TIMELINE_MAX)
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in &notes {
-        entries.push(TimelineEntry {
-            at: row.try_get("created_at")?,
-            actor: row.try_get("author")?,
-            event: TimelineEvent::Note {
-                body: row.try_get("body")?,
-            },
-        });
+    person: PersonId,
+    company_name: &str,
+) -> Result<(), AppError> {
+    let company = crate::companies::db::named(conn, workspace, company_name).await?;
+    sqlx::query("UPDATE people SET company_id = $1 WHERE workspace_id = $2 AND id = $3")
+        .bind(company.map(|id| id.to_string()))
+        .bind(workspace.to_string())
+        .bind(person.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes the new name of a company on one of its people, with the change in their timeline (as
+/// if `actor` had edited it on their page).
+pub async fn set_company_name(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    name: &str,
+    actor: MemberId,
+    now: i64,
+) -> Result<(), AppError> {
+    let Some(before) = load(conn, workspace, person).await? else {
+        return Ok(());
+    };
+    if before.company_name == name {
+        return Ok(());
     }
-    entries.extend(crate::tasks::db::timeline(&mut *conn, workspace, record).await?);
-    // Newest first; a stable sort keeps each source's own order among equal times.
-    entries.sort_by_key(|entry| std::cmp::Reverse(entry.at));
-    entries.truncate(TIMELINE_MAX as usize);
-    Ok(entries)
+    let (_, search_text) = derived(
+        &before.first_name,
+        &before.last_name,
+        before.email.as_deref(),
+        before.phone.as_deref(),
+        name,
+    );
+    sqlx::query(
+        "UPDATE people SET company_name = $1, search_text = $2, updated_at = $3,
+                           version = version + 1
+         WHERE workspace_id = $4 AND id = $5",
+    )
+    .bind(name)
+    .bind(search_text)
+    .bind(now)
+    .bind(workspace.to_string())
+    .bind(person.to_string())
+    .execute(&mut *conn)
+    .await?;
+    record_event(
+        &mut *conn,
+        workspace,
+        person,
+        actor,
+        &TimelineEvent::Changed {
+            field: "company_name".to_owned(),
+            old: before.company_name,
+            new: name.to_owned(),
+        },
+        now,
+    )
+    .await
 }
 
 /// Writes a note on a person, who must be one of the workspace's people.
@@ -721,21 +611,5 @@ mod tests {
         );
         assert_eq!(Search::from_query(" Lo "), Search::Prefix("lo".to_owned()));
         assert_eq!(Search::from_query("   "), Search::None);
-    }
-
-    #[test]
-    fn a_cursor_reads_back_and_a_damaged_one_does_not() {
-        let cursor = Cursor {
-            key: "lovelace ada".to_owned(),
-            id: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
-        };
-        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
-        assert_eq!(Cursor::decode("zz"), None);
-        assert_eq!(Cursor::decode(&hex::encode("no newline")), None);
-    }
-
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
     }
 }

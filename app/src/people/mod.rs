@@ -14,5 +14,5 @@ pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use model::{PersonField, PersonId};
-pub use pages::{NewPersonPage, PERSON_DRAFT_KEY, PeopleListPage, PersonPage};
+pub use model::{PERSON_DRAFT_KEY, PersonField, PersonId};
+pub use pages::{NewPersonPage, PeopleListPage, PersonPage};

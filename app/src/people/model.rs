@@ -1,34 +1,19 @@
 //! People: what the pages and server functions exchange about the persons a workspace keeps.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-use crate::accounts::MemberId;
+use crate::companies::CompanyId;
+use crate::error::AppError;
+use crate::records::{EditableRecord, RecordField, Saved};
+pub use crate::records::{FieldInput, MemberOption, TimelineEntry, TimelineEvent};
 
-/// The id of a person.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct PersonId(Uuid);
+/// Local-storage key of unsaved edits on people's pages.
+pub const PERSON_DRAFT_KEY: &str = "candor_person_drafts";
 
-impl PersonId {
-    #[cfg(feature = "ssr")]
-    pub fn random() -> Self {
-        Self(Uuid::new_v4())
-    }
-
-    /// Reads an id from a URL; anything else is `None` (and the page says "not found").
-    pub fn parse(raw: &str) -> Option<Self> {
-        Uuid::parse_str(raw).ok().map(Self)
-    }
-}
-
-impl fmt::Display for PersonId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+crate::records::record_id!(
+    /// The id of a person.
+    PersonId
+);
 
 /// The lawful basis on which a workspace holds a person's data (GDPR article 6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,20 +87,6 @@ impl MarketingPermission {
     }
 }
 
-/// How a field is edited in the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldInput {
-    Text {
-        kind: &'static str,
-        autocomplete: &'static str,
-        max_chars: usize,
-    },
-    /// A choice from fixed options: (stored value, label).
-    Choice(&'static [(&'static str, &'static str)]),
-    /// A choice among the workspace's members.
-    Member,
-}
-
 /// A field of a person that can be edited in the page. The server maps each to its column; no
 /// column name ever comes from the browser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -167,8 +138,14 @@ impl PersonField {
         Self::MarketingPermissionHow,
     ];
 
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|field| field.name() == name)
+    }
+}
+
+impl RecordField for PersonField {
     /// The form field's name, also stored in the timeline.
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Self::FirstName => "first_name",
             Self::LastName => "last_name",
@@ -186,11 +163,7 @@ impl PersonField {
         }
     }
 
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|field| field.name() == name)
-    }
-
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Self::FirstName => "First name",
             Self::LastName => "Last name",
@@ -208,7 +181,7 @@ impl PersonField {
         }
     }
 
-    pub fn input(self) -> FieldInput {
+    fn input(self) -> FieldInput {
         let text = |kind, autocomplete, max_chars| FieldInput::Text {
             kind,
             autocomplete,
@@ -235,7 +208,7 @@ impl PersonField {
     }
 
     /// A hint shown under the input while editing.
-    pub fn hint(self) -> Option<&'static str> {
+    fn hint(self) -> Option<&'static str> {
         match self {
             Self::Phone => Some("With the country code, for example +44 20 7946 0958."),
             Self::Tags => Some("Separate tags with commas."),
@@ -245,7 +218,7 @@ impl PersonField {
 
     /// What the browser can check before sending (lengths and required names). The server checks
     /// again, and also what needs its tables (phone numbers, members).
-    pub fn check(self, value: &str) -> Result<(), String> {
+    fn check(self, value: &str) -> Result<(), String> {
         let value = value.trim();
         let too_long = |max: usize, what: &str| {
             (value.chars().count() > max)
@@ -342,16 +315,9 @@ pub fn parse_tags(raw: &str) -> Result<Vec<String>, String> {
         }
     }
     if tags.len() > TAGS_MAX {
-        return Err(format!("A person can have at most {TAGS_MAX} tags."));
+        return Err(format!("Use at most {TAGS_MAX} tags."));
     }
     Ok(tags)
-}
-
-/// A workspace member, as shown in owner lists.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberOption {
-    pub id: MemberId,
-    pub name: String,
 }
 
 /// A person as the record page shows it.
@@ -362,6 +328,8 @@ pub struct Person {
     pub last_name: String,
     pub job_title: String,
     pub company_name: String,
+    /// The workspace's company of that name, when there is one.
+    pub company_id: Option<CompanyId>,
     pub email: Option<String>,
     /// In E.164.
     pub phone: Option<String>,
@@ -383,9 +351,19 @@ impl Person {
     pub fn full_name(&self) -> String {
         full_name(&self.first_name, &self.last_name)
     }
+}
+
+impl EditableRecord for Person {
+    type Field = PersonField;
+    const KIND: &'static str = "person";
+    const DRAFT_KEY: &'static str = PERSON_DRAFT_KEY;
+
+    fn version(&self) -> i64 {
+        self.version
+    }
 
     /// The field's value as its input holds it (the stored value for choices).
-    pub fn value(&self, field: PersonField) -> String {
+    fn value(&self, field: PersonField) -> String {
         match field {
             PersonField::FirstName => self.first_name.clone(),
             PersonField::LastName => self.last_name.clone(),
@@ -412,7 +390,7 @@ impl Person {
 
     /// Sets a field from its input's value, as the page does at once when a member saves (and
     /// undoes if the server refuses). `members` names a new owner.
-    pub fn set(&mut self, field: PersonField, value: String, members: &[MemberOption]) {
+    fn set(&mut self, field: PersonField, value: String, members: &[MemberOption]) {
         let optional = |value: String| (!value.is_empty()).then_some(value);
         match field {
             PersonField::FirstName => self.first_name = value,
@@ -437,7 +415,7 @@ impl Person {
     }
 
     /// The field's value as the page shows it.
-    pub fn display(&self, field: PersonField) -> String {
+    fn display(&self, field: PersonField) -> String {
         match field {
             PersonField::Owner => self
                 .owner
@@ -451,6 +429,29 @@ impl Person {
             PersonField::MarketingPermission => self.marketing_permission.label().to_owned(),
             other => self.value(other),
         }
+    }
+
+    async fn save(
+        id: String,
+        field: PersonField,
+        value: String,
+        base: String,
+        version: i64,
+    ) -> Result<Saved<Self>, AppError> {
+        let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
+        let record = super::api::save_person_field(id, field, value, base, version).await?;
+        Ok(Saved {
+            record: record.person,
+            timeline: record.timeline,
+        })
+    }
+
+    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
+        let record = super::api::load_person(id).await?;
+        Ok(Saved {
+            record: record.person,
+            timeline: record.timeline,
+        })
     }
 }
 
@@ -586,30 +587,6 @@ pub struct PeoplePage {
     pub problem: Option<String>,
 }
 
-/// What happened to a record, for its timeline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TimelineEvent {
-    Created,
-    Changed {
-        field: String,
-        old: String,
-        new: String,
-    },
-    /// A note written on the record.
-    Note {
-        body: String,
-    },
-    /// A task about the record was added (`due` is the day in words).
-    TaskAdded {
-        title: String,
-        due: Option<String>,
-    },
-    /// A task about the record was ticked done.
-    TaskDone {
-        title: String,
-    },
-}
-
 /// The longest note, in characters: a page of text.
 pub const NOTE_MAX_CHARS: usize = 5_000;
 
@@ -632,14 +609,6 @@ pub fn check_note(raw: &str) -> Result<String, String> {
         return Err("A note cannot contain control characters.".to_owned());
     }
     Ok(body)
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimelineEntry {
-    pub at: i64,
-    /// Who did it; `None` when that member has since left.
-    pub actor: Option<String>,
-    pub event: TimelineEvent,
 }
 
 /// Everything a person's page shows.

@@ -1,30 +1,25 @@
 //! The people pages: the list (`/app/people`), the "Add a person" form (`/app/people/new`) and a
 //! person's page (`/app/people/{id}`) with editing in the page.
 
-use gloo_storage::Storage;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::{A, Form};
-use leptos_router::hooks::{use_params_map, use_query_map};
-use serde::{Deserialize, Serialize};
+use leptos_router::hooks::use_query_map;
 
-use super::api::{
-    add_person_note, bulk_people, list_people, load_person, new_person_form, save_person_field,
-};
+use super::api::{add_person_note, bulk_people, list_people, load_person, new_person_form};
 use super::model::{
-    BulkAction, FieldInput, MemberOption, NOTE_MAX_CHARS, PeoplePage, PeopleQuery, PeopleSort,
-    Person, PersonField, PersonId, PersonRecord, TAG_MAX_CHARS, TimelineEntry, TimelineEvent,
-    check_note, people_count,
+    BulkAction, MemberOption, NOTE_MAX_CHARS, PeoplePage, PeopleQuery, PeopleSort, Person,
+    PersonField, PersonId, PersonRecord, TAG_MAX_CHARS, TimelineEntry, check_note, people_count,
 };
 use crate::accounts::form::{FormMessages, TextField};
 use crate::accounts::model::FormState;
-use crate::clock::utc_time;
 use crate::error::AppError;
-use crate::layout::{error_alert, focus_by_id, loaded, loading, use_hydrated};
+use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
+use crate::records::{
+    EditableField, ListPages, PhoneField, RecordField, RecordPage, RestoredNotice, TagsField,
+    Timeline,
+};
 use crate::tasks::PersonTasks;
-
-/// Local-storage key of unsaved edits on people's pages.
-pub const PERSON_DRAFT_KEY: &str = "candor_person_drafts";
 
 fn query_from_url(q: &leptos_router::params::ParamsMap) -> PeopleQuery {
     PeopleQuery {
@@ -69,7 +64,7 @@ pub fn PeopleListPage() -> impl IntoView {
         <Title text="People"/>
         <Meta name="robots" content="noindex"/>
         <div class="page people">
-            <div class="people__head">
+            <div class="list__head">
                 <h1>"People"</h1>
                 <a class="button" href="/app/people/new">"Add a person"</a>
             </div>
@@ -145,9 +140,9 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
         ..
     } = query;
     view! {
-        <div class="people__filters" role="search" aria-label="Search and filter people">
+        <div class="list__filters" role="search" aria-label="Search and filter people">
             <Form method="GET" action="/app/people">
-                <div class="field people__search">
+                <div class="field list__search">
                     <label for="people-q">"Search"</label>
                     <input
                         id="people-q"
@@ -196,7 +191,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
         {clear_href.map(|href| view! { <p><a href=href>"Clear the search and filters"</a></p> })}
         {if empty {
             view! {
-                <p class="people__empty" role="status">
+                <p class="list__empty" role="status">
                     {if filtered {
                         "No people match this search and these filters."
                     } else {
@@ -209,7 +204,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
             view! {
                 <BulkActions selected members=owners on_done/>
                 <div class="table-scroll" tabindex="0" role="region" aria-labelledby="people-caption">
-                    <table class="people__table">
+                    <table class="list__table">
                         <caption id="people-caption">{caption}</caption>
                         <thead>
                             <tr>
@@ -267,10 +262,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
             }
             .into_any()
         }}
-        <nav class="people__pages" aria-label="Pages of the list">
-            {first_href.map(|href| view! { <a href=href>"First page"</a> })}
-            {next_href.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
-        </nav>
+        <ListPages first=first_href next=next_href/>
     }
 }
 
@@ -557,25 +549,8 @@ fn NewPersonForm(state: FormState) -> impl IntoView {
             <TextField form_id=NEW_FORM state=state.clone() name="job_title" label="Job title (optional)" autocomplete="off" maxlength=200/>
             <TextField form_id=NEW_FORM state=state.clone() name="company_name" label="Company (optional)" autocomplete="off" maxlength=200/>
             <TextField form_id=NEW_FORM state=state.clone() name="email" label="E-mail (optional)" kind="email" autocomplete="off" maxlength=254/>
-            <TextField
-                form_id=NEW_FORM
-                state=state.clone()
-                name="phone"
-                label="Phone (optional)"
-                kind="tel"
-                autocomplete="off"
-                hint="With the country code, for example +44 20 7946 0958."
-                maxlength=30
-            />
-            <TextField
-                form_id=NEW_FORM
-                state=state
-                name="tags"
-                label="Tags (optional)"
-                autocomplete="off"
-                hint="Separate tags with commas."
-                maxlength=500
-            />
+            <PhoneField form_id=NEW_FORM state=state.clone()/>
+            <TagsField form_id=NEW_FORM state/>
             <button type="submit" class="button">"Add this person"</button>
         </form>
     }
@@ -584,68 +559,15 @@ fn NewPersonForm(state: FormState) -> impl IntoView {
 /// `/app/people/{id}`: a person, each field editable in the page, and their timeline.
 #[component]
 pub fn PersonPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let data = Resource::new_blocking(
-        move || id.get(),
-        |id| async move {
-            load_person(id)
-                .await
-                .inspect_err(AppError::set_response_status)
-        },
-    );
-    let url = use_query_map();
-    let created = move || url.with(|q| q.get("created").is_some());
     view! {
-        <Meta name="robots" content="noindex"/>
-        <div class="page person">
-            <p><a href="/app/people">"Back to people"</a></p>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    let created = created();
-                    match data.await {
-                        Ok(record) => view! { <PersonView record created/> }.into_any(),
-                        Err(error) => view! {
-                            <Title text="Person not found"/>
-                            <h1>"Person not found"</h1>
-                            {error_alert(&error)}
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
-        </div>
-    }
-}
-
-/// An edit not yet saved, kept in local storage so a reload does not lose it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct FieldDraft {
-    person: PersonId,
-    field: PersonField,
-    value: String,
-    base: String,
-}
-
-fn read_drafts() -> Vec<FieldDraft> {
-    gloo_storage::LocalStorage::get::<Vec<FieldDraft>>(PERSON_DRAFT_KEY).unwrap_or_default()
-}
-
-fn write_draft(draft: FieldDraft) {
-    let mut drafts = read_drafts();
-    drafts.retain(|d| !(d.person == draft.person && d.field == draft.field));
-    drafts.push(draft);
-    // A full or disabled storage only means no draft: the page works on.
-    let _ = gloo_storage::LocalStorage::set(PERSON_DRAFT_KEY, drafts);
-}
-
-fn discard_draft(person: PersonId, field: PersonField) {
-    let mut drafts = read_drafts();
-    drafts.retain(|d| !(d.person == person && d.field == field));
-    if drafts.is_empty() {
-        gloo_storage::LocalStorage::delete(PERSON_DRAFT_KEY);
-    } else {
-        let _ = gloo_storage::LocalStorage::set(PERSON_DRAFT_KEY, drafts);
+        <RecordPage
+            class="person"
+            list_href="/app/people"
+            list_name="people"
+            not_found="Person not found"
+            load=load_person
+            show=|record, created| view! { <PersonView record created/> }
+        />
     }
 }
 
@@ -665,47 +587,39 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
     view! {
         <Title text=title/>
         <h1>{title}</h1>
-        <p class="person__subtitle">
-            {move || person.with(|p| {
-                [p.job_title.as_str(), p.company_name.as_str()]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })}
+        <p class="record__subtitle">
+            {move || {
+                let (job_title, name, company) = person
+                    .with(|p| (p.job_title.clone(), p.company_name.clone(), p.company_id));
+                let separator = (!job_title.is_empty() && !name.is_empty()).then_some(", ");
+                let company = (!name.is_empty()).then(|| match company {
+                    Some(company) => view! {
+                        <A href=format!("/app/companies/{company}")>{name}</A>
+                    }
+                    .into_any(),
+                    None => name.into_any(),
+                });
+                view! { {job_title}{separator}{company} }
+            }}
         </p>
         {created.then(|| view! {
             <p class="form-notice form-notice--ok" role="status">"Person added."</p>
         })}
-        {move || restored.get().then(|| view! {
-            <p class="form-notice form-notice--warning" role="status">
-                "We brought back an edit you had not saved. Save it, or press Cancel to discard it."
-            </p>
-        })}
+        <RestoredNotice restored/>
         <section aria-labelledby="details-title" class="person__details">
             <h2 id="details-title">"Details"</h2>
-            <dl class="person__fields">
+            <dl class="record__fields">
                 {PersonField::ALL
                     .into_iter()
                     .map(|field| view! {
-                        <EditableField id field person timeline members restored/>
+                        <EditableField id=id.to_string() field record=person timeline members restored/>
                     })
                     .collect_view()}
             </dl>
         </section>
         <PersonTasks person=id timeline/>
         <AddNote id timeline/>
-        <section aria-labelledby="timeline-title" class="person__timeline">
-            <h2 id="timeline-title">"Activity"</h2>
-            {move || timeline.with(Vec::is_empty).then(|| view! {
-                <p class="person__empty">"No activity recorded yet."</p>
-            })}
-            <ol class="timeline">
-                <For each=move || timeline.get() key=|entry| (entry.at, format!("{:?}", entry.event)) let:entry>
-                    <TimelineItem entry/>
-                </For>
-            </ol>
-        </section>
+        <Timeline timeline label=|name| PersonField::parse(name).map(RecordField::label) noun="this person"/>
         <DeletePerson id name=Signal::derive(title)/>
     }
 }
@@ -769,53 +683,6 @@ fn DeletePerson(id: PersonId, name: Signal<String>) -> impl IntoView {
                 <p class="field__error" role="alert">{message}</p>
             })}
         </section>
-    }
-}
-
-#[component]
-fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
-    let who = entry.actor.unwrap_or_else(|| "A former member".to_owned());
-    let quoted = |value: &str| {
-        if value.is_empty() {
-            "(empty)".to_owned()
-        } else {
-            format!("\u{201c}{value}\u{201d}")
-        }
-    };
-    let (what, note) = match entry.event {
-        TimelineEvent::Created => (format!("{who} added this person."), None),
-        TimelineEvent::Changed { field, old, new } => {
-            let label = PersonField::parse(&field).map_or("a field", PersonField::label);
-            (
-                format!(
-                    "{who} changed {} from {} to {}.",
-                    label.to_lowercase(),
-                    quoted(&old),
-                    quoted(&new)
-                ),
-                None,
-            )
-        }
-        TimelineEvent::Note { body } => (format!("{who} wrote a note:"), Some(body)),
-        TimelineEvent::TaskAdded { title, due } => (
-            match due {
-                Some(due) => format!("{who} added the task {}, due {due}.", quoted(&title)),
-                None => format!("{who} added the task {}.", quoted(&title)),
-            },
-            None,
-        ),
-        TimelineEvent::TaskDone { title } => (
-            format!("{who} ticked the task {} done.", quoted(&title)),
-            None,
-        ),
-    };
-    view! {
-        <li class="timeline__entry">
-            <span>{what}</span>
-            " "
-            <span class="timeline__time">{utc_time(entry.at)}</span>
-            {note.map(|body| view! { <blockquote class="timeline__note">{body}</blockquote> })}
-        </li>
     }
 }
 
@@ -900,300 +767,5 @@ fn AddNote(id: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> impl IntoVie
                 <span role="status">{move || added.get().then_some("Note added to the activity.")}</span>
             </form>
         </section>
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum EditState {
-    Showing,
-    Editing,
-    Saving,
-}
-
-/// One field of a person: shown, and editable in place. Enter (or Save) stores it, Escape (or
-/// Cancel) leaves it as it was; the new value shows at once and goes back if the server refuses,
-/// with the reason beside the field.
-#[component]
-fn EditableField(
-    id: PersonId,
-    field: PersonField,
-    person: RwSignal<Person>,
-    timeline: RwSignal<Vec<TimelineEntry>>,
-    members: StoredValue<Vec<MemberOption>>,
-    restored: RwSignal<bool>,
-) -> impl IntoView {
-    let state = RwSignal::new(EditState::Showing);
-    let value = RwSignal::new(String::new());
-    let base = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let input_id = format!("person-{}", field.name());
-    let edit_button_id = format!("person-{}-edit", field.name());
-    let error_id = format!("person-{}-error", field.name());
-    let hint_id = format!("person-{}-hint", field.name());
-
-    // In the browser, once: an edit a reload would have lost comes back.
-    {
-        let input_id = input_id.clone();
-        Effect::new(move |_| {
-            if let Some(draft) = read_drafts()
-                .into_iter()
-                .find(|d| d.person == id && d.field == field)
-            {
-                value.set(draft.value);
-                base.set(draft.base);
-                state.set(EditState::Editing);
-                restored.set(true);
-                let input_id = input_id.clone();
-                request_animation_frame(move || focus_by_id(&input_id));
-            }
-        });
-    }
-
-    let start = {
-        let input_id = input_id.clone();
-        move |_| {
-            let current = person.with_untracked(|p| p.value(field));
-            value.set(current.clone());
-            base.set(current);
-            error.set(None);
-            state.set(EditState::Editing);
-            let input_id = input_id.clone();
-            request_animation_frame(move || focus_by_id(&input_id));
-        }
-    };
-    let finish = {
-        let edit_button_id = edit_button_id.clone();
-        move || {
-            state.set(EditState::Showing);
-            error.set(None);
-            discard_draft(id, field);
-            let edit_button_id = edit_button_id.clone();
-            request_animation_frame(move || focus_by_id(&edit_button_id));
-        }
-    };
-    let cancel = {
-        let finish = finish.clone();
-        move || finish()
-    };
-    let save = {
-        let finish = finish.clone();
-        let input_id = input_id.clone();
-        move || {
-            if state.get_untracked() == EditState::Saving {
-                return;
-            }
-            let typed = value.get_untracked();
-            if let Err(message) = field.check(&typed) {
-                error.set(Some(message));
-                focus_by_id(&input_id);
-                return;
-            }
-            let before = person.get_untracked();
-            // Shown at once; put back if the server refuses.
-            person.update(|p| {
-                members.with_value(|members| p.set(field, typed.trim().to_owned(), members));
-            });
-            state.set(EditState::Saving);
-            let finish = finish.clone();
-            let input_id = input_id.clone();
-            leptos::task::spawn_local(async move {
-                let result = save_person_field(
-                    id,
-                    field,
-                    typed.clone(),
-                    base.get_untracked(),
-                    before.version,
-                )
-                .await;
-                match result {
-                    Ok(record) => {
-                        person.set(record.person);
-                        timeline.set(record.timeline);
-                        restored.set(false);
-                        finish();
-                    }
-                    Err(problem) => {
-                        person.set(before);
-                        if let AppError::Conflict(_) = problem {
-                            // Their value is now the one to replace, knowingly.
-                            if let Ok(record) = load_person(id.to_string()).await {
-                                base.set(record.person.value(field));
-                                person.set(record.person);
-                                timeline.set(record.timeline);
-                            }
-                        }
-                        error.set(Some(problem.to_string()));
-                        state.set(EditState::Editing);
-                        focus_by_id(&input_id);
-                    }
-                }
-            });
-        }
-    };
-    let on_key = {
-        let save = save.clone();
-        let cancel = cancel.clone();
-        move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-            "Enter" => {
-                ev.prevent_default();
-                save();
-            }
-            "Escape" => {
-                ev.prevent_default();
-                cancel();
-            }
-            _ => {}
-        }
-    };
-    let on_input = move |new: String| {
-        value.set(new.clone());
-        error.set(None);
-        write_draft(FieldDraft {
-            person: id,
-            field,
-            value: new,
-            base: base.get_untracked(),
-        });
-    };
-    let described_by = {
-        let error_id = error_id.clone();
-        let hint_id = hint_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if field.hint().is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.with(Option::is_some) {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-
-    let label_id = format!("person-{}-label", field.name());
-    let input = {
-        let input_id = input_id.clone();
-        let label_id = label_id.clone();
-        move || {
-            let input_id = input_id.clone();
-            let label_id = label_id.clone();
-            let on_key = on_key.clone();
-            let described_by = described_by.clone();
-            match field.input() {
-                FieldInput::Text {
-                    kind,
-                    autocomplete,
-                    max_chars,
-                } => view! {
-                    <input
-                        id=input_id
-                        aria-labelledby=label_id
-                        name=field.name()
-                        type=kind
-                        autocomplete=autocomplete
-                        maxlength=max_chars.to_string()
-                        prop:value=move || value.get()
-                        aria-invalid=move || error.with(Option::is_some).then_some("true")
-                        aria-describedby=described_by
-                        on:input:target=move |ev| on_input(ev.target().value())
-                        on:keydown=on_key
-                    />
-                }
-                .into_any(),
-                choice => {
-                    // Fixed choices, or the workspace's members: (stored value, label).
-                    let options: Vec<(String, String)> = match choice {
-                        FieldInput::Choice(options) => options
-                            .iter()
-                            .map(|(stored, label)| ((*stored).to_owned(), (*label).to_owned()))
-                            .collect(),
-                        _ => std::iter::once((String::new(), "Nobody".to_owned()))
-                            .chain(
-                                members
-                                    .get_value()
-                                    .into_iter()
-                                    .map(|m| (m.id.to_string(), m.name)),
-                            )
-                            .collect(),
-                    };
-                    view! {
-                    <select
-                        id=input_id
-                        aria-labelledby=label_id
-                        name=field.name()
-                        prop:value=move || value.get()
-                        aria-invalid=move || error.with(Option::is_some).then_some("true")
-                        aria-describedby=described_by
-                        on:change:target=move |ev| on_input(ev.target().value())
-                        on:keydown=on_key
-                    >
-                        {options.into_iter().map(|(stored, label)| {
-                            let chosen = stored.clone();
-                            view! { <option value=stored selected=move || value.get() == chosen>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                }
-                .into_any()
-                }
-            }
-        }
-    };
-    let display = move || {
-        let shown = person.with(|p| p.display(field));
-        if shown.is_empty() {
-            view! { <span class="person__empty">"Not set"</span> }.into_any()
-        } else {
-            view! { <span>{shown}</span> }.into_any()
-        }
-    };
-    // A memo: the switch between shown and edited re-renders only when it flips, not while saving.
-    let editing = Memo::new(move |_| state.get() != EditState::Showing);
-    let saving = move || state.get() == EditState::Saving;
-    let shower = move || {
-        let start = start.clone();
-        view! {
-            <span class="person__value">{display}</span>
-            " "
-            <button
-                type="button"
-                id=edit_button_id.clone()
-                class="button button--small button--quiet"
-                aria-label=format!("Edit {}", field.label().to_lowercase())
-                on:click=start
-            >
-                "Edit"
-            </button>
-        }
-        .into_any()
-    };
-    let editor = move || {
-        let save = save.clone();
-        let cancel = cancel.clone();
-        let error_id = error_id.clone();
-        view! {
-            {input()}
-            {field.hint().map(|hint| view! { <p id=hint_id.clone() class="field__hint">{hint}</p> })}
-            <span class="person__actions">
-                <button type="button" class="button button--small" disabled=saving on:click=move |_| save()>
-                    {move || if saving() { "Saving\u{2026}" } else { "Save" }}
-                </button>
-                <button type="button" class="button button--small button--quiet" on:click=move |_| cancel()>
-                    "Cancel"
-                </button>
-            </span>
-            {move || error.get().map(|message| view! {
-                <p id=error_id.clone() class="field__error" role="alert">
-                    <span class="visually-hidden">"Error: "</span>
-                    {message}
-                </p>
-            })}
-        }
-        .into_any()
-    };
-    view! {
-        <div class="person__field" class:person__field--editing=editing>
-            <dt id=label_id>{field.label()}</dt>
-            <dd>{move || if editing.get() { editor() } else { shower() }}</dd>
-        </div>
     }
 }

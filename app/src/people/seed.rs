@@ -1,15 +1,20 @@
-//! Realistic fake people for measurement (`server seed`): names, companies, addresses, phone
-//! numbers, tags and owners drawn from fixed lists with a fixed random seed, so two runs make the
+//! Realistic fake people and the companies they work at, for measurement (`server seed`): names,
+//! companies, addresses, phone numbers, tags and owners drawn from fixed lists with a fixed random seed, so two runs make the
 //! same data. Rows go in many at a time, in large transactions.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::Row;
 
+use std::collections::HashMap;
+
 use super::db::derived;
 use crate::accounts::MemberId;
+use crate::companies::CompanyId;
+use crate::companies::model::Company;
 use crate::db::{Db, now_millis};
 use crate::error::AppError;
+use crate::records::MemberOption;
 use crate::workspaces::WorkspaceId;
 
 const FIRST_NAMES: &[&str] = &[
@@ -151,6 +156,18 @@ const COMPANY_KINDS: &[&str] = &[
     "Travel",
 ];
 
+/// Where the fake companies are: (city, country).
+const PLACES: &[(&str, &str)] = &[
+    ("London", "United Kingdom"),
+    ("Zurich", "Switzerland"),
+    ("Berlin", "Germany"),
+    ("Lisbon", "Portugal"),
+    ("Toronto", "Canada"),
+    ("Austin", "United States"),
+    ("Osaka", "Japan"),
+    ("Nairobi", "Kenya"),
+];
+
 const JOB_TITLES: &[&str] = &[
     "Owner",
     "Founder",
@@ -181,6 +198,8 @@ const TAGS: &[&str] = &[
 pub struct SeedReport {
     pub people: usize,
     pub tags: usize,
+    /// Companies added (those already in the workspace are reused).
+    pub companies: usize,
 }
 
 /// The workspace with this exact name; an error that says what to do when there is none or
@@ -226,6 +245,7 @@ pub async fn seed_people(
     };
     let mut rng = StdRng::seed_from_u64(seed);
     let now = now_millis();
+    let (company_ids, companies_made) = seed_companies(db, workspace, &owners, now).await?;
     let two_years_ms: i64 = 2 * 365 * 24 * 60 * 60 * 1000;
     let mut made = 0;
     let mut tags_made = 0;
@@ -237,7 +257,8 @@ pub async fn seed_people(
             let batch = (in_transaction - done_here).min(ROWS_PER_INSERT);
             let mut people = String::from(
                 "INSERT INTO people (id, workspace_id, first_name, last_name, job_title,
-                     company_name, email, phone, owner_id, source, lawful_basis, lawful_basis_at,
+                     company_name, company_id, email, phone, owner_id, source, lawful_basis,
+                     lawful_basis_at,
                      lawful_basis_evidence, marketing_permission, marketing_permission_how,
                      sort_name, search_text, created_at, updated_at, version) VALUES ",
             );
@@ -290,7 +311,7 @@ pub async fn seed_people(
                     created,
                 });
             }
-            const COLUMNS: usize = 18;
+            const COLUMNS: usize = 19;
             for i in 0..batch {
                 let b = i * COLUMNS;
                 if i > 0 {
@@ -315,6 +336,7 @@ pub async fn seed_people(
                     .bind(row.last)
                     .bind(row.job_title)
                     .bind(&row.company)
+                    .bind(company_ids.get(&row.company).map(String::as_str))
                     .bind(&row.email)
                     .bind(&row.phone)
                     .bind(&row.owner)
@@ -354,7 +376,52 @@ pub async fn seed_people(
     Ok(SeedReport {
         people: made,
         tags: tags_made,
+        companies: companies_made,
     })
+}
+
+/// Every company the fake people work at (each pairing of a word and a kind), added once to the
+/// workspace with a domain and a place; answers their ids by name and how many were added.
+async fn seed_companies(
+    db: &Db,
+    workspace: WorkspaceId,
+    owners: &[Option<MemberId>],
+    now: i64,
+) -> Result<(HashMap<String, String>, usize), AppError> {
+    let mut ids: HashMap<String, String> = HashMap::new();
+    for row in sqlx::query("SELECT id, name FROM companies WHERE workspace_id = $1")
+        .bind(workspace.to_string())
+        .fetch_all(db.pool())
+        .await?
+    {
+        ids.insert(row.try_get("name")?, row.try_get("id")?);
+    }
+    let mut made = 0;
+    let mut tx = db.pool().begin().await?;
+    for (w, word) in COMPANY_WORDS.iter().enumerate() {
+        for (k, kind) in COMPANY_KINDS.iter().enumerate() {
+            let name = format!("{word} {kind}");
+            if ids.contains_key(&name) {
+                continue;
+            }
+            let (city, country) = PLACES[(w + k) % PLACES.len()];
+            let company = Company {
+                domain: Some(format!("{}.example", name.to_lowercase().replace(' ', ""))),
+                city: city.to_owned(),
+                country: country.to_owned(),
+                owner: owners[made % owners.len()].map(|id| MemberOption {
+                    id,
+                    name: String::new(),
+                }),
+                ..Company::new(CompanyId::random(), name)
+            };
+            crate::companies::db::insert(&mut tx, workspace, &company, now).await?;
+            ids.insert(company.name, company.id.to_string());
+            made += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok((ids, made))
 }
 
 struct SeedRow {

@@ -5,8 +5,8 @@
 use super::db::{self, NewPerson};
 use super::model::{
     BULK_MAX, BulkAction, BulkOutcome, LawfulBasis, MarketingPermission, NewPersonFields,
-    PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord, QUERY_MAX_CHARS, TAGS_MAX,
-    TimelineEntry, TimelineEvent, check_note, parse_tags,
+    PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord, TAGS_MAX, TimelineEntry,
+    TimelineEvent, check_note, parse_tags,
 };
 use super::phone::PhoneNumber;
 use crate::accounts::MemberId;
@@ -16,6 +16,7 @@ use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
 use crate::email_address::EmailAddress;
 use crate::error::AppError;
+use crate::records::{EditableRecord, RecordField, conflict_message};
 use crate::workspaces::WorkspaceId;
 
 /// The source of a person added with the form.
@@ -110,6 +111,9 @@ pub async fn create(
     let now = now_millis();
     let mut tx = db.pool().begin().await?;
     let id = db::insert(&mut tx, workspace, &person, now).await?;
+    if !person.company_name.is_empty() {
+        db::link_company(&mut tx, workspace, id, &person.company_name).await?;
+    }
     db::record_event(
         &mut *tx,
         workspace,
@@ -193,16 +197,9 @@ pub async fn save_field(
         .ok_or(AppError::NotFound)?;
     let current = person.value(field);
     if person.version != edit.version && current != edit.base {
-        let theirs = person.display(field);
-        let theirs = if theirs.is_empty() {
-            "an empty value".to_owned()
-        } else {
-            format!("\u{201c}{theirs}\u{201d}")
-        };
-        return Err(AppError::Conflict(format!(
-            "Someone else changed {} to {theirs} while you were editing. Your change was not saved; \
-             edit again to replace their value.",
-            field.label().to_lowercase()
+        return Err(AppError::Conflict(conflict_message(
+            field.label(),
+            &person.display(field),
         )));
     }
     let old_display = person.display(field);
@@ -279,6 +276,9 @@ pub async fn save_field(
     if let Parsed::Tags(tags) = &parsed {
         db::replace_tags(&mut tx, workspace, edit.person, tags).await?;
     }
+    if field == PersonField::Company {
+        db::link_company(&mut tx, workspace, edit.person, &person.company_name).await?;
+    }
     let saved = db::load(&mut tx, workspace, edit.person)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -316,13 +316,7 @@ pub async fn list_page(
     query: &PeopleQuery,
 ) -> Result<PeoplePage, AppError> {
     let mut query = query.clone();
-    let mut problem = None;
-    if query.q.chars().count() > QUERY_MAX_CHARS {
-        query.q.clear();
-        problem = Some(format!(
-            "Search for at most {QUERY_MAX_CHARS} characters. The list below is not searched."
-        ));
-    }
+    let mut problem = crate::records::db::searchable(&mut query.q);
     let (rows, next) = match db::list(db, workspace, &query).await {
         Err(AppError::Validation { field, message }) => {
             match field.as_str() {

@@ -213,11 +213,11 @@ pub async fn set_done(
     Ok(result.rows_affected() == 1)
 }
 
-/// A person's timeline entries from their tasks: each one added, and each one done.
+/// A record's timeline entries from its tasks: each one added, and each one done.
 pub async fn timeline<'e>(
     executor: impl Executor<'e, Database = Any>,
     workspace: WorkspaceId,
-    person: PersonId,
+    record: &str,
 ) -> Result<Vec<TimelineEntry>, AppError> {
     let rows = sqlx::query(
         "SELECT t.title, t.due_on, t.created_at, t.done_at,
@@ -229,7 +229,7 @@ pub async fn timeline<'e>(
          ORDER BY t.created_at DESC LIMIT 200",
     )
     .bind(workspace.to_string())
-    .bind(person.to_string())
+    .bind(record)
     .fetch_all(executor)
     .await?;
     let mut entries = Vec::with_capacity(rows.len());

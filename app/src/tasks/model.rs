@@ -1,38 +1,17 @@
 //! Tasks as the pages and the server share them: ids, what a valid title and due date are, and
 //! what the lists carry.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::accounts::MemberId;
 use crate::people::PersonId;
 use crate::people::model::MemberOption;
 use crate::policy::model::PolicyDate;
 
-/// The id of a task.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct TaskId(Uuid);
-
-impl TaskId {
-    #[cfg(feature = "ssr")]
-    pub fn random() -> Self {
-        Self(Uuid::new_v4())
-    }
-
-    /// Reads an id sent by a page; anything else is `None` ("not found").
-    pub fn parse(raw: &str) -> Option<Self> {
-        Uuid::parse_str(raw.trim()).ok().map(Self)
-    }
-}
-
-impl fmt::Display for TaskId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+crate::records::record_id!(
+    /// The id of a task.
+    TaskId
+);
 
 /// The longest title, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;

@@ -369,7 +369,7 @@ pub fn PersonTasks(person: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> 
                         });
                         view! {
                             {move || tasks.with(Vec::is_empty).then(|| view! {
-                                <p class="person__empty">"No tasks about this person yet."</p>
+                                <p class="record__empty">"No tasks about this person yet."</p>
                             })}
                             <ul class="tasks__list" aria-labelledby="person-tasks-title">
                                 <For each=move || tasks.get() key=|task| task.id let:task>

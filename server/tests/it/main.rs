@@ -3,6 +3,7 @@
 
 mod accounts;
 mod binary;
+mod companies;
 mod consent;
 mod demo;
 mod health;

@@ -1,0 +1,70 @@
+//! Server functions of the companies pages. Each checks the session and works in the session's
+//! workspace only; no workspace id ever comes from the browser. Errors answer with their own
+//! HTTP status (401, 404, 409, 422).
+
+use leptos::prelude::*;
+
+use super::model::{CompaniesPage, CompaniesQuery, CompanyField, CompanyRecord};
+use crate::accounts::model::FormState;
+use crate::error::AppError;
+
+/// One page of the companies list.
+#[server(prefix = "/api", endpoint = "companies/list")]
+pub async fn list_companies(query: CompaniesQuery) -> Result<CompaniesPage, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// A company's page. An id that is not one of this workspace's companies is "not found",
+/// whether it exists elsewhere or not.
+#[server(prefix = "/api", endpoint = "companies/load")]
+pub async fn load_company(id: String) -> Result<CompanyRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let id = super::model::CompanyId::parse(&id).ok_or(AppError::NotFound)?;
+        super::service::record(&state.db, session.viewer.workspace_id, id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Saves one field edited in the page; answers with the company as now stored.
+#[server(prefix = "/api", endpoint = "companies/save-field")]
+pub async fn save_company_field(
+    id: String,
+    field: CompanyField,
+    value: String,
+    base: String,
+    version: i64,
+) -> Result<CompanyRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let edit = super::service::CompanyEdit {
+            company: super::model::CompanyId::parse(&id).ok_or(AppError::NotFound)?,
+            field,
+            value,
+            base,
+            version,
+        };
+        super::service::save_field(&state.db, &session, &edit).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// What the "Add a company" form shows: what was posted and what is wrong, after a refused POST;
+/// empty otherwise.
+#[server(prefix = "/api", endpoint = "companies/new-form")]
+pub async fn new_company_form() -> Result<FormState, AppError> {
+    crate::accounts::http::require_session().inspect_err(AppError::set_response_status)?;
+    Ok(use_context::<crate::accounts::PostedAccountForm>()
+        .map(|posted| posted.0)
+        .unwrap_or_default())
+}

@@ -1,0 +1,14 @@
+//! Companies: the organisations a workspace deals with, with their web domain, phone, address,
+//! tags and owner, and the people who work there (those whose company is the company's name); a
+//! searchable list, and a page per company with editing in place and an activity timeline.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod model;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use model::{COMPANY_DRAFT_KEY, CompanyId};
+pub use pages::{CompaniesListPage, CompanyPage, NewCompanyPage};

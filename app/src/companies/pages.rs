@@ -1,0 +1,310 @@
+//! The companies pages: the list (`/app/companies`), the "Add a company" form
+//! (`/app/companies/new`) and a company's page (`/app/companies/{id}`) with its people and
+//! editing in the page.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+
+use super::api::{list_companies, load_company, new_company_form};
+use super::model::{
+    CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyPerson, CompanyRecord,
+};
+use crate::accounts::form::{FormMessages, TextField};
+use crate::accounts::model::FormState;
+use crate::error::AppError;
+use crate::layout::{loaded, loading};
+use crate::records::{
+    EditableField, ListPages, PhoneField, RecordField, RecordPage, RestoredNotice, TagsField,
+    Timeline,
+};
+
+/// `/app/companies`: the workspace's companies by name, searched and filtered as the URL says.
+#[component]
+pub fn CompaniesListPage() -> impl IntoView {
+    let url = use_query_map();
+    let query = Memo::new(move |_| {
+        url.with(|q| CompaniesQuery {
+            q: q.get("q").unwrap_or_default(),
+            tag: q.get("tag").unwrap_or_default(),
+            after: q.get("after").unwrap_or_default(),
+        })
+    });
+    let data = Resource::new_blocking(
+        move || query.get(),
+        |query| async move {
+            list_companies(query)
+                .await
+                .inspect_err(AppError::set_response_status)
+        },
+    );
+    view! {
+        <Title text="Companies"/>
+        <Meta name="robots" content="noindex"/>
+        <div class="page companies">
+            <div class="list__head">
+                <h1>"Companies"</h1>
+                <a class="button" href="/app/companies/new">"Add a company"</a>
+            </div>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    let query = query.get();
+                    loaded(data.await, move |page| {
+                        view! { <CompaniesList page query/> }.into_any()
+                    })
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn CompaniesList(page: CompaniesPage, query: CompaniesQuery) -> impl IntoView {
+    let CompaniesPage {
+        rows,
+        next,
+        tags,
+        problem,
+    } = page;
+    let filtered = !query.q.trim().is_empty() || !query.tag.is_empty();
+    let next_href = next.map(|after| {
+        CompaniesQuery {
+            after,
+            ..query.clone()
+        }
+        .href()
+    });
+    let first_href = (!query.after.is_empty()).then(|| {
+        CompaniesQuery {
+            after: String::new(),
+            ..query.clone()
+        }
+        .href()
+    });
+    let described_by = if problem.is_some() {
+        "companies-q-hint companies-problem"
+    } else {
+        "companies-q-hint"
+    };
+    let empty = rows.is_empty();
+    let CompaniesQuery {
+        q, tag: chosen_tag, ..
+    } = query;
+    view! {
+        <div class="list__filters" role="search" aria-label="Search and filter companies">
+            <Form method="GET" action="/app/companies">
+                <div class="field list__search">
+                    <label for="companies-q">"Search"</label>
+                    <input
+                        id="companies-q"
+                        name="q"
+                        type="search"
+                        value=q
+                        maxlength="100"
+                        aria-describedby=described_by
+                    />
+                    <p id="companies-q-hint" class="field__hint">"Part of a name, web domain, phone number or place."</p>
+                </div>
+                <div class="field">
+                    <label for="companies-tag">"Tag"</label>
+                    <select id="companies-tag" name="tag">
+                        <option value="" selected=chosen_tag.is_empty()>"Any tag"</option>
+                        {tags.into_iter().map(|tag| {
+                            let selected = tag == chosen_tag;
+                            view! { <option value=tag.clone() selected=selected>{tag.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">"Show"</button>
+            </Form>
+        </div>
+        {problem.map(|message| view! {
+            <p id="companies-problem" class="form-notice form-notice--error" role="alert">{message}</p>
+        })}
+        {filtered.then(|| view! { <p><a href="/app/companies">"Clear the search and filter"</a></p> })}
+        {if empty {
+            view! {
+                <p class="list__empty" role="status">
+                    {if filtered {
+                        "No companies match this search and filter."
+                    } else {
+                        "No companies yet. Add the first one with \u{201c}Add a company\u{201d}."
+                    }}
+                </p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="companies-caption">
+                    <table class="list__table">
+                        <caption id="companies-caption">
+                            {if filtered { "Companies matching the search and filter" } else { "Every company in this workspace" }}
+                        </caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Name"</th>
+                                <th scope="col">"Web domain"</th>
+                                <th scope="col">"Place"</th>
+                                <th scope="col">"People"</th>
+                                <th scope="col">"Tags"</th>
+                                <th scope="col">"Owner"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|row| view! {
+                                <tr>
+                                    <th scope="row">
+                                        <A href=format!("/app/companies/{}", row.id)>{row.name}</A>
+                                    </th>
+                                    <td>{row.domain.unwrap_or_default()}</td>
+                                    <td>{row.place}</td>
+                                    <td>{row.people}</td>
+                                    <td>{row.tags.join(", ")}</td>
+                                    <td>{row.owner.unwrap_or_default()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }}
+        <ListPages first=first_href next=next_href/>
+    }
+}
+
+/// `/app/companies/new`: a plain form POST, so it works before (and without) the WASM.
+#[component]
+pub fn NewCompanyPage() -> impl IntoView {
+    let data = Resource::new_blocking(
+        || (),
+        |()| async {
+            new_company_form()
+                .await
+                .inspect_err(AppError::set_response_status)
+        },
+    );
+    view! {
+        <Title text="Add a company"/>
+        <Meta name="robots" content="noindex"/>
+        <div class="page page--narrow companies-new">
+            <p><a href="/app/companies">"Back to companies"</a></p>
+            <h1>"Add a company"</h1>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    loaded(data.await, |state| view! { <NewCompanyForm state/> }.into_any())
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+const NEW_FORM: &str = "new-company";
+
+#[component]
+fn NewCompanyForm(state: FormState) -> impl IntoView {
+    view! {
+        <form id=NEW_FORM class="account__form" method="post" action="/app/companies/new" novalidate>
+            <FormMessages form_id=NEW_FORM state=state.clone()/>
+            <p class="field__hint">
+                "People whose company has this name become its people; they can be added later too."
+            </p>
+            <TextField form_id=NEW_FORM state=state.clone() name="name" label="Name" autocomplete="off" maxlength=100/>
+            <TextField form_id=NEW_FORM state=state.clone() name="domain" label="Web domain (optional)" autocomplete="off" hint="Like example.com." maxlength=253/>
+            <PhoneField form_id=NEW_FORM state=state.clone()/>
+            <TextField form_id=NEW_FORM state=state.clone() name="city" label="City (optional)" autocomplete="off" maxlength=200/>
+            <TextField form_id=NEW_FORM state=state.clone() name="country" label="Country (optional)" autocomplete="off" maxlength=200/>
+            <TagsField form_id=NEW_FORM state/>
+            <button type="submit" class="button">"Add this company"</button>
+        </form>
+    }
+}
+
+/// `/app/companies/{id}`: a company, each field editable in the page, its people and its
+/// timeline.
+#[component]
+pub fn CompanyPage() -> impl IntoView {
+    view! {
+        <RecordPage
+            class="company"
+            list_href="/app/companies"
+            list_name="companies"
+            not_found="Company not found"
+            load=load_company
+            show=|record, created| view! { <CompanyView record created/> }
+        />
+    }
+}
+
+#[component]
+fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
+    let CompanyRecord {
+        company,
+        people,
+        people_count,
+        timeline,
+        members,
+    } = record;
+    let id = company.id;
+    let company = RwSignal::new(company);
+    let timeline = RwSignal::new(timeline);
+    let members = StoredValue::new(members);
+    let restored = RwSignal::new(false);
+    let title = move || company.with(|c: &Company| c.name.clone());
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        {created.then(|| view! {
+            <p class="form-notice form-notice--ok" role="status">"Company added."</p>
+        })}
+        <RestoredNotice restored/>
+        <section aria-labelledby="details-title">
+            <h2 id="details-title">"Details"</h2>
+            <dl class="record__fields">
+                {CompanyField::ALL
+                    .into_iter()
+                    .map(|field| view! {
+                        <EditableField id=id.to_string() field record=company timeline members restored/>
+                    })
+                    .collect_view()}
+            </dl>
+        </section>
+        <CompanyPeople people count=people_count/>
+        <Timeline timeline label=|name| CompanyField::parse(name).map(RecordField::label) noun="this company"/>
+    }
+}
+
+/// The people who work at the company, by name.
+#[component]
+fn CompanyPeople(people: Vec<CompanyPerson>, count: i64) -> impl IntoView {
+    let shown = people.len();
+    view! {
+        <section aria-labelledby="company-people-title" class="company__people">
+            <h2 id="company-people-title">"People"</h2>
+            {if people.is_empty() {
+                view! {
+                    <p class="record__empty">
+                        "No people work at this company yet. Everyone whose company is this company's name is listed here."
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <ul class="company__people-list">
+                        {people.into_iter().map(|person| view! {
+                            <li>
+                                <A href=format!("/app/people/{}", person.id)>{person.name}</A>
+                                {(!person.job_title.is_empty()).then(|| format!(", {}", person.job_title))}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    {(count > shown as i64).then(|| view! {
+                        <p>{format!("The first {shown} of {count} people, by last name.")}</p>
+                    })}
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}

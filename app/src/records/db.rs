@@ -1,0 +1,264 @@
+//! The timeline and owner queries every kind of record shares. Every one names the workspace,
+//! which comes from the session.
+
+use sqlx::{Any, Executor, Row};
+
+use super::model::{MemberOption, TimelineEntry, TimelineEvent};
+use crate::accounts::MemberId;
+use crate::error::AppError;
+use crate::workspaces::WorkspaceId;
+
+/// The most recent entries a timeline shows.
+const TIMELINE_MAX: i64 = 200;
+
+/// Records an event in a record's timeline.
+pub async fn record_event<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    record: impl std::fmt::Display,
+    actor: MemberId,
+    event: &TimelineEvent,
+    now: i64,
+) -> Result<(), AppError> {
+    let (kind, field, old, new) = match event {
+        TimelineEvent::Created => ("created", None, None, None),
+        TimelineEvent::Note { .. }
+        | TimelineEvent::TaskAdded { .. }
+        | TimelineEvent::TaskDone { .. } => {
+            return Err(AppError::internal(
+                "notes and tasks are kept in their own tables, not as events",
+            ));
+        }
+        TimelineEvent::Changed { field, old, new } => (
+            "changed",
+            Some(field.as_str()),
+            Some(old.as_str()),
+            Some(new.as_str()),
+        ),
+    };
+    sqlx::query(
+        "INSERT INTO record_events (id, workspace_id, record_id, at, actor_id, kind, field,
+                                    old_value, new_value)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(workspace.to_string())
+    .bind(record.to_string())
+    .bind(now)
+    .bind(actor.to_string())
+    .bind(kind)
+    .bind(field)
+    .bind(old)
+    .bind(new)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// The workspace's members, for owner lists.
+pub async fn members<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+) -> Result<Vec<MemberOption>, AppError> {
+    let rows = sqlx::query(
+        "SELECT m.id, m.name FROM memberships ms JOIN members m ON m.id = ms.member_id
+         WHERE ms.workspace_id = $1 ORDER BY m.name, m.id",
+    )
+    .bind(workspace.to_string())
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let id: String = row.try_get("id")?;
+            Ok(MemberOption {
+                id: id.parse()?,
+                name: row.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+/// A record's timeline, newest first.
+pub async fn timeline(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    record: impl std::fmt::Display + Copy,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let rows = sqlx::query(
+        "SELECT e.at, e.kind, e.field, e.old_value, e.new_value, m.name AS actor
+         FROM record_events e LEFT JOIN members m ON m.id = e.actor_id
+         WHERE e.workspace_id = $1 AND e.record_id = $2
+         ORDER BY e.at DESC, e.id DESC LIMIT $3",
+    )
+    .bind(workspace.to_string())
+    .bind(record.to_string())
+    .bind(TIMELINE_MAX)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut entries = rows
+        .iter()
+        .map(|row| {
+            let kind: String = row.try_get("kind")?;
+            let event = if kind == "created" {
+                TimelineEvent::Created
+            } else {
+                TimelineEvent::Changed {
+                    field: row
+                        .try_get::<Option<String>, _>("field")?
+                        .unwrap_or_default(),
+                    old: row
+                        .try_get::<Option<String>, _>("old_value")?
+                        .unwrap_or_default(),
+                    new: row
+                        .try_get::<Option<String>, _>("new_value")?
+                        .unwrap_or_default(),
+                }
+            };
+            Ok(TimelineEntry {
+                at: row.try_get("at")?,
+                actor: row.try_get("actor")?,
+                event,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let notes = sqlx::query(
+        "SELECT n.created_at, n.body, m.name AS author
+         FROM notes n LEFT JOIN members m ON m.id = n.author_id
+         WHERE n.workspace_id = $1 AND n.record_id = $2
+         ORDER BY n.created_at DESC, n.id DESC LIMIT $3",
+    )
+    .bind(workspace.to_string())
+    .bind(record.to_string())
+    .bind(TIMELINE_MAX)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &notes {
+        entries.push(TimelineEntry {
+            at: row.try_get("created_at")?,
+            actor: row.try_get("author")?,
+            event: TimelineEvent::Note {
+                body: row.try_get("body")?,
+            },
+        });
+    }
+    entries.extend(crate::tasks::db::timeline(&mut *conn, workspace, &record.to_string()).await?);
+    // Newest first; a stable sort keeps each source's own order among equal times.
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.at));
+    entries.truncate(TIMELINE_MAX as usize);
+    Ok(entries)
+}
+
+/// The tables that hold the tags of a kind of record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tags {
+    People,
+    Companies,
+}
+
+impl Tags {
+    /// The table and its record column; names from code, never from a request.
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Self::People => ("person_tags", "person_id"),
+            Self::Companies => ("company_tags", "company_id"),
+        }
+    }
+}
+
+/// Sets a record's tags to exactly `tags`.
+pub async fn replace_tags(
+    conn: &mut sqlx::AnyConnection,
+    kind: Tags,
+    workspace: WorkspaceId,
+    record: impl std::fmt::Display,
+    tags: &[String],
+) -> Result<(), AppError> {
+    let (table, column) = kind.table();
+    let record = record.to_string();
+    sqlx::query(&format!(
+        "DELETE FROM {table} WHERE workspace_id = $1 AND {column} = $2"
+    ))
+    .bind(workspace.to_string())
+    .bind(&record)
+    .execute(&mut *conn)
+    .await?;
+    for tag in tags {
+        sqlx::query(&format!(
+            "INSERT INTO {table} ({column}, workspace_id, tag) VALUES ($1, $2, $3)"
+        ))
+        .bind(&record)
+        .bind(workspace.to_string())
+        .bind(tag)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A search box's text cut to what is accepted, with the message to show when it was too long.
+pub fn searchable(q: &mut String) -> Option<String> {
+    (q.chars().count() > crate::people::model::QUERY_MAX_CHARS).then(|| {
+        q.clear();
+        format!(
+            "Search for at most {} characters. The list below is not searched.",
+            crate::people::model::QUERY_MAX_CHARS
+        )
+    })
+}
+
+/// Where a list page starts: after this sort key and id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: String,
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        hex::encode(format!("{}\n{}", self.key, self.id))
+    }
+
+    pub fn decode(raw: &str) -> Option<Self> {
+        let bytes = hex::decode(raw).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let (key, id) = text.rsplit_once('\n')?;
+        uuid::Uuid::parse_str(id).ok()?;
+        Some(Self {
+            key: key.to_owned(),
+            id: id.to_owned(),
+        })
+    }
+}
+
+/// Escapes LIKE's wildcards (with `\` as the escape character).
+pub fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_and_a_damaged_one_does_not() {
+        let cursor = Cursor {
+            key: "lovelace ada".to_owned(),
+            id: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(Cursor::decode("zz"), None);
+        assert_eq!(Cursor::decode(&hex::encode("no newline")), None);
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+}

@@ -1,0 +1,17 @@
+//! What the kinds of records a workspace keeps (people, companies) share: typed ids, fields edited
+//! in place with conflict detection and local drafts, owners chosen among the members, and the
+//! activity timeline.
+
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod model;
+mod pages;
+
+pub(crate) use model::record_id;
+pub use model::{
+    EditableRecord, FieldInput, MemberOption, RecordField, Saved, TimelineEntry, TimelineEvent,
+    conflict_message,
+};
+pub use pages::{
+    EditableField, ListPages, PhoneField, RecordPage, RestoredNotice, TagsField, Timeline,
+};

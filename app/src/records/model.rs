@@ -1,0 +1,173 @@
+//! What every kind of record (a person, a company) shares: its typed id, how a field is edited in
+//! the page, the members an owner is chosen from, and the entries of its activity timeline.
+
+use std::future::Future;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::MemberId;
+use crate::error::AppError;
+
+/// Declares the typed id of a kind of record: a UUID that only parses from a UUID.
+macro_rules! record_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(uuid::Uuid);
+
+        impl $name {
+            #[cfg(feature = "ssr")]
+            pub fn random() -> Self {
+                Self(uuid::Uuid::new_v4())
+            }
+
+            /// Reads an id from a URL or a page; anything else is `None` (and the answer is "not
+            /// found").
+            pub fn parse(raw: &str) -> Option<Self> {
+                uuid::Uuid::parse_str(raw.trim()).ok().map(Self)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+pub(crate) use record_id;
+
+/// How a field is edited in the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldInput {
+    Text {
+        kind: &'static str,
+        autocomplete: &'static str,
+        max_chars: usize,
+    },
+    /// A choice from fixed options: (stored value, label).
+    Choice(&'static [(&'static str, &'static str)]),
+    /// A choice among the workspace's members.
+    Member,
+}
+
+/// A field of a record that can be edited in the page. The server maps each to its column; no
+/// column name ever comes from the browser.
+pub trait RecordField:
+    Copy + Eq + std::fmt::Debug + Send + Sync + Serialize + DeserializeOwned + 'static
+{
+    /// The form field's name, also stored in the timeline.
+    fn name(self) -> &'static str;
+    fn label(self) -> &'static str;
+    fn input(self) -> FieldInput;
+    /// A hint shown under the input while editing.
+    fn hint(self) -> Option<&'static str>;
+    /// What the browser can check before sending; the server checks again.
+    fn check(self, value: &str) -> Result<(), String>;
+}
+
+/// A record as its page edits it, field by field, with the version that detects conflicts.
+pub trait EditableRecord: Clone + Send + Sync + 'static {
+    type Field: RecordField;
+    /// The start of its element ids ("person" gives `person-email`).
+    const KIND: &'static str;
+    /// The local-storage key of its unsaved edits.
+    const DRAFT_KEY: &'static str;
+
+    fn version(&self) -> i64;
+    /// The field's value as its input holds it (the stored value for choices).
+    fn value(&self, field: Self::Field) -> String;
+    /// The field's value as the page shows it.
+    fn display(&self, field: Self::Field) -> String;
+    /// Sets a field from its input's value, as the page does at once when a member saves (and
+    /// undoes if the server refuses). `members` names a new owner.
+    fn set(&mut self, field: Self::Field, value: String, members: &[MemberOption]);
+    /// Sends one field to the server; the answer is the record as now stored.
+    fn save(
+        id: String,
+        field: Self::Field,
+        value: String,
+        base: String,
+        version: i64,
+    ) -> impl Future<Output = Result<Saved<Self>, AppError>>;
+    /// Reads the record again (after a conflict, to show the other value).
+    fn reload(id: String) -> impl Future<Output = Result<Saved<Self>, AppError>>;
+}
+
+/// A record as the server answered a save or a reload, with its timeline.
+pub struct Saved<R> {
+    pub record: R,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// The message of a save refused because someone else changed the field meanwhile: their value,
+/// so that the member replaces it knowingly or not at all.
+pub fn conflict_message(label: &str, theirs: &str) -> String {
+    let theirs = if theirs.is_empty() {
+        "an empty value".to_owned()
+    } else {
+        format!("\u{201c}{theirs}\u{201d}")
+    };
+    format!(
+        "Someone else changed {} to {theirs} while you were editing. Your change was not saved; \
+         edit again to replace their value.",
+        label.to_lowercase()
+    )
+}
+
+/// A workspace member, as shown in owner lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberOption {
+    pub id: MemberId,
+    pub name: String,
+}
+
+/// What happened to a record, for its timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimelineEvent {
+    Created,
+    Changed {
+        field: String,
+        old: String,
+        new: String,
+    },
+    /// A note written on the record.
+    Note {
+        body: String,
+    },
+    /// A task about the record was added (`due` is the day in words).
+    TaskAdded {
+        title: String,
+        due: Option<String>,
+    },
+    /// A task about the record was ticked done.
+    TaskDone {
+        title: String,
+    },
+}
+
+/// One entry of a record's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: i64,
+    /// Who did it; `None` when that member has since left.
+    pub actor: Option<String>,
+    pub event: TimelineEvent,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conflict_names_the_field_and_the_other_value() {
+        assert_eq!(
+            conflict_message("Phone", ""),
+            "Someone else changed phone to an empty value while you were editing. Your change \
+             was not saved; edit again to replace their value."
+        );
+        assert!(conflict_message("Name", "Acme").contains("\u{201c}Acme\u{201d}"));
+    }
+}

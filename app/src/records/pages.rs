@@ -1,0 +1,534 @@
+//! What every record page shows the same way: a field edited in place (with its unsaved edit kept
+//! as a local draft) and the activity timeline.
+
+use std::future::Future;
+
+use gloo_storage::Storage;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::model::{
+    EditableRecord, FieldInput, MemberOption, RecordField, TimelineEntry, TimelineEvent,
+};
+use crate::accounts::form::TextField;
+use crate::accounts::model::FormState;
+use crate::clock::utc_time;
+use crate::error::AppError;
+use crate::layout::{error_alert, focus_by_id, loading};
+
+/// An edit not yet saved, kept in local storage so a reload does not lose it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound = "F: RecordField")]
+struct FieldDraft<F> {
+    /// The record's id (`person` in drafts kept before companies had pages).
+    #[serde(alias = "person")]
+    record: String,
+    field: F,
+    value: String,
+    base: String,
+}
+
+fn read_drafts<R: EditableRecord>() -> Vec<FieldDraft<R::Field>> {
+    gloo_storage::LocalStorage::get::<Vec<FieldDraft<R::Field>>>(R::DRAFT_KEY).unwrap_or_default()
+}
+
+fn write_draft<R: EditableRecord>(draft: FieldDraft<R::Field>) {
+    let mut drafts = read_drafts::<R>();
+    drafts.retain(|d| !(d.record == draft.record && d.field == draft.field));
+    drafts.push(draft);
+    // A full or disabled storage only means no draft: the page works on.
+    let _ = gloo_storage::LocalStorage::set(R::DRAFT_KEY, drafts);
+}
+
+fn discard_draft<R: EditableRecord>(record: &str, field: R::Field) {
+    let mut drafts = read_drafts::<R>();
+    drafts.retain(|d| !(d.record == record && d.field == field));
+    if drafts.is_empty() {
+        gloo_storage::LocalStorage::delete(R::DRAFT_KEY);
+    } else {
+        let _ = gloo_storage::LocalStorage::set(R::DRAFT_KEY, drafts);
+    }
+}
+
+/// The frame of a record's page (`/app/people/{id}` and the others): loads the record the URL's
+/// `id` names and shows it with `show(record, created)` (`created` when the URL says it was just
+/// added), or says it was not found, with that status.
+#[component]
+pub fn RecordPage<T, Fut, V>(
+    /// The page's class ("person").
+    class: &'static str,
+    /// The list's URL and its name ("people").
+    list_href: &'static str,
+    list_name: &'static str,
+    /// The heading when there is no such record ("Person not found").
+    not_found: &'static str,
+    load: fn(String) -> Fut,
+    show: fn(T, bool) -> V,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let data = Resource::new_blocking(
+        move || id.get(),
+        move |id| async move { load(id).await.inspect_err(AppError::set_response_status) },
+    );
+    let url = use_query_map();
+    let created = move || url.with(|q| q.get("created").is_some());
+    view! {
+        <Meta name="robots" content="noindex"/>
+        <div class=format!("page {class}")>
+            <p><a href=list_href>{format!("Back to {list_name}")}</a></p>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    let created = created();
+                    match data.await {
+                        Ok(record) => show(record, created).into_any(),
+                        Err(error) => view! {
+                            <Title text=not_found/>
+                            <h1>{not_found}</h1>
+                            {error_alert(&error)}
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// The phone number field of an "Add" form.
+#[component]
+pub fn PhoneField(form_id: &'static str, state: FormState) -> impl IntoView {
+    view! {
+        <TextField
+            form_id
+            state
+            name="phone"
+            label="Phone (optional)"
+            kind="tel"
+            autocomplete="off"
+            hint="With the country code, for example +44 20 7946 0958."
+            maxlength=30
+        />
+    }
+}
+
+/// The tags field of an "Add" form.
+#[component]
+pub fn TagsField(form_id: &'static str, state: FormState) -> impl IntoView {
+    view! {
+        <TextField
+            form_id
+            state
+            name="tags"
+            label="Tags (optional)"
+            autocomplete="off"
+            hint="Separate tags with commas."
+            maxlength=500
+        />
+    }
+}
+
+/// "First page" and "Next page" under a list, when there are such pages.
+#[component]
+pub fn ListPages(first: Option<String>, next: Option<String>) -> impl IntoView {
+    view! {
+        <nav class="list__pages" aria-label="Pages of the list">
+            {first.map(|href| view! { <a href=href>"First page"</a> })}
+            {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
+        </nav>
+    }
+}
+
+/// "We brought back an edit you had not saved", shown while `restored` is true.
+#[component]
+pub fn RestoredNotice(restored: RwSignal<bool>) -> impl IntoView {
+    move || {
+        restored.get().then(|| {
+            view! {
+                <p class="form-notice form-notice--warning" role="status">
+                    "We brought back an edit you had not saved. Save it, or press Cancel to discard it."
+                </p>
+            }
+        })
+    }
+}
+
+/// A record's activity, newest first. `label` names a field from its stored name; `noun` is
+/// what was added ("this person").
+#[component]
+pub fn Timeline(
+    timeline: RwSignal<Vec<TimelineEntry>>,
+    label: fn(&str) -> Option<&'static str>,
+    noun: &'static str,
+) -> impl IntoView {
+    view! {
+        <section aria-labelledby="timeline-title" class="record__timeline">
+            <h2 id="timeline-title">"Activity"</h2>
+            {move || timeline.with(Vec::is_empty).then(|| view! {
+                <p class="record__empty">"No activity recorded yet."</p>
+            })}
+            <ol class="timeline">
+                <For each=move || timeline.get() key=|entry| (entry.at, format!("{:?}", entry.event)) let:entry>
+                    <TimelineItem entry label noun/>
+                </For>
+            </ol>
+        </section>
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum EditState {
+    Showing,
+    Editing,
+    Saving,
+}
+
+/// One field of a record: shown, and editable in place. Enter (or Save) stores it, Escape (or
+/// Cancel) leaves it as it was; the new value shows at once and goes back if the server refuses,
+/// with the reason beside the field.
+#[component]
+pub fn EditableField<R: EditableRecord>(
+    /// The record's id.
+    id: String,
+    field: R::Field,
+    record: RwSignal<R>,
+    timeline: RwSignal<Vec<TimelineEntry>>,
+    members: StoredValue<Vec<MemberOption>>,
+    /// Set when an unsaved edit came back from local storage.
+    restored: RwSignal<bool>,
+) -> impl IntoView {
+    let id = StoredValue::new(id);
+    let state = RwSignal::new(EditState::Showing);
+    let value = RwSignal::new(String::new());
+    let base = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let input_id = format!("{}-{}", R::KIND, field.name());
+    let edit_button_id = format!("{}-{}-edit", R::KIND, field.name());
+    let error_id = format!("{}-{}-error", R::KIND, field.name());
+    let hint_id = format!("{}-{}-hint", R::KIND, field.name());
+
+    // In the browser, once: an edit a reload would have lost comes back.
+    {
+        let input_id = input_id.clone();
+        Effect::new(move |_| {
+            if let Some(draft) = read_drafts::<R>()
+                .into_iter()
+                .find(|d| id.with_value(|id| d.record == *id) && d.field == field)
+            {
+                value.set(draft.value);
+                base.set(draft.base);
+                state.set(EditState::Editing);
+                restored.set(true);
+                let input_id = input_id.clone();
+                request_animation_frame(move || focus_by_id(&input_id));
+            }
+        });
+    }
+
+    let start = {
+        let input_id = input_id.clone();
+        move |_| {
+            let current = record.with_untracked(|r| r.value(field));
+            value.set(current.clone());
+            base.set(current);
+            error.set(None);
+            state.set(EditState::Editing);
+            let input_id = input_id.clone();
+            request_animation_frame(move || focus_by_id(&input_id));
+        }
+    };
+    let finish = {
+        let edit_button_id = edit_button_id.clone();
+        move || {
+            state.set(EditState::Showing);
+            error.set(None);
+            id.with_value(|id| discard_draft::<R>(id, field));
+            let edit_button_id = edit_button_id.clone();
+            request_animation_frame(move || focus_by_id(&edit_button_id));
+        }
+    };
+    let cancel = {
+        let finish = finish.clone();
+        move || finish()
+    };
+    let save = {
+        let finish = finish.clone();
+        let input_id = input_id.clone();
+        move || {
+            if state.get_untracked() == EditState::Saving {
+                return;
+            }
+            let typed = value.get_untracked();
+            if let Err(message) = field.check(&typed) {
+                error.set(Some(message));
+                focus_by_id(&input_id);
+                return;
+            }
+            let before = record.get_untracked();
+            // Shown at once; put back if the server refuses.
+            record.update(|r| {
+                members.with_value(|members| r.set(field, typed.trim().to_owned(), members));
+            });
+            state.set(EditState::Saving);
+            let finish = finish.clone();
+            let input_id = input_id.clone();
+            leptos::task::spawn_local(async move {
+                let result = R::save(
+                    id.get_value(),
+                    field,
+                    typed.clone(),
+                    base.get_untracked(),
+                    before.version(),
+                )
+                .await;
+                match result {
+                    Ok(saved) => {
+                        record.set(saved.record);
+                        timeline.set(saved.timeline);
+                        restored.set(false);
+                        finish();
+                    }
+                    Err(problem) => {
+                        record.set(before);
+                        if let AppError::Conflict(_) = problem {
+                            // Their value is now the one to replace, knowingly.
+                            if let Ok(saved) = R::reload(id.get_value()).await {
+                                base.set(saved.record.value(field));
+                                record.set(saved.record);
+                                timeline.set(saved.timeline);
+                            }
+                        }
+                        error.set(Some(problem.to_string()));
+                        state.set(EditState::Editing);
+                        focus_by_id(&input_id);
+                    }
+                }
+            });
+        }
+    };
+    let on_key = {
+        let save = save.clone();
+        let cancel = cancel.clone();
+        move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                save();
+            }
+            "Escape" => {
+                ev.prevent_default();
+                cancel();
+            }
+            _ => {}
+        }
+    };
+    let on_input = move |new: String| {
+        value.set(new.clone());
+        error.set(None);
+        write_draft::<R>(FieldDraft {
+            record: id.get_value(),
+            field,
+            value: new,
+            base: base.get_untracked(),
+        });
+    };
+    let described_by = {
+        let error_id = error_id.clone();
+        let hint_id = hint_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if field.hint().is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.with(Option::is_some) {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+
+    let label_id = format!("{}-{}-label", R::KIND, field.name());
+    let input = {
+        let input_id = input_id.clone();
+        let label_id = label_id.clone();
+        move || {
+            let input_id = input_id.clone();
+            let label_id = label_id.clone();
+            let on_key = on_key.clone();
+            let described_by = described_by.clone();
+            match field.input() {
+                FieldInput::Text {
+                    kind,
+                    autocomplete,
+                    max_chars,
+                } => view! {
+                    <input
+                        id=input_id
+                        aria-labelledby=label_id
+                        name=field.name()
+                        type=kind
+                        autocomplete=autocomplete
+                        maxlength=max_chars.to_string()
+                        prop:value=move || value.get()
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        aria-describedby=described_by
+                        on:input:target=move |ev| on_input(ev.target().value())
+                        on:keydown=on_key
+                    />
+                }
+                .into_any(),
+                choice => {
+                    // Fixed choices, or the workspace's members: (stored value, label).
+                    let options: Vec<(String, String)> = match choice {
+                        FieldInput::Choice(options) => options
+                            .iter()
+                            .map(|(stored, label)| ((*stored).to_owned(), (*label).to_owned()))
+                            .collect(),
+                        _ => std::iter::once((String::new(), "Nobody".to_owned()))
+                            .chain(
+                                members
+                                    .get_value()
+                                    .into_iter()
+                                    .map(|m| (m.id.to_string(), m.name)),
+                            )
+                            .collect(),
+                    };
+                    view! {
+                    <select
+                        id=input_id
+                        aria-labelledby=label_id
+                        name=field.name()
+                        prop:value=move || value.get()
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        aria-describedby=described_by
+                        on:change:target=move |ev| on_input(ev.target().value())
+                        on:keydown=on_key
+                    >
+                        {options.into_iter().map(|(stored, label)| {
+                            let chosen = stored.clone();
+                            view! { <option value=stored selected=move || value.get() == chosen>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                }
+                .into_any()
+                }
+            }
+        }
+    };
+    let display = move || {
+        let shown = record.with(|r| r.display(field));
+        if shown.is_empty() {
+            view! { <span class="record__empty">"Not set"</span> }.into_any()
+        } else {
+            view! { <span>{shown}</span> }.into_any()
+        }
+    };
+    // A memo: the switch between shown and edited re-renders only when it flips, not while saving.
+    let editing = Memo::new(move |_| state.get() != EditState::Showing);
+    let saving = move || state.get() == EditState::Saving;
+    let shower = move || {
+        let start = start.clone();
+        view! {
+            <span class="record__value">{display}</span>
+            " "
+            <button
+                type="button"
+                id=edit_button_id.clone()
+                class="button button--small button--quiet"
+                aria-label=format!("Edit {}", field.label().to_lowercase())
+                on:click=start
+            >
+                "Edit"
+            </button>
+        }
+        .into_any()
+    };
+    let editor = move || {
+        let save = save.clone();
+        let cancel = cancel.clone();
+        let error_id = error_id.clone();
+        view! {
+            {input()}
+            {field.hint().map(|hint| view! { <p id=hint_id.clone() class="field__hint">{hint}</p> })}
+            <span class="record__actions">
+                <button type="button" class="button button--small" disabled=saving on:click=move |_| save()>
+                    {move || if saving() { "Saving\u{2026}" } else { "Save" }}
+                </button>
+                <button type="button" class="button button--small button--quiet" on:click=move |_| cancel()>
+                    "Cancel"
+                </button>
+            </span>
+            {move || error.get().map(|message| view! {
+                <p id=error_id.clone() class="field__error" role="alert">
+                    <span class="visually-hidden">"Error: "</span>
+                    {message}
+                </p>
+            })}
+        }
+        .into_any()
+    };
+    view! {
+        <div class="record__field" class:record__field--editing=editing>
+            <dt id=label_id>{field.label()}</dt>
+            <dd>{move || if editing.get() { editor() } else { shower() }}</dd>
+        </div>
+    }
+}
+
+#[component]
+fn TimelineItem(
+    entry: TimelineEntry,
+    label: fn(&str) -> Option<&'static str>,
+    noun: &'static str,
+) -> impl IntoView {
+    let who = entry.actor.unwrap_or_else(|| "A former member".to_owned());
+    let quoted = |value: &str| {
+        if value.is_empty() {
+            "(empty)".to_owned()
+        } else {
+            format!("\u{201c}{value}\u{201d}")
+        }
+    };
+    let (what, note) = match entry.event {
+        TimelineEvent::Created => (format!("{who} added {noun}."), None),
+        TimelineEvent::Changed { field, old, new } => {
+            let label = label(&field).unwrap_or("a field");
+            (
+                format!(
+                    "{who} changed {} from {} to {}.",
+                    label.to_lowercase(),
+                    quoted(&old),
+                    quoted(&new)
+                ),
+                None,
+            )
+        }
+        TimelineEvent::Note { body } => (format!("{who} wrote a note:"), Some(body)),
+        TimelineEvent::TaskAdded { title, due } => (
+            match due {
+                Some(due) => format!("{who} added the task {}, due {due}.", quoted(&title)),
+                None => format!("{who} added the task {}.", quoted(&title)),
+            },
+            None,
+        ),
+        TimelineEvent::TaskDone { title } => (
+            format!("{who} ticked the task {} done.", quoted(&title)),
+            None,
+        ),
+    };
+    view! {
+        <li class="timeline__entry">
+            <span>{what}</span>
+            " "
+            <span class="timeline__time">{utc_time(entry.at)}</span>
+            {note.map(|body| view! { <blockquote class="timeline__note">{body}</blockquote> })}
+        </li>
+    }
+}
