@@ -7,6 +7,7 @@ pub mod clock;
 pub mod companies;
 pub mod company;
 pub mod consent;
+pub mod dashboard;
 pub mod demo;
 pub mod email_address;
 pub mod error;

@@ -1,6 +1,7 @@
 // Tasks as members use them: added on a person's page by keyboard (refused while empty), ticked
 // done with the space bar, shown in the person's timeline, and listed at /app/tasks, open or
-// done, with the list's state in the URL. Every state is scanned with axe.
+// done, with the list's state in the URL; the dashboard on /app counts them and lists what is
+// due this week. Every state is scanned with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -78,6 +79,29 @@ test('a task added on a person\'s page is ticked done by keyboard, shows in the 
   await page.reload();
   await waitForHydration(page);
   await page.getByRole('checkbox', { name: 'Done: Renew the domain' }).waitFor();
+
+  // One due today: the dashboard on /app counts the workspace and lists it as due this week,
+  // where it can be ticked done too.
+  await page.getByLabel('What is to be done').fill('Send the invoice');
+  await page.getByLabel('Due (optional)').fill(new Date().toISOString().slice(0, 10));
+  await page.getByRole('button', { name: 'Add task' }).click();
+  await page.getByRole('checkbox', { name: 'Done: Send the invoice' }).waitFor();
+  await page.goto(`${BASE_URL}/app`);
+  await waitForHydration(page);
+  const glance = await page.getByRole('region', { name: 'At a glance' }).innerText();
+  assert.match(glance, /1 person/);
+  assert.match(glance, /0 companies/);
+  assert.match(glance, /2 open tasks/);
+  const week = page.getByRole('region', { name: /^Due by Sunday, / });
+  const invoice = week.getByRole('checkbox', { name: 'Done: Send the invoice' });
+  await invoice.waitFor();
+  assert.equal(await week.getByRole('checkbox').count(), 1, 'the task without a day is not due this week');
+  await assertAccessible(page, '/app with the dashboard');
+  await page.locator('input[type=checkbox]:enabled').first().waitFor();
+  await invoice.focus();
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('.task--done') !== null);
+  assert.equal(await invoice.isChecked(), true);
   assertNoPageErrors(page);
   await page.context().close();
 });

@@ -436,6 +436,7 @@ fn AppHome(viewer: Viewer, resent: String) -> impl IntoView {
                 }}
             </section>
         })}
+        <crate::dashboard::Dashboard/>
         <nav class="app-home__links" aria-labelledby="crm-title">
             <h2 id="crm-title">"Your CRM"</h2>
             <ul>

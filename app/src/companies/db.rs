@@ -11,7 +11,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::people::PersonId;
 use crate::people::model::{MemberOption, full_name};
-use crate::records::db::{Cursor, Tags, escape_like, replace_tags};
+use crate::records::db::{Cursor, Tags, escape_like, placeholders, replace_tags};
 use crate::workspaces::WorkspaceId;
 
 /// Rows per list page.
@@ -371,10 +371,7 @@ pub async fn list(
         });
     }
     if !companies.is_empty() {
-        let placeholders = (0..companies.len())
-            .map(|i| format!("${}", i + 2))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let placeholders = placeholders(companies.len(), 2);
         let sql = format!(
             "SELECT company_id, tag FROM company_tags
              WHERE workspace_id = $1 AND company_id IN ({placeholders}) ORDER BY tag"

@@ -100,3 +100,17 @@ pub async fn add_person_note(id: String, body: String) -> Result<Vec<TimelineEnt
     .await
     .inspect_err(AppError::set_response_status)
 }
+
+/// A person's timeline alone, read again after something added to it elsewhere on their page (a
+/// task added or ticked done).
+#[server(prefix = "/api", endpoint = "people/timeline")]
+pub async fn person_timeline(id: String) -> Result<Vec<TimelineEntry>, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
+        super::service::timeline(&state.db, session.viewer.workspace_id, id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}

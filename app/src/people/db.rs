@@ -11,7 +11,7 @@ use crate::accounts::MemberId;
 use crate::companies::CompanyId;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
-use crate::records::db::{Cursor, Tags, escape_like};
+use crate::records::db::{Cursor, Tags, escape_like, placeholders};
 pub use crate::records::db::{members, record_event, timeline};
 use crate::workspaces::WorkspaceId;
 
@@ -117,13 +117,11 @@ pub async fn delete(
     if people.is_empty() {
         return Ok(0);
     }
-    let placeholders = (0..people.len())
-        .map(|i| format!("${}", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
-    crate::tasks::db::delete_about(conn, workspace, people).await?;
+    let placeholders = placeholders(people.len(), 2);
     let mut deleted = 0;
     for sql in [
+        // Their tasks too: the titles often name them.
+        format!("DELETE FROM tasks WHERE workspace_id = $1 AND record_id IN ({placeholders})"),
         format!(
             "DELETE FROM person_tags WHERE workspace_id = $1 AND person_id IN ({placeholders})"
         ),
@@ -140,6 +138,79 @@ pub async fn delete(
         deleted = query.execute(&mut *conn).await?.rows_affected();
     }
     usize::try_from(deleted).map_err(|_| AppError::internal("more people deleted than exist"))
+}
+
+/// Each of these people's owner (id and name), for a bulk change of owner.
+pub async fn owners_of(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    people: &[PersonId],
+) -> Result<Vec<(PersonId, Option<MemberId>, String)>, AppError> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT p.id, p.owner_id, m.name AS owner_name
+         FROM people p LEFT JOIN members m ON m.id = p.owner_id
+         WHERE p.workspace_id = $1 AND p.id IN ({})",
+        placeholders(people.len(), 2)
+    );
+    let mut query = sqlx::query(&sql).bind(workspace.to_string());
+    for person in people {
+        query = query.bind(person.to_string());
+    }
+    query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| {
+            let id: String = row.try_get("id")?;
+            let owner = row
+                .try_get::<Option<String>, _>("owner_id")?
+                .map(|id| id.parse::<MemberId>())
+                .transpose()?;
+            Ok((
+                PersonId::parse(&id)
+                    .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
+                owner,
+                row.try_get::<Option<String>, _>("owner_name")?
+                    .unwrap_or_default(),
+            ))
+        })
+        .collect()
+}
+
+/// Marks people changed by a bulk action: a new version each (an edit open in someone's page is
+/// then checked for conflicts) and the time. `set` is what else changes, as `column = $2`, with
+/// its value.
+pub async fn touch_many(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    people: &[PersonId],
+    set: Option<(&str, Option<String>)>,
+    now: i64,
+) -> Result<(), AppError> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    let (extra, first) = match set {
+        Some((column, _)) => (format!(", {column} = $3"), 4),
+        None => (String::new(), 3),
+    };
+    let sql = format!(
+        "UPDATE people SET version = version + 1, updated_at = $1{extra}
+         WHERE workspace_id = $2 AND id IN ({})",
+        placeholders(people.len(), first)
+    );
+    let mut query = sqlx::query(&sql).bind(now).bind(workspace.to_string());
+    if let Some((_, value)) = set {
+        query = query.bind(value);
+    }
+    for person in people {
+        query = query.bind(person.to_string());
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
 }
 
 const PERSON_COLUMNS: &str =
@@ -216,7 +287,7 @@ fn person_from(row: &AnyRow) -> Result<Person, AppError> {
 }
 
 /// The tags of these people, as (person, tag), ordered by tag.
-async fn tags_of<'e>(
+pub async fn tags_of<'e>(
     executor: impl Executor<'e, Database = Any>,
     workspace: WorkspaceId,
     people: &[PersonId],
@@ -224,10 +295,7 @@ async fn tags_of<'e>(
     if people.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = (0..people.len())
-        .map(|i| format!("${}", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = placeholders(people.len(), 2);
     // Sorted here, not in SQL: an ORDER BY tag would lead SQLite to walk the workspace's whole
     // tag index in tag order instead of looking up these people by the primary key.
     let sql = format!(

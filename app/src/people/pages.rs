@@ -631,17 +631,27 @@ fn DeletePerson(id: PersonId, name: Signal<String>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let ready = use_hydrated();
-    // Kept in the arena: the navigate function is neither Send nor Sync, a callback must be.
-    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
+    // The navigate function is neither Send nor Sync, as a callback must be; nor may it be kept
+    // in the arena as a thread-local value: on the server the page's owner can be dropped on
+    // another thread, which such a value does not survive. It is made when needed, in this
+    // component's owner (which holds the router's context).
+    let owner = Owner::current();
     let delete = Callback::new(move |()| {
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
         problem.set(None);
+        let owner = owner.clone();
         leptos::task::spawn_local(async move {
             match bulk_people(vec![id.to_string()], BulkAction::Delete, String::new()).await {
-                Ok(_) => navigate.with_value(|go| go("/app/people", Default::default())),
+                Ok(_) => {
+                    if let Some(owner) = &owner {
+                        owner.with(|| {
+                            leptos_router::hooks::use_navigate()("/app/people", Default::default());
+                        });
+                    }
+                }
                 Err(error) => {
                     busy.set(false);
                     confirming.set(false);

@@ -16,6 +16,7 @@ use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
 use crate::email_address::EmailAddress;
 use crate::error::AppError;
+use crate::records::db::{placeholders, record_events};
 use crate::records::{EditableRecord, RecordField, conflict_message};
 use crate::workspaces::WorkspaceId;
 
@@ -143,6 +144,25 @@ pub async fn record(
         timeline: db::timeline(&mut conn, workspace, id).await?,
         members: db::members(&mut *conn, workspace).await?,
     })
+}
+
+/// A person's timeline; "not found" unless they are one of the workspace's people.
+pub async fn timeline(
+    db: &Db,
+    workspace: WorkspaceId,
+    id: PersonId,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let found: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND id = $2")
+            .bind(workspace.to_string())
+            .bind(id.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
+    if found != 1 {
+        return Err(AppError::NotFound);
+    }
+    db::timeline(&mut conn, workspace, id).await
 }
 
 /// An edit of one field, as the page sends it.
@@ -369,10 +389,7 @@ async fn check_all_here(
     workspace: WorkspaceId,
     ids: &[PersonId],
 ) -> Result<(), AppError> {
-    let placeholders = (0..ids.len())
-        .map(|i| format!("${}", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = placeholders(ids.len(), 2);
     let sql =
         format!("SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND id IN ({placeholders})");
     let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(workspace.to_string());
@@ -385,26 +402,6 @@ async fn check_all_here(
     } else {
         Err(AppError::NotFound)
     }
-}
-
-/// Marks a person changed by a bulk action: a new version (an edit open in someone's page is
-/// then checked for conflicts) and the time.
-async fn touch(
-    conn: &mut sqlx::AnyConnection,
-    workspace: WorkspaceId,
-    id: PersonId,
-    now: i64,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE people SET version = version + 1, updated_at = $1
-         WHERE workspace_id = $2 AND id = $3",
-    )
-    .bind(now)
-    .bind(workspace.to_string())
-    .bind(id.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// A bulk action on people selected in the list, all in one transaction: every selected person
@@ -423,8 +420,7 @@ pub async fn bulk(
     let mut tx = db.pool().begin().await?;
     check_all_here(&mut tx, workspace, &ids).await?;
     let now = now_millis();
-    let mut changed = 0;
-    match action {
+    let changed = match action {
         BulkAction::AddTag => {
             let tags = parse_tags(value).map_err(|message| AppError::validation("tag", message))?;
             let tag = match tags.as_slice() {
@@ -437,43 +433,62 @@ pub async fn bulk(
                     ));
                 }
             };
+            // Everyone's tags in one query; those who lack this one get it.
+            let tags_of = db::tags_of(&mut *tx, workspace, &ids).await?;
+            let mut events = Vec::new();
+            let mut tagged = Vec::new();
             for &id in &ids {
-                let mut person = db::load(&mut tx, workspace, id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                if person.tags.contains(&tag) {
+                let mut tags: Vec<String> = tags_of
+                    .iter()
+                    .filter(|(person, _)| *person == id)
+                    .map(|(_, tag)| tag.clone())
+                    .collect();
+                if tags.contains(&tag) {
                     continue;
                 }
-                if person.tags.len() >= TAGS_MAX {
+                if tags.len() >= TAGS_MAX {
+                    let name = db::load(&mut tx, workspace, id)
+                        .await?
+                        .map(|person| person.full_name())
+                        .unwrap_or_default();
                     return Err(AppError::validation(
                         "tag",
                         format!(
-                            "{} already has {TAGS_MAX} tags, the most a person can have. Nobody \
-                             was changed; remove a tag from them or leave them out.",
-                            person.full_name()
+                            "{name} already has {TAGS_MAX} tags, the most a person can have. \
+                             Nobody was changed; remove a tag from them or leave them out."
                         ),
                     ));
                 }
-                let old = person.display(PersonField::Tags);
-                person.tags.push(tag.clone());
-                person.tags.sort();
-                sqlx::query(
-                    "INSERT INTO person_tags (person_id, workspace_id, tag) VALUES ($1, $2, $3)",
-                )
-                .bind(id.to_string())
-                .bind(workspace.to_string())
-                .bind(&tag)
-                .execute(&mut *tx)
-                .await?;
-                touch(&mut tx, workspace, id, now).await?;
+                let old = tags.join(", ");
+                tags.push(tag.clone());
+                tags.sort();
                 let event = TimelineEvent::Changed {
                     field: PersonField::Tags.name().to_owned(),
                     old,
-                    new: person.display(PersonField::Tags),
+                    new: tags.join(", "),
                 };
-                db::record_event(&mut *tx, workspace, id, actor, &event, now).await?;
-                changed += 1;
+                events.push((id.to_string(), event));
+                tagged.push(id);
             }
+            if !tagged.is_empty() {
+                let rows = (0..tagged.len())
+                    .map(|i| format!("({})", placeholders(3, i * 3 + 1)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql =
+                    format!("INSERT INTO person_tags (person_id, workspace_id, tag) VALUES {rows}");
+                let mut insert = sqlx::query(&sql);
+                for id in &tagged {
+                    insert = insert
+                        .bind(id.to_string())
+                        .bind(workspace.to_string())
+                        .bind(&tag);
+                }
+                insert.execute(&mut *tx).await?;
+            }
+            db::touch_many(&mut tx, workspace, &tagged, None, now).await?;
+            record_events(&mut *tx, workspace, actor, &events, now).await?;
+            tagged.len()
         }
         BulkAction::SetOwner => {
             let members = db::members(&mut *tx, workspace).await?;
@@ -487,33 +502,27 @@ pub async fn bulk(
                 .and_then(|id| members.iter().find(|m| m.id == id))
                 .map(|m| m.name.clone())
                 .unwrap_or_default();
-            for &id in &ids {
-                let person = db::load(&mut tx, workspace, id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                if person.owner.as_ref().map(|o| o.id) == owner {
+            let mut events = Vec::new();
+            let mut handed = Vec::new();
+            for (id, current, current_name) in db::owners_of(&mut tx, workspace, &ids).await? {
+                if current == owner {
                     continue;
                 }
-                sqlx::query("UPDATE people SET owner_id = $1 WHERE workspace_id = $2 AND id = $3")
-                    .bind(owner.map(|o| o.to_string()))
-                    .bind(workspace.to_string())
-                    .bind(id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                touch(&mut tx, workspace, id, now).await?;
                 let event = TimelineEvent::Changed {
                     field: PersonField::Owner.name().to_owned(),
-                    old: person.display(PersonField::Owner),
+                    old: current_name,
                     new: new_name.clone(),
                 };
-                db::record_event(&mut *tx, workspace, id, actor, &event, now).await?;
-                changed += 1;
+                events.push((id.to_string(), event));
+                handed.push(id);
             }
+            let set = ("owner_id", owner.map(|o| o.to_string()));
+            db::touch_many(&mut tx, workspace, &handed, Some(set), now).await?;
+            record_events(&mut *tx, workspace, actor, &events, now).await?;
+            handed.len()
         }
-        BulkAction::Delete => {
-            changed = db::delete(&mut tx, workspace, &ids).await?;
-        }
-    }
+        BulkAction::Delete => db::delete(&mut tx, workspace, &ids).await?,
+    };
     tx.commit().await?;
     tracing::info!(workspace_id = %workspace, ?action, selected = ids.len(), changed, "people changed in bulk");
     Ok(BulkOutcome {

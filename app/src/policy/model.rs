@@ -108,6 +108,14 @@ impl PolicyDate {
         Self { year, month, day }
     }
 
+    /// The last day (Sunday) of the week, Monday to Sunday, this date is in.
+    pub fn end_of_week(self) -> Self {
+        let days = self.days_since_epoch();
+        // 1970-01-01 was a Thursday: day 0 is weekday 3, counting from Monday as 0.
+        let weekday = (days + 3).rem_euclid(7);
+        Self::from_millis((days + 6 - weekday) * 86_400_000)
+    }
+
     /// "May 25, 2018".
     pub fn long(self) -> String {
         const MONTHS: [&str; 12] = [

@@ -55,6 +55,56 @@ pub async fn record_event<'e>(
     Ok(())
 }
 
+/// Records one event in each of several records' timelines, in one statement.
+pub async fn record_events<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    actor: MemberId,
+    events: &[(String, TimelineEvent)],
+    now: i64,
+) -> Result<(), AppError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let rows = (0..events.len())
+        .map(|i| format!("({})", placeholders(9, i * 9 + 1)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO record_events (id, workspace_id, record_id, at, actor_id, kind, field,
+                                    old_value, new_value)
+         VALUES {rows}"
+    );
+    let mut query = sqlx::query(&sql);
+    for (record, event) in events {
+        let TimelineEvent::Changed { field, old, new } = event else {
+            return Err(AppError::internal(
+                "only changes are recorded several at once",
+            ));
+        };
+        query = query
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(workspace.to_string())
+            .bind(record.as_str())
+            .bind(now)
+            .bind(actor.to_string())
+            .bind("changed")
+            .bind(field.as_str())
+            .bind(old.as_str())
+            .bind(new.as_str());
+    }
+    query.execute(executor).await?;
+    Ok(())
+}
+
+/// `count` numbered placeholders from `$first`: "$2, $3, $4".
+pub fn placeholders(count: usize, first: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The workspace's members, for owner lists.
 pub async fn members<'e>(
     executor: impl Executor<'e, Database = Any>,
@@ -255,6 +305,12 @@ mod tests {
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(Cursor::decode("zz"), None);
         assert_eq!(Cursor::decode(&hex::encode("no newline")), None);
+    }
+
+    #[test]
+    fn placeholders_are_numbered_from_the_first() {
+        assert_eq!(placeholders(3, 2), "$2, $3, $4");
+        assert_eq!(placeholders(0, 1), "");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::accounts::form::TextField;
 use crate::accounts::model::FormState;
 use crate::clock::utc_time;
 use crate::error::AppError;
-use crate::layout::{error_alert, focus_by_id, loading};
+use crate::layout::{error_alert, focus_by_id, loading, use_hydrated};
 
 /// An edit not yet saved, kept in local storage so a reload does not lose it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,6 +207,8 @@ pub fn EditableField<R: EditableRecord>(
 ) -> impl IntoView {
     let id = StoredValue::new(id);
     let state = RwSignal::new(EditState::Showing);
+    // "Edit" works through the page's code: it is disabled until that code has taken over.
+    let ready = use_hydrated();
     let value = RwSignal::new(String::new());
     let base = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -443,6 +445,7 @@ pub fn EditableField<R: EditableRecord>(
                 id=edit_button_id.clone()
                 class="button button--small button--quiet"
                 aria-label=format!("Edit {}", field.label().to_lowercase())
+                disabled=move || !ready.get()
                 on:click=start
             >
                 "Edit"

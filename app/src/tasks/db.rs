@@ -9,9 +9,10 @@ use crate::error::AppError;
 use crate::people::PersonId;
 use crate::people::model::{MemberOption, TimelineEntry, TimelineEvent, full_name};
 use crate::policy::model::PolicyDate;
+use crate::records::db::Cursor;
 use crate::workspaces::WorkspaceId;
 
-const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.record_id,
+const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id,
     t.assignee_id, a.name AS assignee_name, p.first_name, p.last_name";
 
 /// Tasks with their assignee and the person they are about (both may be gone).
@@ -19,9 +20,12 @@ const TASK_FROM: &str = "tasks t
     LEFT JOIN members a ON a.id = t.assignee_id
     LEFT JOIN people p ON p.workspace_id = t.workspace_id AND p.id = t.record_id";
 
-/// Open tasks by due day (those without one last), then by age; done ones newest first.
-const OPEN_ORDER: &str = "(t.due_on IS NULL), t.due_on, t.created_at, t.id";
-const DONE_ORDER: &str = "t.done_at DESC, t.id";
+/// Open tasks by due day (those without one last), then by age; done ones newest first. Each
+/// ends in the id, so that a page of the list starts exactly after the last one shown.
+const OPEN_KEY: &str =
+    "CASE WHEN t.due_on IS NULL THEN 1 ELSE 0 END, COALESCE(t.due_on, ''), t.created_at, t.id";
+const OPEN_ORDER: &str = OPEN_KEY;
+const DONE_ORDER: &str = "t.done_at DESC, t.id DESC";
 
 fn task_from(row: &AnyRow, today: PolicyDate) -> Result<Task, AppError> {
     let id: String = row.try_get("id")?;
@@ -121,38 +125,187 @@ pub async fn load(
     row.map(|row| task_from(&row, today)).transpose()
 }
 
-/// Up to `limit` tasks, open or done, everyone's or one member's.
+/// Where a page of the tasks list starts: after this task, in the list's order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum After {
+    Open {
+        /// No due day (those come last).
+        undated: bool,
+        due_on: String,
+        created_at: i64,
+        id: String,
+    },
+    Done {
+        done_at: i64,
+        id: String,
+    },
+}
+
+impl After {
+    /// The cursor of the task `row` (read with `TASK_COLUMNS`).
+    fn of(row: &AnyRow) -> Result<Self, AppError> {
+        let id: String = row.try_get("id")?;
+        Ok(match row.try_get::<Option<i64>, _>("done_at")? {
+            Some(done_at) => Self::Done { done_at, id },
+            None => {
+                let due_on: Option<String> = row.try_get("due_on")?;
+                Self::Open {
+                    undated: due_on.is_none(),
+                    due_on: due_on.unwrap_or_default(),
+                    created_at: row.try_get("created_at")?,
+                    id,
+                }
+            }
+        })
+    }
+
+    /// As the page link carries it: opaque to the browser.
+    pub fn encode(&self) -> String {
+        let key = match self {
+            Self::Open {
+                undated,
+                due_on,
+                created_at,
+                ..
+            } => format!("o|{}|{due_on}|{created_at}", u8::from(*undated)),
+            Self::Done { done_at, .. } => format!("d|{done_at}"),
+        };
+        let id = match self {
+            Self::Open { id, .. } | Self::Done { id, .. } => id.clone(),
+        };
+        Cursor { key, id }.encode()
+    }
+
+    /// `None` for a damaged link.
+    pub fn decode(raw: &str) -> Option<Self> {
+        let Cursor { key, id } = Cursor::decode(raw)?;
+        let parts: Vec<&str> = key.split('|').collect();
+        match parts.as_slice() {
+            ["o", undated @ ("0" | "1"), due_on, created_at] => Some(Self::Open {
+                undated: *undated == "1",
+                due_on: (*due_on).to_owned(),
+                created_at: created_at.parse().ok()?,
+                id,
+            }),
+            ["d", done_at] => Some(Self::Done {
+                done_at: done_at.parse().ok()?,
+                id,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A page of tasks, open or done, everyone's or one member's, after `after` (from the start when
+/// `None`); at most `limit`, and the cursor of the next page when there is one.
 pub async fn list<'e>(
     executor: impl Executor<'e, Database = Any>,
     workspace: WorkspaceId,
     done: bool,
     assignee: Option<MemberId>,
+    after: Option<&After>,
     limit: usize,
     today: PolicyDate,
-) -> Result<Vec<Task>, AppError> {
+) -> Result<(Vec<Task>, Option<String>), AppError> {
     let status = if done {
         "t.done_at IS NOT NULL"
     } else {
         "t.done_at IS NULL"
     };
     let order = if done { DONE_ORDER } else { OPEN_ORDER };
-    let mine = if assignee.is_some() {
-        "AND t.assignee_id = $3"
-    } else {
-        ""
+    let mut binds: Vec<String> = Vec::new();
+    let mut next = |value: String| {
+        binds.push(value);
+        format!("${}", binds.len() + 2)
     };
+    let mut conditions = String::new();
+    if let Some(member) = assignee {
+        conditions.push_str(&format!(
+            " AND t.assignee_id = {}",
+            next(member.to_string())
+        ));
+    }
+    match (after, done) {
+        (
+            Some(After::Open {
+                undated,
+                due_on,
+                created_at,
+                id,
+            }),
+            false,
+        ) => {
+            let undated = u8::from(*undated).to_string();
+            conditions.push_str(&format!(
+                " AND ({OPEN_KEY}) > (CAST({} AS INTEGER), {}, CAST({} AS BIGINT), {})",
+                next(undated),
+                next(due_on.clone()),
+                next(created_at.to_string()),
+                next(id.clone())
+            ));
+        }
+        (Some(After::Done { done_at, id }), true) => {
+            conditions.push_str(&format!(
+                " AND (t.done_at, t.id) < (CAST({} AS BIGINT), {})",
+                next(done_at.to_string()),
+                next(id.clone())
+            ));
+        }
+        (None, _) => {}
+        // A link from the other list: it does not fit this one.
+        (Some(_), _) => return Err(page_link_expired()),
+    }
     let sql = format!(
         "SELECT {TASK_COLUMNS} FROM {TASK_FROM}
-         WHERE t.workspace_id = $1 AND {status} {mine}
+         WHERE t.workspace_id = $1 AND {status}{conditions}
          ORDER BY {order} LIMIT $2"
     );
     let mut query = sqlx::query(&sql)
         .bind(workspace.to_string())
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX));
-    if let Some(member) = assignee {
-        query = query.bind(member.to_string());
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
+    for value in binds {
+        query = query.bind(value);
     }
-    query
+    let mut rows = query.fetch_all(executor).await?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_page = match rows.last() {
+        Some(row) if more => Some(After::of(row)?.encode()),
+        _ => None,
+    };
+    let tasks = rows
+        .iter()
+        .map(|row| task_from(row, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((tasks, next_page))
+}
+
+/// The error of a page link that no longer fits the list.
+pub fn page_link_expired() -> AppError {
+    AppError::validation(
+        "after",
+        "This page link is no longer valid. The list starts again from its first page.",
+    )
+}
+
+/// The workspace's open tasks due on or before `last_day` (the overdue ones too), the soonest
+/// first, at most `limit`.
+pub async fn due_by<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    last_day: PolicyDate,
+    limit: usize,
+    today: PolicyDate,
+) -> Result<Vec<Task>, AppError> {
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM {TASK_FROM}
+         WHERE t.workspace_id = $1 AND t.done_at IS NULL AND t.due_on <= $2
+         ORDER BY {OPEN_ORDER} LIMIT $3"
+    );
+    sqlx::query(&sql)
+        .bind(workspace.to_string())
+        .bind(last_day.to_string())
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(executor)
         .await?
         .iter()
@@ -255,20 +408,4 @@ pub async fn timeline<'e>(
         }
     }
     Ok(entries)
-}
-
-/// Deletes the tasks about these people (their titles often name them).
-pub async fn delete_about(
-    conn: &mut sqlx::AnyConnection,
-    workspace: WorkspaceId,
-    people: &[PersonId],
-) -> Result<(), AppError> {
-    for person in people {
-        sqlx::query("DELETE FROM tasks WHERE workspace_id = $1 AND record_id = $2")
-            .bind(workspace.to_string())
-            .bind(person.to_string())
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
 }

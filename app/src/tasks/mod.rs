@@ -11,4 +11,4 @@ mod pages;
 pub mod service;
 
 pub use model::TaskId;
-pub use pages::{PersonTasks, TasksPage};
+pub use pages::{PersonTasks, TaskItem, TasksPage};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::MemberId;
 use crate::people::PersonId;
-use crate::people::model::MemberOption;
+use crate::people::model::{MemberOption, percent_encode};
 use crate::policy::model::PolicyDate;
 
 crate::records::record_id!(
@@ -83,6 +83,8 @@ pub struct TasksQuery {
     pub status: String,
     /// "me" for the viewer's own tasks, empty for everyone's.
     pub assignee: String,
+    /// The page after this cursor ("" for the first page); opaque to the browser.
+    pub after: String,
 }
 
 impl TasksQuery {
@@ -93,20 +95,41 @@ impl TasksQuery {
     pub fn mine(&self) -> bool {
         self.assignee == "me"
     }
+
+    /// The list's URL, leaving out defaults.
+    pub fn href(&self) -> String {
+        let query = [
+            ("status", self.status.as_str()),
+            ("assignee", self.assignee.as_str()),
+            ("after", self.after.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name}={}", percent_encode(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+        if query.is_empty() {
+            "/app/tasks".to_owned()
+        } else {
+            format!("/app/tasks?{query}")
+        }
+    }
 }
 
 /// What a tasks list shows, and what its "Add a task" form offers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskList {
     pub tasks: Vec<Task>,
-    /// More tasks match than are shown.
-    pub more: bool,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+    /// What was wrong with the query (a damaged page link), shown above the list.
+    pub problem: Option<String>,
     pub members: Vec<MemberOption>,
     pub viewer: MemberId,
 }
 
-/// The most tasks a list shows: the soonest due first, so the rest are the least urgent.
-pub const LIST_MAX: usize = 100;
+/// Tasks per page of the list.
+pub const PAGE_SIZE: usize = 50;
 
 #[cfg(test)]
 mod tests {

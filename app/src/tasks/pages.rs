@@ -13,8 +13,9 @@ use crate::accounts::MemberId;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::people::PersonId;
-use crate::people::api::load_person;
+use crate::people::api::person_timeline;
 use crate::people::model::{MemberOption, TimelineEntry};
+use crate::records::ListPages;
 
 /// `/app/tasks`: open (or done) tasks, everyone's or the viewer's, as the URL says.
 #[component]
@@ -24,6 +25,7 @@ pub fn TasksPage() -> impl IntoView {
         url.with(|q| TasksQuery {
             status: q.get("status").unwrap_or_default(),
             assignee: q.get("assignee").unwrap_or_default(),
+            after: q.get("after").unwrap_or_default(),
         })
     });
     let data = Resource::new_blocking(
@@ -53,10 +55,25 @@ pub fn TasksPage() -> impl IntoView {
 fn TasksView(list: TaskList, query: TasksQuery) -> impl IntoView {
     let TaskList {
         tasks,
-        more,
+        next,
+        problem,
         members,
         viewer,
     } = list;
+    let next_href = next.map(|after| {
+        TasksQuery {
+            after,
+            ..query.clone()
+        }
+        .href()
+    });
+    let first_href = (!query.after.is_empty()).then(|| {
+        TasksQuery {
+            after: String::new(),
+            ..query.clone()
+        }
+        .href()
+    });
     let done = query.done();
     let mine = query.mine();
     let tasks = RwSignal::new(tasks);
@@ -92,6 +109,9 @@ fn TasksView(list: TaskList, query: TasksQuery) -> impl IntoView {
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>
+        {problem.map(|message| view! {
+            <p class="form-notice form-notice--error" role="alert">{message}</p>
+        })}
         <TaskForm members viewer about=None on_added/>
         <h2 id="tasks-caption">{caption}</h2>
         {move || tasks.with(Vec::is_empty).then(|| view! {
@@ -104,18 +124,14 @@ fn TasksView(list: TaskList, query: TasksQuery) -> impl IntoView {
                 <TaskItem task show_about=true on_change=Callback::new(|_| ())/>
             </For>
         </ul>
-        {more.then(|| view! {
-            <p class="tasks__more">
-                "Only the first 100 are shown. Tick some done, or show only yours, to see the rest."
-            </p>
-        })}
+        <ListPages first=first_href next=next_href/>
     }
 }
 
 /// One task with its "done" box, its due day (and whether it is overdue, in words), who it is
 /// for and, in the workspace's list, whom it is about.
 #[component]
-fn TaskItem(task: Task, show_about: bool, on_change: Callback<Task>) -> impl IntoView {
+pub fn TaskItem(task: Task, show_about: bool, on_change: Callback<Task>) -> impl IntoView {
     let id = task.id;
     let box_id = format!("task-{id}");
     let error_id = format!("task-{id}-error");
@@ -351,8 +367,8 @@ pub fn PersonTasks(person: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> 
     );
     let refresh_timeline = Callback::new(move |_: Task| {
         leptos::task::spawn_local(async move {
-            if let Ok(record) = load_person(person.to_string()).await {
-                timeline.set(record.timeline);
+            if let Ok(entries) = person_timeline(person.to_string()).await {
+                timeline.set(entries);
             }
         });
     });

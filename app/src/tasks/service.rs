@@ -2,7 +2,7 @@
 //! workspace's people, for one of its members), tick it done or open again, and list them.
 
 use super::db::{self, NewTask};
-use super::model::{LIST_MAX, Task, TaskId, TaskList, TasksQuery, check_due, check_title};
+use super::model::{PAGE_SIZE, Task, TaskId, TaskList, TasksQuery, check_due, check_title};
 use crate::accounts::MemberId;
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
@@ -110,7 +110,8 @@ pub async fn set_done(
     Ok(task)
 }
 
-/// `/app/tasks`: the soonest due open tasks (or the latest done), everyone's or the viewer's.
+/// `/app/tasks`: a page of the soonest due open tasks (or the latest done), everyone's or the
+/// viewer's. A damaged page link shows the first page, with a message saying why.
 pub async fn list_page(
     db: &Db,
     session: &CurrentSession,
@@ -118,20 +119,41 @@ pub async fn list_page(
 ) -> Result<TaskList, AppError> {
     let workspace = session.viewer.workspace_id;
     let mine = query.mine().then_some(session.viewer.member_id);
-    let mut tasks = db::list(
-        db.pool(),
-        workspace,
-        query.done(),
-        mine,
-        LIST_MAX + 1,
-        today(),
-    )
-    .await?;
-    let more = tasks.len() > LIST_MAX;
-    tasks.truncate(LIST_MAX);
+    let done = query.done();
+    let decoded = match query.after.as_str() {
+        "" => Ok(None),
+        raw => db::After::decode(raw)
+            .map(Some)
+            .ok_or_else(db::page_link_expired),
+    };
+    let page = match decoded {
+        Ok(after) => {
+            db::list(
+                db.pool(),
+                workspace,
+                done,
+                mine,
+                after.as_ref(),
+                PAGE_SIZE,
+                today(),
+            )
+            .await
+        }
+        Err(problem) => Err(problem),
+    };
+    let (tasks, next, problem) = match page {
+        Ok((tasks, next)) => (tasks, next, None),
+        Err(AppError::Validation { message, .. }) => {
+            let (tasks, next) =
+                db::list(db.pool(), workspace, done, mine, None, PAGE_SIZE, today()).await?;
+            (tasks, next, Some(message))
+        }
+        Err(other) => return Err(other),
+    };
     Ok(TaskList {
         tasks,
-        more,
+        next,
+        problem,
         members: crate::people::db::members(db.pool(), workspace).await?,
         viewer: session.viewer.member_id,
     })
@@ -147,7 +169,8 @@ pub async fn about(db: &Db, session: &CurrentSession, person: &str) -> Result<Ta
         .ok_or(AppError::NotFound)?;
     Ok(TaskList {
         tasks: db::about(&mut *conn, workspace, person, today()).await?,
-        more: false,
+        next: None,
+        problem: None,
         members: crate::people::db::members(&mut *conn, workspace).await?,
         viewer: session.viewer.member_id,
     })

@@ -18,7 +18,7 @@ const CLIENT: Client = Client {
 };
 
 /// Adds a company with the form; returns its id.
-async fn add_company(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn add_company(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
     let response = post_form(app, "/app/companies/new", fields, Some(cookie), CLIENT).await;
     let target = location(&response);
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());

@@ -5,6 +5,7 @@ mod accounts;
 mod binary;
 mod companies;
 mod consent;
+mod dashboard;
 mod demo;
 mod health;
 mod middleware;

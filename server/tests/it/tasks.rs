@@ -14,7 +14,7 @@ const CLIENT: Client = Client {
 };
 
 /// Adds a task; answers the status and the body (the task as stored, in JSON).
-async fn add_task(
+pub(crate) async fn add_task(
     app: &TestApp,
     cookie: &str,
     title: &str,
@@ -37,7 +37,7 @@ async fn add_task(
 }
 
 /// The id in a task's JSON.
-fn task_id(body: &str) -> String {
+pub(crate) fn task_id(body: &str) -> String {
     let start = body.find(r#""id":""#).expect("an id") + 6;
     body[start..start + 36].to_owned()
 }
@@ -251,6 +251,106 @@ async fn a_bad_title_day_or_assignee_is_refused_with_a_message_and_other_workspa
             .await
             .expect("task");
         assert_eq!(done, None);
+        app.cleanup().await;
+    }
+}
+
+/// Every task of a list, page after page, as the list's links lead; and how many pages.
+async fn all_pages(app: &TestApp, cookie: &str, status: &str) -> (Vec<String>, usize) {
+    let mut titles = Vec::new();
+    let mut after = String::new();
+    let mut pages = 0;
+    loop {
+        let (code, body) = api(
+            app,
+            "/api/tasks/list",
+            &[("query[status]", status), ("query[after]", &after)],
+            cookie,
+        )
+        .await;
+        assert_eq!(code, StatusCode::OK, "{body}");
+        let page: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(page["problem"], serde_json::Value::Null, "{body}");
+        pages += 1;
+        for task in page["tasks"].as_array().expect("tasks") {
+            titles.push(task["title"].as_str().expect("title").to_owned());
+        }
+        match page["next"].as_str() {
+            Some(next) => after = next.to_owned(),
+            None => return (titles, pages),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_tasks_list_pages_through_every_task_once_in_order_and_a_damaged_link_starts_again() {
+    for app in spawn_apps().await {
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+        // 120 open tasks: many on the same days (the order then goes by age), some without a
+        // day (they come last).
+        let mut expected = Vec::new();
+        for n in 0..120 {
+            let title = format!("Task {n:03}");
+            let due = match n % 4 {
+                3 => String::new(),
+                day => format!("2027-01-0{}", 3 - day),
+            };
+            let (status, body) = add_task(&app, &ada, &title, &due, "", "").await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            expected.push((due.is_empty(), due, n, title));
+        }
+        let (titles, pages) = all_pages(&app, &ada, "").await;
+        assert_eq!(pages, 3, "{}", app.label());
+        // Each task once, by due day with the undated last (tasks added in the same
+        // millisecond may come in either order: their ids decide).
+        let key = |title: &String| {
+            let (undated, due, _, _) = expected
+                .iter()
+                .find(|(_, _, _, t)| t == title)
+                .expect("added");
+            (*undated, due.clone())
+        };
+        let keys: Vec<_> = titles.iter().map(key).collect();
+        let mut sorted_keys = keys.clone();
+        sorted_keys.sort();
+        assert_eq!(keys, sorted_keys, "{}", app.label());
+        let mut seen = titles.clone();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 120);
+
+        // Done ones, the latest first, also page through once each.
+        let (_, first) = api(&app, "/api/tasks/list", &[("query[status]", "")], &ada).await;
+        let first: serde_json::Value = serde_json::from_str(&first).expect("json");
+        for task in first["tasks"].as_array().expect("tasks").iter().take(60) {
+            let id = task["id"].as_str().expect("id");
+            let (status, _) = api(
+                &app,
+                "/api/tasks/set-done",
+                &[("id", id), ("done", "true")],
+                &ada,
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        let (done, pages) = all_pages(&app, &ada, "done").await;
+        assert_eq!((done.len(), pages), (50, 1), "the first page held 50");
+        let (open, _) = all_pages(&app, &ada, "").await;
+        assert_eq!(open.len(), 70);
+
+        // A damaged link, or one from the other list, shows the first page and says why.
+        let next = first["next"].as_str().expect("a second page").to_owned();
+        for (status, after) in [("", "zz"), ("done", next.as_str())] {
+            let (code, body) = api(
+                &app,
+                "/api/tasks/list",
+                &[("query[status]", status), ("query[after]", after)],
+                &ada,
+            )
+            .await;
+            assert_eq!(code, StatusCode::OK);
+            assert!(body.contains("This page link is no longer valid"), "{body}");
+        }
         app.cleanup().await;
     }
 }

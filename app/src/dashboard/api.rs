@@ -1,0 +1,40 @@
+//! The dashboard's server function: the session's workspace only.
+
+use leptos::prelude::*;
+
+use super::model::Summary;
+use crate::error::AppError;
+
+/// The workspace at a glance, for `/app`.
+#[server(prefix = "/api", endpoint = "dashboard/summary")]
+pub async fn dashboard_summary() -> Result<Summary, AppError> {
+    async {
+        use super::model::WEEK_TASKS_MAX;
+        use crate::policy::model::PolicyDate;
+
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let workspace = session.viewer.workspace_id;
+        let today = PolicyDate::from_millis(crate::db::now_millis());
+        let week_ends = today.end_of_week();
+        let mut conn = state.db.pool().acquire().await?;
+        let (people, companies, open_tasks, overdue_tasks) =
+            super::db::counts(&mut *conn, workspace, today).await?;
+        let mut week =
+            crate::tasks::db::due_by(&mut *conn, workspace, week_ends, WEEK_TASKS_MAX + 1, today)
+                .await?;
+        let more = week.len() > WEEK_TASKS_MAX;
+        week.truncate(WEEK_TASKS_MAX);
+        Ok(Summary {
+            people,
+            companies,
+            open_tasks,
+            overdue_tasks,
+            week_ends,
+            week,
+            more,
+        })
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}

@@ -1,0 +1,10 @@
+//! The dashboard on `/app`: how many people, companies and open tasks the workspace keeps, and
+//! the open tasks due by the end of this week (the overdue ones first).
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod model;
+mod pages;
+
+pub use pages::Dashboard;

@@ -1,0 +1,66 @@
+//! What the dashboard shows.
+
+use serde::{Deserialize, Serialize};
+
+use crate::policy::model::PolicyDate;
+use crate::tasks::model::Task;
+
+/// The most tasks the dashboard lists; `/app/tasks` shows them all.
+pub const WEEK_TASKS_MAX: usize = 20;
+
+/// The workspace at a glance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub people: i64,
+    pub companies: i64,
+    pub open_tasks: i64,
+    /// Open tasks due before today.
+    pub overdue_tasks: i64,
+    /// The last day of this week (Sunday, UTC).
+    pub week_ends: PolicyDate,
+    /// Open tasks due by `week_ends`, the soonest first, at most [`WEEK_TASKS_MAX`].
+    pub week: Vec<Task>,
+    /// More open tasks are due this week than `week` holds.
+    pub more: bool,
+}
+
+/// "1 company", "3 companies".
+pub fn companies_count(n: i64) -> String {
+    if n == 1 {
+        "1 company".to_owned()
+    } else {
+        format!("{n} companies")
+    }
+}
+
+/// "1 open task", "3 open tasks".
+pub fn open_tasks_count(n: i64) -> String {
+    if n == 1 {
+        "1 open task".to_owned()
+    } else {
+        format!("{n} open tasks")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_written_in_the_singular_for_one() {
+        assert_eq!(companies_count(1), "1 company");
+        assert_eq!(companies_count(0), "0 companies");
+        assert_eq!(open_tasks_count(1), "1 open task");
+        assert_eq!(open_tasks_count(12), "12 open tasks");
+    }
+
+    #[test]
+    fn a_week_ends_on_its_sunday() {
+        let day = |raw| PolicyDate::parse(raw).expect("date");
+        // Monday 30 November 2026 to Sunday 6 December.
+        assert_eq!(day("2026-11-30").end_of_week(), day("2026-12-06"));
+        assert_eq!(day("2026-12-03").end_of_week(), day("2026-12-06"));
+        assert_eq!(day("2026-12-06").end_of_week(), day("2026-12-06"));
+        assert_eq!(day("2026-12-31").end_of_week(), day("2027-01-03"));
+    }
+}
