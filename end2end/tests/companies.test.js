@@ -1,7 +1,7 @@
 // Companies as members work with them: add one (a plain form, refused with messages first), edit
-// a text field and a choice in the page by keyboard, see each change in the timeline, find the
-// people who work there linked both ways, and search the list. Every page and state is scanned
-// with axe.
+// a text field and a choice in the page by keyboard, see each change in the timeline, write a
+// note, find the people who work there linked both ways, and search the list. Every page and
+// state is scanned with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -92,6 +92,15 @@ test('a member adds a company, edits it in the page by keyboard and finds its pe
   await page.keyboard.press('Escape');
   assert.match(await fieldValue(page, 'Web domain').innerText(), /navy-labs\.example/);
   assert.equal(await page.evaluate(() => localStorage.getItem('candor_company_drafts')), null);
+
+  // A note, sent with Ctrl+Enter, goes into the company's timeline.
+  await page.locator('#note-body:enabled').waitFor();
+  await page.getByLabel('Note', { exact: true }).focus();
+  await page.keyboard.type('Visited their lab.');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await page.getByRole('status').filter({ hasText: 'Note added to the activity.' }).waitFor();
+  assert.match(await page.locator('.timeline__entry').first().innerText(), /Cora Company wrote a note:[\s\S]*Visited their lab\./);
+  await assertAccessible(page, '/app/companies/{id} with a note');
 
   // A person whose company is its name is one of its people, linked both ways.
   await page.goto(`${BASE_URL}/app/people/new`);

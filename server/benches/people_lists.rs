@@ -1,5 +1,6 @@
 //! The people list at scale: with 100,000 people in one workspace, how long the list's server
-//! function takes for the first page, a page deep in the list, filtered lists and searches, on
+//! function takes for the first page, a page deep in the list, filtered lists and searches (and,
+//! over the same data, the companies list and the dashboard's counts), on
 //! SQLite and (when `TEST_DATABASE_URL` is set) PostgreSQL. Prints p50 and p95 per case and
 //! backend; asserts nothing about speed (the budget is 50 ms at p95, docs/PERFORMANCE.md).
 //!
@@ -9,10 +10,12 @@
 
 use std::time::{Duration, Instant};
 
+use app::companies::model::{CompaniesPage, CompaniesQuery};
 use app::db::Db;
 use app::db::testing::{self, TestDatabase};
-use app::people::model::{PeopleQuery, PeopleSort};
+use app::people::model::{PeoplePage, PeopleQuery, PeopleSort};
 use app::people::service::list_page;
+use app::policy::model::PolicyDate;
 use app::workspaces::WorkspaceId;
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -67,20 +70,25 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[index].as_secs_f64() * 1000.0
 }
 
-async fn measure(db: &Db, workspace: WorkspaceId, label: &str, query: &PeopleQuery, runs: usize) {
-    // One call first, so every sample finds the same warm caches.
-    let first = list_page(db, workspace, query).await.expect("list");
+/// Times `call` `runs` times after one warm-up call (so every sample finds the same warm
+/// caches) and prints p50, p95 and the slowest; `rows` says how many rows the answer held.
+async fn measure<T, F, Fut>(label: &str, runs: usize, rows: fn(&T) -> usize, call: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let first = call().await;
     let mut samples = Vec::with_capacity(runs);
     for _ in 0..runs {
         let started = Instant::now();
-        let page = list_page(db, workspace, query).await.expect("list");
+        let answer = call().await;
         samples.push(started.elapsed());
-        std::hint::black_box(page);
+        std::hint::black_box(answer);
     }
     samples.sort();
     println!(
         "  {label:<44} {:>3} rows  p50 {:>6.2} ms  p95 {:>6.2} ms  max {:>6.2} ms",
-        first.rows.len(),
+        rows(&first),
         percentile(&samples, 0.50),
         percentile(&samples, 0.95),
         percentile(&samples, 1.0),
@@ -189,8 +197,47 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         ),
     ];
     for (label, query) in &cases {
-        measure(db, workspace, label, query, runs).await;
+        measure(
+            label,
+            runs,
+            |page: &PeoplePage| page.rows.len(),
+            move || async move { list_page(db, workspace, query).await.expect("list") },
+        )
+        .await;
     }
+    // The companies the seeded people work at, and the dashboard's counts over all of them.
+    for (label, q) in [
+        ("companies: first page", ""),
+        ("companies: search (\"labs\")", "labs"),
+    ] {
+        let query = &CompaniesQuery {
+            q: q.to_owned(),
+            ..CompaniesQuery::default()
+        };
+        measure(
+            label,
+            runs,
+            |page: &CompaniesPage| page.rows.len(),
+            move || async move {
+                app::companies::service::list_page(db, workspace, query)
+                    .await
+                    .expect("companies")
+            },
+        )
+        .await;
+    }
+    let today = PolicyDate::from_millis(app::db::now_millis());
+    measure(
+        "dashboard: the workspace's counts",
+        runs,
+        |_: &(i64, i64, i64, i64)| 4,
+        move || async move {
+            app::dashboard::db::counts(db.pool(), workspace, today)
+                .await
+                .expect("counts")
+        },
+    )
+    .await;
     database.cleanup().await;
 }
 

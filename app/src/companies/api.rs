@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::model::{CompaniesPage, CompaniesQuery, CompanyField, CompanyRecord};
 use crate::accounts::model::FormState;
 use crate::error::AppError;
+use crate::records::TimelineEntry;
 
 /// One page of the companies list.
 #[server(prefix = "/api", endpoint = "companies/list")]
@@ -67,4 +68,23 @@ pub async fn new_company_form() -> Result<FormState, AppError> {
     Ok(use_context::<crate::accounts::PostedAccountForm>()
         .map(|posted| posted.0)
         .unwrap_or_default())
+}
+
+/// Writes a note on a company; answers with its timeline, the note in it.
+#[server(prefix = "/api", endpoint = "companies/add-note")]
+pub async fn add_company_note(id: String, body: String) -> Result<Vec<TimelineEntry>, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        crate::records::service::add_note(
+            &state.db,
+            &session,
+            crate::records::db::Kind::Companies,
+            &id,
+            &body,
+        )
+        .await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
 }

@@ -11,7 +11,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::people::PersonId;
 use crate::people::model::{MemberOption, full_name};
-use crate::records::db::{Cursor, Tags, escape_like, placeholders, replace_tags};
+use crate::records::db::{Cursor, Kind, escape_like, placeholders, replace_tags};
 use crate::workspaces::WorkspaceId;
 
 /// Rows per list page.
@@ -114,7 +114,7 @@ pub async fn insert(
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    replace_tags(conn, Tags::Companies, workspace, company.id, &company.tags).await
+    replace_tags(conn, Kind::Companies, workspace, company.id, &company.tags).await
 }
 
 /// Stores every field of a company read with `load` and changed since, if its version is still
@@ -142,7 +142,7 @@ pub async fn update(
     if updated.rows_affected() != 1 {
         return Ok(false);
     }
-    replace_tags(conn, Tags::Companies, workspace, company.id, &company.tags).await?;
+    replace_tags(conn, Kind::Companies, workspace, company.id, &company.tags).await?;
     Ok(true)
 }
 

@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{list_companies, load_company, new_company_form};
+use super::api::{add_company_note, list_companies, load_company, new_company_form};
 use super::model::{
     CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyPerson, CompanyRecord,
 };
@@ -16,8 +16,8 @@ use crate::accounts::model::FormState;
 use crate::error::AppError;
 use crate::layout::{loaded, loading};
 use crate::records::{
-    EditableField, ListPages, PhoneField, RecordField, RecordPage, RestoredNotice, TagsField,
-    Timeline,
+    AddNote, EditableField, ListPages, PhoneField, RecordField, RecordPage, RestoredNotice,
+    TagsField, Timeline,
 };
 
 /// `/app/companies`: the workspace's companies by name, searched and filtered as the URL says.
@@ -271,6 +271,7 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
             </dl>
         </section>
         <CompanyPeople people count=people_count/>
+        <AddNote id=id.to_string() timeline send=add_company_note/>
         <Timeline timeline label=|name| CompanyField::parse(name).map(RecordField::label) noun="this company"/>
     }
 }

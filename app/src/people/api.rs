@@ -95,7 +95,14 @@ pub async fn add_person_note(id: String, body: String) -> Result<Vec<TimelineEnt
     async {
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
-        super::service::add_note(&state.db, &session, &id, &body).await
+        crate::records::service::add_note(
+            &state.db,
+            &session,
+            crate::records::db::Kind::People,
+            &id,
+            &body,
+        )
+        .await
     }
     .await
     .inspect_err(AppError::set_response_status)

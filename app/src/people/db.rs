@@ -11,7 +11,7 @@ use crate::accounts::MemberId;
 use crate::companies::CompanyId;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
-use crate::records::db::{Cursor, Tags, escape_like, placeholders};
+use crate::records::db::{Cursor, Kind, escape_like, placeholders};
 pub use crate::records::db::{members, record_event, timeline};
 use crate::workspaces::WorkspaceId;
 
@@ -104,7 +104,7 @@ pub async fn replace_tags(
     person: PersonId,
     tags: &[String],
 ) -> Result<(), AppError> {
-    crate::records::db::replace_tags(conn, Tags::People, workspace, person, tags).await
+    crate::records::db::replace_tags(conn, Kind::People, workspace, person, tags).await
 }
 
 /// Deletes people of the workspace with their tags, notes, tasks and timelines (which hold old
@@ -616,39 +616,6 @@ pub async fn set_company_name(
         now,
     )
     .await
-}
-
-/// Writes a note on a person, who must be one of the workspace's people.
-pub async fn add_note(
-    conn: &mut sqlx::AnyConnection,
-    workspace: WorkspaceId,
-    person: PersonId,
-    author: MemberId,
-    body: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    let found: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND id = $2")
-            .bind(workspace.to_string())
-            .bind(person.to_string())
-            .fetch_one(&mut *conn)
-            .await?;
-    if found != 1 {
-        return Err(AppError::NotFound);
-    }
-    sqlx::query(
-        "INSERT INTO notes (id, workspace_id, record_id, author_id, body, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(workspace.to_string())
-    .bind(person.to_string())
-    .bind(author.to_string())
-    .bind(body)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::companies::CompanyId;
 use crate::error::AppError;
+pub use crate::records::model::{NOTE_MAX_CHARS, check_note};
 use crate::records::{EditableRecord, RecordField, Saved};
 pub use crate::records::{FieldInput, MemberOption, TimelineEntry, TimelineEvent};
 
@@ -587,30 +588,6 @@ pub struct PeoplePage {
     pub problem: Option<String>,
 }
 
-/// The longest note, in characters: a page of text.
-pub const NOTE_MAX_CHARS: usize = 5_000;
-
-/// A note as stored: trimmed, with Windows line ends made plain, or what is wrong with it.
-pub fn check_note(raw: &str) -> Result<String, String> {
-    let body = raw.replace("\r\n", "\n").trim().to_owned();
-    if body.is_empty() {
-        return Err("Write the note first.".to_owned());
-    }
-    let chars = body.chars().count();
-    if chars > NOTE_MAX_CHARS {
-        return Err(format!(
-            "A note can be at most {NOTE_MAX_CHARS} characters long; this one has {chars}."
-        ));
-    }
-    if body
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err("A note cannot contain control characters.".to_owned());
-    }
-    Ok(body)
-}
-
 /// Everything a person's page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRecord {
@@ -825,20 +802,5 @@ mod tests {
             "1 person is now owned by Ada. 3 already were."
         );
         assert_eq!(all.message(BulkAction::Delete, ""), "Deleted 3 people.");
-    }
-
-    #[test]
-    fn a_note_is_trimmed_and_an_empty_overlong_or_binary_one_is_refused() {
-        assert_eq!(
-            check_note("  Met at the fair.\r\nCall in May. ").as_deref(),
-            Ok("Met at the fair.\nCall in May.")
-        );
-        assert_eq!(check_note(" \n "), Err("Write the note first.".to_owned()));
-        assert!(check_note(&"a".repeat(NOTE_MAX_CHARS)).is_ok());
-        assert_eq!(
-            check_note(&"a".repeat(NOTE_MAX_CHARS + 1)),
-            Err("A note can be at most 5000 characters long; this one has 5001.".to_owned())
-        );
-        assert!(check_note("a\u{0}b").is_err());
     }
 }

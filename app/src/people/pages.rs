@@ -8,16 +8,16 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{add_person_note, bulk_people, list_people, load_person, new_person_form};
 use super::model::{
-    BulkAction, MemberOption, NOTE_MAX_CHARS, PeoplePage, PeopleQuery, PeopleSort, Person,
-    PersonField, PersonId, PersonRecord, TAG_MAX_CHARS, TimelineEntry, check_note, people_count,
+    BulkAction, MemberOption, PeoplePage, PeopleQuery, PeopleSort, Person, PersonField, PersonId,
+    PersonRecord, TAG_MAX_CHARS, people_count,
 };
 use crate::accounts::form::{FormMessages, TextField};
 use crate::accounts::model::FormState;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
-    EditableField, ListPages, PhoneField, RecordField, RecordPage, RestoredNotice, TagsField,
-    Timeline,
+    AddNote, EditableField, ListPages, PhoneField, RecordField, RecordPage, RestoredNotice,
+    TagsField, Timeline,
 };
 use crate::tasks::PersonTasks;
 
@@ -618,7 +618,7 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
             </dl>
         </section>
         <PersonTasks person=id timeline/>
-        <AddNote id timeline/>
+        <AddNote id=id.to_string() timeline send=add_person_note/>
         <Timeline timeline label=|name| PersonField::parse(name).map(RecordField::label) noun="this person"/>
         <DeletePerson id name=Signal::derive(title)/>
     }
@@ -692,90 +692,6 @@ fn DeletePerson(id: PersonId, name: Signal<String>) -> impl IntoView {
             {move || problem.get().map(|message| view! {
                 <p class="field__error" role="alert">{message}</p>
             })}
-        </section>
-    }
-}
-
-/// "Add a note": written into the person's timeline without leaving the page.
-#[component]
-fn AddNote(id: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> impl IntoView {
-    let body = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let added = RwSignal::new(false);
-    let ready = use_hydrated();
-    let send = move || {
-        if busy.get_untracked() {
-            return;
-        }
-        let typed = body.get_untracked();
-        if let Err(message) = check_note(&typed) {
-            error.set(Some(message));
-            focus_by_id("note-body");
-            return;
-        }
-        busy.set(true);
-        error.set(None);
-        added.set(false);
-        leptos::task::spawn_local(async move {
-            match add_person_note(id.to_string(), typed).await {
-                Ok(entries) => {
-                    timeline.set(entries);
-                    body.set(String::new());
-                    added.set(true);
-                }
-                Err(problem) => {
-                    error.set(Some(problem.to_string()));
-                    focus_by_id("note-body");
-                }
-            }
-            busy.set(false);
-        });
-    };
-    view! {
-        <section aria-labelledby="note-title" class="person__note js-only">
-            <h2 id="note-title">"Add a note"</h2>
-            <form on:submit=move |ev| {
-                ev.prevent_default();
-                send();
-            }>
-                <div class="field">
-                    <label for="note-body">"Note"</label>
-                    <textarea
-                        id="note-body"
-                        rows="3"
-                        disabled=move || !ready.get()
-                        maxlength=NOTE_MAX_CHARS.to_string()
-                        aria-describedby=move || {
-                            if error.with(Option::is_some) { "note-hint note-error" } else { "note-hint" }
-                        }
-                        aria-invalid=move || error.with(Option::is_some).then_some("true")
-                        prop:value=move || body.get()
-                        on:input:target=move |ev| {
-                            body.set(ev.target().value());
-                            added.set(false);
-                        }
-                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                            if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-                                ev.prevent_default();
-                                send();
-                            }
-                        }
-                    ></textarea>
-                    <p id="note-hint" class="field__hint">"Ctrl+Enter adds the note too."</p>
-                    {move || error.get().map(|message| view! {
-                        <p id="note-error" class="field__error" role="alert">
-                            <span class="visually-hidden">"Error: "</span>
-                            {message}
-                        </p>
-                    })}
-                </div>
-                <button type="submit" class="button" disabled=move || busy.get() || !ready.get()>
-                    "Add note"
-                </button>
-                " "
-                <span role="status">{move || added.get().then_some("Note added to the activity.")}</span>
-            </form>
         </section>
     }
 }

@@ -6,7 +6,7 @@ use super::db::{self, NewPerson};
 use super::model::{
     BULK_MAX, BulkAction, BulkOutcome, LawfulBasis, MarketingPermission, NewPersonFields,
     PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord, TAGS_MAX, TimelineEntry,
-    TimelineEvent, check_note, parse_tags,
+    TimelineEvent, parse_tags,
 };
 use super::phone::PhoneNumber;
 use crate::accounts::MemberId;
@@ -529,30 +529,4 @@ pub async fn bulk(
         selected: ids.len(),
         changed,
     })
-}
-
-/// Writes a note on one of the workspace's people; answers with their timeline, the note in it.
-pub async fn add_note(
-    db: &Db,
-    session: &CurrentSession,
-    person: &str,
-    body: &str,
-) -> Result<Vec<TimelineEntry>, AppError> {
-    let workspace = session.viewer.workspace_id;
-    let person = PersonId::parse(person.trim()).ok_or(AppError::NotFound)?;
-    let body = check_note(body).map_err(|message| AppError::validation("note", message))?;
-    let mut tx = db.pool().begin().await?;
-    db::add_note(
-        &mut tx,
-        workspace,
-        person,
-        session.viewer.member_id,
-        &body,
-        now_millis(),
-    )
-    .await?;
-    let timeline = db::timeline(&mut tx, workspace, person).await?;
-    tx.commit().await?;
-    tracing::info!(person_id = %person, workspace_id = %workspace, "note added");
-    Ok(timeline)
 }

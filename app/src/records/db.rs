@@ -198,16 +198,25 @@ pub async fn timeline(
     Ok(entries)
 }
 
-/// The tables that hold the tags of a kind of record.
+/// The kinds of records, for the queries they share; table names come from here, never from a
+/// request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tags {
+pub enum Kind {
     People,
     Companies,
 }
 
-impl Tags {
-    /// The table and its record column; names from code, never from a request.
-    fn table(self) -> (&'static str, &'static str) {
+impl Kind {
+    /// The records' table.
+    fn table(self) -> &'static str {
+        match self {
+            Self::People => "people",
+            Self::Companies => "companies",
+        }
+    }
+
+    /// The table of their tags and its record column.
+    fn tags(self) -> (&'static str, &'static str) {
         match self {
             Self::People => ("person_tags", "person_id"),
             Self::Companies => ("company_tags", "company_id"),
@@ -218,12 +227,12 @@ impl Tags {
 /// Sets a record's tags to exactly `tags`.
 pub async fn replace_tags(
     conn: &mut sqlx::AnyConnection,
-    kind: Tags,
+    kind: Kind,
     workspace: WorkspaceId,
     record: impl std::fmt::Display,
     tags: &[String],
 ) -> Result<(), AppError> {
-    let (table, column) = kind.table();
+    let (table, column) = kind.tags();
     let record = record.to_string();
     sqlx::query(&format!(
         "DELETE FROM {table} WHERE workspace_id = $1 AND {column} = $2"
@@ -242,6 +251,42 @@ pub async fn replace_tags(
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Writes a note on a record, which must be one of the workspace's records of that kind.
+pub async fn add_note(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    record: &str,
+    author: MemberId,
+    body: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let found: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM {} WHERE workspace_id = $1 AND id = $2",
+        kind.table()
+    ))
+    .bind(workspace.to_string())
+    .bind(record)
+    .fetch_one(&mut *conn)
+    .await?;
+    if found != 1 {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query(
+        "INSERT INTO notes (id, workspace_id, record_id, author_id, body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(workspace.to_string())
+    .bind(record)
+    .bind(author.to_string())
+    .bind(body)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

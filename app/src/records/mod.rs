@@ -6,6 +6,8 @@
 pub mod db;
 pub mod model;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub(crate) use model::record_id;
 pub use model::{
@@ -13,5 +15,5 @@ pub use model::{
     conflict_message,
 };
 pub use pages::{
-    EditableField, ListPages, PhoneField, RecordPage, RestoredNotice, TagsField, Timeline,
+    AddNote, EditableField, ListPages, PhoneField, RecordPage, RestoredNotice, TagsField, Timeline,
 };

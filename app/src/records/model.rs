@@ -117,6 +117,30 @@ pub fn conflict_message(label: &str, theirs: &str) -> String {
     )
 }
 
+/// The longest note, in characters: a page of text.
+pub const NOTE_MAX_CHARS: usize = 5_000;
+
+/// A note as stored: trimmed, with Windows line ends made plain, or what is wrong with it.
+pub fn check_note(raw: &str) -> Result<String, String> {
+    let body = raw.replace("\r\n", "\n").trim().to_owned();
+    if body.is_empty() {
+        return Err("Write the note first.".to_owned());
+    }
+    let chars = body.chars().count();
+    if chars > NOTE_MAX_CHARS {
+        return Err(format!(
+            "A note can be at most {NOTE_MAX_CHARS} characters long; this one has {chars}."
+        ));
+    }
+    if body
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err("A note cannot contain control characters.".to_owned());
+    }
+    Ok(body)
+}
+
 /// A workspace member, as shown in owner lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberOption {
@@ -169,5 +193,20 @@ mod tests {
              was not saved; edit again to replace their value."
         );
         assert!(conflict_message("Name", "Acme").contains("\u{201c}Acme\u{201d}"));
+    }
+
+    #[test]
+    fn a_note_is_trimmed_and_an_empty_overlong_or_binary_one_is_refused() {
+        assert_eq!(
+            check_note("  Met at the fair.\r\nCall in May. ").as_deref(),
+            Ok("Met at the fair.\nCall in May.")
+        );
+        assert_eq!(check_note(" \n "), Err("Write the note first.".to_owned()));
+        assert!(check_note(&"a".repeat(NOTE_MAX_CHARS)).is_ok());
+        assert_eq!(
+            check_note(&"a".repeat(NOTE_MAX_CHARS + 1)),
+            Err("A note can be at most 5000 characters long; this one has 5001.".to_owned())
+        );
+        assert!(check_note("a\u{0}b").is_err());
     }
 }

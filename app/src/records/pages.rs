@@ -11,7 +11,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    EditableRecord, FieldInput, MemberOption, RecordField, TimelineEntry, TimelineEvent,
+    EditableRecord, FieldInput, MemberOption, NOTE_MAX_CHARS, RecordField, TimelineEntry,
+    TimelineEvent, check_note,
 };
 use crate::accounts::form::TextField;
 use crate::accounts::model::FormState;
@@ -144,6 +145,99 @@ pub fn ListPages(first: Option<String>, next: Option<String>) -> impl IntoView {
             {first.map(|href| view! { <a href=href>"First page"</a> })}
             {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
         </nav>
+    }
+}
+
+/// "Add a note": written into the record's timeline without leaving the page; `send` is the
+/// kind of record's server function, which answers with the timeline.
+#[component]
+pub fn AddNote<Fut>(
+    id: String,
+    timeline: RwSignal<Vec<TimelineEntry>>,
+    send: fn(String, String) -> Fut,
+) -> impl IntoView
+where
+    Fut: Future<Output = Result<Vec<TimelineEntry>, AppError>> + 'static,
+{
+    let id = StoredValue::new(id);
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let added = RwSignal::new(false);
+    let ready = use_hydrated();
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let typed = body.get_untracked();
+        if let Err(message) = check_note(&typed) {
+            error.set(Some(message));
+            focus_by_id("note-body");
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        added.set(false);
+        leptos::task::spawn_local(async move {
+            match send(id.get_value(), typed).await {
+                Ok(entries) => {
+                    timeline.set(entries);
+                    body.set(String::new());
+                    added.set(true);
+                }
+                Err(problem) => {
+                    error.set(Some(problem.to_string()));
+                    focus_by_id("note-body");
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section aria-labelledby="note-title" class="record__note js-only">
+            <h2 id="note-title">"Add a note"</h2>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                submit();
+            }>
+                <div class="field">
+                    <label for="note-body">"Note"</label>
+                    <textarea
+                        id="note-body"
+                        rows="3"
+                        disabled=move || !ready.get()
+                        maxlength=NOTE_MAX_CHARS.to_string()
+                        aria-describedby=move || {
+                            if error.with(Option::is_some) { "note-hint note-error" } else { "note-hint" }
+                        }
+                        aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        prop:value=move || body.get()
+                        on:input:target=move |ev| {
+                            body.set(ev.target().value());
+                            added.set(false);
+                        }
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+                                ev.prevent_default();
+                                submit();
+                            }
+                        }
+                    ></textarea>
+                    <p id="note-hint" class="field__hint">"Ctrl+Enter adds the note too."</p>
+                    {move || error.get().map(|message| view! {
+                        <p id="note-error" class="field__error" role="alert">
+                            <span class="visually-hidden">"Error: "</span>
+                            {message}
+                        </p>
+                    })}
+                </div>
+                <button type="submit" class="button" disabled=move || busy.get() || !ready.get()>
+                    "Add note"
+                </button>
+                " "
+                <span role="status">{move || added.get().then_some("Note added to the activity.")}</span>
+            </form>
+        </section>
     }
 }
 

@@ -516,3 +516,72 @@ async fn the_seed_adds_each_company_once_and_its_people_work_there() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_note_on_a_company_goes_into_its_timeline_and_a_bad_or_foreign_note_is_refused() {
+    for app in spawn_apps().await {
+        let (ada, mallory) = ada_and_mallory(&app).await;
+        let id = add_company(&app, &ada, &[("name", "Navy Labs")]).await;
+        let (status, body) = api(
+            &app,
+            "/api/companies/add-note",
+            &[("id", &id), ("body", " Visited their lab. ")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", app.label());
+        assert!(
+            body.contains(r#"{"Note":{"body":"Visited their lab."}}"#),
+            "{body}"
+        );
+        let page =
+            body_text(get_page(&app, &format!("/app/companies/{id}"), Some(&ada)).await).await;
+        assert!(
+            page.contains("Owner of Workspace A wrote a note:")
+                && page.contains("Visited their lab."),
+            "{page}"
+        );
+
+        let (status, body) = api(
+            &app,
+            "/api/companies/add-note",
+            &[("id", &id), ("body", " ")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("Write the note first."), "{body}");
+        // Another workspace's member, a person's endpoint aimed at a company, no session: nothing.
+        let (status, _) = api(
+            &app,
+            "/api/companies/add-note",
+            &[("id", &id), ("body", "pwned")],
+            &mallory,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = api(
+            &app,
+            "/api/people/add-note",
+            &[("id", &id), ("body", "pwned")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = api(
+            &app,
+            "/api/companies/add-note",
+            &[("id", &id), ("body", "pwned")],
+            "candor_session=forged",
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let notes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notes WHERE record_id = $1")
+            .bind(&id)
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("count");
+        assert_eq!(notes, 1);
+        app.cleanup().await;
+    }
+}

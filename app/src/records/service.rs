@@ -1,0 +1,39 @@
+//! What members do the same way on every kind of record, decided on the server in the session's
+//! workspace only.
+
+use super::db::{self, Kind};
+use super::model::{TimelineEntry, check_note};
+use crate::accounts::session::CurrentSession;
+use crate::db::{Db, now_millis};
+use crate::error::AppError;
+
+/// Writes a note on one of the workspace's records of `kind`; answers with the record's
+/// timeline, the note in it. An id that is not one of them is "not found".
+pub async fn add_note(
+    db: &Db,
+    session: &CurrentSession,
+    kind: Kind,
+    record: &str,
+    body: &str,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let record = uuid::Uuid::parse_str(record.trim())
+        .map_err(|_| AppError::NotFound)?
+        .to_string();
+    let body = check_note(body).map_err(|message| AppError::validation("note", message))?;
+    let mut tx = db.pool().begin().await?;
+    db::add_note(
+        &mut tx,
+        kind,
+        workspace,
+        &record,
+        session.viewer.member_id,
+        &body,
+        now_millis(),
+    )
+    .await?;
+    let timeline = db::timeline(&mut tx, workspace, record.as_str()).await?;
+    tx.commit().await?;
+    tracing::info!(record_id = %record, workspace_id = %workspace, ?kind, "note added");
+    Ok(timeline)
+}
