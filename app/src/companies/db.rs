@@ -294,16 +294,7 @@ pub async fn list(
     workspace: WorkspaceId,
     query: &CompaniesQuery,
 ) -> Result<(Vec<CompanyRow>, Option<String>), AppError> {
-    let cursor = if query.after.is_empty() {
-        None
-    } else {
-        Some(Cursor::decode(&query.after).ok_or_else(|| {
-            AppError::validation(
-                "after",
-                "This page link is no longer valid. The list starts again from its first page.",
-            )
-        })?)
-    };
+    let cursor = Cursor::after(&query.after)?;
     let mut binds = vec![workspace.to_string()];
     let mut next = |value: String| {
         binds.push(value);

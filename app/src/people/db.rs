@@ -11,7 +11,7 @@ use crate::accounts::MemberId;
 use crate::companies::CompanyId;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
-use crate::records::db::{Cursor, Kind, escape_like, placeholders};
+use crate::records::db::{Cursor, Kind, escape_like, page_link_expired, placeholders};
 pub use crate::records::db::{members, record_event, timeline};
 use crate::workspaces::WorkspaceId;
 
@@ -365,16 +365,7 @@ pub async fn list(
     workspace: WorkspaceId,
     query: &PeopleQuery,
 ) -> Result<(Vec<PersonRow>, Option<String>), AppError> {
-    let cursor = if query.after.is_empty() {
-        None
-    } else {
-        Some(Cursor::decode(&query.after).ok_or_else(|| {
-            AppError::validation(
-                "after",
-                "This page link is no longer valid. The list starts again from its first page.",
-            )
-        })?)
-    };
+    let cursor = Cursor::after(&query.after)?;
     let owner = if query.owner.is_empty() {
         None
     } else {
@@ -460,12 +451,7 @@ pub async fn list(
             sql.push_str(&format!(" AND (p.sort_name, p.id) > ({key}, {id})"));
         }
         (PeopleSort::Newest, Some(cursor)) => {
-            let at: i64 = cursor.key.parse().map_err(|_| {
-                AppError::validation(
-                    "after",
-                    "This page link is no longer valid. The list starts again from its first page.",
-                )
-            })?;
+            let at: i64 = cursor.key.parse().map_err(|_| page_link_expired())?;
             let key = next(&mut binds, Bind::Int(at));
             let id = next(&mut binds, Bind::Text(cursor.id.clone()));
             sql.push_str(&format!(" AND (p.created_at, p.id) < ({key}, {id})"));

@@ -309,6 +309,15 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// The cursor a list's page link carries: none for the first page, or the error of a
+    /// damaged link (which the list answers from its first page, with the message).
+    pub fn after(raw: &str) -> Result<Option<Self>, AppError> {
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        Self::decode(raw).map(Some).ok_or_else(page_link_expired)
+    }
+
     pub fn encode(&self) -> String {
         hex::encode(format!("{}\n{}", self.key, self.id))
     }
@@ -323,6 +332,14 @@ impl Cursor {
             id: id.to_owned(),
         })
     }
+}
+
+/// The error of a page link that no longer fits its list.
+pub fn page_link_expired() -> AppError {
+    AppError::validation(
+        "after",
+        "This page link is no longer valid. The list starts again from its first page.",
+    )
 }
 
 /// Escapes LIKE's wildcards (with `\` as the escape character).

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::people::PersonId;
 use crate::people::model::{MemberOption, TimelineEntry, TimelineEvent, full_name};
 use crate::policy::model::PolicyDate;
-use crate::records::db::Cursor;
+use crate::records::db::{Cursor, page_link_expired};
 use crate::workspaces::WorkspaceId;
 
 const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id,
@@ -278,14 +278,6 @@ pub async fn list<'e>(
         .map(|row| task_from(row, today))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((tasks, next_page))
-}
-
-/// The error of a page link that no longer fits the list.
-pub fn page_link_expired() -> AppError {
-    AppError::validation(
-        "after",
-        "This page link is no longer valid. The list starts again from its first page.",
-    )
 }
 
 /// The workspace's open tasks due on or before `last_day` (the overdue ones too), the soonest

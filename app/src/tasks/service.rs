@@ -124,7 +124,7 @@ pub async fn list_page(
         "" => Ok(None),
         raw => db::After::decode(raw)
             .map(Some)
-            .ok_or_else(db::page_link_expired),
+            .ok_or_else(crate::records::db::page_link_expired),
     };
     let page = match decoded {
         Ok(after) => {
