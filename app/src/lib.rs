@@ -172,6 +172,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/companies") view={Lazy::<CompaniesListRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/companies/new") view={Lazy::<NewCompanyRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/companies/:id") view={Lazy::<CompanyRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/leads") view={Lazy::<LeadsListRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/leads/new") view={Lazy::<NewLeadRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/leads/:id") view={Lazy::<LeadRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/tasks") view={Lazy::<TasksRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/app/settings/profile")

@@ -17,6 +17,7 @@ use crate::accounts::{
     LogoutPage, ProfilePage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,
 };
 use crate::companies::{CompaniesListPage, CompanyPage, NewCompanyPage};
+use crate::leads::{LeadPage, LeadsListPage, NewLeadPage};
 use crate::operator::ConsentChartPage;
 use crate::people::{NewPersonPage, PeopleListPage, PersonPage};
 use crate::tasks::TasksPage;
@@ -65,4 +66,7 @@ lazy_pages! {
     CompaniesListRoute => CompaniesListPage,
     NewCompanyRoute => NewCompanyPage,
     CompanyRoute => CompanyPage,
+    LeadsListRoute => LeadsListPage,
+    NewLeadRoute => NewLeadPage,
+    LeadRoute => LeadPage,
 }

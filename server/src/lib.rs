@@ -2,12 +2,11 @@
 //! Leptos app, and the middleware every response passes through. Features live in `app`.
 
 mod account_forms;
-mod company_forms;
 mod consent_form;
 mod demo_form;
 mod health;
 mod middleware;
-mod people_forms;
+mod record_forms;
 mod render;
 mod static_files;
 mod workspace_forms;
@@ -113,8 +112,9 @@ pub fn build_router(state: AppState) -> Router {
             post(workspace_forms::post_transfer),
         )
         .route("/app/workspace/switch", post(workspace_forms::post_switch))
-        .route("/app/people/new", post(people_forms::post_new_person))
-        .route("/app/companies/new", post(company_forms::post_new_company))
+        .route("/app/people/new", post(record_forms::post_new_person))
+        .route("/app/companies/new", post(record_forms::post_new_company))
+        .route("/app/leads/new", post(record_forms::post_new_lead))
         .route(
             "/app/settings/sessions/end",
             post(account_forms::post_end_session),

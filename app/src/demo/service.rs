@@ -8,7 +8,8 @@ use super::stamp::{self, StampProblem};
 use crate::db::now_millis;
 use crate::error::AppError;
 use crate::leads::LeadSource;
-use crate::leads::db::{MarketingChoice, NewLead};
+use crate::leads::db::NewLead;
+use crate::leads::model::MarketingChoice;
 use crate::mail::Email;
 use crate::rate_limit::{Decision, RateLimit};
 use crate::state::AppState;
@@ -94,6 +95,7 @@ pub async fn submit(
             company_name: &request.company,
             phone: request.phone.as_deref(),
             source: LeadSource::RequestADemo,
+            owner: None,
             team_size: Some(request.team_size.as_str()),
             message: request.message.as_deref(),
             marketing: Some(MarketingChoice {

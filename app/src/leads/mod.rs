@@ -1,7 +1,15 @@
-//! Leads: people who showed interest. Demo requests land here, in the vendor's workspace.
+//! Leads: people who showed interest, before they are the workspace's people. Demo requests land
+//! here, in the vendor's workspace; members add others by hand. A searchable list, a page per
+//! lead edited in place with its timeline, and conversion into a person (matched by e-mail
+//! address) and a company.
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
 
-pub use model::{LeadId, LeadSource, LeadStatus};
+pub use model::{LEAD_DRAFT_KEY, LeadId, LeadSource, LeadStatus};
+pub use pages::{LeadPage, LeadsListPage, NewLeadPage};

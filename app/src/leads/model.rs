@@ -1,26 +1,20 @@
-//! Lead domain types.
-
-use std::fmt;
+//! Leads: what the pages and server functions exchange about people who showed interest, before
+//! they become people (and companies) of the workspace.
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-/// The id of a lead.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct LeadId(Uuid);
+use crate::email_address::EmailAddress;
+use crate::error::AppError;
+use crate::people::model::{NAME_MAX_CHARS, TEXT_MAX_CHARS, check_phone_form, percent_encode};
+use crate::records::{EditableRecord, FieldInput, MemberOption, RecordField, Saved, TimelineEntry};
 
-impl LeadId {
-    #[cfg(feature = "ssr")]
-    pub fn random() -> Self {
-        Self(Uuid::new_v4())
-    }
-}
+crate::records::record_id!(
+    /// The id of a lead.
+    LeadId
+);
 
-impl fmt::Display for LeadId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+/// Local-storage key of unsaved edits on leads' pages.
+pub const LEAD_DRAFT_KEY: &str = "candor_lead_drafts";
 
 /// Where a lead is in qualification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +26,21 @@ pub enum LeadStatus {
 }
 
 impl LeadStatus {
+    pub const ALL: [Self; 4] = [
+        Self::New,
+        Self::Contacted,
+        Self::Qualified,
+        Self::Unqualified,
+    ];
+
+    /// As stored, and as the page's choice sends it: (stored value, label).
+    pub const OPTIONS: &'static [(&'static str, &'static str)] = &[
+        ("new", "New"),
+        ("contacted", "Contacted"),
+        ("qualified", "Qualified"),
+        ("unqualified", "Unqualified"),
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::New => "new",
@@ -40,20 +49,523 @@ impl LeadStatus {
             Self::Unqualified => "unqualified",
         }
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::New => "New",
+            Self::Contacted => "Contacted",
+            Self::Qualified => "Qualified",
+            Self::Unqualified => "Unqualified",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == raw)
+    }
 }
 
-/// How a lead reached the workspace.
+/// How a lead reached the workspace. Stored as its label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LeadSource {
     /// The public Request-a-Demo form.
     RequestADemo,
+    Website,
+    Referral,
+    Event,
+    Outreach,
+    Other,
 }
 
 impl LeadSource {
+    pub const ALL: [Self; 6] = [
+        Self::RequestADemo,
+        Self::Website,
+        Self::Referral,
+        Self::Event,
+        Self::Outreach,
+        Self::Other,
+    ];
+
+    /// The page's choice: the stored value is the label.
+    pub const OPTIONS: &'static [(&'static str, &'static str)] = &[
+        ("Request a Demo", "Request a Demo"),
+        ("Website", "Website"),
+        ("Referral", "Referral"),
+        ("Event", "Event"),
+        ("Outreach", "Outreach"),
+        ("Other", "Other"),
+    ];
+
     /// As stored and shown.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::RequestADemo => "Request a Demo",
+            Self::Website => "Website",
+            Self::Referral => "Referral",
+            Self::Event => "Event",
+            Self::Outreach => "Outreach",
+            Self::Other => "Other",
         }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|source| source.as_str() == raw)
+    }
+}
+
+/// The e-mail marketing choice a lead made on a form: yes or no, when, and the privacy policy
+/// version shown beside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketingChoice {
+    pub consented: bool,
+    pub at: i64,
+    pub policy_version: i64,
+}
+
+/// A field of a lead that can be edited in the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LeadField {
+    Name,
+    Email,
+    CompanyName,
+    Phone,
+    Status,
+    Source,
+    Owner,
+}
+
+impl LeadField {
+    /// In page order.
+    pub const ALL: [Self; 7] = [
+        Self::Name,
+        Self::Email,
+        Self::CompanyName,
+        Self::Phone,
+        Self::Status,
+        Self::Source,
+        Self::Owner,
+    ];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|field| field.name() == name)
+    }
+}
+
+impl RecordField for LeadField {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::CompanyName => "company_name",
+            Self::Phone => "phone",
+            Self::Status => "status",
+            Self::Source => "source",
+            Self::Owner => "owner",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::Email => "E-mail",
+            Self::CompanyName => "Company",
+            Self::Phone => "Phone",
+            Self::Status => "Status",
+            Self::Source => "Source",
+            Self::Owner => "Owner",
+        }
+    }
+
+    fn input(self) -> FieldInput {
+        let text = |kind, autocomplete, max_chars| FieldInput::Text {
+            kind,
+            autocomplete,
+            max_chars,
+        };
+        match self {
+            Self::Name => text("text", "off", NAME_MAX_CHARS),
+            Self::Email => text("email", "off", EmailAddress::MAX_CHARS),
+            Self::CompanyName => text("text", "off", TEXT_MAX_CHARS),
+            Self::Phone => text("tel", "off", 30),
+            Self::Status => FieldInput::Choice(LeadStatus::OPTIONS),
+            Self::Source => FieldInput::Choice(LeadSource::OPTIONS),
+            Self::Owner => FieldInput::Member,
+        }
+    }
+
+    fn hint(self) -> Option<&'static str> {
+        match self {
+            Self::Phone => Some("With the country code, for example +44 20 7946 0958."),
+            Self::Name => Some("Converting the lead makes the first word the first name."),
+            _ => None,
+        }
+    }
+
+    fn check(self, value: &str) -> Result<(), String> {
+        let value = value.trim();
+        if value.chars().any(char::is_control) {
+            return Err("Remove the line breaks and control characters.".to_owned());
+        }
+        let too_long = |max: usize| {
+            (value.chars().count() > max)
+                .then(|| format!("Use at most {max} characters for this field."))
+        };
+        let problem = match self {
+            Self::Name if value.is_empty() => Some("Enter the lead's name.".to_owned()),
+            Self::Name => too_long(NAME_MAX_CHARS),
+            Self::Email if value.is_empty() => Some(
+                "Enter the lead's e-mail address: converting a lead matches people by it."
+                    .to_owned(),
+            ),
+            Self::Email => EmailAddress::parse(value).err().map(str::to_owned),
+            Self::CompanyName => too_long(TEXT_MAX_CHARS),
+            Self::Phone => (!value.is_empty())
+                .then(|| check_phone_form(value).err())
+                .flatten()
+                .map(str::to_owned),
+            Self::Status => LeadStatus::parse(value)
+                .is_none()
+                .then(|| "Choose one of the statuses.".to_owned()),
+            Self::Source => LeadSource::parse(value)
+                .is_none()
+                .then(|| "Choose one of the sources.".to_owned()),
+            Self::Owner => None,
+        };
+        problem.map_or(Ok(()), Err)
+    }
+}
+
+/// A lead as its page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lead {
+    pub id: LeadId,
+    pub name: String,
+    pub email: String,
+    pub company_name: String,
+    /// In E.164 once edited here; as typed when it came from a public form.
+    pub phone: Option<String>,
+    pub status: LeadStatus,
+    pub source: LeadSource,
+    pub owner: Option<MemberOption>,
+    /// What the lead told the form, kept as given.
+    pub team_size: Option<String>,
+    pub message: Option<String>,
+    pub marketing: Option<MarketingChoice>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+
+impl EditableRecord for Lead {
+    type Field = LeadField;
+    const KIND: &'static str = "lead";
+    const DRAFT_KEY: &'static str = LEAD_DRAFT_KEY;
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn value(&self, field: LeadField) -> String {
+        match field {
+            LeadField::Name => self.name.clone(),
+            LeadField::Email => self.email.clone(),
+            LeadField::CompanyName => self.company_name.clone(),
+            LeadField::Phone => self.phone.clone().unwrap_or_default(),
+            LeadField::Status => self.status.as_str().to_owned(),
+            LeadField::Source => self.source.as_str().to_owned(),
+            LeadField::Owner => self
+                .owner
+                .as_ref()
+                .map(|o| o.id.to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn display(&self, field: LeadField) -> String {
+        match field {
+            LeadField::Status => self.status.label().to_owned(),
+            LeadField::Owner => self
+                .owner
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            other => self.value(other),
+        }
+    }
+
+    fn set(&mut self, field: LeadField, value: String, members: &[MemberOption]) {
+        match field {
+            LeadField::Name => self.name = value,
+            LeadField::Email => {
+                self.email = EmailAddress::parse(&value)
+                    .map(|e| e.as_str().to_owned())
+                    .unwrap_or(value);
+            }
+            LeadField::CompanyName => self.company_name = value,
+            LeadField::Phone => self.phone = (!value.is_empty()).then_some(value),
+            LeadField::Status => {
+                if let Some(status) = LeadStatus::parse(&value) {
+                    self.status = status;
+                }
+            }
+            LeadField::Source => {
+                if let Some(source) = LeadSource::parse(&value) {
+                    self.source = source;
+                }
+            }
+            LeadField::Owner => {
+                self.owner = members.iter().find(|m| m.id.to_string() == value).cloned();
+            }
+        }
+    }
+
+    async fn save(
+        id: String,
+        field: LeadField,
+        value: String,
+        base: String,
+        version: i64,
+    ) -> Result<Saved<Self>, AppError> {
+        let record = super::api::save_lead_field(id, field, value, base, version).await?;
+        Ok(Saved {
+            record: record.lead,
+            timeline: record.timeline,
+        })
+    }
+
+    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
+        let record = super::api::load_lead(id).await?;
+        Ok(Saved {
+            record: record.lead,
+            timeline: record.timeline,
+        })
+    }
+}
+
+/// Another record a lead's page links to (its person, its company).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordLink {
+    pub id: String,
+    pub name: String,
+}
+
+/// What a lead was converted into, when and by whom.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversion {
+    /// `None` once that person has been deleted.
+    pub person: Option<RecordLink>,
+    pub company: Option<RecordLink>,
+    pub at: i64,
+    /// `None` when that member has since left.
+    pub by: Option<String>,
+}
+
+/// Everything a lead's page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadRecord {
+    pub lead: Lead,
+    pub conversion: Option<Conversion>,
+    /// Before conversion: the workspace's person with the lead's e-mail address (conversion
+    /// links to them instead of adding someone new).
+    pub matching_person: Option<RecordLink>,
+    /// Before conversion: the workspace's company with the lead's company name.
+    pub matching_company: Option<RecordLink>,
+    pub timeline: Vec<TimelineEntry>,
+    pub members: Vec<MemberOption>,
+}
+
+/// What converting a lead did, for the page to say.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Converted {
+    pub record: LeadRecord,
+    /// The person existed already (matched by e-mail address) and was linked, not added.
+    pub matched: bool,
+    /// The lead's phone number, when it could not be read as an international number and so
+    /// was not copied to a new person (the lead keeps it).
+    pub phone_not_copied: Option<String>,
+}
+
+/// How converting a lead splits its name: the first word is the first name, the rest the last
+/// name ("Ada King Lovelace" is "Ada" and "King Lovelace").
+pub fn split_name(name: &str) -> (String, String) {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.split_once(' ') {
+        Some((first, last)) => (first.to_owned(), last.to_owned()),
+        None => (name, String::new()),
+    }
+}
+
+/// One row of the leads list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadRow {
+    pub id: LeadId,
+    pub name: String,
+    pub email: String,
+    pub company_name: String,
+    pub status: LeadStatus,
+    pub source: LeadSource,
+    pub owner: Option<String>,
+    pub created_at: i64,
+    pub converted: bool,
+}
+
+/// What the leads list shows, as it stands in the URL (`?q=&status=&owner=&after=`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LeadsQuery {
+    /// The search box: part of a name, e-mail address, company name or phone number.
+    pub q: String,
+    /// Only leads with this status ("" for all).
+    pub status: String,
+    /// Only leads owned by this member ("" for all).
+    pub owner: String,
+    /// The page after this cursor ("" for the first page); opaque to the browser.
+    pub after: String,
+}
+
+impl LeadsQuery {
+    /// The URL's query string for this list (without the leading `?`), leaving out defaults.
+    pub fn to_query_string(&self) -> String {
+        [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("owner", &self.owner),
+            ("after", &self.after),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name}={}", percent_encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+
+    /// The list's URL.
+    pub fn href(&self) -> String {
+        let query = self.to_query_string();
+        if query.is_empty() {
+            "/app/leads".to_owned()
+        } else {
+            format!("/app/leads?{query}")
+        }
+    }
+
+    /// Whether anything narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        !self.q.trim().is_empty() || !self.status.is_empty() || !self.owner.is_empty()
+    }
+}
+
+/// One page of the leads list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadsPage {
+    pub rows: Vec<LeadRow>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+    /// The workspace's members, for the owner filter.
+    pub members: Vec<MemberOption>,
+    /// What was wrong with the query (the list is then shown without that part).
+    pub problem: Option<String>,
+}
+
+/// The fields of the "Add a lead" form, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewLeadFields {
+    pub name: String,
+    pub email: String,
+    pub company_name: String,
+    pub phone: String,
+    pub source: String,
+}
+
+impl NewLeadFields {
+    pub const FIELDS: [LeadField; 5] = [
+        LeadField::Name,
+        LeadField::Email,
+        LeadField::CompanyName,
+        LeadField::Phone,
+        LeadField::Source,
+    ];
+
+    pub fn value(&self, field: LeadField) -> &str {
+        match field {
+            LeadField::Name => &self.name,
+            LeadField::Email => &self.email,
+            LeadField::CompanyName => &self.company_name,
+            LeadField::Phone => &self.phone,
+            LeadField::Source => &self.source,
+            _ => "",
+        }
+    }
+
+    /// What was typed, to show the form again after a refusal.
+    pub fn to_values(&self) -> Vec<(String, String)> {
+        Self::FIELDS
+            .into_iter()
+            .map(|field| (field.name().to_owned(), self.value(field).to_owned()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converting_splits_a_name_at_its_first_word() {
+        assert_eq!(
+            split_name("  Ada   King Lovelace "),
+            ("Ada".to_owned(), "King Lovelace".to_owned())
+        );
+        assert_eq!(split_name("Ada"), ("Ada".to_owned(), String::new()));
+    }
+
+    #[test]
+    fn a_lead_needs_a_name_and_a_valid_email_address() {
+        assert_eq!(
+            LeadField::Name.check(" "),
+            Err("Enter the lead's name.".to_owned())
+        );
+        assert!(
+            LeadField::Email
+                .check("")
+                .unwrap_err()
+                .contains("matches people")
+        );
+        assert_eq!(
+            LeadField::Email.check("ada@"),
+            Err("Enter an e-mail address like name@example.com.".to_owned())
+        );
+        assert_eq!(LeadField::Email.check("ada@example.com"), Ok(()));
+        assert!(LeadField::Phone.check("020 7946 0958").is_err());
+    }
+
+    #[test]
+    fn a_status_or_source_must_be_one_of_the_choices() {
+        assert_eq!(LeadField::Status.check("qualified"), Ok(()));
+        assert_eq!(
+            LeadField::Status.check("won"),
+            Err("Choose one of the statuses.".to_owned())
+        );
+        assert_eq!(LeadField::Source.check("Request a Demo"), Ok(()));
+        assert!(LeadField::Source.check("Cold call").is_err());
+        for (stored, _) in LeadStatus::OPTIONS {
+            assert!(LeadStatus::parse(stored).is_some());
+        }
+        for (stored, _) in LeadSource::OPTIONS {
+            assert!(LeadSource::parse(stored).is_some());
+        }
+    }
+
+    #[test]
+    fn the_list_query_round_trips_through_its_url() {
+        let query = LeadsQuery {
+            q: "ada lovelace".to_owned(),
+            status: "new".to_owned(),
+            ..LeadsQuery::default()
+        };
+        assert_eq!(query.href(), "/app/leads?q=ada%20lovelace&status=new");
+        assert!(query.is_filtered());
+        assert_eq!(LeadsQuery::default().href(), "/app/leads");
     }
 }

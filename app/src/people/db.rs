@@ -4,13 +4,14 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use super::model::{
-    LawfulBasis, MarketingPermission, MemberOption, PeopleQuery, PeopleSort, Person, PersonId,
-    PersonRow, TimelineEvent, full_name,
+    LawfulBasis, MarketingPermission, MemberOption, PeopleQuery, PeopleSort, Person, PersonField,
+    PersonId, PersonRow, TimelineEvent, full_name,
 };
 use crate::accounts::MemberId;
 use crate::companies::CompanyId;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
+use crate::records::RecordField;
 use crate::records::db::{Cursor, Kind, escape_like, page_link_expired, placeholders};
 pub use crate::records::db::{members, record_event, timeline};
 use crate::workspaces::WorkspaceId;
@@ -602,6 +603,87 @@ pub async fn set_company_name(
         now,
     )
     .await
+}
+
+/// A marketing choice a person made elsewhere: what, when, and how (as their page shows it).
+#[derive(Clone, Copy, Debug)]
+pub struct MarketingChoiceMade<'a> {
+    pub permission: MarketingPermission,
+    pub at: i64,
+    pub how: &'a str,
+}
+
+/// Takes a marketing choice a person made elsewhere (on a lead's form), made at `at`: it replaces
+/// theirs unless theirs was recorded later, with each change in their timeline. Answers whether it
+/// was taken.
+pub async fn take_marketing_choice(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    choice: &MarketingChoiceMade<'_>,
+    actor: MemberId,
+    now: i64,
+) -> Result<bool, AppError> {
+    let MarketingChoiceMade {
+        permission,
+        at,
+        how,
+    } = *choice;
+    let Some(before) = load(conn, workspace, person).await? else {
+        return Ok(false);
+    };
+    let newer = before.marketing_permission == MarketingPermission::Unknown
+        || before
+            .marketing_permission_at
+            .is_none_or(|theirs| theirs <= at);
+    if !newer
+        || (before.marketing_permission == permission && before.marketing_permission_how == how)
+    {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE people SET marketing_permission = $1, marketing_permission_at = $2,
+                           marketing_permission_how = $3, updated_at = $4, version = version + 1
+         WHERE workspace_id = $5 AND id = $6",
+    )
+    .bind(permission.as_str())
+    .bind(at)
+    .bind(how)
+    .bind(now)
+    .bind(workspace.to_string())
+    .bind(person.to_string())
+    .execute(&mut *conn)
+    .await?;
+    let changes = [
+        (
+            PersonField::MarketingPermission,
+            before.marketing_permission.label().to_owned(),
+            permission.label().to_owned(),
+        ),
+        (
+            PersonField::MarketingPermissionHow,
+            before.marketing_permission_how,
+            how.to_owned(),
+        ),
+    ];
+    for (field, old, new) in changes {
+        if old != new {
+            record_event(
+                &mut *conn,
+                workspace,
+                person,
+                actor,
+                &TimelineEvent::Changed {
+                    field: field.name().to_owned(),
+                    old,
+                    new,
+                },
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use sqlx::{Any, Executor, Row};
 
-use super::model::{MemberOption, TimelineEntry, TimelineEvent};
+use super::model::{ConversionRole, MemberOption, TimelineEntry, TimelineEvent};
 use crate::accounts::MemberId;
 use crate::error::AppError;
 use crate::workspaces::WorkspaceId;
@@ -34,6 +34,12 @@ pub async fn record_event<'e>(
             Some(field.as_str()),
             Some(old.as_str()),
             Some(new.as_str()),
+        ),
+        TimelineEvent::Converted { role, id, name } => (
+            "converted",
+            Some(role.as_str()),
+            Some(id.as_str()),
+            Some(name.as_str()),
         ),
     };
     sqlx::query(
@@ -149,20 +155,25 @@ pub async fn timeline(
         .iter()
         .map(|row| {
             let kind: String = row.try_get("kind")?;
-            let event = if kind == "created" {
-                TimelineEvent::Created
-            } else {
-                TimelineEvent::Changed {
-                    field: row
-                        .try_get::<Option<String>, _>("field")?
-                        .unwrap_or_default(),
-                    old: row
-                        .try_get::<Option<String>, _>("old_value")?
-                        .unwrap_or_default(),
-                    new: row
-                        .try_get::<Option<String>, _>("new_value")?
-                        .unwrap_or_default(),
-                }
+            let field = row
+                .try_get::<Option<String>, _>("field")?
+                .unwrap_or_default();
+            let old = row
+                .try_get::<Option<String>, _>("old_value")?
+                .unwrap_or_default();
+            let new = row
+                .try_get::<Option<String>, _>("new_value")?
+                .unwrap_or_default();
+            let event = match kind.as_str() {
+                "created" => TimelineEvent::Created,
+                "converted" => TimelineEvent::Converted {
+                    role: ConversionRole::parse(&field).ok_or_else(|| {
+                        AppError::internal("a stored conversion event has an unknown role")
+                    })?,
+                    id: old,
+                    name: new,
+                },
+                _ => TimelineEvent::Changed { field, old, new },
             };
             Ok(TimelineEntry {
                 at: row.try_get("at")?,
@@ -204,6 +215,7 @@ pub async fn timeline(
 pub enum Kind {
     People,
     Companies,
+    Leads,
 }
 
 impl Kind {
@@ -212,14 +224,16 @@ impl Kind {
         match self {
             Self::People => "people",
             Self::Companies => "companies",
+            Self::Leads => "leads",
         }
     }
 
     /// The table of their tags and its record column.
-    fn tags(self) -> (&'static str, &'static str) {
+    fn tags(self) -> Result<(&'static str, &'static str), AppError> {
         match self {
-            Self::People => ("person_tags", "person_id"),
-            Self::Companies => ("company_tags", "company_id"),
+            Self::People => Ok(("person_tags", "person_id")),
+            Self::Companies => Ok(("company_tags", "company_id")),
+            Self::Leads => Err(AppError::internal("leads have no tags")),
         }
     }
 }
@@ -232,7 +246,7 @@ pub async fn replace_tags(
     record: impl std::fmt::Display,
     tags: &[String],
 ) -> Result<(), AppError> {
-    let (table, column) = kind.tags();
+    let (table, column) = kind.tags()?;
     let record = record.to_string();
     sqlx::query(&format!(
         "DELETE FROM {table} WHERE workspace_id = $1 AND {column} = $2"

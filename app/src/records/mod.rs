@@ -1,4 +1,4 @@
-//! What the kinds of records a workspace keeps (people, companies) share: typed ids, fields edited
+//! What the kinds of records a workspace keeps (people, companies, leads) share: typed ids, fields edited
 //! in place with conflict detection and local drafts, owners chosen among the members, and the
 //! activity timeline.
 
@@ -11,8 +11,8 @@ pub mod service;
 
 pub(crate) use model::record_id;
 pub use model::{
-    EditableRecord, FieldInput, MemberOption, RecordField, Saved, TimelineEntry, TimelineEvent,
-    conflict_message,
+    ConversionRole, EditableRecord, FieldInput, MemberOption, RecordField, Saved, TimelineEntry,
+    TimelineEvent, conflict_message,
 };
 pub use pages::{
     AddNote, EditableField, ListPages, PhoneField, RecordPage, RestoredNotice, TagsField, Timeline,

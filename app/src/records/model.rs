@@ -170,6 +170,62 @@ pub enum TimelineEvent {
     TaskDone {
         title: String,
     },
+    /// A lead was converted: this record is what it became, or the lead itself. `id` and `name`
+    /// are the other record's.
+    Converted {
+        role: ConversionRole,
+        id: String,
+        name: String,
+    },
+}
+
+/// The part a record played in a lead's conversion, as its timeline tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConversionRole {
+    /// On the lead: it became this new person.
+    IntoPerson,
+    /// On the lead: its e-mail address matched this person, who was linked instead.
+    MatchedPerson,
+    /// On the lead: this company was added from it.
+    IntoCompany,
+    /// On a new person or company: it was added from this lead.
+    FromLead,
+    /// On an existing person: this lead was converted into them.
+    MatchedLead,
+}
+
+impl ConversionRole {
+    pub const ALL: [Self; 5] = [
+        Self::IntoPerson,
+        Self::MatchedPerson,
+        Self::IntoCompany,
+        Self::FromLead,
+        Self::MatchedLead,
+    ];
+
+    /// As stored in the event's field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::IntoPerson => "into_person",
+            Self::MatchedPerson => "matched_person",
+            Self::IntoCompany => "into_company",
+            Self::FromLead => "from_lead",
+            Self::MatchedLead => "matched_lead",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == raw)
+    }
+
+    /// The page of the other record.
+    pub fn href(self, id: &str) -> String {
+        match self {
+            Self::IntoPerson | Self::MatchedPerson => format!("/app/people/{id}"),
+            Self::IntoCompany => format!("/app/companies/{id}"),
+            Self::FromLead | Self::MatchedLead => format!("/app/leads/{id}"),
+        }
+    }
 }
 
 /// One entry of a record's timeline.

@@ -6,13 +6,14 @@ use std::future::Future;
 use gloo_storage::Storage;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
+use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    EditableRecord, FieldInput, MemberOption, NOTE_MAX_CHARS, RecordField, TimelineEntry,
-    TimelineEvent, check_note,
+    ConversionRole, EditableRecord, FieldInput, MemberOption, NOTE_MAX_CHARS, RecordField,
+    TimelineEntry, TimelineEvent, check_note,
 };
 use crate::accounts::form::TextField;
 use crate::accounts::model::FormState;
@@ -593,36 +594,64 @@ fn TimelineItem(
             format!("\u{201c}{value}\u{201d}")
         }
     };
-    let (what, note) = match entry.event {
-        TimelineEvent::Created => (format!("{who} added {noun}."), None),
+    let said = |what: String| (what, None, String::new(), None);
+    let (what, link, after, note) = match entry.event {
+        TimelineEvent::Created => said(format!("{who} added {noun}.")),
         TimelineEvent::Changed { field, old, new } => {
             let label = label(&field).unwrap_or("a field");
-            (
-                format!(
-                    "{who} changed {} from {} to {}.",
-                    label.to_lowercase(),
-                    quoted(&old),
-                    quoted(&new)
-                ),
-                None,
-            )
+            said(format!(
+                "{who} changed {} from {} to {}.",
+                label.to_lowercase(),
+                quoted(&old),
+                quoted(&new)
+            ))
         }
-        TimelineEvent::Note { body } => (format!("{who} wrote a note:"), Some(body)),
-        TimelineEvent::TaskAdded { title, due } => (
-            match due {
-                Some(due) => format!("{who} added the task {}, due {due}.", quoted(&title)),
-                None => format!("{who} added the task {}.", quoted(&title)),
-            },
+        TimelineEvent::Note { body } => (
+            format!("{who} wrote a note:"),
             None,
+            String::new(),
+            Some(body),
         ),
-        TimelineEvent::TaskDone { title } => (
-            format!("{who} ticked the task {} done.", quoted(&title)),
-            None,
-        ),
+        TimelineEvent::TaskAdded { title, due } => said(match due {
+            Some(due) => format!("{who} added the task {}, due {due}.", quoted(&title)),
+            None => format!("{who} added the task {}.", quoted(&title)),
+        }),
+        TimelineEvent::TaskDone { title } => {
+            said(format!("{who} ticked the task {} done.", quoted(&title)))
+        }
+        TimelineEvent::Converted { role, id, name } => {
+            let (before, after) = match role {
+                ConversionRole::IntoPerson => (
+                    format!("{who} converted this lead into the new person"),
+                    ".".to_owned(),
+                ),
+                ConversionRole::MatchedPerson => (
+                    format!("{who} converted this lead into"),
+                    ", who was already a person here with its e-mail address.".to_owned(),
+                ),
+                ConversionRole::IntoCompany => (
+                    format!("{who} added the company"),
+                    " when converting this lead.".to_owned(),
+                ),
+                ConversionRole::FromLead => (
+                    format!("{who} added {noun} by converting the lead"),
+                    ".".to_owned(),
+                ),
+                ConversionRole::MatchedLead => (
+                    format!("{who} converted the lead"),
+                    format!(" into {noun}, matched by e-mail address."),
+                ),
+            };
+            (before, Some((role.href(&id), name)), after, None)
+        }
     };
     view! {
         <li class="timeline__entry">
-            <span>{what}</span>
+            <span>
+                {what}
+                {link.map(|(href, name)| view! { " " <A href=href>{name}</A> })}
+                {after}
+            </span>
             " "
             <span class="timeline__time">{utc_time(entry.at)}</span>
             {note.map(|body| view! { <blockquote class="timeline__note">{body}</blockquote> })}

@@ -8,6 +8,7 @@ mod consent;
 mod dashboard;
 mod demo;
 mod health;
+mod leads;
 mod middleware;
 mod pages;
 mod people;

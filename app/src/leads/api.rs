@@ -1,0 +1,112 @@
+//! Server functions of the leads pages. Each checks the session and works in the session's
+//! workspace only; no workspace id ever comes from the browser. Errors answer with their own
+//! HTTP status (401, 404, 409, 422).
+
+use leptos::prelude::*;
+
+use super::model::{Converted, LeadField, LeadRecord, LeadsPage, LeadsQuery};
+use crate::accounts::model::FormState;
+use crate::error::AppError;
+use crate::records::TimelineEntry;
+
+/// One page of the leads list.
+#[server(prefix = "/api", endpoint = "leads/list")]
+pub async fn list_leads(query: LeadsQuery) -> Result<LeadsPage, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// A lead's page. An id that is not one of this workspace's leads is "not found", whether it
+/// exists elsewhere or not.
+#[server(prefix = "/api", endpoint = "leads/load")]
+pub async fn load_lead(id: String) -> Result<LeadRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let id = super::model::LeadId::parse(&id).ok_or(AppError::NotFound)?;
+        super::service::record(&state.db, session.viewer.workspace_id, id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Saves one field edited in the page; answers with the lead as now stored.
+#[server(prefix = "/api", endpoint = "leads/save-field")]
+pub async fn save_lead_field(
+    id: String,
+    field: LeadField,
+    value: String,
+    base: String,
+    version: i64,
+) -> Result<LeadRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let edit = super::service::LeadEdit {
+            lead: super::model::LeadId::parse(&id).ok_or(AppError::NotFound)?,
+            field,
+            value,
+            base,
+            version,
+        };
+        super::service::save_field(&state.db, &session, &edit).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Converts a lead into a person (the one with its e-mail address, if there is one) and, when
+/// `add_company`, its company; answers with the lead as now stored.
+#[server(prefix = "/api", endpoint = "leads/convert")]
+pub async fn convert_lead(
+    id: String,
+    version: i64,
+    add_company: bool,
+) -> Result<Converted, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let conversion = super::service::Conversion {
+            lead: super::model::LeadId::parse(&id).ok_or(AppError::NotFound)?,
+            version,
+            add_company,
+        };
+        super::service::convert(&state.db, &session, &conversion).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// What the "Add a lead" form shows: what was posted and what is wrong, after a refused POST;
+/// empty otherwise.
+#[server(prefix = "/api", endpoint = "leads/new-form")]
+pub async fn new_lead_form() -> Result<FormState, AppError> {
+    crate::accounts::http::require_session().inspect_err(AppError::set_response_status)?;
+    Ok(use_context::<crate::accounts::PostedAccountForm>()
+        .map(|posted| posted.0)
+        .unwrap_or_default())
+}
+
+/// Writes a note on a lead; answers with its timeline, the note in it.
+#[server(prefix = "/api", endpoint = "leads/add-note")]
+pub async fn add_lead_note(id: String, body: String) -> Result<Vec<TimelineEntry>, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        crate::records::service::add_note(
+            &state.db,
+            &session,
+            crate::records::db::Kind::Leads,
+            &id,
+            &body,
+        )
+        .await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}

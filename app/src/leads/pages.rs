@@ -1,0 +1,558 @@
+//! The leads pages: the list (`/app/leads`), the "Add a lead" form (`/app/leads/new`) and a
+//! lead's page (`/app/leads/{id}`) with editing in the page and conversion.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+
+use super::api::{add_lead_note, convert_lead, list_leads, load_lead, new_lead_form};
+use super::model::{
+    Conversion, Converted, Lead, LeadField, LeadRecord, LeadSource, LeadStatus, LeadsPage,
+    LeadsQuery, RecordLink,
+};
+use crate::accounts::form::{FormMessages, TextField, input_id};
+use crate::accounts::model::FormState;
+use crate::clock::utc_time;
+use crate::error::AppError;
+use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
+use crate::records::{
+    AddNote, EditableField, ListPages, PhoneField, RecordField, RecordPage, RestoredNotice,
+    Timeline,
+};
+
+/// `/app/leads`: the workspace's leads, newest first, searched and filtered as the URL says.
+#[component]
+pub fn LeadsListPage() -> impl IntoView {
+    let url = use_query_map();
+    let query = Memo::new(move |_| {
+        url.with(|q| LeadsQuery {
+            q: q.get("q").unwrap_or_default(),
+            status: q.get("status").unwrap_or_default(),
+            owner: q.get("owner").unwrap_or_default(),
+            after: q.get("after").unwrap_or_default(),
+        })
+    });
+    let data = Resource::new_blocking(
+        move || query.get(),
+        |query| async move {
+            list_leads(query)
+                .await
+                .inspect_err(AppError::set_response_status)
+        },
+    );
+    view! {
+        <Title text="Leads"/>
+        <Meta name="robots" content="noindex"/>
+        <div class="page leads">
+            <div class="list__head">
+                <h1>"Leads"</h1>
+                <a class="button" href="/app/leads/new">"Add a lead"</a>
+            </div>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    let query = query.get();
+                    loaded(data.await, move |page| view! { <LeadsList page query/> }.into_any())
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn LeadsList(page: LeadsPage, query: LeadsQuery) -> impl IntoView {
+    let LeadsPage {
+        rows,
+        next,
+        members,
+        problem,
+    } = page;
+    let filtered = query.is_filtered();
+    let next_href = next.map(|after| {
+        LeadsQuery {
+            after,
+            ..query.clone()
+        }
+        .href()
+    });
+    let first_href = (!query.after.is_empty()).then(|| {
+        LeadsQuery {
+            after: String::new(),
+            ..query.clone()
+        }
+        .href()
+    });
+    let described_by = if problem.is_some() {
+        "leads-q-hint leads-problem"
+    } else {
+        "leads-q-hint"
+    };
+    let empty = rows.is_empty();
+    let LeadsQuery {
+        q,
+        status: chosen_status,
+        owner: chosen_owner,
+        ..
+    } = query;
+    view! {
+        <div class="list__filters" role="search" aria-label="Search and filter leads">
+            <Form method="GET" action="/app/leads">
+                <div class="field list__search">
+                    <label for="leads-q">"Search"</label>
+                    <input
+                        id="leads-q"
+                        name="q"
+                        type="search"
+                        value=q
+                        maxlength="100"
+                        aria-describedby=described_by
+                    />
+                    <p id="leads-q-hint" class="field__hint">"Part of a name, e-mail address, company or phone number."</p>
+                </div>
+                <div class="field">
+                    <label for="leads-status">"Status"</label>
+                    <select id="leads-status" name="status">
+                        <option value="" selected=chosen_status.is_empty()>"Any status"</option>
+                        {LeadStatus::ALL.into_iter().map(|status| {
+                            let selected = status.as_str() == chosen_status;
+                            view! { <option value=status.as_str() selected=selected>{status.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="leads-owner">"Owner"</label>
+                    <select id="leads-owner" name="owner">
+                        <option value="" selected=chosen_owner.is_empty()>"Anyone"</option>
+                        {members.into_iter().map(|member| {
+                            let id = member.id.to_string();
+                            let selected = id == chosen_owner;
+                            view! { <option value=id selected=selected>{member.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">"Show"</button>
+            </Form>
+        </div>
+        {problem.map(|message| view! {
+            <p id="leads-problem" class="form-notice form-notice--error" role="alert">{message}</p>
+        })}
+        {filtered.then(|| view! { <p><a href="/app/leads">"Clear the search and filters"</a></p> })}
+        {if empty {
+            view! {
+                <p class="list__empty" role="status">
+                    {if filtered {
+                        "No leads match this search and these filters."
+                    } else {
+                        "No leads yet. Requests from your website land here; add one by hand with \u{201c}Add a lead\u{201d}."
+                    }}
+                </p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="leads-caption">
+                    <table class="list__table">
+                        <caption id="leads-caption">
+                            {if filtered { "Leads matching the search and filters, newest first" } else { "Every lead in this workspace, newest first" }}
+                        </caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Name"</th>
+                                <th scope="col">"E-mail"</th>
+                                <th scope="col">"Company"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Source"</th>
+                                <th scope="col">"Owner"</th>
+                                <th scope="col">"Added"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|row| view! {
+                                <tr>
+                                    <th scope="row">
+                                        <A href=format!("/app/leads/{}", row.id)>{row.name}</A>
+                                    </th>
+                                    <td>{row.email}</td>
+                                    <td>{row.company_name}</td>
+                                    <td>
+                                        {row.status.label()}
+                                        {row.converted.then_some(", converted")}
+                                    </td>
+                                    <td>{row.source.as_str()}</td>
+                                    <td>{row.owner.unwrap_or_default()}</td>
+                                    <td>{utc_time(row.created_at)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }}
+        <ListPages first=first_href next=next_href/>
+    }
+}
+
+/// `/app/leads/new`: a plain form POST, so it works before (and without) the WASM.
+#[component]
+pub fn NewLeadPage() -> impl IntoView {
+    let data = Resource::new_blocking(
+        || (),
+        |()| async {
+            new_lead_form()
+                .await
+                .inspect_err(AppError::set_response_status)
+        },
+    );
+    view! {
+        <Title text="Add a lead"/>
+        <Meta name="robots" content="noindex"/>
+        <div class="page page--narrow leads-new">
+            <p><a href="/app/leads">"Back to leads"</a></p>
+            <h1>"Add a lead"</h1>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    loaded(data.await, |state| view! { <NewLeadForm state/> }.into_any())
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+const NEW_FORM: &str = "new-lead";
+
+#[component]
+fn NewLeadForm(state: FormState) -> impl IntoView {
+    let source_id = input_id(NEW_FORM, "source");
+    let chosen = state.value("source");
+    let chosen = if chosen.is_empty() {
+        LeadSource::Other.as_str().to_owned()
+    } else {
+        chosen
+    };
+    let source_error = state.error("source");
+    let source_invalid = source_error.is_some();
+    view! {
+        <form id=NEW_FORM class="account__form" method="post" action="/app/leads/new" novalidate>
+            <FormMessages form_id=NEW_FORM state=state.clone()/>
+            <TextField form_id=NEW_FORM state=state.clone() name="name" label="Name" autocomplete="off" maxlength=100/>
+            <TextField form_id=NEW_FORM state=state.clone() name="email" label="E-mail" kind="email" autocomplete="off" hint="Converting the lead finds the person with this address, if they are here already." maxlength=254/>
+            <TextField form_id=NEW_FORM state=state.clone() name="company_name" label="Company (optional)" autocomplete="off" maxlength=200/>
+            <PhoneField form_id=NEW_FORM state=state.clone()/>
+            <div class="field" class:field--invalid=source_invalid>
+                <label for=source_id.clone()>"Source"</label>
+                <select
+                    id=source_id.clone()
+                    name="source"
+                    aria-invalid=source_invalid.then_some("true")
+                    aria-describedby=source_invalid.then(|| format!("{source_id}-error"))
+                >
+                    {LeadSource::ALL.into_iter().map(|source| {
+                        let selected = source.as_str() == chosen;
+                        view! { <option value=source.as_str() selected=selected>{source.as_str()}</option> }
+                    }).collect_view()}
+                </select>
+                {source_error.map(|message| view! {
+                    <p id=format!("{source_id}-error") class="field__error">
+                        <span class="visually-hidden">"Error: "</span>
+                        {message}
+                    </p>
+                })}
+            </div>
+            <button type="submit" class="button">"Add this lead"</button>
+        </form>
+    }
+}
+
+/// `/app/leads/{id}`: a lead, each field editable in the page, what it told the form, its
+/// conversion and its timeline.
+#[component]
+pub fn LeadPage() -> impl IntoView {
+    view! {
+        <RecordPage
+            class="lead"
+            list_href="/app/leads"
+            list_name="leads"
+            not_found="Lead not found"
+            load=load_lead
+            show=|record, created| view! { <LeadView record created/> }
+        />
+    }
+}
+
+#[component]
+fn LeadView(record: LeadRecord, created: bool) -> impl IntoView {
+    let LeadRecord {
+        lead,
+        conversion,
+        matching_person,
+        matching_company,
+        timeline,
+        members,
+    } = record;
+    let id = lead.id;
+    let facts = FormFacts::of(&lead);
+    let lead = RwSignal::new(lead);
+    let timeline = RwSignal::new(timeline);
+    let members = StoredValue::new(members);
+    let restored = RwSignal::new(false);
+    let conversion = RwSignal::new(conversion);
+    let title = move || lead.with(|l: &Lead| l.name.clone());
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        {created.then(|| view! {
+            <p class="form-notice form-notice--ok" role="status">"Lead added."</p>
+        })}
+        <RestoredNotice restored/>
+        <section aria-labelledby="details-title">
+            <h2 id="details-title">"Details"</h2>
+            <dl class="record__fields">
+                {LeadField::ALL
+                    .into_iter()
+                    .map(|field| view! {
+                        <EditableField id=id.to_string() field record=lead timeline members restored/>
+                    })
+                    .collect_view()}
+            </dl>
+        </section>
+        {facts.into_view()}
+        <Convert id=id.to_string() lead timeline conversion matching_person matching_company/>
+        <AddNote id=id.to_string() timeline send=add_lead_note/>
+        <Timeline timeline label=|name| LeadField::parse(name).map(RecordField::label) noun="this lead"/>
+    }
+}
+
+/// What a lead told the form it came from, kept as given.
+struct FormFacts {
+    added: String,
+    team_size: Option<String>,
+    message: Option<String>,
+    marketing: Option<String>,
+}
+
+impl FormFacts {
+    fn of(lead: &Lead) -> Self {
+        Self {
+            added: utc_time(lead.created_at),
+            team_size: lead.team_size.clone(),
+            message: lead.message.clone(),
+            marketing: lead.marketing.map(|choice| {
+                format!(
+                    "{} on {}, beside privacy policy version {}.",
+                    if choice.consented {
+                        "Yes, chosen"
+                    } else {
+                        "No, chosen"
+                    },
+                    utc_time(choice.at),
+                    choice.policy_version
+                )
+            }),
+        }
+    }
+
+    fn into_view(self) -> impl IntoView {
+        view! {
+            <section aria-labelledby="form-facts-title">
+                <h2 id="form-facts-title">"How it came in"</h2>
+                <dl class="record__fields">
+                    <div class="record__field">
+                        <dt>"Added"</dt>
+                        <dd>{self.added}</dd>
+                    </div>
+                    {self.team_size.map(|size| view! {
+                        <div class="record__field"><dt>"Team size"</dt><dd>{size}</dd></div>
+                    })}
+                    {self.message.map(|message| view! {
+                        <div class="record__field"><dt>"Their message"</dt><dd class="lead__message">{message}</dd></div>
+                    })}
+                    <div class="record__field">
+                        <dt>"Marketing e-mail"</dt>
+                        <dd>{self.marketing.unwrap_or_else(|| "Not asked.".to_owned())}</dd>
+                    </div>
+                </dl>
+            </section>
+        }
+    }
+}
+
+/// Converting the lead: what will happen (a new person, or the one with its e-mail address; its
+/// company linked or added), and afterwards what it became.
+#[component]
+fn Convert(
+    id: String,
+    lead: RwSignal<Lead>,
+    timeline: RwSignal<Vec<crate::records::TimelineEntry>>,
+    conversion: RwSignal<Option<Conversion>>,
+    matching_person: Option<RecordLink>,
+    matching_company: Option<RecordLink>,
+) -> impl IntoView {
+    let id = StoredValue::new(id);
+    let ready = use_hydrated();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<Converted>);
+    let add_company = RwSignal::new(true);
+    let matching_person = StoredValue::new(matching_person);
+    let matching_company = StoredValue::new(matching_company);
+    let convert = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let version = lead.with_untracked(|l| l.version);
+        leptos::task::spawn_local(async move {
+            match convert_lead(id.get_value(), version, add_company.get_untracked()).await {
+                Ok(converted) => {
+                    lead.set(converted.record.lead.clone());
+                    timeline.set(converted.record.timeline.clone());
+                    conversion.set(converted.record.conversion.clone());
+                    done.set(Some(converted));
+                    request_animation_frame(|| focus_by_id("converted-title"));
+                }
+                Err(problem) => {
+                    error.set(Some(problem.to_string()));
+                    request_animation_frame(|| focus_by_id("convert-button"));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let plan = move || {
+        lead.with(|lead| {
+            let person = match matching_person.get_value() {
+                Some(person) => view! {
+                    <p>
+                        <A href=format!("/app/people/{}", person.id)>{person.name}</A>
+                        {format!(
+                            " is already a person here with the e-mail address {}: converting links this lead to them and adds no one new.",
+                            lead.email
+                        )}
+                    </p>
+                }
+                .into_any(),
+                None => view! {
+                    <p>
+                        {format!(
+                            "Converting adds {} as a person, with the lead's e-mail address, phone number and company{}.",
+                            lead.name,
+                            if lead.marketing.is_some() { ", and the marketing e-mail choice made on the form" } else { "" }
+                        )}
+                    </p>
+                }
+                .into_any(),
+            };
+            let company_name = lead.company_name.trim().to_owned();
+            let company = if company_name.is_empty() {
+                None
+            } else if let Some(company) = matching_company.get_value() {
+                Some(view! {
+                    <p>
+                        "They will work at "
+                        <A href=format!("/app/companies/{}", company.id)>{company.name}</A>
+                        ", already a company here."
+                    </p>
+                }
+                .into_any())
+            } else {
+                Some(view! {
+                    <div class="field field--checkbox">
+                        <input
+                            id="convert-add-company"
+                            type="checkbox"
+                            prop:checked=move || add_company.get()
+                            on:change:target=move |ev| add_company.set(ev.target().checked())
+                        />
+                        <label for="convert-add-company">
+                            {format!("Also add the company \u{201c}{company_name}\u{201d}")}
+                        </label>
+                    </div>
+                }
+                .into_any())
+            };
+            view! { {person} {company} }
+        })
+    };
+    move || {
+        match conversion.get() {
+        Some(conversion) => view! { <ConvertedSection conversion done/> }.into_any(),
+        None => view! {
+            <section aria-labelledby="convert-title" class="lead__convert">
+                <h2 id="convert-title">"Convert"</h2>
+                <form on:submit=convert>
+                    {plan}
+                    <p class="field__hint">
+                        "The lead stays, with its history, linked to the person it becomes. Opportunities are not part of the product yet, so none is added."
+                    </p>
+                    <button
+                        id="convert-button"
+                        type="submit"
+                        class="button"
+                        disabled=move || busy.get() || !ready.get()
+                        aria-describedby=move || error.with(Option::is_some).then_some("convert-error")
+                    >
+                        "Convert this lead"
+                    </button>
+                    {move || error.get().map(|message| view! {
+                        <p id="convert-error" class="field__error" role="alert">
+                            <span class="visually-hidden">"Error: "</span>
+                            {message}
+                        </p>
+                    })}
+                </form>
+            </section>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// What the lead became, and, just after converting it, what the conversion did.
+#[component]
+fn ConvertedSection(conversion: Conversion, done: RwSignal<Option<Converted>>) -> impl IntoView {
+    let Conversion {
+        person,
+        company,
+        at,
+        by,
+    } = conversion;
+    let by = by.unwrap_or_else(|| "a former member".to_owned());
+    view! {
+        <section aria-labelledby="converted-title" class="lead__converted">
+            <h2 id="converted-title" tabindex="-1">"Converted"</h2>
+            {move || done.get().map(|done| {
+                let what = if done.matched {
+                    "Lead converted: it was linked to the person who already had its e-mail address."
+                } else {
+                    "Lead converted: a new person was added from it."
+                };
+                view! {
+                    <p class="form-notice form-notice--ok" role="status">
+                        {what}
+                        {done.phone_not_copied.map(|phone| format!(
+                            " Its phone number \u{201c}{phone}\u{201d} has no country code, so it was not copied; add it on their page with the country code."
+                        ))}
+                    </p>
+                }
+            })}
+            <p>
+                {match person {
+                    Some(person) => view! {
+                        "Converted into "
+                        <A href=format!("/app/people/{}", person.id)>{person.name}</A>
+                    }
+                    .into_any(),
+                    None => view! { "Converted into a person who has since been deleted" }.into_any(),
+                }}
+                {company.map(|company| view! {
+                    ", with the company "
+                    <A href=format!("/app/companies/{}", company.id)>{company.name}</A>
+                })}
+                {format!(", on {} by {by}.", utc_time(at))}
+            </p>
+        </section>
+    }
+}

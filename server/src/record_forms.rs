@@ -1,0 +1,92 @@
+//! The "Add a person", "Add a company" and "Add a lead" forms without JavaScript (and with it:
+//! each is a plain POST either way). Accepted: a redirect to the new record's page. Refused: the
+//! form again with what was typed and each problem beside its field.
+
+use std::fmt::Display;
+
+use app::accounts::model::{FormNotice, FormState, notices};
+use app::accounts::service::Outcome;
+use app::accounts::session::CurrentSession;
+use app::companies::model::NewCompanyFields;
+use app::error::AppError;
+use app::leads::model::NewLeadFields;
+use app::people::model::NewPersonFields;
+use app::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::render::{form_again, read_form};
+
+/// `POST /app/people/new`.
+pub async fn post_new_person(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, fields) = read_form::<NewPersonFields>(&state, request).await;
+    let Some(session) = session_of(&parts) else {
+        return to_login("/app/people/new");
+    };
+    let outcome = app::people::service::create(&state.db, &session, &fields).await;
+    answer(state, parts, fields.to_values(), outcome, "/app/people").await
+}
+
+/// `POST /app/companies/new`.
+pub async fn post_new_company(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, fields) = read_form::<NewCompanyFields>(&state, request).await;
+    let Some(session) = session_of(&parts) else {
+        return to_login("/app/companies/new");
+    };
+    let outcome = app::companies::service::create(&state.db, &session, &fields).await;
+    answer(state, parts, fields.to_values(), outcome, "/app/companies").await
+}
+
+/// `POST /app/leads/new`.
+pub async fn post_new_lead(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, fields) = read_form::<NewLeadFields>(&state, request).await;
+    let Some(session) = session_of(&parts) else {
+        return to_login("/app/leads/new");
+    };
+    let outcome = app::leads::service::create(&state.db, &session, &fields).await;
+    answer(state, parts, fields.to_values(), outcome, "/app/leads").await
+}
+
+fn session_of(parts: &Parts) -> Option<CurrentSession> {
+    parts.extensions.get::<CurrentSession>().cloned()
+}
+
+fn to_login(form: &str) -> Response {
+    Redirect::to(&format!("/login?next={form}")).into_response()
+}
+
+/// The answer to an "Add" form: the new record's page (under `list`), or the form again with
+/// what was typed (`values`) and what to fix.
+async fn answer<Id: Display>(
+    state: AppState,
+    parts: Parts,
+    values: Vec<(String, String)>,
+    outcome: Result<Outcome<Id>, AppError>,
+    list: &str,
+) -> Response {
+    let (status, notice, errors) = match outcome {
+        Ok(Outcome::Done(id)) => {
+            return Redirect::to(&format!("{list}/{id}?created=1")).into_response();
+        }
+        Ok(Outcome::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, None, errors),
+        Ok(Outcome::RateLimited) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(FormNotice::error(notices::RATE_LIMITED)),
+            Vec::new(),
+        ),
+        // Logged where it happened; the member keeps what they typed.
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Some(FormNotice::error(notices::UNAVAILABLE)),
+            Vec::new(),
+        ),
+    };
+    let form = FormState {
+        values,
+        errors,
+        notice,
+    };
+    form_again(state, parts, status, form).await
+}
