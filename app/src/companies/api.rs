@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 
 use super::model::{CompaniesPage, CompaniesQuery, CompanyField, CompanyRecord};
-use crate::accounts::model::FormState;
 use crate::error::AppError;
 use crate::records::TimelineEntry;
 
@@ -58,16 +57,6 @@ pub async fn save_company_field(
     }
     .await
     .inspect_err(AppError::set_response_status)
-}
-
-/// What the "Add a company" form shows: what was posted and what is wrong, after a refused POST;
-/// empty otherwise.
-#[server(prefix = "/api", endpoint = "companies/new-form")]
-pub async fn new_company_form() -> Result<FormState, AppError> {
-    crate::accounts::http::require_session().inspect_err(AppError::set_response_status)?;
-    Ok(use_context::<crate::accounts::PostedAccountForm>()
-        .map(|posted| posted.0)
-        .unwrap_or_default())
 }
 
 /// Writes a note on a company; answers with its timeline, the note in it.

@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{add_company_note, list_companies, load_company, new_company_form};
+use super::api::{add_company_note, list_companies, load_company};
 use super::model::{
     CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyPerson, CompanyRecord,
 };
@@ -16,8 +16,8 @@ use crate::accounts::model::FormState;
 use crate::error::AppError;
 use crate::layout::{loaded, loading};
 use crate::records::{
-    AddNote, EditableField, ListPages, PhoneField, RecordField, RecordPage, RestoredNotice,
-    TagsField, Timeline,
+    AddNote, EditableField, ListNotices, ListPages, ListSearch, ListTable, NewRecordPage,
+    PhoneField, RecordField, RecordPage, RestoredNotice, TagsField, Timeline,
 };
 
 /// `/app/companies`: the workspace's companies by name, searched and filtered as the URL says.
@@ -68,6 +68,7 @@ fn CompaniesList(page: CompaniesPage, query: CompaniesQuery) -> impl IntoView {
         problem,
     } = page;
     let filtered = !query.q.trim().is_empty() || !query.tag.is_empty();
+    let clear_href = filtered.then_some("/app/companies");
     let next_href = next.map(|after| {
         CompaniesQuery {
             after,
@@ -82,30 +83,24 @@ fn CompaniesList(page: CompaniesPage, query: CompaniesQuery) -> impl IntoView {
         }
         .href()
     });
-    let described_by = if problem.is_some() {
-        "companies-q-hint companies-problem"
+    let has_problem = problem.is_some();
+    let caption = if filtered {
+        "Companies matching the search and filter"
     } else {
-        "companies-q-hint"
+        "Every company in this workspace"
     };
-    let empty = rows.is_empty();
+    let empty_message = rows.is_empty().then_some(if filtered {
+        "No companies match this search and filter."
+    } else {
+        "No companies yet. Add the first one with \u{201c}Add a company\u{201d}."
+    });
     let CompaniesQuery {
         q, tag: chosen_tag, ..
     } = query;
     view! {
         <div class="list__filters" role="search" aria-label="Search and filter companies">
             <Form method="GET" action="/app/companies">
-                <div class="field list__search">
-                    <label for="companies-q">"Search"</label>
-                    <input
-                        id="companies-q"
-                        name="q"
-                        type="search"
-                        value=q
-                        maxlength="100"
-                        aria-describedby=described_by
-                    />
-                    <p id="companies-q-hint" class="field__hint">"Part of a name, web domain, phone number or place."</p>
-                </div>
+                <ListSearch prefix="companies" value=q hint="Part of a name, web domain, phone number or place." problem=has_problem/>
                 <div class="field">
                     <label for="companies-tag">"Tag"</label>
                     <select id="companies-tag" name="tag">
@@ -119,57 +114,21 @@ fn CompaniesList(page: CompaniesPage, query: CompaniesQuery) -> impl IntoView {
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>
-        {problem.map(|message| view! {
-            <p id="companies-problem" class="form-notice form-notice--error" role="alert">{message}</p>
-        })}
-        {filtered.then(|| view! { <p><a href="/app/companies">"Clear the search and filter"</a></p> })}
-        {if empty {
-            view! {
-                <p class="list__empty" role="status">
-                    {if filtered {
-                        "No companies match this search and filter."
-                    } else {
-                        "No companies yet. Add the first one with \u{201c}Add a company\u{201d}."
-                    }}
-                </p>
-            }
-            .into_any()
-        } else {
-            view! {
-                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="companies-caption">
-                    <table class="list__table">
-                        <caption id="companies-caption">
-                            {if filtered { "Companies matching the search and filter" } else { "Every company in this workspace" }}
-                        </caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Web domain"</th>
-                                <th scope="col">"Place"</th>
-                                <th scope="col">"People"</th>
-                                <th scope="col">"Tags"</th>
-                                <th scope="col">"Owner"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows.into_iter().map(|row| view! {
-                                <tr>
-                                    <th scope="row">
-                                        <A href=format!("/app/companies/{}", row.id)>{row.name}</A>
-                                    </th>
-                                    <td>{row.domain.unwrap_or_default()}</td>
-                                    <td>{row.place}</td>
-                                    <td>{row.people}</td>
-                                    <td>{row.tags.join(", ")}</td>
-                                    <td>{row.owner.unwrap_or_default()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            }
-            .into_any()
-        }}
+        <ListNotices prefix="companies" problem clear_href/>
+        <ListTable prefix="companies" caption headers=HEADERS empty=empty_message>
+            {rows.into_iter().map(|row| view! {
+                <tr>
+                    <th scope="row">
+                        <A href=format!("/app/companies/{}", row.id)>{row.name}</A>
+                    </th>
+                    <td>{row.domain.unwrap_or_default()}</td>
+                    <td>{row.place}</td>
+                    <td>{row.people}</td>
+                    <td>{row.tags.join(", ")}</td>
+                    <td>{row.owner.unwrap_or_default()}</td>
+                </tr>
+            }).collect_view()}
+        </ListTable>
         <ListPages first=first_href next=next_href/>
     }
 }
@@ -177,28 +136,19 @@ fn CompaniesList(page: CompaniesPage, query: CompaniesQuery) -> impl IntoView {
 /// `/app/companies/new`: a plain form POST, so it works before (and without) the WASM.
 #[component]
 pub fn NewCompanyPage() -> impl IntoView {
-    let data = Resource::new_blocking(
-        || (),
-        |()| async {
-            new_company_form()
-                .await
-                .inspect_err(AppError::set_response_status)
-        },
-    );
     view! {
-        <Title text="Add a company"/>
-        <Meta name="robots" content="noindex"/>
-        <div class="page page--narrow companies-new">
-            <p><a href="/app/companies">"Back to companies"</a></p>
-            <h1>"Add a company"</h1>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    loaded(data.await, |state| view! { <NewCompanyForm state/> }.into_any())
-                })}
-            </Suspense>
-        </div>
+        <NewRecordPage
+            title="Add a company"
+            class="companies-new"
+            list_href="/app/companies"
+            list_name="companies"
+            form=|state| view! { <NewCompanyForm state/> }
+        />
     }
 }
+
+/// The list's columns.
+const HEADERS: &[&str] = &["Name", "Web domain", "Place", "People", "Tags", "Owner"];
 
 const NEW_FORM: &str = "new-company";
 

@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 
 use super::model::{Converted, LeadField, LeadRecord, LeadsPage, LeadsQuery};
-use crate::accounts::model::FormState;
 use crate::error::AppError;
 use crate::records::TimelineEntry;
 
@@ -80,16 +79,6 @@ pub async fn convert_lead(
     }
     .await
     .inspect_err(AppError::set_response_status)
-}
-
-/// What the "Add a lead" form shows: what was posted and what is wrong, after a refused POST;
-/// empty otherwise.
-#[server(prefix = "/api", endpoint = "leads/new-form")]
-pub async fn new_lead_form() -> Result<FormState, AppError> {
-    crate::accounts::http::require_session().inspect_err(AppError::set_response_status)?;
-    Ok(use_context::<crate::accounts::PostedAccountForm>()
-        .map(|posted| posted.0)
-        .unwrap_or_default())
 }
 
 /// Writes a note on a lead; answers with its timeline, the note in it.

@@ -6,7 +6,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{add_lead_note, convert_lead, list_leads, load_lead, new_lead_form};
+use super::api::{add_lead_note, convert_lead, list_leads, load_lead};
 use super::model::{
     Conversion, Converted, Lead, LeadField, LeadRecord, LeadSource, LeadStatus, LeadsPage,
     LeadsQuery, RecordLink,
@@ -17,8 +17,8 @@ use crate::clock::utc_time;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
-    AddNote, EditableField, ListPages, PhoneField, RecordField, RecordPage, RestoredNotice,
-    Timeline,
+    AddNote, EditableField, ListNotices, ListPages, ListSearch, ListTable, NewRecordPage,
+    PhoneField, RecordField, RecordPage, RestoredNotice, Timeline,
 };
 
 /// `/app/leads`: the workspace's leads, newest first, searched and filtered as the URL says.
@@ -68,6 +68,7 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery) -> impl IntoView {
         problem,
     } = page;
     let filtered = query.is_filtered();
+    let clear_href = filtered.then_some("/app/leads");
     let next_href = next.map(|after| {
         LeadsQuery {
             after,
@@ -82,12 +83,17 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery) -> impl IntoView {
         }
         .href()
     });
-    let described_by = if problem.is_some() {
-        "leads-q-hint leads-problem"
+    let has_problem = problem.is_some();
+    let caption = if filtered {
+        "Leads matching the search and filters, newest first"
     } else {
-        "leads-q-hint"
+        "Every lead in this workspace, newest first"
     };
-    let empty = rows.is_empty();
+    let empty_message = rows.is_empty().then_some(if filtered {
+            "No leads match this search and these filters."
+        } else {
+            "No leads yet. Requests from your website land here; add one by hand with \u{201c}Add a lead\u{201d}."
+        });
     let LeadsQuery {
         q,
         status: chosen_status,
@@ -97,18 +103,7 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery) -> impl IntoView {
     view! {
         <div class="list__filters" role="search" aria-label="Search and filter leads">
             <Form method="GET" action="/app/leads">
-                <div class="field list__search">
-                    <label for="leads-q">"Search"</label>
-                    <input
-                        id="leads-q"
-                        name="q"
-                        type="search"
-                        value=q
-                        maxlength="100"
-                        aria-describedby=described_by
-                    />
-                    <p id="leads-q-hint" class="field__hint">"Part of a name, e-mail address, company or phone number."</p>
-                </div>
+                <ListSearch prefix="leads" value=q hint="Part of a name, e-mail address, company or phone number." problem=has_problem/>
                 <div class="field">
                     <label for="leads-status">"Status"</label>
                     <select id="leads-status" name="status">
@@ -133,62 +128,25 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery) -> impl IntoView {
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>
-        {problem.map(|message| view! {
-            <p id="leads-problem" class="form-notice form-notice--error" role="alert">{message}</p>
-        })}
-        {filtered.then(|| view! { <p><a href="/app/leads">"Clear the search and filters"</a></p> })}
-        {if empty {
-            view! {
-                <p class="list__empty" role="status">
-                    {if filtered {
-                        "No leads match this search and these filters."
-                    } else {
-                        "No leads yet. Requests from your website land here; add one by hand with \u{201c}Add a lead\u{201d}."
-                    }}
-                </p>
-            }
-            .into_any()
-        } else {
-            view! {
-                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="leads-caption">
-                    <table class="list__table">
-                        <caption id="leads-caption">
-                            {if filtered { "Leads matching the search and filters, newest first" } else { "Every lead in this workspace, newest first" }}
-                        </caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"E-mail"</th>
-                                <th scope="col">"Company"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Source"</th>
-                                <th scope="col">"Owner"</th>
-                                <th scope="col">"Added"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows.into_iter().map(|row| view! {
-                                <tr>
-                                    <th scope="row">
-                                        <A href=format!("/app/leads/{}", row.id)>{row.name}</A>
-                                    </th>
-                                    <td>{row.email}</td>
-                                    <td>{row.company_name}</td>
-                                    <td>
-                                        {row.status.label()}
-                                        {row.converted.then_some(", converted")}
-                                    </td>
-                                    <td>{row.source.as_str()}</td>
-                                    <td>{row.owner.unwrap_or_default()}</td>
-                                    <td>{utc_time(row.created_at)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            }
-            .into_any()
-        }}
+        <ListNotices prefix="leads" problem clear_href/>
+        <ListTable prefix="leads" caption headers=HEADERS empty=empty_message>
+            {rows.into_iter().map(|row| view! {
+                <tr>
+                    <th scope="row">
+                        <A href=format!("/app/leads/{}", row.id)>{row.name}</A>
+                    </th>
+                    <td>{row.email}</td>
+                    <td>{row.company_name}</td>
+                    <td>
+                        {row.status.label()}
+                        {row.converted.then_some(", converted")}
+                    </td>
+                    <td>{row.source.as_str()}</td>
+                    <td>{row.owner.unwrap_or_default()}</td>
+                    <td>{utc_time(row.created_at)}</td>
+                </tr>
+            }).collect_view()}
+        </ListTable>
         <ListPages first=first_href next=next_href/>
     }
 }
@@ -196,28 +154,21 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery) -> impl IntoView {
 /// `/app/leads/new`: a plain form POST, so it works before (and without) the WASM.
 #[component]
 pub fn NewLeadPage() -> impl IntoView {
-    let data = Resource::new_blocking(
-        || (),
-        |()| async {
-            new_lead_form()
-                .await
-                .inspect_err(AppError::set_response_status)
-        },
-    );
     view! {
-        <Title text="Add a lead"/>
-        <Meta name="robots" content="noindex"/>
-        <div class="page page--narrow leads-new">
-            <p><a href="/app/leads">"Back to leads"</a></p>
-            <h1>"Add a lead"</h1>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    loaded(data.await, |state| view! { <NewLeadForm state/> }.into_any())
-                })}
-            </Suspense>
-        </div>
+        <NewRecordPage
+            title="Add a lead"
+            class="leads-new"
+            list_href="/app/leads"
+            list_name="leads"
+            form=|state| view! { <NewLeadForm state/> }
+        />
     }
 }
+
+/// The list's columns.
+const HEADERS: &[&str] = &[
+    "Name", "E-mail", "Company", "Status", "Source", "Owner", "Added",
+];
 
 const NEW_FORM: &str = "new-lead";
 

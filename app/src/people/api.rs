@@ -7,7 +7,6 @@ use super::model::{
     BulkAction, BulkOutcome, PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord,
     TimelineEntry,
 };
-use crate::accounts::model::FormState;
 use crate::error::AppError;
 
 /// One page of the people list. Errors answer with their own HTTP status (401, 404, 409, 422),
@@ -59,16 +58,6 @@ pub async fn save_person_field(
     }
     .await
     .inspect_err(AppError::set_response_status)
-}
-
-/// What the "Add a person" form shows: what was posted and what is wrong, after a refused POST
-/// without JavaScript; empty otherwise.
-#[server(prefix = "/api", endpoint = "people/new-form")]
-pub async fn new_person_form() -> Result<FormState, AppError> {
-    crate::accounts::http::require_session()?;
-    Ok(use_context::<crate::accounts::PostedAccountForm>()
-        .map(|posted| posted.0)
-        .unwrap_or_default())
 }
 
 /// A bulk action on the people selected in the list (`value` is the tag to add or the new

@@ -6,7 +6,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{add_person_note, bulk_people, list_people, load_person, new_person_form};
+use super::api::{add_person_note, bulk_people, list_people, load_person};
 use super::model::{
     BulkAction, MemberOption, PeoplePage, PeopleQuery, PeopleSort, Person, PersonField, PersonId,
     PersonRecord, TAG_MAX_CHARS, people_count,
@@ -16,8 +16,8 @@ use crate::accounts::model::FormState;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
-    AddNote, EditableField, ListPages, PhoneField, RecordField, RecordPage, RestoredNotice,
-    TagsField, Timeline,
+    AddNote, EditableField, ListNotices, ListPages, ListSearch, NewRecordPage, PhoneField,
+    RecordField, RecordPage, RestoredNotice, TagsField, Timeline,
 };
 use crate::tasks::PersonTasks;
 
@@ -125,13 +125,9 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
         })
     });
     let first_href = (!query.after.is_empty()).then(|| list_href(&query.first_page()));
-    let clear_href = query.is_filtered().then(|| "/app/people".to_owned());
+    let clear_href = query.is_filtered().then_some("/app/people");
     let filtered = searched || query.is_filtered();
-    let described_by = if problem.is_some() {
-        "people-q-hint people-problem"
-    } else {
-        "people-q-hint"
-    };
+    let has_problem = problem.is_some();
     let PeopleQuery {
         q,
         sort,
@@ -142,18 +138,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
     view! {
         <div class="list__filters" role="search" aria-label="Search and filter people">
             <Form method="GET" action="/app/people">
-                <div class="field list__search">
-                    <label for="people-q">"Search"</label>
-                    <input
-                        id="people-q"
-                        name="q"
-                        type="search"
-                        value=q
-                        maxlength="100"
-                        aria-describedby=described_by
-                    />
-                    <p id="people-q-hint" class="field__hint">"Part of a name, e-mail address, phone number or company."</p>
-                </div>
+                <ListSearch prefix="people" value=q hint="Part of a name, e-mail address, phone number or company." problem=has_problem/>
                 <div class="field">
                     <label for="people-tag">"Tag"</label>
                     <select id="people-tag" name="tag">
@@ -185,10 +170,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>
-        {problem.map(|message| view! {
-            <p id="people-problem" class="form-notice form-notice--error" role="alert">{message}</p>
-        })}
-        {clear_href.map(|href| view! { <p><a href=href>"Clear the search and filters"</a></p> })}
+        <ListNotices prefix="people" problem clear_href/>
         {if empty {
             view! {
                 <p class="list__empty" role="status">
@@ -514,26 +496,14 @@ fn ConfirmDeletion(
 /// `/app/people/new`: a plain form POST, so it works before (and without) the WASM.
 #[component]
 pub fn NewPersonPage() -> impl IntoView {
-    let data = Resource::new_blocking(
-        || (),
-        |()| async {
-            new_person_form()
-                .await
-                .inspect_err(AppError::set_response_status)
-        },
-    );
     view! {
-        <Title text="Add a person"/>
-        <Meta name="robots" content="noindex"/>
-        <div class="page page--narrow people-new">
-            <p><a href="/app/people">"Back to people"</a></p>
-            <h1>"Add a person"</h1>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    loaded(data.await, |state| view! { <NewPersonForm state/> }.into_any())
-                })}
-            </Suspense>
-        </div>
+        <NewRecordPage
+            title="Add a person"
+            class="people-new"
+            list_href="/app/people"
+            list_name="people"
+            form=|state| view! { <NewPersonForm state/> }
+        />
     }
 }
 

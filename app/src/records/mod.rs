@@ -2,6 +2,7 @@
 //! in place with conflict detection and local drafts, owners chosen among the members, and the
 //! activity timeline.
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;
@@ -15,5 +16,6 @@ pub use model::{
     TimelineEvent, conflict_message,
 };
 pub use pages::{
-    AddNote, EditableField, ListPages, PhoneField, RecordPage, RestoredNotice, TagsField, Timeline,
+    AddNote, EditableField, ListNotices, ListPages, ListSearch, ListTable, NewRecordPage,
+    PhoneField, RecordPage, RestoredNotice, TagsField, Timeline,
 };

@@ -19,7 +19,7 @@ use crate::accounts::form::TextField;
 use crate::accounts::model::FormState;
 use crate::clock::utc_time;
 use crate::error::AppError;
-use crate::layout::{error_alert, focus_by_id, loading, use_hydrated};
+use crate::layout::{error_alert, focus_by_id, loaded, loading, use_hydrated};
 
 /// An edit not yet saved, kept in local storage so a reload does not lose it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +99,128 @@ where
                         }
                         .into_any(),
                     }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// The search box of a list (`{prefix}-q`), with its hint and, when part of the query could not
+/// be used, the message `ListNotices` shows.
+#[component]
+pub fn ListSearch(
+    /// The start of its element ids ("people").
+    prefix: &'static str,
+    value: String,
+    hint: &'static str,
+    problem: bool,
+) -> impl IntoView {
+    let input_id = format!("{prefix}-q");
+    let hint_id = format!("{prefix}-q-hint");
+    let described_by = if problem {
+        format!("{hint_id} {prefix}-problem")
+    } else {
+        hint_id.clone()
+    };
+    view! {
+        <div class="field list__search">
+            <label for=input_id.clone()>"Search"</label>
+            <input
+                id=input_id
+                name="q"
+                type="search"
+                value=value
+                maxlength="100"
+                aria-describedby=described_by
+            />
+            <p id=hint_id class="field__hint">{hint}</p>
+        </div>
+    }
+}
+
+/// What a list says above its rows: why part of the query was not used (`{prefix}-problem`), and
+/// a way back to the whole list when it is searched or filtered.
+#[component]
+pub fn ListNotices(
+    prefix: &'static str,
+    problem: Option<String>,
+    /// The unfiltered list's URL, when the list is searched or filtered.
+    clear_href: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        {problem.map(|message| view! {
+            <p id=format!("{prefix}-problem") class="form-notice form-notice--error" role="alert">{message}</p>
+        })}
+        {clear_href.map(|href| view! { <p><a href=href>"Clear the search and filters"</a></p> })}
+    }
+}
+
+/// A list's rows, or `empty` when there are none: a table captioned `caption` (`{prefix}-caption`)
+/// with a column per header, its body the `children` rows, scrolling sideways on its own on narrow
+/// screens.
+#[component]
+pub fn ListTable(
+    prefix: &'static str,
+    caption: &'static str,
+    headers: &'static [&'static str],
+    /// What the list says when it has no rows.
+    empty: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    if let Some(message) = empty {
+        return view! { <p class="list__empty" role="status">{message}</p> }.into_any();
+    }
+    let caption_id = format!("{prefix}-caption");
+    let labelled_by = caption_id.clone();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby=labelled_by>
+            <table class="list__table">
+                <caption id=caption_id>{caption}</caption>
+                <thead>
+                    <tr>
+                        {headers.iter().map(|header| view! { <th scope="col">{*header}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// The frame of an "Add" page (`/app/people/new` and the others): a back link, the heading, and
+/// `form(state)`, the page's plain form with what was posted and what to fix after a refusal.
+#[component]
+pub fn NewRecordPage<V>(
+    /// The heading and title ("Add a person").
+    title: &'static str,
+    /// The page's class ("people-new").
+    class: &'static str,
+    /// The list's URL and its name ("people").
+    list_href: &'static str,
+    list_name: &'static str,
+    form: fn(FormState) -> V,
+) -> impl IntoView
+where
+    V: IntoView + 'static,
+{
+    let data = Resource::new_blocking(
+        || (),
+        |()| async {
+            super::api::new_record_form()
+                .await
+                .inspect_err(AppError::set_response_status)
+        },
+    );
+    view! {
+        <Title text=title/>
+        <Meta name="robots" content="noindex"/>
+        <div class=format!("page page--narrow {class}")>
+            <p><a href=list_href>{format!("Back to {list_name}")}</a></p>
+            <h1>{title}</h1>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    loaded(data.await, move |state| form(state).into_any())
                 })}
             </Suspense>
         </div>
