@@ -218,19 +218,32 @@ pub async fn person_with_email(
     workspace: WorkspaceId,
     email: &str,
 ) -> Result<Option<(PersonId, RecordLink)>, AppError> {
-    let row = sqlx::query(
-        "SELECT id, first_name, last_name FROM people
-         WHERE workspace_id = $1 AND lower(email) = lower($2)
-         ORDER BY created_at, id LIMIT 1",
+    // Without ORDER BY: SQLite would then walk the workspace in creation order instead of using
+    // the (workspace_id, lower(email)) index. The few people sharing an address are ordered here.
+    let rows = sqlx::query(
+        "SELECT id, first_name, last_name, created_at FROM people
+         WHERE workspace_id = $1 AND lower(email) = lower($2)",
     )
     .bind(workspace.to_string())
     .bind(email.trim())
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    let Some(row) = row else {
+    let mut first: Option<(i64, String, &AnyRow)> = None;
+    for row in &rows {
+        let key = (
+            row.try_get::<i64, _>("created_at")?,
+            row.try_get::<String, _>("id")?,
+        );
+        if first
+            .as_ref()
+            .is_none_or(|(at, id, _)| key < (*at, id.clone()))
+        {
+            first = Some((key.0, key.1, row));
+        }
+    }
+    let Some((_, id, row)) = first else {
         return Ok(None);
     };
-    let id: String = row.try_get("id")?;
     let person = PersonId::parse(&id)
         .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?;
     let name = full_name(
