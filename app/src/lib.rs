@@ -15,6 +15,7 @@ pub mod layout;
 pub mod leads;
 pub mod marketing;
 pub mod operator;
+pub mod opportunities;
 pub mod people;
 pub mod policy;
 pub mod records;
@@ -175,6 +176,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/leads") view={Lazy::<LeadsListRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/leads/new") view={Lazy::<NewLeadRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/leads/:id") view={Lazy::<LeadRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/opportunities") view={Lazy::<OpportunitiesListRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/opportunities/board") view={Lazy::<OpportunitiesBoardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/opportunities/new") view={Lazy::<NewOpportunityRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/opportunities/stages") view={Lazy::<StagesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/opportunities/:id") view={Lazy::<OpportunityRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/tasks") view={Lazy::<TasksRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/app/settings/profile")

@@ -19,6 +19,9 @@ use crate::accounts::{
 use crate::companies::{CompaniesListPage, CompanyPage, NewCompanyPage};
 use crate::leads::{LeadPage, LeadsListPage, NewLeadPage};
 use crate::operator::ConsentChartPage;
+use crate::opportunities::{
+    NewOpportunityPage, OpportunitiesBoardPage, OpportunitiesListPage, OpportunityPage, StagesPage,
+};
 use crate::people::{NewPersonPage, PeopleListPage, PersonPage};
 use crate::tasks::TasksPage;
 use crate::workspaces::{InvitationPage, WorkspaceSettingsPage};
@@ -69,4 +72,9 @@ lazy_pages! {
     LeadsListRoute => LeadsListPage,
     NewLeadRoute => NewLeadPage,
     LeadRoute => LeadPage,
+    OpportunitiesListRoute => OpportunitiesListPage,
+    OpportunitiesBoardRoute => OpportunitiesBoardPage,
+    NewOpportunityRoute => NewOpportunityPage,
+    StagesRoute => StagesPage,
+    OpportunityRoute => OpportunityPage,
 }

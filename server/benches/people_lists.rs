@@ -1,6 +1,7 @@
 //! The people list at scale: with 100,000 people in one workspace, how long the list's server
 //! function takes for the first page, a page deep in the list, filtered lists and searches (and,
-//! over the same data, the companies list and the dashboard's counts), on
+//! over the same data, the companies and leads lists, the opportunities list and board, and the dashboard's
+//! counts and pipeline), on
 //! SQLite and (when `TEST_DATABASE_URL` is set) PostgreSQL. Prints p50 and p95 per case and
 //! backend; asserts nothing about speed (the budget is 50 ms at p95, docs/PERFORMANCE.md).
 //!
@@ -13,6 +14,8 @@ use std::time::{Duration, Instant};
 use app::companies::model::{CompaniesPage, CompaniesQuery};
 use app::db::Db;
 use app::db::testing::{self, TestDatabase};
+use app::leads::model::{LeadsPage, LeadsQuery};
+use app::opportunities::model::{Board, CurrencyPipeline, OpportunitiesPage, OpportunitiesQuery};
 use app::people::model::{PeoplePage, PeopleQuery, PeopleSort};
 use app::people::service::list_page;
 use app::policy::model::PolicyDate;
@@ -226,11 +229,101 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         )
         .await;
     }
+    // The leads seeded beside them (one for every ten people): newest first, one status, a
+    // search (which scans the workspace's leads).
+    for (label, query) in [
+        ("leads: first page, newest first", LeadsQuery::default()),
+        (
+            "leads: one status",
+            LeadsQuery {
+                status: "qualified".to_owned(),
+                ..LeadsQuery::default()
+            },
+        ),
+        (
+            "leads: search (\"hopper\")",
+            LeadsQuery {
+                q: "becker".to_owned(),
+                ..LeadsQuery::default()
+            },
+        ),
+    ] {
+        let query = &query;
+        measure(
+            label,
+            runs,
+            |page: &LeadsPage| page.rows.len(),
+            move || async move {
+                app::leads::service::list_page(db, workspace, query)
+                    .await
+                    .expect("leads")
+            },
+        )
+        .await;
+    }
+    // The opportunities seeded beside them (one for every twenty people): the list, a stage of
+    // it, a search, the board and the dashboard's open pipeline.
+    let stages = app::opportunities::service::stages(db, workspace)
+        .await
+        .expect("stages");
+    for (label, query) in [
+        ("opportunities: first page", OpportunitiesQuery::default()),
+        (
+            "opportunities: one stage",
+            OpportunitiesQuery {
+                stage: stages[3].id.to_string(),
+                ..OpportunitiesQuery::default()
+            },
+        ),
+        (
+            "opportunities: search (\"renewal\")",
+            OpportunitiesQuery {
+                q: "renewal".to_owned(),
+                ..OpportunitiesQuery::default()
+            },
+        ),
+    ] {
+        let query = &query;
+        measure(
+            label,
+            runs,
+            |page: &OpportunitiesPage| page.rows.len(),
+            move || async move {
+                app::opportunities::service::list_page(db, workspace, query)
+                    .await
+                    .expect("opportunities")
+            },
+        )
+        .await;
+    }
+    measure(
+        "opportunities: the board (6 stages)",
+        runs,
+        |board: &Board| board.columns.iter().map(|c| c.cards.len()).sum(),
+        move || async move {
+            app::opportunities::service::board(db, workspace)
+                .await
+                .expect("board")
+        },
+    )
+    .await;
+    measure(
+        "dashboard: the open pipeline by stage",
+        runs,
+        |charts: &Vec<CurrencyPipeline>| charts.iter().map(|c| c.stages.len()).sum(),
+        move || async move {
+            let mut conn = db.pool().acquire().await.expect("connection");
+            app::opportunities::db::open_value(&mut conn, workspace)
+                .await
+                .expect("pipeline")
+        },
+    )
+    .await;
     let today = PolicyDate::from_millis(app::db::now_millis());
     measure(
         "dashboard: the workspace's counts",
         runs,
-        |_: &(i64, i64, i64, i64)| 4,
+        |_: &app::dashboard::db::Counts| 5,
         move || async move {
             app::dashboard::db::counts(db.pool(), workspace, today)
                 .await

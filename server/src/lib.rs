@@ -116,6 +116,10 @@ pub fn build_router(state: AppState) -> Router {
         .route("/app/companies/new", post(record_forms::post_new_company))
         .route("/app/leads/new", post(record_forms::post_new_lead))
         .route(
+            "/app/opportunities/new",
+            post(record_forms::post_new_opportunity),
+        )
+        .route(
             "/app/settings/sessions/end",
             post(account_forms::post_end_session),
         )

@@ -176,11 +176,12 @@ async fn seed_people(
     state.db.close().await;
     let report = result?;
     println!(
-        "added {} people ({} tags), {} companies and {} leads to \"{workspace}\" in {:.1} s",
+        "added {} people ({} tags), {} companies, {} leads and {} opportunities to \"{workspace}\" in {:.1} s",
         report.people,
         report.tags,
         report.companies,
         report.leads,
+        report.opportunities,
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -1,4 +1,4 @@
-//! The "Add a person", "Add a company" and "Add a lead" forms without JavaScript (and with it:
+//! The "Add a person", "Add a company", "Add a lead" and "Add an opportunity" forms without JavaScript (and with it:
 //! each is a plain POST either way). Accepted: a redirect to the new record's page. Refused: the
 //! form again with what was typed and each problem beside its field.
 
@@ -10,7 +10,9 @@ use app::accounts::session::CurrentSession;
 use app::companies::model::NewCompanyFields;
 use app::error::AppError;
 use app::leads::model::NewLeadFields;
+use app::opportunities::model::NewOpportunityFields;
 use app::people::model::NewPersonFields;
+use app::records::NewRecordFields;
 use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -47,6 +49,23 @@ pub async fn post_new_lead(State(state): State<AppState>, request: Request) -> R
     };
     let outcome = app::leads::service::create(&state.db, &session, &fields).await;
     answer(state, parts, fields.to_values(), outcome, "/app/leads").await
+}
+
+/// `POST /app/opportunities/new`.
+pub async fn post_new_opportunity(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, fields) = read_form::<NewOpportunityFields>(&state, request).await;
+    let Some(session) = session_of(&parts) else {
+        return to_login("/app/opportunities/new");
+    };
+    let outcome = app::opportunities::service::create(&state.db, &session, &fields).await;
+    answer(
+        state,
+        parts,
+        fields.to_values(),
+        outcome,
+        "/app/opportunities",
+    )
+    .await
 }
 
 fn session_of(parts: &Parts) -> Option<CurrentSession> {

@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::people::PersonId;
-use crate::people::model::{
-    NAME_MAX_CHARS, TAGS_MAX_CHARS, check_phone_form, parse_tags, percent_encode,
+use crate::people::model::{NAME_MAX_CHARS, TAGS_MAX_CHARS, check_phone_form, parse_tags};
+use crate::records::{
+    EditableRecord, FieldInput, ListQuery, MemberOption, NewRecordFields, RecordField, Saved,
+    TimelineEntry,
 };
-use crate::records::{EditableRecord, FieldInput, MemberOption, RecordField, Saved, TimelineEntry};
 
 crate::records::record_id!(
     /// The id of a company.
@@ -369,24 +370,21 @@ pub struct CompaniesQuery {
     pub after: String,
 }
 
-impl CompaniesQuery {
-    /// The URL's query string for this list (without the leading `?`), leaving out defaults.
-    pub fn to_query_string(&self) -> String {
-        [("q", &self.q), ("tag", &self.tag), ("after", &self.after)]
-            .into_iter()
-            .filter(|(_, value)| !value.is_empty())
-            .map(|(name, value)| format!("{name}={}", percent_encode(value)))
-            .collect::<Vec<_>>()
-            .join("&")
+impl ListQuery for CompaniesQuery {
+    const PATH: &'static str = "/app/companies";
+
+    fn parameters(&self) -> Vec<(&'static str, &str)> {
+        vec![("q", &self.q), ("tag", &self.tag), ("after", &self.after)]
     }
 
-    /// The list's URL.
-    pub fn href(&self) -> String {
-        let query = self.to_query_string();
-        if query.is_empty() {
-            "/app/companies".to_owned()
-        } else {
-            format!("/app/companies?{query}")
+    fn after(&self) -> &str {
+        &self.after
+    }
+
+    fn with_after(&self, after: String) -> Self {
+        Self {
+            after,
+            ..self.clone()
         }
     }
 }
@@ -415,8 +413,10 @@ pub struct NewCompanyFields {
     pub tags: String,
 }
 
-impl NewCompanyFields {
-    pub const FIELDS: [CompanyField; 6] = [
+impl NewRecordFields for NewCompanyFields {
+    type Field = CompanyField;
+
+    const FIELDS: &'static [CompanyField] = &[
         CompanyField::Name,
         CompanyField::Domain,
         CompanyField::Phone,
@@ -425,7 +425,7 @@ impl NewCompanyFields {
         CompanyField::Tags,
     ];
 
-    pub fn value(&self, field: CompanyField) -> &str {
+    fn value(&self, field: CompanyField) -> &str {
         match field {
             CompanyField::Name => &self.name,
             CompanyField::Domain => &self.domain,
@@ -435,14 +435,6 @@ impl NewCompanyFields {
             CompanyField::Tags => &self.tags,
             _ => "",
         }
-    }
-
-    /// What was typed, to show the form again after a refusal.
-    pub fn to_values(&self) -> Vec<(String, String)> {
-        Self::FIELDS
-            .into_iter()
-            .map(|field| (field.name().to_owned(), self.value(field).to_owned()))
-            .collect()
     }
 }
 

@@ -16,8 +16,8 @@ use crate::accounts::model::FormState;
 use crate::error::AppError;
 use crate::layout::{loaded, loading};
 use crate::records::{
-    AddNote, EditableField, ListNotices, ListPages, ListSearch, ListTable, NewRecordPage,
-    PhoneField, RecordField, RecordPage, RestoredNotice, TagsField, Timeline,
+    AddNote, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
+    NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, TagsField, Timeline,
 };
 
 /// `/app/companies`: the workspace's companies by name, searched and filtered as the URL says.
@@ -69,20 +69,7 @@ fn CompaniesList(page: CompaniesPage, query: CompaniesQuery) -> impl IntoView {
     } = page;
     let filtered = !query.q.trim().is_empty() || !query.tag.is_empty();
     let clear_href = filtered.then_some("/app/companies");
-    let next_href = next.map(|after| {
-        CompaniesQuery {
-            after,
-            ..query.clone()
-        }
-        .href()
-    });
-    let first_href = (!query.after.is_empty()).then(|| {
-        CompaniesQuery {
-            after: String::new(),
-            ..query.clone()
-        }
-        .href()
-    });
+    let (first_href, next_href) = query.page_links(next);
     let has_problem = problem.is_some();
     let caption = if filtered {
         "Companies matching the search and filter"

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::people::model::{MemberOption, TimelineEvent, parse_tags};
 use crate::people::phone::PhoneNumber;
 use crate::records::db::{members, record_event, timeline};
-use crate::records::{EditableRecord, RecordField, conflict_message};
+use crate::records::{EditableRecord, NewRecordFields, RecordField, conflict_message};
 use crate::workspaces::WorkspaceId;
 
 /// Sets `field` of `company` from what was typed, as stored (a domain and a phone number
@@ -79,7 +79,7 @@ pub async fn create(
         ..Company::new(CompanyId::random(), String::new())
     };
     let mut problems = Vec::new();
-    for field in NewCompanyFields::FIELDS {
+    for &field in NewCompanyFields::FIELDS {
         if let Err(message) = apply(&mut company, field, fields.value(field), &[]) {
             problems.push(FieldProblem::new(field.name(), message));
         }

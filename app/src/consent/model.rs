@@ -9,7 +9,7 @@ use super::registry::Category;
 /// The revision of the cookie policy and its registry. A choice made under another revision is
 /// asked again: change it whenever the registry changes (a test holds the two together). It is
 /// the date of the change, with `-2`, `-3`... for further changes on the same day.
-pub const REVISION: &str = "2026-11-30-2";
+pub const REVISION: &str = "2026-11-30-3";
 
 /// The date part of [`REVISION`], for display and `<time datetime>`.
 pub fn revision_date() -> &'static str {

@@ -173,6 +173,14 @@ pub const REGISTRY: &[StorageItem] = &[
         party: Party::First,
     },
     StorageItem {
+        name: crate::opportunities::OPPORTUNITY_DRAFT_KEY,
+        kind: StorageKind::LocalStorage,
+        category: Category::Necessary,
+        purpose: "Keeps an edit you have not saved yet on an opportunity's page in the CRM, so that a reload or a closed tab does not lose it. Deleted as soon as you save or cancel that edit.",
+        lifetime: "Until you save or cancel the edit",
+        party: Party::First,
+    },
+    StorageItem {
         name: VISIT_COOKIE,
         kind: StorageKind::Cookie,
         category: Category::Analytics,
@@ -275,7 +283,7 @@ mod tests {
         // Visitors agreed to what the registry said under REVISION. When the registry changes,
         // bump REVISION in consent/model.rs (everyone is asked again) and then update the pair
         // below to the new revision and the fingerprint this test prints.
-        let recorded = ("2026-11-30-2", 0xe69c_4abb_dd2c_6117_u64);
+        let recorded = ("2026-11-30-3", 0x690d_3b67_59d8_677a_u64);
         assert_eq!(
             (super::super::model::REVISION, fingerprint()),
             recorded,

@@ -18,18 +18,20 @@ pub async fn dashboard_summary() -> Result<Summary, AppError> {
         let today = PolicyDate::from_millis(crate::db::now_millis());
         let week_ends = today.end_of_week();
         let mut conn = state.db.pool().acquire().await?;
-        let (people, companies, open_tasks, overdue_tasks) =
-            super::db::counts(&mut *conn, workspace, today).await?;
+        let counts = super::db::counts(&mut *conn, workspace, today).await?;
+        let pipeline = crate::opportunities::db::open_value(&mut conn, workspace).await?;
         let mut week =
             crate::tasks::db::due_by(&mut *conn, workspace, week_ends, WEEK_TASKS_MAX + 1, today)
                 .await?;
         let more = week.len() > WEEK_TASKS_MAX;
         week.truncate(WEEK_TASKS_MAX);
         Ok(Summary {
-            people,
-            companies,
-            open_tasks,
-            overdue_tasks,
+            people: counts.people,
+            companies: counts.companies,
+            opportunities: counts.opportunities,
+            pipeline,
+            open_tasks: counts.open_tasks,
+            overdue_tasks: counts.overdue_tasks,
             week_ends,
             week,
             more,

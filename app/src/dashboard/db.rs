@@ -6,16 +6,26 @@ use crate::error::AppError;
 use crate::policy::model::PolicyDate;
 use crate::workspaces::WorkspaceId;
 
-/// How many people, companies, open tasks and overdue open tasks (due before `today`) the
+/// The workspace's counts.
+pub struct Counts {
+    pub people: i64,
+    pub companies: i64,
+    pub opportunities: i64,
+    pub open_tasks: i64,
+    pub overdue_tasks: i64,
+}
+
+/// How many people, companies, opportunities, open tasks and overdue open tasks (due before `today`) the
 /// workspace keeps, in one query.
 pub async fn counts<'e>(
     executor: impl Executor<'e, Database = Any>,
     workspace: WorkspaceId,
     today: PolicyDate,
-) -> Result<(i64, i64, i64, i64), AppError> {
+) -> Result<Counts, AppError> {
     let row = sqlx::query(
         "SELECT (SELECT COUNT(*) FROM people WHERE workspace_id = $1) AS people,
                 (SELECT COUNT(*) FROM companies WHERE workspace_id = $1) AS companies,
+                (SELECT COUNT(*) FROM opportunities WHERE workspace_id = $1) AS opportunities,
                 (SELECT COUNT(*) FROM tasks WHERE workspace_id = $1 AND done_at IS NULL)
                     AS open_tasks,
                 (SELECT COUNT(*) FROM tasks
@@ -25,10 +35,11 @@ pub async fn counts<'e>(
     .bind(today.to_string())
     .fetch_one(executor)
     .await?;
-    Ok((
-        row.try_get("people")?,
-        row.try_get("companies")?,
-        row.try_get("open_tasks")?,
-        row.try_get("overdue_tasks")?,
-    ))
+    Ok(Counts {
+        people: row.try_get("people")?,
+        companies: row.try_get("companies")?,
+        opportunities: row.try_get("opportunities")?,
+        open_tasks: row.try_get("open_tasks")?,
+        overdue_tasks: row.try_get("overdue_tasks")?,
+    })
 }

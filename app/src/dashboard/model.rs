@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::opportunities::model::CurrencyPipeline;
 use crate::policy::model::PolicyDate;
 use crate::tasks::model::Task;
 
@@ -13,6 +14,9 @@ pub const WEEK_TASKS_MAX: usize = 20;
 pub struct Summary {
     pub people: i64,
     pub companies: i64,
+    pub opportunities: i64,
+    /// The open pipeline's value per stage, one chart per currency.
+    pub pipeline: Vec<CurrencyPipeline>,
     pub open_tasks: i64,
     /// Open tasks due before today.
     pub overdue_tasks: i64,

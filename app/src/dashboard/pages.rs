@@ -6,6 +6,8 @@ use super::api::dashboard_summary;
 use super::model::{Summary, companies_count, open_tasks_count};
 use crate::error::AppError;
 use crate::layout::{loaded, loading};
+use crate::opportunities::PipelineChart;
+use crate::opportunities::model::opportunities_count;
 use crate::people::model::people_count;
 use crate::tasks::TaskItem;
 
@@ -34,6 +36,8 @@ fn SummaryView(summary: Summary) -> impl IntoView {
     let Summary {
         people,
         companies,
+        opportunities,
+        pipeline,
         open_tasks,
         overdue_tasks,
         week_ends,
@@ -48,6 +52,7 @@ fn SummaryView(summary: Summary) -> impl IntoView {
             <ul class="dashboard__counts">
                 <li><a href="/app/people">{people_count(people)}</a></li>
                 <li><a href="/app/companies">{companies_count(companies)}</a></li>
+                <li><a href="/app/opportunities">{opportunities_count(opportunities)}</a></li>
                 <li>
                     <a href="/app/tasks">{open_tasks_count(open_tasks)}</a>
                     {(overdue_tasks > 0).then(|| view! {
@@ -55,6 +60,11 @@ fn SummaryView(summary: Summary) -> impl IntoView {
                     })}
                 </li>
             </ul>
+        </section>
+        <section class="dashboard" aria-labelledby="pipeline-title">
+            <h2 id="pipeline-title">"Open pipeline by stage"</h2>
+            <PipelineChart pipelines=pipeline/>
+            <p><a href="/app/opportunities/board">"Open the pipeline board"</a></p>
         </section>
         <section class="dashboard" aria-labelledby="week-title">
             <h2 id="week-title">{format!("Due by Sunday, {}", week_ends.long())}</h2>

@@ -56,6 +56,7 @@ pub fn SiteHeader() -> impl IntoView {
                                 <li><A href="/app/people">"People"</A></li>
                                 <li><A href="/app/companies">"Companies"</A></li>
                                 <li><A href="/app/leads">"Leads"</A></li>
+                                <li><A href="/app/opportunities">"Opportunities"</A></li>
                                 <li><A href="/app/tasks">"Tasks"</A></li>
                                 <li>
                                     // A form, so logging out is never a link a page could follow.

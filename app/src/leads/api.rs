@@ -65,7 +65,7 @@ pub async fn save_lead_field(
 pub async fn convert_lead(
     id: String,
     version: i64,
-    add_company: bool,
+    choice: super::model::ConversionChoice,
 ) -> Result<Converted, AppError> {
     async {
         let session = crate::accounts::http::require_session()?;
@@ -73,7 +73,8 @@ pub async fn convert_lead(
         let conversion = super::service::Conversion {
             lead: super::model::LeadId::parse(&id).ok_or(AppError::NotFound)?,
             version,
-            add_company,
+            add_company: choice.add_company,
+            add_opportunity: choice.add_opportunity,
         };
         super::service::convert(&state.db, &session, &conversion).await
     }

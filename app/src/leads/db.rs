@@ -203,9 +203,25 @@ pub async fn conversion(
         }),
         None => None,
     };
+    let opportunity = sqlx::query(
+        "SELECT id, name FROM opportunities WHERE workspace_id = $1 AND lead_id = $2
+         ORDER BY created_at, id LIMIT 1",
+    )
+    .bind(workspace.to_string())
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|row| -> Result<RecordLink, AppError> {
+        Ok(RecordLink {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+        })
+    })
+    .transpose()?;
     Ok(Some(Conversion {
         person,
         company,
+        opportunity,
         at: row.try_get("converted_at")?,
         by: row.try_get("converted_by")?,
     }))

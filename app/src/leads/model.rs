@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::email_address::EmailAddress;
 use crate::error::AppError;
-use crate::people::model::{NAME_MAX_CHARS, TEXT_MAX_CHARS, check_phone_form, percent_encode};
-use crate::records::{EditableRecord, FieldInput, MemberOption, RecordField, Saved, TimelineEntry};
+use crate::people::model::{NAME_MAX_CHARS, TEXT_MAX_CHARS, check_phone_form};
+use crate::records::{
+    EditableRecord, FieldInput, ListQuery, MemberOption, NewRecordFields, RecordField, Saved,
+    TimelineEntry,
+};
 
 crate::records::record_id!(
     /// The id of a lead.
@@ -355,6 +358,8 @@ pub struct Conversion {
     /// `None` once that person has been deleted.
     pub person: Option<RecordLink>,
     pub company: Option<RecordLink>,
+    /// The opportunity opened from it, when one was.
+    pub opportunity: Option<RecordLink>,
     pub at: i64,
     /// `None` when that member has since left.
     pub by: Option<String>,
@@ -372,6 +377,16 @@ pub struct LeadRecord {
     pub matching_company: Option<RecordLink>,
     pub timeline: Vec<TimelineEntry>,
     pub members: Vec<MemberOption>,
+}
+
+/// What a member asks converting a lead to add besides the person.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConversionChoice {
+    /// Also add the lead's company, when no company of that name is here yet.
+    pub add_company: bool,
+    /// Also open an opportunity with the person (and company).
+    pub add_opportunity: bool,
 }
 
 /// What converting a lead did, for the page to say.
@@ -423,32 +438,31 @@ pub struct LeadsQuery {
     pub after: String,
 }
 
-impl LeadsQuery {
-    /// The URL's query string for this list (without the leading `?`), leaving out defaults.
-    pub fn to_query_string(&self) -> String {
-        [
+impl ListQuery for LeadsQuery {
+    const PATH: &'static str = "/app/leads";
+
+    fn parameters(&self) -> Vec<(&'static str, &str)> {
+        vec![
             ("q", &self.q),
             ("status", &self.status),
             ("owner", &self.owner),
             ("after", &self.after),
         ]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| format!("{name}={}", percent_encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
     }
 
-    /// The list's URL.
-    pub fn href(&self) -> String {
-        let query = self.to_query_string();
-        if query.is_empty() {
-            "/app/leads".to_owned()
-        } else {
-            format!("/app/leads?{query}")
+    fn after(&self) -> &str {
+        &self.after
+    }
+
+    fn with_after(&self, after: String) -> Self {
+        Self {
+            after,
+            ..self.clone()
         }
     }
+}
 
+impl LeadsQuery {
     /// Whether anything narrows the list.
     pub fn is_filtered(&self) -> bool {
         !self.q.trim().is_empty() || !self.status.is_empty() || !self.owner.is_empty()
@@ -478,8 +492,10 @@ pub struct NewLeadFields {
     pub source: String,
 }
 
-impl NewLeadFields {
-    pub const FIELDS: [LeadField; 5] = [
+impl NewRecordFields for NewLeadFields {
+    type Field = LeadField;
+
+    const FIELDS: &'static [LeadField] = &[
         LeadField::Name,
         LeadField::Email,
         LeadField::CompanyName,
@@ -487,7 +503,7 @@ impl NewLeadFields {
         LeadField::Source,
     ];
 
-    pub fn value(&self, field: LeadField) -> &str {
+    fn value(&self, field: LeadField) -> &str {
         match field {
             LeadField::Name => &self.name,
             LeadField::Email => &self.email,
@@ -496,14 +512,6 @@ impl NewLeadFields {
             LeadField::Source => &self.source,
             _ => "",
         }
-    }
-
-    /// What was typed, to show the form again after a refusal.
-    pub fn to_values(&self) -> Vec<(String, String)> {
-        Self::FIELDS
-            .into_iter()
-            .map(|field| (field.name().to_owned(), self.value(field).to_owned()))
-            .collect()
     }
 }
 

@@ -17,8 +17,8 @@ use crate::clock::utc_time;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
-    AddNote, EditableField, ListNotices, ListPages, ListSearch, ListTable, NewRecordPage,
-    PhoneField, RecordField, RecordPage, RestoredNotice, Timeline,
+    AddNote, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
+    NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, Timeline,
 };
 
 /// `/app/leads`: the workspace's leads, newest first, searched and filtered as the URL says.
@@ -69,20 +69,7 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery) -> impl IntoView {
     } = page;
     let filtered = query.is_filtered();
     let clear_href = filtered.then_some("/app/leads");
-    let next_href = next.map(|after| {
-        LeadsQuery {
-            after,
-            ..query.clone()
-        }
-        .href()
-    });
-    let first_href = (!query.after.is_empty()).then(|| {
-        LeadsQuery {
-            after: String::new(),
-            ..query.clone()
-        }
-        .href()
-    });
+    let (first_href, next_href) = query.page_links(next);
     let has_problem = problem.is_some();
     let caption = if filtered {
         "Leads matching the search and filters, newest first"
@@ -345,6 +332,7 @@ fn Convert(
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<Converted>);
     let add_company = RwSignal::new(true);
+    let add_opportunity = RwSignal::new(false);
     let matching_person = StoredValue::new(matching_person);
     let matching_company = StoredValue::new(matching_company);
     let convert = move |ev: leptos::ev::SubmitEvent| {
@@ -356,7 +344,11 @@ fn Convert(
         error.set(None);
         let version = lead.with_untracked(|l| l.version);
         leptos::task::spawn_local(async move {
-            match convert_lead(id.get_value(), version, add_company.get_untracked()).await {
+            let choice = super::model::ConversionChoice {
+                add_company: add_company.get_untracked(),
+                add_opportunity: add_opportunity.get_untracked(),
+            };
+            match convert_lead(id.get_value(), version, choice).await {
                 Ok(converted) => {
                     lead.set(converted.record.lead.clone());
                     timeline.set(converted.record.timeline.clone());
@@ -435,8 +427,19 @@ fn Convert(
                 <h2 id="convert-title">"Convert"</h2>
                 <form on:submit=convert>
                     {plan}
+                    <div class="field field--checkbox">
+                        <input
+                            id="convert-add-opportunity"
+                            type="checkbox"
+                            prop:checked=move || add_opportunity.get()
+                            on:change:target=move |ev| add_opportunity.set(ev.target().checked())
+                        />
+                        <label for="convert-add-opportunity">
+                            "Also open an opportunity, in the pipeline's first stage"
+                        </label>
+                    </div>
                     <p class="field__hint">
-                        "The lead stays, with its history, linked to the person it becomes. Opportunities are not part of the product yet, so none is added."
+                        "The lead stays, with its history, linked to the person it becomes. An opportunity opened here has no amount yet and is expected to close in 30 days; change both on its page."
                     </p>
                     <button
                         id="convert-button"
@@ -467,6 +470,7 @@ fn ConvertedSection(conversion: Conversion, done: RwSignal<Option<Converted>>) -
     let Conversion {
         person,
         company,
+        opportunity,
         at,
         by,
     } = conversion;
@@ -504,6 +508,12 @@ fn ConvertedSection(conversion: Conversion, done: RwSignal<Option<Converted>>) -
                 })}
                 {format!(", on {} by {by}.", utc_time(at))}
             </p>
+            {opportunity.map(|opportunity| view! {
+                <p>
+                    "Its opportunity: "
+                    <A href=format!("/app/opportunities/{}", opportunity.id)>{opportunity.name}</A>
+                </p>
+            })}
         </section>
     }
 }

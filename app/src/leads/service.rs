@@ -16,11 +16,13 @@ use crate::companies::model::Company;
 use crate::db::{Db, now_millis};
 use crate::email_address::EmailAddress;
 use crate::error::AppError;
+use crate::people::PersonId;
 use crate::people::model::MarketingPermission;
 use crate::people::phone::PhoneNumber;
 use crate::records::db::{members, record_event, timeline};
 use crate::records::{
-    ConversionRole, EditableRecord, MemberOption, RecordField, TimelineEvent, conflict_message,
+    ConversionRole, EditableRecord, MemberOption, NewRecordFields, RecordField, TimelineEvent,
+    conflict_message,
 };
 use crate::workspaces::WorkspaceId;
 
@@ -75,7 +77,7 @@ pub async fn create(
         version: 1,
     };
     let mut problems = Vec::new();
-    for field in NewLeadFields::FIELDS {
+    for &field in NewLeadFields::FIELDS {
         if let Err(message) = apply(&mut lead, field, fields.value(field), &[]) {
             problems.push(FieldProblem::new(field.name(), message));
         }
@@ -287,6 +289,9 @@ pub struct Conversion {
     pub version: i64,
     /// Also add the lead's company, when no company of that name is here yet.
     pub add_company: bool,
+    /// Also open an opportunity with the person (and the company), in the pipeline's first
+    /// stage, without an amount yet, expected to close in 30 days.
+    pub add_opportunity: bool,
 }
 
 /// Converts a lead, in one transaction: the workspace's person with its e-mail address (without
@@ -472,14 +477,100 @@ pub async fn convert(
         )
         .await?;
     }
+    let opportunity = if conversion.add_opportunity {
+        let name = if company_name.is_empty() {
+            lead.name.clone()
+        } else {
+            company_name.clone()
+        };
+        let owner = MemberOption {
+            id: lead.owner.as_ref().map_or(actor, |o| o.id),
+            name: String::new(),
+        };
+        let from = OpenedFrom {
+            name,
+            owner,
+            company,
+            person,
+            actor,
+            now,
+        };
+        let opened = open_opportunity(&mut tx, workspace, &lead, from).await?;
+        record_event(
+            &mut *tx,
+            workspace,
+            lead.id,
+            actor,
+            &converted(
+                ConversionRole::IntoOpportunity,
+                opened.id.to_string(),
+                opened.name.clone(),
+            ),
+            now,
+        )
+        .await?;
+        record_event(
+            &mut *tx,
+            workspace,
+            opened.id,
+            actor,
+            &converted(
+                ConversionRole::FromLead,
+                lead.id.to_string(),
+                lead.name.clone(),
+            ),
+            now,
+        )
+        .await?;
+        Some(opened.id)
+    } else {
+        None
+    };
     let record = record_in(&mut tx, workspace, lead.id).await?;
     tx.commit().await?;
-    tracing::info!(lead_id = %lead.id, person_id = %person, workspace_id = %workspace, matched, company_added = added_company.is_some(), "lead converted");
+    tracing::info!(lead_id = %lead.id, person_id = %person, workspace_id = %workspace, matched, company_added = added_company.is_some(), opportunity_opened = opportunity.is_some(), "lead converted");
     Ok(Converted {
         record,
         matched,
         phone_not_copied,
     })
+}
+
+/// Opens the opportunity of a conversion: no amount yet, in the pipeline's first stage,
+/// expected to close in 30 days, with the person and the company.
+async fn open_opportunity(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    lead: &Lead,
+    opened: OpenedFrom,
+) -> Result<crate::opportunities::model::Opportunity, AppError> {
+    use crate::opportunities::{OpportunityId, db as opportunities, service};
+    const DAY_MS: i64 = 86_400_000;
+    let mut opportunity = service::NewOpportunity {
+        id: OpportunityId::random(),
+        stage: service::first_stage(conn, workspace).await?,
+        owner: opened.owner,
+        now: opened.now,
+    }
+    .blank();
+    opportunity.name = opened.name;
+    opportunity.close_on =
+        crate::policy::model::PolicyDate::from_millis(opened.now + 30 * DAY_MS).to_string();
+    opportunity.company_id = opened.company;
+    opportunity.lead_id = Some(lead.id);
+    service::insert_new(conn, workspace, &opportunity, opened.actor).await?;
+    opportunities::add_person(conn, workspace, opportunity.id, opened.person, opened.now).await?;
+    Ok(opportunity)
+}
+
+/// What a conversion's opportunity is opened with.
+struct OpenedFrom {
+    name: String,
+    owner: MemberOption,
+    company: Option<CompanyId>,
+    person: PersonId,
+    actor: MemberId,
+    now: i64,
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::companies::CompanyId;
 use crate::error::AppError;
 pub use crate::records::model::{NOTE_MAX_CHARS, check_note};
-use crate::records::{EditableRecord, RecordField, Saved};
+use crate::records::{EditableRecord, NewRecordFields, RecordField, Saved};
 pub use crate::records::{FieldInput, MemberOption, TimelineEntry, TimelineEvent};
 
 /// Local-storage key of unsaved edits on people's pages.
@@ -615,8 +615,10 @@ pub struct NewPersonFields {
     pub tags: String,
 }
 
-impl NewPersonFields {
-    pub const FIELDS: [PersonField; 7] = [
+impl NewRecordFields for NewPersonFields {
+    type Field = PersonField;
+
+    const FIELDS: &'static [PersonField] = &[
         PersonField::FirstName,
         PersonField::LastName,
         PersonField::JobTitle,
@@ -626,7 +628,7 @@ impl NewPersonFields {
         PersonField::Tags,
     ];
 
-    pub fn value(&self, field: PersonField) -> &str {
+    fn value(&self, field: PersonField) -> &str {
         match field {
             PersonField::FirstName => &self.first_name,
             PersonField::LastName => &self.last_name,
@@ -637,13 +639,6 @@ impl NewPersonFields {
             PersonField::Tags => &self.tags,
             _ => "",
         }
-    }
-
-    pub fn to_values(&self) -> Vec<(String, String)> {
-        Self::FIELDS
-            .iter()
-            .map(|f| (f.name().to_owned(), self.value(*f).to_owned()))
-            .collect()
     }
 }
 

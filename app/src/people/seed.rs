@@ -202,6 +202,8 @@ pub struct SeedReport {
     pub companies: usize,
     /// Leads added: one for every ten people.
     pub leads: usize,
+    /// Opportunities added: one for every twenty people.
+    pub opportunities: usize,
 }
 
 /// The workspace with this exact name; an error that says what to do when there is none or
@@ -375,12 +377,32 @@ pub async fn seed_people(
         made += in_transaction;
     }
     let leads = seed_leads(db, workspace, count / 10, &owners, &mut rng, now).await?;
-    tracing::info!(workspace_id = %workspace, people = made, leads, "seeded people");
+    let mut companies: Vec<(String, String)> = company_ids
+        .iter()
+        .map(|(name, id)| (id.clone(), name.clone()))
+        .collect();
+    // In a fixed order, so that a seed gives the same data every time.
+    companies.sort();
+    let sources = crate::opportunities::seed::SeedSources {
+        owners: &owners,
+        companies: &companies,
+        now,
+    };
+    let opportunities = crate::opportunities::seed::seed_opportunities(
+        db,
+        workspace,
+        count / 20,
+        &sources,
+        &mut rng,
+    )
+    .await?;
+    tracing::info!(workspace_id = %workspace, people = made, leads, opportunities, "seeded people");
     Ok(SeedReport {
         people: made,
         tags: tags_made,
         companies: companies_made,
         leads,
+        opportunities,
     })
 }
 

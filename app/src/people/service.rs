@@ -17,7 +17,7 @@ use crate::db::{Db, now_millis};
 use crate::email_address::EmailAddress;
 use crate::error::AppError;
 use crate::records::db::{placeholders, record_events};
-use crate::records::{EditableRecord, RecordField, conflict_message};
+use crate::records::{EditableRecord, NewRecordFields, RecordField, conflict_message};
 use crate::workspaces::WorkspaceId;
 
 /// The source of a person added with the form.
@@ -74,7 +74,7 @@ pub async fn create(
 ) -> Result<Outcome<PersonId>, AppError> {
     let mut problems = Vec::new();
     let mut parsed = Vec::new();
-    for field in NewPersonFields::FIELDS {
+    for &field in NewPersonFields::FIELDS {
         match parse_value(field, fields.value(field), &[]) {
             Ok(value) => parsed.push(value),
             Err(message) => {

@@ -216,6 +216,7 @@ pub enum Kind {
     People,
     Companies,
     Leads,
+    Opportunities,
 }
 
 impl Kind {
@@ -225,6 +226,7 @@ impl Kind {
             Self::People => "people",
             Self::Companies => "companies",
             Self::Leads => "leads",
+            Self::Opportunities => "opportunities",
         }
     }
 
@@ -233,7 +235,9 @@ impl Kind {
         match self {
             Self::People => Ok(("person_tags", "person_id")),
             Self::Companies => Ok(("company_tags", "company_id")),
-            Self::Leads => Err(AppError::internal("leads have no tags")),
+            Self::Leads | Self::Opportunities => {
+                Err(AppError::internal("leads and opportunities have no tags"))
+            }
         }
     }
 }

@@ -12,8 +12,8 @@ pub mod service;
 
 pub(crate) use model::record_id;
 pub use model::{
-    ConversionRole, EditableRecord, FieldInput, MemberOption, RecordField, Saved, TimelineEntry,
-    TimelineEvent, conflict_message,
+    ConversionRole, EditableRecord, FieldInput, ListQuery, MemberOption, NewRecordFields,
+    RecordField, Saved, TimelineEntry, TimelineEvent, conflict_message,
 };
 pub use pages::{
     AddNote, EditableField, ListNotices, ListPages, ListSearch, ListTable, NewRecordPage,

@@ -39,6 +39,64 @@ macro_rules! record_id {
 }
 pub(crate) use record_id;
 
+/// A list's state as its URL holds it (`/app/leads?q=&status=&after=`): search, filters and the
+/// page cursor, so that back, forward, reload and shared links show the same list.
+pub trait ListQuery: Clone {
+    /// The list's path ("/app/leads").
+    const PATH: &'static str;
+
+    /// The query string's parameters in order; empty ones are left out of the URL.
+    fn parameters(&self) -> Vec<(&'static str, &str)>;
+
+    /// The page cursor ("" on the first page).
+    fn after(&self) -> &str;
+
+    /// The same list from the page after `after` ("" for the first page).
+    fn with_after(&self, after: String) -> Self;
+
+    /// The list's URL, leaving out defaults.
+    fn href(&self) -> String {
+        let query = self
+            .parameters()
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(name, value)| format!("{name}={}", crate::people::model::percent_encode(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        if query.is_empty() {
+            Self::PATH.to_owned()
+        } else {
+            format!("{}?{query}", Self::PATH)
+        }
+    }
+
+    /// The links under a page of the list: to its first page (when not on it) and to the next
+    /// page (when there is one, after the cursor `next`).
+    fn page_links(&self, next: Option<String>) -> (Option<String>, Option<String>) {
+        let first = (!self.after().is_empty()).then(|| self.with_after(String::new()).href());
+        (first, next.map(|after| self.with_after(after).href()))
+    }
+}
+
+/// The fields of an "Add" form (`/app/people/new` and the others), as typed.
+pub trait NewRecordFields {
+    type Field: RecordField;
+
+    /// The form's fields, in page order.
+    const FIELDS: &'static [Self::Field];
+
+    /// What was typed in `field`.
+    fn value(&self, field: Self::Field) -> &str;
+
+    /// What was typed, to show the form again after a refusal.
+    fn to_values(&self) -> Vec<(String, String)> {
+        Self::FIELDS
+            .iter()
+            .map(|&field| (field.name().to_owned(), self.value(field).to_owned()))
+            .collect()
+    }
+}
+
 /// How a field is edited in the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldInput {
@@ -188,17 +246,20 @@ pub enum ConversionRole {
     MatchedPerson,
     /// On the lead: this company was added from it.
     IntoCompany,
-    /// On a new person or company: it was added from this lead.
+    /// On the lead: this opportunity was opened from it.
+    IntoOpportunity,
+    /// On a new person, company or opportunity: it was added from this lead.
     FromLead,
     /// On an existing person: this lead was converted into them.
     MatchedLead,
 }
 
 impl ConversionRole {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::IntoPerson,
         Self::MatchedPerson,
         Self::IntoCompany,
+        Self::IntoOpportunity,
         Self::FromLead,
         Self::MatchedLead,
     ];
@@ -209,6 +270,7 @@ impl ConversionRole {
             Self::IntoPerson => "into_person",
             Self::MatchedPerson => "matched_person",
             Self::IntoCompany => "into_company",
+            Self::IntoOpportunity => "into_opportunity",
             Self::FromLead => "from_lead",
             Self::MatchedLead => "matched_lead",
         }
@@ -223,6 +285,7 @@ impl ConversionRole {
         match self {
             Self::IntoPerson | Self::MatchedPerson => format!("/app/people/{id}"),
             Self::IntoCompany => format!("/app/companies/{id}"),
+            Self::IntoOpportunity => format!("/app/opportunities/{id}"),
             Self::FromLead | Self::MatchedLead => format!("/app/leads/{id}"),
         }
     }

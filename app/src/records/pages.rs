@@ -719,6 +719,14 @@ fn TimelineItem(
     let said = |what: String| (what, None, String::new(), None);
     let (what, link, after, note) = match entry.event {
         TimelineEvent::Created => said(format!("{who} added {noun}.")),
+        // A person linked to the record (an opportunity) or unlinked from it.
+        TimelineEvent::Changed { field, old, new } if field == "people" => {
+            said(if old.is_empty() {
+                format!("{who} added {} to the people of {noun}.", quoted(&new))
+            } else {
+                format!("{who} removed {} from the people of {noun}.", quoted(&old))
+            })
+        }
         TimelineEvent::Changed { field, old, new } => {
             let label = label(&field).unwrap_or("a field");
             said(format!(
@@ -753,6 +761,10 @@ fn TimelineItem(
                 ),
                 ConversionRole::IntoCompany => (
                     format!("{who} added the company"),
+                    " when converting this lead.".to_owned(),
+                ),
+                ConversionRole::IntoOpportunity => (
+                    format!("{who} opened the opportunity"),
                     " when converting this lead.".to_owned(),
                 ),
                 ConversionRole::FromLead => (

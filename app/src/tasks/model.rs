@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::MemberId;
 use crate::people::PersonId;
-use crate::people::model::{MemberOption, percent_encode};
+use crate::people::model::MemberOption;
 use crate::policy::model::PolicyDate;
+use crate::records::ListQuery;
 
 crate::records::record_id!(
     /// The id of a task.
@@ -95,23 +96,27 @@ impl TasksQuery {
     pub fn mine(&self) -> bool {
         self.assignee == "me"
     }
+}
 
-    /// The list's URL, leaving out defaults.
-    pub fn href(&self) -> String {
-        let query = [
-            ("status", self.status.as_str()),
-            ("assignee", self.assignee.as_str()),
-            ("after", self.after.as_str()),
+impl ListQuery for TasksQuery {
+    const PATH: &'static str = "/app/tasks";
+
+    fn parameters(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("status", &self.status),
+            ("assignee", &self.assignee),
+            ("after", &self.after),
         ]
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| format!("{name}={}", percent_encode(value)))
-        .collect::<Vec<_>>()
-        .join("&");
-        if query.is_empty() {
-            "/app/tasks".to_owned()
-        } else {
-            format!("/app/tasks?{query}")
+    }
+
+    fn after(&self) -> &str {
+        &self.after
+    }
+
+    fn with_after(&self, after: String) -> Self {
+        Self {
+            after,
+            ..self.clone()
         }
     }
 }

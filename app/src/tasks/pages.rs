@@ -16,6 +16,7 @@ use crate::people::PersonId;
 use crate::people::api::person_timeline;
 use crate::people::model::{MemberOption, TimelineEntry};
 use crate::records::ListPages;
+use crate::records::ListQuery;
 
 /// `/app/tasks`: open (or done) tasks, everyone's or the viewer's, as the URL says.
 #[component]
@@ -60,20 +61,7 @@ fn TasksView(list: TaskList, query: TasksQuery) -> impl IntoView {
         members,
         viewer,
     } = list;
-    let next_href = next.map(|after| {
-        TasksQuery {
-            after,
-            ..query.clone()
-        }
-        .href()
-    });
-    let first_href = (!query.after.is_empty()).then(|| {
-        TasksQuery {
-            after: String::new(),
-            ..query.clone()
-        }
-        .href()
-    });
+    let (first_href, next_href) = query.page_links(next);
     let done = query.done();
     let mine = query.mine();
     let tasks = RwSignal::new(tasks);

@@ -75,7 +75,10 @@ async fn convert(
         &[
             ("id", id),
             ("version", version),
-            ("add_company", if add_company { "true" } else { "false" }),
+            (
+                "choice[add_company]",
+                if add_company { "true" } else { "false" },
+            ),
         ],
         cookie,
     )
@@ -623,7 +626,7 @@ async fn a_member_of_another_workspace_can_neither_see_change_nor_convert_this_w
                 vec![
                     ("id", id.as_str()),
                     ("version", "1"),
-                    ("add_company", "true"),
+                    ("choice[add_company]", "true"),
                 ],
             ),
             (
@@ -648,7 +651,11 @@ async fn a_member_of_another_workspace_can_neither_see_change_nor_convert_this_w
         let (status, _) = api(
             &app,
             "/api/leads/convert",
-            &[("id", &id), ("version", "1"), ("add_company", "false")],
+            &[
+                ("id", &id),
+                ("version", "1"),
+                ("choice[add_company]", "false"),
+            ],
             "candor_session=forged",
         )
         .await;
@@ -667,7 +674,8 @@ async fn a_member_of_another_workspace_can_neither_see_change_nor_convert_this_w
 }
 
 #[tokio::test]
-async fn the_seed_adds_one_lead_for_every_ten_people_in_every_status_and_they_are_searchable() {
+async fn the_seed_adds_a_lead_for_every_ten_people_in_every_status_and_an_opportunity_for_every_twenty()
+ {
     for app in spawn_apps().await {
         let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
         let workspace = app::people::seed::workspace_named(&app.state.db, "Analytical Engines")
@@ -677,6 +685,16 @@ async fn the_seed_adds_one_lead_for_every_ten_people_in_every_status_and_they_ar
             .await
             .expect("seeded");
         assert_eq!(report.leads, 30, "{}", app.label());
+        assert_eq!(report.opportunities, 15);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM opportunities").await, 15);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM opportunities WHERE company_id IS NULL"
+            )
+            .await,
+            0
+        );
         assert_eq!(count(&app, "SELECT COUNT(*) FROM leads").await, 30);
         assert_eq!(
             count(&app, "SELECT COUNT(DISTINCT status) FROM leads").await,

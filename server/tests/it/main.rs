@@ -10,6 +10,7 @@ mod demo;
 mod health;
 mod leads;
 mod middleware;
+mod opportunities;
 mod pages;
 mod people;
 mod policy;

@@ -1,0 +1,197 @@
+//! Server functions of the opportunities pages. Each checks the session and works in the
+//! session's workspace only; no workspace id ever comes from the browser. Errors answer with
+//! their own HTTP status (401, 404, 409, 422).
+
+use leptos::prelude::*;
+
+use super::model::{
+    Board, Direction, OpportunitiesPage, OpportunitiesQuery, OpportunityField, OpportunityRecord,
+    Stage,
+};
+use crate::error::AppError;
+use crate::records::TimelineEntry;
+
+#[cfg(feature = "ssr")]
+fn opportunity_id(raw: &str) -> Result<super::model::OpportunityId, AppError> {
+    super::model::OpportunityId::parse(raw).ok_or(AppError::NotFound)
+}
+
+#[cfg(feature = "ssr")]
+fn stage_id(raw: &str) -> Result<super::model::StageId, AppError> {
+    super::model::StageId::parse(raw)
+        .ok_or_else(|| AppError::validation("stage", "Choose one of this pipeline's stages."))
+}
+
+/// One page of the opportunities list.
+#[server(prefix = "/api", endpoint = "opportunities/list")]
+pub async fn list_opportunities(query: OpportunitiesQuery) -> Result<OpportunitiesPage, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// The pipeline board.
+#[server(prefix = "/api", endpoint = "opportunities/board")]
+pub async fn opportunities_board() -> Result<Board, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::board(&state.db, session.viewer.workspace_id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// An opportunity's page. An id that is not one of this workspace's opportunities is "not
+/// found", whether it exists elsewhere or not.
+#[server(prefix = "/api", endpoint = "opportunities/load")]
+pub async fn load_opportunity(id: String) -> Result<OpportunityRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::record(&state.db, session.viewer.workspace_id, opportunity_id(&id)?).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Saves one field edited in the page; answers with the opportunity as now stored.
+#[server(prefix = "/api", endpoint = "opportunities/save-field")]
+pub async fn save_opportunity_field(
+    id: String,
+    field: OpportunityField,
+    value: String,
+    base: String,
+    version: i64,
+) -> Result<OpportunityRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let edit = super::service::OpportunityEdit {
+            opportunity: opportunity_id(&id)?,
+            field,
+            value,
+            base,
+            version,
+        };
+        super::service::save_field(&state.db, &session, &edit).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Moves an opportunity to another stage (`from` is the stage the page showed it in).
+#[server(prefix = "/api", endpoint = "opportunities/move")]
+pub async fn move_opportunity(
+    id: String,
+    to: String,
+    from: String,
+) -> Result<OpportunityRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let request = super::service::StageMove {
+            opportunity: opportunity_id(&id)?,
+            to: stage_id(&to)?,
+            from: stage_id(&from)?,
+        };
+        super::service::move_to_stage(&state.db, &session, &request).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Adds the workspace's person with this e-mail address to the opportunity.
+#[server(prefix = "/api", endpoint = "opportunities/add-person")]
+pub async fn add_opportunity_person(
+    id: String,
+    email: String,
+) -> Result<OpportunityRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::add_person(&state.db, &session, opportunity_id(&id)?, &email).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Removes a person from the opportunity.
+#[server(prefix = "/api", endpoint = "opportunities/remove-person")]
+pub async fn remove_opportunity_person(
+    id: String,
+    person: String,
+) -> Result<OpportunityRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let person = crate::people::PersonId::parse(&person).ok_or(AppError::NotFound)?;
+        super::service::remove_person(&state.db, &session, opportunity_id(&id)?, person).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Writes a note on an opportunity; answers with its timeline, the note in it.
+#[server(prefix = "/api", endpoint = "opportunities/add-note")]
+pub async fn add_opportunity_note(
+    id: String,
+    body: String,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        crate::records::service::add_note(
+            &state.db,
+            &session,
+            crate::records::db::Kind::Opportunities,
+            &id,
+            &body,
+        )
+        .await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// The workspace's pipeline, in order.
+#[server(prefix = "/api", endpoint = "opportunities/stages")]
+pub async fn pipeline_stages() -> Result<Vec<Stage>, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::stages(&state.db, session.viewer.workspace_id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Renames a stage; answers with the pipeline.
+#[server(prefix = "/api", endpoint = "opportunities/rename-stage")]
+pub async fn rename_stage(stage: String, name: String) -> Result<Vec<Stage>, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let stage = super::model::StageId::parse(&stage).ok_or(AppError::NotFound)?;
+        super::service::rename_stage(&state.db, &session, stage, &name).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Moves a stage one place earlier or later; answers with the pipeline.
+#[server(prefix = "/api", endpoint = "opportunities/reorder-stage")]
+pub async fn reorder_stage(stage: String, direction: Direction) -> Result<Vec<Stage>, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let stage = super::model::StageId::parse(&stage).ok_or(AppError::NotFound)?;
+        super::service::reorder_stage(&state.db, &session, stage, direction).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}

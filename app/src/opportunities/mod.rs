@@ -1,0 +1,21 @@
+//! Opportunities: the deals a workspace hopes to win, each with an amount in a currency, an
+//! expected close date, a company and people, in a stage of the workspace's pipeline (which it
+//! renames and reorders); a list, a board where cards move by drag and drop or by keyboard, and a
+//! page per opportunity with editing in place and an activity timeline.
+
+pub mod api;
+mod chart;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod model;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use chart::PipelineChart;
+pub use model::{OPPORTUNITY_DRAFT_KEY, OpportunityId, StageId};
+pub use pages::{
+    NewOpportunityPage, OpportunitiesBoardPage, OpportunitiesListPage, OpportunityPage, StagesPage,
+};
