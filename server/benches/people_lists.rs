@@ -241,7 +241,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             },
         ),
         (
-            "leads: search (\"hopper\")",
+            "leads: search (\"becker\")",
             LeadsQuery {
                 q: "becker".to_owned(),
                 ..LeadsQuery::default()
