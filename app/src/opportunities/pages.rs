@@ -190,6 +190,22 @@ enum MoveNews {
     Refused(String),
 }
 
+/// What a page last said about a move or a change, in a live region: done, or why not.
+#[component]
+fn NewsLine(news: RwSignal<Option<MoveNews>>) -> impl IntoView {
+    view! {
+        <p class="board__news" role="status" aria-live="polite">
+            {move || news.get().map(|news| match news {
+                MoveNews::Done(message) => view! { <span>{message}</span> }.into_any(),
+                MoveNews::Refused(message) => view! {
+                    <span class="field__error"><span class="visually-hidden">"Error: "</span>{message}</span>
+                }
+                .into_any(),
+            })}
+        </p>
+    }
+}
+
 /// `/app/opportunities/board`: a column per stage with its count and value; a card moves by drag
 /// and drop, and by keyboard with its "Move to stage" control.
 #[component]
@@ -259,15 +275,7 @@ fn BoardView(board: Board) -> impl IntoView {
     let move_card =
         Callback::new(move |(card, to, from): (String, String, String)| move_card(card, to, from));
     view! {
-        <p class="board__news" role="status" aria-live="polite">
-            {move || news.get().map(|news| match news {
-                MoveNews::Done(message) => view! { <span>{message}</span> }.into_any(),
-                MoveNews::Refused(message) => view! {
-                    <span class="field__error"><span class="visually-hidden">"Error: "</span>{message}</span>
-                }
-                .into_any(),
-            })}
-        </p>
+        <NewsLine news/>
         <div class="board">
             {move || {
                 let stages: Vec<Stage> = board.with(|b| b.columns.iter().map(|c| c.stage.clone()).collect());
@@ -620,15 +628,7 @@ fn StageControl(
                     "Move"
                 </button>
             </form>
-            <p role="status" aria-live="polite">
-                {move || news.get().map(|news| match news {
-                    MoveNews::Done(message) => view! { <span>{message}</span> }.into_any(),
-                    MoveNews::Refused(message) => view! {
-                        <span class="field__error"><span class="visually-hidden">"Error: "</span>{message}</span>
-                    }
-                    .into_any(),
-                })}
-            </p>
+            <NewsLine news/>
         </section>
     }
 }
@@ -790,15 +790,7 @@ fn StagesEditor(stages: Vec<Stage>) -> impl IntoView {
         busy.set(false);
     };
     view! {
-        <p class="board__news" role="status" aria-live="polite">
-            {move || news.get().map(|news| match news {
-                MoveNews::Done(message) => view! { <span>{message}</span> }.into_any(),
-                MoveNews::Refused(message) => view! {
-                    <span class="field__error"><span class="visually-hidden">"Error: "</span>{message}</span>
-                }
-                .into_any(),
-            })}
-        </p>
+        <NewsLine news/>
         <ol class="stages">
             {move || {
                 let all = stages.get();

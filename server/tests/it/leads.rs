@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use crate::companies::add_company;
 use crate::people::{ada_and_mallory, add_person, api};
 use crate::support::browser::{
-    CHROME_ON_LINUX, Client, get_page, location, post_form, sign_up_and_log_in,
+    CHROME_ON_LINUX, Client, add_record, get_page, location, post_form, sign_up_and_log_in,
 };
 use crate::support::{TestApp, body_text, spawn_apps};
 
@@ -21,14 +21,7 @@ const CLIENT: Client = Client {
 
 /// Adds a lead with the form; returns its id.
 async fn add_lead(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
-    let response = post_form(app, "/app/leads/new", fields, Some(cookie), CLIENT).await;
-    let target = location(&response);
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());
-    target
-        .strip_prefix("/app/leads/")
-        .and_then(|rest| rest.strip_suffix("?created=1"))
-        .unwrap_or_else(|| panic!("not a lead's page: {target}"))
-        .to_owned()
+    add_record(app, cookie, "/app/leads", fields, CLIENT).await
 }
 
 async fn stored(app: &TestApp, table: &str, column: &str, id: &str) -> Option<String> {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::companies::add_company;
 use crate::people::{ada_and_mallory, add_person, api};
 use crate::support::browser::{
-    CHROME_ON_LINUX, Client, get_page, location, post_form, sign_up_and_log_in,
+    CHROME_ON_LINUX, Client, add_record, get_page, location, post_form, sign_up_and_log_in,
 };
 use crate::support::{TestApp, body_text, member_id, spawn_apps};
 
@@ -23,14 +23,7 @@ const CLIENT: Client = Client {
 
 /// Adds an opportunity with the form; returns its id.
 async fn add_opportunity(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
-    let response = post_form(app, "/app/opportunities/new", fields, Some(cookie), CLIENT).await;
-    let target = location(&response);
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());
-    target
-        .strip_prefix("/app/opportunities/")
-        .and_then(|rest| rest.strip_suffix("?created=1"))
-        .unwrap_or_else(|| panic!("not an opportunity's page: {target}"))
-        .to_owned()
+    add_record(app, cookie, "/app/opportunities", fields, CLIENT).await
 }
 
 /// A server function's JSON answer, which must be a success.
@@ -733,23 +726,19 @@ async fn a_member_of_another_workspace_can_neither_see_move_nor_change_this_work
 async fn converting_a_lead_can_open_an_opportunity_with_its_person_and_company_linked_both_ways() {
     for app in spawn_apps().await {
         let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
-        let response = post_form(
+        let lead = add_record(
             &app,
-            "/app/leads/new",
+            &ada,
+            "/app/leads",
             &[
                 ("name", "Grace Hopper"),
                 ("email", "grace@navy.example"),
                 ("company_name", "Navy Labs"),
                 ("source", "Event"),
             ],
-            Some(&ada),
             CLIENT,
         )
         .await;
-        let lead = location(&response)
-            .trim_start_matches("/app/leads/")
-            .trim_end_matches("?created=1")
-            .to_owned();
         let converted = call(
             &app,
             &ada,
@@ -792,22 +781,18 @@ async fn converting_a_lead_can_open_an_opportunity_with_its_person_and_company_l
         assert!(page.contains(&format!("/app/opportunities/{id}")), "{page}");
 
         // Without the choice, no opportunity is opened.
-        let response = post_form(
+        let other = add_record(
             &app,
-            "/app/leads/new",
+            &ada,
+            "/app/leads",
             &[
                 ("name", "Alan Turing"),
                 ("email", "alan@example.com"),
                 ("source", "Event"),
             ],
-            Some(&ada),
             CLIENT,
         )
         .await;
-        let other = location(&response)
-            .trim_start_matches("/app/leads/")
-            .trim_end_matches("?created=1")
-            .to_owned();
         let converted = call(
             &app,
             &ada,

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 
 use crate::support::browser::{
-    CHROME_ON_LINUX, Client, encode, get_page, location, post_form, sign_up_and_log_in,
+    CHROME_ON_LINUX, Client, add_record, encode, get_page, location, post_form, sign_up_and_log_in,
 };
 use crate::support::{TestApp, body_text, member_id, spawn_apps};
 
@@ -18,14 +18,7 @@ const CLIENT: Client = Client {
 
 /// Adds a person with the form; returns their id.
 pub(crate) async fn add_person(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
-    let response = post_form(app, "/app/people/new", fields, Some(cookie), CLIENT).await;
-    let target = location(&response);
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());
-    target
-        .strip_prefix("/app/people/")
-        .and_then(|rest| rest.strip_suffix("?created=1"))
-        .unwrap_or_else(|| panic!("not a person's page: {target}"))
-        .to_owned()
+    add_record(app, cookie, "/app/people", fields, CLIENT).await
 }
 
 /// Ada and Mallory, logged in, each the owner of a workspace of their own ("Workspace A" and

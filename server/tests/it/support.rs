@@ -175,6 +175,30 @@ pub mod browser {
         app.request(request).await
     }
 
+    /// Adds a record with its "Add" form (`{list}/new`), which must accept it; returns the new
+    /// record's id, read from the redirect to its page.
+    pub async fn add_record(
+        app: &TestApp,
+        cookie: &str,
+        list: &str,
+        fields: &[(&str, &str)],
+        client: Client<'_>,
+    ) -> String {
+        let response = post_form(app, &format!("{list}/new"), fields, Some(cookie), client).await;
+        let target = location(&response);
+        assert_eq!(
+            response.status(),
+            axum::http::StatusCode::SEE_OTHER,
+            "{} {list}: {target}",
+            app.label()
+        );
+        target
+            .strip_prefix(&format!("{list}/"))
+            .and_then(|rest| rest.strip_suffix("?created=1"))
+            .unwrap_or_else(|| panic!("not a page under {list}: {target}"))
+            .to_owned()
+    }
+
     /// A page load, with the cookie when there is one.
     pub async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> Response<Body> {
         let mut builder = Request::get(path).header(header::ACCEPT, "text/html");
