@@ -277,3 +277,98 @@ test('ticked people are tagged, handed over and deleted at once, by keyboard, de
   assertNoPageErrors(page);
   await page.context().close();
 });
+
+test('a member adds further e-mail addresses, phone numbers and mailing addresses to a person by keyboard, and removes them', async () => {
+  const page = await newPage();
+  await signUpConfirmed(page, 'Rita Reach', freshEmail('rita'), 'Rita Reach Ltd');
+  await page.goto(`${BASE_URL}/app/people/new`);
+  await waitForHydration(page);
+  await page.getByLabel('First name').fill('Grace');
+  await page.getByLabel('Last name (optional)').fill('Hopper');
+  await page.getByLabel('E-mail (optional)').fill('grace@navy.example');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this person' }).click()]);
+  await waitForHydration(page);
+  assert.match(await page.locator('.person__contacts').innerText(), /None beyond the main e-mail address and phone number/);
+  assert.match(await page.locator('.person__addresses').innerText(), /No mailing address yet/);
+
+  // The main address's type, edited in place like any field.
+  await openEditor(page, 'e-mail type', 'person-email_kind');
+  await page.locator('#person-email_kind').selectOption('personal');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#person-email_kind-edit');
+  assert.match(await fieldValue(page, 'E-mail type').innerText(), /Personal/);
+
+  // A further address: refused beside its field first, then added; the list and timeline show it.
+  const type = page.locator('#person-contact-type');
+  const value = page.getByLabel('E-mail address or phone number');
+  await type.selectOption({ label: 'Work e-mail' });
+  await value.fill('GRACE@navy.example');
+  await page.locator('.person__add-contact button:enabled').waitFor();
+  await value.press('Enter');
+  await page.waitForSelector('#person-contact-error');
+  takeExpectedStatusReports(page, [422]);
+  assert.match(await page.locator('#person-contact-error').innerText(), /Grace Hopper already has this e-mail address/);
+  assert.equal(await value.getAttribute('aria-invalid'), 'true');
+  assert.match(await value.getAttribute('aria-describedby'), /person-contact-error/);
+  assert.equal(await value.inputValue(), 'GRACE@navy.example', 'what was typed stays');
+  assert.equal(await activeId(page), 'person-contact-value');
+  await assertAccessible(page, '/app/people/{id} with a refused further address');
+  await value.fill('grace@labs.example');
+  await value.press('Enter');
+  await page.locator('.person__contact-list').getByText('grace@labs.example').waitFor();
+  assert.equal(await value.inputValue(), '');
+  assert.equal(await page.locator('#person-contact-error').count(), 0);
+  assert.match(await page.locator('.person__contacts [role="status"]').innerText(), /Added Work e-mail: grace@labs\.example\./);
+  await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('grace@labs.example'));
+  assert.match(await page.locator('.timeline').innerText(), /Rita Reach added “Work e-mail: grace@labs\.example” to the further e-mail addresses and phone numbers of this person\./);
+
+  // A mobile number, chosen and typed with the keyboard only; it is stored in E.164.
+  await type.focus();
+  await type.selectOption({ label: 'Mobile phone' });
+  assert.match(await page.locator('#person-contact-hint').innerText(), /country code/);
+  await page.keyboard.press('Tab');
+  assert.equal(await activeId(page), 'person-contact-value');
+  await page.keyboard.type('+41 79 123 45 67');
+  await page.keyboard.press('Enter');
+  await page.locator('.person__contact-list').getByText('+41791234567').waitFor();
+  await assertAccessible(page, '/app/people/{id} with further addresses and numbers');
+
+  // Search finds her by the further address.
+  await page.goto(`${BASE_URL}/app/people?q=labs.example`);
+  await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+  await page.getByRole('link', { name: 'Grace Hopper' }).click();
+  await page.waitForURL(/\/app\/people\/[0-9a-f-]{36}$/);
+  await waitForHydration(page);
+
+  // A mailing address: sent empty, each missing part is named beside it, and the first gets focus.
+  await page.getByRole('button', { name: 'Add address' }).click();
+  await page.waitForSelector('#person-address-street-error');
+  assert.equal(await activeId(page), 'person-address-street');
+  assert.match(await page.locator('#person-address-city-error').innerText(), /Enter the city/);
+  assert.match(await page.locator('#person-address-country-error').innerText(), /Enter the country/);
+  assert.equal(await page.locator('#person-address-postal-code-error').count(), 0, 'optional parts are not required');
+  await assertAccessible(page, '/app/people/{id} with a refused mailing address');
+  await page.locator('#person-address-kind').selectOption('home');
+  await page.getByLabel('Street and number').fill('Rue Neuve 12');
+  await page.getByLabel('City').fill('Genève');
+  await page.getByLabel('Postal code (optional)').fill('1201');
+  await page.getByLabel('Country').fill('Switzerland');
+  await page.getByLabel('Country').press('Enter');
+  await page.locator('.person__address-list address').waitFor();
+  assert.equal(await page.locator('.person__address-list address').innerText(), 'Rue Neuve 12\n1201 Genève\nSwitzerland');
+  assert.equal(await page.getByLabel('Street and number').inputValue(), '', 'the form is ready for another');
+  await assertAccessible(page, '/app/people/{id} with a mailing address');
+
+  // Removed with their own buttons; focus stays in the section's form.
+  await page.getByRole('button', { name: 'Remove the home address Rue Neuve 12, 1201 Genève, Switzerland' }).click();
+  await page.locator('.person__addresses .record__empty').waitFor();
+  assert.equal(await activeId(page), 'person-address-street');
+  await page.getByRole('button', { name: 'Remove the work e-mail grace@labs.example' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => !document.querySelector('.person__contact-list').innerText.includes('labs'));
+  assert.equal(await activeId(page), 'person-contact-value');
+  await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('removed “Work e-mail'));
+  assert.match(await page.locator('.timeline').innerText(), /Rita Reach removed “Home: Rue Neuve 12, 1201 Genève, Switzerland” from the mailing addresses of this person\./);
+  assertNoPageErrors(page);
+  await page.context().close();
+});

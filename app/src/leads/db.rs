@@ -227,18 +227,24 @@ pub async fn conversion(
     }))
 }
 
-/// The workspace's person with this e-mail address (compared without case), if there is one;
-/// the one added first when several share it.
+/// The workspace's person with this e-mail address (compared without case), as their main
+/// address or one of their further ones, if there is one; the one added first when several share
+/// it.
 pub async fn person_with_email(
     conn: &mut AnyConnection,
     workspace: WorkspaceId,
     email: &str,
 ) -> Result<Option<(PersonId, RecordLink)>, AppError> {
     // Without ORDER BY: SQLite would then walk the workspace in creation order instead of using
-    // the (workspace_id, lower(email)) index. The few people sharing an address are ordered here.
+    // the (workspace_id, lower(email)) indexes. The few people sharing an address are ordered
+    // here.
     let rows = sqlx::query(
         "SELECT id, first_name, last_name, created_at FROM people
-         WHERE workspace_id = $1 AND lower(email) = lower($2)",
+         WHERE workspace_id = $1 AND lower(email) = lower($2)
+         UNION
+         SELECT p.id, p.first_name, p.last_name, p.created_at
+         FROM person_contacts c JOIN people p ON p.id = c.person_id AND p.workspace_id = c.workspace_id
+         WHERE c.workspace_id = $1 AND c.channel = 'email' AND lower(c.value) = lower($2)",
     )
     .bind(workspace.to_string())
     .bind(email.trim())

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::contacts::{AddressFields, ContactType, PersonList};
 use super::model::{
     BulkAction, BulkOutcome, PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord,
     TimelineEntry,
@@ -106,6 +107,58 @@ pub async fn person_timeline(id: String) -> Result<Vec<TimelineEntry>, AppError>
         let state = crate::state::state()?;
         let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
         super::service::timeline(&state.db, session.viewer.workspace_id, id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Adds a further e-mail address or phone number to a person; answers with their page as now
+/// stored. A value that is not an address or a number of its type is refused (422) with what to
+/// fix, under the field name `value`.
+#[server(prefix = "/api", endpoint = "people/add-contact")]
+pub async fn add_person_contact(
+    id: String,
+    kind: ContactType,
+    value: String,
+) -> Result<PersonRecord, AppError> {
+    add_item(id, super::service::NewItem::Contact { kind, value }).await
+}
+
+/// Adds a mailing address to a person; answers with their page as now stored. A missing or
+/// wrong part is refused (422) under its own field name (`street`, `city`, ...).
+#[server(prefix = "/api", endpoint = "people/add-address")]
+pub async fn add_person_address(
+    id: String,
+    address: AddressFields,
+) -> Result<PersonRecord, AppError> {
+    add_item(id, super::service::NewItem::Address(address)).await
+}
+
+#[cfg(feature = "ssr")]
+async fn add_item(id: String, item: super::service::NewItem) -> Result<PersonRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
+        super::service::add_item(&state.db, &session, id, &item).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// Removes one of a person's further e-mail addresses and phone numbers, or one of their mailing
+/// addresses (`list` says which); answers with their page as now stored.
+#[server(prefix = "/api", endpoint = "people/remove-item")]
+pub async fn remove_person_item(
+    id: String,
+    list: PersonList,
+    item: String,
+) -> Result<PersonRecord, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
+        super::service::remove_item(&state.db, &session, id, list, &item).await
     }
     .await
     .inspect_err(AppError::set_response_status)

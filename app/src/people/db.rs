@@ -3,6 +3,10 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
+use super::contacts::{
+    Address, AddressId, AddressKind, Channel, ContactId, ContactKind, ContactPoint, ContactType,
+    NewAddress, PersonList,
+};
 use super::model::{
     LawfulBasis, MarketingPermission, MemberOption, PeopleQuery, PeopleSort, Person, PersonField,
     PersonId, PersonRow, TimelineEvent, full_name,
@@ -40,6 +44,27 @@ pub fn derived(
         .map(|part| part.to_lowercase())
         .collect::<Vec<_>>()
         .join(" ");
+    (sort_name, search_text)
+}
+
+/// The sort key and search text of a person as loaded: [`derived`], with their further e-mail
+/// addresses and phone numbers' digits also searchable.
+pub fn derived_for(person: &Person) -> (String, String) {
+    let (sort_name, mut search_text) = derived(
+        &person.first_name,
+        &person.last_name,
+        person.email.as_deref(),
+        person.phone.as_deref(),
+        &person.company_name,
+    );
+    for contact in &person.contacts {
+        let text = match contact.kind.channel() {
+            Channel::Email => contact.value.to_lowercase(),
+            Channel::Phone => contact.value.chars().filter(char::is_ascii_digit).collect(),
+        };
+        search_text.push(' ');
+        search_text.push_str(&text);
+    }
     (sort_name, search_text)
 }
 
@@ -129,6 +154,12 @@ pub async fn delete(
         format!(
             "DELETE FROM record_events WHERE workspace_id = $1 AND record_id IN ({placeholders})"
         ),
+        format!(
+            "DELETE FROM person_contacts WHERE workspace_id = $1 AND person_id IN ({placeholders})"
+        ),
+        format!(
+            "DELETE FROM person_addresses WHERE workspace_id = $1 AND person_id IN ({placeholders})"
+        ),
         format!("DELETE FROM notes WHERE workspace_id = $1 AND record_id IN ({placeholders})"),
         format!("DELETE FROM people WHERE workspace_id = $1 AND id IN ({placeholders})"),
     ] {
@@ -216,7 +247,7 @@ pub async fn touch_many(
 
 const PERSON_COLUMNS: &str =
     "p.id, p.first_name, p.last_name, p.job_title, p.company_name, p.company_id,
-    p.email, p.phone, p.owner_id, m.name AS owner_name, p.source, p.lawful_basis,
+    p.email, p.email_kind, p.phone, p.phone_kind, p.owner_id, m.name AS owner_name, p.source, p.lawful_basis,
     p.lawful_basis_at, p.lawful_basis_evidence, p.marketing_permission,
     p.marketing_permission_at, p.marketing_permission_how, p.created_at, p.updated_at, p.version";
 
@@ -240,6 +271,8 @@ pub async fn load(
     let tags = tags_of(&mut *conn, workspace, &[id]).await?;
     let mut person = person_from(&row)?;
     person.tags = tags.into_iter().map(|(_, tag)| tag).collect();
+    person.contacts = contacts_of(&mut *conn, workspace, id).await?;
+    person.addresses = addresses_of(&mut *conn, workspace, id).await?;
     Ok(Some(person))
 }
 
@@ -264,7 +297,13 @@ fn person_from(row: &AnyRow) -> Result<Person, AppError> {
             })
             .transpose()?,
         email: row.try_get("email")?,
+        email_kind: ContactKind::parse(&row.try_get::<String, _>("email_kind")?)
+            .unwrap_or_default(),
         phone: row.try_get("phone")?,
+        phone_kind: ContactKind::parse(&row.try_get::<String, _>("phone_kind")?)
+            .unwrap_or_default(),
+        contacts: Vec::new(),
+        addresses: Vec::new(),
         tags: Vec::new(),
         owner: match (owner_id, owner_name) {
             (Some(id), Some(name)) => Some(MemberOption {
@@ -571,13 +610,10 @@ pub async fn set_company_name(
     if before.company_name == name {
         return Ok(());
     }
-    let (_, search_text) = derived(
-        &before.first_name,
-        &before.last_name,
-        before.email.as_deref(),
-        before.phone.as_deref(),
-        name,
-    );
+    let (_, search_text) = derived_for(&Person {
+        company_name: name.to_owned(),
+        ..before.clone()
+    });
     sqlx::query(
         "UPDATE people SET company_name = $1, search_text = $2, updated_at = $3,
                            version = version + 1
@@ -684,6 +720,169 @@ pub async fn take_marketing_choice(
         }
     }
     Ok(true)
+}
+
+/// A person's further e-mail addresses and phone numbers, oldest first.
+pub async fn contacts_of(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+) -> Result<Vec<ContactPoint>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, channel, kind, value FROM person_contacts
+         WHERE workspace_id = $1 AND person_id = $2 ORDER BY created_at, id",
+    )
+    .bind(workspace.to_string())
+    .bind(person.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let channel = match row.try_get::<String, _>("channel")?.as_str() {
+                "email" => Channel::Email,
+                _ => Channel::Phone,
+            };
+            let kind = ContactKind::parse(&row.try_get::<String, _>("kind")?).unwrap_or_default();
+            Ok(ContactPoint {
+                id: ContactId::parse(&row.try_get::<String, _>("id")?)
+                    .ok_or_else(|| AppError::internal("a stored contact id is not a UUID"))?,
+                kind: ContactType::of(channel, kind)
+                    .ok_or_else(|| AppError::internal("a stored contact has an impossible type"))?,
+                value: row.try_get("value")?,
+            })
+        })
+        .collect()
+}
+
+/// A person's mailing addresses, oldest first.
+pub async fn addresses_of(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+) -> Result<Vec<Address>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, kind, street, city, region, postal_code, country FROM person_addresses
+         WHERE workspace_id = $1 AND person_id = $2 ORDER BY created_at, id",
+    )
+    .bind(workspace.to_string())
+    .bind(person.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Address {
+                id: AddressId::parse(&row.try_get::<String, _>("id")?)
+                    .ok_or_else(|| AppError::internal("a stored address id is not a UUID"))?,
+                kind: AddressKind::parse(&row.try_get::<String, _>("kind")?).unwrap_or_default(),
+                street: row.try_get("street")?,
+                city: row.try_get("city")?,
+                region: row.try_get("region")?,
+                postal_code: row.try_get("postal_code")?,
+                country: row.try_get("country")?,
+            })
+        })
+        .collect()
+}
+
+/// Stores a further e-mail address or phone number of a person (already checked and
+/// normalised); answers its id.
+pub async fn insert_contact(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    kind: ContactType,
+    value: &str,
+    now: i64,
+) -> Result<ContactId, AppError> {
+    let id = ContactId::random();
+    sqlx::query(
+        "INSERT INTO person_contacts (id, workspace_id, person_id, channel, kind, value, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id.to_string())
+    .bind(workspace.to_string())
+    .bind(person.to_string())
+    .bind(kind.channel().as_str())
+    .bind(kind.kind().as_str())
+    .bind(value)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Stores a mailing address of a person (already checked).
+pub async fn insert_address(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    address: &NewAddress,
+    now: i64,
+) -> Result<AddressId, AppError> {
+    let id = AddressId::random();
+    sqlx::query(
+        "INSERT INTO person_addresses (id, workspace_id, person_id, kind, street, city, region,
+                                       postal_code, country, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id.to_string())
+    .bind(workspace.to_string())
+    .bind(person.to_string())
+    .bind(address.kind.as_str())
+    .bind(&address.street)
+    .bind(&address.city)
+    .bind(&address.region)
+    .bind(&address.postal_code)
+    .bind(&address.country)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Removes one item of a person's list; answers whether it was theirs (in this workspace).
+pub async fn remove_item(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    list: PersonList,
+    item: &str,
+) -> Result<bool, AppError> {
+    let table = match list {
+        PersonList::Contacts => "person_contacts",
+        PersonList::Addresses => "person_addresses",
+    };
+    let removed = sqlx::query(&format!(
+        "DELETE FROM {table} WHERE workspace_id = $1 AND person_id = $2 AND id = $3"
+    ))
+    .bind(workspace.to_string())
+    .bind(person.to_string())
+    .bind(item)
+    .execute(&mut *conn)
+    .await?;
+    Ok(removed.rows_affected() == 1)
+}
+
+/// After one of a person's lists changed: their search text again, and a new version (so that
+/// a page still showing the old lists reloads rather than overwriting them).
+pub async fn refresh(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: &Person,
+    now: i64,
+) -> Result<(), AppError> {
+    let (_, search_text) = derived_for(person);
+    sqlx::query(
+        "UPDATE people SET search_text = $1, updated_at = $2, version = version + 1
+         WHERE workspace_id = $3 AND id = $4",
+    )
+    .bind(search_text)
+    .bind(now)
+    .bind(workspace.to_string())
+    .bind(person.id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

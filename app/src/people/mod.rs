@@ -3,6 +3,8 @@
 //! per person with editing in place and an activity timeline.
 
 pub mod api;
+pub mod contacts;
+mod contacts_pages;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod model;

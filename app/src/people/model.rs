@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::contacts::{Address, Channel, ContactKind, ContactPoint};
 use crate::companies::CompanyId;
 use crate::error::AppError;
 pub use crate::records::model::{NOTE_MAX_CHARS, check_note};
@@ -97,7 +98,9 @@ pub enum PersonField {
     JobTitle,
     Company,
     Email,
+    EmailType,
     Phone,
+    PhoneType,
     Tags,
     Owner,
     Source,
@@ -115,6 +118,14 @@ const LAWFUL_BASIS_CHOICES: &[(&str, &str)] = &[
     ("other", "Other"),
 ];
 
+const EMAIL_TYPE_CHOICES: &[(&str, &str)] = &[("work", "Work"), ("personal", "Personal")];
+
+const PHONE_TYPE_CHOICES: &[(&str, &str)] = &[
+    ("work", "Work"),
+    ("personal", "Personal"),
+    ("mobile", "Mobile"),
+];
+
 const MARKETING_CHOICES: &[(&str, &str)] = &[
     ("unknown", "Not asked yet"),
     ("granted", "Granted"),
@@ -123,13 +134,15 @@ const MARKETING_CHOICES: &[(&str, &str)] = &[
 
 impl PersonField {
     /// In page order.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 15] = [
         Self::FirstName,
         Self::LastName,
         Self::JobTitle,
         Self::Company,
         Self::Email,
+        Self::EmailType,
         Self::Phone,
+        Self::PhoneType,
         Self::Tags,
         Self::Owner,
         Self::Source,
@@ -153,7 +166,9 @@ impl RecordField for PersonField {
             Self::JobTitle => "job_title",
             Self::Company => "company_name",
             Self::Email => "email",
+            Self::EmailType => "email_kind",
             Self::Phone => "phone",
+            Self::PhoneType => "phone_kind",
             Self::Tags => "tags",
             Self::Owner => "owner",
             Self::Source => "source",
@@ -171,7 +186,9 @@ impl RecordField for PersonField {
             Self::JobTitle => "Job title",
             Self::Company => "Company",
             Self::Email => "E-mail",
+            Self::EmailType => "E-mail type",
             Self::Phone => "Phone",
+            Self::PhoneType => "Phone type",
             Self::Tags => "Tags",
             Self::Owner => "Owner",
             Self::Source => "Source",
@@ -202,6 +219,8 @@ impl RecordField for PersonField {
             Self::LawfulBasisEvidence | Self::MarketingPermissionHow => {
                 text("text", "off", EVIDENCE_MAX_CHARS)
             }
+            Self::EmailType => FieldInput::Choice(EMAIL_TYPE_CHOICES),
+            Self::PhoneType => FieldInput::Choice(PHONE_TYPE_CHOICES),
             Self::LawfulBasis => FieldInput::Choice(LAWFUL_BASIS_CHOICES),
             Self::MarketingPermission => FieldInput::Choice(MARKETING_CHOICES),
             Self::Owner => FieldInput::Member,
@@ -246,6 +265,13 @@ impl RecordField for PersonField {
                 .flatten()
                 .map(str::to_owned),
             Self::Tags => parse_tags(value).err(),
+            Self::EmailType => ContactKind::parse(value)
+                .filter(|kind| kind.fits(Channel::Email))
+                .is_none()
+                .then(|| "Choose work or personal.".to_owned()),
+            Self::PhoneType => ContactKind::parse(value)
+                .is_none()
+                .then(|| "Choose work, personal or mobile.".to_owned()),
             Self::LawfulBasis => (!value.is_empty() && LawfulBasis::parse(value).is_none())
                 .then(|| "Choose a lawful basis from the list.".to_owned()),
             Self::MarketingPermission => MarketingPermission::parse(value)
@@ -332,8 +358,15 @@ pub struct Person {
     /// The workspace's company of that name, when there is one.
     pub company_id: Option<CompanyId>,
     pub email: Option<String>,
+    /// The main e-mail address's type (work or personal).
+    pub email_kind: ContactKind,
     /// In E.164.
     pub phone: Option<String>,
+    pub phone_kind: ContactKind,
+    /// Further e-mail addresses and phone numbers, oldest first.
+    pub contacts: Vec<ContactPoint>,
+    /// Mailing addresses, oldest first.
+    pub addresses: Vec<Address>,
     pub tags: Vec<String>,
     pub owner: Option<MemberOption>,
     pub source: String,
@@ -371,7 +404,9 @@ impl EditableRecord for Person {
             PersonField::JobTitle => self.job_title.clone(),
             PersonField::Company => self.company_name.clone(),
             PersonField::Email => self.email.clone().unwrap_or_default(),
+            PersonField::EmailType => self.email_kind.as_str().to_owned(),
             PersonField::Phone => self.phone.clone().unwrap_or_default(),
+            PersonField::PhoneType => self.phone_kind.as_str().to_owned(),
             PersonField::Tags => self.tags.join(", "),
             PersonField::Owner => self
                 .owner
@@ -399,7 +434,13 @@ impl EditableRecord for Person {
             PersonField::JobTitle => self.job_title = value,
             PersonField::Company => self.company_name = value,
             PersonField::Email => self.email = optional(value),
+            PersonField::EmailType => {
+                self.email_kind = ContactKind::parse(&value).unwrap_or_default()
+            }
             PersonField::Phone => self.phone = optional(value),
+            PersonField::PhoneType => {
+                self.phone_kind = ContactKind::parse(&value).unwrap_or_default()
+            }
             PersonField::Tags => self.tags = parse_tags(&value).unwrap_or_default(),
             PersonField::Owner => {
                 self.owner = members.iter().find(|m| m.id.to_string() == value).cloned()
@@ -428,6 +469,8 @@ impl EditableRecord for Person {
                 .map(|b| b.label().to_owned())
                 .unwrap_or_default(),
             PersonField::MarketingPermission => self.marketing_permission.label().to_owned(),
+            PersonField::EmailType => self.email_kind.label().to_owned(),
+            PersonField::PhoneType => self.phone_kind.label().to_owned(),
             other => self.value(other),
         }
     }

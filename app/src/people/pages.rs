@@ -7,6 +7,7 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use super::api::{add_person_note, bulk_people, list_people, load_person};
+use super::contacts_pages::{PersonAddresses, PersonContacts, applier};
 use super::model::{
     BulkAction, MemberOption, PeoplePage, PeopleQuery, PeopleSort, Person, PersonField, PersonId,
     PersonRecord, TAG_MAX_CHARS, people_count,
@@ -587,6 +588,8 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
                     .collect_view()}
             </dl>
         </section>
+        <PersonContacts person apply=applier(person, timeline)/>
+        <PersonAddresses person apply=applier(person, timeline)/>
         <PersonTasks person=id timeline/>
         <AddNote id=id.to_string() timeline send=add_person_note/>
         <Timeline timeline label=|name| PersonField::parse(name).map(RecordField::label) noun="this person"/>

@@ -2,6 +2,10 @@
 //! person, change one field with conflict detection, write a note, read a list page, and tag,
 //! hand over or delete several people at once.
 
+use super::contacts::{
+    ADDRESSES_EVENT, ADDRESSES_MAX, Address, AddressFields, AddressId, CONTACTS_EVENT,
+    CONTACTS_MAX, Channel, ContactId, ContactPoint, ContactType, NewAddress, PersonList,
+};
 use super::db::{self, NewPerson};
 use super::model::{
     BULK_MAX, BulkAction, BulkOutcome, LawfulBasis, MarketingPermission, NewPersonFields,
@@ -186,7 +190,9 @@ fn column(field: PersonField) -> Option<&'static str> {
         PersonField::JobTitle => "job_title",
         PersonField::Company => "company_name",
         PersonField::Email => "email",
+        PersonField::EmailType => "email_kind",
         PersonField::Phone => "phone",
+        PersonField::PhoneType => "phone_kind",
         PersonField::Tags | PersonField::Owner => return None,
         PersonField::Source => "source",
         PersonField::LawfulBasis => "lawful_basis",
@@ -270,13 +276,7 @@ pub async fn save_field(
     } else {
         " AND version = $6"
     });
-    let (sort_name, search_text) = db::derived(
-        &person.first_name,
-        &person.last_name,
-        person.email.as_deref(),
-        person.phone.as_deref(),
-        &person.company_name,
-    );
+    let (sort_name, search_text) = db::derived_for(&person);
     let mut statement = sqlx::query(&update)
         .bind(now)
         .bind(sort_name)
@@ -528,5 +528,213 @@ pub async fn bulk(
     Ok(BulkOutcome {
         selected: ids.len(),
         changed,
+    })
+}
+
+/// What a member adds to one of a person's lists.
+#[derive(Clone, Debug)]
+pub enum NewItem {
+    /// A further e-mail address or phone number, as typed.
+    Contact {
+        kind: ContactType,
+        value: String,
+    },
+    Address(AddressFields),
+}
+
+/// A new item, checked and normalised.
+enum ParsedItem {
+    Contact(ContactType, String),
+    Address(NewAddress),
+}
+
+/// Adds a further e-mail address or phone number, or a mailing address, to one of the
+/// workspace's people, with the addition in their timeline; answers their page as now stored.
+/// A value they already have, or one past the limit, is refused with what to do instead.
+pub async fn add_item(
+    db: &Db,
+    session: &CurrentSession,
+    id: PersonId,
+    item: &NewItem,
+) -> Result<PersonRecord, AppError> {
+    let workspace = session.viewer.workspace_id;
+    // Parsed before anything is read: a refusal needs no person.
+    let parsed = match item {
+        NewItem::Contact { kind, value } => {
+            let value = value.trim();
+            kind.check(value)
+                .map_err(|message| AppError::validation("value", message))?;
+            let stored = match kind.channel() {
+                Channel::Email => EmailAddress::parse(value)
+                    .map_err(|message| AppError::validation("value", message))?
+                    .as_str()
+                    .to_owned(),
+                Channel::Phone => PhoneNumber::parse(value)
+                    .map_err(|message| AppError::validation("value", message))?
+                    .to_string(),
+            };
+            ParsedItem::Contact(*kind, stored)
+        }
+        NewItem::Address(fields) => ParsedItem::Address(
+            fields
+                .parse()
+                .map_err(|(field, message)| AppError::validation(field, message))?,
+        ),
+    };
+    let mut tx = db.pool().begin().await?;
+    let mut person = db::load(&mut tx, workspace, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = now_millis();
+    let (field, added) = match parsed {
+        ParsedItem::Contact(kind, value) => {
+            let main = match kind.channel() {
+                Channel::Email => person.email.as_deref(),
+                Channel::Phone => person.phone.as_deref(),
+            };
+            let already = main
+                .into_iter()
+                .chain(
+                    person
+                        .contacts
+                        .iter()
+                        .filter(|c| c.kind.channel() == kind.channel())
+                        .map(|c| c.value.as_str()),
+                )
+                .any(|known| known.eq_ignore_ascii_case(&value));
+            if already {
+                let what = match kind.channel() {
+                    Channel::Email => "e-mail address",
+                    Channel::Phone => "phone number",
+                };
+                return Err(AppError::validation(
+                    "value",
+                    format!("{} already has this {what}.", person.full_name()),
+                ));
+            }
+            if person.contacts.len() >= CONTACTS_MAX {
+                return Err(AppError::validation(
+                    "value",
+                    format!(
+                        "A person can have at most {CONTACTS_MAX} further e-mail addresses and phone numbers. Remove one first."
+                    ),
+                ));
+            }
+            let contact = ContactPoint {
+                id: db::insert_contact(&mut tx, workspace, id, kind, &value, now).await?,
+                kind,
+                value,
+            };
+            let described = contact.describe();
+            person.contacts.push(contact);
+            (CONTACTS_EVENT, described)
+        }
+        ParsedItem::Address(address) => {
+            if person.addresses.len() >= ADDRESSES_MAX {
+                return Err(AppError::validation(
+                    "street",
+                    format!(
+                        "A person can have at most {ADDRESSES_MAX} mailing addresses. Remove one first."
+                    ),
+                ));
+            }
+            let stored = Address {
+                id: db::insert_address(&mut tx, workspace, id, &address, now).await?,
+                kind: address.kind,
+                street: address.street,
+                city: address.city,
+                region: address.region,
+                postal_code: address.postal_code,
+                country: address.country,
+            };
+            let described = stored.describe();
+            person.addresses.push(stored);
+            (ADDRESSES_EVENT, described)
+        }
+    };
+    let event = TimelineEvent::Changed {
+        field: field.to_owned(),
+        old: String::new(),
+        new: added,
+    };
+    finish_list_change(tx, session, &person, &event, now).await
+}
+
+/// Removes one of a person's further e-mail addresses or phone numbers, or one of their mailing
+/// addresses, with the removal in their timeline. An item that is not theirs is "not found".
+pub async fn remove_item(
+    db: &Db,
+    session: &CurrentSession,
+    id: PersonId,
+    list: PersonList,
+    item: &str,
+) -> Result<PersonRecord, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let mut tx = db.pool().begin().await?;
+    let mut person = db::load(&mut tx, workspace, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let item = item.trim();
+    let removed = match list {
+        PersonList::Contacts => {
+            let at = ContactId::parse(item)
+                .and_then(|wanted| person.contacts.iter().position(|c| c.id == wanted))
+                .ok_or(AppError::NotFound)?;
+            person.contacts.remove(at).describe()
+        }
+        PersonList::Addresses => {
+            let at = AddressId::parse(item)
+                .and_then(|wanted| person.addresses.iter().position(|a| a.id == wanted))
+                .ok_or(AppError::NotFound)?;
+            person.addresses.remove(at).describe()
+        }
+    };
+    if !db::remove_item(&mut tx, workspace, id, list, item).await? {
+        return Err(AppError::NotFound);
+    }
+    let field = match list {
+        PersonList::Contacts => CONTACTS_EVENT,
+        PersonList::Addresses => ADDRESSES_EVENT,
+    };
+    let event = TimelineEvent::Changed {
+        field: field.to_owned(),
+        old: removed,
+        new: String::new(),
+    };
+    let now = now_millis();
+    finish_list_change(tx, session, &person, &event, now).await
+}
+
+/// The end of a change to one of a person's lists: their search text and version, the event in
+/// their timeline, and their page as now stored, read in the same transaction.
+async fn finish_list_change(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    session: &CurrentSession,
+    person: &super::model::Person,
+    event: &TimelineEvent,
+    now: i64,
+) -> Result<PersonRecord, AppError> {
+    let workspace = session.viewer.workspace_id;
+    db::refresh(&mut tx, workspace, person, now).await?;
+    db::record_event(
+        &mut *tx,
+        workspace,
+        person.id,
+        session.viewer.member_id,
+        event,
+        now,
+    )
+    .await?;
+    let saved = db::load(&mut tx, workspace, person.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let timeline = db::timeline(&mut tx, workspace, person.id).await?;
+    let members = db::members(&mut *tx, workspace).await?;
+    tx.commit().await?;
+    tracing::info!(person_id = %person.id, workspace_id = %workspace, "person's contact details changed");
+    Ok(PersonRecord {
+        person: saved,
+        timeline,
+        members,
     })
 }

@@ -206,6 +206,20 @@ pub struct MemberOption {
     pub name: String,
 }
 
+/// The list a "changed" event with this field name adds an item to or removes one from, as the
+/// timeline says it ("added “Grace Hopper” to the people of this opportunity"); `None` for a plain
+/// field. The item is the event's new value when added, its old value when removed.
+pub fn list_field_phrase(field: &str) -> Option<&'static str> {
+    match field {
+        crate::opportunities::model::PEOPLE_EVENT => Some("the people of"),
+        crate::people::contacts::CONTACTS_EVENT => {
+            Some("the further e-mail addresses and phone numbers of")
+        }
+        crate::people::contacts::ADDRESSES_EVENT => Some("the mailing addresses of"),
+        _ => None,
+    }
+}
+
 /// What happened to a record, for its timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TimelineEvent {

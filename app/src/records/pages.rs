@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{
     ConversionRole, EditableRecord, FieldInput, MemberOption, NOTE_MAX_CHARS, RecordField,
-    TimelineEntry, TimelineEvent, check_note,
+    TimelineEntry, TimelineEvent, check_note, list_field_phrase,
 };
 use crate::accounts::form::TextField;
 use crate::accounts::model::FormState;
@@ -719,12 +719,14 @@ fn TimelineItem(
     let said = |what: String| (what, None, String::new(), None);
     let (what, link, after, note) = match entry.event {
         TimelineEvent::Created => said(format!("{who} added {noun}.")),
-        // A person linked to the record (an opportunity) or unlinked from it.
-        TimelineEvent::Changed { field, old, new } if field == "people" => {
+        // An item added to one of the record's lists (a person linked to an opportunity, a
+        // person's further e-mail address or mailing address) or removed from it.
+        TimelineEvent::Changed { field, old, new } if list_field_phrase(&field).is_some() => {
+            let list = list_field_phrase(&field).unwrap_or_default();
             said(if old.is_empty() {
-                format!("{who} added {} to the people of {noun}.", quoted(&new))
+                format!("{who} added {} to {list} {noun}.", quoted(&new))
             } else {
-                format!("{who} removed {} from the people of {noun}.", quoted(&old))
+                format!("{who} removed {} from {list} {noun}.", quoted(&old))
             })
         }
         TimelineEvent::Changed { field, old, new } => {

@@ -13,6 +13,7 @@ mod middleware;
 mod opportunities;
 mod pages;
 mod people;
+mod person_contacts;
 mod policy;
 mod support;
 mod tasks;
