@@ -219,6 +219,16 @@ test('a person is added to an opportunity by e-mail address, and an unknown addr
   await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('changed stage'));
   assert.match(await page.locator('.timeline').innerText(), /Pia People changed stage from “Lead” to “Won”\./);
   await assertAccessible(page, '/app/opportunities/{id} after a move to Won');
+  // Her page lists the opportunity, with its stage, amount and expected close.
+  await page.locator('.opportunity__people-list').getByRole('link', { name: 'Grace Hopper' }).click();
+  await page.waitForURL(/\/app\/people\/[0-9a-f-]{36}$/);
+  const related = page.locator('.record__opportunities');
+  await related.getByRole('link', { name: 'Navy contract' }).waitFor();
+  assert.match(await related.innerText(), /Won, €0\.00, expected to close June 30, 2027/);
+  await assertAccessible(page, '/app/people/{id} with an opportunity');
+  await page.goBack();
+  await page.waitForURL(/\/app\/opportunities\/[0-9a-f-]{36}$/);
+  await waitForHydration(page);
   await page.getByRole('button', { name: 'Remove Grace Hopper from this opportunity' }).click();
   await page.locator('.opportunity__people .record__empty').waitFor();
   await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('removed'));

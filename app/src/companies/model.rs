@@ -343,6 +343,8 @@ pub struct CompanyRecord {
     pub people_count: i64,
     pub timeline: Vec<TimelineEntry>,
     pub members: Vec<MemberOption>,
+    /// The opportunities with the company.
+    pub opportunities: crate::opportunities::model::RelatedOpportunities,
 }
 
 /// One row of the companies list.

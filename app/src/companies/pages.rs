@@ -15,6 +15,7 @@ use crate::accounts::form::{FormMessages, TextField};
 use crate::accounts::model::FormState;
 use crate::error::AppError;
 use crate::layout::{loaded, loading};
+use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
     AddNote, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
     NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, TagsField, Timeline,
@@ -182,6 +183,7 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
         people_count,
         timeline,
         members,
+        opportunities,
     } = record;
     let id = company.id;
     let company = RwSignal::new(company);
@@ -208,6 +210,14 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
             </dl>
         </section>
         <CompanyPeople people count=people_count/>
+        <RelatedOpportunitiesSection
+            related=opportunities
+            noun="this company"
+            all_href=company.with_untracked(|c| crate::opportunities::model::OpportunitiesQuery {
+                q: c.name.clone(),
+                ..Default::default()
+            }.href())
+        />
         <AddNote id=id.to_string() timeline send=add_company_note/>
         <Timeline timeline label=|name| CompanyField::parse(name).map(RecordField::label) noun="this company"/>
     }

@@ -137,6 +137,12 @@ async fn record_in(
         people_count,
         timeline: timeline(conn, workspace, id).await?,
         members: members(&mut *conn, workspace).await?,
+        opportunities: crate::opportunities::db::involving(
+            conn,
+            workspace,
+            crate::opportunities::db::Involving::Company(id),
+        )
+        .await?,
     })
 }
 

@@ -5,8 +5,8 @@ use sqlx::{AnyConnection, Row};
 
 use super::model::{
     BoardColumn, CurrencyPipeline, DEFAULT_STAGES, Money, OpportunitiesQuery, Opportunity,
-    OpportunityId, OpportunityPerson, OpportunityRow, Stage, StageId, StageOutcome, StageValue,
-    totals,
+    OpportunityId, OpportunityPerson, OpportunityRow, RELATED_MAX, RelatedOpportunities, Stage,
+    StageId, StageOutcome, StageValue, totals,
 };
 use crate::accounts::MemberId;
 use crate::companies::CompanyId;
@@ -211,6 +211,52 @@ const SELECT: &str = "SELECT o.id, o.name, o.amount_minor, o.currency, o.close_o
 const FROM: &str = "JOIN pipeline_stages s ON s.id = o.stage_id
                     LEFT JOIN companies c ON c.id = o.company_id
                     LEFT JOIN members m ON m.id = o.owner_id";
+
+/// Whose opportunities a record's page lists.
+#[derive(Clone, Copy, Debug)]
+pub enum Involving {
+    /// Those the person is one of the people of.
+    Person(PersonId),
+    /// Those with the company.
+    Company(CompanyId),
+}
+
+/// The opportunities a person or a company is part of: the [`RELATED_MAX`] soonest to close,
+/// and how many in all.
+pub async fn involving(
+    conn: &mut AnyConnection,
+    workspace: WorkspaceId,
+    whose: Involving,
+) -> Result<RelatedOpportunities, AppError> {
+    let (condition, id) = match whose {
+        Involving::Person(person) => (
+            "o.id IN (SELECT opportunity_id FROM opportunity_people
+                      WHERE workspace_id = $1 AND person_id = $2)",
+            person.to_string(),
+        ),
+        Involving::Company(company) => ("o.company_id = $2", company.to_string()),
+    };
+    let rows = sqlx::query(&format!(
+        "{SELECT} FROM (SELECT * FROM opportunities o WHERE o.workspace_id = $1 AND {condition}
+                        ORDER BY o.close_on, o.id LIMIT {RELATED_MAX}) o {FROM}
+         ORDER BY o.close_on, o.id"
+    ))
+    .bind(workspace.to_string())
+    .bind(&id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let count: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND {condition}"
+    ))
+    .bind(workspace.to_string())
+    .bind(&id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(RelatedOpportunities {
+        rows: rows.iter().map(row_from).collect::<Result<_, _>>()?,
+        count,
+    })
+}
 
 /// One opportunity of the workspace, or `None` (also for another workspace's).
 pub async fn load(

@@ -569,6 +569,18 @@ pub struct OpportunityRow {
     pub owner: Option<String>,
 }
 
+/// The most opportunities a person's or a company's page lists (the soonest to close).
+pub const RELATED_MAX: usize = 20;
+
+/// The opportunities a person or a company is part of, as their page lists them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelatedOpportunities {
+    /// The soonest to close, at most [`RELATED_MAX`].
+    pub rows: Vec<OpportunityRow>,
+    /// How many there are in all.
+    pub count: i64,
+}
+
 /// The most cards a column of the board shows (the soonest to close); the list shows them all.
 pub const BOARD_CARDS_MAX: usize = 50;
 

@@ -16,8 +16,8 @@ use super::api::{
 use super::model::{
     Board, BoardColumn, CURRENCIES, DEFAULT_CURRENCY, Direction, OpportunitiesPage,
     OpportunitiesQuery, Opportunity, OpportunityField, OpportunityPerson, OpportunityRecord,
-    OpportunityRow, STAGE_NAME_MAX_CHARS, Stage, StageOutcome, opportunities_count, timeline_label,
-    totals_text,
+    OpportunityRow, RelatedOpportunities, STAGE_NAME_MAX_CHARS, Stage, StageOutcome,
+    opportunities_count, timeline_label, totals_text,
 };
 use crate::accounts::form::{FormMessages, TextField, input_id};
 use crate::accounts::model::FormState;
@@ -885,5 +885,58 @@ fn StagesEditor(stages: Vec<Stage>) -> impl IntoView {
                 }).collect_view()
             }}
         </ol>
+    }
+}
+
+/// The opportunities a person or a company is part of, on their page: the soonest to close
+/// first, with their stage, amount and expected close, and how many there are in all. `all_href`
+/// is the list that shows every one of them, when there is such a list.
+#[component]
+pub fn RelatedOpportunitiesSection(
+    related: RelatedOpportunities,
+    /// "this person", "this company".
+    noun: &'static str,
+    #[prop(optional)] all_href: Option<String>,
+) -> impl IntoView {
+    let RelatedOpportunities { rows, count } = related;
+    let shown = rows.len();
+    let summary = (i64::try_from(shown).unwrap_or(i64::MAX) < count).then(|| {
+        format!(
+            "The {shown} that close soonest of {}.",
+            opportunities_count(count)
+        )
+    });
+    view! {
+        <section aria-labelledby="related-opportunities-title" class="record__opportunities">
+            <h2 id="related-opportunities-title">"Opportunities"</h2>
+            {if rows.is_empty() {
+                view! { <p class="record__empty">{format!("No opportunities with {noun} yet.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="record__opportunity-list">
+                        {rows.into_iter().map(|row| view! {
+                            <li>
+                                <A href=format!("/app/opportunities/{}", row.id)>{row.name}</A>
+                                <span class="record__opportunity-facts">
+                                    {format!(
+                                        "{}, {}, expected to close {}",
+                                        row.stage.name,
+                                        row.amount,
+                                        close_day(&row.close_on)
+                                    )}
+                                </span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+            {summary.map(|summary| view! {
+                <p class="field__hint">
+                    {summary}
+                    {all_href.map(|href| view! { " " <A href=href>"See them all in the list"</A> })}
+                </p>
+            })}
+        </section>
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::contacts::{Address, Channel, ContactKind, ContactPoint};
 use crate::companies::CompanyId;
 use crate::error::AppError;
+use crate::opportunities::model::RelatedOpportunities;
 pub use crate::records::model::{NOTE_MAX_CHARS, check_note};
 use crate::records::{EditableRecord, NewRecordFields, RecordField, Saved};
 pub use crate::records::{FieldInput, MemberOption, TimelineEntry, TimelineEvent};
@@ -637,6 +638,8 @@ pub struct PersonRecord {
     pub person: Person,
     pub timeline: Vec<TimelineEntry>,
     pub members: Vec<MemberOption>,
+    /// The opportunities they are one of the people of.
+    pub opportunities: RelatedOpportunities,
 }
 
 /// The fields of the "Add a person" form, as typed.

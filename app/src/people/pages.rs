@@ -16,6 +16,7 @@ use crate::accounts::form::{FormMessages, TextField};
 use crate::accounts::model::FormState;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
+use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
     AddNote, EditableField, ListNotices, ListPages, ListSearch, NewRecordPage, PhoneField,
     RecordField, RecordPage, RestoredNotice, TagsField, Timeline,
@@ -548,6 +549,7 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
         person,
         timeline,
         members,
+        opportunities,
     } = record;
     let id = person.id;
     let person = RwSignal::new(person);
@@ -590,6 +592,7 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
         </section>
         <PersonContacts person apply=applier(person, timeline)/>
         <PersonAddresses person apply=applier(person, timeline)/>
+        <RelatedOpportunitiesSection related=opportunities noun="this person"/>
         <PersonTasks person=id timeline/>
         <AddNote id=id.to_string() timeline send=add_person_note/>
         <Timeline timeline label=|name| PersonField::parse(name).map(RecordField::label) noun="this person"/>

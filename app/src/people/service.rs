@@ -133,20 +133,36 @@ pub async fn create(
     Ok(Outcome::Done(id))
 }
 
-/// A person's page: the person, their timeline and the workspace's members.
+/// A person's page: the person, their timeline, the workspace's members and the opportunities
+/// they are part of.
 pub async fn record(
     db: &Db,
     workspace: WorkspaceId,
     id: PersonId,
 ) -> Result<PersonRecord, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let person = db::load(&mut conn, workspace, id)
+    record_in(&mut conn, workspace, id).await
+}
+
+/// [`record`], read on a connection (in a transaction, the person as it will be stored).
+async fn record_in(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    id: PersonId,
+) -> Result<PersonRecord, AppError> {
+    let person = db::load(conn, workspace, id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(PersonRecord {
         person,
-        timeline: db::timeline(&mut conn, workspace, id).await?,
+        timeline: db::timeline(conn, workspace, id).await?,
         members: db::members(&mut *conn, workspace).await?,
+        opportunities: crate::opportunities::db::involving(
+            conn,
+            workspace,
+            crate::opportunities::db::Involving::Person(id),
+        )
+        .await?,
     })
 }
 
@@ -317,14 +333,10 @@ pub async fn save_field(
     .await?;
     // The answer is read in the same transaction: the person as saved, with this change in
     // their timeline.
-    let timeline = db::timeline(&mut tx, workspace, edit.person).await?;
+    let answer = record_in(&mut tx, workspace, edit.person).await?;
     tx.commit().await?;
     tracing::info!(person_id = %edit.person, workspace_id = %workspace, field = field.name(), "person changed");
-    Ok(PersonRecord {
-        person: saved,
-        timeline,
-        members,
-    })
+    Ok(answer)
 }
 
 /// One page of the people list with what its filters offer. A query that cannot be used (a
@@ -725,16 +737,8 @@ async fn finish_list_change(
         now,
     )
     .await?;
-    let saved = db::load(&mut tx, workspace, person.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let timeline = db::timeline(&mut tx, workspace, person.id).await?;
-    let members = db::members(&mut *tx, workspace).await?;
+    let answer = record_in(&mut tx, workspace, person.id).await?;
     tx.commit().await?;
     tracing::info!(person_id = %person.id, workspace_id = %workspace, "person's contact details changed");
-    Ok(PersonRecord {
-        person: saved,
-        timeline,
-        members,
-    })
+    Ok(answer)
 }

@@ -817,3 +817,104 @@ async fn converting_a_lead_can_open_an_opportunity_with_its_person_and_company_l
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_persons_and_a_companys_pages_list_their_opportunities_soonest_to_close_first_and_no_one_elses()
+ {
+    for app in spawn_apps().await {
+        let (ada, mallory) = ada_and_mallory(&app).await;
+        let company = add_company(&app, &ada, &[("name", "Navy Labs")]).await;
+        let grace = add_person(
+            &app,
+            &ada,
+            &[("first_name", "Grace"), ("email", "grace@navy.example")],
+        )
+        .await;
+        let contract = add_opportunity(
+            &app,
+            &ada,
+            &[
+                ("name", "Navy contract"),
+                ("amount", "12500"),
+                ("close_on", "2027-03-01"),
+                ("company", "navy labs"),
+            ],
+        )
+        .await;
+        add_opportunity(
+            &app,
+            &ada,
+            &[
+                ("name", "Navy pilot"),
+                ("amount", "900"),
+                ("close_on", "2027-01-15"),
+                ("company", "Navy Labs"),
+            ],
+        )
+        .await;
+        call(
+            &app,
+            &ada,
+            "/api/opportunities/add-person",
+            &[("id", &contract), ("email", "grace@navy.example")],
+        )
+        .await;
+        // Mallory's company of the same name and her deal stay hers.
+        add_company(&app, &mallory, &[("name", "Navy Labs")]).await;
+        add_opportunity(
+            &app,
+            &mallory,
+            &[
+                ("name", "Mallory's deal"),
+                ("amount", "1"),
+                ("close_on", "2027-01-01"),
+                ("company", "Navy Labs"),
+            ],
+        )
+        .await;
+
+        let record = call(&app, &ada, "/api/companies/load", &[("id", &company)]).await;
+        let names: Vec<&str> = record["opportunities"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|row| row["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(names, ["Navy pilot", "Navy contract"], "{}", app.label());
+        assert_eq!(record["opportunities"]["count"], 2);
+        let page =
+            body_text(get_page(&app, &format!("/app/companies/{company}"), Some(&ada)).await).await;
+        assert!(
+            page.contains("Lead, €12,500.00, expected to close March 1, 2027"),
+            "{page}"
+        );
+        assert!(!page.contains("Mallory"), "{page}");
+
+        let record = call(&app, &ada, "/api/people/load", &[("id", &grace)]).await;
+        assert_eq!(record["opportunities"]["count"], 1);
+        assert_eq!(record["opportunities"]["rows"][0]["name"], "Navy contract");
+        let page =
+            body_text(get_page(&app, &format!("/app/people/{grace}"), Some(&ada)).await).await;
+        assert!(
+            page.contains(&format!("/app/opportunities/{contract}")),
+            "{page}"
+        );
+
+        call(
+            &app,
+            &ada,
+            "/api/opportunities/remove-person",
+            &[("id", &contract), ("person", &grace)],
+        )
+        .await;
+        let record = call(&app, &ada, "/api/people/load", &[("id", &grace)]).await;
+        assert_eq!(record["opportunities"]["count"], 0);
+        let page =
+            body_text(get_page(&app, &format!("/app/people/{grace}"), Some(&ada)).await).await;
+        assert!(
+            page.contains("No opportunities with this person yet."),
+            "{page}"
+        );
+        app.cleanup().await;
+    }
+}
