@@ -95,9 +95,15 @@ pub fn RequiredCheckbox(
 }
 
 #[component]
-fn FieldError(id: String, message: String) -> impl IntoView {
+pub fn FieldError(
+    id: String,
+    message: String,
+    /// Said at once by screen readers: for an error shown without a page load.
+    #[prop(optional)]
+    live: bool,
+) -> impl IntoView {
     view! {
-        <p id=id class="field__error">
+        <p id=id class="field__error" role=live.then_some("alert")>
             <span class="visually-hidden">"Error: "</span>
             {message}
         </p>

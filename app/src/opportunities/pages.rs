@@ -19,7 +19,7 @@ use super::model::{
     OpportunityRow, RelatedOpportunities, STAGE_NAME_MAX_CHARS, Stage, StageOutcome,
     opportunities_count, timeline_label, totals_text,
 };
-use crate::accounts::form::{FormMessages, TextField, input_id};
+use crate::accounts::form::{FieldError, FormMessages, TextField, input_id};
 use crate::accounts::model::FormState;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
@@ -476,10 +476,7 @@ fn NewOpportunityForm(state: FormState) -> impl IntoView {
                     }).collect_view()}
                 </select>
                 {currency_error.map(|message| view! {
-                    <p id=format!("{currency_id}-error") class="field__error">
-                        <span class="visually-hidden">"Error: "</span>
-                        {message}
-                    </p>
+                    <FieldError id=format!("{currency_id}-error") message/>
                 })}
             </div>
             <TextField form_id=NEW_FORM state=state.clone() name="amount" label="Amount" autocomplete="off" hint="In figures, like 12,500.50; 0 while it is not known." maxlength=30/>
@@ -731,10 +728,7 @@ fn OpportunityPeople(
                         aria-describedby=move || error.with(Option::is_some).then_some("opportunity-person-error")
                     />
                     {move || error.get().map(|message| view! {
-                        <p id="opportunity-person-error" class="field__error" role="alert">
-                            <span class="visually-hidden">"Error: "</span>
-                            {message}
-                        </p>
+                        <FieldError id="opportunity-person-error".to_owned() message live=true/>
                     })}
                 </div>
                 <button type="submit" class="button" disabled=move || busy.get() || !ready.get()>"Add"</button>

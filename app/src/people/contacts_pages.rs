@@ -10,6 +10,7 @@ use super::contacts::{
     POSTAL_CODE_MAX_CHARS, PersonList, STREET_MAX_CHARS,
 };
 use super::model::{Person, PersonRecord, TimelineEntry};
+use crate::accounts::form::FieldError;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, use_hydrated};
 
@@ -30,14 +31,37 @@ fn ChangeNews(news: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// An input's error, tied to it by `aria-describedby`.
-#[component]
-fn InlineError(id: String, message: String) -> impl IntoView {
-    view! {
-        <p id=id class="field__error" role="alert">
-            <span class="visually-hidden">"Error: "</span>
-            {message}
-        </p>
+/// One of the lists on a person's page, and what its section shows while it changes.
+#[derive(Clone, Copy)]
+struct ListSection {
+    person: RwSignal<Person>,
+    list: PersonList,
+    busy: RwSignal<bool>,
+    news: RwSignal<Option<String>>,
+    apply: Callback<PersonRecord>,
+    /// The id of the input of the section's form, which has the focus after a removal.
+    focus: &'static str,
+}
+
+impl ListSection {
+    /// Removes an item (`described` as the timeline says it) and says so.
+    fn remove(self, item: String, described: String) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.busy.set(true);
+        let id = self.person.with_untracked(|p| p.id.to_string());
+        leptos::task::spawn_local(async move {
+            match remove_person_item(id, self.list, item).await {
+                Ok(record) => {
+                    self.apply.run(record);
+                    self.news.set(Some(format!("Removed {described}.")));
+                    request_animation_frame(move || focus_by_id(self.focus));
+                }
+                Err(problem) => self.news.set(Some(problem.to_string())),
+            }
+            self.busy.set(false);
+        });
     }
 }
 
@@ -83,24 +107,15 @@ pub fn PersonContacts(person: RwSignal<Person>, apply: Callback<PersonRecord>) -
             busy.set(false);
         });
     };
-    let remove = move |item: String, described: String| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let id = id();
-        leptos::task::spawn_local(async move {
-            match remove_person_item(id, PersonList::Contacts, item).await {
-                Ok(record) => {
-                    apply.run(record);
-                    news.set(Some(format!("Removed {described}.")));
-                    request_animation_frame(|| focus_by_id("person-contact-value"));
-                }
-                Err(problem) => news.set(Some(problem.to_string())),
-            }
-            busy.set(false);
-        });
+    let section = ListSection {
+        person,
+        list: PersonList::Contacts,
+        busy,
+        news,
+        apply,
+        focus: "person-contact-value",
     };
+    let remove = move |item: String, described: String| section.remove(item, described);
     let hint = move || match kind.get().channel() {
         super::contacts::Channel::Email => "For example ada@example.com.",
         super::contacts::Channel::Phone => "With the country code, for example +44 20 7946 0958.",
@@ -181,7 +196,7 @@ pub fn PersonContacts(person: RwSignal<Person>, apply: Callback<PersonRecord>) -
                     />
                     <p id="person-contact-hint" class="field__hint">{hint}</p>
                     {move || error.get().map(|message| view! {
-                        <InlineError id="person-contact-error".to_owned() message/>
+                        <FieldError id="person-contact-error".to_owned() message live=true/>
                     })}
                 </div>
                 <button type="submit" class="button" disabled=move || busy.get() || !ready.get()>"Add"</button>
@@ -256,24 +271,15 @@ pub fn PersonAddresses(person: RwSignal<Person>, apply: Callback<PersonRecord>) 
             busy.set(false);
         });
     };
-    let remove = move |item: String, described: String| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let id = id();
-        leptos::task::spawn_local(async move {
-            match remove_person_item(id, PersonList::Addresses, item).await {
-                Ok(record) => {
-                    apply.run(record);
-                    news.set(Some(format!("Removed {described}.")));
-                    request_animation_frame(|| focus_by_id(&address_input("street")));
-                }
-                Err(problem) => news.set(Some(problem.to_string())),
-            }
-            busy.set(false);
-        });
+    let section = ListSection {
+        person,
+        list: PersonList::Addresses,
+        busy,
+        news,
+        apply,
+        focus: "person-address-street",
     };
+    let remove = move |item: String, described: String| section.remove(item, described);
     let error_of = move |name: &'static str| {
         errors.with(|errors| {
             errors
@@ -312,7 +318,7 @@ pub fn PersonAddresses(person: RwSignal<Person>, apply: Callback<PersonRecord>) 
                     aria-describedby=move || error_of(name).is_some().then(|| described.clone())
                 />
                 {move || error_of(name).map(|message| view! {
-                    <InlineError id=error_id.clone() message/>
+                    <FieldError id=error_id.clone() message live=true/>
                 })}
             </div>
         }
@@ -376,7 +382,7 @@ pub fn PersonAddresses(person: RwSignal<Person>, apply: Callback<PersonRecord>) 
                             }).collect_view()}
                         </select>
                         {move || error_of("kind").map(|message| view! {
-                            <InlineError id="person-address-kind-error".to_owned() message/>
+                            <FieldError id="person-address-kind-error".to_owned() message live=true/>
                         })}
                     </div>
                     {ADDRESS_FIELDS.into_iter().map(|(name, label)| input(name, label)).collect_view()}
