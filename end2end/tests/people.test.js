@@ -15,7 +15,7 @@ after(closeBrowser);
 
 /** Opens a field's editor from its "Edit" button with the keyboard; resolves once its input has focus. */
 async function openEditor(page, label, inputId) {
-  await page.getByRole('button', { name: `Edit ${label}` }).focus();
+  await page.getByRole('button', { name: `Edit ${label}`, exact: true }).focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction((id) => document.activeElement?.id === id, inputId);
 }

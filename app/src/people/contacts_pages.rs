@@ -341,7 +341,7 @@ pub fn PersonAddresses(person: RwSignal<Person>, apply: Callback<PersonRecord>) 
                                     <li>
                                         <span class="person__item-type">{address.kind.label()}</span>
                                         <address>
-                                            {address.lines().into_iter().map(|line| view! { <span>{line}</span><br/> }).collect_view()}
+                                            {address.lines().into_iter().map(|line| view! { <span>{line}</span> }).collect_view()}
                                         </address>
                                         <button
                                             type="button"
