@@ -312,6 +312,7 @@ test('a member adds further e-mail addresses, phone numbers and mailing addresse
   assert.match(await value.getAttribute('aria-describedby'), /person-contact-error/);
   assert.equal(await value.inputValue(), 'GRACE@navy.example', 'what was typed stays');
   assert.equal(await activeId(page), 'person-contact-value');
+  assert.equal(await value.getAttribute('tabindex'), null, 'focused by script, it keeps its place in the Tab order');
   await assertAccessible(page, '/app/people/{id} with a refused further address');
   await value.fill('grace@labs.example');
   await value.press('Enter');

@@ -72,7 +72,9 @@ pub fn use_hydrated() -> ReadSignal<bool> {
     hydrated
 }
 
-/// Moves focus to the element with this id, making it focusable by script if it is not already.
+/// Moves focus to the element with this id, making it focusable by script if it is not already
+/// (a heading, a notice). A control (input, button, link) is focusable as it is and keeps its
+/// place in the Tab order: `tabindex="-1"` on it would take it out.
 pub fn focus_by_id(id: &str) {
     use leptos::wasm_bindgen::JsCast;
     let Some(element) = document().get_element_by_id(id) else {
@@ -81,7 +83,8 @@ pub fn focus_by_id(id: &str) {
     let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() else {
         return;
     };
-    if !element.has_attribute("tabindex") {
+    // The `tabIndex` property is 0 for what the Tab key reaches, -1 for the rest.
+    if element.tab_index() < 0 && !element.has_attribute("tabindex") {
         let _ = element.set_attribute("tabindex", "-1");
     }
     let _ = element.focus();
