@@ -77,3 +77,18 @@ pub async fn add_company_note(id: String, body: String) -> Result<Vec<TimelineEn
     .await
     .inspect_err(AppError::set_response_status)
 }
+
+/// Deletes one of the workspace's companies with its tags, notes, tasks and timeline. Its people,
+/// leads and opportunities stay, without the link. An id that is not one of this workspace's
+/// companies is "not found", and nothing changes.
+#[server(prefix = "/api", endpoint = "companies/delete")]
+pub async fn delete_company(id: String) -> Result<(), AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let kind = crate::records::db::Kind::Companies;
+        crate::records::service::delete(&state.db, &session, kind, &id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}

@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{add_company_note, list_companies, load_company};
+use super::api::{add_company_note, delete_company, list_companies, load_company};
 use super::model::{
     CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyPerson, CompanyRecord,
 };
@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
-    AddNote, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
+    AddNote, DeleteRecord, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
     NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, TagsField, Timeline,
 };
 
@@ -220,6 +220,15 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
         />
         <AddNote id=id.to_string() timeline send=add_company_note/>
         <Timeline timeline label=|name| CompanyField::parse(name).map(RecordField::label) noun="this company"/>
+        <DeleteRecord
+            id=id.to_string()
+            name=Signal::derive(title)
+            noun="company"
+            explained="Deleting a company removes its details, tags, notes and activity from this workspace. Its people, leads and opportunities stay, without the link to it."
+            what="Its details, tags, notes and activity"
+            list_href="/app/companies"
+            delete=delete_company
+        />
     }
 }
 

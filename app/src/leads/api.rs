@@ -100,3 +100,18 @@ pub async fn add_lead_note(id: String, body: String) -> Result<Vec<TimelineEntry
     .await
     .inspect_err(AppError::set_response_status)
 }
+
+/// Deletes one of the workspace's leads with its notes, tasks and timeline (and the marketing
+/// choice kept on it). The person and the opportunity it was converted into stay. An id that is
+/// not one of this workspace's leads is "not found", and nothing changes.
+#[server(prefix = "/api", endpoint = "leads/delete")]
+pub async fn delete_lead(id: String) -> Result<(), AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let kind = crate::records::db::Kind::Leads;
+        crate::records::service::delete(&state.db, &session, kind, &id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}

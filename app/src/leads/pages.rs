@@ -6,7 +6,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{add_lead_note, convert_lead, list_leads, load_lead};
+use super::api::{add_lead_note, convert_lead, delete_lead, list_leads, load_lead};
 use super::model::{
     Conversion, Converted, Lead, LeadField, LeadRecord, LeadSource, LeadStatus, LeadsPage,
     LeadsQuery, RecordLink,
@@ -17,7 +17,7 @@ use crate::clock::utc_time;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
-    AddNote, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
+    AddNote, DeleteRecord, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
     NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, Timeline,
 };
 
@@ -258,6 +258,15 @@ fn LeadView(record: LeadRecord, created: bool) -> impl IntoView {
         <Convert id=id.to_string() lead timeline conversion matching_person matching_company/>
         <AddNote id=id.to_string() timeline send=add_lead_note/>
         <Timeline timeline label=|name| LeadField::parse(name).map(RecordField::label) noun="this lead"/>
+        <DeleteRecord
+            id=id.to_string()
+            name=Signal::derive(title)
+            noun="lead"
+            explained="Deleting a lead removes its details, its marketing choice, notes and activity from this workspace. A person, company or opportunity it was converted into stays."
+            what="Its details, notes and activity"
+            list_href="/app/leads"
+            delete=delete_lead
+        />
     }
 }
 

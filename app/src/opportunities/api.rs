@@ -195,3 +195,18 @@ pub async fn reorder_stage(stage: String, direction: Direction) -> Result<Vec<St
     .await
     .inspect_err(AppError::set_response_status)
 }
+
+/// Deletes one of the workspace's opportunities with its notes, tasks and timeline, and its links
+/// to people (who stay). An id that is not one of this workspace's opportunities is "not
+/// found", and nothing changes.
+#[server(prefix = "/api", endpoint = "opportunities/delete")]
+pub async fn delete_opportunity(id: String) -> Result<(), AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        let kind = crate::records::db::Kind::Opportunities;
+        crate::records::service::delete(&state.db, &session, kind, &id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}

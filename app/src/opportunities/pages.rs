@@ -9,9 +9,9 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    add_opportunity_note, add_opportunity_person, list_opportunities, load_opportunity,
-    move_opportunity, opportunities_board, pipeline_stages, remove_opportunity_person,
-    rename_stage, reorder_stage,
+    add_opportunity_note, add_opportunity_person, delete_opportunity, list_opportunities,
+    load_opportunity, move_opportunity, opportunities_board, pipeline_stages,
+    remove_opportunity_person, rename_stage, reorder_stage,
 };
 use super::model::{
     Board, BoardColumn, CURRENCIES, DEFAULT_CURRENCY, Direction, OpportunitiesPage,
@@ -25,7 +25,7 @@ use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::policy::model::PolicyDate;
 use crate::records::{
-    AddNote, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
+    AddNote, DeleteRecord, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
     NewRecordPage, RecordPage, RestoredNotice, Timeline,
 };
 
@@ -551,6 +551,15 @@ fn OpportunityView(record: OpportunityRecord, created: bool) -> impl IntoView {
         <OpportunityPeople id=id.to_string() people apply/>
         <AddNote id=id.to_string() timeline send=add_opportunity_note/>
         <Timeline timeline label=timeline_label noun="this opportunity"/>
+        <DeleteRecord
+            id=id.to_string()
+            name=Signal::derive(title)
+            noun="opportunity"
+            explained="Deleting an opportunity removes its details, notes and activity from this workspace. Its people and company stay."
+            what="Its details, notes and activity"
+            list_href="/app/opportunities"
+            delete=delete_opportunity
+        />
     }
 }
 

@@ -18,8 +18,9 @@ use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
-    AddNote, EditableField, ListNotices, ListPages, ListSearch, NewRecordPage, PhoneField,
-    RecordField, RecordPage, RestoredNotice, TagsField, Timeline,
+    AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListNotices,
+    ListPages, ListSearch, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice,
+    TagsField, Timeline,
 };
 use crate::tasks::PersonTasks;
 
@@ -425,6 +426,7 @@ fn BulkActions(
                 view! {
                     <ConfirmDeletion
                         title=format!("Delete {}?", people_count(n))
+                        what="Their details, tags and activity"
                         confirm=format!("Delete {}", people_count(n))
                         busy
                         on_confirm=Callback::new(move |()| {
@@ -441,57 +443,6 @@ fn BulkActions(
                 </p>
             })}
         </section>
-    }
-}
-
-/// The id of "Cancel" in [`ConfirmDeletion`], which has the focus when it opens.
-const CONFIRM_CANCEL_ID: &str = "confirm-cancel";
-
-/// A deletion asked for in the page before it is done: what goes, that it cannot be undone, the
-/// button that deletes and "Cancel" (focused first, as is Escape).
-#[component]
-fn ConfirmDeletion(
-    title: String,
-    confirm: String,
-    busy: RwSignal<bool>,
-    on_confirm: Callback<()>,
-    on_cancel: Callback<()>,
-) -> impl IntoView {
-    view! {
-        <div
-            class="confirm-deletion"
-            role="alertdialog"
-            aria-labelledby="confirm-title"
-            aria-describedby="confirm-text"
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    on_cancel.run(());
-                }
-            }
-        >
-            <p id="confirm-title" class="confirm-deletion__title">{title}</p>
-            <p id="confirm-text">
-                "Their details, tags and activity are deleted for good. This cannot be undone."
-            </p>
-            <button
-                type="button"
-                class="button button--danger"
-                disabled=move || busy.get()
-                on:click=move |_| on_confirm.run(())
-            >
-                {confirm}
-            </button>
-            " "
-            <button
-                type="button"
-                id=CONFIRM_CANCEL_ID
-                class="button button--quiet"
-                on:click=move |_| on_cancel.run(())
-            >
-                "Cancel"
-            </button>
-        </div>
     }
 }
 
@@ -596,78 +547,21 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
         <PersonTasks person=id timeline/>
         <AddNote id=id.to_string() timeline send=add_person_note/>
         <Timeline timeline label=|name| PersonField::parse(name).map(RecordField::label) noun="this person"/>
-        <DeletePerson id name=Signal::derive(title)/>
+        <DeleteRecord
+            id=id.to_string()
+            name=Signal::derive(title)
+            noun="person"
+            explained="Deleting a person removes their details, tags and activity from this workspace."
+            what="Their details, tags and activity"
+            list_href="/app/people"
+            delete=delete_person
+        />
     }
 }
 
-/// "Delete this person", asked for in the page; afterwards the list is shown.
-#[component]
-fn DeletePerson(id: PersonId, name: Signal<String>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
-    let ready = use_hydrated();
-    // The navigate function is neither Send nor Sync, as a callback must be; nor may it be kept
-    // in the arena as a thread-local value: on the server the page's owner can be dropped on
-    // another thread, which such a value does not survive. It is made when needed, in this
-    // component's owner (which holds the router's context).
-    let owner = Owner::current();
-    let delete = Callback::new(move |()| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        problem.set(None);
-        let owner = owner.clone();
-        leptos::task::spawn_local(async move {
-            match bulk_people(vec![id.to_string()], BulkAction::Delete, String::new()).await {
-                Ok(_) => {
-                    if let Some(owner) = &owner {
-                        owner.with(|| {
-                            leptos_router::hooks::use_navigate()("/app/people", Default::default());
-                        });
-                    }
-                }
-                Err(error) => {
-                    busy.set(false);
-                    confirming.set(false);
-                    problem.set(Some(error.to_string()));
-                }
-            }
-        });
-    });
-    let cancel = Callback::new(move |()| {
-        confirming.set(false);
-        request_animation_frame(|| focus_by_id("person-delete"));
-    });
-    view! {
-        <section aria-labelledby="delete-title" class="person__delete js-only">
-            <h2 id="delete-title">"Delete"</h2>
-            <p>"Deleting a person removes their details, tags and activity from this workspace."</p>
-            <button
-                type="button"
-                id="person-delete"
-                class="button button--danger"
-                disabled=move || !ready.get()
-                on:click=move |_| {
-                    confirming.set(true);
-                    request_animation_frame(|| focus_by_id(CONFIRM_CANCEL_ID));
-                }
-            >
-                "Delete this person\u{2026}"
-            </button>
-            {move || confirming.get().then(|| view! {
-                <ConfirmDeletion
-                    title=format!("Delete {}?", name.get_untracked())
-                    confirm="Delete this person".to_owned()
-                    busy
-                    on_confirm=delete
-                    on_cancel=cancel
-                />
-            })}
-            {move || problem.get().map(|message| view! {
-                <p class="field__error" role="alert">{message}</p>
-            })}
-        </section>
-    }
+/// Deletes one person: what "Delete this person" on their page does.
+async fn delete_person(id: String) -> Result<(), AppError> {
+    bulk_people(vec![id], BulkAction::Delete, String::new())
+        .await
+        .map(|_| ())
 }

@@ -242,6 +242,86 @@ impl Kind {
     }
 }
 
+/// Deletes one of the workspace's records of `kind` (a company, lead or opportunity) with what
+/// belongs to it: its timeline, notes, tasks and tags, and its links to people. Records that
+/// pointed at it keep their own details and lose only the link. Answers "not found" (and changes
+/// nothing) when the id is not one of the workspace's records of that kind.
+pub async fn delete(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    record: &str,
+) -> Result<(), AppError> {
+    let found: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM {} WHERE workspace_id = $1 AND id = $2",
+        kind.table()
+    ))
+    .bind(workspace.to_string())
+    .bind(record)
+    .fetch_one(&mut *conn)
+    .await?;
+    if found != 1 {
+        return Err(AppError::NotFound);
+    }
+    if kind == Kind::Companies {
+        // Its opportunities are no longer found by its name.
+        let named: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, name FROM opportunities WHERE workspace_id = $1 AND company_id = $2",
+        )
+        .bind(workspace.to_string())
+        .bind(record)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (opportunity, name) in named {
+            sqlx::query(
+                "UPDATE opportunities SET search_text = $1 WHERE workspace_id = $2 AND id = $3",
+            )
+            .bind(crate::opportunities::db::search_text(&name, ""))
+            .bind(workspace.to_string())
+            .bind(opportunity)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    // The foreign keys would unlink these too; saying so here keeps it true on any database.
+    let unlink: &[&str] = match kind {
+        Kind::People => {
+            return Err(AppError::internal(
+                "people are deleted by people::db::delete, with their contacts",
+            ));
+        }
+        Kind::Companies => &[
+            "DELETE FROM company_tags WHERE workspace_id = $1 AND company_id = $2",
+            "UPDATE people SET company_id = NULL WHERE workspace_id = $1 AND company_id = $2",
+            "UPDATE leads SET company_id = NULL WHERE workspace_id = $1 AND company_id = $2",
+            "UPDATE opportunities SET company_id = NULL WHERE workspace_id = $1 AND company_id = $2",
+        ],
+        Kind::Leads => {
+            &["UPDATE opportunities SET lead_id = NULL WHERE workspace_id = $1 AND lead_id = $2"]
+        }
+        Kind::Opportunities => {
+            &["DELETE FROM opportunity_people WHERE workspace_id = $1 AND opportunity_id = $2"]
+        }
+    };
+    let shared = [
+        "DELETE FROM tasks WHERE workspace_id = $1 AND record_id = $2",
+        "DELETE FROM notes WHERE workspace_id = $1 AND record_id = $2",
+        "DELETE FROM record_events WHERE workspace_id = $1 AND record_id = $2",
+    ];
+    let own = format!(
+        "DELETE FROM {} WHERE workspace_id = $1 AND id = $2",
+        kind.table()
+    );
+    for sql in unlink.iter().copied().chain(shared).chain([own.as_str()]) {
+        sqlx::query(sql)
+            .bind(workspace.to_string())
+            .bind(record)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Sets a record's tags to exactly `tags`.
 pub async fn replace_tags(
     conn: &mut sqlx::AnyConnection,

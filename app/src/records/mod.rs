@@ -16,6 +16,7 @@ pub use model::{
     RecordField, Saved, TimelineEntry, TimelineEvent, conflict_message,
 };
 pub use pages::{
-    AddNote, EditableField, ListNotices, ListPages, ListSearch, ListTable, NewRecordPage,
-    PhoneField, RecordPage, RestoredNotice, TagsField, Timeline,
+    AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListNotices,
+    ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage, RestoredNotice,
+    TagsField, Timeline,
 };

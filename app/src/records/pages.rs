@@ -794,3 +794,154 @@ fn TimelineItem(
         </li>
     }
 }
+
+/// The id of "Cancel" in [`ConfirmDeletion`], which has the focus when it opens.
+pub const CONFIRM_CANCEL_ID: &str = "confirm-cancel";
+
+/// A deletion asked for in the page before it is done: what goes, that it cannot be undone, the
+/// button that deletes and "Cancel" (focused first, as is Escape).
+#[component]
+pub fn ConfirmDeletion(
+    title: String,
+    /// What is deleted for good ("Their details, tags and activity").
+    what: &'static str,
+    confirm: String,
+    busy: RwSignal<bool>,
+    on_confirm: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div
+            class="confirm-deletion"
+            role="alertdialog"
+            aria-labelledby="confirm-title"
+            aria-describedby="confirm-text"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    on_cancel.run(());
+                }
+            }
+        >
+            <p id="confirm-title" class="confirm-deletion__title">{title}</p>
+            <p id="confirm-text">
+                {format!("{what} are deleted for good. This cannot be undone.")}
+            </p>
+            <button
+                type="button"
+                class="button button--danger"
+                disabled=move || busy.get()
+                on:click=move |_| on_confirm.run(())
+            >
+                {confirm}
+            </button>
+            " "
+            <button
+                type="button"
+                id=CONFIRM_CANCEL_ID
+                class="button button--quiet"
+                on:click=move |_| on_cancel.run(())
+            >
+                "Cancel"
+            </button>
+        </div>
+    }
+}
+
+/// "Delete this company" (or person, lead, opportunity) at the foot of a record's page: asked
+/// for in the page, then done; afterwards the list is shown. A refusal is said beside the button.
+#[component]
+pub fn DeleteRecord<Fut>(
+    id: String,
+    /// The record's name, for the question ("Delete Acme Labs?").
+    name: Signal<String>,
+    /// "company": the button reads "Delete this company…" and has the id `company-delete`.
+    noun: &'static str,
+    /// What the deletion removes, said before it is asked for.
+    explained: &'static str,
+    /// What the question says is deleted for good ("Its details, notes and activity").
+    what: &'static str,
+    /// The list shown afterwards ("/app/companies").
+    list_href: &'static str,
+    delete: fn(String) -> Fut,
+) -> impl IntoView
+where
+    Fut: Future<Output = Result<(), AppError>> + 'static,
+{
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let ready = use_hydrated();
+    let id = StoredValue::new(id);
+    let button_id = format!("{noun}-delete");
+    let title_id = format!("{noun}-delete-title");
+    let labelled_by = title_id.clone();
+    // The navigate function is neither Send nor Sync, as a callback must be; nor may it be kept
+    // in the arena as a thread-local value: on the server the page's owner can be dropped on
+    // another thread, which such a value does not survive. It is made when needed, in this
+    // component's owner (which holds the router's context).
+    let owner = Owner::current();
+    let on_confirm = Callback::new(move |()| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        let owner = owner.clone();
+        leptos::task::spawn_local(async move {
+            match delete(id.get_value()).await {
+                Ok(()) => {
+                    if let Some(owner) = &owner {
+                        owner.with(|| {
+                            leptos_router::hooks::use_navigate()(list_href, Default::default());
+                        });
+                    }
+                }
+                Err(error) => {
+                    busy.set(false);
+                    confirming.set(false);
+                    problem.set(Some(error.to_string()));
+                }
+            }
+        });
+    });
+    let on_cancel = {
+        let button_id = button_id.clone();
+        Callback::new(move |()| {
+            confirming.set(false);
+            let button_id = button_id.clone();
+            request_animation_frame(move || focus_by_id(&button_id));
+        })
+    };
+    view! {
+        <section aria-labelledby=labelled_by class="record__delete js-only">
+            <h2 id=title_id>"Delete"</h2>
+            <p>{explained}</p>
+            <button
+                type="button"
+                id=button_id
+                class="button button--danger"
+                disabled=move || !ready.get()
+                on:click=move |_| {
+                    confirming.set(true);
+                    request_animation_frame(|| focus_by_id(CONFIRM_CANCEL_ID));
+                }
+            >
+                {format!("Delete this {noun}\u{2026}")}
+            </button>
+            {move || confirming.get().then(|| view! {
+                <ConfirmDeletion
+                    title=format!("Delete {}?", name.get_untracked())
+                    what
+                    confirm=format!("Delete this {noun}")
+                    busy
+                    on_confirm
+                    on_cancel
+                />
+            })}
+            {move || problem.get().map(|message| view! {
+                <p class="field__error" role="alert">{message}</p>
+            })}
+        </section>
+    }
+}

@@ -37,3 +37,22 @@ pub async fn add_note(
     tracing::info!(record_id = %record, workspace_id = %workspace, ?kind, "note added");
     Ok(timeline)
 }
+
+/// Deletes one of the workspace's companies, leads or opportunities with its timeline, notes,
+/// tasks and tags. An id that is not one of them is "not found", and nothing changes.
+pub async fn delete(
+    db: &Db,
+    session: &CurrentSession,
+    kind: Kind,
+    record: &str,
+) -> Result<(), AppError> {
+    let workspace = session.viewer.workspace_id;
+    let record = uuid::Uuid::parse_str(record.trim())
+        .map_err(|_| AppError::NotFound)?
+        .to_string();
+    let mut tx = db.pool().begin().await?;
+    db::delete(&mut tx, kind, workspace, &record).await?;
+    tx.commit().await?;
+    tracing::info!(record_id = %record, workspace_id = %workspace, ?kind, "record deleted");
+    Ok(())
+}

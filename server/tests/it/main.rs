@@ -6,6 +6,7 @@ mod binary;
 mod companies;
 mod consent;
 mod dashboard;
+mod deletion;
 mod demo;
 mod health;
 mod leads;

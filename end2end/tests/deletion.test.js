@@ -1,0 +1,84 @@
+// Deleting a company, a lead and an opportunity from its page, as members do it: the button asks
+// first (the focus on "Cancel", Escape closing the question and giving the focus back), then the
+// deletion is confirmed by keyboard and the list is shown without the record. Each question is
+// scanned with axe.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  takeExpectedStatusReports, freshEmail, waitForFocus, signUpConfirmed,
+} from './support.js';
+
+after(closeBrowser);
+
+/** Fills an "Add" form's fields (label to value) and sends it; lands on the new record's page. */
+async function addRecord(page, kind, fields, button) {
+  await page.goto(`${BASE_URL}/app/${kind}/new`);
+  await waitForHydration(page);
+  for (const [label, value] of Object.entries(fields)) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
+  const path = new URL(page.url()).pathname;
+  assert.match(path, new RegExp(`^/app/${kind}/[0-9a-f-]{36}$`));
+  await waitForHydration(page);
+  return path;
+}
+
+/** Deletes the record whose page is open by keyboard, after first asking and cancelling. */
+async function deleteByKeyboard(page, { noun, name, list }) {
+  const button = page.getByRole('button', { name: `Delete this ${noun}…` });
+  await button.focus();
+  await page.keyboard.press('Enter');
+  const question = page.getByRole('alertdialog', { name: `Delete ${name}?` });
+  await question.waitFor();
+  await waitForFocus(page, 'confirm-cancel');
+  assert.match(await question.innerText(), /deleted for good\. This cannot be undone\./);
+  await assertAccessible(page, `/app/${list}/{id} asking to confirm a deletion`);
+  // Escape closes the question and gives the focus back; nothing is deleted.
+  await page.keyboard.press('Escape');
+  await waitForFocus(page, `${noun}-delete`);
+  assert.equal(await question.count(), 0);
+  await page.keyboard.press('Enter');
+  await question.waitFor();
+  await waitForFocus(page, 'confirm-cancel');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`**/app/${list}`);
+  await page.waitForSelector('.list__empty');
+}
+
+test('a member deletes a company, a lead and an opportunity from their pages by keyboard, after a confirmation', async () => {
+  const page = await newPage();
+  await signUpConfirmed(page, 'Dora Delete', freshEmail('dora'), 'Dora Deletes');
+
+  const company = await addRecord(page, 'companies', { Name: 'Acme Labs' }, 'Add this company');
+  await deleteByKeyboard(page, { noun: 'company', name: 'Acme Labs', list: 'companies' });
+  assert.match(await page.locator('.list__empty').innerText(), /No companies yet/);
+  await assertAccessible(page, '/app/companies after a deletion');
+
+  const lead = await addRecord(page, 'leads', { Name: 'Alan Turing', 'E-mail': 'alan@acme.example' }, 'Add this lead');
+  await deleteByKeyboard(page, { noun: 'lead', name: 'Alan Turing', list: 'leads' });
+
+  const opportunity = await addRecord(
+    page,
+    'opportunities',
+    { Name: 'Acme renewal', Amount: '100', 'Expected close date': '2027-03-31' },
+    'Add this opportunity',
+  );
+  await deleteByKeyboard(page, { noun: 'opportunity', name: 'Acme renewal', list: 'opportunities' });
+
+  // Gone for good: their pages say so.
+  for (const [path, heading] of [
+    [company, 'Company not found'],
+    [lead, 'Lead not found'],
+    [opportunity, 'Opportunity not found'],
+  ]) {
+    const response = await page.goto(`${BASE_URL}${path}`);
+    assert.equal(response.status(), 404, path);
+    assert.equal(await page.locator('h1').innerText(), heading);
+  }
+  takeExpectedStatusReports(page, [404, 404, 404]);
+  assertNoPageErrors(page);
+  await page.context().close();
+});

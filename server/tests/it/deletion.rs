@@ -1,0 +1,396 @@
+//! Deleting a company, a lead or an opportunity from its page, through the real router on each
+//! backend: what belongs to the record (tags, notes, tasks, timeline, links to people) goes with
+//! it, the records that pointed at it stay without the link, and neither another workspace's
+//! member, nor a visitor without a session, nor a malformed id deletes anything.
+
+use axum::http::StatusCode;
+
+use crate::companies::add_company;
+use crate::people::{ada_and_mallory, add_person, api};
+use crate::support::browser::{CHROME_ON_LINUX, Client, add_record};
+use crate::support::{TestApp, spawn_apps};
+
+const CLIENT: Client = Client {
+    ip: "198.51.100.82",
+    user_agent: CHROME_ON_LINUX,
+};
+
+/// How many rows `sql` counts for the record `id`.
+async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("count")
+}
+
+/// One column of one row, which must exist.
+async fn stored(app: &TestApp, table: &str, column: &str, id: &str) -> Option<String> {
+    sqlx::query_scalar(&format!("SELECT {column} FROM {table} WHERE id = $1"))
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("row")
+}
+
+/// How many of the workspace's rows there are with this id, in `table`.
+async fn exists(app: &TestApp, table: &str, id: &str) -> bool {
+    count(
+        app,
+        &format!("SELECT COUNT(*) FROM {table} WHERE id = $1"),
+        id,
+    )
+    .await
+        == 1
+}
+
+/// What belongs to a record besides its own row: notes, tasks and timeline entries.
+async fn belongings(app: &TestApp, id: &str) -> i64 {
+    count(app, "SELECT COUNT(*) FROM notes WHERE record_id = $1", id).await
+        + count(app, "SELECT COUNT(*) FROM tasks WHERE record_id = $1", id).await
+        + count(
+            app,
+            "SELECT COUNT(*) FROM record_events WHERE record_id = $1",
+            id,
+        )
+        .await
+}
+
+async fn note(app: &TestApp, cookie: &str, endpoint: &str, id: &str) {
+    let (status, body) = api(
+        app,
+        endpoint,
+        &[("id", id), ("body", "Met at the fair")],
+        cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{} {endpoint}: {body}", app.label());
+}
+
+async fn delete(app: &TestApp, cookie: &str, kind: &str, id: &str) -> (StatusCode, String) {
+    api(app, &format!("/api/{kind}/delete"), &[("id", id)], cookie).await
+}
+
+#[tokio::test]
+async fn a_deleted_company_takes_its_tags_notes_and_timeline_and_its_people_leads_and_opportunities_stay_unlinked()
+ {
+    for app in spawn_apps().await {
+        let (ada, _) = ada_and_mallory(&app).await;
+        let acme = add_company(&app, &ada, &[("name", "Acme Labs"), ("tags", "vip, fair")]).await;
+        let grace = add_person(
+            &app,
+            &ada,
+            &[("first_name", "Grace"), ("company_name", "acme labs")],
+        )
+        .await;
+        let lead = add_record(
+            &app,
+            &ada,
+            "/app/leads",
+            &[
+                ("name", "Alan Turing"),
+                ("email", "alan@acme.example"),
+                ("company_name", "Acme Labs"),
+                ("source", "Referral"),
+            ],
+            CLIENT,
+        )
+        .await;
+        let deal = add_record(
+            &app,
+            &ada,
+            "/app/opportunities",
+            &[
+                ("name", "Acme renewal"),
+                ("amount", "100"),
+                ("close_on", "2027-03-31"),
+                ("company", "Acme Labs"),
+            ],
+            CLIENT,
+        )
+        .await;
+        note(&app, &ada, "/api/companies/add-note", &acme).await;
+        let label = app.label();
+        assert_eq!(
+            stored(&app, "people", "company_id", &grace)
+                .await
+                .as_deref(),
+            Some(acme.as_str()),
+            "{label}"
+        );
+        assert_eq!(
+            stored(&app, "opportunities", "company_id", &deal)
+                .await
+                .as_deref(),
+            Some(acme.as_str()),
+            "{label}"
+        );
+        assert_eq!(
+            stored(&app, "opportunities", "search_text", &deal)
+                .await
+                .as_deref(),
+            Some("acme renewal acme labs"),
+            "{label}"
+        );
+        assert!(
+            belongings(&app, &acme).await >= 2,
+            "{label}: its creation and its note"
+        );
+
+        let (status, body) = delete(&app, &ada, "companies", &acme).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+
+        assert!(!exists(&app, "companies", &acme).await, "{label}");
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM company_tags WHERE company_id = $1",
+                &acme
+            )
+            .await,
+            0,
+            "{label}"
+        );
+        assert_eq!(belongings(&app, &acme).await, 0, "{label}");
+        let (status, _) = api(&app, "/api/companies/load", &[("id", &acme)], &ada).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+        // The person keeps the company name as typed, without the link.
+        assert!(exists(&app, "people", &grace).await, "{label}");
+        assert_eq!(
+            stored(&app, "people", "company_id", &grace).await,
+            None,
+            "{label}"
+        );
+        assert_eq!(
+            stored(&app, "people", "company_name", &grace)
+                .await
+                .as_deref(),
+            Some("acme labs"),
+            "{label}"
+        );
+        assert!(exists(&app, "leads", &lead).await, "{label}");
+        // The opportunity stays, without the company, and is no longer found by its name.
+        assert!(exists(&app, "opportunities", &deal).await, "{label}");
+        assert_eq!(
+            stored(&app, "opportunities", "company_id", &deal).await,
+            None,
+            "{label}"
+        );
+        assert_eq!(
+            stored(&app, "opportunities", "search_text", &deal)
+                .await
+                .as_deref(),
+            Some("acme renewal"),
+            "{label}"
+        );
+        let (status, body) = api(&app, "/api/opportunities/load", &[("id", &deal)], &ada).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+
+        // Deleted once: a second try finds nothing.
+        let (status, _) = delete(&app, &ada, "companies", &acme).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_lead_takes_its_notes_and_timeline_and_what_it_was_converted_into_stays() {
+    for app in spawn_apps().await {
+        let (ada, _) = ada_and_mallory(&app).await;
+        let lead = add_record(
+            &app,
+            &ada,
+            "/app/leads",
+            &[
+                ("name", "Grace Hopper"),
+                ("email", "grace@navy.example"),
+                ("company_name", "Navy Labs"),
+                ("source", "Referral"),
+            ],
+            CLIENT,
+        )
+        .await;
+        note(&app, &ada, "/api/leads/add-note", &lead).await;
+        let (status, body) = api(
+            &app,
+            "/api/leads/convert",
+            &[
+                ("id", lead.as_str()),
+                ("version", "1"),
+                ("choice[add_company]", "true"),
+                ("choice[add_opportunity]", "true"),
+            ],
+            &ada,
+        )
+        .await;
+        let label = app.label();
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        let person = stored(&app, "leads", "person_id", &lead)
+            .await
+            .expect("converted person");
+        let company = stored(&app, "leads", "company_id", &lead)
+            .await
+            .expect("converted company");
+        let deal: String = sqlx::query_scalar("SELECT id FROM opportunities WHERE lead_id = $1")
+            .bind(&lead)
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("the opportunity opened from the lead");
+
+        let (status, body) = delete(&app, &ada, "leads", &lead).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+
+        assert!(!exists(&app, "leads", &lead).await, "{label}");
+        assert_eq!(belongings(&app, &lead).await, 0, "{label}");
+        let (status, _) = api(&app, "/api/leads/load", &[("id", &lead)], &ada).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+        assert!(exists(&app, "people", &person).await, "{label}");
+        assert!(exists(&app, "companies", &company).await, "{label}");
+        assert!(exists(&app, "opportunities", &deal).await, "{label}");
+        assert_eq!(
+            stored(&app, "opportunities", "lead_id", &deal).await,
+            None,
+            "{label}"
+        );
+        // The person's own timeline (their creation by the conversion) is theirs, and stays.
+        assert!(belongings(&app, &person).await >= 1, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_opportunity_takes_its_links_to_people_notes_and_timeline_and_its_people_stay() {
+    for app in spawn_apps().await {
+        let (ada, _) = ada_and_mallory(&app).await;
+        let grace = add_person(
+            &app,
+            &ada,
+            &[("first_name", "Grace"), ("email", "grace@navy.example")],
+        )
+        .await;
+        let deal = add_record(
+            &app,
+            &ada,
+            "/app/opportunities",
+            &[
+                ("name", "Navy contract"),
+                ("amount", "0"),
+                ("close_on", "2027-06-30"),
+            ],
+            CLIENT,
+        )
+        .await;
+        let label = app.label();
+        let (status, body) = api(
+            &app,
+            "/api/opportunities/add-person",
+            &[("id", deal.as_str()), ("email", "grace@navy.example")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        note(&app, &ada, "/api/opportunities/add-note", &deal).await;
+
+        let (status, body) = delete(&app, &ada, "opportunities", &deal).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+
+        assert!(!exists(&app, "opportunities", &deal).await, "{label}");
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM opportunity_people WHERE opportunity_id = $1",
+                &deal
+            )
+            .await,
+            0,
+            "{label}"
+        );
+        assert_eq!(belongings(&app, &deal).await, 0, "{label}");
+        assert!(exists(&app, "people", &grace).await, "{label}");
+        let (status, body) = api(&app, "/api/people/load", &[("id", &grace)], &ada).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        let record: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(record["opportunities"]["count"], 0, "{label}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn neither_another_workspaces_member_nor_a_visitor_nor_a_malformed_id_deletes_a_company_lead_or_opportunity()
+ {
+    for app in spawn_apps().await {
+        let (ada, mallory) = ada_and_mallory(&app).await;
+        let company = add_company(&app, &ada, &[("name", "Acme Labs")]).await;
+        let lead = add_record(
+            &app,
+            &ada,
+            "/app/leads",
+            &[
+                ("name", "Alan Turing"),
+                ("email", "alan@acme.example"),
+                ("source", "Referral"),
+            ],
+            CLIENT,
+        )
+        .await;
+        let deal = add_record(
+            &app,
+            &ada,
+            "/app/opportunities",
+            &[
+                ("name", "Acme renewal"),
+                ("amount", "100"),
+                ("close_on", "2027-03-31"),
+            ],
+            CLIENT,
+        )
+        .await;
+        let label = app.label();
+        let records = [
+            ("companies", &company),
+            ("leads", &lead),
+            ("opportunities", &deal),
+        ];
+        for (kind, id) in records {
+            // Mallory's session, aimed at Ada's records: not found, as if they did not exist.
+            let (status, body) = delete(&app, &mallory, kind, id).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{label} {kind}: {body}");
+            // Another kind's id: a company's id is no lead.
+            for (other, other_id) in records {
+                if other != kind {
+                    let (status, _) = delete(&app, &ada, kind, other_id).await;
+                    assert_eq!(
+                        status,
+                        StatusCode::NOT_FOUND,
+                        "{label} {kind} with a {other} id"
+                    );
+                }
+            }
+            // Empty, malformed, hostile and huge ids.
+            for bad in [
+                String::new(),
+                "not-an-id".to_owned(),
+                "' OR 1=1 --".to_owned(),
+                format!("{id}{}", "0".repeat(10_000)),
+            ] {
+                let (status, body) = delete(&app, &ada, kind, &bad).await;
+                assert_eq!(
+                    status,
+                    StatusCode::NOT_FOUND,
+                    "{label} {kind} {:.20}: {body}",
+                    bad
+                );
+                assert!(
+                    !body.contains("sql"),
+                    "{label}: no internal text reaches the browser: {body}"
+                );
+            }
+            // No session (a forged cookie): asked to log in.
+            let (status, _) = delete(&app, "candor_session=forged", kind, id).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{label} {kind}");
+        }
+        for (kind, id) in records {
+            assert!(
+                exists(&app, kind, id).await,
+                "{label}: Ada's {kind} are all still here"
+            );
+        }
+    }
+}
