@@ -242,11 +242,8 @@ impl Kind {
     }
 }
 
-/// Deletes one of the workspace's records of `kind` (a company, lead or opportunity) with what
-/// belongs to it: its timeline, notes, tasks and tags, and its links to people. Records that
-/// pointed at it keep their own details and lose only the link. Answers "not found" (and changes
-/// nothing) when the id is not one of the workspace's records of that kind.
-pub async fn delete(
+/// "Not found" unless `record` is one of the workspace's records of `kind`.
+async fn ensure_found(
     conn: &mut sqlx::AnyConnection,
     kind: Kind,
     workspace: WorkspaceId,
@@ -260,9 +257,24 @@ pub async fn delete(
     .bind(record)
     .fetch_one(&mut *conn)
     .await?;
-    if found != 1 {
-        return Err(AppError::NotFound);
+    if found == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
     }
+}
+
+/// Deletes one of the workspace's records of `kind` (a company, lead or opportunity) with what
+/// belongs to it: its timeline, notes, tasks and tags, and its links to people. Records that
+/// pointed at it keep their own details and lose only the link. Answers "not found" (and changes
+/// nothing) when the id is not one of the workspace's records of that kind.
+pub async fn delete(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    record: &str,
+) -> Result<(), AppError> {
+    ensure_found(&mut *conn, kind, workspace, record).await?;
     if kind == Kind::Companies {
         // Its opportunities are no longer found by its name.
         let named: Vec<(String, String)> = sqlx::query_as(
@@ -362,17 +374,7 @@ pub async fn add_note(
     body: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let found: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM {} WHERE workspace_id = $1 AND id = $2",
-        kind.table()
-    ))
-    .bind(workspace.to_string())
-    .bind(record)
-    .fetch_one(&mut *conn)
-    .await?;
-    if found != 1 {
-        return Err(AppError::NotFound);
-    }
+    ensure_found(&mut *conn, kind, workspace, record).await?;
     sqlx::query(
         "INSERT INTO notes (id, workspace_id, record_id, author_id, body, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",

@@ -46,7 +46,8 @@ async fn save(
     .await
 }
 
-async fn stored(app: &TestApp, table: &str, column: &str, id: &str) -> Option<String> {
+/// One column of one row, which must exist.
+pub(crate) async fn stored(app: &TestApp, table: &str, column: &str, id: &str) -> Option<String> {
     sqlx::query_scalar(&format!("SELECT {column} FROM {table} WHERE id = $1"))
         .bind(id)
         .fetch_one(app.state.db.pool())

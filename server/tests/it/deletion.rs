@@ -5,35 +5,13 @@
 
 use axum::http::StatusCode;
 
-use crate::companies::add_company;
-use crate::people::{ada_and_mallory, add_person, api};
-use crate::support::browser::{CHROME_ON_LINUX, Client, add_record};
+use crate::companies::{add_company, stored};
+use crate::leads::add_lead;
+use crate::opportunities::add_opportunity;
+use crate::people::{ada_and_mallory, add_person, api, count};
 use crate::support::{TestApp, spawn_apps};
 
-const CLIENT: Client = Client {
-    ip: "198.51.100.82",
-    user_agent: CHROME_ON_LINUX,
-};
-
-/// How many rows `sql` counts for the record `id`.
-async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .bind(id)
-        .fetch_one(app.state.db.pool())
-        .await
-        .expect("count")
-}
-
-/// One column of one row, which must exist.
-async fn stored(app: &TestApp, table: &str, column: &str, id: &str) -> Option<String> {
-    sqlx::query_scalar(&format!("SELECT {column} FROM {table} WHERE id = $1"))
-        .bind(id)
-        .fetch_one(app.state.db.pool())
-        .await
-        .expect("row")
-}
-
-/// How many of the workspace's rows there are with this id, in `table`.
+/// Whether `table` holds a row with this id.
 async fn exists(app: &TestApp, table: &str, id: &str) -> bool {
     count(
         app,
@@ -83,30 +61,26 @@ async fn a_deleted_company_takes_its_tags_notes_and_timeline_and_its_people_lead
             &[("first_name", "Grace"), ("company_name", "acme labs")],
         )
         .await;
-        let lead = add_record(
+        let lead = add_lead(
             &app,
             &ada,
-            "/app/leads",
             &[
                 ("name", "Alan Turing"),
                 ("email", "alan@acme.example"),
                 ("company_name", "Acme Labs"),
                 ("source", "Referral"),
             ],
-            CLIENT,
         )
         .await;
-        let deal = add_record(
+        let deal = add_opportunity(
             &app,
             &ada,
-            "/app/opportunities",
             &[
                 ("name", "Acme renewal"),
                 ("amount", "100"),
                 ("close_on", "2027-03-31"),
                 ("company", "Acme Labs"),
             ],
-            CLIENT,
         )
         .await;
         note(&app, &ada, "/api/companies/add-note", &acme).await;
@@ -196,17 +170,15 @@ async fn a_deleted_company_takes_its_tags_notes_and_timeline_and_its_people_lead
 async fn a_deleted_lead_takes_its_notes_and_timeline_and_what_it_was_converted_into_stays() {
     for app in spawn_apps().await {
         let (ada, _) = ada_and_mallory(&app).await;
-        let lead = add_record(
+        let lead = add_lead(
             &app,
             &ada,
-            "/app/leads",
             &[
                 ("name", "Grace Hopper"),
                 ("email", "grace@navy.example"),
                 ("company_name", "Navy Labs"),
                 ("source", "Referral"),
             ],
-            CLIENT,
         )
         .await;
         note(&app, &ada, "/api/leads/add-note", &lead).await;
@@ -266,16 +238,14 @@ async fn a_deleted_opportunity_takes_its_links_to_people_notes_and_timeline_and_
             &[("first_name", "Grace"), ("email", "grace@navy.example")],
         )
         .await;
-        let deal = add_record(
+        let deal = add_opportunity(
             &app,
             &ada,
-            "/app/opportunities",
             &[
                 ("name", "Navy contract"),
                 ("amount", "0"),
                 ("close_on", "2027-06-30"),
             ],
-            CLIENT,
         )
         .await;
         let label = app.label();
@@ -318,28 +288,24 @@ async fn neither_another_workspaces_member_nor_a_visitor_nor_a_malformed_id_dele
     for app in spawn_apps().await {
         let (ada, mallory) = ada_and_mallory(&app).await;
         let company = add_company(&app, &ada, &[("name", "Acme Labs")]).await;
-        let lead = add_record(
+        let lead = add_lead(
             &app,
             &ada,
-            "/app/leads",
             &[
                 ("name", "Alan Turing"),
                 ("email", "alan@acme.example"),
                 ("source", "Referral"),
             ],
-            CLIENT,
         )
         .await;
-        let deal = add_record(
+        let deal = add_opportunity(
             &app,
             &ada,
-            "/app/opportunities",
             &[
                 ("name", "Acme renewal"),
                 ("amount", "100"),
                 ("close_on", "2027-03-31"),
             ],
-            CLIENT,
         )
         .await;
         let label = app.label();

@@ -20,7 +20,7 @@ const CLIENT: Client = Client {
 };
 
 /// Adds a lead with the form; returns its id.
-async fn add_lead(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn add_lead(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
     add_record(app, cookie, "/app/leads", fields, CLIENT).await
 }
 

@@ -22,7 +22,11 @@ const CLIENT: Client = Client {
 };
 
 /// Adds an opportunity with the form; returns its id.
-async fn add_opportunity(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn add_opportunity(
+    app: &TestApp,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> String {
     add_record(app, cookie, "/app/opportunities", fields, CLIENT).await
 }
 
