@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
-  takeExpectedStatusReports, freshEmail, activeId, waitForFocus, signUpConfirmed,
+  takeExpectedStatusReports, freshEmail, waitForFocus, signUpConfirmed,
 } from './support.js';
 
 after(closeBrowser);
@@ -63,7 +63,7 @@ test('a member adds a company, edits it in the page by keyboard and finds its pe
   await page.keyboard.press('Enter');
   await page.waitForSelector('#company-postal_code-edit');
   assert.match(await fieldValue(page, 'Postal code').innerText(), /VA 22201/);
-  assert.equal(await activeId(page), 'company-postal_code-edit');
+  await waitForFocus(page, 'company-postal_code-edit');
   await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('changed postal code'));
 
   // A choice by keyboard: the owner, from the member who added it to nobody.

@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
-  takeExpectedStatusReports, freshEmail, activeId, waitForFocus, signUpConfirmed,
+  takeExpectedStatusReports, freshEmail, waitForFocus, signUpConfirmed,
 } from './support.js';
 
 after(closeBrowser);
@@ -76,7 +76,7 @@ test('a member adds a lead, qualifies it and converts it by keyboard into a new 
   await page.keyboard.press('Enter');
   await page.waitForSelector('#lead-status-edit');
   assert.match(await fieldValue(page, 'Status').innerText(), /Qualified/);
-  assert.equal(await activeId(page), 'lead-status-edit');
+  await waitForFocus(page, 'lead-status-edit');
   await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('changed status'));
   assert.match(await page.locator('.timeline').innerText(), /changed status from “New” to “Qualified”/);
 

@@ -60,7 +60,7 @@ test('a member adds an opportunity, edits its amount and moves it across the boa
   assert.equal(await amount.inputValue(), '12.345');
   const problem = await amount.getAttribute('aria-describedby').then((ids) => ids.split(' ').pop());
   assert.match(await page.locator(`#${problem}`).innerText(), /Use at most 2 decimal places/);
-  assert.equal(await activeId(page), 'new-opportunity-amount', 'the first invalid field has focus');
+  await waitForFocus(page, 'new-opportunity-amount');  // the first invalid field has focus
   await assertAccessible(page, '/app/opportunities/new with errors');
   await amount.fill('12,000');
   await page.getByLabel('Expected close date').fill('2027-03-31');

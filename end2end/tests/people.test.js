@@ -71,7 +71,7 @@ test('a member adds a person and edits them in the page by keyboard, with every 
   assert.match(await fieldValue(page, 'Job title').innerText(), /Rear Admiral/);
   await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('changed job title'));
   assert.match(await page.locator('.timeline').innerText(), /changed job title from \(empty\) to “Rear Admiral”/);
-  assert.equal(await activeId(page), 'person-job_title-edit');
+  await waitForFocus(page, 'person-job_title-edit');
 
   // Escape leaves the field as it was.
   await openEditor(page, 'company', 'person-company_name');
@@ -115,7 +115,7 @@ test('a member adds a person and edits them in the page by keyboard, with every 
   await page.getByRole('button', { name: 'Add note' }).click();
   await page.locator('#note-error').waitFor();
   assert.match(await page.locator('#note-error').innerText(), /Write the note first/);
-  assert.equal(await activeId(page), 'note-body');
+  await waitForFocus(page, 'note-body');
   await assertAccessible(page, '/app/people/{id} with a refused note');
   await page.keyboard.type('Met at the fair.');
   await page.keyboard.press('Shift+Enter');
@@ -311,7 +311,7 @@ test('a member adds further e-mail addresses, phone numbers and mailing addresse
   assert.equal(await value.getAttribute('aria-invalid'), 'true');
   assert.match(await value.getAttribute('aria-describedby'), /person-contact-error/);
   assert.equal(await value.inputValue(), 'GRACE@navy.example', 'what was typed stays');
-  assert.equal(await activeId(page), 'person-contact-value');
+  await waitForFocus(page, 'person-contact-value');
   assert.equal(await value.getAttribute('tabindex'), null, 'focused by script, it keeps its place in the Tab order');
   await assertAccessible(page, '/app/people/{id} with a refused further address');
   await value.fill('grace@labs.example');
@@ -344,7 +344,7 @@ test('a member adds further e-mail addresses, phone numbers and mailing addresse
   // A mailing address: sent empty, each missing part is named beside it, and the first gets focus.
   await page.getByRole('button', { name: 'Add address' }).click();
   await page.waitForSelector('#person-address-street-error');
-  assert.equal(await activeId(page), 'person-address-street');
+  await waitForFocus(page, 'person-address-street');
   assert.match(await page.locator('#person-address-city-error').innerText(), /Enter the city/);
   assert.match(await page.locator('#person-address-country-error').innerText(), /Enter the country/);
   assert.equal(await page.locator('#person-address-postal-code-error').count(), 0, 'optional parts are not required');
@@ -363,11 +363,11 @@ test('a member adds further e-mail addresses, phone numbers and mailing addresse
   // Removed with their own buttons; focus stays in the section's form.
   await page.getByRole('button', { name: 'Remove the home address Rue Neuve 12, 1201 Genève, Switzerland' }).click();
   await page.locator('.person__addresses .record__empty').waitFor();
-  assert.equal(await activeId(page), 'person-address-street');
+  await waitForFocus(page, 'person-address-street');
   await page.getByRole('button', { name: 'Remove the work e-mail grace@labs.example' }).focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => !document.querySelector('.person__contact-list').innerText.includes('labs'));
-  assert.equal(await activeId(page), 'person-contact-value');
+  await waitForFocus(page, 'person-contact-value');
   await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('removed “Work e-mail'));
   assert.match(await page.locator('.timeline').innerText(), /Rita Reach removed “Home: Rue Neuve 12, 1201 Genève, Switzerland” from the mailing addresses of this person\./);
   assertNoPageErrors(page);

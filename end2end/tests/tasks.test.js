@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
-  freshEmail, activeId, signUpConfirmed,
+  freshEmail, waitForFocus, signUpConfirmed,
 } from './support.js';
 
 after(closeBrowser);
@@ -32,7 +32,7 @@ test('a task added on a person\'s page is ticked done by keyboard, shows in the 
   const error = page.locator('#task-title-error');
   await error.waitFor();
   assert.match(await error.innerText(), /Say what is to be done/);
-  assert.equal(await activeId(page), 'task-title');
+  await waitForFocus(page, 'task-title');
   assert.equal(await page.getByLabel('What is to be done').getAttribute('aria-describedby'), 'task-title-error');
   await assertAccessible(page, '/app/people/{id} with a refused task');
 
