@@ -6,24 +6,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
-  takeExpectedStatusReports, freshEmail, waitForFocus, signUpConfirmed,
+  takeExpectedStatusReports, freshEmail, waitForFocus, signUpConfirmed, addRecord,
 } from './support.js';
 
 after(closeBrowser);
-
-/** Fills an "Add" form's fields (label to value) and sends it; lands on the new record's page. */
-async function addRecord(page, kind, fields, button) {
-  await page.goto(`${BASE_URL}/app/${kind}/new`);
-  await waitForHydration(page);
-  for (const [label, value] of Object.entries(fields)) {
-    await page.getByLabel(label, { exact: true }).fill(value);
-  }
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
-  const path = new URL(page.url()).pathname;
-  assert.match(path, new RegExp(`^/app/${kind}/[0-9a-f-]{36}$`));
-  await waitForHydration(page);
-  return path;
-}
 
 /** Deletes the record whose page is open by keyboard, after first asking and cancelling. */
 async function deleteByKeyboard(page, { noun, name, list }) {

@@ -219,3 +219,17 @@ export async function signUpConfirmed(page, name, email, workspace) {
   await logInWithKeyboard(page, email, PASSWORD);
   assert.equal(new URL(page.url()).pathname, '/app');
 }
+
+/** Fills an "Add" form's fields (label to value) and sends it; lands on the new record's page. */
+export async function addRecord(page, kind, fields, button) {
+  await page.goto(`${BASE_URL}/app/${kind}/new`);
+  await waitForHydration(page);
+  for (const [label, value] of Object.entries(fields)) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
+  const path = new URL(page.url()).pathname;
+  assert.match(path, new RegExp(`^/app/${kind}/[0-9a-f-]{36}$`));
+  await waitForHydration(page);
+  return path;
+}

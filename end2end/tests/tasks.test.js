@@ -1,12 +1,13 @@
-// Tasks as members use them: added on a person's page by keyboard (refused while empty), ticked
-// done with the space bar, shown in the person's timeline, and listed at /app/tasks, open or
-// done, with the list's state in the URL; the dashboard on /app counts them and lists what is
+// Tasks as members use them: added on a person's, a company's, a lead's or an opportunity's page
+// by keyboard (refused while empty), ticked done with the space bar, shown in the record's
+// timeline, and listed at /app/tasks with a link to the record, open or done, with the list's
+// state in the URL; the dashboard on /app counts them and lists what is
 // due this week. Every state is scanned with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
-  freshEmail, waitForFocus, signUpConfirmed,
+  freshEmail, waitForFocus, signUpConfirmed, addRecord,
 } from './support.js';
 
 after(closeBrowser);
@@ -42,7 +43,7 @@ test('a task added on a person\'s page is ticked done by keyboard, shows in the 
   await page.getByRole('status').filter({ hasText: 'Task “Call Grace” added.' }).waitFor();
   const done = page.getByRole('checkbox', { name: 'Done: Call Grace' });
   assert.equal(await done.isChecked(), false);
-  assert.match(await page.locator('.person__tasks .task__meta').innerText(), /Due: December 24, 2030 · For: Tess Tasks/);
+  assert.match(await page.locator('.record__tasks .task__meta').innerText(), /Due: December 24, 2030 · For: Tess Tasks/);
   await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('added the task'));
   assert.match(await page.locator('.timeline').innerText(), /Tess Tasks added the task “Call Grace”, due December 24, 2030\./);
   await assertAccessible(page, '/app/people/{id} with a task');
@@ -102,6 +103,68 @@ test('a task added on a person\'s page is ticked done by keyboard, shows in the 
   await page.keyboard.press('Space');
   await page.waitForFunction(() => document.querySelector('.task--done') !== null);
   assert.equal(await invoice.isChecked(), true);
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('a task about a company, a lead or an opportunity is added on its page by keyboard and the tasks list links back to it', async () => {
+  const page = await newPage();
+  await signUpConfirmed(page, 'Otto Others', freshEmail('otto'), 'Otto Outfitters');
+  const records = [
+    {
+      path: await addRecord(page, 'companies', { Name: 'Acme Labs' }, 'Add this company'),
+      noun: 'company', name: 'Acme Labs', title: 'Send the contract',
+    },
+    {
+      path: await addRecord(page, 'leads', { Name: 'Alan Turing', 'E-mail': 'alan@acme.example' }, 'Add this lead'),
+      noun: 'lead', name: 'Alan Turing', title: 'Call Alan back',
+    },
+    {
+      path: await addRecord(
+        page,
+        'opportunities',
+        { Name: 'Acme renewal', Amount: '100', 'Expected close date': '2027-03-31' },
+        'Add this opportunity',
+      ),
+      noun: 'opportunity', name: 'Acme renewal', title: 'Draft the proposal',
+    },
+  ];
+  for (const { path, noun, title } of records) {
+    await page.goto(`${BASE_URL}${path}`);
+    await waitForHydration(page);
+    await page.getByText(`No tasks about this ${noun} yet.`).waitFor();
+    await page.locator('#task-title:enabled').waitFor();
+    await page.getByLabel('What is to be done').focus();
+    await page.keyboard.type(title);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: `Task “${title}” added.` }).waitFor();
+    assert.match(await page.locator('.record__tasks .task__meta').innerText(), /Due: No due date · For: Otto Others/);
+    assert.equal(await page.getByText(`No tasks about this ${noun} yet.`).count(), 0);
+    await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('added the task'));
+    assert.match(await page.locator('.timeline').innerText(), new RegExp(`Otto Others added the task “${title}”\\.`));
+    await assertAccessible(page, `${path.replace(/[0-9a-f-]{36}$/, '{id}')} with a task`);
+    // Ticked done with the space bar, which the timeline tells too.
+    const done = page.getByRole('checkbox', { name: `Done: ${title}` });
+    await done.focus();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('ticked the task'));
+    assert.equal(await done.isChecked(), true);
+  }
+
+  // The done tasks, each linking to the record it is about; the link leads to its page.
+  await page.goto(`${BASE_URL}/app/tasks?status=done`);
+  await waitForHydration(page);
+  for (const { path, noun, name, title } of records) {
+    await page.getByRole('checkbox', { name: `Done: ${title}` }).waitFor();
+    const task = page.locator('.task').filter({ hasText: title });
+    assert.match(await task.locator('.task__meta').innerText(), new RegExp(`About the ${noun} ${name}$`));
+    assert.equal(await task.getByRole('link', { name, exact: true }).getAttribute('href'), path);
+  }
+  await assertAccessible(page, '/app/tasks?status=done about a company, a lead and an opportunity');
+  await page.getByRole('link', { name: 'Acme renewal', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`**${records[2].path}`);
+  await page.getByRole('checkbox', { name: 'Done: Draft the proposal' }).waitFor();
   assertNoPageErrors(page);
   await page.context().close();
 });

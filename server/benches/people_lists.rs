@@ -1,7 +1,7 @@
 //! The people list at scale: with 100,000 people in one workspace, how long the list's server
 //! function takes for the first page, a page deep in the list, filtered lists and searches (and,
-//! over the same data, the companies and leads lists, the opportunities list and board, and the dashboard's
-//! counts and pipeline), on
+//! over the same data, the companies and leads lists, the opportunities list and board, the
+//! dashboard's counts and pipeline, and the open tasks), on
 //! SQLite and (when `TEST_DATABASE_URL` is set) PostgreSQL. Prints p50 and p95 per case and
 //! backend; asserts nothing about speed (the budget is 50 ms at p95, docs/PERFORMANCE.md).
 //!
@@ -331,7 +331,67 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         },
     )
     .await;
+    // Tasks about the seeded records of every kind (one for every ten people): the first page
+    // of the open ones, each with the name of what it is about.
+    seed_tasks(db, workspace, people / 10).await;
+    measure(
+        "tasks: first page of open tasks",
+        runs,
+        |(tasks, _): &(Vec<app::tasks::model::Task>, Option<String>)| tasks.len(),
+        move || async move {
+            app::tasks::db::list(
+                db.pool(),
+                workspace,
+                false,
+                None,
+                None,
+                app::tasks::model::PAGE_SIZE,
+                today,
+            )
+            .await
+            .expect("tasks")
+        },
+    )
+    .await;
     database.cleanup().await;
+}
+
+/// `count` open tasks about the workspace's people, companies, leads and opportunities in turn,
+/// due on days spread over a year.
+async fn seed_tasks(db: &Db, workspace: WorkspaceId, count: usize) {
+    let mut kinds = Vec::new();
+    for table in ["people", "companies", "leads", "opportunities"] {
+        let ids: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT id FROM {table} WHERE workspace_id = $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(workspace.to_string())
+        .bind(i64::try_from(count).expect("count"))
+        .fetch_all(db.pool())
+        .await
+        .expect("ids");
+        kinds.push(ids);
+    }
+    let records = (0..count)
+        .flat_map(|i| kinds.iter().filter_map(move |ids| ids.get(i)))
+        .take(count);
+    let now = app::db::now_millis();
+    let mut tx = db.pool().begin().await.expect("transaction");
+    for (i, record) in records.enumerate() {
+        sqlx::query(
+            "INSERT INTO tasks (id, workspace_id, title, due_on, record_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(workspace.to_string())
+        .bind(format!("Follow up {i}"))
+        .bind(format!("2027-{:02}-{:02}", i % 12 + 1, i % 28 + 1))
+        .bind(record)
+        .bind(now + i64::try_from(i).expect("index"))
+        .execute(&mut *tx)
+        .await
+        .expect("task");
+    }
+    tx.commit().await.expect("commit");
 }
 
 #[tokio::main]

@@ -17,9 +17,11 @@ use crate::error::AppError;
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
-    NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, TagsField, Timeline,
+    AddNote, DeleteRecord, EditableField, Kind, ListNotices, ListPages, ListQuery, ListSearch,
+    ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, TagsField,
+    Timeline,
 };
+use crate::tasks::RecordTasks;
 
 /// `/app/companies`: the workspace's companies by name, searched and filtered as the URL says.
 #[component]
@@ -218,6 +220,7 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
                 ..Default::default()
             }.href())
         />
+        <RecordTasks kind=Kind::Companies record=id.uuid() timeline/>
         <AddNote id=id.to_string() timeline send=add_company_note/>
         <Timeline timeline label=|name| CompanyField::parse(name).map(RecordField::label) noun="this company"/>
         <DeleteRecord

@@ -17,9 +17,10 @@ use crate::clock::utc_time;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
-    NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, Timeline,
+    AddNote, DeleteRecord, EditableField, Kind, ListNotices, ListPages, ListQuery, ListSearch,
+    ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, Timeline,
 };
+use crate::tasks::RecordTasks;
 
 /// `/app/leads`: the workspace's leads, newest first, searched and filtered as the URL says.
 #[component]
@@ -256,6 +257,7 @@ fn LeadView(record: LeadRecord, created: bool) -> impl IntoView {
         </section>
         {facts.into_view()}
         <Convert id=id.to_string() lead timeline conversion matching_person matching_company/>
+        <RecordTasks kind=Kind::Leads record=id.uuid() timeline/>
         <AddNote id=id.to_string() timeline send=add_lead_note/>
         <Timeline timeline label=|name| LeadField::parse(name).map(RecordField::label) noun="this lead"/>
         <DeleteRecord

@@ -25,9 +25,10 @@ use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::policy::model::PolicyDate;
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, ListNotices, ListPages, ListQuery, ListSearch, ListTable,
-    NewRecordPage, RecordPage, RestoredNotice, Timeline,
+    AddNote, DeleteRecord, EditableField, Kind, ListNotices, ListPages, ListQuery, ListSearch,
+    ListTable, NewRecordPage, RecordPage, RestoredNotice, Timeline,
 };
+use crate::tasks::RecordTasks;
 
 /// "March 31, 2027", or the stored text if it is not a date.
 fn close_day(raw: &str) -> String {
@@ -549,6 +550,7 @@ fn OpportunityView(record: OpportunityRecord, created: bool) -> impl IntoView {
             })}
         </section>
         <OpportunityPeople id=id.to_string() people apply/>
+        <RecordTasks kind=Kind::Opportunities record=id.uuid() timeline/>
         <AddNote id=id.to_string() timeline send=add_opportunity_note/>
         <Timeline timeline label=timeline_label noun="this opportunity"/>
         <DeleteRecord

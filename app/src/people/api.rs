@@ -98,20 +98,6 @@ pub async fn add_person_note(id: String, body: String) -> Result<Vec<TimelineEnt
     .inspect_err(AppError::set_response_status)
 }
 
-/// A person's timeline alone, read again after something added to it elsewhere on their page (a
-/// task added or ticked done).
-#[server(prefix = "/api", endpoint = "people/timeline")]
-pub async fn person_timeline(id: String) -> Result<Vec<TimelineEntry>, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
-        let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
-        super::service::timeline(&state.db, session.viewer.workspace_id, id).await
-    }
-    .await
-    .inspect_err(AppError::set_response_status)
-}
-
 /// Adds a further e-mail address or phone number to a person; answers with their page as now
 /// stored. A value that is not an address or a number of its type is refused (422) with what to
 /// fix, under the field name `value`.

@@ -18,11 +18,11 @@ use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
-    AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListNotices,
+    AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, Kind, ListNotices,
     ListPages, ListSearch, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice,
     TagsField, Timeline,
 };
-use crate::tasks::PersonTasks;
+use crate::tasks::RecordTasks;
 
 fn query_from_url(q: &leptos_router::params::ParamsMap) -> PeopleQuery {
     PeopleQuery {
@@ -544,7 +544,7 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
         <PersonContacts person apply=applier(person, timeline)/>
         <PersonAddresses person apply=applier(person, timeline)/>
         <RelatedOpportunitiesSection related=opportunities noun="this person"/>
-        <PersonTasks person=id timeline/>
+        <RecordTasks kind=Kind::People record=id.uuid() timeline/>
         <AddNote id=id.to_string() timeline send=add_person_note/>
         <Timeline timeline label=|name| PersonField::parse(name).map(RecordField::label) noun="this person"/>
         <DeleteRecord

@@ -9,8 +9,8 @@ use super::contacts::{
 use super::db::{self, NewPerson};
 use super::model::{
     BULK_MAX, BulkAction, BulkOutcome, LawfulBasis, MarketingPermission, NewPersonFields,
-    PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord, TAGS_MAX, TimelineEntry,
-    TimelineEvent, parse_tags,
+    PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord, TAGS_MAX, TimelineEvent,
+    parse_tags,
 };
 use super::phone::PhoneNumber;
 use crate::accounts::MemberId;
@@ -164,25 +164,6 @@ async fn record_in(
         )
         .await?,
     })
-}
-
-/// A person's timeline; "not found" unless they are one of the workspace's people.
-pub async fn timeline(
-    db: &Db,
-    workspace: WorkspaceId,
-    id: PersonId,
-) -> Result<Vec<TimelineEntry>, AppError> {
-    let mut conn = db.pool().acquire().await?;
-    let found: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND id = $2")
-            .bind(workspace.to_string())
-            .bind(id.to_string())
-            .fetch_one(&mut *conn)
-            .await?;
-    if found != 1 {
-        return Err(AppError::NotFound);
-    }
-    db::timeline(&mut conn, workspace, id).await
 }
 
 /// An edit of one field, as the page sends it.

@@ -1,7 +1,8 @@
-//! The server function every "Add" page of the CRM shares.
+//! The server functions every kind of record's pages share.
 
 use leptos::prelude::*;
 
+use super::model::TimelineEntry;
 use crate::accounts::model::FormState;
 use crate::error::AppError;
 
@@ -13,4 +14,17 @@ pub async fn new_record_form() -> Result<FormState, AppError> {
     Ok(use_context::<crate::accounts::PostedAccountForm>()
         .map(|posted| posted.0)
         .unwrap_or_default())
+}
+
+/// A record's timeline alone (a person's, company's, lead's or opportunity's), read again after
+/// something added to it elsewhere on its page: a task added or ticked done.
+#[server(prefix = "/api", endpoint = "records/timeline")]
+pub async fn record_timeline(id: String) -> Result<Vec<TimelineEntry>, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::timeline(&state.db, &session, &id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
 }

@@ -3,6 +3,7 @@
 
 use sqlx::{Any, Executor, Row};
 
+pub use super::model::Kind;
 use super::model::{ConversionRole, MemberOption, TimelineEntry, TimelineEvent};
 use crate::accounts::MemberId;
 use crate::error::AppError;
@@ -209,25 +210,11 @@ pub async fn timeline(
     Ok(entries)
 }
 
-/// The kinds of records, for the queries they share; table names come from here, never from a
-/// request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    People,
-    Companies,
-    Leads,
-    Opportunities,
-}
-
 impl Kind {
-    /// The records' table.
+    /// The records' table, named as their list is; table names come from here, never from a
+    /// request.
     fn table(self) -> &'static str {
-        match self {
-            Self::People => "people",
-            Self::Companies => "companies",
-            Self::Leads => "leads",
-            Self::Opportunities => "opportunities",
-        }
+        self.plural()
     }
 
     /// The table of their tags and its record column.
@@ -242,13 +229,13 @@ impl Kind {
     }
 }
 
-/// "Not found" unless `record` is one of the workspace's records of `kind`.
-async fn ensure_found(
+/// Whether `record` is one of the workspace's records of `kind`.
+async fn exists(
     conn: &mut sqlx::AnyConnection,
     kind: Kind,
     workspace: WorkspaceId,
     record: &str,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let found: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM {} WHERE workspace_id = $1 AND id = $2",
         kind.table()
@@ -257,11 +244,36 @@ async fn ensure_found(
     .bind(record)
     .fetch_one(&mut *conn)
     .await?;
-    if found == 1 {
+    Ok(found == 1)
+}
+
+/// "Not found" unless `record` is one of the workspace's records of `kind`.
+async fn ensure_found(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    record: &str,
+) -> Result<(), AppError> {
+    if exists(conn, kind, workspace, record).await? {
         Ok(())
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// Which kind of the workspace's records `record` is; "not found" when it is none of them (ids
+/// are UUIDs, so it is at most one).
+pub async fn kind_of(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    record: &str,
+) -> Result<Kind, AppError> {
+    for kind in Kind::ALL {
+        if exists(conn, kind, workspace, record).await? {
+            return Ok(kind);
+        }
+    }
+    Err(AppError::NotFound)
 }
 
 /// Deletes one of the workspace's records of `kind` (a company, lead or opportunity) with what

@@ -12,7 +12,7 @@ pub mod service;
 
 pub(crate) use model::record_id;
 pub use model::{
-    ConversionRole, EditableRecord, FieldInput, ListQuery, MemberOption, NewRecordFields,
+    ConversionRole, EditableRecord, FieldInput, Kind, ListQuery, MemberOption, NewRecordFields,
     RecordField, Saved, TimelineEntry, TimelineEvent, conflict_message,
 };
 pub use pages::{

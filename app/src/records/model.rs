@@ -28,6 +28,11 @@ macro_rules! record_id {
             pub fn parse(raw: &str) -> Option<Self> {
                 uuid::Uuid::parse_str(raw.trim()).ok().map(Self)
             }
+
+            /// The UUID, for what every kind of record shares (tasks, the timeline).
+            pub fn uuid(self) -> uuid::Uuid {
+                self.0
+            }
         }
 
         impl std::fmt::Display for $name {
@@ -197,6 +202,49 @@ pub fn check_note(raw: &str) -> Result<String, String> {
         return Err("A note cannot contain control characters.".to_owned());
     }
     Ok(body)
+}
+
+/// The kinds of records a workspace keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    People,
+    Companies,
+    Leads,
+    Opportunities,
+}
+
+impl Kind {
+    pub const ALL: [Self; 4] = [
+        Self::People,
+        Self::Companies,
+        Self::Leads,
+        Self::Opportunities,
+    ];
+
+    /// "people", "companies": the name of their list's path (and of their table).
+    pub fn plural(self) -> &'static str {
+        match self {
+            Self::People => "people",
+            Self::Companies => "companies",
+            Self::Leads => "leads",
+            Self::Opportunities => "opportunities",
+        }
+    }
+
+    /// The address of one of them: `/app/companies/{id}`.
+    pub fn href(self, id: impl std::fmt::Display) -> String {
+        format!("/app/{}/{id}", self.plural())
+    }
+
+    /// "person", "company": one of them, as sentences name it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::People => "person",
+            Self::Companies => "company",
+            Self::Leads => "lead",
+            Self::Opportunities => "opportunity",
+        }
+    }
 }
 
 /// A workspace member, as shown in owner lists.

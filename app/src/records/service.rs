@@ -7,6 +7,11 @@ use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
 use crate::error::AppError;
 
+/// A record's id as a page or a URL sent it; anything but a UUID is "not found".
+pub fn parse_id(raw: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(raw.trim()).map_err(|_| AppError::NotFound)
+}
+
 /// Writes a note on one of the workspace's records of `kind`; answers with the record's
 /// timeline, the note in it. An id that is not one of them is "not found".
 pub async fn add_note(
@@ -17,9 +22,7 @@ pub async fn add_note(
     body: &str,
 ) -> Result<Vec<TimelineEntry>, AppError> {
     let workspace = session.viewer.workspace_id;
-    let record = uuid::Uuid::parse_str(record.trim())
-        .map_err(|_| AppError::NotFound)?
-        .to_string();
+    let record = parse_id(record)?.to_string();
     let body = check_note(body).map_err(|message| AppError::validation("note", message))?;
     let mut tx = db.pool().begin().await?;
     db::add_note(
@@ -47,12 +50,25 @@ pub async fn delete(
     record: &str,
 ) -> Result<(), AppError> {
     let workspace = session.viewer.workspace_id;
-    let record = uuid::Uuid::parse_str(record.trim())
-        .map_err(|_| AppError::NotFound)?
-        .to_string();
+    let record = parse_id(record)?.to_string();
     let mut tx = db.pool().begin().await?;
     db::delete(&mut tx, kind, workspace, &record).await?;
     tx.commit().await?;
     tracing::info!(record_id = %record, workspace_id = %workspace, ?kind, "record deleted");
     Ok(())
+}
+
+/// The timeline of one of the workspace's records of any kind, read again after something added
+/// to it elsewhere on its page (a task added or ticked done). An id that is not one of them is
+/// "not found".
+pub async fn timeline(
+    db: &Db,
+    session: &CurrentSession,
+    record: &str,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let record = parse_id(record)?.to_string();
+    let mut conn = db.pool().acquire().await?;
+    db::kind_of(&mut conn, workspace, &record).await?;
+    db::timeline(&mut conn, workspace, record.as_str()).await
 }

@@ -18,19 +18,20 @@ pub async fn list_tasks(query: TasksQuery) -> Result<TaskList, AppError> {
     .inspect_err(AppError::set_response_status)
 }
 
-/// The tasks about a person, for their page.
+/// The tasks about a record (a person, company, lead or opportunity), for its page.
 #[server(prefix = "/api", endpoint = "tasks/about")]
-pub async fn person_tasks(person: String) -> Result<TaskList, AppError> {
+pub async fn record_tasks(record: String) -> Result<TaskList, AppError> {
     async {
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
-        super::service::about(&state.db, &session, &person).await
+        super::service::about(&state.db, &session, &record).await
     }
     .await
     .inspect_err(AppError::set_response_status)
 }
 
-/// Adds a task (`about` is a person's id, or empty); answers with the task as stored.
+/// Adds a task (`about` is the id of a person, company, lead or opportunity, or empty); answers
+/// with the task as stored.
 #[server(prefix = "/api", endpoint = "tasks/add")]
 pub async fn add_task(
     title: String,

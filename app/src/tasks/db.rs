@@ -6,19 +6,48 @@ use sqlx::{Any, Executor, Row};
 use super::model::{Task, TaskAbout, TaskId};
 use crate::accounts::MemberId;
 use crate::error::AppError;
-use crate::people::PersonId;
 use crate::people::model::{MemberOption, TimelineEntry, TimelineEvent, full_name};
 use crate::policy::model::PolicyDate;
+use crate::records::Kind;
 use crate::records::db::{Cursor, page_link_expired};
 use crate::workspaces::WorkspaceId;
 
 const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id,
-    t.assignee_id, a.name AS assignee_name, p.first_name, p.last_name";
+    t.assignee_id, a.name AS assignee_name, p.first_name, p.last_name,
+    c.name AS company_name, l.name AS lead_name, o.name AS opportunity_name";
 
-/// Tasks with their assignee and the person they are about (both may be gone).
+/// Tasks with their assignee and the record they are about, which is one of the workspace's
+/// people, companies, leads or opportunities (ids are UUIDs, so at most one of them matches).
+/// The assignee may have left; the record is never gone, as its tasks go with it.
 const TASK_FROM: &str = "tasks t
     LEFT JOIN members a ON a.id = t.assignee_id
-    LEFT JOIN people p ON p.workspace_id = t.workspace_id AND p.id = t.record_id";
+    LEFT JOIN people p ON p.workspace_id = t.workspace_id AND p.id = t.record_id
+    LEFT JOIN companies c ON c.workspace_id = t.workspace_id AND c.id = t.record_id
+    LEFT JOIN leads l ON l.workspace_id = t.workspace_id AND l.id = t.record_id
+    LEFT JOIN opportunities o ON o.workspace_id = t.workspace_id AND o.id = t.record_id";
+
+/// The record a task's row names, if any.
+fn about_from(row: &AnyRow) -> Result<Option<TaskAbout>, AppError> {
+    let Some(id) = row.try_get::<Option<String>, _>("record_id")? else {
+        return Ok(None);
+    };
+    let name = |column: &str| row.try_get::<Option<String>, _>(column);
+    let (kind, name) = if let Some(first) = name("first_name")? {
+        let last = name("last_name")?.unwrap_or_default();
+        (Kind::People, full_name(&first, &last))
+    } else if let Some(company) = name("company_name")? {
+        (Kind::Companies, company)
+    } else if let Some(lead) = name("lead_name")? {
+        (Kind::Leads, lead)
+    } else if let Some(opportunity) = name("opportunity_name")? {
+        (Kind::Opportunities, opportunity)
+    } else {
+        return Ok(None);
+    };
+    let id = uuid::Uuid::parse_str(&id)
+        .map_err(|_| AppError::internal("a stored record id is not a UUID"))?;
+    Ok(Some(TaskAbout { kind, id, name }))
+}
 
 /// Open tasks by due day (those without one last), then by age; done ones newest first. Each
 /// ends in the id, so that a page of the list starts exactly after the last one shown.
@@ -48,21 +77,6 @@ fn task_from(row: &AnyRow, today: PolicyDate) -> Result<Task, AppError> {
         }),
         None => None,
     };
-    let about = match (
-        row.try_get::<Option<String>, _>("record_id")?,
-        row.try_get::<Option<String>, _>("first_name")?,
-    ) {
-        (Some(id), Some(first)) => Some(TaskAbout {
-            id: PersonId::parse(&id)
-                .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
-            name: full_name(
-                &first,
-                &row.try_get::<Option<String>, _>("last_name")?
-                    .unwrap_or_default(),
-            ),
-        }),
-        _ => None,
-    };
     Ok(Task {
         id: TaskId::parse(&id)
             .ok_or_else(|| AppError::internal("a stored task id is not a UUID"))?,
@@ -70,7 +84,7 @@ fn task_from(row: &AnyRow, today: PolicyDate) -> Result<Task, AppError> {
         overdue: !done && due_on.is_some_and(|due| due < today),
         due_on,
         assignee,
-        about,
+        about: about_from(row)?,
         done,
     })
 }
@@ -80,7 +94,8 @@ pub struct NewTask {
     pub title: String,
     pub due_on: Option<PolicyDate>,
     pub assignee: Option<MemberId>,
-    pub about: Option<PersonId>,
+    /// One of the workspace's records, checked.
+    pub about: Option<uuid::Uuid>,
 }
 
 pub async fn insert(
@@ -101,7 +116,7 @@ pub async fn insert(
     .bind(&task.title)
     .bind(task.due_on.map(|due| due.to_string()))
     .bind(task.assignee.map(|member| member.to_string()))
-    .bind(task.about.map(|person| person.to_string()))
+    .bind(task.about.map(|record| record.to_string()))
     .bind(creator.to_string())
     .bind(now)
     .execute(&mut *conn)
@@ -305,11 +320,11 @@ pub async fn due_by<'e>(
         .collect()
 }
 
-/// The tasks about a person: open ones first, by due day; then done ones.
+/// The tasks about a record: open ones first, by due day; then done ones.
 pub async fn about<'e>(
     executor: impl Executor<'e, Database = Any>,
     workspace: WorkspaceId,
-    person: PersonId,
+    record: uuid::Uuid,
     today: PolicyDate,
 ) -> Result<Vec<Task>, AppError> {
     let sql = format!(
@@ -319,7 +334,7 @@ pub async fn about<'e>(
     );
     sqlx::query(&sql)
         .bind(workspace.to_string())
-        .bind(person.to_string())
+        .bind(record.to_string())
         .fetch_all(executor)
         .await?
         .iter()

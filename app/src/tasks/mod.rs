@@ -1,6 +1,6 @@
-//! Tasks: something to do, by a day, for a member, about a person or about nothing in particular.
-//! They are listed at `/app/tasks` and on the page of the person they are about, where adding one
-//! and ticking it done go into the person's timeline.
+//! Tasks: something to do, by a day, for a member, about a record (a person, a company, a lead or
+//! an opportunity) or about nothing in particular. They are listed at `/app/tasks` and on the page
+//! of the record they are about, where adding one and ticking it done go into its timeline.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -11,4 +11,4 @@ mod pages;
 pub mod service;
 
 pub use model::TaskId;
-pub use pages::{PersonTasks, TaskItem, TasksPage};
+pub use pages::{RecordTasks, TaskItem, TasksPage};

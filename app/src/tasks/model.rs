@@ -4,10 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::MemberId;
-use crate::people::PersonId;
 use crate::people::model::MemberOption;
 use crate::policy::model::PolicyDate;
 use crate::records::ListQuery;
+use crate::records::model::Kind;
 
 crate::records::record_id!(
     /// The id of a task.
@@ -48,11 +48,19 @@ pub fn check_due(raw: &str) -> Result<Option<PolicyDate>, String> {
     Ok(Some(date))
 }
 
-/// The person a task is about.
+/// The record a task is about: a person, a company, a lead or an opportunity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskAbout {
-    pub id: PersonId,
+    pub kind: Kind,
+    pub id: uuid::Uuid,
     pub name: String,
+}
+
+impl TaskAbout {
+    /// The record's page.
+    pub fn href(&self) -> String {
+        self.kind.href(self.id)
+    }
 }
 
 /// A task as the lists show it.

@@ -1,4 +1,4 @@
-//! The tasks pages: `/app/tasks`, and the "Tasks" section of a person's page. A task is ticked
+//! The tasks pages: `/app/tasks`, and the "Tasks" section of a record's page. A task is ticked
 //! done (or open again) where it is listed; the change shows at once and goes back if the server
 //! refuses it.
 
@@ -7,16 +7,16 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{add_task, list_tasks, person_tasks, set_task_done};
+use super::api::{add_task, list_tasks, record_tasks, set_task_done};
 use super::model::{TITLE_MAX_CHARS, Task, TaskList, TasksQuery, check_due, check_title};
 use crate::accounts::MemberId;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
-use crate::people::PersonId;
-use crate::people::api::person_timeline;
 use crate::people::model::{MemberOption, TimelineEntry};
+use crate::records::Kind;
 use crate::records::ListPages;
 use crate::records::ListQuery;
+use crate::records::api::record_timeline;
 
 /// `/app/tasks`: open (or done) tasks, everyone's or the viewer's, as the URL says.
 #[component]
@@ -180,7 +180,9 @@ pub fn TaskItem(task: Task, show_about: bool, on_change: Callback<Task>) -> impl
                 {format!("For: {assignee}")}
                 {(show_about).then(|| about.map(|about| view! {
                     " \u{b7} About "
-                    <A href=format!("/app/people/{}", about.id)>{about.name}</A>
+                    // A person is named alone; "the company Acme", "the lead Alan Turing".
+                    {(about.kind != Kind::People).then(|| format!("the {} ", about.kind.noun()))}
+                    <A href=about.href()>{about.name}</A>
                 }))}
             </span>
             {move || error.get().map(|message| view! {
@@ -195,7 +197,7 @@ pub fn TaskItem(task: Task, show_about: bool, on_change: Callback<Task>) -> impl
 fn TaskForm(
     members: Vec<MemberOption>,
     viewer: MemberId,
-    about: Option<PersonId>,
+    about: Option<uuid::Uuid>,
     on_added: Callback<Task>,
 ) -> impl IntoView {
     let title = RwSignal::new(String::new());
@@ -244,7 +246,7 @@ fn TaskForm(
                 typed,
                 due.get_untracked(),
                 assignee.get_untracked(),
-                about.map(|person| person.to_string()).unwrap_or_default(),
+                about.map(|record| record.to_string()).unwrap_or_default(),
             )
             .await;
             match result {
@@ -345,24 +347,28 @@ fn TaskForm(
     }
 }
 
-/// The "Tasks" section of a person's page: the tasks about them and a form to add one. Adding
-/// or ticking one also shows in the person's timeline.
+/// The "Tasks" section of a record's page (a person's, company's, lead's or opportunity's): the
+/// tasks about it and a form to add one. Adding or ticking one also shows in its timeline.
 #[component]
-pub fn PersonTasks(person: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> impl IntoView {
+pub fn RecordTasks(
+    kind: Kind,
+    record: uuid::Uuid,
+    timeline: RwSignal<Vec<TimelineEntry>>,
+) -> impl IntoView {
     let data = Resource::new(
-        move || person,
-        |person| async move { person_tasks(person.to_string()).await },
+        move || record,
+        |record| async move { record_tasks(record.to_string()).await },
     );
     let refresh_timeline = Callback::new(move |_: Task| {
         leptos::task::spawn_local(async move {
-            if let Ok(entries) = person_timeline(person.to_string()).await {
+            if let Ok(entries) = record_timeline(record.to_string()).await {
                 timeline.set(entries);
             }
         });
     });
     view! {
-        <section aria-labelledby="person-tasks-title" class="person__tasks">
-            <h2 id="person-tasks-title">"Tasks"</h2>
+        <section aria-labelledby="record-tasks-title" class="record__tasks">
+            <h2 id="record-tasks-title">"Tasks"</h2>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     loaded(data.await, move |list| {
@@ -373,9 +379,9 @@ pub fn PersonTasks(person: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> 
                         });
                         view! {
                             {move || tasks.with(Vec::is_empty).then(|| view! {
-                                <p class="record__empty">"No tasks about this person yet."</p>
+                                <p class="record__empty">{format!("No tasks about this {} yet.", kind.noun())}</p>
                             })}
-                            <ul class="tasks__list" aria-labelledby="person-tasks-title">
+                            <ul class="tasks__list" aria-labelledby="record-tasks-title">
                                 <For each=move || tasks.get() key=|task| task.id let:task>
                                     <TaskItem task show_about=false on_change=refresh_timeline/>
                                 </For>
@@ -383,7 +389,7 @@ pub fn PersonTasks(person: PersonId, timeline: RwSignal<Vec<TimelineEntry>>) -> 
                             <TaskForm
                                 members=list.members
                                 viewer=list.viewer
-                                about=Some(person)
+                                about=Some(record)
                                 on_added
                             />
                         }

@@ -1,5 +1,5 @@
 //! What members do with tasks, in the session's workspace only: add one (about one of the
-//! workspace's people, for one of its members), tick it done or open again, and list them.
+//! workspace's records, for one of its members), tick it done or open again, and list them.
 
 use super::db::{self, NewTask};
 use super::model::{PAGE_SIZE, Task, TaskId, TaskList, TasksQuery, check_due, check_title};
@@ -7,8 +7,8 @@ use crate::accounts::MemberId;
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
 use crate::error::AppError;
-use crate::people::PersonId;
 use crate::policy::model::PolicyDate;
+use crate::workspaces::WorkspaceId;
 
 /// Today in UTC, which decides what is overdue.
 fn today() -> PolicyDate {
@@ -22,7 +22,8 @@ pub struct TaskFields {
     pub due_on: String,
     /// A member id, or empty for nobody.
     pub assignee: String,
-    /// A person id, or empty for a task about nobody in particular.
+    /// The id of a person, company, lead or opportunity; empty for a task about nothing in
+    /// particular.
     pub about: String,
 }
 
@@ -50,13 +51,7 @@ pub async fn add(db: &Db, session: &CurrentSession, fields: &TaskFields) -> Resu
     };
     let about = match fields.about.trim() {
         "" => None,
-        raw => {
-            let person = PersonId::parse(raw).ok_or(AppError::NotFound)?;
-            crate::people::db::load(&mut tx, workspace, person)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            Some(person)
-        }
+        raw => Some(record_of(&mut tx, workspace, raw).await?),
     };
     let task = NewTask {
         title,
@@ -159,19 +154,28 @@ pub async fn list_page(
     })
 }
 
-/// The tasks about one of the workspace's people, for their page.
-pub async fn about(db: &Db, session: &CurrentSession, person: &str) -> Result<TaskList, AppError> {
+/// The tasks about one of the workspace's records, for its page.
+pub async fn about(db: &Db, session: &CurrentSession, record: &str) -> Result<TaskList, AppError> {
     let workspace = session.viewer.workspace_id;
-    let person = PersonId::parse(person).ok_or(AppError::NotFound)?;
     let mut conn = db.pool().acquire().await?;
-    crate::people::db::load(&mut conn, workspace, person)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = record_of(&mut conn, workspace, record).await?;
     Ok(TaskList {
-        tasks: db::about(&mut *conn, workspace, person, today()).await?,
+        tasks: db::about(&mut *conn, workspace, record, today()).await?,
         next: None,
         problem: None,
         members: crate::people::db::members(&mut *conn, workspace).await?,
         viewer: session.viewer.member_id,
     })
+}
+
+/// The id of one of the workspace's records (of any kind), from an id as sent; "not found" when it
+/// is not one of them.
+async fn record_of(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    raw: &str,
+) -> Result<uuid::Uuid, AppError> {
+    let id = crate::records::service::parse_id(raw)?;
+    crate::records::db::kind_of(conn, workspace, &id.to_string()).await?;
+    Ok(id)
 }

@@ -495,9 +495,9 @@ async fn a_member_of_another_workspace_can_neither_see_nor_change_this_workspace
         let (status, body) = api(&app, "/api/people/load", &[("id", &id)], &mallory).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(!body.contains("Hopper"));
-        let (status, _) = api(&app, "/api/people/timeline", &[("id", &id)], &mallory).await;
+        let (status, _) = api(&app, "/api/records/timeline", &[("id", &id)], &mallory).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        let (status, body) = api(&app, "/api/people/timeline", &[("id", &id)], &ada).await;
+        let (status, body) = api(&app, "/api/records/timeline", &[("id", &id)], &ada).await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("\"event\":\"Created\""), "{body}");
         let (status, _) = save(&app, &mallory, &id, "LastName", "Pwned", "Hopper", "1").await;

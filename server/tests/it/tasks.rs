@@ -1,9 +1,15 @@
-//! Tasks through the real router on each backend: added about a person or about nobody, listed
-//! by due day, ticked done and open again, shown in the person's timeline and deleted with them;
-//! refused with a message when a field is wrong; out of reach of other workspaces.
+//! Tasks through the real router on each backend: added about a person, a company, a lead, an
+//! opportunity or about nothing, listed by due day, ticked done and open again, shown in the
+//! record's timeline and deleted with it; refused with a message when a field is wrong; out of
+//! reach of other workspaces.
 
 use axum::http::StatusCode;
 
+use serde_json::Value;
+
+use crate::companies::add_company;
+use crate::leads::add_lead;
+use crate::opportunities::add_opportunity;
 use crate::people::{ada_and_mallory, add_person, api, bulk, count};
 use crate::support::browser::{CHROME_ON_LINUX, Client, get_page, sign_up_and_log_in};
 use crate::support::{TestApp, body_text, member_id, spawn_apps};
@@ -214,7 +220,7 @@ async fn a_bad_title_day_or_assignee_is_refused_with_a_message_and_other_workspa
                 "/api/tasks/set-done",
                 vec![("id", call.as_str()), ("done", "true")],
             ),
-            ("/api/tasks/about", vec![("person", grace.as_str())]),
+            ("/api/tasks/about", vec![("record", grace.as_str())]),
         ] {
             let (status, body) = api(&app, endpoint, &fields, &mallory).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{endpoint}");
@@ -251,6 +257,134 @@ async fn a_bad_title_day_or_assignee_is_refused_with_a_message_and_other_workspa
             .await
             .expect("task");
         assert_eq!(done, None);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_task_about_a_company_a_lead_or_an_opportunity_is_on_its_page_in_its_timeline_and_goes_with_it()
+ {
+    for app in spawn_apps().await {
+        let (ada, mallory) = ada_and_mallory(&app).await;
+        let acme = add_company(&app, &ada, &[("name", "Acme Labs")]).await;
+        let lead = add_lead(
+            &app,
+            &ada,
+            &[
+                ("name", "Alan Turing"),
+                ("email", "alan@acme.example"),
+                ("company_name", "Acme Labs"),
+                ("source", "Referral"),
+            ],
+        )
+        .await;
+        let deal = add_opportunity(
+            &app,
+            &ada,
+            &[
+                ("name", "Acme renewal"),
+                ("amount", "100"),
+                ("close_on", "2027-03-31"),
+                ("company", "Acme Labs"),
+            ],
+        )
+        .await;
+        let label = app.label();
+        for (kind, path, id, title, name) in [
+            (
+                "Companies",
+                "companies",
+                &acme,
+                "Send the contract",
+                "Acme Labs",
+            ),
+            ("Leads", "leads", &lead, "Call Alan back", "Alan Turing"),
+            (
+                "Opportunities",
+                "opportunities",
+                &deal,
+                "Draft the proposal",
+                "Acme renewal",
+            ),
+        ] {
+            let (status, body) = add_task(&app, &ada, title, "2030-01-15", "", id).await;
+            assert_eq!(status, StatusCode::OK, "{label} {kind}: {body}");
+            let task: Value = serde_json::from_str(&body).expect("json");
+            assert_eq!(task["about"]["kind"], kind, "{body}");
+            assert_eq!(task["about"]["id"], id.as_str(), "{body}");
+            assert_eq!(task["about"]["name"], name, "{body}");
+
+            // The record's page lists it and tells it in the timeline, as the page reads them.
+            let (status, body) = api(&app, "/api/tasks/about", &[("record", id)], &ada).await;
+            assert_eq!(status, StatusCode::OK, "{label} {kind}: {body}");
+            assert!(body.contains(title), "{body}");
+            let (status, body) = api(&app, "/api/records/timeline", &[("id", id)], &ada).await;
+            assert_eq!(status, StatusCode::OK, "{label} {kind}: {body}");
+            assert!(body.contains("TaskAdded") && body.contains(title), "{body}");
+            let page =
+                body_text(get_page(&app, &format!("/app/{path}/{id}"), Some(&ada)).await).await;
+            let told = format!("added the task \u{201c}{title}\u{201d}, due January 15, 2030.");
+            assert!(page.contains(&told), "{label}: /app/{path} lacks {told}");
+
+            // Out of another workspace's reach, and of a visitor's.
+            for (endpoint, field) in [
+                ("/api/tasks/about", "record"),
+                ("/api/records/timeline", "id"),
+            ] {
+                let (status, body) = api(&app, endpoint, &[(field, id)], &mallory).await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{label} {endpoint}");
+                assert!(!body.contains(title), "{body}");
+                let (status, _) =
+                    api(&app, endpoint, &[(field, id)], "candor_session=forged").await;
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint}");
+            }
+            let (status, _) = add_task(&app, &mallory, "Steal it", "", "", id).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{label} {kind}");
+        }
+        for (endpoint, field) in [
+            ("/api/tasks/about", "record"),
+            ("/api/records/timeline", "id"),
+        ] {
+            for id in [
+                "",
+                "not-a-uuid",
+                "1 OR 1=1",
+                "00000000-0000-0000-0000-000000000000",
+            ] {
+                let (status, _) = api(&app, endpoint, &[(field, id)], &ada).await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{label} {endpoint} {id:?}");
+            }
+        }
+        assert_eq!(
+            count(
+                &app,
+                "SELECT COUNT(*) FROM tasks WHERE title = $1",
+                "Steal it"
+            )
+            .await,
+            0
+        );
+
+        // The workspace's list names each record and links to its page.
+        let page = body_text(get_page(&app, "/app/tasks", Some(&ada)).await).await;
+        for href in [
+            format!("href=\"/app/companies/{acme}\""),
+            format!("href=\"/app/leads/{lead}\""),
+            format!("href=\"/app/opportunities/{deal}\""),
+        ] {
+            assert!(page.contains(&href), "{label}: the tasks list lacks {href}");
+        }
+
+        // Deleting a record deletes the tasks about it; the others stay.
+        let (status, body) = api(&app, "/api/companies/delete", &[("id", &acme)], &ada).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, open) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        assert!(
+            !open.contains("Send the contract")
+                && open.contains("Call Alan back")
+                && open.contains("Draft the proposal"),
+            "{label}: {open}"
+        );
         app.cleanup().await;
     }
 }
