@@ -34,6 +34,35 @@ async fn belongings(app: &TestApp, id: &str) -> i64 {
         .await
 }
 
+/// A company (Acme Labs), a lead (Alan Turing, of Acme Labs) and an opportunity (Acme renewal,
+/// with Acme Labs), added by the member with this session; returns their ids in that order.
+pub(crate) async fn one_of_each(app: &TestApp, cookie: &str) -> [String; 3] {
+    let company = add_company(app, cookie, &[("name", "Acme Labs")]).await;
+    let lead = add_lead(
+        app,
+        cookie,
+        &[
+            ("name", "Alan Turing"),
+            ("email", "alan@acme.example"),
+            ("company_name", "Acme Labs"),
+            ("source", "Referral"),
+        ],
+    )
+    .await;
+    let deal = add_opportunity(
+        app,
+        cookie,
+        &[
+            ("name", "Acme renewal"),
+            ("amount", "100"),
+            ("close_on", "2027-03-31"),
+            ("company", "Acme Labs"),
+        ],
+    )
+    .await;
+    [company, lead, deal]
+}
+
 async fn note(app: &TestApp, cookie: &str, endpoint: &str, id: &str) {
     let (status, body) = api(
         app,
@@ -287,27 +316,7 @@ async fn neither_another_workspaces_member_nor_a_visitor_nor_a_malformed_id_dele
  {
     for app in spawn_apps().await {
         let (ada, mallory) = ada_and_mallory(&app).await;
-        let company = add_company(&app, &ada, &[("name", "Acme Labs")]).await;
-        let lead = add_lead(
-            &app,
-            &ada,
-            &[
-                ("name", "Alan Turing"),
-                ("email", "alan@acme.example"),
-                ("source", "Referral"),
-            ],
-        )
-        .await;
-        let deal = add_opportunity(
-            &app,
-            &ada,
-            &[
-                ("name", "Acme renewal"),
-                ("amount", "100"),
-                ("close_on", "2027-03-31"),
-            ],
-        )
-        .await;
+        let [company, lead, deal] = one_of_each(&app, &ada).await;
         let label = app.label();
         let records = [
             ("companies", &company),

@@ -7,9 +7,7 @@ use axum::http::StatusCode;
 
 use serde_json::Value;
 
-use crate::companies::add_company;
-use crate::leads::add_lead;
-use crate::opportunities::add_opportunity;
+use crate::deletion::one_of_each;
 use crate::people::{ada_and_mallory, add_person, api, bulk, count};
 use crate::support::browser::{CHROME_ON_LINUX, Client, get_page, sign_up_and_log_in};
 use crate::support::{TestApp, body_text, member_id, spawn_apps};
@@ -266,29 +264,7 @@ async fn a_task_about_a_company_a_lead_or_an_opportunity_is_on_its_page_in_its_t
  {
     for app in spawn_apps().await {
         let (ada, mallory) = ada_and_mallory(&app).await;
-        let acme = add_company(&app, &ada, &[("name", "Acme Labs")]).await;
-        let lead = add_lead(
-            &app,
-            &ada,
-            &[
-                ("name", "Alan Turing"),
-                ("email", "alan@acme.example"),
-                ("company_name", "Acme Labs"),
-                ("source", "Referral"),
-            ],
-        )
-        .await;
-        let deal = add_opportunity(
-            &app,
-            &ada,
-            &[
-                ("name", "Acme renewal"),
-                ("amount", "100"),
-                ("close_on", "2027-03-31"),
-                ("company", "Acme Labs"),
-            ],
-        )
-        .await;
+        let [acme, lead, deal] = one_of_each(&app, &ada).await;
         let label = app.label();
         for (kind, path, id, title, name) in [
             (
