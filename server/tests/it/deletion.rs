@@ -34,10 +34,11 @@ async fn belongings(app: &TestApp, id: &str) -> i64 {
         .await
 }
 
-/// A company (Acme Labs), a lead (Alan Turing, of Acme Labs) and an opportunity (Acme renewal,
-/// with Acme Labs), added by the member with this session; returns their ids in that order.
-pub(crate) async fn one_of_each(app: &TestApp, cookie: &str) -> [String; 3] {
-    let company = add_company(app, cookie, &[("name", "Acme Labs")]).await;
+/// A company (Acme Labs, with `tags`), a lead (Alan Turing, of Acme Labs) and an opportunity
+/// (Acme renewal, with Acme Labs), added by the member with this session; returns their ids in
+/// that order.
+pub(crate) async fn one_of_each(app: &TestApp, cookie: &str, tags: &str) -> [String; 3] {
+    let company = add_company(app, cookie, &[("name", "Acme Labs"), ("tags", tags)]).await;
     let lead = add_lead(
         app,
         cookie,
@@ -83,33 +84,11 @@ async fn a_deleted_company_takes_its_tags_notes_and_timeline_and_its_people_lead
  {
     for app in spawn_apps().await {
         let (ada, _) = ada_and_mallory(&app).await;
-        let acme = add_company(&app, &ada, &[("name", "Acme Labs"), ("tags", "vip, fair")]).await;
+        let [acme, lead, deal] = one_of_each(&app, &ada, "vip, fair").await;
         let grace = add_person(
             &app,
             &ada,
             &[("first_name", "Grace"), ("company_name", "acme labs")],
-        )
-        .await;
-        let lead = add_lead(
-            &app,
-            &ada,
-            &[
-                ("name", "Alan Turing"),
-                ("email", "alan@acme.example"),
-                ("company_name", "Acme Labs"),
-                ("source", "Referral"),
-            ],
-        )
-        .await;
-        let deal = add_opportunity(
-            &app,
-            &ada,
-            &[
-                ("name", "Acme renewal"),
-                ("amount", "100"),
-                ("close_on", "2027-03-31"),
-                ("company", "Acme Labs"),
-            ],
         )
         .await;
         note(&app, &ada, "/api/companies/add-note", &acme).await;
@@ -316,7 +295,7 @@ async fn neither_another_workspaces_member_nor_a_visitor_nor_a_malformed_id_dele
  {
     for app in spawn_apps().await {
         let (ada, mallory) = ada_and_mallory(&app).await;
-        let [company, lead, deal] = one_of_each(&app, &ada).await;
+        let [company, lead, deal] = one_of_each(&app, &ada, "").await;
         let label = app.label();
         let records = [
             ("companies", &company),

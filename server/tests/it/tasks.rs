@@ -264,7 +264,7 @@ async fn a_task_about_a_company_a_lead_or_an_opportunity_is_on_its_page_in_its_t
  {
     for app in spawn_apps().await {
         let (ada, mallory) = ada_and_mallory(&app).await;
-        let [acme, lead, deal] = one_of_each(&app, &ada).await;
+        let [acme, lead, deal] = one_of_each(&app, &ada, "").await;
         let label = app.label();
         for (kind, path, id, title, name) in [
             (
