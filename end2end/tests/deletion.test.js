@@ -6,30 +6,16 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
-  takeExpectedStatusReports, freshEmail, waitForFocus, signUpConfirmed, addRecord,
+  takeExpectedStatusReports, freshEmail, signUpConfirmed, addRecord, confirmDeletionByKeyboard,
 } from './support.js';
 
 after(closeBrowser);
 
 /** Deletes the record whose page is open by keyboard, after first asking and cancelling. */
 async function deleteByKeyboard(page, { noun, name, list }) {
-  const button = page.getByRole('button', { name: `Delete this ${noun}…` });
-  await button.focus();
-  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: `Delete this ${noun}…` }).focus();
   const question = page.getByRole('alertdialog', { name: `Delete ${name}?` });
-  await question.waitFor();
-  await waitForFocus(page, 'confirm-cancel');
-  assert.match(await question.innerText(), /deleted for good\. This cannot be undone\./);
-  await assertAccessible(page, `/app/${list}/{id} asking to confirm a deletion`);
-  // Escape closes the question and gives the focus back; nothing is deleted.
-  await page.keyboard.press('Escape');
-  await waitForFocus(page, `${noun}-delete`);
-  assert.equal(await question.count(), 0);
-  await page.keyboard.press('Enter');
-  await question.waitFor();
-  await waitForFocus(page, 'confirm-cancel');
-  await page.keyboard.press('Shift+Tab');
-  await page.keyboard.press('Enter');
+  await confirmDeletionByKeyboard(page, question, `${noun}-delete`, `/app/${list}/{id} asking to confirm a deletion`);
   await page.waitForURL(`**/app/${list}`);
   await page.waitForSelector('.list__empty');
 }

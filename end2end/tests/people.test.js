@@ -229,7 +229,7 @@ test('ticked people are tagged, handed over and deleted at once, by keyboard, de
     await page.getByRole('checkbox', { name: `Select ${name}` }).focus();
     await page.keyboard.press('Space');
   }
-  assert.match(await page.locator('.people__bulk-count').innerText(), /2 people selected/);
+  assert.match(await page.locator('.list__bulk-count').innerText(), /2 people selected/);
   await assertAccessible(page, '/app/people with two people selected');
   await page.getByLabel('Tag to add').focus();
   await page.keyboard.press('Enter');

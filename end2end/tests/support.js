@@ -185,6 +185,29 @@ export async function waitForFocus(page, id, timeout = 5000) {
   }
 }
 
+/**
+ * Asks for a deletion with Enter on the focused button and answers the question by keyboard: it
+ * opens with the focus on "Cancel", says what goes (`said`) and passes axe (`label` names the
+ * state), Escape closes it and gives the focus back to the button (`buttonId`), and the second
+ * time "Delete" confirms it.
+ */
+export async function confirmDeletionByKeyboard(page, question, buttonId, label, said = /are deleted for good\./) {
+  await page.keyboard.press('Enter');
+  await question.waitFor();
+  await waitForFocus(page, 'confirm-cancel');
+  assert.match(await question.innerText(), said);
+  assert.match(await question.innerText(), /This cannot be undone\./);
+  await assertAccessible(page, label);
+  await page.keyboard.press('Escape');
+  await waitForFocus(page, buttonId);
+  assert.equal(await question.count(), 0);
+  await page.keyboard.press('Enter');
+  await question.waitFor();
+  await waitForFocus(page, 'confirm-cancel');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+}
+
 /** Presses Enter on the focused control and waits for the page it leads to. */
 export async function pressEnterAndWait(page) {
   const [response] = await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);

@@ -399,6 +399,8 @@ pub struct CompaniesPage {
     pub next: Option<String>,
     /// The workspace's company tags, for the filter.
     pub tags: Vec<String>,
+    /// The workspace's members, for a change of owner of the selected companies.
+    pub members: Vec<MemberOption>,
     /// What was wrong with the query (the list is then shown without that part).
     pub problem: Option<String>,
 }

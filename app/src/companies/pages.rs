@@ -18,8 +18,8 @@ use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListNotices, ListPages, ListQuery, ListSearch,
-    ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, TagsField,
-    Timeline,
+    ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, Selection,
+    TagsField, TickCell, Timeline, bulk_notice,
 };
 use crate::tasks::RecordTasks;
 
@@ -42,6 +42,7 @@ pub fn CompaniesListPage() -> impl IntoView {
                 .inspect_err(AppError::set_response_status)
         },
     );
+    let (on_done, notice) = bulk_notice(Kind::Companies, query, move || data.refetch());
     view! {
         <Title text="Companies"/>
         <Meta name="robots" content="noindex"/>
@@ -50,11 +51,12 @@ pub fn CompaniesListPage() -> impl IntoView {
                 <h1>"Companies"</h1>
                 <a class="button" href="/app/companies/new">"Add a company"</a>
             </div>
+            {notice}
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     let query = query.get();
                     loaded(data.await, move |page| {
-                        view! { <CompaniesList page query/> }.into_any()
+                        view! { <CompaniesList page query on_done/> }.into_any()
                     })
                 })}
             </Transition>
@@ -63,13 +65,25 @@ pub fn CompaniesListPage() -> impl IntoView {
 }
 
 #[component]
-fn CompaniesList(page: CompaniesPage, query: CompaniesQuery) -> impl IntoView {
+fn CompaniesList(
+    page: CompaniesPage,
+    query: CompaniesQuery,
+    on_done: Callback<String>,
+) -> impl IntoView {
     let CompaniesPage {
         rows,
         next,
         tags,
+        members,
         problem,
     } = page;
+    let selection = Selection::new(
+        Kind::Companies,
+        rows.iter().map(|row| row.id.uuid()),
+        members,
+        on_done,
+    );
+    let selected = selection.selected;
     let filtered = !query.q.trim().is_empty() || !query.tag.is_empty();
     let clear_href = filtered.then_some("/app/companies");
     let (first_href, next_href) = query.page_links(next);
@@ -105,9 +119,10 @@ fn CompaniesList(page: CompaniesPage, query: CompaniesQuery) -> impl IntoView {
             </Form>
         </div>
         <ListNotices prefix="companies" problem clear_href/>
-        <ListTable prefix="companies" caption headers=HEADERS empty=empty_message>
+        <ListTable prefix="companies" caption headers=HEADERS empty=empty_message selection>
             {rows.into_iter().map(|row| view! {
                 <tr>
+                    <TickCell selected id=row.id.uuid() name=row.name.clone()/>
                     <th scope="row">
                         <A href=format!("/app/companies/{}", row.id)>{row.name}</A>
                     </th>

@@ -15,7 +15,9 @@ use crate::error::AppError;
 use crate::people::model::{MemberOption, TimelineEvent, parse_tags};
 use crate::people::phone::PhoneNumber;
 use crate::records::db::{members, record_event, timeline};
-use crate::records::{EditableRecord, NewRecordFields, RecordField, conflict_message};
+use crate::records::{
+    EditableRecord, NewRecordFields, RecordField, choose_owner, conflict_message,
+};
 use crate::workspaces::WorkspaceId;
 
 /// Sets `field` of `company` from what was typed, as stored (a domain and a phone number
@@ -43,14 +45,7 @@ fn apply(
             company.phone = optional(value, |v| PhoneNumber::parse(v).map(|p| p.to_string()))?;
         }
         CompanyField::Tags => company.tags = parse_tags(value)?,
-        CompanyField::Owner if value.is_empty() => company.owner = None,
-        CompanyField::Owner => {
-            let owner = members
-                .iter()
-                .find(|m| m.id.to_string() == value)
-                .ok_or("Choose an owner from the workspace's members.")?;
-            company.owner = Some(owner.clone());
-        }
+        CompanyField::Owner => company.owner = choose_owner(value, members)?.cloned(),
         other => company.set(other, value.to_owned(), members),
     }
     Ok(())
@@ -256,6 +251,7 @@ pub async fn list_page(
         rows,
         next,
         tags: db::workspace_tags(db, workspace).await?,
+        members: members(db.pool(), workspace).await?,
         problem,
     })
 }

@@ -28,15 +28,6 @@ pub struct Summary {
     pub more: bool,
 }
 
-/// "1 company", "3 companies".
-pub fn companies_count(n: i64) -> String {
-    if n == 1 {
-        "1 company".to_owned()
-    } else {
-        format!("{n} companies")
-    }
-}
-
 /// "1 open task", "3 open tasks".
 pub fn open_tasks_count(n: i64) -> String {
     if n == 1 {
@@ -52,8 +43,6 @@ mod tests {
 
     #[test]
     fn counts_are_written_in_the_singular_for_one() {
-        assert_eq!(companies_count(1), "1 company");
-        assert_eq!(companies_count(0), "0 companies");
         assert_eq!(open_tasks_count(1), "1 open task");
         assert_eq!(open_tasks_count(12), "12 open tasks");
     }

@@ -3,12 +3,11 @@
 use leptos::prelude::*;
 
 use super::api::dashboard_summary;
-use super::model::{Summary, companies_count, open_tasks_count};
+use super::model::{Summary, open_tasks_count};
 use crate::error::AppError;
 use crate::layout::{loaded, loading};
 use crate::opportunities::PipelineChart;
-use crate::opportunities::model::opportunities_count;
-use crate::people::model::people_count;
+use crate::records::Kind;
 use crate::tasks::TaskItem;
 
 /// The workspace at a glance, and what is due this week.
@@ -44,15 +43,14 @@ fn SummaryView(summary: Summary) -> impl IntoView {
         week,
         more,
     } = summary;
-    let people = usize::try_from(people).unwrap_or_default();
     let empty = week.is_empty();
     view! {
         <section class="dashboard" aria-labelledby="glance-title">
             <h2 id="glance-title">"At a glance"</h2>
             <ul class="dashboard__counts">
-                <li><a href="/app/people">{people_count(people)}</a></li>
-                <li><a href="/app/companies">{companies_count(companies)}</a></li>
-                <li><a href="/app/opportunities">{opportunities_count(opportunities)}</a></li>
+                <li><a href="/app/people">{Kind::People.count(people)}</a></li>
+                <li><a href="/app/companies">{Kind::Companies.count(companies)}</a></li>
+                <li><a href="/app/opportunities">{Kind::Opportunities.count(opportunities)}</a></li>
                 <li>
                     <a href="/app/tasks">{open_tasks_count(open_tasks)}</a>
                     {(overdue_tasks > 0).then(|| view! {

@@ -18,7 +18,8 @@ use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListNotices, ListPages, ListQuery, ListSearch,
-    ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, Timeline,
+    ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, Selection,
+    TickCell, Timeline, bulk_notice,
 };
 use crate::tasks::RecordTasks;
 
@@ -42,6 +43,7 @@ pub fn LeadsListPage() -> impl IntoView {
                 .inspect_err(AppError::set_response_status)
         },
     );
+    let (on_done, notice) = bulk_notice(Kind::Leads, query, move || data.refetch());
     view! {
         <Title text="Leads"/>
         <Meta name="robots" content="noindex"/>
@@ -50,10 +52,11 @@ pub fn LeadsListPage() -> impl IntoView {
                 <h1>"Leads"</h1>
                 <a class="button" href="/app/leads/new">"Add a lead"</a>
             </div>
+            {notice}
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     let query = query.get();
-                    loaded(data.await, move |page| view! { <LeadsList page query/> }.into_any())
+                    loaded(data.await, move |page| view! { <LeadsList page query on_done/> }.into_any())
                 })}
             </Transition>
         </div>
@@ -61,13 +64,20 @@ pub fn LeadsListPage() -> impl IntoView {
 }
 
 #[component]
-fn LeadsList(page: LeadsPage, query: LeadsQuery) -> impl IntoView {
+fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> impl IntoView {
     let LeadsPage {
         rows,
         next,
         members,
         problem,
     } = page;
+    let selection = Selection::new(
+        Kind::Leads,
+        rows.iter().map(|row| row.id.uuid()),
+        members.clone(),
+        on_done,
+    );
+    let selected = selection.selected;
     let filtered = query.is_filtered();
     let clear_href = filtered.then_some("/app/leads");
     let (first_href, next_href) = query.page_links(next);
@@ -117,9 +127,10 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery) -> impl IntoView {
             </Form>
         </div>
         <ListNotices prefix="leads" problem clear_href/>
-        <ListTable prefix="leads" caption headers=HEADERS empty=empty_message>
+        <ListTable prefix="leads" caption headers=HEADERS empty=empty_message selection>
             {rows.into_iter().map(|row| view! {
                 <tr>
+                    <TickCell selected id=row.id.uuid() name=row.name.clone()/>
                     <th scope="row">
                         <A href=format!("/app/leads/{}", row.id)>{row.name}</A>
                     </th>

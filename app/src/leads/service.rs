@@ -22,7 +22,7 @@ use crate::people::phone::PhoneNumber;
 use crate::records::db::{members, record_event, timeline};
 use crate::records::{
     ConversionRole, EditableRecord, MemberOption, NewRecordFields, RecordField, TimelineEvent,
-    conflict_message,
+    choose_owner, conflict_message,
 };
 use crate::workspaces::WorkspaceId;
 
@@ -40,14 +40,7 @@ fn apply(
         LeadField::Email => lead.email = EmailAddress::parse(value)?.as_str().to_owned(),
         LeadField::Phone if value.is_empty() => lead.phone = None,
         LeadField::Phone => lead.phone = Some(PhoneNumber::parse(value)?.to_string()),
-        LeadField::Owner if value.is_empty() => lead.owner = None,
-        LeadField::Owner => {
-            let owner = members
-                .iter()
-                .find(|m| m.id.to_string() == value)
-                .ok_or("Choose an owner from the workspace's members.")?;
-            lead.owner = Some(owner.clone());
-        }
+        LeadField::Owner => lead.owner = choose_owner(value, members)?.cloned(),
         other => lead.set(other, value.to_owned(), members),
     }
     Ok(())

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 
-use super::model::{CurrencyPipeline, Money, StageValue, opportunities_count};
+use super::model::{CurrencyPipeline, Money, StageValue};
+use crate::records::Kind;
 
 /// The chart's drawing width and the room its labels take.
 const WIDTH: i64 = 640;
@@ -29,7 +30,14 @@ pub fn describe(pipeline: &CurrencyPipeline) -> String {
     let stages = pipeline
         .stages
         .iter()
-        .map(|s| format!("{} {} ({})", s.stage, s.value, opportunities_count(s.count)))
+        .map(|s| {
+            format!(
+                "{} {} ({})",
+                s.stage,
+                s.value,
+                Kind::Opportunities.count(s.count)
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     format!("Open pipeline in {} by stage: {stages}.", pipeline.currency)

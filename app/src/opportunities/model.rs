@@ -196,15 +196,6 @@ impl std::fmt::Display for Money {
     }
 }
 
-/// "1 opportunity", "3 opportunities".
-pub fn opportunities_count(n: i64) -> String {
-    if n == 1 {
-        "1 opportunity".to_owned()
-    } else {
-        format!("{n} opportunities")
-    }
-}
-
 /// Sums amounts per currency, in the order the currencies first appear.
 pub fn totals(amounts: impl IntoIterator<Item = Money>) -> Vec<Money> {
     let mut sums: Vec<Money> = Vec::new();

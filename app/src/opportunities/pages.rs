@@ -17,7 +17,7 @@ use super::model::{
     Board, BoardColumn, CURRENCIES, DEFAULT_CURRENCY, Direction, OpportunitiesPage,
     OpportunitiesQuery, Opportunity, OpportunityField, OpportunityPerson, OpportunityRecord,
     OpportunityRow, RelatedOpportunities, STAGE_NAME_MAX_CHARS, Stage, StageOutcome,
-    opportunities_count, timeline_label, totals_text,
+    timeline_label, totals_text,
 };
 use crate::accounts::form::{FieldError, FormMessages, TextField, input_id};
 use crate::accounts::model::FormState;
@@ -26,7 +26,8 @@ use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::policy::model::PolicyDate;
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListNotices, ListPages, ListQuery, ListSearch,
-    ListTable, NewRecordPage, RecordPage, RestoredNotice, Timeline,
+    ListTable, NewRecordPage, RecordPage, RestoredNotice, Selection, TickCell, Timeline,
+    bulk_notice,
 };
 use crate::tasks::RecordTasks;
 
@@ -76,6 +77,7 @@ pub fn OpportunitiesListPage() -> impl IntoView {
                 .inspect_err(AppError::set_response_status)
         },
     );
+    let (on_done, notice) = bulk_notice(Kind::Opportunities, query, move || data.refetch());
     view! {
         <Title text="Opportunities"/>
         <Meta name="robots" content="noindex"/>
@@ -85,11 +87,12 @@ pub fn OpportunitiesListPage() -> impl IntoView {
                 <a class="button" href="/app/opportunities/new">"Add an opportunity"</a>
             </div>
             <OpportunitiesNav current="/app/opportunities"/>
+            {notice}
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     let query = query.get();
                     loaded(data.await, move |page| {
-                        view! { <OpportunitiesList page query/> }.into_any()
+                        view! { <OpportunitiesList page query on_done/> }.into_any()
                     })
                 })}
             </Transition>
@@ -108,7 +111,11 @@ const HEADERS: &[&str] = &[
 ];
 
 #[component]
-fn OpportunitiesList(page: OpportunitiesPage, query: OpportunitiesQuery) -> impl IntoView {
+fn OpportunitiesList(
+    page: OpportunitiesPage,
+    query: OpportunitiesQuery,
+    on_done: Callback<String>,
+) -> impl IntoView {
     let OpportunitiesPage {
         rows,
         next,
@@ -116,6 +123,13 @@ fn OpportunitiesList(page: OpportunitiesPage, query: OpportunitiesQuery) -> impl
         members,
         problem,
     } = page;
+    let selection = Selection::new(
+        Kind::Opportunities,
+        rows.iter().map(|row| row.id.uuid()),
+        members.clone(),
+        on_done,
+    );
+    let selected = selection.selected;
     let filtered = query.is_filtered();
     let clear_href = filtered.then_some("/app/opportunities");
     let (first_href, next_href) = query.page_links(next);
@@ -166,9 +180,10 @@ fn OpportunitiesList(page: OpportunitiesPage, query: OpportunitiesQuery) -> impl
             </Form>
         </div>
         <ListNotices prefix="opportunities" problem clear_href/>
-        <ListTable prefix="opportunities" caption headers=HEADERS empty=empty_message>
+        <ListTable prefix="opportunities" caption headers=HEADERS empty=empty_message selection>
             {rows.into_iter().map(|row| view! {
                 <tr>
+                    <TickCell selected id=row.id.uuid() name=row.name.clone()/>
                     <th scope="row">
                         <A href=format!("/app/opportunities/{}", row.id)>{row.name}</A>
                     </th>
@@ -310,7 +325,7 @@ fn BoardColumnView(
     let over = RwSignal::new(false);
     let summary = format!(
         "{} \u{b7} {}",
-        opportunities_count(count),
+        Kind::Opportunities.count(count),
         totals_text(&totals)
     );
     let shown = cards.len() as i64;
@@ -908,7 +923,7 @@ pub fn RelatedOpportunitiesSection(
     let summary = (i64::try_from(shown).unwrap_or(i64::MAX) < count).then(|| {
         format!(
             "The {shown} that close soonest of {}.",
-            opportunities_count(count)
+            Kind::Opportunities.count(count)
         )
     });
     view! {

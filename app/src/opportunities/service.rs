@@ -20,7 +20,9 @@ use crate::email_address::EmailAddress;
 use crate::error::AppError;
 use crate::people::model::{MemberOption, TimelineEvent};
 use crate::records::db::{members, record_event, timeline};
-use crate::records::{EditableRecord, NewRecordFields, RecordField, conflict_message};
+use crate::records::{
+    EditableRecord, NewRecordFields, RecordField, choose_owner, conflict_message,
+};
 use crate::workspaces::WorkspaceId;
 
 /// Sets `field` of `opportunity` from what was typed, as stored, or says what is wrong with it.
@@ -70,14 +72,7 @@ async fn apply(
                 .flatten()
                 .map_or_else(|| value.to_owned(), |c| c.name);
         }
-        OpportunityField::Owner if value.is_empty() => opportunity.owner = None,
-        OpportunityField::Owner => {
-            let owner = members
-                .iter()
-                .find(|m| m.id.to_string() == value)
-                .ok_or("Choose an owner from the workspace's members.")?;
-            opportunity.owner = Some(owner.clone());
-        }
+        OpportunityField::Owner => opportunity.owner = choose_owner(value, members)?.cloned(),
     }
     Ok(())
 }

@@ -4,10 +4,7 @@
 use leptos::prelude::*;
 
 use super::contacts::{AddressFields, ContactType, PersonList};
-use super::model::{
-    BulkAction, BulkOutcome, PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord,
-    TimelineEntry,
-};
+use super::model::{PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord, TimelineEntry};
 use crate::error::AppError;
 
 /// One page of the people list. Errors answer with their own HTTP status (401, 404, 409, 422),
@@ -56,24 +53,6 @@ pub async fn save_person_field(
             version,
         };
         super::service::save_field(&state.db, &session, &edit).await
-    }
-    .await
-    .inspect_err(AppError::set_response_status)
-}
-
-/// A bulk action on the people selected in the list (`value` is the tag to add or the new
-/// owner's member id). Every id must be one of this workspace's people, or nothing changes and
-/// the answer is 404.
-#[server(prefix = "/api", endpoint = "people/bulk")]
-pub async fn bulk_people(
-    ids: Vec<String>,
-    action: BulkAction,
-    value: String,
-) -> Result<BulkOutcome, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
-        super::service::bulk(&state.db, &session, &ids, action, &value).await
     }
     .await
     .inspect_err(AppError::set_response_status)

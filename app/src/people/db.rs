@@ -172,79 +172,6 @@ pub async fn delete(
     usize::try_from(deleted).map_err(|_| AppError::internal("more people deleted than exist"))
 }
 
-/// Each of these people's owner (id and name), for a bulk change of owner.
-pub async fn owners_of(
-    conn: &mut sqlx::AnyConnection,
-    workspace: WorkspaceId,
-    people: &[PersonId],
-) -> Result<Vec<(PersonId, Option<MemberId>, String)>, AppError> {
-    if people.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT p.id, p.owner_id, m.name AS owner_name
-         FROM people p LEFT JOIN members m ON m.id = p.owner_id
-         WHERE p.workspace_id = $1 AND p.id IN ({})",
-        placeholders(people.len(), 2)
-    );
-    let mut query = sqlx::query(&sql).bind(workspace.to_string());
-    for person in people {
-        query = query.bind(person.to_string());
-    }
-    query
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|row| {
-            let id: String = row.try_get("id")?;
-            let owner = row
-                .try_get::<Option<String>, _>("owner_id")?
-                .map(|id| id.parse::<MemberId>())
-                .transpose()?;
-            Ok((
-                PersonId::parse(&id)
-                    .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
-                owner,
-                row.try_get::<Option<String>, _>("owner_name")?
-                    .unwrap_or_default(),
-            ))
-        })
-        .collect()
-}
-
-/// Marks people changed by a bulk action: a new version each (an edit open in someone's page is
-/// then checked for conflicts) and the time. `set` is what else changes, as `column = $2`, with
-/// its value.
-pub async fn touch_many(
-    conn: &mut sqlx::AnyConnection,
-    workspace: WorkspaceId,
-    people: &[PersonId],
-    set: Option<(&str, Option<String>)>,
-    now: i64,
-) -> Result<(), AppError> {
-    if people.is_empty() {
-        return Ok(());
-    }
-    let (extra, first) = match set {
-        Some((column, _)) => (format!(", {column} = $3"), 4),
-        None => (String::new(), 3),
-    };
-    let sql = format!(
-        "UPDATE people SET version = version + 1, updated_at = $1{extra}
-         WHERE workspace_id = $2 AND id IN ({})",
-        placeholders(people.len(), first)
-    );
-    let mut query = sqlx::query(&sql).bind(now).bind(workspace.to_string());
-    if let Some((_, value)) = set {
-        query = query.bind(value);
-    }
-    for person in people {
-        query = query.bind(person.to_string());
-    }
-    query.execute(&mut *conn).await?;
-    Ok(())
-}
-
 const PERSON_COLUMNS: &str =
     "p.id, p.first_name, p.last_name, p.job_title, p.company_name, p.company_id,
     p.email, p.email_kind, p.phone, p.phone_kind, p.owner_id, m.name AS owner_name, p.source, p.lawful_basis,
@@ -332,32 +259,16 @@ pub async fn tags_of<'e>(
     workspace: WorkspaceId,
     people: &[PersonId],
 ) -> Result<Vec<(PersonId, String)>, AppError> {
-    if people.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders = placeholders(people.len(), 2);
-    // Sorted here, not in SQL: an ORDER BY tag would lead SQLite to walk the workspace's whole
-    // tag index in tag order instead of looking up these people by the primary key.
-    let sql = format!(
-        "SELECT person_id, tag FROM person_tags
-         WHERE workspace_id = $1 AND person_id IN ({placeholders})"
-    );
-    let mut query = sqlx::query(&sql).bind(workspace.to_string());
-    for person in people {
-        query = query.bind(person.to_string());
-    }
-    let rows = query.fetch_all(executor).await?;
-    let mut tags = rows
-        .iter()
-        .map(|row| {
-            let id: String = row.try_get("person_id")?;
+    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
+    crate::records::db::tags_of(executor, Kind::People, workspace, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, tag)| {
             let id = PersonId::parse(&id)
                 .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?;
-            Ok((id, row.try_get::<String, _>("tag")?))
+            Ok((id, tag))
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    tags.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(tags)
+        .collect()
 }
 
 /// How the search box's text is looked for.

@@ -688,81 +688,6 @@ impl NewRecordFields for NewPersonFields {
     }
 }
 
-/// At most this many people in one bulk action: a page of the list is 50.
-pub const BULK_MAX: usize = 200;
-
-/// What a bulk action on the selected rows of the list does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum BulkAction {
-    /// Adds one tag (the action's value) to each selected person who lacks it.
-    AddTag,
-    /// Makes the member whose id is the value (or nobody, for an empty value) the owner.
-    SetOwner,
-    /// Deletes the selected people with their tags and timelines.
-    Delete,
-}
-
-/// "1 person", "3 people".
-pub fn people_count(n: usize) -> String {
-    if n == 1 {
-        "1 person".to_owned()
-    } else {
-        format!("{n} people")
-    }
-}
-
-/// What a bulk action did: how many people were selected and how many of them it changed (the
-/// others already had the tag or the owner).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BulkOutcome {
-    pub selected: usize,
-    pub changed: usize,
-}
-
-impl BulkOutcome {
-    /// The sentence the list shows afterwards. `value` is the tag added or the new owner's name
-    /// ("nobody" when the owner was cleared).
-    pub fn message(&self, action: BulkAction, value: &str) -> String {
-        let unchanged = self.selected.saturating_sub(self.changed);
-        let (done, already) = match action {
-            BulkAction::AddTag => (
-                format!(
-                    "Added the tag \u{201c}{value}\u{201d} to {}.",
-                    people_count(self.changed)
-                ),
-                if unchanged == 1 {
-                    " 1 already had it.".to_owned()
-                } else {
-                    format!(" {unchanged} already had it.")
-                },
-            ),
-            BulkAction::SetOwner => (
-                format!(
-                    "{} now owned by {value}.",
-                    match self.changed {
-                        1 => "1 person is".to_owned(),
-                        n => format!("{n} people are"),
-                    }
-                ),
-                if unchanged == 1 {
-                    " 1 already was.".to_owned()
-                } else {
-                    format!(" {unchanged} already were.")
-                },
-            ),
-            BulkAction::Delete => (
-                format!("Deleted {}.", people_count(self.changed)),
-                String::new(),
-            ),
-        };
-        if unchanged == 0 || action == BulkAction::Delete {
-            done
-        } else {
-            done + &already
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -802,46 +727,5 @@ mod tests {
         assert!(PersonField::JobTitle.check("a\u{0}b").is_err());
         assert!(PersonField::Email.check("not-an-address").is_err());
         assert!(PersonField::Email.check("").is_ok());
-    }
-
-    #[test]
-    fn a_bulk_message_counts_the_people_changed_and_those_already_so() {
-        let all = BulkOutcome {
-            selected: 3,
-            changed: 3,
-        };
-        let some = BulkOutcome {
-            selected: 3,
-            changed: 2,
-        };
-        let one = BulkOutcome {
-            selected: 2,
-            changed: 1,
-        };
-        let few = BulkOutcome {
-            selected: 4,
-            changed: 1,
-        };
-        assert_eq!(
-            all.message(BulkAction::AddTag, "vip"),
-            "Added the tag \u{201c}vip\u{201d} to 3 people."
-        );
-        assert_eq!(
-            one.message(BulkAction::AddTag, "vip"),
-            "Added the tag \u{201c}vip\u{201d} to 1 person. 1 already had it."
-        );
-        assert_eq!(
-            some.message(BulkAction::SetOwner, "Ada"),
-            "2 people are now owned by Ada. 1 already was."
-        );
-        assert_eq!(
-            one.message(BulkAction::SetOwner, "nobody"),
-            "1 person is now owned by nobody. 1 already was."
-        );
-        assert_eq!(
-            few.message(BulkAction::SetOwner, "Ada"),
-            "1 person is now owned by Ada. 3 already were."
-        );
-        assert_eq!(all.message(BulkAction::Delete, ""), "Deleted 3 people.");
     }
 }

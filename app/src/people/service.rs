@@ -1,6 +1,6 @@
 //! What members do with people, decided on the server in the session's workspace only: add a
-//! person, change one field with conflict detection, write a note, read a list page, and tag,
-//! hand over or delete several people at once.
+//! person, change one field with conflict detection, write a note, read a list page, and keep
+//! their further addresses and numbers. (Bulk actions are `records::service::bulk`.)
 
 use super::contacts::{
     ADDRESSES_EVENT, ADDRESSES_MAX, Address, AddressFields, AddressId, CONTACTS_EVENT,
@@ -8,9 +8,8 @@ use super::contacts::{
 };
 use super::db::{self, NewPerson};
 use super::model::{
-    BULK_MAX, BulkAction, BulkOutcome, LawfulBasis, MarketingPermission, NewPersonFields,
-    PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord, TAGS_MAX, TimelineEvent,
-    parse_tags,
+    LawfulBasis, MarketingPermission, NewPersonFields, PeoplePage, PeopleQuery, PersonField,
+    PersonId, PersonRecord, TimelineEvent, parse_tags,
 };
 use super::phone::PhoneNumber;
 use crate::accounts::MemberId;
@@ -20,7 +19,6 @@ use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
 use crate::email_address::EmailAddress;
 use crate::error::AppError;
-use crate::records::db::{placeholders, record_events};
 use crate::records::{EditableRecord, NewRecordFields, RecordField, conflict_message};
 use crate::workspaces::WorkspaceId;
 
@@ -347,180 +345,6 @@ pub async fn list_page(
         tags: db::workspace_tags(db, workspace).await?,
         members: db::members(db.pool(), workspace).await?,
         problem,
-    })
-}
-
-/// Parses the ids of a bulk action: at least one, at most [`BULK_MAX`], each a person id (an id
-/// that is not one is "not found", as on a person's page). Repeats count once.
-fn selected_ids(ids: &[String]) -> Result<Vec<PersonId>, AppError> {
-    if ids.is_empty() {
-        return Err(AppError::validation(
-            "ids",
-            "Select at least one person, with the boxes in the first column.",
-        ));
-    }
-    if ids.len() > BULK_MAX {
-        return Err(AppError::validation(
-            "ids",
-            format!("Select at most {BULK_MAX} people at a time."),
-        ));
-    }
-    let mut parsed: Vec<PersonId> = Vec::with_capacity(ids.len());
-    for raw in ids {
-        let id = PersonId::parse(raw.trim()).ok_or(AppError::NotFound)?;
-        if !parsed.contains(&id) {
-            parsed.push(id);
-        }
-    }
-    Ok(parsed)
-}
-
-/// Checks that every selected person is one of the workspace's people. One that is not (deleted
-/// meanwhile, or another workspace's) makes the whole action "not found", and nothing changes.
-async fn check_all_here(
-    conn: &mut sqlx::AnyConnection,
-    workspace: WorkspaceId,
-    ids: &[PersonId],
-) -> Result<(), AppError> {
-    let placeholders = placeholders(ids.len(), 2);
-    let sql =
-        format!("SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND id IN ({placeholders})");
-    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(workspace.to_string());
-    for id in ids {
-        query = query.bind(id.to_string());
-    }
-    let found = query.fetch_one(&mut *conn).await?;
-    if usize::try_from(found).ok() == Some(ids.len()) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// A bulk action on people selected in the list, all in one transaction: every selected person
-/// must be the workspace's, or nothing changes. Tag and owner changes go into each person's
-/// timeline like an edit in the page; a deletion removes the people with their tags and timeline.
-pub async fn bulk(
-    db: &Db,
-    session: &CurrentSession,
-    ids: &[String],
-    action: BulkAction,
-    value: &str,
-) -> Result<BulkOutcome, AppError> {
-    let workspace = session.viewer.workspace_id;
-    let actor = session.viewer.member_id;
-    let ids = selected_ids(ids)?;
-    let mut tx = db.pool().begin().await?;
-    check_all_here(&mut tx, workspace, &ids).await?;
-    let now = now_millis();
-    let changed = match action {
-        BulkAction::AddTag => {
-            let tags = parse_tags(value).map_err(|message| AppError::validation("tag", message))?;
-            let tag = match tags.as_slice() {
-                [tag] => tag.clone(),
-                [] => return Err(AppError::validation("tag", "Type the tag to add.")),
-                _ => {
-                    return Err(AppError::validation(
-                        "tag",
-                        "Add one tag at a time (a tag cannot contain a comma).",
-                    ));
-                }
-            };
-            // Everyone's tags in one query; those who lack this one get it.
-            let tags_of = db::tags_of(&mut *tx, workspace, &ids).await?;
-            let mut events = Vec::new();
-            let mut tagged = Vec::new();
-            for &id in &ids {
-                let mut tags: Vec<String> = tags_of
-                    .iter()
-                    .filter(|(person, _)| *person == id)
-                    .map(|(_, tag)| tag.clone())
-                    .collect();
-                if tags.contains(&tag) {
-                    continue;
-                }
-                if tags.len() >= TAGS_MAX {
-                    let name = db::load(&mut tx, workspace, id)
-                        .await?
-                        .map(|person| person.full_name())
-                        .unwrap_or_default();
-                    return Err(AppError::validation(
-                        "tag",
-                        format!(
-                            "{name} already has {TAGS_MAX} tags, the most a person can have. \
-                             Nobody was changed; remove a tag from them or leave them out."
-                        ),
-                    ));
-                }
-                let old = tags.join(", ");
-                tags.push(tag.clone());
-                tags.sort();
-                let event = TimelineEvent::Changed {
-                    field: PersonField::Tags.name().to_owned(),
-                    old,
-                    new: tags.join(", "),
-                };
-                events.push((id.to_string(), event));
-                tagged.push(id);
-            }
-            if !tagged.is_empty() {
-                let rows = (0..tagged.len())
-                    .map(|i| format!("({})", placeholders(3, i * 3 + 1)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let sql =
-                    format!("INSERT INTO person_tags (person_id, workspace_id, tag) VALUES {rows}");
-                let mut insert = sqlx::query(&sql);
-                for id in &tagged {
-                    insert = insert
-                        .bind(id.to_string())
-                        .bind(workspace.to_string())
-                        .bind(&tag);
-                }
-                insert.execute(&mut *tx).await?;
-            }
-            db::touch_many(&mut tx, workspace, &tagged, None, now).await?;
-            record_events(&mut *tx, workspace, actor, &events, now).await?;
-            tagged.len()
-        }
-        BulkAction::SetOwner => {
-            let members = db::members(&mut *tx, workspace).await?;
-            let member_ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
-            let Parsed::Owner(owner) = parse_value(PersonField::Owner, value, &member_ids)
-                .map_err(|message| AppError::validation("owner", message))?
-            else {
-                return Err(AppError::internal("an owner was not parsed as an owner"));
-            };
-            let new_name = owner
-                .and_then(|id| members.iter().find(|m| m.id == id))
-                .map(|m| m.name.clone())
-                .unwrap_or_default();
-            let mut events = Vec::new();
-            let mut handed = Vec::new();
-            for (id, current, current_name) in db::owners_of(&mut tx, workspace, &ids).await? {
-                if current == owner {
-                    continue;
-                }
-                let event = TimelineEvent::Changed {
-                    field: PersonField::Owner.name().to_owned(),
-                    old: current_name,
-                    new: new_name.clone(),
-                };
-                events.push((id.to_string(), event));
-                handed.push(id);
-            }
-            let set = ("owner_id", owner.map(|o| o.to_string()));
-            db::touch_many(&mut tx, workspace, &handed, Some(set), now).await?;
-            record_events(&mut *tx, workspace, actor, &events, now).await?;
-            handed.len()
-        }
-        BulkAction::Delete => db::delete(&mut tx, workspace, &ids).await?,
-    };
-    tx.commit().await?;
-    tracing::info!(workspace_id = %workspace, ?action, selected = ids.len(), changed, "people changed in bulk");
-    Ok(BulkOutcome {
-        selected: ids.len(),
-        changed,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::TimelineEntry;
+use super::model::{BulkAction, BulkOutcome, Kind, TimelineEntry};
 use crate::accounts::model::FormState;
 use crate::error::AppError;
 
@@ -24,6 +24,25 @@ pub async fn record_timeline(id: String) -> Result<Vec<TimelineEntry>, AppError>
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
         super::service::timeline(&state.db, &session, &id).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// A bulk action on the records of one kind selected in its list (`value` is the tag to add or the
+/// new owner's member id). Every id must be one of this workspace's records of that kind, or
+/// nothing changes and the answer is 404.
+#[server(prefix = "/api", endpoint = "records/bulk")]
+pub async fn bulk_records(
+    kind: Kind,
+    ids: Vec<String>,
+    action: BulkAction,
+    value: String,
+) -> Result<BulkOutcome, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::bulk(&state.db, &session, kind, &ids, action, &value).await
     }
     .await
     .inspect_err(AppError::set_response_status)

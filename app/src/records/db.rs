@@ -346,6 +346,184 @@ pub async fn delete(
     Ok(())
 }
 
+/// Binds `values` one after the other, after what `query` binds already.
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    values: &'q [String],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    for value in values {
+        query = query.bind(value.as_str());
+    }
+    query
+}
+
+/// "Not found" unless every one of `records` is one of the workspace's records of `kind`: one that
+/// is not (deleted meanwhile, or another workspace's) makes a whole bulk action fail, and nothing
+/// changes.
+pub async fn ensure_all_found(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    records: &[String],
+) -> Result<(), AppError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE workspace_id = $1 AND id IN ({})",
+        kind.table(),
+        placeholders(records.len(), 2)
+    );
+    let query = sqlx::query(&sql).bind(workspace.to_string());
+    let found: i64 = bind_all(query, records)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    if usize::try_from(found).ok() == Some(records.len()) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The tags of these records, as (record, tag), ordered by tag.
+pub async fn tags_of<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    kind: Kind,
+    workspace: WorkspaceId,
+    records: &[String],
+) -> Result<Vec<(String, String)>, AppError> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (table, column) = kind.tags()?;
+    // Sorted here, not in SQL: an ORDER BY tag would lead SQLite to walk the workspace's whole
+    // tag index in tag order instead of looking up these records by the primary key.
+    let sql = format!(
+        "SELECT {column} AS record_id, tag FROM {table}
+         WHERE workspace_id = $1 AND {column} IN ({})",
+        placeholders(records.len(), 2)
+    );
+    let query = sqlx::query(&sql).bind(workspace.to_string());
+    let mut tags = bind_all(query, records)
+        .fetch_all(executor)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("record_id")?, row.try_get("tag")?)))
+        .collect::<Result<Vec<(String, String)>, AppError>>()?;
+    tags.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(tags)
+}
+
+/// Adds `tag` to each of these records (which lack it).
+pub async fn add_tag(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    records: &[String],
+    tag: &str,
+) -> Result<(), AppError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let (table, column) = kind.tags()?;
+    let rows = (0..records.len())
+        .map(|i| format!("({})", placeholders(3, i * 3 + 1)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("INSERT INTO {table} ({column}, workspace_id, tag) VALUES {rows}");
+    let mut insert = sqlx::query(&sql);
+    for record in records {
+        insert = insert
+            .bind(record.as_str())
+            .bind(workspace.to_string())
+            .bind(tag);
+    }
+    insert.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The name of one of the workspace's records, as its page's heading shows it.
+pub async fn name_of(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    record: &str,
+) -> Result<String, AppError> {
+    let name = match kind {
+        Kind::People => "TRIM(first_name || ' ' || last_name)",
+        Kind::Companies | Kind::Leads | Kind::Opportunities => "name",
+    };
+    let found: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT {name} FROM {} WHERE workspace_id = $1 AND id = $2",
+        kind.table()
+    ))
+    .bind(workspace.to_string())
+    .bind(record)
+    .fetch_optional(&mut *conn)
+    .await?;
+    found.ok_or(AppError::NotFound)
+}
+
+/// Each of these records' owner (id and name, empty for nobody), for a bulk change of owner.
+pub async fn owners_of(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    records: &[String],
+) -> Result<Vec<(String, Option<String>, String)>, AppError> {
+    let sql = format!(
+        "SELECT r.id, r.owner_id, m.name AS owner_name
+         FROM {} r LEFT JOIN members m ON m.id = r.owner_id
+         WHERE r.workspace_id = $1 AND r.id IN ({})",
+        kind.table(),
+        placeholders(records.len(), 2)
+    );
+    let query = sqlx::query(&sql).bind(workspace.to_string());
+    bind_all(query, records)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get("id")?,
+                row.try_get("owner_id")?,
+                row.try_get::<Option<String>, _>("owner_name")?
+                    .unwrap_or_default(),
+            ))
+        })
+        .collect()
+}
+
+/// Marks records changed by a bulk action: a new version each (an edit open in someone's page is
+/// then checked for conflicts) and the time, and, with `owner`, their new owner (`Some(None)`
+/// for nobody).
+pub async fn touch_many(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    records: &[String],
+    owner: Option<Option<MemberId>>,
+    now: i64,
+) -> Result<(), AppError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let (set_owner, first) = match owner {
+        Some(_) => (", owner_id = $3", 4),
+        None => ("", 3),
+    };
+    let sql = format!(
+        "UPDATE {} SET version = version + 1, updated_at = $1{set_owner}
+         WHERE workspace_id = $2 AND id IN ({})",
+        kind.table(),
+        placeholders(records.len(), first)
+    );
+    let mut query = sqlx::query(&sql).bind(now).bind(workspace.to_string());
+    if let Some(owner) = owner {
+        query = query.bind(owner.map(|id| id.to_string()));
+    }
+    bind_all(query, records).execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Sets a record's tags to exactly `tags`.
 pub async fn replace_tags(
     conn: &mut sqlx::AnyConnection,

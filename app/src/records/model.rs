@@ -245,6 +245,104 @@ impl Kind {
             Self::Opportunities => "opportunity",
         }
     }
+
+    /// "1 person", "3 companies".
+    pub fn count(self, n: i64) -> String {
+        if n == 1 {
+            format!("1 {}", self.noun())
+        } else {
+            format!("{n} {}", self.plural())
+        }
+    }
+
+    /// Whether they carry tags (leads and opportunities do not).
+    pub fn has_tags(self) -> bool {
+        matches!(self, Self::People | Self::Companies)
+    }
+
+    /// What deleting some of them removes for good, as the question before it says.
+    pub fn deleted_with_them(self) -> &'static str {
+        if self.has_tags() {
+            "Their details, tags, notes, tasks and activity"
+        } else {
+            "Their details, notes, tasks and activity"
+        }
+    }
+}
+
+/// At most this many records in one bulk action: a page of a list is 50.
+pub const BULK_MAX: usize = 200;
+
+/// What a bulk action on the selected rows of a list does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkAction {
+    /// Adds one tag (the action's value) to each selected record that lacks it.
+    AddTag,
+    /// Makes the member whose id is the value (or nobody, for an empty value) the owner.
+    SetOwner,
+    /// Deletes the selected records with their tags, notes, tasks and timelines.
+    Delete,
+}
+
+/// What a bulk action did: how many records were selected and how many of them it changed (the
+/// others already had the tag or the owner).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub selected: usize,
+    pub changed: usize,
+}
+
+impl BulkOutcome {
+    /// The sentence the list shows afterwards. `value` is the tag added or the new owner's name
+    /// ("nobody" when the owner was cleared).
+    pub fn message(&self, kind: Kind, action: BulkAction, value: &str) -> String {
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let changed = kind.count(count(self.changed));
+        let unchanged = self.selected.saturating_sub(self.changed);
+        if unchanged == 0 || action == BulkAction::Delete {
+            return match action {
+                BulkAction::AddTag => {
+                    format!("Added the tag \u{201c}{value}\u{201d} to {changed}.")
+                }
+                BulkAction::SetOwner => {
+                    format!("{changed} {} now owned by {value}.", be(self.changed))
+                }
+                BulkAction::Delete => format!("Deleted {changed}."),
+            };
+        }
+        match action {
+            BulkAction::AddTag => format!(
+                "Added the tag \u{201c}{value}\u{201d} to {changed}. {unchanged} already had it."
+            ),
+            BulkAction::SetOwner => format!(
+                "{changed} {} now owned by {value}. {unchanged} already {}.",
+                be(self.changed),
+                if unchanged == 1 { "was" } else { "were" }
+            ),
+            BulkAction::Delete => format!("Deleted {changed}."),
+        }
+    }
+}
+
+/// "is" or "are", for this many.
+fn be(n: usize) -> &'static str {
+    if n == 1 { "is" } else { "are" }
+}
+
+/// The owner a member chose among the workspace's members: `None` for an empty value (nobody).
+pub fn choose_owner<'m>(
+    value: &str,
+    members: &'m [MemberOption],
+) -> Result<Option<&'m MemberOption>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    members
+        .iter()
+        .find(|m| m.id.to_string() == value)
+        .map(Some)
+        .ok_or_else(|| "Choose an owner from the workspace's members.".to_owned())
 }
 
 /// A workspace member, as shown in owner lists.
@@ -365,6 +463,94 @@ pub struct TimelineEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bulk_message_counts_the_records_changed_and_those_already_so() {
+        let outcome = |selected, changed| BulkOutcome { selected, changed };
+        let (tag, owner, delete) = (BulkAction::AddTag, BulkAction::SetOwner, BulkAction::Delete);
+        let said = [
+            (
+                outcome(3, 3),
+                Kind::People,
+                tag,
+                "vip",
+                "Added the tag \u{201c}vip\u{201d} to 3 people.",
+            ),
+            (
+                outcome(2, 1),
+                Kind::People,
+                tag,
+                "vip",
+                "Added the tag \u{201c}vip\u{201d} to 1 person. 1 already had it.",
+            ),
+            (
+                outcome(3, 2),
+                Kind::People,
+                owner,
+                "Ada",
+                "2 people are now owned by Ada. 1 already was.",
+            ),
+            (
+                outcome(2, 1),
+                Kind::People,
+                owner,
+                "nobody",
+                "1 person is now owned by nobody. 1 already was.",
+            ),
+            (
+                outcome(4, 1),
+                Kind::People,
+                owner,
+                "Ada",
+                "1 person is now owned by Ada. 3 already were.",
+            ),
+            (outcome(3, 3), Kind::People, delete, "", "Deleted 3 people."),
+            (
+                outcome(2, 1),
+                Kind::Companies,
+                tag,
+                "partner",
+                "Added the tag \u{201c}partner\u{201d} to 1 company. 1 already had it.",
+            ),
+            (
+                outcome(3, 3),
+                Kind::Opportunities,
+                owner,
+                "Ada",
+                "3 opportunities are now owned by Ada.",
+            ),
+            (outcome(2, 1), Kind::Leads, delete, "", "Deleted 1 lead."),
+        ];
+        for (outcome, kind, action, value, sentence) in said {
+            assert_eq!(outcome.message(kind, action, value), sentence);
+        }
+    }
+
+    #[test]
+    fn counts_name_one_record_in_the_singular_and_others_in_the_plural() {
+        assert_eq!(Kind::People.count(1), "1 person");
+        assert_eq!(Kind::People.count(0), "0 people");
+        assert_eq!(Kind::Companies.count(1), "1 company");
+        assert_eq!(Kind::Opportunities.count(12), "12 opportunities");
+    }
+
+    #[test]
+    fn an_owner_is_one_of_the_members_or_nobody() {
+        let ada = MemberOption {
+            id: "6d1f6a8e-8c43-4a55-9a0d-000000000007".parse().unwrap(),
+            name: "Ada".to_owned(),
+        };
+        let members = [ada.clone()];
+        assert_eq!(choose_owner("", &members), Ok(None));
+        assert_eq!(
+            choose_owner(&format!(" {} ", ada.id), &members),
+            Ok(Some(&ada))
+        );
+        assert_eq!(
+            choose_owner("6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10", &members),
+            Err("Choose an owner from the workspace's members.".to_owned())
+        );
+    }
 
     #[test]
     fn a_conflict_names_the_field_and_the_other_value() {

@@ -15,6 +15,7 @@ use super::model::{
     ConversionRole, EditableRecord, FieldInput, MemberOption, NOTE_MAX_CHARS, RecordField,
     TimelineEntry, TimelineEvent, check_note, list_field_phrase,
 };
+use super::selection::{BulkActions, Selection, TickAllCell};
 use crate::accounts::form::TextField;
 use crate::accounts::model::FormState;
 use crate::clock::utc_time;
@@ -165,6 +166,10 @@ pub fn ListTable(
     headers: &'static [&'static str],
     /// What the list says when it has no rows.
     empty: Option<&'static str>,
+    /// Rows that can be ticked and changed at once: the actions above the table and the box that
+    /// ticks them all (each row starts with its own [`TickCell`]).
+    #[prop(optional)]
+    selection: Option<Selection>,
     children: Children,
 ) -> impl IntoView {
     if let Some(message) = empty {
@@ -172,12 +177,24 @@ pub fn ListTable(
     }
     let caption_id = format!("{prefix}-caption");
     let labelled_by = caption_id.clone();
+    let (actions, tick_all) = selection
+        .map(|s| {
+            (
+                view! { <BulkActions kind=s.kind selected=s.selected members=s.members on_done=s.on_done/> }
+                    .into_any(),
+                view! { <TickAllCell kind=s.kind selected=s.selected on_page=s.on_page/> }
+                    .into_any(),
+            )
+        })
+        .unzip();
     view! {
+        {actions}
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby=labelled_by>
             <table class="list__table">
                 <caption id=caption_id>{caption}</caption>
                 <thead>
                     <tr>
+                        {tick_all}
                         {headers.iter().map(|header| view! { <th scope="col">{*header}</th> }).collect_view()}
                     </tr>
                 </thead>

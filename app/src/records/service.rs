@@ -2,10 +2,15 @@
 //! workspace only.
 
 use super::db::{self, Kind};
-use super::model::{TimelineEntry, check_note};
+use super::model::{
+    BULK_MAX, BulkAction, BulkOutcome, TimelineEntry, TimelineEvent, check_note, choose_owner,
+};
+use crate::accounts::MemberId;
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
 use crate::error::AppError;
+use crate::people::model::{TAGS_MAX, parse_tags};
+use crate::workspaces::WorkspaceId;
 
 /// A record's id as a page or a URL sent it; anything but a UUID is "not found".
 pub fn parse_id(raw: &str) -> Result<uuid::Uuid, AppError> {
@@ -71,4 +76,213 @@ pub async fn timeline(
     let mut conn = db.pool().acquire().await?;
     db::kind_of(&mut conn, workspace, &record).await?;
     db::timeline(&mut conn, workspace, record.as_str()).await
+}
+
+/// Parses the ids of a bulk action: at least one, at most [`BULK_MAX`], each a UUID (an id that is
+/// not one is "not found"), each once.
+fn selected_ids(kind: Kind, ids: &[String]) -> Result<Vec<String>, AppError> {
+    if ids.is_empty() {
+        return Err(AppError::validation(
+            "ids",
+            format!(
+                "Select at least one {}, with the boxes in the first column.",
+                kind.noun()
+            ),
+        ));
+    }
+    if ids.len() > BULK_MAX {
+        return Err(AppError::validation(
+            "ids",
+            format!("Select at most {BULK_MAX} {} at a time.", kind.plural()),
+        ));
+    }
+    let mut parsed: Vec<String> = Vec::with_capacity(ids.len());
+    for raw in ids {
+        let id = parse_id(raw)?.to_string();
+        if !parsed.contains(&id) {
+            parsed.push(id);
+        }
+    }
+    Ok(parsed)
+}
+
+/// The one tag a bulk action adds, as typed.
+fn one_tag(kind: Kind, value: &str) -> Result<String, AppError> {
+    if !kind.has_tags() {
+        return Err(AppError::validation(
+            "tag",
+            format!("{} have no tags.", capitalised(kind.plural())),
+        ));
+    }
+    let tags = parse_tags(value).map_err(|message| AppError::validation("tag", message))?;
+    match <[String; 1]>::try_from(tags) {
+        Ok([tag]) => Ok(tag),
+        Err(tags) if tags.is_empty() => Err(AppError::validation("tag", "Type the tag to add.")),
+        Err(_) => Err(AppError::validation(
+            "tag",
+            "Add one tag at a time (a tag cannot contain a comma).",
+        )),
+    }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A bulk action on records selected in a list, all in one transaction: every selected record
+/// must be one of the workspace's records of `kind`, or nothing changes. Tag and owner changes go
+/// into each record's timeline like an edit in its page; a deletion removes the records with
+/// what belongs to them, as deleting each on its page does.
+pub async fn bulk(
+    db: &Db,
+    session: &CurrentSession,
+    kind: Kind,
+    ids: &[String],
+    action: BulkAction,
+    value: &str,
+) -> Result<BulkOutcome, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let ids = selected_ids(kind, ids)?;
+    let mut tx = db.pool().begin().await?;
+    db::ensure_all_found(&mut tx, kind, workspace, &ids).await?;
+    let changed = match action {
+        BulkAction::AddTag => {
+            let tag = one_tag(kind, value)?;
+            tag_all(&mut tx, session, kind, &ids, &tag).await?
+        }
+        BulkAction::SetOwner => hand_over(&mut tx, session, kind, &ids, value).await?,
+        BulkAction::Delete => delete_all(&mut tx, kind, workspace, &ids).await?,
+    };
+    tx.commit().await?;
+    tracing::info!(workspace_id = %workspace, ?kind, ?action, selected = ids.len(), changed, "records changed in bulk");
+    Ok(BulkOutcome {
+        selected: ids.len(),
+        changed,
+    })
+}
+
+/// Adds `tag` to those of the records that lack it; answers how many.
+async fn tag_all(
+    conn: &mut sqlx::AnyConnection,
+    session: &CurrentSession,
+    kind: Kind,
+    ids: &[String],
+    tag: &str,
+) -> Result<usize, AppError> {
+    let workspace = session.viewer.workspace_id;
+    // Every record's tags in one query; those that lack this one get it.
+    let tags_of = db::tags_of(&mut *conn, kind, workspace, ids).await?;
+    let mut events = Vec::new();
+    let mut tagged = Vec::new();
+    for id in ids {
+        let mut tags: Vec<&str> = tags_of
+            .iter()
+            .filter(|(record, _)| record == id)
+            .map(|(_, tag)| tag.as_str())
+            .collect();
+        if tags.contains(&tag) {
+            continue;
+        }
+        if tags.len() >= TAGS_MAX {
+            let name = db::name_of(&mut *conn, kind, workspace, id).await?;
+            let (them, their) = if kind == Kind::People {
+                ("them", "their")
+            } else {
+                ("it", "its")
+            };
+            return Err(AppError::validation(
+                "tag",
+                format!(
+                    "{name} already has {TAGS_MAX} tags, the most a {} can have. Nothing was \
+                     changed: remove one of {their} tags or leave {them} out.",
+                    kind.noun()
+                ),
+            ));
+        }
+        let old = tags.join(", ");
+        tags.push(tag);
+        tags.sort_unstable();
+        let event = TimelineEvent::Changed {
+            field: "tags".to_owned(),
+            old,
+            new: tags.join(", "),
+        };
+        events.push((id.clone(), event));
+        tagged.push(id.clone());
+    }
+    db::add_tag(&mut *conn, kind, workspace, &tagged, tag).await?;
+    changed(conn, session, kind, &tagged, None, &events).await
+}
+
+/// Makes the member whose id is `value` (nobody, when empty) the owner of those of the records
+/// that have another; answers how many.
+async fn hand_over(
+    conn: &mut sqlx::AnyConnection,
+    session: &CurrentSession,
+    kind: Kind,
+    ids: &[String],
+    value: &str,
+) -> Result<usize, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let members = db::members(&mut *conn, workspace).await?;
+    let owner =
+        choose_owner(value, &members).map_err(|message| AppError::validation("owner", message))?;
+    let owner_id = owner.map(|m| m.id.to_string());
+    let mut events = Vec::new();
+    let mut handed = Vec::new();
+    for (id, current, current_name) in db::owners_of(&mut *conn, kind, workspace, ids).await? {
+        if current == owner_id {
+            continue;
+        }
+        let event = TimelineEvent::Changed {
+            field: "owner".to_owned(),
+            old: current_name,
+            new: owner.map(|m| m.name.clone()).unwrap_or_default(),
+        };
+        events.push((id.clone(), event));
+        handed.push(id);
+    }
+    let owner = Some(owner.map(|m| m.id));
+    changed(conn, session, kind, &handed, owner, &events).await
+}
+
+/// Marks records changed by a bulk action (a new version each, and the new owner when it is one)
+/// and tells each change in its timeline; answers how many.
+async fn changed(
+    conn: &mut sqlx::AnyConnection,
+    session: &CurrentSession,
+    kind: Kind,
+    records: &[String],
+    owner: Option<Option<MemberId>>,
+    events: &[(String, TimelineEvent)],
+) -> Result<usize, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let now = now_millis();
+    db::touch_many(&mut *conn, kind, workspace, records, owner, now).await?;
+    db::record_events(&mut *conn, workspace, session.viewer.member_id, events, now).await?;
+    Ok(records.len())
+}
+
+/// Deletes the records with what belongs to them; answers how many.
+async fn delete_all(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    ids: &[String],
+) -> Result<usize, AppError> {
+    if kind == Kind::People {
+        let people: Vec<_> = ids
+            .iter()
+            .filter_map(|id| crate::people::model::PersonId::parse(id))
+            .collect();
+        return crate::people::db::delete(conn, workspace, &people).await;
+    }
+    for id in ids {
+        db::delete(&mut *conn, kind, workspace, id).await?;
+    }
+    Ok(ids.len())
 }

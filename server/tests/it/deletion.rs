@@ -12,7 +12,7 @@ use crate::people::{ada_and_mallory, add_person, api, count};
 use crate::support::{TestApp, spawn_apps};
 
 /// Whether `table` holds a row with this id.
-async fn exists(app: &TestApp, table: &str, id: &str) -> bool {
+pub(crate) async fn exists(app: &TestApp, table: &str, id: &str) -> bool {
     count(
         app,
         &format!("SELECT COUNT(*) FROM {table} WHERE id = $1"),
@@ -23,7 +23,7 @@ async fn exists(app: &TestApp, table: &str, id: &str) -> bool {
 }
 
 /// What belongs to a record besides its own row: notes, tasks and timeline entries.
-async fn belongings(app: &TestApp, id: &str) -> i64 {
+pub(crate) async fn belongings(app: &TestApp, id: &str) -> i64 {
     count(app, "SELECT COUNT(*) FROM notes WHERE record_id = $1", id).await
         + count(app, "SELECT COUNT(*) FROM tasks WHERE record_id = $1", id).await
         + count(

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod binary;
+mod bulk;
 mod companies;
 mod consent;
 mod dashboard;

@@ -578,15 +578,25 @@ pub(crate) async fn bulk(
     action: &str,
     value: &str,
 ) -> (StatusCode, String) {
+    bulk_of(app, cookie, "People", ids, action, value).await
+}
+
+/// A bulk action on these records of `kind` ("People", "Companies", "Leads", "Opportunities"), as
+/// a list's script sends it.
+pub(crate) async fn bulk_of(
+    app: &TestApp,
+    cookie: &str,
+    kind: &str,
+    ids: &[&str],
+    action: &str,
+    value: &str,
+) -> (StatusCode, String) {
     let keys: Vec<String> = (0..ids.len()).map(|i| format!("ids[{i}]")).collect();
-    let mut fields: Vec<(&str, &str)> = keys
-        .iter()
-        .map(String::as_str)
-        .zip(ids.iter().copied())
-        .collect();
+    let mut fields: Vec<(&str, &str)> = vec![("kind", kind)];
+    fields.extend(keys.iter().map(String::as_str).zip(ids.iter().copied()));
     fields.push(("action", action));
     fields.push(("value", value));
-    api(app, "/api/people/bulk", &fields, cookie).await
+    api(app, "/api/records/bulk", &fields, cookie).await
 }
 
 pub(crate) async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
@@ -809,8 +819,8 @@ async fn a_bulk_action_refuses_a_bad_tag_owner_or_selection_with_a_message_and_c
         // No selection, too large a selection, an unknown action, an id that is not one.
         let (status, _) = api(
             &app,
-            "/api/people/bulk",
-            &[("action", "Delete"), ("value", "")],
+            "/api/records/bulk",
+            &[("kind", "People"), ("action", "Delete"), ("value", "")],
             &ada,
         )
         .await;

@@ -1,0 +1,343 @@
+//! Rows of a list ticked and changed at once: the box in each row and in the header, the "Change
+//! the selected …" actions above the table (add a tag, change the owner, delete after a
+//! confirmation) and the sentence that tells what was done.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::api::bulk_records;
+use super::model::{BulkAction, Kind, MemberOption};
+use super::pages::{CONFIRM_CANCEL_ID, ConfirmDeletion};
+use crate::error::AppError;
+use crate::layout::{focus_by_id, use_hydrated};
+use crate::people::model::TAG_MAX_CHARS;
+
+/// What a list needs to let its rows be ticked and changed at once.
+pub struct Selection {
+    pub kind: Kind,
+    /// The rows ticked; a new page of the list starts with none.
+    pub selected: RwSignal<Vec<Uuid>>,
+    /// The ids of the rows on this page, for the box that ticks them all.
+    pub on_page: Vec<Uuid>,
+    /// The workspace's members, for "New owner".
+    pub members: Vec<MemberOption>,
+    /// Called with the sentence that tells what a bulk action did.
+    pub on_done: Callback<String>,
+}
+
+impl Selection {
+    pub fn new(
+        kind: Kind,
+        on_page: impl IntoIterator<Item = Uuid>,
+        members: Vec<MemberOption>,
+        on_done: Callback<String>,
+    ) -> Self {
+        Self {
+            kind,
+            selected: RwSignal::new(Vec::new()),
+            on_page: on_page.into_iter().collect(),
+            members,
+            on_done,
+        }
+    }
+}
+
+/// The id of the sentence a list shows after a bulk action (`people-notice`).
+fn notice_id(kind: Kind) -> String {
+    format!("{}-notice", kind.plural())
+}
+
+/// What the last bulk action on a list did, shown above the list while it is the one the action
+/// was done on, with the callback a [`Selection`] calls: it keeps the sentence, reads the list
+/// again (`refetch`) and moves the focus to the sentence.
+pub fn bulk_notice<Q>(
+    kind: Kind,
+    query: Memo<Q>,
+    refetch: impl Fn() + Send + Sync + 'static,
+) -> (Callback<String>, impl IntoView)
+where
+    Q: Clone + PartialEq + Send + Sync + 'static,
+{
+    let notice = RwSignal::new(None::<(Q, String)>);
+    let on_done = Callback::new(move |message: String| {
+        notice.set(Some((query.get_untracked(), message)));
+        refetch();
+        request_animation_frame(move || focus_by_id(&notice_id(kind)));
+    });
+    let shown = view! {
+        <div role="status">
+            {move || {
+                notice
+                    .get()
+                    .filter(|(on, _)| *on == query.get())
+                    .map(|(_, message)| view! {
+                        <p id=notice_id(kind) class="form-notice form-notice--ok" tabindex="-1">
+                            {message}
+                        </p>
+                    })
+            }}
+        </div>
+    };
+    (on_done, shown)
+}
+
+/// The header cell whose box ticks every row on the page.
+#[component]
+pub fn TickAllCell(kind: Kind, selected: RwSignal<Vec<Uuid>>, on_page: Vec<Uuid>) -> impl IntoView {
+    let ready = use_hydrated();
+    let label = if kind == Kind::People {
+        "Select everyone on this page".to_owned()
+    } else {
+        format!("Select every {} on this page", kind.noun())
+    };
+    let all_ticked = {
+        let on_page = on_page.clone();
+        move || selected.with(|s| !on_page.is_empty() && on_page.iter().all(|id| s.contains(id)))
+    };
+    view! {
+        <th scope="col" class="list__tick js-only">
+            <input
+                type="checkbox"
+                id=format!("{}-tick-all", kind.plural())
+                aria-label=label
+                disabled=move || !ready.get()
+                prop:checked=all_ticked
+                on:change:target=move |ev| {
+                    selected.set(if ev.target().checked() { on_page.clone() } else { Vec::new() });
+                }
+            />
+        </th>
+    }
+}
+
+/// The first cell of a row: its box, named after the record ("Select Acme Labs").
+#[component]
+pub fn TickCell(selected: RwSignal<Vec<Uuid>>, id: Uuid, name: String) -> impl IntoView {
+    let ready = use_hydrated();
+    view! {
+        <td class="list__tick js-only">
+            <input
+                type="checkbox"
+                aria-label=format!("Select {name}")
+                disabled=move || !ready.get()
+                prop:checked=move || selected.with(|s| s.contains(&id))
+                on:change:target=move |ev| {
+                    let on = ev.target().checked();
+                    selected.update(|s| {
+                        s.retain(|ticked| *ticked != id);
+                        if on {
+                            s.push(id);
+                        }
+                    });
+                }
+            />
+        </td>
+    }
+}
+
+/// Tag (people and companies), hand over or delete the rows ticked in a list. A deletion asks
+/// first, in the page; the outcome goes to the selection's `on_done`.
+#[component]
+pub fn BulkActions(
+    kind: Kind,
+    selected: RwSignal<Vec<Uuid>>,
+    members: Vec<MemberOption>,
+    on_done: Callback<String>,
+) -> impl IntoView {
+    let tag = RwSignal::new(String::new());
+    // "" until an owner is chosen; "-" is "nobody".
+    let owner = RwSignal::new(String::new());
+    // The control a problem belongs to ("tag", "owner" or "" for the selection), and the message.
+    let problem = RwSignal::new(None::<(String, String)>);
+    let busy = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let members = StoredValue::new(members);
+    let count = move || selected.with(Vec::len);
+    let ready = use_hydrated();
+    let idle = move || ready.get() && !busy.get();
+    let (plural, noun) = (kind.plural(), kind.noun());
+    let select_first = move || {
+        problem.set(Some((
+            String::new(),
+            format!("Select at least one {noun} first, with the boxes in the first column."),
+        )));
+    };
+
+    let run = move |action: BulkAction, value: String, label: String| {
+        if busy.get_untracked() {
+            return;
+        }
+        let ids: Vec<String> =
+            selected.with_untracked(|s| s.iter().map(ToString::to_string).collect());
+        if ids.is_empty() {
+            select_first();
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            match bulk_records(kind, ids, action, value).await {
+                Ok(outcome) => on_done.run(outcome.message(kind, action, &label)),
+                Err(error) => {
+                    busy.set(false);
+                    confirming.set(false);
+                    let field = error.field().unwrap_or_default().to_owned();
+                    let message = match error {
+                        AppError::NotFound => format!(
+                            "Some of the selected {plural} are no longer in this workspace; \
+                             someone may have deleted them. Nothing was changed: reload the list \
+                             and select again."
+                        ),
+                        other => other.to_string(),
+                    };
+                    match field.as_str() {
+                        "tag" => focus_by_id("bulk-tag"),
+                        "owner" => focus_by_id("bulk-owner"),
+                        _ => {}
+                    }
+                    problem.set(Some((field, message)));
+                }
+            }
+        });
+    };
+    let add_tag = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = tag.get_untracked().trim().to_owned();
+        if typed.is_empty() {
+            problem.set(Some(("tag".to_owned(), "Type the tag to add.".to_owned())));
+            focus_by_id("bulk-tag");
+            return;
+        }
+        run(BulkAction::AddTag, typed.clone(), typed);
+    };
+    let set_owner = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let chosen = owner.get_untracked();
+        let (value, label) = match chosen.as_str() {
+            "" => {
+                problem.set(Some((
+                    "owner".to_owned(),
+                    "Choose the new owner.".to_owned(),
+                )));
+                focus_by_id("bulk-owner");
+                return;
+            }
+            "-" => (String::new(), "nobody".to_owned()),
+            id => (
+                id.to_owned(),
+                members.with_value(|members| {
+                    members
+                        .iter()
+                        .find(|m| m.id.to_string() == id)
+                        .map(|m| m.name.clone())
+                        .unwrap_or_default()
+                }),
+            ),
+        };
+        run(BulkAction::SetOwner, value, label);
+    };
+    let ask = move |_| {
+        if count() == 0 {
+            select_first();
+            return;
+        }
+        problem.set(None);
+        confirming.set(true);
+        request_animation_frame(|| focus_by_id(CONFIRM_CANCEL_ID));
+    };
+    let cancel = move || {
+        confirming.set(false);
+        request_animation_frame(|| focus_by_id("bulk-delete"));
+    };
+    let problem_of = move |control: &'static str| {
+        move || problem.with(|p| p.as_ref().is_some_and(|(field, _)| field == control))
+    };
+    let tag_form = kind.has_tags().then(|| {
+        view! {
+            <form class="list__bulk-form" on:submit=add_tag>
+                <div class="field">
+                    <label for="bulk-tag">"Tag to add"</label>
+                    <input
+                        id="bulk-tag"
+                        type="text"
+                        disabled=move || !ready.get()
+                        autocomplete="off"
+                        maxlength=TAG_MAX_CHARS.to_string()
+                        prop:value=move || tag.get()
+                        aria-invalid=move || problem_of("tag")().then_some("true")
+                        aria-describedby=move || problem_of("tag")().then_some("bulk-problem")
+                        on:input:target=move |ev| tag.set(ev.target().value())
+                    />
+                </div>
+                <button type="submit" class="button" disabled=move || !idle()>"Add tag"</button>
+            </form>
+        }
+        .into_any()
+    });
+    view! {
+        <section class="list__bulk js-only" aria-labelledby="bulk-title">
+            <h2 id="bulk-title" class="list__bulk-title">{format!("Change the selected {plural}")}</h2>
+            <p class="list__bulk-count" aria-live="polite">
+                {move || match count() {
+                    0 if kind == Kind::People => {
+                        "Nobody selected. Tick the people to change in the first column.".to_owned()
+                    }
+                    0 => format!("No {noun} selected. Tick the {plural} to change in the first column."),
+                    n => format!("{} selected.", kind.count(i64::try_from(n).unwrap_or(i64::MAX))),
+                }}
+            </p>
+            <div class="list__bulk-actions">
+                {tag_form}
+                <form class="list__bulk-form" on:submit=set_owner>
+                    <div class="field">
+                        <label for="bulk-owner">"New owner"</label>
+                        <select
+                            id="bulk-owner"
+                            disabled=move || !ready.get()
+                            aria-invalid=move || problem_of("owner")().then_some("true")
+                            aria-describedby=move || problem_of("owner")().then_some("bulk-problem")
+                            on:change:target=move |ev| owner.set(ev.target().value())
+                        >
+                            <option value="">"Choose\u{2026}"</option>
+                            <option value="-">"Nobody"</option>
+                            {members.get_value().into_iter().map(|member| {
+                                view! { <option value=member.id.to_string()>{member.name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button" disabled=move || !idle()>"Change owner"</button>
+                </form>
+                <button
+                    type="button"
+                    id="bulk-delete"
+                    class="button button--danger"
+                    disabled=move || !idle()
+                    on:click=ask
+                >
+                    "Delete\u{2026}"
+                </button>
+            </div>
+            {move || confirming.get().then(|| {
+                let n = kind.count(i64::try_from(count()).unwrap_or(i64::MAX));
+                view! {
+                    <ConfirmDeletion
+                        title=format!("Delete {n}?")
+                        what=kind.deleted_with_them()
+                        confirm=format!("Delete {n}")
+                        busy
+                        on_confirm=Callback::new(move |()| {
+                            run(BulkAction::Delete, String::new(), String::new());
+                        })
+                        on_cancel=Callback::new(move |()| cancel())
+                    />
+                }
+            })}
+            {move || problem.get().map(|(_, message)| view! {
+                <p id="bulk-problem" class="field__error" role="alert">
+                    <span class="visually-hidden">"Error: "</span>
+                    {message}
+                </p>
+            })}
+        </section>
+    }
+}
