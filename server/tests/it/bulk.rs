@@ -6,9 +6,8 @@
 use axum::http::StatusCode;
 
 use crate::companies::{add_company, stored};
-use crate::deletion::{belongings, exists, one_of_each};
+use crate::deletion::{belongings, exists, navy_contract_with, one_of_each};
 use crate::leads::add_lead;
-use crate::opportunities::add_opportunity;
 use crate::people::{ada_and_mallory, add_person, api, bulk_of, count};
 use crate::support::browser::get_page;
 use crate::support::{TestApp, body_text, member_id, spawn_apps};
@@ -163,30 +162,13 @@ async fn selected_leads_and_opportunities_are_handed_over_and_deleted_at_once_an
             ],
         )
         .await;
-        let navy = add_opportunity(
-            &app,
-            &ada,
-            &[
-                ("name", "Navy contract"),
-                ("amount", "0"),
-                ("close_on", "2027-06-30"),
-            ],
-        )
-        .await;
         let person = add_person(
             &app,
             &ada,
             &[("first_name", "Edsger"), ("email", "edsger@example.com")],
         )
         .await;
-        let (status, body) = api(
-            &app,
-            "/api/opportunities/add-person",
-            &[("id", navy.as_str()), ("email", "edsger@example.com")],
-            &ada,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        let navy = navy_contract_with(&app, &ada, "edsger@example.com").await;
 
         for (kind, table, ids, plural) in [
             ("Leads", "leads", [alan.as_str(), grace.as_str()], "Leads"),

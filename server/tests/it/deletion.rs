@@ -64,6 +64,30 @@ pub(crate) async fn one_of_each(app: &TestApp, cookie: &str, tags: &str) -> [Str
     [company, lead, deal]
 }
 
+/// The opportunity "Navy contract" with one person, the workspace's person with `email`, added
+/// by the member with this session; returns its id.
+pub(crate) async fn navy_contract_with(app: &TestApp, cookie: &str, email: &str) -> String {
+    let deal = add_opportunity(
+        app,
+        cookie,
+        &[
+            ("name", "Navy contract"),
+            ("amount", "0"),
+            ("close_on", "2027-06-30"),
+        ],
+    )
+    .await;
+    let (status, body) = api(
+        app,
+        "/api/opportunities/add-person",
+        &[("id", deal.as_str()), ("email", email)],
+        cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{}: {body}", app.label());
+    deal
+}
+
 async fn note(app: &TestApp, cookie: &str, endpoint: &str, id: &str) {
     let (status, body) = api(
         app,
@@ -246,25 +270,8 @@ async fn a_deleted_opportunity_takes_its_links_to_people_notes_and_timeline_and_
             &[("first_name", "Grace"), ("email", "grace@navy.example")],
         )
         .await;
-        let deal = add_opportunity(
-            &app,
-            &ada,
-            &[
-                ("name", "Navy contract"),
-                ("amount", "0"),
-                ("close_on", "2027-06-30"),
-            ],
-        )
-        .await;
+        let deal = navy_contract_with(&app, &ada, "grace@navy.example").await;
         let label = app.label();
-        let (status, body) = api(
-            &app,
-            "/api/opportunities/add-person",
-            &[("id", deal.as_str()), ("email", "grace@navy.example")],
-            &ada,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
         note(&app, &ada, "/api/opportunities/add-note", &deal).await;
 
         let (status, body) = delete(&app, &ada, "opportunities", &deal).await;
