@@ -197,6 +197,13 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
   await assertAccessible(page, '/app/people filtered by tag');
   await page.goBack();
   await page.waitForURL((url) => !url.search.includes('tag='));
+  // The controls show the list the URL names again, not the choices made before it changed.
+  await page.waitForFunction(() => document.getElementById('people-tag').value === '');
+  assert.equal(await page.getByLabel('Sort by').inputValue(), 'name');
+  await page.goForward();
+  await page.waitForURL(/tag=vip/);
+  await page.waitForFunction(() => document.getElementById('people-tag').value === 'vip');
+  assert.equal(await page.getByLabel('Sort by').inputValue(), 'newest');
   assertNoPageErrors(page);
   await page.context().close();
 });

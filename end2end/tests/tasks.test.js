@@ -1,8 +1,8 @@
 // Tasks as members use them: added on a person's, a company's, a lead's or an opportunity's page
 // by keyboard (refused while empty), ticked done with the space bar, shown in the record's
 // timeline, and listed at /app/tasks with a link to the record, open or done, with the list's
-// state in the URL; the dashboard on /app counts them and lists what is
-// due this week. Every state is scanned with axe.
+// state in the URL (open or done, whose, and searched by title); the dashboard on /app counts
+// them and lists what is due this week. Every state is scanned with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -72,6 +72,7 @@ test('a task added on a person\'s page is ticked done by keyboard, shows in the 
   await page.goBack();
   await page.waitForURL((url) => !url.search.includes('status=done'));
   await page.getByText('Nothing to do: no open tasks.').waitFor();
+  assert.equal(await page.getByLabel('Show').inputValue(), 'open');
   await page.getByLabel('What is to be done').fill('Renew the domain');
   await page.getByRole('button', { name: 'Add task' }).click();
   await page.getByRole('checkbox', { name: 'Done: Renew the domain' }).waitFor();
@@ -165,6 +166,72 @@ test('a task about a company, a lead or an opportunity is added on its page by k
   await page.keyboard.press('Enter');
   await page.waitForURL(`**${records[2].path}`);
   await page.getByRole('checkbox', { name: 'Done: Draft the proposal' }).waitFor();
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('the tasks list is searched by part of a title from the keyboard, and back, forward and the clear link show the same lists', async () => {
+  const page = await newPage();
+  await signUpConfirmed(page, 'Sam Search', freshEmail('sam'), 'Search Supplies');
+  await page.goto(`${BASE_URL}/app/tasks`);
+  await waitForHydration(page);
+  await page.locator('#task-title:enabled').waitFor();
+  for (const title of ['Call Ada', 'Renew the domain', 'Recall the offer']) {
+    await page.getByLabel('What is to be done').fill(title);
+    await page.getByLabel('What is to be done').press('Enter');
+    await page.getByRole('checkbox', { name: `Done: ${title}` }).waitFor();
+  }
+  const rows = page.locator('.tasks__list input[type=checkbox]');
+  assert.equal(await rows.count(), 3);
+
+  // Typed in any case, submitted with Enter: the matches only, the search in the URL.
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  assert.equal(await search.getAttribute('aria-describedby'), 'tasks-q-hint');
+  await search.focus();
+  await page.keyboard.type('CALL');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/q=CALL/);
+  await page.getByRole('heading', { name: 'Open tasks matching the search, the soonest due first' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.tasks__list input[type=checkbox]').length === 2);
+  for (const title of ['Call Ada', 'Recall the offer']) {
+    assert.equal(await page.getByRole('checkbox', { name: `Done: ${title}` }).count(), 1);
+  }
+  assert.equal(await search.inputValue(), 'CALL');
+  await assertAccessible(page, '/app/tasks?q=CALL');
+
+  // A task added that the search would not find is added, and said so, but not listed here.
+  await page.getByLabel('What is to be done').fill('Email Grace');
+  await page.getByLabel('What is to be done').press('Enter');
+  await page.getByRole('status').filter({ hasText: 'Task “Email Grace” added.' }).waitFor();
+  assert.equal(await rows.count(), 2);
+
+  // Nothing found: said so.
+  await search.fill('invoice');
+  await search.press('Enter');
+  await page.getByText('No tasks match this search.').waitFor();
+  await assertAccessible(page, '/app/tasks?q=invoice, nothing found');
+
+  // Back and forward show the same lists; the clear link leads to every open task.
+  await page.goBack();
+  await page.waitForURL(/q=CALL/);
+  await page.waitForFunction(() => document.querySelectorAll('.tasks__list input[type=checkbox]').length === 2);
+  assert.equal(await search.inputValue(), 'CALL');
+  await page.goForward();
+  await page.getByText('No tasks match this search.').waitFor();
+  assert.equal(await search.inputValue(), 'invoice');
+  await page.getByRole('link', { name: 'Clear the search and filters' }).click();
+  await page.waitForURL((url) => url.search === '');
+  await page.waitForFunction(() => document.querySelectorAll('.tasks__list input[type=checkbox]').length === 4);
+  assert.equal(await search.inputValue(), '');
+
+  // An over-long search (a shared link) is not used, and the list says so.
+  await page.goto(`${BASE_URL}/app/tasks?q=${'call'.repeat(26)}`);
+  await waitForHydration(page);
+  const problem = page.locator('#tasks-problem');
+  assert.equal(await problem.innerText(), 'Search for at most 100 characters. The list below is not searched.');
+  assert.equal(await page.locator('.tasks__list input[type=checkbox]').count(), 4);
+  assert.equal(await search.getAttribute('aria-describedby'), 'tasks-q-hint tasks-problem');
+  await assertAccessible(page, '/app/tasks with an over-long search');
   assertNoPageErrors(page);
   await page.context().close();
 });

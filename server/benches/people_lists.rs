@@ -334,6 +334,12 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     // Tasks about the seeded records of every kind (one for every ten people): the first page
     // of the open ones, each with the name of what it is about.
     seed_tasks(db, workspace, people / 10).await;
+    let open_tasks = |search: &'static str| app::tasks::db::Filter {
+        done: false,
+        assignee: None,
+        search,
+        after: None,
+    };
     measure(
         "tasks: first page of open tasks",
         runs,
@@ -342,9 +348,53 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             app::tasks::db::list(
                 db.pool(),
                 workspace,
-                false,
-                None,
-                None,
+                &open_tasks(""),
+                app::tasks::model::PAGE_SIZE,
+                today,
+            )
+            .await
+            .expect("tasks")
+        },
+    )
+    .await;
+    // Half way down the list, as its page links lead there.
+    let (_, halfway) =
+        app::tasks::db::list(db.pool(), workspace, &open_tasks(""), people / 20, today)
+            .await
+            .expect("tasks");
+    let halfway = app::tasks::db::After::decode(&halfway.expect("a next page")).expect("cursor");
+    let halfway = &halfway;
+    measure(
+        "tasks: a page half way down the open tasks",
+        runs,
+        |(tasks, _): &(Vec<app::tasks::model::Task>, Option<String>)| tasks.len(),
+        move || async move {
+            let filter = app::tasks::db::Filter {
+                after: Some(halfway),
+                ..open_tasks("")
+            };
+            app::tasks::db::list(
+                db.pool(),
+                workspace,
+                &filter,
+                app::tasks::model::PAGE_SIZE,
+                today,
+            )
+            .await
+            .expect("tasks")
+        },
+    )
+    .await;
+    // A search that only a few titles match, so that most of the open tasks are looked at.
+    measure(
+        "tasks: search, part of a title (\"up 777\")",
+        runs,
+        |(tasks, _): &(Vec<app::tasks::model::Task>, Option<String>)| tasks.len(),
+        move || async move {
+            app::tasks::db::list(
+                db.pool(),
+                workspace,
+                &open_tasks("up 777"),
                 app::tasks::model::PAGE_SIZE,
                 today,
             )
@@ -378,12 +428,13 @@ async fn seed_tasks(db: &Db, workspace: WorkspaceId, count: usize) {
     let mut tx = db.pool().begin().await.expect("transaction");
     for (i, record) in records.enumerate() {
         sqlx::query(
-            "INSERT INTO tasks (id, workspace_id, title, due_on, record_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO tasks (id, workspace_id, title, search_text, due_on, record_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(workspace.to_string())
         .bind(format!("Follow up {i}"))
+        .bind(format!("follow up {i}"))
         .bind(format!("2027-{:02}-{:02}", i % 12 + 1, i % 28 + 1))
         .bind(record)
         .bind(now + i64::try_from(i).expect("index"))

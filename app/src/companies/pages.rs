@@ -17,9 +17,9 @@ use crate::error::AppError;
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, Kind, ListNotices, ListPages, ListQuery, ListSearch,
-    ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, Selection,
-    TagsField, TickCell, Timeline, bulk_notice,
+    AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
+    ListSearch, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice,
+    Selection, TagsField, TickCell, Timeline, bulk_notice, tag_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -105,16 +105,7 @@ fn CompaniesList(
         <div class="list__filters" role="search" aria-label="Search and filter companies">
             <Form method="GET" action="/app/companies">
                 <ListSearch prefix="companies" value=q hint="Part of a name, web domain, phone number or place." problem=has_problem/>
-                <div class="field">
-                    <label for="companies-tag">"Tag"</label>
-                    <select id="companies-tag" name="tag">
-                        <option value="" selected=chosen_tag.is_empty()>"Any tag"</option>
-                        {tags.into_iter().map(|tag| {
-                            let selected = tag == chosen_tag;
-                            view! { <option value=tag.clone() selected=selected>{tag.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                <ListFilter prefix="companies" name="tag" label="Tag" choices=tag_choices(tags) chosen=chosen_tag/>
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>

@@ -17,9 +17,9 @@ use crate::clock::utc_time;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, Kind, ListNotices, ListPages, ListQuery, ListSearch,
-    ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, Selection,
-    TickCell, Timeline, bulk_notice,
+    AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
+    ListSearch, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice,
+    Selection, TickCell, Timeline, bulk_notice, owner_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -63,6 +63,17 @@ pub fn LeadsListPage() -> impl IntoView {
     }
 }
 
+/// The choices of the status filter: any status, or one of them.
+fn status_choices() -> Vec<(String, String)> {
+    std::iter::once((String::new(), "Any status".to_owned()))
+        .chain(
+            LeadStatus::ALL
+                .into_iter()
+                .map(|status| (status.as_str().to_owned(), status.label().to_owned())),
+        )
+        .collect()
+}
+
 #[component]
 fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> impl IntoView {
     let LeadsPage {
@@ -102,27 +113,8 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
         <div class="list__filters" role="search" aria-label="Search and filter leads">
             <Form method="GET" action="/app/leads">
                 <ListSearch prefix="leads" value=q hint="Part of a name, e-mail address, company or phone number." problem=has_problem/>
-                <div class="field">
-                    <label for="leads-status">"Status"</label>
-                    <select id="leads-status" name="status">
-                        <option value="" selected=chosen_status.is_empty()>"Any status"</option>
-                        {LeadStatus::ALL.into_iter().map(|status| {
-                            let selected = status.as_str() == chosen_status;
-                            view! { <option value=status.as_str() selected=selected>{status.label()}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="leads-owner">"Owner"</label>
-                    <select id="leads-owner" name="owner">
-                        <option value="" selected=chosen_owner.is_empty()>"Anyone"</option>
-                        {members.into_iter().map(|member| {
-                            let id = member.id.to_string();
-                            let selected = id == chosen_owner;
-                            view! { <option value=id selected=selected>{member.name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                <ListFilter prefix="leads" name="status" label="Status" choices=status_choices() chosen=chosen_status/>
+                <ListFilter prefix="leads" name="owner" label="Owner" choices=owner_choices(members) chosen=chosen_owner/>
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>

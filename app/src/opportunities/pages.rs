@@ -25,9 +25,9 @@ use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::policy::model::PolicyDate;
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, Kind, ListNotices, ListPages, ListQuery, ListSearch,
-    ListTable, NewRecordPage, RecordPage, RestoredNotice, Selection, TickCell, Timeline,
-    bulk_notice,
+    AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
+    ListSearch, ListTable, NewRecordPage, RecordPage, RestoredNotice, Selection, TickCell,
+    Timeline, bulk_notice, owner_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -110,6 +110,17 @@ const HEADERS: &[&str] = &[
     "Owner",
 ];
 
+/// The choices of the stage filter: any stage, or one of the workspace's.
+fn stage_choices(stages: Vec<Stage>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "Any stage".to_owned()))
+        .chain(
+            stages
+                .into_iter()
+                .map(|stage| (stage.id.to_string(), stage.name)),
+        )
+        .collect()
+}
+
 #[component]
 fn OpportunitiesList(
     page: OpportunitiesPage,
@@ -154,28 +165,8 @@ fn OpportunitiesList(
         <div class="list__filters" role="search" aria-label="Search and filter opportunities">
             <Form method="GET" action="/app/opportunities">
                 <ListSearch prefix="opportunities" value=q hint="Part of a name or a company's name." problem=has_problem/>
-                <div class="field">
-                    <label for="opportunities-stage">"Stage"</label>
-                    <select id="opportunities-stage" name="stage">
-                        <option value="" selected=chosen_stage.is_empty()>"Any stage"</option>
-                        {stages.into_iter().map(|stage| {
-                            let id = stage.id.to_string();
-                            let selected = id == chosen_stage;
-                            view! { <option value=id selected=selected>{stage.name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="opportunities-owner">"Owner"</label>
-                    <select id="opportunities-owner" name="owner">
-                        <option value="" selected=chosen_owner.is_empty()>"Anyone"</option>
-                        {members.into_iter().map(|member| {
-                            let id = member.id.to_string();
-                            let selected = id == chosen_owner;
-                            view! { <option value=id selected=selected>{member.name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                <ListFilter prefix="opportunities" name="stage" label="Stage" choices=stage_choices(stages) chosen=chosen_stage/>
+                <ListFilter prefix="opportunities" name="owner" label="Owner" choices=owner_choices(members) chosen=chosen_owner/>
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>

@@ -16,9 +16,10 @@ use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::api::bulk_records;
 use crate::records::{
-    AddNote, BulkAction, DeleteRecord, EditableField, Kind, ListNotices, ListPages, ListSearch,
-    ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice, Selection,
-    TagsField, TickCell, Timeline, bulk_notice,
+    AddNote, BulkAction, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages,
+    ListSearch, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice,
+    Selection, TagsField, TickCell, Timeline, bulk_notice, fixed_choices, owner_choices,
+    tag_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -124,34 +125,9 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
         <div class="list__filters" role="search" aria-label="Search and filter people">
             <Form method="GET" action="/app/people">
                 <ListSearch prefix="people" value=q hint="Part of a name, e-mail address, phone number or company." problem=has_problem/>
-                <div class="field">
-                    <label for="people-tag">"Tag"</label>
-                    <select id="people-tag" name="tag">
-                        <option value="" selected=chosen_tag.is_empty()>"Any tag"</option>
-                        {tags.into_iter().map(|tag| {
-                            let selected = tag == chosen_tag;
-                            view! { <option value=tag.clone() selected=selected>{tag.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="people-owner">"Owner"</label>
-                    <select id="people-owner" name="owner">
-                        <option value="" selected=chosen_owner.is_empty()>"Anyone"</option>
-                        {members.into_iter().map(|member| {
-                            let id = member.id.to_string();
-                            let selected = id == chosen_owner;
-                            view! { <option value=id selected=selected>{member.name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="people-sort">"Sort by"</label>
-                    <select id="people-sort" name="sort">
-                        <option value="name" selected=sort == PeopleSort::Name>"Last name"</option>
-                        <option value="newest" selected=sort == PeopleSort::Newest>"Newest first"</option>
-                    </select>
-                </div>
+                <ListFilter prefix="people" name="tag" label="Tag" choices=tag_choices(tags) chosen=chosen_tag/>
+                <ListFilter prefix="people" name="owner" label="Owner" choices=owner_choices(members) chosen=chosen_owner/>
+                <ListFilter prefix="people" name="sort" label="Sort by" choices=fixed_choices(&[("name", "Last name"), ("newest", "Newest first")]) chosen=sort.as_str().to_owned()/>
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>

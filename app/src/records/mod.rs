@@ -18,8 +18,8 @@ pub use model::{
     conflict_message,
 };
 pub use pages::{
-    AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListNotices,
-    ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage, RestoredNotice,
-    TagsField, Timeline,
+    AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListFilter,
+    ListNotices, ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage,
+    RestoredNotice, TagsField, Timeline, fixed_choices, owner_choices, tag_choices,
 };
 pub use selection::{Selection, TickCell, bulk_notice};

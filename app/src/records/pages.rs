@@ -126,17 +126,69 @@ pub fn ListSearch(
     view! {
         <div class="field list__search">
             <label for=input_id.clone()>"Search"</label>
+            // The attribute is for the page as the server draws it; the property keeps the box in
+            // step with the URL when the list is drawn again in place (back, forward, a link).
             <input
                 id=input_id
                 name="q"
                 type="search"
-                value=value
+                value=value.clone()
+                prop:value=value
                 maxlength="100"
                 aria-describedby=described_by
             />
             <p id=hint_id class="field__hint">{hint}</p>
         </div>
     }
+}
+
+/// One of a list's filters (`{prefix}-{name}`), sent with its search: a choice among `choices`
+/// (value and label), showing `chosen`.
+#[component]
+pub fn ListFilter(
+    prefix: &'static str,
+    name: &'static str,
+    label: &'static str,
+    choices: Vec<(String, String)>,
+    chosen: String,
+) -> impl IntoView {
+    let id = format!("{prefix}-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            // The chosen option is marked for the page as the server draws it; the property keeps
+            // the control in step with the URL when the list is drawn again in place (back,
+            // forward, a link), where a choice changed by hand would otherwise stay.
+            <select id=id name=name prop:value=chosen.clone()>
+                {choices.into_iter().map(|(value, text)| {
+                    let selected = value == chosen;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// A filter's choices written out: value and label.
+pub fn fixed_choices(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(value, label)| ((*value).to_owned(), (*label).to_owned()))
+        .collect()
+}
+
+/// The choices of a list's owner filter: anyone, or one of the members.
+pub fn owner_choices(members: Vec<MemberOption>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "Anyone".to_owned()))
+        .chain(members.into_iter().map(|m| (m.id.to_string(), m.name)))
+        .collect()
+}
+
+/// The choices of a list's tag filter: any tag, or one of the tags in use.
+pub fn tag_choices(tags: Vec<String>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "Any tag".to_owned()))
+        .chain(tags.into_iter().map(|tag| (tag.clone(), tag)))
+        .collect()
 }
 
 /// What a list says above its rows: why part of the query was not used (`{prefix}-problem`), and

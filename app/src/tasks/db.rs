@@ -3,24 +3,24 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use super::model::{Task, TaskAbout, TaskId};
+use super::model::{Task, TaskAbout, TaskId, search_text};
 use crate::accounts::MemberId;
 use crate::error::AppError;
 use crate::people::model::{MemberOption, TimelineEntry, TimelineEvent, full_name};
 use crate::policy::model::PolicyDate;
 use crate::records::Kind;
-use crate::records::db::{Cursor, page_link_expired};
+use crate::records::db::{Cursor, escape_like, page_link_expired};
 use crate::workspaces::WorkspaceId;
 
 const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id,
     t.assignee_id, a.name AS assignee_name, p.first_name, p.last_name,
     c.name AS company_name, l.name AS lead_name, o.name AS opportunity_name";
 
-/// Tasks with their assignee and the record they are about, which is one of the workspace's
-/// people, companies, leads or opportunities (ids are UUIDs, so at most one of them matches).
-/// The assignee may have left; the record is never gone, as its tasks go with it.
-const TASK_FROM: &str = "tasks t
-    LEFT JOIN members a ON a.id = t.assignee_id
+/// What a task row shows beside the task (`tasks t`): its assignee and the record it is about,
+/// which is one of the workspace's people, companies, leads or opportunities (ids are UUIDs, so
+/// at most one of them matches). The assignee may have left; the record is never gone, as its
+/// tasks go with it.
+const TASK_JOINS: &str = "LEFT JOIN members a ON a.id = t.assignee_id
     LEFT JOIN people p ON p.workspace_id = t.workspace_id AND p.id = t.record_id
     LEFT JOIN companies c ON c.workspace_id = t.workspace_id AND c.id = t.record_id
     LEFT JOIN leads l ON l.workspace_id = t.workspace_id AND l.id = t.record_id
@@ -50,11 +50,25 @@ fn about_from(row: &AnyRow) -> Result<Option<TaskAbout>, AppError> {
 }
 
 /// Open tasks by due day (those without one last), then by age; done ones newest first. Each
-/// ends in the id, so that a page of the list starts exactly after the last one shown.
+/// ends in the id, so that a page of the list starts exactly after the last one shown. The
+/// indexes `tasks_open_order` and `tasks_done_order` hold these orders (the open one word for
+/// word, as SQLite matches an indexed expression only when it is written the same way).
 const OPEN_KEY: &str =
     "CASE WHEN t.due_on IS NULL THEN 1 ELSE 0 END, COALESCE(t.due_on, ''), t.created_at, t.id";
 const OPEN_ORDER: &str = OPEN_KEY;
 const DONE_ORDER: &str = "t.done_at DESC, t.id DESC";
+
+/// The tasks that meet `condition`, in `order`, at most `limit` (a placeholder): chosen on
+/// `tasks` alone, so that an index serves the order and the joins run for the page's rows only,
+/// not for every task that matches.
+fn select_page(condition: &str, order: &str, limit: &str) -> String {
+    format!(
+        "SELECT {TASK_COLUMNS}
+         FROM (SELECT t.* FROM tasks t WHERE {condition} ORDER BY {order} LIMIT {limit}) t
+         {TASK_JOINS}
+         ORDER BY {order}"
+    )
+}
 
 fn task_from(row: &AnyRow, today: PolicyDate) -> Result<Task, AppError> {
     let id: String = row.try_get("id")?;
@@ -107,13 +121,14 @@ pub async fn insert(
 ) -> Result<TaskId, AppError> {
     let id = TaskId::random();
     sqlx::query(
-        "INSERT INTO tasks (id, workspace_id, title, due_on, assignee_id, record_id, created_by,
-                            created_at, done_at, done_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)",
+        "INSERT INTO tasks (id, workspace_id, title, search_text, due_on, assignee_id, record_id,
+                            created_by, created_at, done_at, done_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL)",
     )
     .bind(id.to_string())
     .bind(workspace.to_string())
     .bind(&task.title)
+    .bind(search_text(&task.title))
     .bind(task.due_on.map(|due| due.to_string()))
     .bind(task.assignee.map(|member| member.to_string()))
     .bind(task.about.map(|record| record.to_string()))
@@ -131,7 +146,7 @@ pub async fn load(
     today: PolicyDate,
 ) -> Result<Option<Task>, AppError> {
     let row = sqlx::query(&format!(
-        "SELECT {TASK_COLUMNS} FROM {TASK_FROM} WHERE t.workspace_id = $1 AND t.id = $2"
+        "SELECT {TASK_COLUMNS} FROM tasks t {TASK_JOINS} WHERE t.workspace_id = $1 AND t.id = $2"
     ))
     .bind(workspace.to_string())
     .bind(id.to_string())
@@ -211,17 +226,31 @@ impl After {
     }
 }
 
-/// A page of tasks, open or done, everyone's or one member's, after `after` (from the start when
-/// `None`); at most `limit`, and the cursor of the next page when there is one.
+/// Which tasks a page of the list holds: open or done ones, everyone's or one member's, those whose
+/// title holds `search` (every one when it is empty), after `after` (from the start when `None`).
+#[derive(Clone, Copy)]
+pub struct Filter<'a> {
+    pub done: bool,
+    pub assignee: Option<MemberId>,
+    pub search: &'a str,
+    pub after: Option<&'a After>,
+}
+
+/// A page of the tasks `filter` chooses: at most `limit`, and the cursor of the next page when
+/// there is one.
 pub async fn list<'e>(
     executor: impl Executor<'e, Database = Any>,
     workspace: WorkspaceId,
-    done: bool,
-    assignee: Option<MemberId>,
-    after: Option<&After>,
+    filter: &Filter<'_>,
     limit: usize,
     today: PolicyDate,
 ) -> Result<(Vec<Task>, Option<String>), AppError> {
+    let Filter {
+        done,
+        assignee,
+        search,
+        after,
+    } = *filter;
     let status = if done {
         "t.done_at IS NOT NULL"
     } else {
@@ -234,6 +263,13 @@ pub async fn list<'e>(
         format!("${}", binds.len() + 2)
     };
     let mut conditions = String::new();
+    let search = search_text(search.trim());
+    if !search.is_empty() {
+        conditions.push_str(&format!(
+            " AND t.search_text LIKE {} ESCAPE '\\'",
+            next(format!("%{}%", escape_like(&search)))
+        ));
+    }
     if let Some(member) = assignee {
         conditions.push_str(&format!(
             " AND t.assignee_id = {}",
@@ -270,10 +306,10 @@ pub async fn list<'e>(
         // A link from the other list: it does not fit this one.
         (Some(_), _) => return Err(page_link_expired()),
     }
-    let sql = format!(
-        "SELECT {TASK_COLUMNS} FROM {TASK_FROM}
-         WHERE t.workspace_id = $1 AND {status}{conditions}
-         ORDER BY {order} LIMIT $2"
+    let sql = select_page(
+        &format!("t.workspace_id = $1 AND {status}{conditions}"),
+        order,
+        "$2",
     );
     let mut query = sqlx::query(&sql)
         .bind(workspace.to_string())
@@ -304,10 +340,12 @@ pub async fn due_by<'e>(
     limit: usize,
     today: PolicyDate,
 ) -> Result<Vec<Task>, AppError> {
-    let sql = format!(
-        "SELECT {TASK_COLUMNS} FROM {TASK_FROM}
-         WHERE t.workspace_id = $1 AND t.done_at IS NULL AND t.due_on <= $2
-         ORDER BY {OPEN_ORDER} LIMIT $3"
+    // Dated tasks only, in the open order's own terms, so that its index serves the range.
+    let sql = select_page(
+        "t.workspace_id = $1 AND t.done_at IS NULL
+         AND (CASE WHEN t.due_on IS NULL THEN 1 ELSE 0 END) = 0 AND COALESCE(t.due_on, '') <= $2",
+        OPEN_ORDER,
+        "$3",
     );
     sqlx::query(&sql)
         .bind(workspace.to_string())
@@ -327,10 +365,10 @@ pub async fn about<'e>(
     record: uuid::Uuid,
     today: PolicyDate,
 ) -> Result<Vec<Task>, AppError> {
-    let sql = format!(
-        "SELECT {TASK_COLUMNS} FROM {TASK_FROM}
-         WHERE t.workspace_id = $1 AND t.record_id = $2
-         ORDER BY (t.done_at IS NOT NULL), {OPEN_ORDER} LIMIT 200"
+    let sql = select_page(
+        "t.workspace_id = $1 AND t.record_id = $2",
+        &format!("(t.done_at IS NOT NULL), {OPEN_ORDER}"),
+        "200",
     );
     sqlx::query(&sql)
         .bind(workspace.to_string())

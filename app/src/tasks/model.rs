@@ -84,10 +84,18 @@ impl Task {
     }
 }
 
-/// Which tasks `/app/tasks` shows; in its URL as `?status=done&assignee=me`.
+/// What the tasks list's search box looks in: the title, in lower case (stored beside it, so that
+/// both databases compare the same text).
+pub fn search_text(title: &str) -> String {
+    title.to_lowercase()
+}
+
+/// Which tasks `/app/tasks` shows; in its URL as `?q=call&status=done&assignee=me`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TasksQuery {
+    /// Part of a title ("" for every task).
+    pub q: String,
     /// "open" (or empty) or "done".
     pub status: String,
     /// "me" for the viewer's own tasks, empty for everyone's.
@@ -104,6 +112,45 @@ impl TasksQuery {
     pub fn mine(&self) -> bool {
         self.assignee == "me"
     }
+
+    pub fn searched(&self) -> bool {
+        !self.q.trim().is_empty()
+    }
+
+    /// Searched, or the viewer's only: the page offers a way back to every open task.
+    pub fn is_filtered(&self) -> bool {
+        self.searched() || self.mine()
+    }
+
+    /// What the list is, as its heading says.
+    pub fn caption(&self) -> String {
+        let which = match (self.mine(), self.done()) {
+            (false, false) => "Open tasks",
+            (true, false) => "Your open tasks",
+            (false, true) => "Done tasks",
+            (true, true) => "Your done tasks",
+        };
+        let matching = if self.searched() {
+            " matching the search"
+        } else {
+            ""
+        };
+        let order = if self.done() {
+            "the latest first"
+        } else {
+            "the soonest due first"
+        };
+        format!("{which}{matching}, {order}")
+    }
+
+    /// Whether a task `viewer` has just added belongs in this list: an open one, theirs when the
+    /// list is theirs, and found by the search.
+    pub fn shows(&self, task: &Task, viewer: MemberId) -> bool {
+        !self.done()
+            && !task.done
+            && (!self.mine() || task.assignee.as_ref().is_some_and(|a| a.id == viewer))
+            && search_text(&task.title).contains(&self.q.trim().to_lowercase())
+    }
 }
 
 impl ListQuery for TasksQuery {
@@ -111,6 +158,7 @@ impl ListQuery for TasksQuery {
 
     fn parameters(&self) -> Vec<(&'static str, &str)> {
         vec![
+            ("q", &self.q),
             ("status", &self.status),
             ("assignee", &self.assignee),
             ("after", &self.after),
@@ -167,5 +215,57 @@ mod tests {
             check_due("1999-12-31"),
             Err("Choose a due date between the years 2000 and 2100.".to_owned())
         );
+    }
+
+    fn query(q: &str, status: &str, assignee: &str) -> TasksQuery {
+        TasksQuery {
+            q: q.to_owned(),
+            status: status.to_owned(),
+            assignee: assignee.to_owned(),
+            after: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_heading_says_whose_tasks_which_ones_whether_searched_and_in_what_order() {
+        assert_eq!(
+            query("", "", "").caption(),
+            "Open tasks, the soonest due first"
+        );
+        assert_eq!(
+            query("  ", "done", "me").caption(),
+            "Your done tasks, the latest first"
+        );
+        assert_eq!(
+            query("call", "", "me").caption(),
+            "Your open tasks matching the search, the soonest due first"
+        );
+        assert!(!query(" ", "done", "").is_filtered());
+        assert!(query("call", "", "").is_filtered() && query("", "", "me").is_filtered());
+    }
+
+    #[test]
+    fn a_task_just_added_joins_only_a_list_that_would_show_it() {
+        let viewer = MemberId::random();
+        let task = |title: &str, assignee: Option<MemberId>| Task {
+            id: TaskId::random(),
+            title: title.to_owned(),
+            due_on: None,
+            assignee: assignee.map(|id| MemberOption {
+                id,
+                name: "Ada".to_owned(),
+            }),
+            about: None,
+            done: false,
+            overdue: false,
+        };
+        let call = task("Call Ångström Labs", Some(viewer));
+        assert!(query("", "", "").shows(&call, viewer));
+        assert!(query(" ångSTRÖM ", "", "me").shows(&call, viewer));
+        assert!(!query("email", "", "").shows(&call, viewer));
+        assert!(!query("", "done", "").shows(&call, viewer));
+        let theirs = task("Call Grace", Some(MemberId::random()));
+        assert!(!query("", "", "me").shows(&theirs, viewer));
+        assert!(!query("", "", "me").shows(&task("Call Alan", None), viewer));
     }
 }

@@ -17,6 +17,7 @@ use crate::records::Kind;
 use crate::records::ListPages;
 use crate::records::ListQuery;
 use crate::records::api::record_timeline;
+use crate::records::{ListFilter, ListNotices, ListSearch, fixed_choices};
 
 /// `/app/tasks`: open (or done) tasks, everyone's or the viewer's, as the URL says.
 #[component]
@@ -24,6 +25,7 @@ pub fn TasksPage() -> impl IntoView {
     let url = use_query_map();
     let query = Memo::new(move |_| {
         url.with(|q| TasksQuery {
+            q: q.get("q").unwrap_or_default(),
             status: q.get("status").unwrap_or_default(),
             assignee: q.get("assignee").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
@@ -64,48 +66,38 @@ fn TasksView(list: TaskList, query: TasksQuery) -> impl IntoView {
     let (first_href, next_href) = query.page_links(next);
     let done = query.done();
     let mine = query.mine();
+    let caption = query.caption();
+    let clear_href = query.is_filtered().then_some("/app/tasks");
+    let has_problem = problem.is_some();
+    let empty_message = if query.searched() {
+        "No tasks match this search."
+    } else if done {
+        "No done tasks yet."
+    } else {
+        "Nothing to do: no open tasks."
+    };
     let tasks = RwSignal::new(tasks);
     // A task added here joins the list when it is the kind of task the list shows.
+    let shows = query.clone();
     let on_added = Callback::new(move |task: Task| {
-        if !done && (!mine || task.assignee.as_ref().is_some_and(|a| a.id == viewer)) {
+        if shows.shows(&task, viewer) {
             tasks.update(|tasks| tasks.insert(0, task));
         }
     });
-    let caption = match (done, mine) {
-        (false, false) => "Open tasks, the soonest due first",
-        (false, true) => "Your open tasks, the soonest due first",
-        (true, false) => "Done tasks, the latest first",
-        (true, true) => "Your done tasks, the latest first",
-    };
     view! {
-        <div class="tasks__filters">
+        <div class="tasks__filters" role="search" aria-label="Search and filter tasks">
             <Form method="GET" action="/app/tasks">
-                <div class="field">
-                    <label for="tasks-status">"Show"</label>
-                    <select id="tasks-status" name="status">
-                        <option value="open" selected=!done>"Open tasks"</option>
-                        <option value="done" selected=done>"Done tasks"</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="tasks-assignee">"Assigned to"</label>
-                    <select id="tasks-assignee" name="assignee">
-                        <option value="" selected=!mine>"Anyone"</option>
-                        <option value="me" selected=mine>"Me"</option>
-                    </select>
-                </div>
+                <ListSearch prefix="tasks" value=query.q hint="Part of a task's title." problem=has_problem/>
+                <ListFilter prefix="tasks" name="status" label="Show" choices=fixed_choices(&[("open", "Open tasks"), ("done", "Done tasks")]) chosen=(if done { "done" } else { "open" }).to_owned()/>
+                <ListFilter prefix="tasks" name="assignee" label="Assigned to" choices=fixed_choices(&[("", "Anyone"), ("me", "Me")]) chosen=(if mine { "me" } else { "" }).to_owned()/>
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>
-        {problem.map(|message| view! {
-            <p class="form-notice form-notice--error" role="alert">{message}</p>
-        })}
+        <ListNotices prefix="tasks" problem clear_href/>
         <TaskForm members viewer about=None on_added/>
         <h2 id="tasks-caption">{caption}</h2>
         {move || tasks.with(Vec::is_empty).then(|| view! {
-            <p class="tasks__empty">
-                {if done { "No done tasks yet." } else { "Nothing to do: no open tasks." }}
-            </p>
+            <p class="tasks__empty">{empty_message}</p>
         })}
         <ul class="tasks__list" aria-labelledby="tasks-caption">
             <For each=move || tasks.get() key=|task| task.id let:task>

@@ -106,49 +106,54 @@ pub async fn set_done(
 }
 
 /// `/app/tasks`: a page of the soonest due open tasks (or the latest done), everyone's or the
-/// viewer's. A damaged page link shows the first page, with a message saying why.
+/// viewer's, searched by title. A damaged page link shows the first page, and an over-long search
+/// the list unsearched, each with a message saying why.
 pub async fn list_page(
     db: &Db,
     session: &CurrentSession,
     query: &TasksQuery,
 ) -> Result<TaskList, AppError> {
     let workspace = session.viewer.workspace_id;
-    let mine = query.mine().then_some(session.viewer.member_id);
-    let done = query.done();
+    let mut q = query.q.clone();
+    let search_problem = crate::records::db::searchable(&mut q);
     let decoded = match query.after.as_str() {
         "" => Ok(None),
         raw => db::After::decode(raw)
             .map(Some)
             .ok_or_else(crate::records::db::page_link_expired),
     };
+    let filter = db::Filter {
+        done: query.done(),
+        assignee: query.mine().then_some(session.viewer.member_id),
+        search: &q,
+        after: None,
+    };
     let page = match decoded {
         Ok(after) => {
-            db::list(
-                db.pool(),
-                workspace,
-                done,
-                mine,
-                after.as_ref(),
-                PAGE_SIZE,
-                today(),
-            )
-            .await
+            let filter = db::Filter {
+                after: after.as_ref(),
+                ..filter
+            };
+            db::list(db.pool(), workspace, &filter, PAGE_SIZE, today()).await
         }
         Err(problem) => Err(problem),
     };
-    let (tasks, next, problem) = match page {
+    let (tasks, next, link_problem) = match page {
         Ok((tasks, next)) => (tasks, next, None),
         Err(AppError::Validation { message, .. }) => {
-            let (tasks, next) =
-                db::list(db.pool(), workspace, done, mine, None, PAGE_SIZE, today()).await?;
+            let (tasks, next) = db::list(db.pool(), workspace, &filter, PAGE_SIZE, today()).await?;
             (tasks, next, Some(message))
         }
         Err(other) => return Err(other),
     };
+    let problems: Vec<String> = [link_problem, search_problem]
+        .into_iter()
+        .flatten()
+        .collect();
     Ok(TaskList {
         tasks,
         next,
-        problem,
+        problem: (!problems.is_empty()).then(|| problems.join(" ")),
         members: crate::people::db::members(db.pool(), workspace).await?,
         viewer: session.viewer.member_id,
     })

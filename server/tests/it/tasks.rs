@@ -365,8 +365,9 @@ async fn a_task_about_a_company_a_lead_or_an_opportunity_is_on_its_page_in_its_t
     }
 }
 
-/// Every task of a list, page after page, as the list's links lead; and how many pages.
-async fn all_pages(app: &TestApp, cookie: &str, status: &str) -> (Vec<String>, usize) {
+/// Every task of a list (open or "done", searched for `q`), page after page, as the list's links
+/// lead; and how many pages.
+async fn all_pages(app: &TestApp, cookie: &str, status: &str, q: &str) -> (Vec<String>, usize) {
     let mut titles = Vec::new();
     let mut after = String::new();
     let mut pages = 0;
@@ -374,7 +375,11 @@ async fn all_pages(app: &TestApp, cookie: &str, status: &str) -> (Vec<String>, u
         let (code, body) = api(
             app,
             "/api/tasks/list",
-            &[("query[status]", status), ("query[after]", &after)],
+            &[
+                ("query[q]", q),
+                ("query[status]", status),
+                ("query[after]", &after),
+            ],
             cookie,
         )
         .await;
@@ -409,7 +414,7 @@ async fn the_tasks_list_pages_through_every_task_once_in_order_and_a_damaged_lin
             assert_eq!(status, StatusCode::OK, "{body}");
             expected.push((due.is_empty(), due, n, title));
         }
-        let (titles, pages) = all_pages(&app, &ada, "").await;
+        let (titles, pages) = all_pages(&app, &ada, "", "").await;
         assert_eq!(pages, 3, "{}", app.label());
         // Each task once, by due day with the undated last (tasks added in the same
         // millisecond may come in either order: their ids decide).
@@ -443,9 +448,9 @@ async fn the_tasks_list_pages_through_every_task_once_in_order_and_a_damaged_lin
             .await;
             assert_eq!(status, StatusCode::OK);
         }
-        let (done, pages) = all_pages(&app, &ada, "done").await;
+        let (done, pages) = all_pages(&app, &ada, "done", "").await;
         assert_eq!((done.len(), pages), (50, 1), "the first page held 50");
-        let (open, _) = all_pages(&app, &ada, "").await;
+        let (open, _) = all_pages(&app, &ada, "", "").await;
         assert_eq!(open.len(), 70);
 
         // A damaged link, or one from the other list, shows the first page and says why.
@@ -461,6 +466,111 @@ async fn the_tasks_list_pages_through_every_task_once_in_order_and_a_damaged_lin
             assert_eq!(code, StatusCode::OK);
             assert!(body.contains("This page link is no longer valid"), "{body}");
         }
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_tasks_list_is_searched_by_part_of_a_title_in_any_case_and_pages_through_the_matches() {
+    for app in spawn_apps().await {
+        let label = app.label();
+        let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+        // 60 calls on three days, and tasks whose titles hold what a LIKE pattern would take
+        // for a wildcard.
+        for n in 0..60 {
+            let due = format!("2027-01-0{}", n % 3 + 1);
+            let title = format!("Call customer {n:02}");
+            let (status, body) = add_task(&app, &ada, &title, &due, "", "").await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        for title in [
+            "Recall the 10 percent offer",
+            "Refund 100% of order_7",
+            "Check order17",
+            "E-mail the ÅNGSTRÖM team",
+        ] {
+            let (status, body) = add_task(&app, &ada, title, "", "", "").await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        // Another workspace's call is never found.
+        let grace = sign_up_and_log_in(&app, "grace@example.com", "Navy Labs", CLIENT).await;
+        let (status, _) = add_task(&app, &grace, "Call customer 99", "", "", "").await;
+        assert_eq!(status, StatusCode::OK);
+
+        // Part of a word, in any case: the 60 calls and the recall, over two pages, each once,
+        // by due day.
+        let (calls, pages) = all_pages(&app, &ada, "", "  CALL ").await;
+        assert_eq!((calls.len(), pages), (61, 2), "{label}: {calls:?}");
+        let mut once = calls.clone();
+        once.sort();
+        once.dedup();
+        assert_eq!(once.len(), 61, "{label}");
+        assert_eq!(
+            calls.last().map(String::as_str),
+            Some("Recall the 10 percent offer")
+        );
+        assert!(!calls.contains(&"Call customer 99".to_owned()), "{label}");
+        // Letters beyond ASCII match in any case too; % and _ are only themselves.
+        for (q, expected) in [
+            ("ångström", vec!["E-mail the ÅNGSTRÖM team"]),
+            ("0%", vec!["Refund 100% of order_7"]),
+            ("order_", vec!["Refund 100% of order_7"]),
+            ("no such task", vec![]),
+        ] {
+            let (found, _) = all_pages(&app, &ada, "", q).await;
+            assert_eq!(found, expected, "{label}: {q}");
+        }
+
+        // Ticked done, a call leaves the open search for the done one.
+        let (_, first) = api(
+            &app,
+            "/api/tasks/list",
+            &[("query[q]", "customer 07")],
+            &ada,
+        )
+        .await;
+        let first: Value = serde_json::from_str(&first).expect("json");
+        let id = first["tasks"][0]["id"].as_str().expect("a task").to_owned();
+        let (status, _) = api(
+            &app,
+            "/api/tasks/set-done",
+            &[("id", &id), ("done", "true")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (open, _) = all_pages(&app, &ada, "", "customer 07").await;
+        let (done, _) = all_pages(&app, &ada, "done", "customer 07").await;
+        assert_eq!(
+            (open.len(), done),
+            (0, vec!["Call customer 07".to_owned()]),
+            "{label}"
+        );
+
+        // An over-long search is not used: the list says so and shows every open task.
+        let long = "call ".repeat(21);
+        let (code, body) = api(&app, "/api/tasks/list", &[("query[q]", &long)], &ada).await;
+        assert_eq!(code, StatusCode::OK);
+        let page: Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(
+            page["problem"].as_str(),
+            Some("Search for at most 100 characters. The list below is not searched."),
+            "{label}"
+        );
+        assert_eq!(page["tasks"].as_array().map(Vec::len), Some(50), "{label}");
+        assert!(page["next"].is_string(), "{label}");
+
+        // The page itself: the search box keeps the words, the heading says it is searched.
+        let response = get_page(&app, "/app/tasks?q=%C3%85NGSTR%C3%96M", Some(&ada)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let html = body_text(response).await;
+        assert!(
+            html.contains("Open tasks matching the search, the soonest due first")
+                && html.contains("E-mail the ÅNGSTRÖM team")
+                && !html.contains("Call customer 00")
+                && html.contains("Clear the search and filters"),
+            "{label}"
+        );
         app.cleanup().await;
     }
 }
