@@ -1,6 +1,7 @@
 // Candor CRM's own page-view counter. The server puts this script in the page only for visitors
-// who allowed analytics, and the app removes it when they withdraw; it stops counting as soon as
-// its element is gone. It sends the path only: no query string, no title, no referrer.
+// who allowed analytics, and the page script (site.js) adds or removes it as the choice changes;
+// it stops counting as soon as its element is gone. It sends the path only: no query string, no
+// title, no referrer.
 (() => {
   const count = () => {
     if (!document.getElementById('candor-analytics')) return;

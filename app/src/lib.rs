@@ -2,6 +2,10 @@
 //! hydrated in the browser), server functions and domain types. One folder per feature;
 //! server-only code sits behind the `ssr` feature so the WASM never compiles it.
 
+// The record pages' view types nest deeply; the optimised WASM build computes their layout past
+// the default depth of 128 (as the frontend crate's does).
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod clock;
 pub mod companies;
@@ -45,18 +49,30 @@ use leptos_router::{Lazy, SsrMode, path};
 
 use crate::accounts::provide_viewer;
 use crate::company::PRODUCT_NAME;
-use crate::consent::{
-    AnalyticsScript, ConsentBanner, ConsentDialog, CookiePolicyPage, CookieSettingsPage,
-    provide_consent,
-};
-use crate::demo::{DemoPage, DemoThanksPage};
-use crate::layout::{InPageFocus, NotFoundPage, SiteFooter, SiteHeader, SkipLink};
-use crate::marketing::HomePage;
-use crate::policy::{PolicyComparePage, PolicyVersionPage, PolicyVersionsPage, PrivacyPage};
+use crate::consent::{ConsentBanner, ConsentDialog, provide_consent};
+use crate::layout::{AnnounceNavigation, NotFoundPage, SiteFooter, SiteHeader, SkipLink};
 use crate::routes::*;
 
-/// The HTML document around the app, rendered on the server for every page.
+/// Declares the view of a public page, which the server sends as a document (see [`routes`]): on
+/// the server the page itself; in the browser, which never renders it, [`LoadAsDocument`].
+macro_rules! document_page {
+    ($page:path) => {{
+        #[cfg(feature = "ssr")]
+        let view = $page;
+        #[cfg(not(feature = "ssr"))]
+        let view = LoadAsDocument;
+        view
+    }};
+}
+
+/// The HTML document around the app, rendered on the server for every page. A public page is
+/// sent as a document, with the page script and no WASM ([`routes::is_document_page`]); the
+/// others load the WASM that hydrates them. The analytics script is in the page only when the
+/// visitor allowed analytics (the page script adds and removes it as the choice changes).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let hydrated = !is_document_page(&request_path());
+    let analytics = consent::view_for_request().allows(consent::registry::Category::Analytics);
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -65,16 +81,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1d4ed8"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {hydrated.then(|| view! { <HydrationScripts options/> })}
+                <script src="/site.js" defer nonce=nonce.clone()></script>
+                {analytics.then(|| view! {
+                    <script id="candor-analytics" src="/analytics.js" defer nonce=nonce></script>
+                })}
                 // Without JavaScript the menu button cannot work, so the links are shown instead.
                 <noscript><link rel="stylesheet" href="/nojs.css"/></noscript>
                 <MetaTags/>
             </head>
-            <body>
+            // On a page that hydrates, the page script is told which pages are documents.
+            <body data-document-pages=hydrated.then(document_pages_for_script)>
                 <App/>
             </body>
         </html>
     }
+}
+
+/// The path of the request being rendered (the shell is only ever rendered on the server).
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<axum::http::request::Parts>() {
+        return parts.uri.path().to_owned();
+    }
+    String::new()
 }
 
 /// "Privacy policy" becomes "Privacy policy · Candor CRM"; the product's own name stays alone.
@@ -112,8 +142,9 @@ pub fn App() -> impl IntoView {
     // from the request is carried over to hydration with it.
     provide_consent();
     provide_viewer();
-    // Marks the document once the WASM has hydrated it: the end-to-end tests wait for this mark,
-    // so a page that never hydrates fails them instead of passing on server HTML alone.
+    // Marks the document once the WASM has hydrated it: the end-to-end tests wait for this mark
+    // on every page that loads the WASM, so a page that never hydrates fails them instead of
+    // passing on server HTML alone.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
@@ -125,32 +156,35 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Title formatter=page_title text=title_before_hydration()/>
         <Router>
-            <InPageFocus/>
+            <AnnounceNavigation/>
             <SkipLink/>
             // In the page's flow, above the header: it never covers what has focus.
             <ConsentBanner/>
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/cookies") view=CookiePolicyPage/>
-                    <Route path=path!("/cookies/settings") view=CookieSettingsPage/>
-                    // Pages whose data loads through resources are rendered whole before they are
-                    // sent (Async): out-of-order streaming needs JavaScript to put the loaded parts
-                    // in place, and these pages must read the same without it. Their data is a
-                    // local query, so the wait is short.
-                    <Route path=path!("/demo") view=DemoPage ssr=SsrMode::Async/>
-                    <Route path=path!("/demo/thanks") view=DemoThanksPage/>
-                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
-                    <Route path=path!("/privacy/versions") view=PolicyVersionsPage ssr=SsrMode::Async/>
+                    // The public site: documents (see `routes`). Pages whose data loads through
+                    // resources are rendered whole before they are sent (Async): out-of-order
+                    // streaming needs a script to put the loaded parts in place.
+                    <Route path=path!("/") view=document_page!(marketing::HomePage)/>
+                    <Route path=path!("/cookies") view=document_page!(consent::CookiePolicyPage)/>
+                    <Route path=path!("/cookies/settings") view=document_page!(consent::CookieSettingsPage)/>
+                    <Route path=path!("/demo") view=document_page!(demo::DemoPage) ssr=SsrMode::Async/>
+                    <Route path=path!("/demo/thanks") view=document_page!(demo::DemoThanksPage)/>
+                    <Route path=path!("/privacy") view=document_page!(policy::PrivacyPage) ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/privacy/versions")
+                        view=document_page!(policy::PolicyVersionsPage)
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/privacy/versions/compare")
-                        view=PolicyComparePage
+                        view=document_page!(policy::PolicyComparePage)
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/privacy/versions/:version")
-                        view=PolicyVersionPage
+                        view=document_page!(policy::PolicyVersionPage)
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
@@ -207,7 +241,6 @@ pub fn App() -> impl IntoView {
             </main>
             <SiteFooter/>
             <ConsentDialog/>
-            <AnalyticsScript/>
         </Router>
     }
 }

@@ -1,13 +1,17 @@
-//! The account and logged-in pages as lazily loaded routes.
+//! How each page reaches the browser.
 //!
-//! The browser bundle is split at these routes (cargo-leptos `--split`): the first WASM chunk
-//! holds the frame every page shares (router, header, footer, consent banner and dialog) and the
-//! public site's pages; each page declared here arrives in chunks of its own when it is shown or
-//! hydrated. So a visitor to the marketing site never downloads the CRM's screens, however many
-//! of them there are. On the server the routes render exactly as plain components do.
+//! **The public site's pages are documents.** The server sends them as HTML without the WASM,
+//! and `public/site.js` (a few kilobytes) runs what they need of JavaScript: the cookie banner
+//! and dialog, the phone menu, the demo form. A minimal Leptos app with a router already ships
+//! about 116 KB of compressed WASM, so a public page that hydrated could never meet its 150 KB
+//! budget (DESIGN.md); as documents they load a small fraction of that. In the browser the route
+//! table maps them to [`LoadAsDocument`]: a client-side navigation to one (from a logged-in page)
+//! loads it from the server, so their code is not in the WASM at all.
 //!
-//! The public pages stay in the first chunk on purpose. Split too, they loaded fewer bytes but
-//! in 35 to 91 small files each, and Lighthouse's performance was no better (docs/PERFORMANCE.md).
+//! **The account and logged-in pages hydrate, lazily.** The browser bundle is split at the routes
+//! declared here (cargo-leptos `--split`): the first WASM chunk holds the frame every page
+//! shares; each page arrives in chunks of its own when it is shown or hydrated. On the server the
+//! routes render exactly as plain components do.
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -77,4 +81,131 @@ lazy_pages! {
     NewOpportunityRoute => NewOpportunityPage,
     StagesRoute => StagesPage,
     OpportunityRoute => OpportunityPage,
+}
+
+/// The public pages that are served as documents, never hydrated (exact paths; the versions of
+/// the privacy policy are every path below `/privacy/versions/`). Everything else hydrates,
+/// unknown paths' 404 page included.
+const DOCUMENT_PAGES: [&str; 7] = [
+    "/",
+    "/cookies",
+    "/cookies/settings",
+    "/demo",
+    "/demo/thanks",
+    "/privacy",
+    "/privacy/versions",
+];
+
+/// The folder whose every page (one level down) is a document: the privacy policy's versions.
+const DOCUMENT_FOLDER: &str = "/privacy/versions/";
+
+/// Whether the page at `path` is served as a document: HTML with the page script only, no WASM.
+pub fn is_document_page(path: &str) -> bool {
+    DOCUMENT_PAGES.contains(&path)
+        || path
+            .strip_prefix(DOCUMENT_FOLDER)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+}
+
+/// The same rule for the page script, which lets the browser follow a link to one of these pages
+/// from a page that hydrates, before the app's router would take it: the paths, separated by
+/// spaces, and the folder ending in `*`.
+pub fn document_pages_for_script() -> String {
+    let mut pages = DOCUMENT_PAGES.join(" ");
+    pages.push(' ');
+    pages.push_str(DOCUMENT_FOLDER);
+    pages.push('*');
+    pages
+}
+
+/// A public page in the browser's route table. The browser only ever renders it after a
+/// client-side navigation (the server never sends these pages with the WASM), so it loads the
+/// page from the server instead, as a document with the page script. Links never lead here (the
+/// page script hands links to these pages to the browser); only a navigation made by code would.
+#[component]
+pub fn LoadAsDocument() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let hydrating =
+            Owner::current_shared_context().is_some_and(|context| context.during_hydration());
+        let location = leptos_router::hooks::use_location();
+        let search = location.search.get_untracked();
+        let target = format!(
+            "{}{}{}{}",
+            location.pathname.get_untracked(),
+            if search.is_empty() { "" } else { "?" },
+            search.trim_start_matches('?'),
+            location.hash.get_untracked()
+        );
+        if hydrating {
+            // Only if the server hydrated a page that [`is_document_page`] names: loading it
+            // again would hydrate it again, for ever. Say so instead.
+            leptos::logging::error!("{target} is a document page but was sent with the WASM");
+        } else {
+            // The router puts the new address in the history once this view is in place, later
+            // in this same turn; loading the page after that keeps the history as it should be
+            // (Back returns to the page the link was on).
+            set_timeout(
+                move || {
+                    let address = window().location();
+                    let here = format!(
+                        "{}{}{}",
+                        address.pathname().unwrap_or_default(),
+                        address.search().unwrap_or_default(),
+                        address.hash().unwrap_or_default()
+                    );
+                    let _ = if here == target {
+                        address.reload()
+                    } else {
+                        address.assign(&target)
+                    };
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+    }
+    view! { <p class="page__loading">"Loading…"</p> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_document_page;
+
+    #[test]
+    fn the_public_pages_are_documents_and_the_account_and_workspace_pages_are_not() {
+        for path in [
+            "/",
+            "/cookies",
+            "/cookies/settings",
+            "/demo",
+            "/demo/thanks",
+            "/privacy",
+            "/privacy/versions",
+            "/privacy/versions/compare",
+            "/privacy/versions/2",
+        ] {
+            assert!(is_document_page(path), "{path}");
+        }
+        for path in [
+            "/login",
+            "/signup",
+            "/app",
+            "/app/people/3f1c",
+            "/invitations/abc",
+            "/privacy/versions/2/extra",
+            "/privacy/versions/",
+            "/demo/check",
+            "/no/such/page",
+        ] {
+            assert!(!is_document_page(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn the_page_script_is_told_the_same_pages() {
+        assert_eq!(
+            super::document_pages_for_script(),
+            "/ /cookies /cookies/settings /demo /demo/thanks /privacy /privacy/versions /privacy/versions/*"
+        );
+    }
 }

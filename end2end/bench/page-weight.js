@@ -21,7 +21,11 @@ for (const path of paths) {
   const responses = [];
   page.on('requestfinished', (request) => responses.push(request));
   await page.goto(`${BASE_URL}${path}`, { waitUntil: 'networkidle' });
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15000 });
+  // The page script marks every page; a page that loads the WASM is marked again once hydrated.
+  await page.waitForSelector('body[data-enhanced="true"]', { timeout: 15000 });
+  if (await page.evaluate(() => Boolean(document.querySelector('script[type="module"]')))) {
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15000 });
+  }
 
   const rows = [];
   for (const request of responses) {

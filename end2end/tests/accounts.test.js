@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertAccessibleWithoutJs,
+  BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertAccessibleWithoutJs,
   assertNoPageErrors, takeExpectedStatusReports, PASSWORD, DATA_DIR, freshEmail, linkFromOutbox,
   activeId, waitForFocus, pressEnterAndWait, logInWithKeyboard, signUpConfirmed,
 } from './support.js';
@@ -16,7 +16,7 @@ test('a new member signs up, confirms the address from the e-mail, logs out and 
   const page = await newPage();
   const email = freshEmail('ada');
   await page.goto(`${BASE_URL}/signup`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await page.title(), 'Create your account · Candor CRM');
   await assertAccessible(page, '/signup');
 
@@ -56,7 +56,7 @@ test('a new member signs up, confirms the address from the e-mail, logs out and 
   const home = await logInWithKeyboard(page, email, PASSWORD);
   assert.equal(home.status(), 200);
   assert.equal(new URL(page.url()).pathname, '/app');
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.match(await page.locator('h1').innerText(), /Analytical Engines/);
   assert.match(await page.locator('#verify-title').innerText(), /Please confirm your e-mail address/);
   await assertAccessible(page, '/app, address not yet confirmed');
@@ -64,7 +64,7 @@ test('a new member signs up, confirms the address from the e-mail, logs out and 
   // The link from the outbox file opens a page whose button confirms the address.
   const verifyPath = await linkFromOutbox(email, 'Confirm your e-mail address', '/verify-email/');
   await page.goto(`${BASE_URL}${verifyPath}`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await assertAccessible(page, '/verify-email/{token}');
   await page.getByRole('button', { name: 'Confirm my e-mail address' }).focus();
   await pressEnterAndWait(page);
@@ -81,7 +81,7 @@ test('a new member signs up, confirms the address from the e-mail, logs out and 
 
   // Log out from the header, with the keyboard.
   await page.goto(`${BASE_URL}/app`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByRole('button', { name: 'Log out' }).focus();
   await pressEnterAndWait(page);
   assert.equal(new URL(page.url()).pathname, '/logout');
@@ -109,7 +109,7 @@ test('a forgotten password is reset from the e-mailed link, which then stops wor
   const page = await newPage();
   const email = freshEmail('grace');
   await page.goto(`${BASE_URL}/signup`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('Your name').fill('Grace Hopper');
   await page.getByLabel('Work e-mail').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
@@ -119,7 +119,7 @@ test('a forgotten password is reset from the e-mailed link, which then stops wor
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create account' }).click()]);
 
   await page.goto(`${BASE_URL}/forgot-password`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await assertAccessible(page, '/forgot-password');
   await page.getByLabel('E-mail').focus();
   await page.keyboard.type(email);
@@ -129,7 +129,7 @@ test('a forgotten password is reset from the e-mailed link, which then stops wor
 
   const resetPath = await linkFromOutbox(email, 'Reset your Candor CRM password', '/reset-password/');
   await page.goto(`${BASE_URL}${resetPath}`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await assertAccessible(page, '/reset-password/{token}');
   await page.getByLabel('New password').focus();
   await page.keyboard.type('password1234');
@@ -192,7 +192,7 @@ test('an owner invites a second member by e-mail, who accepts with a new account
   await signUpConfirmed(owner, 'Olive Owner', ownerEmail, 'Orchard Partners');
 
   await owner.goto(`${BASE_URL}/app/settings/workspace`);
-  await waitForHydration(owner);
+  await waitForScripts(owner);
   await assertAccessible(owner, '/app/settings/workspace');
   await owner.getByLabel('Their e-mail').focus();
   await owner.keyboard.type(bobEmail);
@@ -207,7 +207,7 @@ test('an owner invites a second member by e-mail, who accepts with a new account
   const bob = await newPage();
   const invitationPath = await linkFromOutbox(bobEmail, 'invites you to Orchard Partners', '/invitations/');
   await bob.goto(`${BASE_URL}${invitationPath}`);
-  await waitForHydration(bob);
+  await waitForScripts(bob);
   assert.match(await bob.locator('h1').innerText(), /Join Orchard Partners/);
   await assertAccessible(bob, '/invitations/{token}');
   await bob.getByLabel('Your name').focus();
@@ -237,7 +237,7 @@ test('the profile is edited in the page: checked as you type, saved without a re
   const email = freshEmail('profile');
   await signUpConfirmed(page, 'Pat Profile', email, 'Profile Works');
   await page.goto(`${BASE_URL}/app/settings/profile`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await assertAccessible(page, '/app/settings/profile');
 
   // Checked as you type: clearing the name shows its error at once, tied to the field.
@@ -260,7 +260,7 @@ test('the profile is edited in the page: checked as you type, saved without a re
   assert.equal(await page.evaluate(() => window.__stillHere), true, 'no reload');
   assert.equal(await page.evaluate(() => localStorage.getItem('candor_profile_draft')), null, 'no draft once saved');
   await page.reload();
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await page.getByLabel(/Job title/).inputValue(), 'Chief Analyst');
   assert.equal(await name.inputValue(), 'Pat Q. Profile');
 
@@ -269,7 +269,7 @@ test('the profile is edited in the page: checked as you type, saved without a re
   await page.keyboard.type('+41 44 668 18 00');
   await page.getByLabel(/Time zone/).selectOption('Europe/Zurich');
   await page.reload();
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.waitForSelector('.profile__draft');
   assert.equal(await page.getByLabel(/Phone/).inputValue(), '+41 44 668 18 00');
   assert.equal(await page.getByLabel(/Time zone/).inputValue(), 'Europe/Zurich');
@@ -278,12 +278,12 @@ test('the profile is edited in the page: checked as you type, saved without a re
   await page.waitForFunction(() => document.querySelector('#profile-status')?.textContent === 'Saved');
   assert.equal(await page.locator('.profile__draft').count(), 0);
   await page.reload();
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await page.getByLabel(/Phone/).inputValue(), '+41 44 668 18 00');
   assert.equal(await page.locator('.profile__draft').count(), 0, 'the saved draft is gone');
 
   await page.goto(`${BASE_URL}/app/settings/sessions`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.match(await page.locator('.sessions__list').innerText(), /this browser/);
   await assertAccessible(page, '/app/settings/sessions');
   assertNoPageErrors(page);
@@ -324,7 +324,7 @@ test('an operator created from the command line sets a password and sees the cha
   const resetPath = /https?:\/\/[^/\s]+(\/reset-password\/[0-9a-f]{64})/.exec(out)[1];
   const page = await newPage();
   await page.goto(`${BASE_URL}${resetPath}`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('New password').fill('quiet meadow lantern');
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save new password' }).click()]);
   assert.equal(new URL(page.url()).pathname, '/app');

@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
   freshEmail, waitForFocus, signUpConfirmed, addRecord, confirmDeletionByKeyboard,
 } from './support.js';
 
@@ -15,7 +15,7 @@ after(closeBrowser);
 /** Opens a list and waits until its boxes can be ticked. */
 async function openList(page, list) {
   await page.goto(`${BASE_URL}/app/${list}`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.locator(`#${list}-tick-all:enabled`).waitFor();
 }
 
@@ -108,7 +108,7 @@ test('ticked companies, leads and opportunities are tagged, handed over and dele
 
   // The lists stay as they were left after a reload.
   await page.goto(`${BASE_URL}/app/leads`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.match(await page.locator('.list__empty').innerText(), /No leads yet/);
   await openList(page, 'companies');
   assert.match(await cell(page, 'Globex', 5).innerText(), /partner/);

@@ -1,11 +1,11 @@
-// The browser bundle is split at the account and logged-in routes (app/src/routes.rs): the public
-// pages load the first chunk alone, never the code of those screens, which arrives when one of
-// them is opened. The figures (bytes per page) are printed by bench/page-weight.js; these tests
-// check the behaviour.
+// How pages reach the browser (app/src/routes.rs): the public site's pages are documents, which
+// load the page script and no WASM at all; the account and logged-in pages hydrate, and the WASM
+// is split at their routes, so each screen's code arrives when it is opened. The figures (bytes
+// per page) are printed by bench/page-weight.js; these tests check the behaviour.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, newPage, closeBrowser, waitForHydration, assertNoPageErrors, takeExpectedStatusReports,
+  BASE_URL, newPage, closeBrowser, waitForScripts, assertNoPageErrors, takeExpectedStatusReports,
 } from './support.js';
 
 after(closeBrowser);
@@ -37,18 +37,53 @@ async function wasmRequested(page, action) {
   return names;
 }
 
-test('the public pages load one WASM file, without the account and logged-in screens\' code', async () => {
+/** The paths of the scripts and WASM files a page requested while `action` ran. */
+async function scriptsRequested(page, action) {
+  const paths = [];
+  const listener = (request) => {
+    const { pathname } = new URL(request.url());
+    if (/\.(js|wasm)$/.test(pathname)) paths.push(pathname);
+  };
+  page.on('request', listener);
+  await action();
+  page.off('request', listener);
+  return paths;
+}
+
+test('the public pages load the page script and no WASM, and work', async () => {
   const page = await newPage();
-  const split = await manifest(page);
-  const screens = chunksOf(split, /^__(app_home|profile|sessions|workspace_settings|login|signup)_route_view_/);
-  assert.ok(screens.size > 0, 'those screens have chunks of their own');
-  for (const path of ['/', '/privacy', '/cookies', '/demo']) {
-    const loaded = await wasmRequested(page, async () => {
+  for (const path of ['/', '/privacy', '/cookies', '/demo', '/privacy/versions']) {
+    const loaded = await scriptsRequested(page, async () => {
       await page.goto(`${BASE_URL}${path}`, { waitUntil: 'networkidle' });
-      await waitForHydration(page);
+      await waitForScripts(page);
     });
-    assert.deepEqual([...loaded], ['crm'], `${path} loads the first chunk only`);
+    assert.deepEqual(loaded, ['/site.js'], `${path} loads the page script only`);
+    assert.equal(await page.locator('body[data-hydrated]').count(), 0, `${path} is not hydrated`);
   }
+  // What the page script runs works: here, the cookie settings open from the footer.
+  await page.getByRole('contentinfo').getByRole('link', { name: 'Cookie settings' }).click();
+  await page.getByRole('dialog', { name: 'Cookie settings' }).waitFor();
+  await page.keyboard.press('Escape');
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('a public page reached from a logged-in page by the app\'s router loads as a document', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE_URL}/login`);
+  await waitForScripts(page);
+  await page.evaluate(() => { window.sameDocument = true; });
+  await page.getByRole('banner').getByRole('link', { name: 'Privacy' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Privacy Policy' }).waitFor();
+  await waitForScripts(page);
+  assert.equal(new URL(page.url()).pathname, '/privacy');
+  assert.equal(await page.evaluate(() => window.sameDocument), undefined, 'a new document');
+  assert.equal(await page.locator('body[data-hydrated]').count(), 0, 'served as a document, not rendered by the WASM');
+  // Back is the log-in page again, working.
+  await page.goBack();
+  await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
+  await waitForScripts(page);
+  assert.equal(new URL(page.url()).pathname, '/login');
   assertNoPageErrors(page);
   await page.context().close();
 });
@@ -56,14 +91,22 @@ test('the public pages load one WASM file, without the account and logged-in scr
 test('a page opened by a link loads its chunk then and works', async () => {
   const page = await newPage();
   const split = await manifest(page);
-  await page.goto(`${BASE_URL}/`);
-  await waitForHydration(page);
+  // From a page that hydrates (the sign-up page), so the app's router opens the next one.
+  const before = await wasmRequested(page, async () => {
+    await page.goto(`${BASE_URL}/signup`);
+    await waitForScripts(page);
+  });
+  await page.evaluate(() => { window.sameDocument = true; });
   const loaded = await wasmRequested(page, async () => {
     await page.getByRole('banner').getByRole('link', { name: 'Log in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
   });
   assert.equal(new URL(page.url()).pathname, '/login');
-  for (const chunk of chunksOf(split, /^__login_route_view_/)) {
+  assert.equal(await page.evaluate(() => window.sameDocument), true, 'opened by the router, in the same document');
+  // Its chunks that the sign-up page did not share arrive now, and there are some.
+  const own = [...chunksOf(split, /^__login_route_view_/)].filter((chunk) => !before.has(chunk));
+  assert.ok(own.length > 0, 'the log-in page has code of its own');
+  for (const chunk of own) {
     assert.ok(loaded.has(chunk), `the log-in page's chunk ${chunk} arrives when it is opened`);
   }
   assert.equal(await page.title(), 'Log in · Candor CRM');
@@ -94,7 +137,7 @@ test('the server\'s page title stays while the page\'s own code loads', async ()
     }).observe(document, { subtree: true, childList: true, characterData: true });
   });
   await page.goto(`${BASE_URL}/login`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.waitForTimeout(500);
   const titles = await page.evaluate(() => window.__titles);
   assert.ok(titles.length > 0, 'the title was seen');

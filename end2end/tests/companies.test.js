@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
   takeExpectedStatusReports, freshEmail, waitForFocus, signUpConfirmed,
 } from './support.js';
 
@@ -29,7 +29,7 @@ test('a member adds a company, edits it in the page by keyboard and finds its pe
 
   await page.getByRole('link', { name: 'Add a company' }).click();
   await page.waitForURL('**/app/companies/new');
-  await waitForHydration(page);
+  await waitForScripts(page);
   await assertAccessible(page, '/app/companies/new');
   // Sent with problems: each is tied to its field, what was typed stays.
   await page.getByLabel('Web domain (optional)').fill('sales@navy.example');
@@ -47,7 +47,7 @@ test('a member adds a company, edits it in the page by keyboard and finds its pe
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this company' }).click()]);
   assert.match(new URL(page.url()).pathname, /^\/app\/companies\/[0-9a-f-]{36}$/);
   const companyPath = new URL(page.url()).pathname;
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await page.locator('h1').innerText(), 'Navy Labs');
   assert.match(await page.getByRole('status').first().innerText(), /Company added/);
   assert.match(await fieldValue(page, 'Web domain').innerText(), /navy-labs\.example/);
@@ -104,12 +104,12 @@ test('a member adds a company, edits it in the page by keyboard and finds its pe
 
   // A person whose company is its name is one of its people, linked both ways.
   await page.goto(`${BASE_URL}/app/people/new`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('First name').fill('Grace');
   await page.getByLabel('Last name (optional)').fill('Hopper');
   await page.getByLabel('Company (optional)').fill('navy labs');
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this person' }).click()]);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByRole('link', { name: 'navy labs' }).click();
   await page.waitForURL(`**${companyPath}`);
   await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
@@ -117,7 +117,7 @@ test('a member adds a company, edits it in the page by keyboard and finds its pe
 
   // The list finds it by part of its domain, and the search is in the URL.
   await page.goto(`${BASE_URL}/app/companies`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByRole('searchbox', { name: 'Search' }).focus();
   await page.keyboard.type('labs.ex');
   await page.keyboard.press('Enter');

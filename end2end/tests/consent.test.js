@@ -1,12 +1,13 @@
-// The cookie banner and settings as visitors use them, with and without JavaScript, and what the
-// server really does with their choice: scripts rendered or not, page views stored or not,
-// cookies deleted on withdrawal, one ledger row per decision.
+// The cookie banner and settings as visitors use them, with and without JavaScript, on the public
+// pages (documents) and on the pages that hydrate, and what the server really does with their
+// choice: scripts rendered or not, page views stored or not, cookies deleted on withdrawal, one
+// ledger row per decision.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
-  BASE_URL, PHONE, browser, newPage, closeBrowser, waitForHydration, assertAccessible,
+  BASE_URL, PHONE, browser, newPage, closeBrowser, waitForScripts, assertAccessible,
   assertAccessibleWithoutJs, assertNoPageErrors,
 } from './support.js';
 
@@ -58,7 +59,7 @@ test('a first visit shows the banner with three buttons of the same size, and ax
   for (const viewport of [undefined, PHONE]) {
     const page = await newPage(viewport ? { viewport } : {});
     await page.goto(`${BASE_URL}/`);
-    await waitForHydration(page);
+    await waitForScripts(page);
     await banner(page).waitFor();
     const boxes = [];
     for (const name of ['Accept all', 'Reject all', 'Customize']) {
@@ -78,7 +79,7 @@ test('a first visit shows the banner with three buttons of the same size, and ax
 test('"Reject all" hides the banner, renders no analytics, stores no page view, and is recorded', async () => {
   const page = await newPage();
   await page.goto(`${BASE_URL}/privacy`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await banner(page).getByRole('button', { name: 'Reject all' }).click();
   await banner(page).waitFor({ state: 'detached' });
   const focused = await page.evaluate(() => document.activeElement?.id);
@@ -88,7 +89,7 @@ test('"Reject all" hides the banner, renders no analytics, stores no page view, 
 
   const before = pageViewCount();
   await page.goto(`${BASE_URL}/cookies`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await banner(page).count(), 0, 'the banner is gone on the next page');
   assert.ok(!(await page.content()).includes('analytics.js'), 'no analytics script in the page');
   const answer = await page.request.post(`${BASE_URL}/api/analytics/page-view`, { data: '/cookies', headers: { 'content-type': 'text/plain' } });
@@ -101,7 +102,7 @@ test('"Reject all" hides the banner, renders no analytics, stores no page view, 
 test('"Accept all" renders the analytics script and page views are stored', async () => {
   const page = await newPage();
   await page.goto(`${BASE_URL}/`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const before = pageViewCount();
   await banner(page).getByRole('button', { name: 'Accept all' }).click();
   await page.locator('script#candor-analytics').waitFor({ state: 'attached' });
@@ -122,7 +123,7 @@ test('"Accept all" renders the analytics script and page views are stored', asyn
 test('"Customize" opens a modal dialog: Tab stays inside, Escape closes, focus returns, a mixed choice saves', async () => {
   const page = await newPage();
   await page.goto(`${BASE_URL}/`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const customize = banner(page).getByRole('button', { name: 'Customize' });
   await customize.click();
   await dialog(page).waitFor();
@@ -167,7 +168,7 @@ test('"Customize" opens a modal dialog: Tab stays inside, Escape closes, focus r
 test('reopening the settings from the footer and withdrawing analytics deletes its cookie and its script', async () => {
   const page = await newPage();
   await page.goto(`${BASE_URL}/`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await banner(page).getByRole('button', { name: 'Accept all' }).click();
   await until(async () => (await page.context().cookies()).some((c) => c.name === 'candor_visit'), 'the visit cookie');
 
@@ -186,7 +187,7 @@ test('reopening the settings from the footer and withdrawing analytics deletes i
   assert.deepEqual(ledgerRows(id).map((r) => r.slice(0, 2)), [['accept_all', 'banner'], ['withdraw', 'dialog']]);
 
   await page.goto(`${BASE_URL}/cookies`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.ok(!(await page.content()).includes('analytics.js'), 'and it is not rendered any more');
   // The control on /cookies opens the same dialog.
   await page.getByRole('main').getByRole('link', { name: 'Change your cookie settings' }).click();
@@ -242,7 +243,7 @@ test('a Global Privacy Control signal refuses marketing without asking, and says
   const context = await (await browser()).newContext({ extraHTTPHeaders: { 'Sec-GPC': '1' } });
   const page = await context.newPage();
   await page.goto(`${BASE_URL}/`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await banner(page).getByText('Global Privacy Control signal honoured').waitFor();
   const id = await consentId(context);
   assert.deepEqual(ledgerRows(id), [['gpc', 'gpc', 0, 0, 0, 1]]);
@@ -263,7 +264,7 @@ test('a choice made under an earlier revision of the cookie policy is asked agai
   const stale = `1.${'ab'.repeat(16)}.2020-01-01.${Math.floor(Date.now() / 1000) - 60}.1110`;
   await page.context().addCookies([{ name: 'candor_consent', value: stale, url: BASE_URL }]);
   await page.goto(`${BASE_URL}/`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await banner(page).waitFor();
   assert.equal(await page.locator('#candor-analytics').count(), 0, 'the old choice allows nothing now');
   await page.context().close();
@@ -274,11 +275,72 @@ test('a choice made in one tab applies in the other open tab at once', async () 
   const second = await first.context().newPage();
   await first.goto(`${BASE_URL}/`);
   await second.goto(`${BASE_URL}/privacy`);
-  await waitForHydration(first);
-  await waitForHydration(second);
+  await waitForScripts(first);
+  await waitForScripts(second);
   await banner(second).waitFor();
   await banner(first).getByRole('button', { name: 'Accept all' }).click();
   await banner(second).waitFor({ state: 'detached', timeout: 5000 });
   await second.locator('script#candor-analytics').waitFor({ state: 'attached' });
   await first.context().close();
+});
+
+test('on a page that hydrates the banner and the dialog work the same, across the app\'s navigations', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE_URL}/login`);
+  await waitForScripts(page);
+  assert.equal(await page.locator('body[data-hydrated="true"]').count(), 1, 'the page hydrated');
+  await banner(page).getByRole('button', { name: 'Customize' }).click();
+  await dialog(page).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'consent-dialog-preferences');
+  await assertAccessible(page, '/login with the cookie settings dialog open');
+  await dialog(page).getByRole('switch', { name: 'Preferences' }).check();
+  await dialog(page).getByRole('button', { name: 'Save choices' }).click();
+  await dialog(page).waitFor({ state: 'hidden' });
+  await banner(page).waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main', 'focus continues at the content');
+  assert.deepEqual(ledgerRows(await consentId(page.context())), [['custom', 'dialog', 1, 0, 0, 0]]);
+
+  // The app's router opens the sign-up page in the same document; the footer still opens the
+  // settings, showing the choice just made, and focus returns to the link.
+  await page.evaluate(() => { window.sameDocument = true; });
+  await page.getByRole('main').getByRole('link', { name: 'Create an account' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
+  assert.equal(await page.evaluate(() => window.sameDocument), true, 'opened by the router');
+  const footerLink = page.getByRole('contentinfo').getByRole('link', { name: 'Cookie settings' });
+  await footerLink.click();
+  await dialog(page).waitFor();
+  assert.equal(await dialog(page).getByRole('switch', { name: 'Preferences' }).isChecked(), true);
+  assert.equal(await dialog(page).getByRole('switch', { name: 'Analytics' }).isChecked(), false);
+  await page.keyboard.press('Escape');
+  await dialog(page).waitFor({ state: 'hidden' });
+  assert.ok(await footerLink.evaluate((el) => el === document.activeElement), 'focus returned to the footer link');
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('a choice made before the WASM arrives leaves the page to hydrate and work', async () => {
+  const page = await newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/pkg\/crm\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${BASE_URL}/login`, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('body[data-enhanced="true"]');
+  assert.equal(await page.locator('body[data-hydrated]').count(), 0, 'not hydrated yet');
+  await banner(page).getByRole('button', { name: 'Reject all' }).click();
+  await banner(page).waitFor({ state: 'detached' });
+  assert.deepEqual(ledgerRows(await consentId(page.context())), [['reject_all', 'banner', 0, 0, 0, 0]]);
+  release();
+  await waitForScripts(page);
+  assert.equal(await banner(page).count(), 0, 'hydration kept the banner hidden');
+  // Hydrated, the app's router opens the sign-up page in the same document.
+  await page.evaluate(() => { window.sameDocument = true; });
+  await page.getByRole('main').getByRole('link', { name: 'Create an account' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
+  assert.equal(await page.evaluate(() => window.sameDocument), true, 'opened by the router');
+  assert.equal(await banner(page).count(), 0);
+  assertNoPageErrors(page);
+  await page.context().close();
 });

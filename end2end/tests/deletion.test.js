@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
   takeExpectedStatusReports, freshEmail, signUpConfirmed, addRecord, confirmDeletionByKeyboard,
 } from './support.js';
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  BASE_URL, PHONE, newPage, closeBrowser, waitForHydration, assertAccessible, assertAccessibleWithoutJs,
+  BASE_URL, PHONE, newPage, closeBrowser, waitForScripts, assertAccessible, assertAccessibleWithoutJs,
   assertNoPageErrors,
 } from './support.js';
 
@@ -116,7 +116,7 @@ test('without JavaScript the form shows every error from the server, then sends 
 test('with JavaScript the form checks as you type and sends without reloading', async () => {
   const page = await newPage({ viewport: PHONE });
   await page.goto(`${BASE_URL}/demo`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const loadedAt = Date.now();
   await page.evaluate(() => { window.sameDocument = true; });
 

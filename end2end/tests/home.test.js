@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, PHONE, DESKTOP, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  BASE_URL, PHONE, DESKTOP, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
 } from './support.js';
 
 after(closeBrowser);
@@ -16,7 +16,7 @@ test('the home page shows its heading, navigation and footer', async () => {
   for (const name of ['Privacy policy', 'Cookie policy', 'Request a demo', 'Log in']) {
     assert.equal(await footer.getByRole('link', { name }).count(), 1, `footer link ${name}`);
   }
-  await waitForHydration(page);
+  await waitForScripts(page);
   assertNoPageErrors(page);
   await page.context().close();
 });
@@ -24,7 +24,7 @@ test('the home page shows its heading, navigation and footer', async () => {
 test('on a phone the menu button opens and closes the navigation once hydrated', async () => {
   const page = await newPage({ viewport: PHONE });
   await page.goto(`${BASE_URL}/`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const toggle = page.getByRole('button', { name: 'Menu' });
   const nav = page.getByRole('navigation', { name: 'Main' });
   assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
@@ -48,7 +48,7 @@ test('on a phone the menu button opens and closes the navigation once hydrated',
 test('the menu works from the keyboard alone', async () => {
   const page = await newPage({ viewport: PHONE });
   await page.goto(`${BASE_URL}/`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const toggle = page.getByRole('button', { name: 'Menu' });
   await toggle.focus();
   await page.keyboard.press('Enter');
@@ -72,7 +72,7 @@ test('without JavaScript the navigation links are shown instead of the menu butt
 test('the first Tab reaches the skip link, which moves focus to the main content', async () => {
   const page = await newPage();
   await page.goto(`${BASE_URL}/`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to content' });
   assert.equal(await skip.evaluate((el) => el === document.activeElement), true);
@@ -102,7 +102,7 @@ for (const [path, label] of [['/', 'home'], ['/this/page/does/not/exist', '404 p
     test(`axe finds no WCAG A/AA violations on the ${label} (${size})`, async () => {
       const page = await newPage({ viewport });
       await page.goto(`${BASE_URL}${path}`);
-      await waitForHydration(page);
+      await waitForScripts(page);
       await assertAccessible(page, `${label} (${size})`);
       await page.context().close();
     });
@@ -112,7 +112,7 @@ for (const [path, label] of [['/', 'home'], ['/this/page/does/not/exist', '404 p
 test('axe finds no violations with the phone menu open', async () => {
   const page = await newPage({ viewport: PHONE });
   await page.goto(`${BASE_URL}/`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByRole('button', { name: 'Menu' }).click();
   await assertAccessible(page, 'home with the menu open');
   await page.context().close();

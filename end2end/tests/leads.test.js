@@ -1,12 +1,12 @@
 // Leads as members work with them: add one (a plain form, refused with messages first), change
 // its status in the page by keyboard, convert it by keyboard into a new person and company, find
 // the conversion on the person's page, convert a second lead into the person who already has its
-// e-mail address, and search and filter the list with back and forward. Every page and state is
-// scanned with axe.
+// e-mail address, search and filter the list with back and forward, and delete the person, which
+// deletes the leads she came from. Every page and state is scanned with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
   takeExpectedStatusReports, freshEmail, waitForFocus, signUpConfirmed,
 } from './support.js';
 
@@ -20,14 +20,14 @@ function fieldValue(page, label) {
 /** Adds a lead with the form and waits for its page. */
 async function addLead(page, { name, email, company, source }) {
   await page.goto(`${BASE_URL}/app/leads/new`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('E-mail', { exact: true }).fill(email);
   if (company) await page.getByLabel('Company (optional)').fill(company);
   if (source) await page.getByLabel('Source').selectOption({ label: source });
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this lead' }).click()]);
   assert.match(new URL(page.url()).pathname, /^\/app\/leads\/[0-9a-f-]{36}$/);
-  await waitForHydration(page);
+  await waitForScripts(page);
 }
 
 test('a member adds a lead, qualifies it and converts it by keyboard into a new person and company', async () => {
@@ -43,7 +43,7 @@ test('a member adds a lead, qualifies it and converts it by keyboard into a new 
 
   await page.getByRole('link', { name: 'Add a lead' }).click();
   await page.waitForURL('**/app/leads/new');
-  await waitForHydration(page);
+  await waitForScripts(page);
   await assertAccessible(page, '/app/leads/new');
   // Sent with problems: each is tied to its field, what was typed stays.
   await page.getByLabel('Name', { exact: true }).fill('Grace Hopper');
@@ -62,7 +62,7 @@ test('a member adds a lead, qualifies it and converts it by keyboard into a new 
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this lead' }).click()]);
   assert.match(new URL(page.url()).pathname, /^\/app\/leads\/[0-9a-f-]{36}$/);
   const leadPath = new URL(page.url()).pathname;
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await page.locator('h1').innerText(), 'Grace Hopper');
   assert.match(await fieldValue(page, 'Source').innerText(), /Event/);
   assert.match(await page.locator('.timeline').innerText(), /Lena Lead added this lead/);
@@ -99,9 +99,11 @@ test('a member adds a lead, qualifies it and converts it by keyboard into a new 
   await assertAccessible(page, '/app/leads/{id} converted');
 
   // The person's page tells where they came from, and links back.
+  const companyPath = await converted.getByRole('link', { name: 'Navy Labs' }).getAttribute('href');
   await converted.getByRole('link', { name: 'Grace Hopper' }).click();
   await page.waitForURL(/\/app\/people\/[0-9a-f-]{36}$/);
-  await waitForHydration(page);
+  const personPath = new URL(page.url()).pathname;
+  await waitForScripts(page);
   assert.match(await fieldValue(page, 'E-mail').innerText(), /grace@navy\.example/);
   assert.match(await page.locator('.timeline').innerText(), /Lena Lead added this person by converting the lead Grace Hopper\./);
   await assertAccessible(page, '/app/people/{id} converted from a lead');
@@ -120,12 +122,12 @@ test('a member adds a lead, qualifies it and converts it by keyboard into a new 
   assert.match(await page.locator('.timeline').innerText(), /converted this lead into Grace Hopper, who was already a person here/);
   await assertAccessible(page, '/app/leads/{id} converted into an existing person');
   await page.goto(`${BASE_URL}/app/people?q=grace`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await page.locator('.list__table tbody tr').count(), 1, 'one Grace, not two');
 
   // The list: search, then a status filter, both in the URL; back and forward show each list.
   await page.goto(`${BASE_URL}/app/leads`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const rows = page.locator('.list__table tbody tr');
   await rows.first().waitFor();
   assert.equal(await rows.count(), 2);
@@ -142,6 +144,26 @@ test('a member adds a lead, qualifies it and converts it by keyboard into a new 
   await page.goForward();
   await page.waitForURL(/[?&]status=qualified/);
   await page.waitForFunction(() => document.querySelectorAll('.list__table tbody tr').length === 1);
+
+  // Deleting Grace deletes the leads she came from (they hold her details too), as the question
+  // says; the company keeps its conversion in its timeline, without the lead's name or link.
+  await page.goto(`${BASE_URL}${personPath}`);
+  await waitForScripts(page);
+  await page.getByRole('button', { name: 'Delete this person…' }).click();
+  const question = page.getByRole('alertdialog', { name: 'Delete Grace Hopper?' });
+  await question.waitFor();
+  assert.match(await question.innerText(), /Their details, tags, notes, tasks, activity and the leads they came from are deleted for good\./);
+  await page.getByRole('button', { name: 'Delete this person', exact: true }).click();
+  await page.waitForURL('**/app/people');
+  await page.goto(`${BASE_URL}/app/leads`);
+  await waitForScripts(page);
+  await page.getByText('No leads yet.', { exact: false }).waitFor();
+  await page.goto(`${BASE_URL}${companyPath}`);
+  await waitForScripts(page);
+  const timeline = await page.locator('.timeline').innerText();
+  assert.match(timeline, /Lena Lead added this company by converting the lead \(since deleted\)\./);
+  assert.doesNotMatch(timeline, /Grace Hopper/);
+  await assertAccessible(page, '/app/companies/{id} converted from a lead since deleted');
   assertNoPageErrors(page);
   await page.context().close();
 });

@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
   takeExpectedStatusReports, freshEmail, activeId, waitForFocus, signUpConfirmed,
 } from './support.js';
 
@@ -25,14 +25,14 @@ function column(page, stage) {
 /** Adds an opportunity with the form and waits for its page; returns its id. */
 async function addOpportunity(page, { name, amount, closeOn }) {
   await page.goto(`${BASE_URL}/app/opportunities/new`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Amount', { exact: true }).fill(amount);
   await page.getByLabel('Expected close date').fill(closeOn);
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this opportunity' }).click()]);
   const path = new URL(page.url()).pathname;
   assert.match(path, /^\/app\/opportunities\/[0-9a-f-]{36}$/);
-  await waitForHydration(page);
+  await waitForScripts(page);
   return path.split('/').pop();
 }
 
@@ -49,7 +49,7 @@ test('a member adds an opportunity, edits its amount and moves it across the boa
 
   await page.getByRole('link', { name: 'Add an opportunity' }).click();
   await page.waitForURL('**/app/opportunities/new');
-  await waitForHydration(page);
+  await waitForScripts(page);
   await assertAccessible(page, '/app/opportunities/new');
   // Sent with problems: each is tied to its field, what was typed stays.
   await page.getByLabel('Name', { exact: true }).fill('Acme renewal');
@@ -66,7 +66,7 @@ test('a member adds an opportunity, edits its amount and moves it across the boa
   await page.getByLabel('Expected close date').fill('2027-03-31');
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this opportunity' }).click()]);
   const id = new URL(page.url()).pathname.split('/').pop();
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await page.locator('h1').innerText(), 'Acme renewal');
   assert.match(await fieldValue(page, 'Amount').innerText(), /€12,000\.00/);
   assert.match(await page.locator('.opportunity__stage').innerText(), /Lead \(Open\)/);
@@ -89,7 +89,7 @@ test('a member adds an opportunity, edits its amount and moves it across the boa
 
   // The board, by keyboard: choose the stage under "Move to stage", then Move.
   await page.goto(`${BASE_URL}/app/opportunities/board`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await page.title(), 'Pipeline board · Candor CRM');
   assert.match(await column(page, 'Lead').locator('.board__total').innerText(), /2 opportunities · €15,500\.50/);
   await assertAccessible(page, '/app/opportunities/board');
@@ -114,14 +114,14 @@ test('a member adds an opportunity, edits its amount and moves it across the boa
 
   // The opportunity's timeline tells both moves.
   await page.goto(`${BASE_URL}/app/opportunities/${id}`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const timeline = await page.locator('.timeline').innerText();
   assert.match(timeline, /changed stage from “Lead” to “Qualified”/);
   assert.match(timeline, /changed stage from “Qualified” to “Proposal”/);
 
   // The stages: rename one and move it earlier.
   await page.goto(`${BASE_URL}/app/opportunities/stages`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await assertAccessible(page, '/app/opportunities/stages');
   const third = page.getByLabel('Stage 3 of 6');
   assert.equal(await third.inputValue(), 'Proposal');
@@ -142,7 +142,7 @@ test('a member adds an opportunity, edits its amount and moves it across the boa
 
   // The dashboard charts the open pipeline, with a text alternative and a table.
   await page.goto(`${BASE_URL}/app`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const chart = page.locator('.pipeline-chart svg[role="img"]');
   assert.match(await chart.getAttribute('aria-label'), /Open pipeline in EUR by stage: Lead €500\.00 \(1 opportunity\); Demo given €15,000\.50 \(1 opportunity\); Qualified €0\.00/);
   assert.match(await page.locator('.pipeline-chart__table').innerText(), /Demo given\s+€15,000\.50\s+1/);
@@ -150,7 +150,7 @@ test('a member adds an opportunity, edits its amount and moves it across the boa
 
   // The list: search, then a stage filter, both in the URL; back and forward show each list.
   await page.goto(`${BASE_URL}/app/opportunities`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const rows = page.locator('.list__table tbody tr');
   await rows.first().waitFor();
   assert.equal(await rows.count(), 2);
@@ -186,7 +186,7 @@ test('a person is added to an opportunity by e-mail address, and an unknown addr
   const page = await newPage();
   await signUpConfirmed(page, 'Pia People', freshEmail('pia'), 'Pia Deals');
   await page.goto(`${BASE_URL}/app/people/new`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('First name').fill('Grace');
   await page.getByLabel('Last name (optional)').fill('Hopper');
   await page.getByLabel('E-mail (optional)').fill('grace@navy.example');
@@ -233,7 +233,7 @@ test('a person is added to an opportunity by e-mail address, and an unknown addr
   // Back to the opportunity as it was left, "?created=1" and all.
   await page.goBack();
   await page.waitForURL((url) => /^\/app\/opportunities\/[0-9a-f-]{36}$/.test(url.pathname));
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByRole('button', { name: 'Remove Grace Hopper from this opportunity' }).click();
   await page.locator('.opportunity__people .record__empty').waitFor();
   await page.waitForFunction(() => document.querySelector('.timeline').innerText.includes('removed'));

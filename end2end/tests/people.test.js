@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
   takeExpectedStatusReports, DATA_DIR, freshEmail, activeId, waitForFocus, signUpConfirmed,
 } from './support.js';
 
@@ -38,7 +38,7 @@ test('a member adds a person and edits them in the page by keyboard, with every 
 
   await page.getByRole('link', { name: 'Add a person' }).click();
   await page.waitForURL('**/app/people/new');
-  await waitForHydration(page);
+  await waitForScripts(page);
   await assertAccessible(page, '/app/people/new');
   // Sent with problems: each is tied to its field, what was typed stays.
   await page.getByLabel('First name').fill(' ');
@@ -55,7 +55,7 @@ test('a member adds a person and edits them in the page by keyboard, with every 
   await page.getByLabel('Tags (optional)').fill('vip, speaker');
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this person' }).click()]);
   assert.match(new URL(page.url()).pathname, /^\/app\/people\/[0-9a-f-]{36}$/);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await page.locator('h1').innerText(), 'Grace Hopper');
   assert.match(await page.getByRole('status').first().innerText(), /Person added/);
   assert.match(await fieldValue(page, 'Phone').innerText(), /\+442079460958/);
@@ -101,7 +101,7 @@ test('a member adds a person and edits them in the page by keyboard, with every 
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.type('Hopper-Murray');
   await page.reload();
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.waitForSelector('#person-last_name');
   assert.equal(await page.locator('#person-last_name').inputValue(), 'Hopper-Murray');
   await page.getByRole('status').filter({ hasText: 'We brought back an edit you had not saved' }).waitFor();
@@ -150,7 +150,7 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
   assert.match(out, /added 120 people/);
 
   await page.goto(`${BASE_URL}/app/people`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const rows = page.locator('.list__table tbody tr');
   assert.equal(await rows.count(), 50);
   await assertAccessible(page, '/app/people with a full page');
@@ -168,7 +168,7 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
 
   // Filter by a tag and sort by newest, then page back and forth through the history.
   await page.goto(`${BASE_URL}/app/people`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const firstPageFirst = await rows.first().locator('th').innerText();
   await page.getByRole('link', { name: 'Next page' }).click();
   await page.waitForURL(/after=/);
@@ -182,11 +182,11 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
   await page.waitForURL(/after=/);
   await page.waitForFunction((name) => document.querySelector('.list__table tbody th')?.innerText === name, secondPageFirst);
   await page.reload();
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await rows.first().locator('th').innerText(), secondPageFirst);
 
   await page.goto(`${BASE_URL}/app/people`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('Tag', { exact: true }).selectOption('vip');
   await page.getByLabel('Sort by').selectOption('newest');
   await page.getByRole('button', { name: 'Show' }).click();
@@ -219,7 +219,7 @@ test('ticked people are tagged, handed over and deleted at once, by keyboard, de
     encoding: 'utf8',
   });
   await page.goto(`${BASE_URL}/app/people`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const rows = page.locator('.list__table tbody tr');
   assert.equal(await rows.count(), 5);
   const names = await rows.locator('th').allInnerTexts();
@@ -251,7 +251,7 @@ test('ticked people are tagged, handed over and deleted at once, by keyboard, de
 
   // The tagged people, everyone on the page ticked at once, owned by nobody.
   await page.goto(`${BASE_URL}/app/people?tag=conference`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await rows.count(), 2);
   await page.getByRole('checkbox', { name: 'Select everyone on this page' }).check();
   await page.getByLabel('New owner').selectOption({ label: 'Nobody' });
@@ -278,7 +278,7 @@ test('ticked people are tagged, handed over and deleted at once, by keyboard, de
   await assertAccessible(page, '/app/people after a deletion');
 
   await page.goto(`${BASE_URL}/app/people`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await rows.count(), 3);
   assert.deepEqual(await rows.locator('th').allInnerTexts(), names.slice(2));
   assertNoPageErrors(page);
@@ -289,12 +289,12 @@ test('a member adds further e-mail addresses, phone numbers and mailing addresse
   const page = await newPage();
   await signUpConfirmed(page, 'Rita Reach', freshEmail('rita'), 'Rita Reach Ltd');
   await page.goto(`${BASE_URL}/app/people/new`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('First name').fill('Grace');
   await page.getByLabel('Last name (optional)').fill('Hopper');
   await page.getByLabel('E-mail (optional)').fill('grace@navy.example');
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this person' }).click()]);
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.match(await page.locator('.person__contacts').innerText(), /None beyond the main e-mail address and phone number/);
   assert.match(await page.locator('.person__addresses').innerText(), /No mailing address yet/);
 
@@ -346,7 +346,7 @@ test('a member adds further e-mail addresses, phone numbers and mailing addresse
   await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
   await page.getByRole('link', { name: 'Grace Hopper' }).click();
   await page.waitForURL(/\/app\/people\/[0-9a-f-]{36}$/);
-  await waitForHydration(page);
+  await waitForScripts(page);
 
   // A mailing address: sent empty, each missing part is named beside it, and the first gets focus.
   await page.getByRole('button', { name: 'Add address' }).click();

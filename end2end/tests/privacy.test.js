@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  BASE_URL, PHONE, DESKTOP, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  BASE_URL, PHONE, DESKTOP, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
 } from './support.js';
 
 after(closeBrowser);
@@ -23,7 +23,7 @@ test('the privacy page shows the revision date and all eleven sections', async (
       await page.getByRole('heading', { level: 2, name: new RegExp(`^${n}\\. `) }).count(), 1, `section ${n}`,
     );
   }
-  await waitForHydration(page);
+  await waitForScripts(page);
   assertNoPageErrors(page);
   await page.context().close();
 });
@@ -31,7 +31,7 @@ test('the privacy page shows the revision date and all eleven sections', async (
 test('every table-of-contents link leads to its section', async () => {
   const page = await newPage();
   await page.goto(`${BASE_URL}/privacy`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const toc = page.getByRole('navigation', { name: 'Contents' });
   const links = await toc.getByRole('link').all();
   assert.ok(links.length >= 13, `Highlights, Our Policy and 11 numbered sections (${links.length})`);
@@ -70,7 +70,7 @@ test('comparing versions shows a sentence added and a sentence removed', async (
 
   const page = await newPage();
   await page.goto(`${BASE_URL}/privacy/versions`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const row = page.getByRole('row', { name: new RegExp(`Version ${version} `) });
   assert.match(await row.innerText(), /Upcoming/);
   await page.getByLabel('Earlier version').selectOption(String(version - 1));
@@ -110,7 +110,7 @@ for (const [pathname, label] of [
     test(`axe finds no WCAG A/AA violations on the ${label} page (${size})`, async () => {
       const page = await newPage({ viewport });
       await page.goto(`${BASE_URL}${pathname}`);
-      await waitForHydration(page);
+      await waitForScripts(page);
       await assertAccessible(page, `${label} (${size})`);
       await page.context().close();
     });

@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
+  BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
 } from './support.js';
 
 after(closeBrowser);
@@ -14,7 +14,7 @@ test('each public page names its canonical address and shares a title, descripti
   const page = await newPage();
   for (const path of PUBLIC_PAGES) {
     await page.goto(`${BASE_URL}${path}`);
-    await waitForHydration(page);
+    await waitForScripts(page);
     const head = await page.evaluate(() => ({
       canonical: [...document.querySelectorAll('link[rel="canonical"]')].map((l) => l.href),
       og: Object.fromEntries([...document.querySelectorAll('meta[property^="og:"]')]
@@ -51,7 +51,7 @@ test('the cookie policy lists what the site stores, and the site stores nothing 
   for (const name of ['Strictly necessary', 'Preferences', 'Analytics', 'Marketing']) {
     await page.getByRole('heading', { level: 3, name }).waitFor();
   }
-  await waitForHydration(page);
+  await waitForScripts(page);
   await assertAccessible(page, '/cookies');
   // The table rows are the registry; the page says plainly when the registry is empty.
   const listed = await page.locator('.cookies__table tbody th code').allInnerTexts();
@@ -61,7 +61,7 @@ test('the cookie policy lists what the site stores, and the site stores nothing 
   // After a visit to every public page, the browser holds only what the page lists.
   for (const path of PUBLIC_PAGES) {
     await page.goto(`${BASE_URL}${path}`);
-    await waitForHydration(page);
+    await waitForScripts(page);
   }
   const cookies = (await page.context().cookies()).map((c) => c.name);
   const storage = await page.evaluate(() => Object.keys(localStorage));

@@ -94,9 +94,17 @@ export function takeExpectedStatusReports(page, statuses) {
   }
 }
 
-/** Resolves once the WASM has hydrated the page (the app marks <body> when it has). */
-export async function waitForHydration(page) {
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15000 });
+/**
+ * Resolves once the page's scripts have taken over: the page script (site.js, on every page)
+ * marks <body> with data-enhanced, and on a page that loads the WASM the app marks it with
+ * data-hydrated once it has hydrated it. A page that loads the WASM and never hydrates fails here
+ * instead of passing on server HTML alone.
+ */
+export async function waitForScripts(page) {
+  await page.waitForSelector('body[data-enhanced="true"]', { timeout: 15000 });
+  if (await page.evaluate(() => Boolean(document.querySelector('script[type="module"]')))) {
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15000 });
+  }
   // The mark is set when the frame every page shares has hydrated. A lazily loaded page (the
   // account and logged-in screens) hydrates a moment later, once its chunk has arrived: typing
   // before then is lost (the profile-draft test failed so, once in three runs). The network
@@ -125,7 +133,7 @@ export async function assertAccessibleWithoutJs(page, label) {
   const snapshotUrl = `${BASE_URL}/__axe-snapshot`;
   const context = await (await browser()).newContext({ viewport: page.viewportSize() ?? DESKTOP });
   try {
-    await context.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    await context.route(/\/(pkg\/.*\.(js|wasm)|site\.js|analytics\.js)$/, (route) => route.abort());
     await context.route(snapshotUrl, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
     const scan = await context.newPage();
     await scan.goto(snapshotUrl);
@@ -216,7 +224,7 @@ export async function pressEnterAndWait(page) {
 
 export async function logInWithKeyboard(page, email, password) {
   await page.goto(`${BASE_URL}/login`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('E-mail').focus();
   await page.keyboard.type(email);
   await page.keyboard.press('Tab');
@@ -228,7 +236,7 @@ export async function logInWithKeyboard(page, email, password) {
 /** Signs up through the form, confirms the address from the outbox and logs in. */
 export async function signUpConfirmed(page, name, email, workspace) {
   await page.goto(`${BASE_URL}/signup`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('Your name').fill(name);
   await page.getByLabel('Work e-mail').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
@@ -246,13 +254,13 @@ export async function signUpConfirmed(page, name, email, workspace) {
 /** Fills an "Add" form's fields (label to value) and sends it; lands on the new record's page. */
 export async function addRecord(page, kind, fields, button) {
   await page.goto(`${BASE_URL}/app/${kind}/new`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   for (const [label, value] of Object.entries(fields)) {
     await page.getByLabel(label, { exact: true }).fill(value);
   }
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
   const path = new URL(page.url()).pathname;
   assert.match(path, new RegExp(`^/app/${kind}/[0-9a-f-]{36}$`));
-  await waitForHydration(page);
+  await waitForScripts(page);
   return path;
 }

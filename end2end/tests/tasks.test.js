@@ -1,13 +1,14 @@
 // Tasks as members use them: added on a person's, a company's, a lead's or an opportunity's page
 // by keyboard (refused while empty), ticked done with the space bar, shown in the record's
 // timeline, and listed at /app/tasks with a link to the record, open or done, with the list's
-// state in the URL (open or done, whose, and searched by title); the dashboard on /app counts
-// them and lists what is due this week. Every state is scanned with axe.
+// state in the URL (open or done, whose, and searched by title), and ticked there to be assigned,
+// marked done, opened again or deleted at once; the dashboard on /app counts them and lists what
+// is due this week. Every state is scanned with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, newPage, closeBrowser, waitForHydration, assertAccessible, assertNoPageErrors,
-  freshEmail, waitForFocus, signUpConfirmed, addRecord,
+  BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
+  freshEmail, waitForFocus, signUpConfirmed, addRecord, confirmDeletionByKeyboard,
 } from './support.js';
 
 after(closeBrowser);
@@ -17,11 +18,11 @@ test('a task added on a person\'s page is ticked done by keyboard, shows in the 
   await signUpConfirmed(page, 'Tess Tasks', freshEmail('tess'), 'Tess Trading');
 
   await page.goto(`${BASE_URL}/app/people/new`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByLabel('First name').fill('Grace');
   await page.getByLabel('Last name (optional)').fill('Hopper');
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this person' }).click()]);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const person = new URL(page.url()).pathname;
   await page.getByText('No tasks about this person yet.').waitFor();
 
@@ -57,7 +58,7 @@ test('a task added on a person\'s page is ticked done by keyboard, shows in the 
   // The workspace's list: not among the open tasks, among the done ones, with a link back.
   await page.getByRole('link', { name: 'Tasks', exact: true }).first().click();
   await page.waitForURL('**/app/tasks');
-  await waitForHydration(page);
+  await waitForScripts(page);
   assert.equal(await page.title(), 'Tasks · Candor CRM');
   await page.getByText('Nothing to do: no open tasks.').waitFor();
   await assertAccessible(page, '/app/tasks, empty');
@@ -79,7 +80,7 @@ test('a task added on a person\'s page is ticked done by keyboard, shows in the 
   assert.match(await page.locator('.task__meta').first().innerText(), /Due: No due date · For: Tess Tasks/);
   await assertAccessible(page, '/app/tasks with an open task');
   await page.reload();
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.getByRole('checkbox', { name: 'Done: Renew the domain' }).waitFor();
 
   // One due today: the dashboard on /app counts the workspace and lists it as due this week,
@@ -89,7 +90,7 @@ test('a task added on a person\'s page is ticked done by keyboard, shows in the 
   await page.getByRole('button', { name: 'Add task' }).click();
   await page.getByRole('checkbox', { name: 'Done: Send the invoice' }).waitFor();
   await page.goto(`${BASE_URL}/app`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const glance = await page.getByRole('region', { name: 'At a glance' }).innerText();
   assert.match(glance, /1 person/);
   assert.match(glance, /0 companies/);
@@ -132,7 +133,7 @@ test('a task about a company, a lead or an opportunity is added on its page by k
   ];
   for (const { path, noun, title } of records) {
     await page.goto(`${BASE_URL}${path}`);
-    await waitForHydration(page);
+    await waitForScripts(page);
     await page.getByText(`No tasks about this ${noun} yet.`).waitFor();
     await page.locator('#task-title:enabled').waitFor();
     await page.getByLabel('What is to be done').focus();
@@ -154,7 +155,7 @@ test('a task about a company, a lead or an opportunity is added on its page by k
 
   // The done tasks, each linking to the record it is about; the link leads to its page.
   await page.goto(`${BASE_URL}/app/tasks?status=done`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   for (const { path, noun, name, title } of records) {
     await page.getByRole('checkbox', { name: `Done: ${title}` }).waitFor();
     const task = page.locator('.task').filter({ hasText: title });
@@ -174,14 +175,14 @@ test('the tasks list is searched by part of a title from the keyboard, and back,
   const page = await newPage();
   await signUpConfirmed(page, 'Sam Search', freshEmail('sam'), 'Search Supplies');
   await page.goto(`${BASE_URL}/app/tasks`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   await page.locator('#task-title:enabled').waitFor();
   for (const title of ['Call Ada', 'Renew the domain', 'Recall the offer']) {
     await page.getByLabel('What is to be done').fill(title);
     await page.getByLabel('What is to be done').press('Enter');
     await page.getByRole('checkbox', { name: `Done: ${title}` }).waitFor();
   }
-  const rows = page.locator('.tasks__list input[type=checkbox]');
+  const rows = page.locator('.tasks__list .task > input[type=checkbox]');
   assert.equal(await rows.count(), 3);
 
   // Typed in any case, submitted with Enter: the matches only, the search in the URL.
@@ -192,7 +193,7 @@ test('the tasks list is searched by part of a title from the keyboard, and back,
   await page.keyboard.press('Enter');
   await page.waitForURL(/q=CALL/);
   await page.getByRole('heading', { name: 'Open tasks matching the search, the soonest due first' }).waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('.tasks__list input[type=checkbox]').length === 2);
+  await page.waitForFunction(() => document.querySelectorAll('.tasks__list .task > input[type=checkbox]').length === 2);
   for (const title of ['Call Ada', 'Recall the offer']) {
     assert.equal(await page.getByRole('checkbox', { name: `Done: ${title}` }).count(), 1);
   }
@@ -214,24 +215,131 @@ test('the tasks list is searched by part of a title from the keyboard, and back,
   // Back and forward show the same lists; the clear link leads to every open task.
   await page.goBack();
   await page.waitForURL(/q=CALL/);
-  await page.waitForFunction(() => document.querySelectorAll('.tasks__list input[type=checkbox]').length === 2);
+  await page.waitForFunction(() => document.querySelectorAll('.tasks__list .task > input[type=checkbox]').length === 2);
   assert.equal(await search.inputValue(), 'CALL');
   await page.goForward();
   await page.getByText('No tasks match this search.').waitFor();
   assert.equal(await search.inputValue(), 'invoice');
   await page.getByRole('link', { name: 'Clear the search and filters' }).click();
   await page.waitForURL((url) => url.search === '');
-  await page.waitForFunction(() => document.querySelectorAll('.tasks__list input[type=checkbox]').length === 4);
+  await page.waitForFunction(() => document.querySelectorAll('.tasks__list .task > input[type=checkbox]').length === 4);
   assert.equal(await search.inputValue(), '');
 
   // An over-long search (a shared link) is not used, and the list says so.
   await page.goto(`${BASE_URL}/app/tasks?q=${'call'.repeat(26)}`);
-  await waitForHydration(page);
+  await waitForScripts(page);
   const problem = page.locator('#tasks-problem');
   assert.equal(await problem.innerText(), 'Search for at most 100 characters. The list below is not searched.');
-  assert.equal(await page.locator('.tasks__list input[type=checkbox]').count(), 4);
+  assert.equal(await page.locator('.tasks__list .task > input[type=checkbox]').count(), 4);
   assert.equal(await search.getAttribute('aria-describedby'), 'tasks-q-hint tasks-problem');
   await assertAccessible(page, '/app/tasks with an over-long search');
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+/** Ticks a task's "Select" box with the space bar. */
+async function tick(page, title) {
+  await page.getByRole('checkbox', { name: `Select ${title}`, exact: true }).focus();
+  await page.keyboard.press('Space');
+}
+
+test('tasks ticked in the list are assigned, marked done, opened again and deleted at once by keyboard', async () => {
+  const page = await newPage();
+  await signUpConfirmed(page, 'Bea Baker', freshEmail('bea'), 'Bea Bakery');
+  await page.goto(`${BASE_URL}/app/tasks`);
+  await waitForScripts(page);
+  await page.locator('#task-title:enabled').waitFor();
+  for (const title of ['Order flour', 'Fix the oven', 'Call the mill']) {
+    await page.getByLabel('What is to be done').fill(title);
+    await page.getByLabel('What is to be done').press('Enter');
+    await page.getByRole('checkbox', { name: `Done: ${title}` }).waitFor();
+  }
+  const openBoxes = '.tasks__list .task > input[type=checkbox]';
+  const count = page.locator('.list__bulk-count');
+  const problem = page.locator('#tasks-bulk-problem');
+  const notice = page.locator('#tasks-notice');
+  const meta = (title) => page.locator('.task').filter({ hasText: title }).locator('.task__meta');
+
+  // Nothing ticked: each action says what to do first.
+  assert.match(await count.innerText(), /^No task selected\./);
+  await page.getByRole('button', { name: 'Mark done' }).focus();
+  await page.keyboard.press('Enter');
+  await problem.waitFor();
+  assert.match(await problem.innerText(), /Select at least one task first, with its “Select” box\./);
+  assert.equal(await page.locator(openBoxes).count(), 3, 'nothing was done');
+  await assertAccessible(page, '/app/tasks, a bulk action with no task selected');
+
+  // Two ticked; "Assign" with nobody chosen is refused beside the choice, which gets the focus.
+  await tick(page, 'Order flour');
+  await tick(page, 'Fix the oven');
+  assert.equal(await count.innerText(), '2 tasks selected.');
+  await page.getByRole('button', { name: 'Assign', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await waitForFocus(page, 'tasks-bulk-assignee');
+  assert.match(await problem.innerText(), /Choose whom to assign them to\./);
+  const assignTo = page.getByLabel('Assign to');
+  assert.equal(await assignTo.getAttribute('aria-invalid'), 'true');
+  assert.equal(await assignTo.getAttribute('aria-describedby'), 'tasks-bulk-problem');
+  await assertAccessible(page, '/app/tasks with two tasks selected and a refused assignment');
+
+  // Assigned to nobody: said, focused, and shown in the rows; the boxes start empty again.
+  await assignTo.selectOption({ label: 'Nobody' });
+  await page.getByRole('button', { name: 'Assign', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await waitForFocus(page, 'tasks-notice');
+  assert.equal(await notice.innerText(), '2 tasks are now assigned to nobody.');
+  await page.waitForFunction(() => document.querySelectorAll('.task__select input:checked').length === 0);
+  assert.match(await meta('Order flour').innerText(), /For: Nobody/);
+  assert.match(await meta('Call the mill').innerText(), /For: Bea Baker/);
+  await assertAccessible(page, '/app/tasks after a bulk assignment');
+
+  // Marked done: they leave the open list.
+  await tick(page, 'Order flour');
+  await tick(page, 'Fix the oven');
+  await page.getByRole('button', { name: 'Mark done' }).focus();
+  await page.keyboard.press('Enter');
+  await notice.filter({ hasText: 'Marked 2 tasks done.' }).waitFor();
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, openBoxes);
+  assert.equal(await page.getByRole('checkbox', { name: 'Done: Call the mill' }).count(), 1);
+
+  // The done list: every task on it ticked at once and opened again.
+  await page.goto(`${BASE_URL}/app/tasks?status=done`);
+  await waitForScripts(page);
+  await page.locator('#tasks-tick-all:enabled').waitFor();
+  await page.getByLabel('Select every task on this page').focus();
+  await page.keyboard.press('Space');
+  assert.equal(await count.innerText(), '2 tasks selected.');
+  assert.equal(await page.getByRole('button', { name: 'Mark done' }).count(), 0);
+  await page.getByRole('button', { name: 'Open again' }).focus();
+  await page.keyboard.press('Enter');
+  await notice.filter({ hasText: 'Opened 2 tasks again.' }).waitFor();
+  await page.getByText('No done tasks yet.').waitFor();
+  await assertAccessible(page, '/app/tasks?status=done after opening tasks again');
+
+  // The open list: all three deleted after the question, which Escape first cancels.
+  await page.goto(`${BASE_URL}/app/tasks`);
+  await waitForScripts(page);
+  await page.locator('#tasks-tick-all:enabled').waitFor();
+  await page.getByLabel('Select every task on this page').focus();
+  await page.keyboard.press('Space');
+  assert.equal(await count.innerText(), '3 tasks selected.');
+  await page.getByRole('button', { name: 'Delete…' }).focus();
+  await confirmDeletionByKeyboard(
+    page,
+    page.getByRole('alertdialog', { name: 'Delete 3 tasks?' }),
+    'tasks-bulk-delete',
+    '/app/tasks asking to confirm a deletion',
+    /Their titles, due dates and places in timelines are deleted for good\./,
+  );
+  await notice.filter({ hasText: 'Deleted 3 tasks.' }).waitFor();
+  await page.getByText('Nothing to do: no open tasks.').waitFor();
+  assert.equal(await page.locator('.list__bulk').count(), 0, 'no actions without tasks');
+  await assertAccessible(page, '/app/tasks after a bulk deletion');
+
+  // Gone for good: a reload shows none.
+  await page.reload();
+  await waitForScripts(page);
+  await page.getByText('Nothing to do: no open tasks.').waitFor();
   assertNoPageErrors(page);
   await page.context().close();
 });

@@ -1,14 +1,15 @@
-//! The Request-a-Demo form without JavaScript: a plain POST to `/demo`. Accepted requests are
-//! redirected to `/demo/thanks` (so a reload does not send twice); anything else renders the page
-//! again with what was typed, each problem beside its field, and the right status (422, or 429
-//! for the rate limit).
+//! The Request-a-Demo form: a plain POST to `/demo` (sent by the browser, or by the page script
+//! without a reload). Accepted requests are redirected to `/demo/thanks` (so a reload does not
+//! send twice); anything else renders the page again with what was typed, each problem beside its
+//! field, and the right status (422, or 429 for the rate limit). The page script checks the form
+//! as the visitor types with `/demo/check`.
 
-use app::demo::model::DemoFields;
+use app::demo::model::{DemoField, DemoFields, problems};
 use app::demo::service::{Outcome, Submission, submit};
 use app::demo::{FormNotice, PostedDemoForm};
 use app::state::AppState;
 use axum::extract::{Form, FromRequest, Request, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 use serde::Deserialize;
@@ -73,6 +74,39 @@ pub async fn post_demo(State(state): State<AppState>, request: Request) -> Respo
         notice,
     };
     crate::render::page_with_context(state, parts, status, move || {
+        provide_context(posted.clone())
+    })
+    .await
+}
+
+/// The form as the page script sends it to be checked: what is typed, and which fields to
+/// report on (`check`, their names separated by commas).
+#[derive(Debug, Default, Deserialize)]
+struct CheckForm {
+    #[serde(flatten)]
+    fields: DemoFields,
+    #[serde(default)]
+    check: String,
+}
+
+/// `POST /demo/check`, the page script's check as the visitor types: `/demo` as a POST would
+/// render it, showing the problems of the fields named in `check` only. Nothing is stored, no
+/// limit is counted and no stamp is looked at (the form's real POST does all of that): it only
+/// applies the form's rules, which are the server's alone.
+pub async fn post_check(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, form): (_, CheckForm) = crate::render::read_form(&state, request).await;
+    let which: Vec<DemoField> = form
+        .check
+        .split(',')
+        .filter_map(|name| DemoField::from_name(name.trim()))
+        .collect();
+    let posted = PostedDemoForm {
+        errors: problems(&form.fields, &which),
+        fields: form.fields,
+        notice: None,
+    };
+    parts.uri = Uri::from_static("/demo");
+    crate::render::page_with_context(state, parts, StatusCode::OK, move || {
         provide_context(posted.clone())
     })
     .await

@@ -75,11 +75,13 @@ pub fn build_router(state: AppState) -> Router {
         .route("/robots.txt", get(robots_txt))
         .route("/sitemap.xml", get(sitemap_xml))
         .nest_service("/pkg", static_files::pkg_service(&leptos_options))
+        .route_service("/site.js", static_files::site_script(&leptos_options))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();
             move || shell(leptos_options.clone())
         })
         .route("/demo", post(demo_form::post_demo))
+        .route("/demo/check", post(demo_form::post_check))
         .route("/consent", post(consent_form::post_consent))
         .route("/signup", post(account_forms::post_signup))
         .route("/login", post(account_forms::post_login))

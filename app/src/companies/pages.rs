@@ -42,7 +42,7 @@ pub fn CompaniesListPage() -> impl IntoView {
                 .inspect_err(AppError::set_response_status)
         },
     );
-    let (on_done, notice) = bulk_notice(Kind::Companies, query, move || data.refetch());
+    let (on_done, notice) = bulk_notice(Kind::Companies.plural(), query, move || data.refetch());
     view! {
         <Title text="Companies"/>
         <Meta name="robots" content="noindex"/>

@@ -16,6 +16,6 @@ pub mod service;
 
 pub use cookie_policy::CookiePolicyPage;
 pub use ui::{
-    AnalyticsScript, ConsentBanner, ConsentDialog, ConsentUi, CookieSettingsLink,
-    CookieSettingsPage, provide_consent,
+    ConsentBanner, ConsentDialog, CookieSettingsLink, CookieSettingsPage, provide_consent,
+    view_for_request,
 };

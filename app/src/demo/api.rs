@@ -1,4 +1,5 @@
-//! Server functions of the demo form. Both are public: anyone may ask for a demo.
+//! The demo form's server function: the state the page renders the form with. Requests arrive as
+//! a plain form POST to `/demo` (the page script sends that same POST), so there is one way in.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,8 +20,8 @@ pub enum FormNotice {
     Unavailable,
 }
 
-/// What the form starts with: a fresh stamp, the policy version it links to and, after a plain
-/// (no-JavaScript) POST that needs fixing, what the visitor typed and what is wrong with it.
+/// What the form starts with: a fresh stamp, the policy version it links to and, after a POST
+/// that needs fixing (or a check by the page script), what was typed and what is wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemoFormState {
     pub stamp: String,
@@ -28,14 +29,6 @@ pub struct DemoFormState {
     pub fields: DemoFields,
     pub errors: Vec<FieldError>,
     pub notice: Option<FormNotice>,
-}
-
-/// The answer to a request sent from the page with JavaScript.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DemoReply {
-    Sent,
-    Invalid(Vec<FieldError>),
-    Notice(FormNotice),
 }
 
 /// The state of the form as the server renders it. While rendering the answer to a plain POST,
@@ -56,35 +49,5 @@ pub async fn demo_form() -> Result<DemoFormState, AppError> {
         fields: posted.fields,
         errors: posted.errors,
         notice: posted.notice,
-    })
-}
-
-/// Sends a demo request from the page (with JavaScript). The plain form POST to `/demo` runs the
-/// same [`super::service::submit`].
-#[server(prefix = "/api", endpoint = "demo/request")]
-pub async fn request_demo(
-    fields: DemoFields,
-    stamp: String,
-    policy_version: Option<i64>,
-    website: String,
-) -> Result<DemoReply, AppError> {
-    use super::service::{Outcome, Submission, submit};
-
-    let state = crate::state::state()?;
-    let client = use_context::<axum::http::request::Parts>()
-        .and_then(|parts| crate::client_ip::client_ip(&parts, state.config.trust_forwarded_for));
-    let submission = Submission {
-        fields,
-        stamp,
-        policy_version,
-        honeypot: website,
-    };
-    Ok(match submit(&state, client, &submission).await? {
-        // A bot that filled the honeypot is told it worked, and learns nothing.
-        Outcome::Accepted | Outcome::Discarded => DemoReply::Sent,
-        Outcome::Invalid(errors) => DemoReply::Invalid(errors),
-        Outcome::TooFast => DemoReply::Notice(FormNotice::TooFast),
-        Outcome::Stale => DemoReply::Notice(FormNotice::Stale),
-        Outcome::RateLimited => DemoReply::Notice(FormNotice::RateLimited),
     })
 }

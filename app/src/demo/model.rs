@@ -1,12 +1,11 @@
-//! The Request-a-Demo form: its fields, their rules and their messages. Shared by the server,
-//! which decides, and the browser, which checks as the visitor types with the very same rules.
+//! The Request-a-Demo form: its fields, their rules and their messages. The server applies them
+//! to every POST, and to the page script's checks as the visitor types.
 
 use serde::{Deserialize, Serialize};
 
 use crate::email_address::EmailAddress;
 
-/// The form as typed, before any checking. Field names match the HTML form's `name`s, so the
-/// no-JavaScript POST and the server function read the same shape.
+/// The form as typed, before any checking. Field names match the HTML form's `name`s, as posted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemoFields {
     #[serde(default)]
@@ -210,17 +209,24 @@ pub struct DemoRequest {
     pub wants_marketing: bool,
 }
 
+/// The problems of the fields `which` only, in the order of the form: what the page script asks
+/// about the fields a visitor has filled in and left.
+pub fn problems(fields: &DemoFields, which: &[DemoField]) -> Vec<FieldError> {
+    DemoField::ALL
+        .into_iter()
+        .filter(|field| which.contains(field))
+        .filter_map(|field| {
+            field
+                .check(fields)
+                .map(|message| FieldError { field, message })
+        })
+        .collect()
+}
+
 impl DemoRequest {
     /// Checks every field; on failure, every problem in the order of the form.
     pub fn parse(fields: &DemoFields) -> Result<Self, Vec<FieldError>> {
-        let errors: Vec<FieldError> = DemoField::ALL
-            .into_iter()
-            .filter_map(|field| {
-                field
-                    .check(fields)
-                    .map(|message| FieldError { field, message })
-            })
-            .collect();
+        let errors = problems(fields, &DemoField::ALL);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -354,6 +360,23 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_check_of_some_fields_reports_their_problems_only_in_form_order() {
+        let fields = DemoFields {
+            email: "ada@".into(),
+            ..DemoFields::default()
+        };
+        let errors = problems(&fields, &[DemoField::TeamSize, DemoField::Email]);
+        let checked: Vec<DemoField> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(checked, [DemoField::Email, DemoField::TeamSize]);
+        assert_eq!(
+            errors[0].message,
+            "Enter an e-mail address like name@example.com."
+        );
+        assert!(problems(&valid(), &DemoField::ALL).is_empty());
+        assert!(problems(&fields, &[]).is_empty());
     }
 
     #[test]

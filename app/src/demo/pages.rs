@@ -1,12 +1,14 @@
-//! `/demo` and `/demo/thanks`.
+//! `/demo` and `/demo/thanks`, rendered by the server only (public pages are never hydrated; see
+//! `crate::routes`). The form is a plain POST to `/demo`; `public/site.js` checks it as the
+//! visitor types (asking `/demo/check`) and sends it without a reload, taking the problems and
+//! the answer from the pages rendered here.
 
-use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Meta;
 
-use super::api::{DemoFormState, DemoReply, FormNotice, demo_form, request_demo};
-use super::model::{DemoField, DemoFields, DemoRequest, FieldError, TeamSize};
-use crate::layout::{PageMeta, focus_by_id, loaded, textarea_text};
+use super::api::{DemoFormState, FormNotice, demo_form};
+use super::model::{DemoField, FieldError, MESSAGE_MAX_CHARS, TeamSize};
+use crate::layout::{PageMeta, loaded, textarea_text};
 
 /// `/demo`: the Request a Demo form.
 #[component]
@@ -39,7 +41,7 @@ pub fn DemoPage() -> impl IntoView {
     }
 }
 
-/// `/demo/thanks`: where the plain form POST lands after a request was accepted.
+/// `/demo/thanks`: where the form lands once a request was accepted.
 #[component]
 pub fn DemoThanksPage() -> impl IntoView {
     view! {
@@ -50,26 +52,15 @@ pub fn DemoThanksPage() -> impl IntoView {
         />
         <Meta name="robots" content="noindex"/>
         <div class="page page--narrow">
-            <DemoThanks heading_level=1/>
-        </div>
-    }
-}
-
-#[component]
-fn DemoThanks(heading_level: u8) -> impl IntoView {
-    let heading = "Thanks for your interest.";
-    view! {
-        <div id="demo-thanks" class="demo__thanks" tabindex="-1">
-            {if heading_level == 1 {
-                view! { <h1>{heading}</h1> }.into_any()
-            } else {
-                view! { <h2>{heading}</h2> }.into_any()
-            }}
-            <p>"A product specialist will contact you soon."</p>
-            <p>
-                "Until then, read how we handle the details you sent in our "
-                <a href="/privacy">"privacy policy"</a>"."
-            </p>
+            // The page script shows this in the form's place, its heading one level down.
+            <div id="demo-thanks" class="demo__thanks" tabindex="-1">
+                <h1>"Thanks for your interest."</h1>
+                <p>"A product specialist will contact you soon."</p>
+                <p>
+                    "Until then, read how we handle the details you sent in our "
+                    <a href="/privacy">"privacy policy"</a>"."
+                </p>
+            </div>
         </div>
     }
 }
@@ -91,73 +82,7 @@ fn notice_text(notice: FormNotice) -> &'static str {
     }
 }
 
-/// The form's live state in the browser: what is typed and what is wrong.
-#[derive(Clone, Copy)]
-struct Form {
-    fields: RwSignal<DemoFields>,
-    errors: RwSignal<Vec<FieldError>>,
-}
-
-impl Form {
-    fn error(self, field: DemoField) -> Option<String> {
-        self.errors.with(|errors| {
-            errors
-                .iter()
-                .find(|error| error.field == field)
-                .map(|error| error.message.clone())
-        })
-    }
-
-    /// Checks one field again with the server's own rules and shows or clears its error.
-    fn check(self, field: DemoField) {
-        let message = self.fields.with_untracked(|fields| field.check(fields));
-        self.errors.update(|errors| {
-            errors.retain(|error| error.field != field);
-            if let Some(message) = message {
-                errors.push(FieldError { field, message });
-                errors.sort_by_key(|error| DemoField::ALL.iter().position(|f| *f == error.field));
-            }
-        });
-    }
-
-    /// Stores what was typed; a field showing an error is checked again as its value changes.
-    fn input(self, field: DemoField, value: String) {
-        self.fields.update(|fields| match field {
-            DemoField::Name => fields.name = value,
-            DemoField::Email => fields.email = value,
-            DemoField::Company => fields.company = value,
-            DemoField::Phone => fields.phone = value,
-            DemoField::TeamSize => fields.team_size = value,
-            DemoField::Message => fields.message = value,
-        });
-        if self
-            .errors
-            .with_untracked(|errors| errors.iter().any(|e| e.field == field))
-        {
-            self.check(field);
-        }
-    }
-
-    /// Leaving a field checks it, unless it is still empty (an untouched field is not an error
-    /// until the form is sent).
-    fn leave(self, field: DemoField) {
-        if !self
-            .fields
-            .with_untracked(|fields| fields.value(field).trim().is_empty())
-        {
-            self.check(field);
-        }
-    }
-
-    fn described_by(self, field: DemoField, hint: Option<&str>) -> Option<String> {
-        let mut ids: Vec<String> = hint.map(str::to_owned).into_iter().collect();
-        if self.error(field).is_some() {
-            ids.push(field.error_id());
-        }
-        (!ids.is_empty()).then(|| ids.join(" "))
-    }
-}
-
+/// The form with what was typed, each problem beside its field and all of them above the form.
 #[component]
 fn DemoForm(state: DemoFormState) -> impl IntoView {
     let DemoFormState {
@@ -167,224 +92,149 @@ fn DemoForm(state: DemoFormState) -> impl IntoView {
         errors,
         notice,
     } = state;
-    let initial = StoredValue::new(fields.clone());
-    // Without JavaScript, focus goes where the visitor has work to do: the first invalid field,
-    // or the notice when the whole form was refused.
+    // Focus goes where the visitor has work to do: the first invalid field, or the notice when
+    // the whole form was refused.
     let first_invalid = errors.first().map(|error| error.field);
     let notice_autofocus = first_invalid.is_none() && notice.is_some();
-    let form = Form {
-        fields: RwSignal::new(fields),
-        errors: RwSignal::new(errors),
+    let field = |which: DemoField| FieldState {
+        which,
+        value: fields.value(which).to_owned(),
+        error: errors
+            .iter()
+            .find(|error| error.field == which)
+            .map(|error| error.message.clone()),
+        autofocus: first_invalid == Some(which),
     };
-    let notice = RwSignal::new(notice.map(|n| notice_text(n).to_owned()));
-    let stamp = RwSignal::new(stamp);
-    let sent = RwSignal::new(false);
-    let pending = RwSignal::new(false);
-    let trap = NodeRef::<html::Input>::new();
-
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        let fields = form.fields.get_untracked();
-        notice.set(None);
-        if let Err(problems) = DemoRequest::parse(&fields) {
-            let first = problems[0].field.input_id();
-            form.errors.set(problems);
-            focus_by_id(&first);
-            return;
-        }
-        form.errors.set(Vec::new());
-        pending.set(true);
-        let honeypot = trap
-            .get_untracked()
-            .map(|input| input.value())
-            .unwrap_or_default();
-        leptos::task::spawn_local(async move {
-            let reply = request_demo(fields, stamp.get_untracked(), policy_version, honeypot).await;
-            pending.set(false);
-            match reply {
-                Ok(DemoReply::Sent) => {
-                    sent.set(true);
-                    request_animation_frame(|| focus_by_id("demo-thanks"));
-                }
-                Ok(DemoReply::Invalid(problems)) => {
-                    if let Some(first) = problems.first() {
-                        let id = first.field.input_id();
-                        request_animation_frame(move || focus_by_id(&id));
-                    }
-                    form.errors.set(problems);
-                }
-                Ok(DemoReply::Notice(kind)) => {
-                    if kind == FormNotice::Stale
-                        && let Ok(fresh) = demo_form().await
-                    {
-                        stamp.set(fresh.stamp);
-                    }
-                    notice.set(Some(notice_text(kind).to_owned()));
-                    request_animation_frame(|| focus_by_id("demo-notice"));
-                }
-                Err(_) => {
-                    notice.set(Some(notice_text(FormNotice::Unavailable).to_owned()));
-                    request_animation_frame(|| focus_by_id("demo-notice"));
-                }
-            }
-        });
-    };
-
-    let input_row = move |field: DemoField,
-                          label: &'static str,
-                          kind: &'static str,
-                          autocomplete: &'static str,
-                          required: bool| {
-        view! {
-            <div class="field" class:field--invalid=move || form.error(field).is_some()>
-                <label for=field.input_id()>
-                    {label}
-                    {(!required).then(|| view! { <span class="field__optional">" (optional)"</span> })}
-                </label>
-                <input
-                    id=field.input_id()
-                    name=field.name()
-                    type=kind
-                    autocomplete=autocomplete
-                    required=required
-                    maxlength=if field == DemoField::Email { "254" } else { "100" }
-                    value=initial.with_value(|f| f.value(field).to_owned())
-                    autofocus=first_invalid == Some(field)
-                    aria-invalid=move || form.error(field).is_some().then_some("true")
-                    aria-describedby=move || form.described_by(field, None)
-                    on:input:target=move |ev| form.input(field, ev.target().value())
-                    on:blur=move |_| form.leave(field)
-                />
-                <FieldMessage form field/>
-            </div>
-        }
-    };
-
-    let form_view = move || {
-        view! {
-            <form
-                class="demo__form"
-                method="post"
-                action="/demo"
-                novalidate
-                aria-labelledby="demo-form-title"
-                on:submit=on_submit
-            >
-                <h2 id="demo-form-title" class="demo__form-title">"Tell us about your team"</h2>
-                <p class="demo__required-note">"All fields are required unless marked optional."</p>
-                {move || notice.get().map(|text| view! {
-                    <p id="demo-notice" class="form-notice form-notice--error" role="alert" tabindex="-1" autofocus=notice_autofocus>
-                        {text}
-                    </p>
-                })}
-                <ErrorSummary form/>
-                {input_row(DemoField::Name, "Your name", "text", "name", true)}
-                {input_row(DemoField::Email, "Work e-mail", "email", "email", true)}
-                {input_row(DemoField::Company, "Company", "text", "organization", true)}
-                {input_row(DemoField::Phone, "Phone", "tel", "tel", false)}
-                <div class="field" class:field--invalid=move || form.error(DemoField::TeamSize).is_some()>
-                    <label for=DemoField::TeamSize.input_id()>"Team size"</label>
-                    <select
-                        id=DemoField::TeamSize.input_id()
-                        name=DemoField::TeamSize.name()
-                        required
-                        autofocus=first_invalid == Some(DemoField::TeamSize)
-                        aria-invalid=move || form.error(DemoField::TeamSize).is_some().then_some("true")
-                        aria-describedby=move || form.described_by(DemoField::TeamSize, None)
-                        on:change:target=move |ev| {
-                            form.input(DemoField::TeamSize, ev.target().value());
-                            form.check(DemoField::TeamSize);
-                        }
-                    >
-                        <option value="" selected=initial.with_value(|f| f.team_size.is_empty())>"Choose…"</option>
-                        {TeamSize::ALL
-                            .into_iter()
-                            .map(|size| view! {
-                                <option value=size.as_str() selected=initial.with_value(|f| f.team_size == size.as_str())>
-                                    {size.label()}
-                                </option>
-                            })
-                            .collect_view()}
-                    </select>
-                    <FieldMessage form field=DemoField::TeamSize/>
-                </div>
-                <div class="field" class:field--invalid=move || form.error(DemoField::Message).is_some()>
-                    <label for=DemoField::Message.input_id()>
-                        "What would you like to see?"
-                        <span class="field__optional">" (optional)"</span>
-                    </label>
-                    <textarea
-                        id=DemoField::Message.input_id()
-                        name=DemoField::Message.name()
-                        rows="4"
-                        autofocus=first_invalid == Some(DemoField::Message)
-                        aria-invalid=move || form.error(DemoField::Message).is_some().then_some("true")
-                        aria-describedby=move || form.described_by(DemoField::Message, Some("demo-message-hint"))
-                        on:input:target=move |ev| form.input(DemoField::Message, ev.target().value())
-                        on:blur=move |_| form.leave(DemoField::Message)
-                    >
-                        {initial.with_value(|f| textarea_text(&f.message))}
-                    </textarea>
-                    <p id="demo-message-hint" class="field__hint">
-                        {format!("Up to {} characters.", super::model::MESSAGE_MAX_CHARS)}
-                    </p>
-                    <FieldMessage form field=DemoField::Message/>
-                </div>
-                <div class="field field--checkbox">
-                    <input
-                        id="demo-marketing"
-                        name="marketing"
-                        type="checkbox"
-                        checked=initial.with_value(DemoFields::wants_marketing)
-                        on:change:target=move |ev| {
-                            let ticked = ev.target().checked();
-                            form.fields.update(|f| f.marketing = ticked.then(|| "on".to_owned()));
-                        }
-                    />
-                    <label for="demo-marketing">
-                        "Send me occasional product news by e-mail. I can unsubscribe at any time."
-                    </label>
-                </div>
-                <p class="demo__privacy">
-                    "We use your details to arrange and follow up on the demo, as our "
-                    <a href="/privacy">"privacy policy"</a>
-                    " explains."
-                </p>
-                // People never see or fill this field; bots that fill every field give themselves away.
-                <div class="demo__trap" aria-hidden="true">
-                    <label for="demo-website">"Leave this field empty"</label>
-                    <input id="demo-website" name="website" type="text" tabindex="-1" autocomplete="off" node_ref=trap/>
-                </div>
-                <input type="hidden" name="stamp" value=move || stamp.get()/>
-                {policy_version.map(|version| view! {
-                    <input type="hidden" name="policy_version" value=version.to_string()/>
-                })}
-                <p>
-                    <button type="submit" class="button" aria-disabled=move || pending.get().then_some("true")>
-                        {move || if pending.get() { "Sending…" } else { "Request a demo" }}
-                    </button>
-                </p>
-            </form>
-        }
-    };
-
+    let message = field(DemoField::Message);
+    let team_size = field(DemoField::TeamSize);
     view! {
-        <Show when=move || sent.get() fallback=form_view>
-            <DemoThanks heading_level=2/>
-        </Show>
+        <form
+            class="demo__form"
+            method="post"
+            action="/demo"
+            novalidate
+            aria-labelledby="demo-form-title"
+            data-unavailable=notice_text(FormNotice::Unavailable)
+        >
+            <h2 id="demo-form-title" class="demo__form-title">"Tell us about your team"</h2>
+            <p class="demo__required-note">"All fields are required unless marked optional."</p>
+            {notice.map(|notice| view! {
+                <p id="demo-notice" class="form-notice form-notice--error" role="alert" tabindex="-1" autofocus=notice_autofocus>
+                    {notice_text(notice)}
+                </p>
+            })}
+            <ErrorSummary errors=errors.clone()/>
+            <InputField field=field(DemoField::Name) label="Your name" kind="text" autocomplete="name" required=true/>
+            <InputField field=field(DemoField::Email) label="Work e-mail" kind="email" autocomplete="email" required=true/>
+            <InputField field=field(DemoField::Company) label="Company" kind="text" autocomplete="organization" required=true/>
+            <InputField field=field(DemoField::Phone) label="Phone" kind="tel" autocomplete="tel" required=false/>
+            <div class=team_size.class()>
+                <label for=DemoField::TeamSize.input_id()>"Team size"</label>
+                <select
+                    id=DemoField::TeamSize.input_id()
+                    name=DemoField::TeamSize.name()
+                    required
+                    autofocus=team_size.autofocus
+                    aria-invalid=team_size.invalid()
+                    aria-describedby=team_size.described_by(None)
+                >
+                    <option value="" selected=team_size.value.is_empty()>"Choose…"</option>
+                    {TeamSize::ALL
+                        .into_iter()
+                        .map(|size| view! {
+                            <option value=size.as_str() selected=team_size.value == size.as_str()>
+                                {size.label()}
+                            </option>
+                        })
+                        .collect_view()}
+                </select>
+                {team_size.message()}
+            </div>
+            <div class=message.class()>
+                <label for=DemoField::Message.input_id()>
+                    "What would you like to see?"
+                    <span class="field__optional">" (optional)"</span>
+                </label>
+                <textarea
+                    id=DemoField::Message.input_id()
+                    name=DemoField::Message.name()
+                    rows="4"
+                    autofocus=message.autofocus
+                    aria-invalid=message.invalid()
+                    aria-describedby=message.described_by(Some("demo-message-hint"))
+                >
+                    {textarea_text(&message.value)}
+                </textarea>
+                <p id="demo-message-hint" class="field__hint">
+                    {format!("Up to {MESSAGE_MAX_CHARS} characters.")}
+                </p>
+                {message.message()}
+            </div>
+            <div class="field field--checkbox">
+                <input
+                    id="demo-marketing"
+                    name="marketing"
+                    type="checkbox"
+                    checked=fields.wants_marketing()
+                />
+                <label for="demo-marketing">
+                    "Send me occasional product news by e-mail. I can unsubscribe at any time."
+                </label>
+            </div>
+            <p class="demo__privacy">
+                "We use your details to arrange and follow up on the demo, as our "
+                <a href="/privacy">"privacy policy"</a>
+                " explains."
+            </p>
+            // People never see or fill this field; bots that fill every field give themselves away.
+            <div class="demo__trap" aria-hidden="true">
+                <label for="demo-website">"Leave this field empty"</label>
+                <input id="demo-website" name="website" type="text" tabindex="-1" autocomplete="off"/>
+            </div>
+            <input type="hidden" name="stamp" value=stamp/>
+            {policy_version.map(|version| view! {
+                <input type="hidden" name="policy_version" value=version.to_string()/>
+            })}
+            <p>
+                <button type="submit" class="button">"Request a demo"</button>
+            </p>
+        </form>
     }
 }
 
-/// A field's error, tied to its input by `aria-describedby`.
-#[component]
-fn FieldMessage(form: Form, field: DemoField) -> impl IntoView {
-    move || {
-        form.error(field).map(|message| {
+/// One field as rendered: what was typed and what is wrong with it.
+struct FieldState {
+    which: DemoField,
+    value: String,
+    error: Option<String>,
+    autofocus: bool,
+}
+
+impl FieldState {
+    fn class(&self) -> &'static str {
+        if self.error.is_some() {
+            "field field--invalid"
+        } else {
+            "field"
+        }
+    }
+
+    fn invalid(&self) -> Option<&'static str> {
+        self.error.is_some().then_some("true")
+    }
+
+    /// The hint (if any) and the error (if any) that describe the field.
+    fn described_by(&self, hint: Option<&str>) -> Option<String> {
+        let error = self.error.as_ref().map(|_| self.which.error_id());
+        let ids: Vec<String> = hint.map(str::to_owned).into_iter().chain(error).collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+
+    /// The field's error, tied to its input by `aria-describedby`.
+    fn message(&self) -> Option<impl IntoView + use<>> {
+        self.error.clone().map(|message| {
             view! {
-                <p id=field.error_id() class="field__error">
+                <p id=self.which.error_id() class="field__error">
                     <span class="visually-hidden">"Error: "</span>
                     {message}
                 </p>
@@ -393,29 +243,58 @@ fn FieldMessage(form: Form, field: DemoField) -> impl IntoView {
     }
 }
 
+#[component]
+fn InputField(
+    field: FieldState,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    required: bool,
+) -> impl IntoView {
+    let which = field.which;
+    view! {
+        <div class=field.class()>
+            <label for=which.input_id()>
+                {label}
+                {(!required).then(|| view! { <span class="field__optional">" (optional)"</span> })}
+            </label>
+            <input
+                id=which.input_id()
+                name=which.name()
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                maxlength=if which == DemoField::Email { "254" } else { "100" }
+                value=field.value.clone()
+                autofocus=field.autofocus
+                aria-invalid=field.invalid()
+                aria-describedby=field.described_by(None)
+            />
+            {field.message()}
+        </div>
+    }
+}
+
 /// Every problem at the top of the form, each linking to its field.
 #[component]
-fn ErrorSummary(form: Form) -> impl IntoView {
-    move || {
-        let errors = form.errors.get();
-        (!errors.is_empty()).then(|| {
-            let title = match errors.len() {
-                1 => "There is 1 problem with the form".to_owned(),
-                n => format!("There are {n} problems with the form"),
-            };
-            view! {
-                <div class="form-summary" aria-labelledby="demo-summary-title">
-                    <h3 id="demo-summary-title">{title}</h3>
-                    <ul>
-                        {errors
-                            .into_iter()
-                            .map(|error| view! {
-                                <li><a href=format!("#{}", error.field.input_id())>{error.message}</a></li>
-                            })
-                            .collect_view()}
-                    </ul>
-                </div>
-            }
-        })
-    }
+fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        let title = match errors.len() {
+            1 => "There is 1 problem with the form".to_owned(),
+            n => format!("There are {n} problems with the form"),
+        };
+        view! {
+            <div class="form-summary" aria-labelledby="demo-summary-title">
+                <h3 id="demo-summary-title">{title}</h3>
+                <ul>
+                    {errors
+                        .into_iter()
+                        .map(|error| view! {
+                            <li><a href=format!("#{}", error.field.input_id())>{error.message}</a></li>
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    })
 }

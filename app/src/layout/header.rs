@@ -1,22 +1,14 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 use crate::accounts::use_viewer;
 use crate::company::PRODUCT_NAME;
 
-/// The site header. On narrow screens the navigation folds behind a "Menu" button; that button
-/// works once the page has hydrated, and without JavaScript `nojs.css` shows the links instead.
+/// The site header. On narrow screens the navigation folds behind a "Menu" button, which the
+/// page script (`public/site.js`) works on every page; without JavaScript `nojs.css` shows the
+/// links instead.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let (open, set_open) = signal(false);
-    // Following a link closes the menu.
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        set_open.set(false);
-    });
-    let toggle_label = move || if open.get() { "Close menu" } else { "Menu" };
     let viewer = use_viewer();
 
     view! {
@@ -26,27 +18,11 @@ pub fn SiteHeader() -> impl IntoView {
                     <Logo/>
                     <span>{PRODUCT_NAME}</span>
                 </a>
-                <button
-                    type="button"
-                    class="site-nav__toggle"
-                    aria-controls="site-nav"
-                    aria-expanded=move || open.get().to_string()
-                    on:click=move |_| set_open.update(|open| *open = !*open)
-                >
+                <button type="button" class="site-nav__toggle" aria-controls="site-nav" aria-expanded="false">
                     <span class="site-nav__toggle-bars" aria-hidden="true"></span>
-                    {toggle_label}
+                    <span class="site-nav__toggle-label">"Menu"</span>
                 </button>
-                <nav
-                    id="site-nav"
-                    class="site-nav"
-                    class:site-nav--open=open
-                    aria-label="Main"
-                    on:keydown=move |ev| {
-                        if ev.key() == "Escape" {
-                            set_open.set(false);
-                        }
-                    }
-                >
+                <nav id="site-nav" class="site-nav" aria-label="Main">
                     <ul class="site-nav__list">
                         <li><A href="/#features">"Product"</A></li>
                         <li><A href="/privacy">"Privacy"</A></li>

@@ -35,30 +35,28 @@ pub fn error_alert(error: &AppError) -> impl IntoView + use<> {
     view! { <p class="form-notice form-notice--error" role="alert">{error.to_string()}</p> }
 }
 
-/// The first stop for keyboard and screen-reader users: jumps past the navigation. Focus is moved
-/// explicitly, so pressing it again after tabbing elsewhere works too.
+/// The first stop for keyboard and screen-reader users: jumps past the navigation. The page script
+/// moves focus with it (as with every in-page link), so pressing it again after tabbing
+/// elsewhere works too.
 #[component]
 pub fn SkipLink() -> impl IntoView {
-    view! {
-        <a class="skip-link" href="#main" on:click=move |_| focus_by_id("main")>
-            "Skip to content"
-        </a>
-    }
+    view! { <a class="skip-link" href="#main">"Skip to content"</a> }
 }
 
-/// Makes in-page links (`#section-4`) move keyboard focus as they do in a plain page. The router
-/// handles same-page links itself and only scrolls, which would leave keyboard and screen-reader
-/// users where they were.
+/// Tells the page's scripts of each client-side navigation with a `candor:navigate` event: the
+/// analytics script, when the visitor allowed it, counts the page it leads to.
 #[component]
-pub fn InPageFocus() -> impl IntoView {
+pub fn AnnounceNavigation() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     Effect::new(move |previous: Option<String>| {
-        let hash = location.hash.get();
-        // The first run is the page as loaded; the browser has already handled its hash.
-        if previous.is_some_and(|previous| previous != hash) && !hash.is_empty() {
-            focus_by_id(hash.trim_start_matches('#'));
+        let path = location.pathname.get();
+        // The first run is the page as loaded, which the script counted itself.
+        if previous.is_some_and(|previous| previous != path)
+            && let Ok(event) = web_sys::Event::new("candor:navigate")
+        {
+            let _ = window().dispatch_event(&event);
         }
-        hash
+        path
     });
 }
 

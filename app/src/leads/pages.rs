@@ -43,7 +43,7 @@ pub fn LeadsListPage() -> impl IntoView {
                 .inspect_err(AppError::set_response_status)
         },
     );
-    let (on_done, notice) = bulk_notice(Kind::Leads, query, move || data.refetch());
+    let (on_done, notice) = bulk_notice(Kind::Leads.plural(), query, move || data.refetch());
     view! {
         <Title text="Leads"/>
         <Meta name="robots" content="noindex"/>

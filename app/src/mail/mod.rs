@@ -4,6 +4,10 @@
 //! claims due messages (safely with several server instances) and hands each to the relay named
 //! by `SMTP_URL`, or, when none is set, writes it as an `.eml` file under `DATA_DIR/outbox/` so
 //! that links in it can be followed locally and in tests.
+//!
+//! Once a message is delivered, its row keeps only when it was queued and sent: the recipient and
+//! the text are erased, as they hold personal data (what a visitor typed in a demo request) and
+//! links with tokens that the database otherwise keeps only hashed.
 
 use std::path::Path;
 
@@ -215,11 +219,15 @@ pub async fn deliver_due(db: &Db, config: &Config, now: i64) -> Result<usize, Ap
         };
         match relay.deliver(&claimed).await {
             Ok(()) => {
-                sqlx::query("UPDATE outbox SET sent_at = $1, claimed_until = NULL, last_error = NULL WHERE id = $2")
-                    .bind(crate::db::now_millis())
-                    .bind(&claimed.id)
-                    .execute(db.pool())
-                    .await?;
+                sqlx::query(
+                    "UPDATE outbox SET sent_at = $1, claimed_until = NULL, last_error = NULL,
+                                       recipient = '', message = ''
+                     WHERE id = $2",
+                )
+                .bind(crate::db::now_millis())
+                .bind(&claimed.id)
+                .execute(db.pool())
+                .await?;
                 tracing::info!(message_id = %claimed.id, "e-mail delivered");
                 sent += 1;
             }
@@ -276,7 +284,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_queued_message_is_written_once_as_an_eml_file() {
+    async fn a_queued_message_is_written_once_as_an_eml_file_and_then_forgotten_by_the_database() {
         for test in each_backend().await {
             let dir = tempfile::tempdir().unwrap();
             let config = config(dir.path());
@@ -293,8 +301,15 @@ mod tests {
                 text.contains("Subject: Demo request from =?utf-8?"),
                 "non-ASCII words are encoded: {text}"
             );
-            // Sent messages are not sent again.
+            // Sent messages are not sent again, and the database forgets to whom and what.
             assert_eq!(deliver_due(&test.db, &config, 3_000).await.unwrap(), 0);
+            let row = sqlx::query("SELECT recipient, message, sent_at FROM outbox")
+                .fetch_one(test.db.pool())
+                .await
+                .unwrap();
+            assert_eq!(row.get::<String, _>("recipient"), "", "on {}", test.label());
+            assert_eq!(row.get::<String, _>("message"), "", "on {}", test.label());
+            assert!(row.get::<Option<i64>, _>("sent_at").is_some());
             test.cleanup().await;
         }
     }

@@ -77,7 +77,8 @@ pub fn OpportunitiesListPage() -> impl IntoView {
                 .inspect_err(AppError::set_response_status)
         },
     );
-    let (on_done, notice) = bulk_notice(Kind::Opportunities, query, move || data.refetch());
+    let (on_done, notice) =
+        bulk_notice(Kind::Opportunities.plural(), query, move || data.refetch());
     view! {
         <Title text="Opportunities"/>
         <Meta name="robots" content="noindex"/>

@@ -19,7 +19,7 @@ use crate::db::{Db, now_millis};
 use crate::email_address::EmailAddress;
 use crate::error::AppError;
 use crate::people::model::{MemberOption, TimelineEvent};
-use crate::records::db::{members, record_event, timeline};
+use crate::records::db::{members, record_event, record_event_about, timeline};
 use crate::records::{
     EditableRecord, NewRecordFields, RecordField, choose_owner, conflict_message,
 };
@@ -384,7 +384,7 @@ pub async fn add_person(
     let now = now_millis();
     if db::add_person(&mut tx, workspace, stored.id, person, now).await? {
         db::touch(&mut tx, workspace, stored.id, now).await?;
-        record_event(
+        record_event_about(
             &mut *tx,
             workspace,
             stored.id,
@@ -394,6 +394,7 @@ pub async fn add_person(
                 old: String::new(),
                 new: link.name,
             },
+            Some(&person.to_string()),
             now,
         )
         .await?;
@@ -425,7 +426,7 @@ pub async fn remove_person(
         let now = now_millis();
         db::remove_person(&mut tx, workspace, id, person).await?;
         db::touch(&mut tx, workspace, id, now).await?;
-        record_event(
+        record_event_about(
             &mut *tx,
             workspace,
             id,
@@ -435,6 +436,7 @@ pub async fn remove_person(
                 old: name,
                 new: String::new(),
             },
+            Some(&person.to_string()),
             now,
         )
         .await?;

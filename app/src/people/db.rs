@@ -134,7 +134,8 @@ pub async fn replace_tags(
 }
 
 /// Deletes people of the workspace with their tags, notes, tasks and timelines (which hold old
-/// values of their details); answers how many were deleted.
+/// values of their details), the leads they were converted from (which hold the same details),
+/// and their names in other records' timelines; answers how many were deleted.
 pub async fn delete(
     conn: &mut sqlx::AnyConnection,
     workspace: WorkspaceId,
@@ -144,6 +145,20 @@ pub async fn delete(
         return Ok(0);
     }
     let placeholders = placeholders(people.len(), 2);
+    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
+    let sql =
+        format!("SELECT id FROM leads WHERE workspace_id = $1 AND person_id IN ({placeholders})");
+    let query = sqlx::query(&sql).bind(workspace.to_string());
+    let leads: Vec<String> = crate::records::db::bind_all(query, &ids)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()?;
+    for lead in &leads {
+        crate::records::db::delete(&mut *conn, Kind::Leads, workspace, lead).await?;
+    }
+    crate::records::db::forget_in_timelines(&mut *conn, workspace, &ids).await?;
     let mut deleted = 0;
     for sql in [
         // Their tasks too: the titles often name them.

@@ -55,7 +55,7 @@ pub fn PeopleListPage() -> impl IntoView {
                 .inspect_err(AppError::set_response_status)
         },
     );
-    let (on_done, notice) = bulk_notice(Kind::People, query, move || data.refetch());
+    let (on_done, notice) = bulk_notice(Kind::People.plural(), query, move || data.refetch());
     view! {
         <Title text="People"/>
         <Meta name="robots" content="noindex"/>
@@ -259,8 +259,8 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
             id=id.to_string()
             name=Signal::derive(title)
             noun="person"
-            explained="Deleting a person removes their details, tags and activity from this workspace."
-            what="Their details, tags and activity"
+            explained="Deleting a person removes their details, tags, notes, tasks and activity from this workspace, the leads they were converted from, and their name from the timelines of the opportunities they were part of."
+            what="Their details, tags, notes, tasks, activity and the leads they came from"
             list_href="/app/people"
             delete=delete_person
         />

@@ -35,7 +35,9 @@ pub async fn record_timeline(id: String) -> Result<Vec<TimelineEntry>, AppError>
 #[server(prefix = "/api", endpoint = "records/bulk")]
 pub async fn bulk_records(
     kind: Kind,
-    ids: Vec<String>,
+    // Absent when none is selected (a form sends no key for an empty list): refused below with
+    // a message, not as an unreadable request.
+    #[server(default)] ids: Vec<String>,
     action: BulkAction,
     value: String,
 ) -> Result<BulkOutcome, AppError> {

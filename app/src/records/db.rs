@@ -12,13 +12,32 @@ use crate::workspaces::WorkspaceId;
 /// The most recent entries a timeline shows.
 const TIMELINE_MAX: i64 = 200;
 
-/// Records an event in a record's timeline.
+/// Records an event in a record's timeline. A conversion names the other record as its subject.
 pub async fn record_event<'e>(
     executor: impl Executor<'e, Database = Any>,
     workspace: WorkspaceId,
     record: impl std::fmt::Display,
     actor: MemberId,
     event: &TimelineEvent,
+    now: i64,
+) -> Result<(), AppError> {
+    let subject = match event {
+        TimelineEvent::Converted { id, .. } => Some(id.as_str()),
+        _ => None,
+    };
+    record_event_about(executor, workspace, record, actor, event, subject, now).await
+}
+
+/// Records an event in a record's timeline that names another record, `subject` (the person
+/// added to an opportunity's people): deleting that record takes the event out again
+/// ([`forget_in_timelines`]).
+pub async fn record_event_about<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    record: impl std::fmt::Display,
+    actor: MemberId,
+    event: &TimelineEvent,
+    subject: Option<&str>,
     now: i64,
 ) -> Result<(), AppError> {
     let (kind, field, old, new) = match event {
@@ -45,8 +64,8 @@ pub async fn record_event<'e>(
     };
     sqlx::query(
         "INSERT INTO record_events (id, workspace_id, record_id, at, actor_id, kind, field,
-                                    old_value, new_value)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                    old_value, new_value, subject_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(uuid::Uuid::new_v4().to_string())
     .bind(workspace.to_string())
@@ -57,8 +76,37 @@ pub async fn record_event<'e>(
     .bind(field)
     .bind(old)
     .bind(new)
+    .bind(subject)
     .execute(executor)
     .await?;
+    Ok(())
+}
+
+/// Takes records being deleted (`records`) out of the other timelines that name them: a person's
+/// joining or leaving an opportunity's people goes from its timeline, and a conversion keeps its
+/// entry without the other record's name or link (the page says "since deleted").
+pub async fn forget_in_timelines(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    records: &[String],
+) -> Result<(), AppError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let list = placeholders(records.len(), 2);
+    for sql in [
+        format!(
+            "DELETE FROM record_events
+             WHERE workspace_id = $1 AND kind = 'changed' AND subject_id IN ({list})"
+        ),
+        format!(
+            "UPDATE record_events SET old_value = '', new_value = '', subject_id = NULL
+             WHERE workspace_id = $1 AND kind = 'converted' AND subject_id IN ({list})"
+        ),
+    ] {
+        let query = sqlx::query(&sql).bind(workspace.to_string());
+        bind_all(query, records).execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -327,6 +375,7 @@ pub async fn delete(
             &["DELETE FROM opportunity_people WHERE workspace_id = $1 AND opportunity_id = $2"]
         }
     };
+    forget_in_timelines(&mut *conn, workspace, &[record.to_owned()]).await?;
     let shared = [
         "DELETE FROM tasks WHERE workspace_id = $1 AND record_id = $2",
         "DELETE FROM notes WHERE workspace_id = $1 AND record_id = $2",
@@ -347,7 +396,7 @@ pub async fn delete(
 }
 
 /// Binds `values` one after the other, after what `query` binds already.
-fn bind_all<'q>(
+pub(crate) fn bind_all<'q>(
     mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
     values: &'q [String],
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
@@ -366,9 +415,19 @@ pub async fn ensure_all_found(
     workspace: WorkspaceId,
     records: &[String],
 ) -> Result<(), AppError> {
+    ensure_all_in(conn, kind.table(), workspace, records).await
+}
+
+/// "Not found" unless every one of `rows` is a row of the workspace's in `table` (a name from the
+/// code, never from a request).
+pub(crate) async fn ensure_all_in(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    workspace: WorkspaceId,
+    records: &[String],
+) -> Result<(), AppError> {
     let sql = format!(
-        "SELECT COUNT(*) FROM {} WHERE workspace_id = $1 AND id IN ({})",
-        kind.table(),
+        "SELECT COUNT(*) FROM {table} WHERE workspace_id = $1 AND id IN ({})",
         placeholders(records.len(), 2)
     );
     let query = sqlx::query(&sql).bind(workspace.to_string());

@@ -22,4 +22,7 @@ pub use pages::{
     ListNotices, ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage,
     RestoredNotice, TagsField, Timeline, fixed_choices, owner_choices, tag_choices,
 };
-pub use selection::{Selection, TickCell, bulk_notice};
+pub use selection::{
+    BulkProblem, MemberChoice, Selection, TickCell, bulk_notice, chosen_member, gone_meanwhile,
+    tick,
+};

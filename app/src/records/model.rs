@@ -262,7 +262,9 @@ impl Kind {
 
     /// What deleting some of them removes for good, as the question before it says.
     pub fn deleted_with_them(self) -> &'static str {
-        if self.has_tags() {
+        if self == Self::People {
+            "Their details, tags, notes, tasks, activity and the leads they came from"
+        } else if self.has_tags() {
             "Their details, tags, notes, tasks and activity"
         } else {
             "Their details, notes, tasks and activity"

@@ -847,7 +847,13 @@ fn TimelineItem(
                     format!(" into {noun}, matched by e-mail address."),
                 ),
             };
-            (before, Some((role.href(&id), name)), after, None)
+            // The other record was deleted since: its name and link went with it, and the
+            // sentence is one text.
+            if id.is_empty() {
+                said(format!("{before} (since deleted){after}"))
+            } else {
+                (before, Some((role.href(&id), name)), after, None)
+            }
         }
     };
     view! {

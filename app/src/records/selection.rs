@@ -43,15 +43,15 @@ impl Selection {
 }
 
 /// The id of the sentence a list shows after a bulk action (`people-notice`).
-fn notice_id(kind: Kind) -> String {
-    format!("{}-notice", kind.plural())
+fn notice_id(prefix: &str) -> String {
+    format!("{prefix}-notice")
 }
 
 /// What the last bulk action on a list did, shown above the list while it is the one the action
 /// was done on, with the callback a [`Selection`] calls: it keeps the sentence, reads the list
-/// again (`refetch`) and moves the focus to the sentence.
+/// again (`refetch`) and moves the focus to the sentence (`{prefix}-notice`, "people-notice").
 pub fn bulk_notice<Q>(
-    kind: Kind,
+    prefix: &'static str,
     query: Memo<Q>,
     refetch: impl Fn() + Send + Sync + 'static,
 ) -> (Callback<String>, impl IntoView)
@@ -62,7 +62,7 @@ where
     let on_done = Callback::new(move |message: String| {
         notice.set(Some((query.get_untracked(), message)));
         refetch();
-        request_animation_frame(move || focus_by_id(&notice_id(kind)));
+        request_animation_frame(move || focus_by_id(&notice_id(prefix)));
     });
     let shown = view! {
         <div role="status">
@@ -71,7 +71,7 @@ where
                     .get()
                     .filter(|(on, _)| *on == query.get())
                     .map(|(_, message)| view! {
-                        <p id=notice_id(kind) class="form-notice form-notice--ok" tabindex="-1">
+                        <p id=notice_id(prefix) class="form-notice form-notice--ok" tabindex="-1">
                             {message}
                         </p>
                     })
@@ -110,6 +110,16 @@ pub fn TickAllCell(kind: Kind, selected: RwSignal<Vec<Uuid>>, on_page: Vec<Uuid>
     }
 }
 
+/// Ticks the row `id` (`on`) or unticks it.
+pub fn tick(selected: RwSignal<Vec<Uuid>>, id: Uuid, on: bool) {
+    selected.update(|s| {
+        s.retain(|ticked| *ticked != id);
+        if on {
+            s.push(id);
+        }
+    });
+}
+
 /// The first cell of a row: its box, named after the record ("Select Acme Labs").
 #[component]
 pub fn TickCell(selected: RwSignal<Vec<Uuid>>, id: Uuid, name: String) -> impl IntoView {
@@ -121,17 +131,84 @@ pub fn TickCell(selected: RwSignal<Vec<Uuid>>, id: Uuid, name: String) -> impl I
                 aria-label=format!("Select {name}")
                 disabled=move || !ready.get()
                 prop:checked=move || selected.with(|s| s.contains(&id))
-                on:change:target=move |ev| {
-                    let on = ev.target().checked();
-                    selected.update(|s| {
-                        s.retain(|ticked| *ticked != id);
-                        if on {
-                            s.push(id);
-                        }
-                    });
-                }
+                on:change:target=move |ev| tick(selected, id, ev.target().checked())
             />
         </td>
+    }
+}
+
+/// The member a bulk form's choice names, with the name its sentence uses ("nobody"): none yet
+/// (`""`), nobody (`"-"`, sent as an empty id), or one of `members` by id.
+pub fn chosen_member(members: &[MemberOption], choice: &str) -> Option<(String, String)> {
+    match choice {
+        "" => None,
+        "-" => Some((String::new(), "nobody".to_owned())),
+        id => Some((
+            id.to_owned(),
+            members
+                .iter()
+                .find(|m| m.id.to_string() == id)
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
+        )),
+    }
+}
+
+/// What a bulk action says when some of the selected rows went meanwhile (deleted in another tab).
+pub fn gone_meanwhile(plural: &str) -> String {
+    format!(
+        "Some of the selected {plural} are no longer in this workspace; someone may have deleted \
+         them. Nothing was changed: reload the list and select again."
+    )
+}
+
+/// A bulk form's choice of a member: "Choose…", "Nobody", then the workspace's members. While
+/// `invalid`, it is marked so and described by the problem (`problem_id`).
+#[component]
+pub fn MemberChoice(
+    id: &'static str,
+    label: &'static str,
+    members: Vec<MemberOption>,
+    choice: RwSignal<String>,
+    #[prop(into)] invalid: Signal<bool>,
+    problem_id: &'static str,
+) -> impl IntoView {
+    let ready = use_hydrated();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select
+                id=id
+                disabled=move || !ready.get()
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-describedby=move || invalid.get().then_some(problem_id)
+                on:change:target=move |ev| choice.set(ev.target().value())
+            >
+                <option value="">"Choose\u{2026}"</option>
+                <option value="-">"Nobody"</option>
+                {members.into_iter().map(|member| {
+                    view! { <option value=member.id.to_string()>{member.name}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Why a bulk action was refused, announced at once.
+#[component]
+pub fn BulkProblem(
+    id: &'static str,
+    #[prop(into)] message: Signal<Option<String>>,
+) -> impl IntoView {
+    move || {
+        message.get().map(|message| {
+            view! {
+                <p id=id class="field__error" role="alert">
+                    <span class="visually-hidden">"Error: "</span>
+                    {message}
+                </p>
+            }
+        })
     }
 }
 
@@ -183,11 +260,7 @@ pub fn BulkActions(
                     confirming.set(false);
                     let field = error.field().unwrap_or_default().to_owned();
                     let message = match error {
-                        AppError::NotFound => format!(
-                            "Some of the selected {plural} are no longer in this workspace; \
-                             someone may have deleted them. Nothing was changed: reload the list \
-                             and select again."
-                        ),
+                        AppError::NotFound => gone_meanwhile(plural),
                         other => other.to_string(),
                     };
                     match field.as_str() {
@@ -212,27 +285,14 @@ pub fn BulkActions(
     };
     let set_owner = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let chosen = owner.get_untracked();
-        let (value, label) = match chosen.as_str() {
-            "" => {
-                problem.set(Some((
-                    "owner".to_owned(),
-                    "Choose the new owner.".to_owned(),
-                )));
-                focus_by_id("bulk-owner");
-                return;
-            }
-            "-" => (String::new(), "nobody".to_owned()),
-            id => (
-                id.to_owned(),
-                members.with_value(|members| {
-                    members
-                        .iter()
-                        .find(|m| m.id.to_string() == id)
-                        .map(|m| m.name.clone())
-                        .unwrap_or_default()
-                }),
-            ),
+        let chosen = members.with_value(|members| chosen_member(members, &owner.get_untracked()));
+        let Some((value, label)) = chosen else {
+            problem.set(Some((
+                "owner".to_owned(),
+                "Choose the new owner.".to_owned(),
+            )));
+            focus_by_id("bulk-owner");
+            return;
         };
         run(BulkAction::SetOwner, value, label);
     };
@@ -289,22 +349,14 @@ pub fn BulkActions(
             <div class="list__bulk-actions">
                 {tag_form}
                 <form class="list__bulk-form" on:submit=set_owner>
-                    <div class="field">
-                        <label for="bulk-owner">"New owner"</label>
-                        <select
-                            id="bulk-owner"
-                            disabled=move || !ready.get()
-                            aria-invalid=move || problem_of("owner")().then_some("true")
-                            aria-describedby=move || problem_of("owner")().then_some("bulk-problem")
-                            on:change:target=move |ev| owner.set(ev.target().value())
-                        >
-                            <option value="">"Choose\u{2026}"</option>
-                            <option value="-">"Nobody"</option>
-                            {members.get_value().into_iter().map(|member| {
-                                view! { <option value=member.id.to_string()>{member.name}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
+                    <MemberChoice
+                        id="bulk-owner"
+                        label="New owner"
+                        members=members.get_value()
+                        choice=owner
+                        invalid=Signal::derive(problem_of("owner"))
+                        problem_id="bulk-problem"
+                    />
                     <button type="submit" class="button" disabled=move || !idle()>"Change owner"</button>
                 </form>
                 <button
@@ -332,12 +384,7 @@ pub fn BulkActions(
                     />
                 }
             })}
-            {move || problem.get().map(|(_, message)| view! {
-                <p id="bulk-problem" class="field__error" role="alert">
-                    <span class="visually-hidden">"Error: "</span>
-                    {message}
-                </p>
-            })}
+            <BulkProblem id="bulk-problem" message=Signal::derive(move || problem.get().map(|(_, message)| message))/>
         </section>
     }
 }

@@ -78,22 +78,23 @@ pub async fn timeline(
     db::timeline(&mut conn, workspace, record.as_str()).await
 }
 
-/// Parses the ids of a bulk action: at least one, at most [`BULK_MAX`], each a UUID (an id that is
-/// not one is "not found"), each once.
-fn selected_ids(kind: Kind, ids: &[String]) -> Result<Vec<String>, AppError> {
+/// Parses the ids of a bulk action on a list of `plural` (one is a `noun`): at least one, at most
+/// [`BULK_MAX`], each a UUID (an id that is not one is "not found"), each once.
+pub(crate) fn selected_ids(
+    noun: &str,
+    plural: &str,
+    ids: &[String],
+) -> Result<Vec<String>, AppError> {
     if ids.is_empty() {
         return Err(AppError::validation(
             "ids",
-            format!(
-                "Select at least one {}, with the boxes in the first column.",
-                kind.noun()
-            ),
+            format!("Select at least one {noun} first."),
         ));
     }
     if ids.len() > BULK_MAX {
         return Err(AppError::validation(
             "ids",
-            format!("Select at most {BULK_MAX} {} at a time.", kind.plural()),
+            format!("Select at most {BULK_MAX} {plural} at a time."),
         ));
     }
     let mut parsed: Vec<String> = Vec::with_capacity(ids.len());
@@ -146,7 +147,7 @@ pub async fn bulk(
     value: &str,
 ) -> Result<BulkOutcome, AppError> {
     let workspace = session.viewer.workspace_id;
-    let ids = selected_ids(kind, ids)?;
+    let ids = selected_ids(kind.noun(), kind.plural(), ids)?;
     let mut tx = db.pool().begin().await?;
     db::ensure_all_found(&mut tx, kind, workspace, &ids).await?;
     let changed = match action {

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::model::{Task, TaskList, TasksQuery};
+use super::model::{Task, TaskBulkAction, TaskList, TasksQuery};
 use crate::error::AppError;
+use crate::records::BulkOutcome;
 
 /// The tasks list at `/app/tasks`.
 #[server(prefix = "/api", endpoint = "tasks/list")]
@@ -61,6 +62,26 @@ pub async fn set_task_done(id: String, done: bool) -> Result<Task, AppError> {
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
         super::service::set_done(&state.db, &session, &id, done).await
+    }
+    .await
+    .inspect_err(AppError::set_response_status)
+}
+
+/// A bulk action on the tasks ticked in the list (`value` is the member id to assign them to, or
+/// empty for nobody). Every id must be one of this workspace's tasks, or nothing changes and the
+/// answer is 404.
+#[server(prefix = "/api", endpoint = "tasks/bulk")]
+pub async fn bulk_tasks(
+    // Absent when none is selected (a form sends no key for an empty list): refused below with
+    // a message, not as an unreadable request.
+    #[server(default)] ids: Vec<String>,
+    action: TaskBulkAction,
+    value: String,
+) -> Result<BulkOutcome, AppError> {
+    async {
+        let session = crate::accounts::http::require_session()?;
+        let state = crate::state::state()?;
+        super::service::bulk(&state.db, &session, &ids, action, &value).await
     }
     .await
     .inspect_err(AppError::set_response_status)

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::people::model::{MemberOption, TimelineEntry, TimelineEvent, full_name};
 use crate::policy::model::PolicyDate;
 use crate::records::Kind;
-use crate::records::db::{Cursor, escape_like, page_link_expired};
+use crate::records::db::{Cursor, bind_all, escape_like, page_link_expired, placeholders};
 use crate::workspaces::WorkspaceId;
 
 const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id,
@@ -409,6 +409,87 @@ pub async fn set_done(
         .execute(&mut *conn)
         .await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// "Not found" unless every one of `ids` is one of the workspace's tasks: one that is not (deleted
+/// meanwhile, or another workspace's) makes a whole bulk action fail, and nothing changes.
+pub async fn ensure_all_found(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    ids: &[String],
+) -> Result<(), AppError> {
+    crate::records::db::ensure_all_in(conn, "tasks", workspace, ids).await
+}
+
+/// Assigns those of the tasks `ids` assigned to someone else to `assignee` (nobody when `None`);
+/// answers how many.
+pub async fn assign_all(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    ids: &[String],
+    assignee: Option<MemberId>,
+) -> Result<usize, AppError> {
+    let assignee = assignee.map(|member| member.to_string());
+    let sql = format!(
+        "UPDATE tasks SET assignee_id = $2
+         WHERE workspace_id = $1 AND COALESCE(assignee_id, '') <> $3 AND id IN ({})",
+        placeholders(ids.len(), 4)
+    );
+    let query = sqlx::query(&sql)
+        .bind(workspace.to_string())
+        .bind(assignee.clone())
+        .bind(assignee.unwrap_or_default());
+    let result = bind_all(query, ids).execute(&mut *conn).await?;
+    Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
+}
+
+/// Ticks those of the tasks `ids` that are open done (by `member`, now), or those that are done
+/// open again; answers how many.
+pub async fn set_done_all(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    ids: &[String],
+    done: bool,
+    member: MemberId,
+    now: i64,
+) -> Result<usize, AppError> {
+    let result = if done {
+        let sql = format!(
+            "UPDATE tasks SET done_at = $2, done_by = $3
+             WHERE workspace_id = $1 AND done_at IS NULL AND id IN ({})",
+            placeholders(ids.len(), 4)
+        );
+        let query = sqlx::query(&sql)
+            .bind(workspace.to_string())
+            .bind(now)
+            .bind(member.to_string());
+        bind_all(query, ids).execute(&mut *conn).await?
+    } else {
+        let sql = format!(
+            "UPDATE tasks SET done_at = NULL, done_by = NULL
+             WHERE workspace_id = $1 AND done_at IS NOT NULL AND id IN ({})",
+            placeholders(ids.len(), 2)
+        );
+        let query = sqlx::query(&sql).bind(workspace.to_string());
+        bind_all(query, ids).execute(&mut *conn).await?
+    };
+    Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
+}
+
+/// Deletes the tasks `ids`, and with them their places in the timelines of the records they were
+/// about; answers how many.
+pub async fn delete_all(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    ids: &[String],
+) -> Result<usize, AppError> {
+    let sql = format!(
+        "DELETE FROM tasks WHERE workspace_id = $1 AND id IN ({})",
+        placeholders(ids.len(), 2)
+    );
+    let query = sqlx::query(&sql).bind(workspace.to_string());
+    let result = bind_all(query, ids).execute(&mut *conn).await?;
+    Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
 }
 
 /// A record's timeline entries from its tasks: each one added, and each one done.

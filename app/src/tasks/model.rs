@@ -7,7 +7,7 @@ use crate::accounts::MemberId;
 use crate::people::model::MemberOption;
 use crate::policy::model::PolicyDate;
 use crate::records::ListQuery;
-use crate::records::model::Kind;
+use crate::records::model::{BulkOutcome, Kind};
 
 crate::records::record_id!(
     /// The id of a task.
@@ -192,6 +192,53 @@ pub struct TaskList {
 /// Tasks per page of the list.
 pub const PAGE_SIZE: usize = 50;
 
+/// What a bulk action on the tasks ticked in the list does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TaskBulkAction {
+    /// Assigns each to the member whose id is the action's value (to nobody when it is empty).
+    Assign,
+    /// Ticks each done.
+    Done,
+    /// Opens each done one again.
+    Reopen,
+    /// Deletes each, for good.
+    Delete,
+}
+
+/// "1 task", "3 tasks".
+fn tasks_count(n: usize) -> String {
+    if n == 1 {
+        "1 task".to_owned()
+    } else {
+        format!("{n} tasks")
+    }
+}
+
+impl TaskBulkAction {
+    /// The sentence the list shows after the action `outcome` tells of; `assignee` is the name of
+    /// the member the tasks were assigned to ("nobody").
+    pub fn message(self, outcome: BulkOutcome, assignee: &str) -> String {
+        let changed = tasks_count(outcome.changed);
+        let unchanged = outcome.selected.saturating_sub(outcome.changed);
+        let (was, be) = (
+            if unchanged == 1 { "was" } else { "were" },
+            if outcome.changed == 1 { "is" } else { "are" },
+        );
+        let done = match self {
+            Self::Assign => format!("{changed} {be} now assigned to {assignee}."),
+            Self::Done => format!("Marked {changed} done."),
+            Self::Reopen => format!("Opened {changed} again."),
+            Self::Delete => return format!("Deleted {changed}."),
+        };
+        match (unchanged, self) {
+            (0, _) => done,
+            (_, Self::Assign) => format!("{done} {unchanged} already {was}."),
+            (_, Self::Done) => format!("{done} {unchanged} {was} done already."),
+            (_, _) => format!("{done} {unchanged} {was} open already."),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +289,38 @@ mod tests {
         );
         assert!(!query(" ", "done", "").is_filtered());
         assert!(query("call", "", "").is_filtered() && query("", "", "me").is_filtered());
+    }
+
+    #[test]
+    fn a_bulk_action_says_how_many_tasks_it_changed_and_how_many_were_so_already() {
+        let outcome = |selected, changed| BulkOutcome { selected, changed };
+        let said = [
+            (
+                TaskBulkAction::Assign,
+                outcome(3, 3),
+                "3 tasks are now assigned to Ada.",
+            ),
+            (
+                TaskBulkAction::Assign,
+                outcome(2, 1),
+                "1 task is now assigned to Ada. 1 already was.",
+            ),
+            (TaskBulkAction::Done, outcome(1, 1), "Marked 1 task done."),
+            (
+                TaskBulkAction::Done,
+                outcome(5, 2),
+                "Marked 2 tasks done. 3 were done already.",
+            ),
+            (
+                TaskBulkAction::Reopen,
+                outcome(2, 1),
+                "Opened 1 task again. 1 was open already.",
+            ),
+            (TaskBulkAction::Delete, outcome(4, 4), "Deleted 4 tasks."),
+        ];
+        for (action, outcome, sentence) in said {
+            assert_eq!(action.message(outcome, "Ada"), sentence, "{action:?}");
+        }
     }
 
     #[test]

@@ -7,8 +7,10 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{add_task, list_tasks, record_tasks, set_task_done};
-use super::model::{TITLE_MAX_CHARS, Task, TaskList, TasksQuery, check_due, check_title};
+use super::api::{add_task, bulk_tasks, list_tasks, record_tasks, set_task_done};
+use super::model::{
+    TITLE_MAX_CHARS, Task, TaskBulkAction, TaskList, TasksQuery, check_due, check_title,
+};
 use crate::accounts::MemberId;
 use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
@@ -17,7 +19,10 @@ use crate::records::Kind;
 use crate::records::ListPages;
 use crate::records::ListQuery;
 use crate::records::api::record_timeline;
-use crate::records::{ListFilter, ListNotices, ListSearch, fixed_choices};
+use crate::records::{
+    BulkProblem, CONFIRM_CANCEL_ID, ConfirmDeletion, ListFilter, ListNotices, ListSearch,
+    MemberChoice, bulk_notice, chosen_member, fixed_choices, gone_meanwhile, tick,
+};
 
 /// `/app/tasks`: open (or done) tasks, everyone's or the viewer's, as the URL says.
 #[component]
@@ -39,15 +44,17 @@ pub fn TasksPage() -> impl IntoView {
                 .inspect_err(AppError::set_response_status)
         },
     );
+    let (on_done, notice) = bulk_notice("tasks", query, move || data.refetch());
     view! {
         <Title text="Tasks"/>
         <Meta name="robots" content="noindex"/>
         <div class="page tasks">
             <h1>"Tasks"</h1>
+            {notice}
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     let query = query.get();
-                    loaded(data.await, move |list| view! { <TasksView list query/> }.into_any())
+                    loaded(data.await, move |list| view! { <TasksView list query on_done/> }.into_any())
                 })}
             </Transition>
         </div>
@@ -55,7 +62,7 @@ pub fn TasksPage() -> impl IntoView {
 }
 
 #[component]
-fn TasksView(list: TaskList, query: TasksQuery) -> impl IntoView {
+fn TasksView(list: TaskList, query: TasksQuery, on_done: Callback<String>) -> impl IntoView {
     let TaskList {
         tasks,
         next,
@@ -77,6 +84,9 @@ fn TasksView(list: TaskList, query: TasksQuery) -> impl IntoView {
         "Nothing to do: no open tasks."
     };
     let tasks = RwSignal::new(tasks);
+    let selected = RwSignal::new(Vec::<uuid::Uuid>::new());
+    let on_page =
+        Signal::derive(move || tasks.with(|tasks| tasks.iter().map(|t| t.id.uuid()).collect()));
     // A task added here joins the list when it is the kind of task the list shows.
     let shows = query.clone();
     let on_added = Callback::new(move |task: Task| {
@@ -84,6 +94,9 @@ fn TasksView(list: TaskList, query: TasksQuery) -> impl IntoView {
             tasks.update(|tasks| tasks.insert(0, task));
         }
     });
+    // Returned as AnyView, as TaskItem, TaskForm, TaskBulkActions and a record's tasks are: with
+    // the selection boxes, the list's and a record page's view types nested too deep for the
+    // compiler's default query depth.
     view! {
         <div class="tasks__filters" role="search" aria-label="Search and filter tasks">
             <Form method="GET" action="/app/tasks">
@@ -94,24 +107,35 @@ fn TasksView(list: TaskList, query: TasksQuery) -> impl IntoView {
             </Form>
         </div>
         <ListNotices prefix="tasks" problem clear_href/>
-        <TaskForm members viewer about=None on_added/>
+        <TaskForm members=members.clone() viewer about=None on_added/>
         <h2 id="tasks-caption">{caption}</h2>
         {move || tasks.with(Vec::is_empty).then(|| view! {
             <p class="tasks__empty">{empty_message}</p>
         })}
+        {move || tasks.with(|tasks| !tasks.is_empty()).then(|| view! {
+            <TaskBulkActions selected on_page members=members.clone() done on_done/>
+        })}
         <ul class="tasks__list" aria-labelledby="tasks-caption">
             <For each=move || tasks.get() key=|task| task.id let:task>
-                <TaskItem task show_about=true on_change=Callback::new(|_| ())/>
+                <TaskItem task show_about=true on_change=Callback::new(|_| ()) selected/>
             </For>
         </ul>
         <ListPages first=first_href next=next_href/>
     }
+    .into_any()
 }
 
 /// One task with its "done" box, its due day (and whether it is overdue, in words), who it is
-/// for and, in the workspace's list, whom it is about.
+/// for and, in the workspace's list, whom it is about and a box that selects it for a bulk action.
 #[component]
-pub fn TaskItem(task: Task, show_about: bool, on_change: Callback<Task>) -> impl IntoView {
+pub fn TaskItem(
+    task: Task,
+    show_about: bool,
+    on_change: Callback<Task>,
+    /// The tasks ticked for a bulk action, where the list offers them.
+    #[prop(optional)]
+    selected: Option<RwSignal<Vec<uuid::Uuid>>>,
+) -> impl IntoView {
     let id = task.id;
     let box_id = format!("task-{id}");
     let error_id = format!("task-{id}-error");
@@ -151,6 +175,21 @@ pub fn TaskItem(task: Task, show_about: bool, on_change: Callback<Task>) -> impl
     } = task.clone();
     let due = task.due_label();
     let assignee = assignee.map_or_else(|| "Nobody".to_owned(), |member| member.name);
+    let select = selected.map(|selected| {
+        let row = id.uuid();
+        view! {
+            <label class="task__select js-only">
+                <input
+                    type="checkbox"
+                    disabled=move || !ready.get()
+                    prop:checked=move || selected.with(|s| s.contains(&row))
+                    on:change:target=move |ev| tick(selected, row, ev.target().checked())
+                />
+                "Select "
+                <span class="visually-hidden">{title.clone()}</span>
+            </label>
+        }
+    });
     view! {
         <li class="task" class:task--done=move || done.get()>
             <input
@@ -163,8 +202,9 @@ pub fn TaskItem(task: Task, show_about: bool, on_change: Callback<Task>) -> impl
             />
             <label for=box_id class="task__title">
                 <span class="visually-hidden">"Done: "</span>
-                {title}
+                {title.clone()}
             </label>
+            {select}
             <span class="task__meta">
                 {move || overdue.get().then(|| view! { <strong class="task__overdue">"Overdue"</strong> " " })}
                 {format!("Due: {due}")}
@@ -182,6 +222,174 @@ pub fn TaskItem(task: Task, show_about: bool, on_change: Callback<Task>) -> impl
             })}
         </li>
     }
+    .into_any()
+}
+
+/// What a bulk action on tasks says when none is ticked.
+const SELECT_FIRST: &str = "Select at least one task first, with its \u{201c}Select\u{201d} box.";
+
+/// Assign, tick done (in the open list) or open again (in the done list), or delete the tasks
+/// ticked in the list. A deletion asks first, in the page; the outcome goes to `on_done`.
+#[component]
+fn TaskBulkActions(
+    selected: RwSignal<Vec<uuid::Uuid>>,
+    /// The tasks on the page, for the box that ticks them all.
+    on_page: Signal<Vec<uuid::Uuid>>,
+    members: Vec<MemberOption>,
+    /// Whether the list is of done tasks.
+    done: bool,
+    on_done: Callback<String>,
+) -> impl IntoView {
+    // "" until a member is chosen; "-" is "nobody".
+    let assignee = RwSignal::new(String::new());
+    // The problem, and whether it is about the choice of member.
+    let problem = RwSignal::new(None::<(bool, String)>);
+    let busy = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let members = StoredValue::new(members);
+    let count = move || selected.with(Vec::len);
+    let ready = use_hydrated();
+    let idle = move || ready.get() && !busy.get();
+    let run = move |action: TaskBulkAction, value: String, name: String| {
+        if busy.get_untracked() {
+            return;
+        }
+        let ids: Vec<String> =
+            selected.with_untracked(|s| s.iter().map(ToString::to_string).collect());
+        if ids.is_empty() {
+            problem.set(Some((false, SELECT_FIRST.to_owned())));
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            match bulk_tasks(ids, action, value).await {
+                Ok(outcome) => on_done.run(action.message(outcome, &name)),
+                Err(error) => {
+                    busy.set(false);
+                    confirming.set(false);
+                    let about_assignee = error.field() == Some("assignee");
+                    let message = match error {
+                        AppError::NotFound => gone_meanwhile("tasks"),
+                        other => other.to_string(),
+                    };
+                    if about_assignee {
+                        focus_by_id("tasks-bulk-assignee");
+                    }
+                    problem.set(Some((about_assignee, message)));
+                }
+            }
+        });
+    };
+    let assign = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let chosen =
+            members.with_value(|members| chosen_member(members, &assignee.get_untracked()));
+        let Some((value, name)) = chosen else {
+            problem.set(Some((true, "Choose whom to assign them to.".to_owned())));
+            focus_by_id("tasks-bulk-assignee");
+            return;
+        };
+        run(TaskBulkAction::Assign, value, name);
+    };
+    let (tick_action, tick_label) = if done {
+        (TaskBulkAction::Reopen, "Open again")
+    } else {
+        (TaskBulkAction::Done, "Mark done")
+    };
+    let ask = move |_| {
+        if count() == 0 {
+            problem.set(Some((false, SELECT_FIRST.to_owned())));
+            return;
+        }
+        problem.set(None);
+        confirming.set(true);
+        request_animation_frame(|| focus_by_id(CONFIRM_CANCEL_ID));
+    };
+    let cancel = move || {
+        confirming.set(false);
+        request_animation_frame(|| focus_by_id("tasks-bulk-delete"));
+    };
+    let assignee_problem = move || problem.with(|p| p.as_ref().is_some_and(|(on, _)| *on));
+    let all_ticked = move || {
+        on_page.with(|page| {
+            !page.is_empty() && selected.with(|s| page.iter().all(|id| s.contains(id)))
+        })
+    };
+    view! {
+        <section class="list__bulk js-only" aria-labelledby="tasks-bulk-title">
+            <h2 id="tasks-bulk-title" class="list__bulk-title">"Change the selected tasks"</h2>
+            <p class="list__bulk-count" aria-live="polite">
+                {move || match count() {
+                    0 => "No task selected. Tick the tasks to change with their \u{201c}Select\u{201d} boxes.".to_owned(),
+                    1 => "1 task selected.".to_owned(),
+                    n => format!("{n} tasks selected."),
+                }}
+            </p>
+            <div class="list__bulk-actions">
+                <div class="field field--checkbox">
+                    <input
+                        type="checkbox"
+                        id="tasks-tick-all"
+                        disabled=move || !ready.get()
+                        prop:checked=all_ticked
+                        on:change:target=move |ev| {
+                            selected.set(if ev.target().checked() { on_page.get_untracked() } else { Vec::new() });
+                        }
+                    />
+                    <label for="tasks-tick-all">"Select every task on this page"</label>
+                </div>
+                <form class="list__bulk-form" on:submit=assign>
+                    <MemberChoice
+                        id="tasks-bulk-assignee"
+                        label="Assign to"
+                        members=members.get_value()
+                        choice=assignee
+                        invalid=Signal::derive(assignee_problem)
+                        problem_id="tasks-bulk-problem"
+                    />
+                    <button type="submit" class="button" disabled=move || !idle()>"Assign"</button>
+                </form>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || !idle()
+                    on:click=move |_| run(tick_action, String::new(), String::new())
+                >
+                    {tick_label}
+                </button>
+                <button
+                    type="button"
+                    id="tasks-bulk-delete"
+                    class="button button--danger"
+                    disabled=move || !idle()
+                    on:click=ask
+                >
+                    "Delete\u{2026}"
+                </button>
+            </div>
+            {move || confirming.get().then(|| {
+                let n = match count() {
+                    1 => "1 task".to_owned(),
+                    n => format!("{n} tasks"),
+                };
+                view! {
+                    <ConfirmDeletion
+                        title=format!("Delete {n}?")
+                        what="Their titles, due dates and places in timelines"
+                        confirm=format!("Delete {n}")
+                        busy
+                        on_confirm=Callback::new(move |()| {
+                            run(TaskBulkAction::Delete, String::new(), String::new());
+                        })
+                        on_cancel=Callback::new(move |()| cancel())
+                    />
+                }
+            })}
+            <BulkProblem id="tasks-bulk-problem" message=Signal::derive(move || problem.get().map(|(_, message)| message))/>
+        </section>
+    }
+    .into_any()
 }
 
 /// "Add a task": what, by when and for whom (the viewer unless they choose someone else).
@@ -337,6 +545,7 @@ fn TaskForm(
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// The "Tasks" section of a record's page (a person's, company's, lead's or opportunity's): the
@@ -391,4 +600,5 @@ pub fn RecordTasks(
             </Suspense>
         </section>
     }
+    .into_any()
 }

@@ -1,13 +1,17 @@
 //! What members do with tasks, in the session's workspace only: add one (about one of the
-//! workspace's records, for one of its members), tick it done or open again, and list them.
+//! workspace's records, for one of its members), tick it done or open again, list them, and
+//! assign, tick or delete many at once.
 
 use super::db::{self, NewTask};
-use super::model::{PAGE_SIZE, Task, TaskId, TaskList, TasksQuery, check_due, check_title};
+use super::model::{
+    PAGE_SIZE, Task, TaskBulkAction, TaskId, TaskList, TasksQuery, check_due, check_title,
+};
 use crate::accounts::MemberId;
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
 use crate::error::AppError;
 use crate::policy::model::PolicyDate;
+use crate::records::BulkOutcome;
 use crate::workspaces::WorkspaceId;
 
 /// Today in UTC, which decides what is overdue.
@@ -35,20 +39,7 @@ pub async fn add(db: &Db, session: &CurrentSession, fields: &TaskFields) -> Resu
     let due_on =
         check_due(&fields.due_on).map_err(|message| AppError::validation("due_on", message))?;
     let mut tx = db.pool().begin().await?;
-    let assignee = match fields.assignee.trim() {
-        "" => None,
-        raw => {
-            let members = crate::people::db::members(&mut *tx, workspace).await?;
-            let chosen = raw
-                .parse::<MemberId>()
-                .ok()
-                .filter(|id| members.iter().any(|m| m.id == *id))
-                .ok_or_else(|| {
-                    AppError::validation("assignee", "Choose someone from the workspace's members.")
-                })?;
-            Some(chosen)
-        }
-    };
+    let assignee = assignee_of(&mut tx, workspace, &fields.assignee).await?;
     let about = match fields.about.trim() {
         "" => None,
         raw => Some(record_of(&mut tx, workspace, raw).await?),
@@ -73,6 +64,63 @@ pub async fn add(db: &Db, session: &CurrentSession, fields: &TaskFields) -> Resu
     tx.commit().await?;
     tracing::info!(task_id = %id, workspace_id = %workspace, "task added");
     Ok(task)
+}
+
+/// The member a task is for, from a member id as sent (nobody when it is empty); refused unless
+/// it is one of the workspace's members.
+async fn assignee_of(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    raw: &str,
+) -> Result<Option<MemberId>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let members = crate::people::db::members(&mut *conn, workspace).await?;
+    raw.parse::<MemberId>()
+        .ok()
+        .filter(|id| members.iter().any(|m| m.id == *id))
+        .map(Some)
+        .ok_or_else(|| {
+            AppError::validation("assignee", "Choose someone from the workspace's members.")
+        })
+}
+
+/// A bulk action on tasks ticked in the list, all in one transaction: every one must be one of
+/// the workspace's tasks, or nothing changes. `value` is the member to assign them to (empty for
+/// nobody). Answers how many were selected and how many changed (the others were so already).
+pub async fn bulk(
+    db: &Db,
+    session: &CurrentSession,
+    ids: &[String],
+    action: TaskBulkAction,
+    value: &str,
+) -> Result<BulkOutcome, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let ids = crate::records::service::selected_ids("task", "tasks", ids)?;
+    let mut tx = db.pool().begin().await?;
+    db::ensure_all_found(&mut tx, workspace, &ids).await?;
+    let member = session.viewer.member_id;
+    let changed = match action {
+        TaskBulkAction::Assign => {
+            let assignee = assignee_of(&mut tx, workspace, value).await?;
+            db::assign_all(&mut tx, workspace, &ids, assignee).await?
+        }
+        TaskBulkAction::Done => {
+            db::set_done_all(&mut tx, workspace, &ids, true, member, now_millis()).await?
+        }
+        TaskBulkAction::Reopen => {
+            db::set_done_all(&mut tx, workspace, &ids, false, member, now_millis()).await?
+        }
+        TaskBulkAction::Delete => db::delete_all(&mut tx, workspace, &ids).await?,
+    };
+    tx.commit().await?;
+    tracing::info!(workspace_id = %workspace, ?action, selected = ids.len(), changed, "tasks changed in bulk");
+    Ok(BulkOutcome {
+        selected: ids.len(),
+        changed,
+    })
 }
 
 /// Ticks a task done, or open again.

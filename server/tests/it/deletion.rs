@@ -8,8 +8,9 @@ use axum::http::StatusCode;
 use crate::companies::{add_company, stored};
 use crate::leads::add_lead;
 use crate::opportunities::add_opportunity;
-use crate::people::{ada_and_mallory, add_person, api, count};
-use crate::support::{TestApp, spawn_apps};
+use crate::people::{ada_and_mallory, add_person, api, bulk, count};
+use crate::support::browser::get_page;
+use crate::support::{TestApp, body_text, spawn_apps};
 
 /// Whether `table` holds a row with this id.
 pub(crate) async fn exists(app: &TestApp, table: &str, id: &str) -> bool {
@@ -198,42 +199,64 @@ async fn a_deleted_company_takes_its_tags_notes_and_timeline_and_its_people_lead
     }
 }
 
+/// What converting the lead Grace Hopper (who has a note) made: she is a person, her company
+/// Navy Labs was added, and an opportunity was opened.
+struct Converted {
+    lead: String,
+    person: String,
+    company: String,
+}
+
+/// Adds the lead Grace Hopper with a note and converts it, adding her company and an opportunity.
+async fn grace_converted(app: &TestApp, cookie: &str) -> Converted {
+    let lead = add_lead(
+        app,
+        cookie,
+        &[
+            ("name", "Grace Hopper"),
+            ("email", "grace@navy.example"),
+            ("company_name", "Navy Labs"),
+            ("source", "Referral"),
+        ],
+    )
+    .await;
+    note(app, cookie, "/api/leads/add-note", &lead).await;
+    let (status, body) = api(
+        app,
+        "/api/leads/convert",
+        &[
+            ("id", lead.as_str()),
+            ("version", "1"),
+            ("choice[add_company]", "true"),
+            ("choice[add_opportunity]", "true"),
+        ],
+        cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{}: {body}", app.label());
+    let person = stored(app, "leads", "person_id", &lead)
+        .await
+        .expect("converted person");
+    let company = stored(app, "leads", "company_id", &lead)
+        .await
+        .expect("converted company");
+    Converted {
+        lead,
+        person,
+        company,
+    }
+}
+
 #[tokio::test]
 async fn a_deleted_lead_takes_its_notes_and_timeline_and_what_it_was_converted_into_stays() {
     for app in spawn_apps().await {
         let (ada, _) = ada_and_mallory(&app).await;
-        let lead = add_lead(
-            &app,
-            &ada,
-            &[
-                ("name", "Grace Hopper"),
-                ("email", "grace@navy.example"),
-                ("company_name", "Navy Labs"),
-                ("source", "Referral"),
-            ],
-        )
-        .await;
-        note(&app, &ada, "/api/leads/add-note", &lead).await;
-        let (status, body) = api(
-            &app,
-            "/api/leads/convert",
-            &[
-                ("id", lead.as_str()),
-                ("version", "1"),
-                ("choice[add_company]", "true"),
-                ("choice[add_opportunity]", "true"),
-            ],
-            &ada,
-        )
-        .await;
         let label = app.label();
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
-        let person = stored(&app, "leads", "person_id", &lead)
-            .await
-            .expect("converted person");
-        let company = stored(&app, "leads", "company_id", &lead)
-            .await
-            .expect("converted company");
+        let Converted {
+            lead,
+            person,
+            company,
+        } = grace_converted(&app, &ada).await;
         let deal: String = sqlx::query_scalar("SELECT id FROM opportunities WHERE lead_id = $1")
             .bind(&lead)
             .fetch_one(app.state.db.pool())
@@ -255,8 +278,120 @@ async fn a_deleted_lead_takes_its_notes_and_timeline_and_what_it_was_converted_i
             None,
             "{label}"
         );
-        // The person's own timeline (their creation by the conversion) is theirs, and stays.
+        // The person's own timeline (their creation by the conversion) is theirs, and stays;
+        // the entry that named the lead keeps no name and no link.
         assert!(belongings(&app, &person).await >= 1, "{label}");
+        assert_eq!(mentions(&app, &lead).await, 0, "{label}");
+        let (_, timeline) = api(&app, "/api/records/timeline", &[("id", &person)], &ada).await;
+        assert!(
+            timeline.contains(r#"{"Converted":{"role":"FromLead","id":"","name":""}}"#),
+            "{label}: {timeline}"
+        );
+        let page =
+            body_text(get_page(&app, &format!("/app/people/{person}"), Some(&ada)).await).await;
+        assert!(
+            page.contains("added this person by converting the lead (since deleted)."),
+            "{label}: {page}"
+        );
+    }
+}
+
+/// How many timeline entries of other records name the record `id` (by id, as their subject or
+/// as the other side of a conversion).
+async fn mentions(app: &TestApp, id: &str) -> i64 {
+    count(
+        app,
+        "SELECT COUNT(*) FROM record_events
+         WHERE record_id <> $1 AND (subject_id = $1 OR (kind = 'converted' AND old_value = $1))",
+        id,
+    )
+    .await
+}
+
+/// The entries of an opportunity's timeline that tell of its people, as (old, new).
+async fn people_changes(app: &TestApp, deal: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT old_value, new_value FROM record_events
+         WHERE record_id = $1 AND field = 'people' ORDER BY at, id",
+    )
+    .bind(deal)
+    .fetch_all(app.state.db.pool())
+    .await
+    .expect("people changes")
+}
+
+#[tokio::test]
+async fn a_deleted_person_takes_the_leads_they_came_from_and_their_name_out_of_other_records_timelines()
+ {
+    for app in spawn_apps().await {
+        let (ada, _) = ada_and_mallory(&app).await;
+        let label = app.label();
+        let Converted {
+            lead,
+            person: grace,
+            company,
+        } = grace_converted(&app, &ada).await;
+        // Grace, and a namesake of hers, on another opportunity: added, and Grace removed again.
+        let namesake = add_person(
+            &app,
+            &ada,
+            &[
+                ("first_name", "Grace"),
+                ("last_name", "Hopper"),
+                ("email", "hopper@example.org"),
+            ],
+        )
+        .await;
+        let navy = navy_contract_with(&app, &ada, "grace@navy.example").await;
+        let (status, body) = api(
+            &app,
+            "/api/opportunities/add-person",
+            &[("id", navy.as_str()), ("email", "hopper@example.org")],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        let (status, body) = api(
+            &app,
+            "/api/opportunities/remove-person",
+            &[("id", navy.as_str()), ("person", grace.as_str())],
+            &ada,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert_eq!(people_changes(&app, &navy).await.len(), 3, "{label}");
+        assert_eq!(
+            mentions(&app, &grace).await,
+            3,
+            "{label}: two on the Navy contract, one on the lead"
+        );
+
+        let (status, body) = bulk(&app, &ada, &[&grace], "Delete", "").await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+
+        // Grace, and the lead she came from with its note and timeline, are gone.
+        assert!(!exists(&app, "people", &grace).await, "{label}");
+        assert!(!exists(&app, "leads", &lead).await, "{label}");
+        assert_eq!(belongings(&app, &lead).await, 0, "{label}");
+        // No other timeline names her; the namesake's entry stays.
+        assert_eq!(mentions(&app, &grace).await, 0, "{label}");
+        assert_eq!(
+            people_changes(&app, &navy).await,
+            [(String::new(), "Grace Hopper".to_owned())],
+            "{label}"
+        );
+        assert_eq!(mentions(&app, &namesake).await, 1, "{label}");
+        // What the conversion added stays, its timeline telling of a lead since deleted.
+        assert!(exists(&app, "companies", &company).await, "{label}");
+        assert_eq!(mentions(&app, &lead).await, 0, "{label}");
+        let page =
+            body_text(get_page(&app, &format!("/app/companies/{company}"), Some(&ada)).await).await;
+        assert!(
+            page.contains("added this company by converting the lead (since deleted)."),
+            "{label}: {page}"
+        );
+        assert!(!page.contains("Grace Hopper"), "{label}: {page}");
+        app.cleanup().await;
     }
 }
 

@@ -1,4 +1,4 @@
-//! The Request-a-Demo form, as a browser without JavaScript and as the page's script use it.
+//! The Request-a-Demo form, as a browser without JavaScript and as the page script use it.
 
 use std::net::SocketAddr;
 
@@ -285,33 +285,52 @@ async fn too_many_requests_from_one_address_get_a_friendly_429_page() {
     }
 }
 
+/// The page script's check of the form as the visitor has typed it so far.
+async fn post_check(app: &TestApp, body: &str) -> axum::http::Response<Body> {
+    let mut request = Request::post("/demo/check")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .expect("request");
+    let addr: SocketAddr = "198.51.100.7:40000".parse().expect("address");
+    request.extensions_mut().insert(ConnectInfo(addr));
+    app.request(request).await
+}
+
 #[tokio::test]
-async fn the_page_script_sends_requests_through_the_server_function() {
+async fn the_page_scripts_check_shows_the_problems_of_the_checked_fields_only_and_stores_nothing() {
     for app in spawn_apps().await {
-        let stamp =
-            app::demo::stamp::issue(app.state.config.secret_key.expose(), now_millis() - 5_000);
-        let body = format!(
-            "fields[name]=Grace+Hopper&fields[email]=grace%40example.com&fields[company]=COBOL+Co\
-             &fields[phone]=&fields[team_size]=1-5&fields[message]=&stamp={}&policy_version=1&website=",
-            urlencode(&stamp)
+        let label = app.label();
+        // The e-mail address is wrong and the name and team size are missing; only the e-mail
+        // address and the team size were checked (left by the visitor).
+        let body = "name=&email=ada%40&company=Engines&team_size=&message=Hi&check=email,team_size,nonsense";
+        let response = post_check(&app, body).await;
+        assert_eq!(response.status(), StatusCode::OK, "{label}");
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+        let html = body_text(response).await;
+        assert!(html.contains(r#"id="demo-email-error""#), "{label}");
+        assert!(html.contains("Enter an e-mail address like name@example.com."));
+        assert!(html.contains(r#"id="demo-team_size-error""#));
+        assert!(html.contains("There are 2 problems with the form"));
+        assert!(
+            !html.contains(r#"id="demo-name-error""#),
+            "the name was not checked"
         );
-        let response = app
-            .request(
-                Request::post("/api/demo/request")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header(header::ACCEPT, "application/json")
-                    .body(Body::from(body))
-                    .expect("request"),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
-        assert_eq!(body_text(response).await, r#""Sent""#);
-        let row = sqlx::query("SELECT name, marketing_consent FROM leads")
-            .fetch_one(app.state.db.pool())
-            .await
-            .expect("lead");
-        assert_eq!(row.get::<String, _>("name"), "Grace Hopper");
-        assert_eq!(row.get::<i64, _>("marketing_consent"), 0);
+        // What was typed comes back, and the page is the demo page, a document.
+        assert!(html.contains(r#"value="Engines""#));
+        assert!(html.contains("<title>Request a demo · Candor CRM</title>"));
+        assert!(!html.contains("/pkg/crm.js"));
+
+        // Fixed fields have no problem; nothing is stored and no attempt is counted, so the
+        // real request is accepted after more checks than the limit allows requests.
+        let fixed = "name=Ada&email=ada%40example.com&company=Engines&team_size=6-20&check=name,email,company,team_size";
+        for _ in 0..(app::demo::service::DEMO_LIMIT.max_attempts + 2) {
+            let html = body_text(post_check(&app, fixed).await).await;
+            assert!(!html.contains("field__error"), "{label}: {html}");
+        }
+        assert_eq!(lead_count(&app).await, 0, "{label}");
+        let response = post_form(&app, form(&app, 5_000, &[]), "198.51.100.7").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{label}");
+        assert_eq!(lead_count(&app).await, 1, "{label}");
         app.cleanup().await;
     }
 }

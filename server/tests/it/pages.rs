@@ -30,20 +30,25 @@ async fn the_home_page_renders_the_shell_header_navigation_and_footer() {
     }
 }
 
+/// The nonce the response's content security policy names for scripts.
+fn script_nonce(response: &axum::http::Response<axum::body::Body>) -> String {
+    let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    csp.split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in script-src")
+        .to_owned()
+}
+
 #[tokio::test]
 async fn hydration_scripts_carry_the_nonce_named_by_the_content_security_policy() {
     for app in spawn_apps().await {
-        let response = app.get("/").await;
-        let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
-            .to_str()
-            .expect("ascii")
-            .to_owned();
-        let nonce = csp
-            .split("'nonce-")
-            .nth(1)
-            .and_then(|rest| rest.split('\'').next())
-            .expect("a nonce in script-src")
-            .to_owned();
+        let response = app.get("/login").await;
+        let nonce = script_nonce(&response);
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY].clone();
         let html = body_text(response).await;
         assert!(
             html.contains(&format!(r#"nonce="{nonce}""#)),
@@ -56,14 +61,83 @@ async fn hydration_scripts_carry_the_nonce_named_by_the_content_security_policy(
             "the WASM name matches what cargo-leptos writes"
         );
         assert!(!html.contains("crm_bg.wasm"));
+        assert!(html.contains(&format!(
+            r#"<script src="/site.js" defer nonce="{nonce}"></script>"#
+        )));
         // Another request, another nonce.
-        let again = app.get("/").await;
-        assert_ne!(
-            again.headers()[header::CONTENT_SECURITY_POLICY]
-                .to_str()
-                .expect("ascii"),
-            csp
+        let again = app.get("/login").await;
+        assert_ne!(again.headers()[header::CONTENT_SECURITY_POLICY], csp);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_public_pages_are_sent_as_documents_with_the_page_script_and_without_the_wasm() {
+    for app in spawn_apps().await {
+        for path in [
+            "/",
+            "/privacy",
+            "/privacy/versions",
+            "/privacy/versions/1",
+            "/cookies",
+            "/cookies/settings",
+            "/demo",
+            "/demo/thanks",
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), StatusCode::OK, "{}: {path}", app.label());
+            let nonce = script_nonce(&response);
+            let html = body_text(response).await;
+            assert!(
+                html.contains(&format!(
+                    r#"<script src="/site.js" defer nonce="{nonce}"></script>"#
+                )),
+                "{path}: the page script, nonced"
+            );
+            assert!(!html.contains("/pkg/crm.js"), "{path}: no hydration script");
+            assert!(!html.contains("/pkg/crm.wasm"), "{path}: no WASM");
+            assert!(!html.contains("type=\"module\""), "{path}");
+        }
+        // Every other page hydrates, the 404 page of an unknown address too.
+        for path in ["/signup", "/login", "/forgot-password", "/no/such/page"] {
+            let html = body_text(app.get(path).await).await;
+            assert!(
+                html.contains("/pkg/crm.js"),
+                "{}: {path} hydrates",
+                app.label()
+            );
+            assert!(
+                html.contains(r#"<script src="/site.js""#),
+                "{path}: the page script too"
+            );
+        }
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_page_script_is_served_precompressed_and_revalidated() {
+    for app in spawn_apps().await {
+        let request = axum::http::Request::get("/site.js")
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let response = app.request(request).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(
+            response.headers()[header::CACHE_CONTROL],
+            "public, no-cache"
         );
+        assert!(
+            response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .expect("ascii")
+                .starts_with("text/javascript")
+        );
+        assert_eq!(body_text(response).await, "pretend-gzip");
+        let plain = app.get("/site.js").await;
+        assert_eq!(body_text(plain).await, "(() => {})();\n");
         app.cleanup().await;
     }
 }

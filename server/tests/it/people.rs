@@ -591,12 +591,35 @@ pub(crate) async fn bulk_of(
     action: &str,
     value: &str,
 ) -> (StatusCode, String) {
+    post_bulk(
+        app,
+        "/api/records/bulk",
+        &[("kind", kind)],
+        ids,
+        action,
+        value,
+        cookie,
+    )
+    .await
+}
+
+/// Posts a bulk action (on records or on tasks) to `endpoint` as a list's script sends it:
+/// `first`, then `ids[0]`, `ids[1]` and the rest, then the action and its value.
+pub(crate) async fn post_bulk(
+    app: &TestApp,
+    endpoint: &str,
+    first: &[(&str, &str)],
+    ids: &[&str],
+    action: &str,
+    value: &str,
+    cookie: &str,
+) -> (StatusCode, String) {
     let keys: Vec<String> = (0..ids.len()).map(|i| format!("ids[{i}]")).collect();
-    let mut fields: Vec<(&str, &str)> = vec![("kind", kind)];
+    let mut fields: Vec<(&str, &str)> = first.to_vec();
     fields.extend(keys.iter().map(String::as_str).zip(ids.iter().copied()));
     fields.push(("action", action));
     fields.push(("value", value));
-    api(app, "/api/records/bulk", &fields, cookie).await
+    api(app, endpoint, &fields, cookie).await
 }
 
 pub(crate) async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {

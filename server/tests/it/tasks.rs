@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::deletion::one_of_each;
-use crate::people::{ada_and_mallory, add_person, api, bulk, count};
+use crate::people::{ada_and_mallory, add_person, api, bulk, count, post_bulk};
 use crate::support::browser::{CHROME_ON_LINUX, Client, get_page, sign_up_and_log_in};
 use crate::support::{TestApp, body_text, member_id, spawn_apps};
 
@@ -571,6 +571,192 @@ async fn the_tasks_list_is_searched_by_part_of_a_title_in_any_case_and_pages_thr
                 && html.contains("Clear the search and filters"),
             "{label}"
         );
+        app.cleanup().await;
+    }
+}
+
+/// A bulk action on these tasks, as the tasks list's script sends it.
+async fn bulk_tasks(
+    app: &TestApp,
+    cookie: &str,
+    ids: &[&str],
+    action: &str,
+    value: &str,
+) -> (StatusCode, String) {
+    post_bulk(app, "/api/tasks/bulk", &[], ids, action, value, cookie).await
+}
+
+/// A task as stored: its assignee and when it was done, with by whom; `None` when it is gone.
+async fn stored_task(
+    app: &TestApp,
+    id: &str,
+) -> Option<(Option<String>, Option<i64>, Option<String>)> {
+    sqlx::query_as("SELECT assignee_id, done_at, done_by FROM tasks WHERE id = $1")
+        .bind(id)
+        .fetch_optional(app.state.db.pool())
+        .await
+        .expect("a task")
+}
+
+/// Adds a task with this title and no other detail; answers its id.
+async fn quick_task(
+    app: &TestApp,
+    cookie: &str,
+    title: &str,
+    assignee: &str,
+    about: &str,
+) -> String {
+    let (status, body) = add_task(app, cookie, title, "", assignee, about).await;
+    assert_eq!(status, StatusCode::OK, "{}: {body}", app.label());
+    task_id(&body)
+}
+
+#[tokio::test]
+async fn selected_tasks_are_assigned_ticked_done_opened_again_and_deleted_at_once_counting_those_already_so()
+ {
+    for app in spawn_apps().await {
+        let (ada, _) = ada_and_mallory(&app).await;
+        let label = app.label();
+        let ada_id = member_id(&app, "ada@example.com").await;
+        let grace = add_person(&app, &ada, &[("first_name", "Grace")]).await;
+        let call = quick_task(&app, &ada, "Call Grace", &ada_id, &grace).await;
+        let email = quick_task(&app, &ada, "E-mail Alan", "", "").await;
+        let plan = quick_task(&app, &ada, "Plan the offsite", "", "").await;
+        let all = [call.as_str(), email.as_str(), plan.as_str()];
+
+        // Call Grace is Ada's already: counted, not changed.
+        let (status, body) = bulk_tasks(&app, &ada, &all, "Assign", &ada_id).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert_eq!(body, r#"{"selected":3,"changed":2}"#, "{label}");
+        for id in all {
+            let (assignee, _, _) = stored_task(&app, id).await.expect("kept");
+            assert_eq!(assignee.as_deref(), Some(ada_id.as_str()), "{label}");
+        }
+        // To nobody; an id sent twice counts once.
+        let (status, body) = bulk_tasks(&app, &ada, &[&call, &email, &call], "Assign", " ").await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert_eq!(body, r#"{"selected":2,"changed":2}"#, "{label}");
+        assert_eq!(stored_task(&app, &call).await.expect("kept").0, None);
+        assert_eq!(
+            stored_task(&app, &plan).await.expect("kept").0,
+            Some(ada_id.clone())
+        );
+
+        // Done, by Ada; a task done already keeps when and by whom.
+        let (status, body) = bulk_tasks(&app, &ada, &[&call, &email], "Done", "").await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert_eq!(body, r#"{"selected":2,"changed":2}"#, "{label}");
+        let (_, call_done, done_by) = stored_task(&app, &call).await.expect("kept");
+        assert!(call_done.is_some(), "{label}");
+        assert_eq!(done_by.as_deref(), Some(ada_id.as_str()), "{label}");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let (status, body) = bulk_tasks(&app, &ada, &[&call, &plan], "Done", "").await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert_eq!(body, r#"{"selected":2,"changed":1}"#, "{label}");
+        assert_eq!(stored_task(&app, &call).await.expect("kept").1, call_done);
+        let (_, open) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        assert!(!open.contains("Plan the offsite"), "{label}: {open}");
+        // Ticked done in bulk shows in the timeline of the record the task is about.
+        let (_, timeline) = api(&app, "/api/records/timeline", &[("id", &grace)], &ada).await;
+        assert!(timeline.contains("TaskDone"), "{label}: {timeline}");
+
+        // Open again: only the done ones change.
+        let (status, body) = bulk_tasks(&app, &ada, &[&call, &email], "Reopen", "").await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert_eq!(body, r#"{"selected":2,"changed":2}"#, "{label}");
+        let (status, body) = bulk_tasks(&app, &ada, &[&call, &plan], "Reopen", "").await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert_eq!(body, r#"{"selected":2,"changed":1}"#, "{label}");
+        assert_eq!(
+            stored_task(&app, &call).await.expect("kept"),
+            (None, None, None)
+        );
+        let (_, open) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        for title in ["Call Grace", "E-mail Alan", "Plan the offsite"] {
+            assert!(open.contains(title), "{label}: {title}: {open}");
+        }
+
+        // Deleted for good, with their places in the timeline; Grace stays.
+        let (status, body) = bulk_tasks(&app, &ada, &[&call, &plan], "Delete", "").await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        assert_eq!(body, r#"{"selected":2,"changed":2}"#, "{label}");
+        assert_eq!(stored_task(&app, &call).await, None, "{label}");
+        assert_eq!(stored_task(&app, &plan).await, None, "{label}");
+        assert!(stored_task(&app, &email).await.is_some(), "{label}");
+        let (_, timeline) = api(&app, "/api/records/timeline", &[("id", &grace)], &ada).await;
+        assert!(!timeline.contains("Call Grace"), "{label}: {timeline}");
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM people WHERE id = $1", &grace).await,
+            1
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_bulk_action_on_tasks_refuses_bad_input_with_a_message_and_never_reaches_another_workspace()
+ {
+    for app in spawn_apps().await {
+        let (ada, mallory) = ada_and_mallory(&app).await;
+        let label = app.label();
+        let mallory_id = member_id(&app, "mallory@example.com").await;
+        let ours = quick_task(&app, &ada, "Call Grace", "", "").await;
+        let theirs = quick_task(&app, &mallory, "Steal the list", "", "").await;
+        let before = (
+            stored_task(&app, &ours).await,
+            stored_task(&app, &theirs).await,
+        );
+
+        // Another workspace's task among ours, or no task at all: nothing changes.
+        for action in ["Assign", "Done", "Delete"] {
+            for ids in [
+                [ours.as_str(), theirs.as_str()],
+                [ours.as_str(), "1 OR 1=1"],
+            ] {
+                let (status, _) = bulk_tasks(&app, &ada, &ids, action, "").await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{label}: {action} {ids:?}");
+            }
+            // Another workspace's member, or someone without a session, reaches nothing.
+            let (status, body) = bulk_tasks(&app, &mallory, &[&ours], action, "").await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{label}: {action}");
+            assert!(!body.contains("Call Grace"), "{body}");
+            let (status, _) = bulk_tasks(&app, "candor_session=forged", &[&ours], action, "").await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{label}: {action}");
+        }
+
+        let too_many: Vec<String> = (0..201).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+        let too_many: Vec<&str> = too_many.iter().map(String::as_str).collect();
+        for (ids, action, value, message) in [
+            (
+                vec![ours.as_str()],
+                "Assign",
+                mallory_id.as_str(),
+                "Choose someone from the workspace's members.",
+            ),
+            (
+                vec![ours.as_str()],
+                "Assign",
+                "not-a-member",
+                "Choose someone from the workspace's members.",
+            ),
+            (vec![], "Done", "", "Select at least one task first."),
+            (
+                too_many,
+                "Delete",
+                "",
+                "Select at most 200 tasks at a time.",
+            ),
+        ] {
+            let (status, body) = bulk_tasks(&app, &ada, &ids, action, value).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {body}");
+            assert!(body.contains(message), "{label}: {message}: {body}");
+        }
+        let after = (
+            stored_task(&app, &ours).await,
+            stored_task(&app, &theirs).await,
+        );
+        assert_eq!(before, after, "{label}");
+        assert!(before.0.is_some() && before.1.is_some(), "{label}");
         app.cleanup().await;
     }
 }
