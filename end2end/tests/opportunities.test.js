@@ -156,6 +156,19 @@ test('a member adds an opportunity, edits its amount and moves it across the boa
   assert.equal(await rows.count(), 2);
   assert.match(await rows.first().innerText(), /Globex pilot/, 'soonest to close first');
   await assertAccessible(page, '/app/opportunities');
+  // Sorted by name instead, in the URL; back shows the list soonest to close first again, and
+  // the sort control follows.
+  const sortBy = page.getByLabel('Sort by');
+  await sortBy.selectOption({ label: 'Name' });
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.waitForURL(/[?&]sort=name/);
+  await page.waitForFunction(() => document.querySelector('.list__table tbody tr')?.innerText.includes('Acme renewal'));
+  assert.match(await page.locator('#opportunities-caption').innerText(), /Every opportunity in this workspace, by name/);
+  await assertAccessible(page, '/app/opportunities sorted by name');
+  await page.goBack();
+  await page.waitForURL((url) => !url.search.includes('sort='));
+  await page.waitForFunction(() => document.querySelector('.list__table tbody tr')?.innerText.includes('Globex pilot'));
+  assert.equal(await sortBy.inputValue(), '', 'soonest to close first again');
   await page.getByLabel('Stage', { exact: true }).selectOption({ label: 'Demo given' });
   await page.getByRole('button', { name: 'Show' }).click();
   await page.waitForURL(/[?&]stage=/);

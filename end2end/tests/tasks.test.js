@@ -185,6 +185,21 @@ test('the tasks list is searched by part of a title from the keyboard, and back,
   const rows = page.locator('.tasks__list .task > input[type=checkbox]');
   assert.equal(await rows.count(), 3);
 
+  // Newest first, in the URL and the heading; back shows the soonest due first again.
+  const first = page.locator('.tasks__list .task').first();
+  assert.match(await first.innerText(), /Call Ada/, 'undated: the oldest first');
+  await page.getByLabel('Sort by').selectOption({ label: 'Newest first' });
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  await page.waitForURL(/sort=newest/);
+  await page.getByRole('heading', { name: 'Open tasks, the most recently added first' }).waitFor();
+  assert.match(await first.innerText(), /Recall the offer/);
+  await assertAccessible(page, '/app/tasks?sort=newest');
+  await page.goBack();
+  await page.waitForURL((url) => !url.search.includes('sort='));
+  await page.getByRole('heading', { name: 'Open tasks, the soonest due first' }).waitFor();
+  assert.match(await first.innerText(), /Call Ada/);
+  assert.equal(await page.getByLabel('Sort by').inputValue(), '');
+
   // Typed in any case, submitted with Enter: the matches only, the search in the URL.
   const search = page.getByRole('searchbox', { name: 'Search' });
   assert.equal(await search.getAttribute('aria-describedby'), 'tasks-q-hint');

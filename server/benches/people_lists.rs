@@ -16,9 +16,10 @@ use app::db::Db;
 use app::db::testing::{self, TestDatabase};
 use app::leads::model::{LeadsPage, LeadsQuery};
 use app::opportunities::model::{Board, CurrencyPipeline, OpportunitiesPage, OpportunitiesQuery};
-use app::people::model::{PeoplePage, PeopleQuery, PeopleSort};
+use app::people::model::{PeoplePage, PeopleQuery};
 use app::people::service::list_page;
 use app::policy::model::PolicyDate;
+use app::records::ListSort;
 use app::workspaces::WorkspaceId;
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -109,13 +110,8 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     app::people::seed::seed_people(db, workspace, people, 42)
         .await
         .expect("seed");
+    // (On PostgreSQL the seed ends with VACUUM ANALYZE, as autovacuum would soon after.)
     println!("  seeded in {:.1} s", started.elapsed().as_secs_f64());
-    if db.backend() == app::db::Backend::Postgres {
-        sqlx::query("ANALYZE")
-            .execute(db.pool())
-            .await
-            .expect("analyze");
-    }
 
     // The cursor of a page about half way down: walked to once, then measured.
     let mut deep = PeopleQuery::default();
@@ -135,7 +131,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         (
             "first page, newest first",
             PeopleQuery {
-                sort: PeopleSort::Newest,
+                sort: ListSort::Newest,
                 ..PeopleQuery::default()
             },
         ),
@@ -152,7 +148,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             PeopleQuery {
                 owner,
                 tag: "partner".to_owned(),
-                sort: PeopleSort::Newest,
+                sort: ListSort::Newest,
                 ..PeopleQuery::default()
             },
         ),
@@ -209,12 +205,14 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         .await;
     }
     // The companies the seeded people work at, and the dashboard's counts over all of them.
-    for (label, q) in [
-        ("companies: first page", ""),
-        ("companies: search (\"labs\")", "labs"),
+    for (label, q, sort) in [
+        ("companies: first page", "", ""),
+        ("companies: first page, newest first", "", "newest"),
+        ("companies: search (\"labs\")", "labs", ""),
     ] {
         let query = &CompaniesQuery {
             q: q.to_owned(),
+            sort: sort.to_owned(),
             ..CompaniesQuery::default()
         };
         measure(
@@ -233,6 +231,13 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     // search (which scans the workspace's leads).
     for (label, query) in [
         ("leads: first page, newest first", LeadsQuery::default()),
+        (
+            "leads: first page by name",
+            LeadsQuery {
+                sort: "name".to_owned(),
+                ..LeadsQuery::default()
+            },
+        ),
         (
             "leads: one status",
             LeadsQuery {
@@ -268,6 +273,21 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         .expect("stages");
     for (label, query) in [
         ("opportunities: first page", OpportunitiesQuery::default()),
+        (
+            "opportunities: first page by name",
+            OpportunitiesQuery {
+                sort: "name".to_owned(),
+                ..OpportunitiesQuery::default()
+            },
+        ),
+        (
+            "opportunities: one stage, newest first",
+            OpportunitiesQuery {
+                sort: "newest".to_owned(),
+                stage: stages[3].id.to_string(),
+                ..OpportunitiesQuery::default()
+            },
+        ),
         (
             "opportunities: one stage",
             OpportunitiesQuery {
@@ -337,72 +357,53 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     let open_tasks = |search: &'static str| app::tasks::db::Filter {
         done: false,
         assignee: None,
+        newest: false,
         search,
         after: None,
     };
-    measure(
-        "tasks: first page of open tasks",
-        runs,
-        |(tasks, _): &(Vec<app::tasks::model::Task>, Option<String>)| tasks.len(),
-        move || async move {
-            app::tasks::db::list(
-                db.pool(),
-                workspace,
-                &open_tasks(""),
-                app::tasks::model::PAGE_SIZE,
-                today,
-            )
-            .await
-            .expect("tasks")
-        },
-    )
-    .await;
     // Half way down the list, as its page links lead there.
     let (_, halfway) =
         app::tasks::db::list(db.pool(), workspace, &open_tasks(""), people / 20, today)
             .await
             .expect("tasks");
     let halfway = app::tasks::db::After::decode(&halfway.expect("a next page")).expect("cursor");
-    let halfway = &halfway;
-    measure(
-        "tasks: a page half way down the open tasks",
-        runs,
-        |(tasks, _): &(Vec<app::tasks::model::Task>, Option<String>)| tasks.len(),
-        move || async move {
-            let filter = app::tasks::db::Filter {
-                after: Some(halfway),
-                ..open_tasks("")
-            };
-            app::tasks::db::list(
-                db.pool(),
-                workspace,
-                &filter,
-                app::tasks::model::PAGE_SIZE,
-                today,
-            )
-            .await
-            .expect("tasks")
-        },
-    )
-    .await;
-    // A search that only a few titles match, so that most of the open tasks are looked at.
-    measure(
-        "tasks: search, part of a title (\"up 777\")",
-        runs,
-        |(tasks, _): &(Vec<app::tasks::model::Task>, Option<String>)| tasks.len(),
-        move || async move {
-            app::tasks::db::list(
-                db.pool(),
-                workspace,
-                &open_tasks("up 777"),
-                app::tasks::model::PAGE_SIZE,
-                today,
-            )
-            .await
-            .expect("tasks")
-        },
-    )
-    .await;
+    let open = open_tasks("");
+    for (label, filter) in [
+        ("tasks: first page of open tasks", open),
+        (
+            "tasks: first page of open tasks, newest first",
+            app::tasks::db::Filter {
+                newest: true,
+                ..open
+            },
+        ),
+        (
+            "tasks: a page half way down the open tasks",
+            app::tasks::db::Filter {
+                after: Some(&halfway),
+                ..open
+            },
+        ),
+        // A search that only a few titles match, so that most of the open tasks are looked at.
+        (
+            "tasks: search, part of a title (\"up 777\")",
+            open_tasks("up 777"),
+        ),
+    ] {
+        let filter = &filter;
+        measure(
+            label,
+            runs,
+            |(tasks, _): &(Vec<app::tasks::model::Task>, Option<String>)| tasks.len(),
+            move || async move {
+                let size = app::tasks::model::PAGE_SIZE;
+                app::tasks::db::list(db.pool(), workspace, filter, size, today)
+                    .await
+                    .expect("tasks")
+            },
+        )
+        .await;
+    }
     database.cleanup().await;
 }
 

@@ -4,14 +4,17 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::model::{
-    COMPANY_PEOPLE_MAX, CompaniesQuery, Company, CompanyId, CompanyPerson, CompanyRow,
+    COMPANY_PEOPLE_MAX, CompaniesQuery, Company, CompanyId, CompanyPerson, CompanyRow, SORTS,
 };
 use crate::accounts::MemberId;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::people::PersonId;
 use crate::people::model::{MemberOption, full_name};
-use crate::records::db::{Cursor, Kind, escape_like, placeholders, replace_tags};
+use crate::records::ListSort;
+use crate::records::db::{
+    Bind, Cursor, KeysetOrder, Kind, escape_like, placeholders, replace_tags,
+};
 use crate::workspaces::WorkspaceId;
 
 /// Rows per list page.
@@ -288,53 +291,60 @@ pub async fn people_ids(
         .collect()
 }
 
-/// One page of the list, and the cursor of the next one.
+/// How the list is ordered for `sort`, by the index that holds that order
+/// (`companies_workspace_name`, `companies_workspace_created`).
+fn order(sort: ListSort) -> KeysetOrder {
+    match sort {
+        ListSort::Newest => KeysetOrder::newest_first("c.created_at", "c.id"),
+        ListSort::Name | ListSort::CloseDate => KeysetOrder::ascending("c.sort_name", "c.id"),
+    }
+}
+
+/// One page of the list, in the order the query asks for, and the cursor of the next one.
 pub async fn list(
     db: &Db,
     workspace: WorkspaceId,
     query: &CompaniesQuery,
 ) -> Result<(Vec<CompanyRow>, Option<String>), AppError> {
     let cursor = Cursor::after(&query.after)?;
-    let mut binds = vec![workspace.to_string()];
-    let mut next = |value: String| {
-        binds.push(value);
-        format!("${}", binds.len())
-    };
+    let order = order(ListSort::choose(&query.sort, &SORTS));
+    let mut binds = vec![Bind::Text(workspace.to_string())];
     let mut conditions = String::new();
     let search = query.q.trim().to_lowercase();
     if !search.is_empty() {
-        let p = next(format!("%{}%", escape_like(&search)));
+        let p = Bind::push(
+            &mut binds,
+            Bind::Text(format!("%{}%", escape_like(&search))),
+        );
         conditions.push_str(&format!(" AND c.search_text LIKE {p} ESCAPE '\\'"));
     }
     if !query.tag.is_empty() {
-        let p = next(query.tag.clone());
+        let p = Bind::push(&mut binds, Bind::Text(query.tag.clone()));
         conditions.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM company_tags t
                           WHERE t.company_id = c.id AND t.workspace_id = c.workspace_id AND t.tag = {p})"
         ));
     }
     if let Some(cursor) = &cursor {
-        let key = next(cursor.key.clone());
-        let id = next(cursor.id.clone());
-        conditions.push_str(&format!(" AND (c.sort_name, c.id) > ({key}, {id})"));
+        conditions.push_str(&order.after(cursor, &mut binds)?);
     }
     // The page is chosen first; only its rows are then counted and joined.
+    let order_by = order.order_by();
     let sql = format!(
-        "SELECT c.id, c.name, c.domain, c.city, c.country, c.sort_name, m.name AS owner_name,
+        "SELECT c.id, c.name, c.domain, c.city, c.country, c.sort_key, m.name AS owner_name,
                 (SELECT COUNT(*) FROM people p
                  WHERE p.workspace_id = c.workspace_id AND p.company_id = c.id) AS people
-         FROM (SELECT * FROM companies c WHERE c.workspace_id = $1{conditions}
-               ORDER BY c.sort_name, c.id LIMIT {}) c
+         FROM (SELECT c.*, {key} AS sort_key FROM companies c WHERE c.workspace_id = $1{conditions}
+               ORDER BY {order_by} LIMIT {}) c
          LEFT JOIN members m ON m.id = c.owner_id
-         ORDER BY c.sort_name, c.id",
-        PAGE_SIZE + 1
+         ORDER BY {order_by}",
+        PAGE_SIZE + 1,
+        key = order.key,
     );
-    let mut statement = sqlx::query(&sql);
-    for bind in binds {
-        statement = statement.bind(bind);
-    }
     let mut conn = db.pool().acquire().await?;
-    let mut rows = statement.fetch_all(&mut *conn).await?;
+    let mut rows = Bind::all(sqlx::query(&sql), binds)
+        .fetch_all(&mut *conn)
+        .await?;
     let more = rows.len() > PAGE_SIZE;
     rows.truncate(PAGE_SIZE);
     let mut companies = Vec::with_capacity(rows.len());
@@ -343,10 +353,7 @@ pub async fn list(
         let id: String = row.try_get("id")?;
         let city: String = row.try_get("city")?;
         let country: String = row.try_get("country")?;
-        last = Some(Cursor {
-            key: row.try_get("sort_name")?,
-            id: id.clone(),
-        });
+        last = Some(order.cursor_of(row, id.clone())?);
         companies.push(CompanyRow {
             id: parse_id(&id)?,
             name: row.try_get("name")?,

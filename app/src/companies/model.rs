@@ -7,8 +7,8 @@ use crate::error::AppError;
 use crate::people::PersonId;
 use crate::people::model::{NAME_MAX_CHARS, TAGS_MAX_CHARS, check_phone_form, parse_tags};
 use crate::records::{
-    EditableRecord, FieldInput, ListQuery, MemberOption, NewRecordFields, RecordField, Saved,
-    TimelineEntry,
+    EditableRecord, FieldInput, ListQuery, ListSort, MemberOption, NewRecordFields, RecordField,
+    Saved, TimelineEntry,
 };
 
 crate::records::record_id!(
@@ -366,17 +366,27 @@ pub struct CompanyRow {
 pub struct CompaniesQuery {
     /// The search box: part of a name, domain, phone number or place.
     pub q: String,
+    /// The order: "" for by name, or "newest" (see [`SORTS`]).
+    pub sort: String,
     /// Only companies with this tag ("" for all).
     pub tag: String,
     /// The page after this cursor ("" for the first page); opaque to the browser.
     pub after: String,
 }
 
+/// The orders the companies list offers, its default first.
+pub const SORTS: [ListSort; 2] = [ListSort::Name, ListSort::Newest];
+
 impl ListQuery for CompaniesQuery {
     const PATH: &'static str = "/app/companies";
 
     fn parameters(&self) -> Vec<(&'static str, &str)> {
-        vec![("q", &self.q), ("tag", &self.tag), ("after", &self.after)]
+        vec![
+            ("q", &self.q),
+            ("sort", &self.sort),
+            ("tag", &self.tag),
+            ("after", &self.after),
+        ]
     }
 
     fn after(&self) -> &str {
@@ -510,10 +520,14 @@ mod tests {
     fn the_list_query_round_trips_through_its_url() {
         let query = CompaniesQuery {
             q: "acme & co".to_owned(),
+            sort: "newest".to_owned(),
             tag: "vip".to_owned(),
             after: String::new(),
         };
-        assert_eq!(query.href(), "/app/companies?q=acme%20%26%20co&tag=vip");
+        assert_eq!(
+            query.href(),
+            "/app/companies?q=acme%20%26%20co&sort=newest&tag=vip"
+        );
         assert_eq!(CompaniesQuery::default().href(), "/app/companies");
     }
 }

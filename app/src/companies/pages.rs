@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{add_company_note, delete_company, list_companies, load_company};
 use super::model::{
-    CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyPerson, CompanyRecord,
+    CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyPerson, CompanyRecord, SORTS,
 };
 use crate::accounts::form::{FormMessages, TextField};
 use crate::accounts::model::FormState;
@@ -18,18 +18,19 @@ use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
-    ListSearch, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice,
-    Selection, TagsField, TickCell, Timeline, bulk_notice, tag_choices,
+    ListSearch, ListSort, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage,
+    RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice, tag_choices,
 };
 use crate::tasks::RecordTasks;
 
-/// `/app/companies`: the workspace's companies by name, searched and filtered as the URL says.
+/// `/app/companies`: the workspace's companies, searched, filtered and sorted as the URL says.
 #[component]
 pub fn CompaniesListPage() -> impl IntoView {
     let url = use_query_map();
     let query = Memo::new(move |_| {
         url.with(|q| CompaniesQuery {
             q: q.get("q").unwrap_or_default(),
+            sort: q.get("sort").unwrap_or_default(),
             tag: q.get("tag").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
         })
@@ -88,16 +89,18 @@ fn CompaniesList(
     let clear_href = filtered.then_some("/app/companies");
     let (first_href, next_href) = query.page_links(next);
     let has_problem = problem.is_some();
-    let caption = if filtered {
+    let sort = ListSort::choose(&query.sort, &SORTS);
+    let caption = sort.caption(if filtered {
         "Companies matching the search and filter"
     } else {
         "Every company in this workspace"
-    };
+    });
     let empty_message = rows.is_empty().then_some(if filtered {
         "No companies match this search and filter."
     } else {
         "No companies yet. Add the first one with \u{201c}Add a company\u{201d}."
     });
+    let sort = sort.in_url(&SORTS).to_owned();
     let CompaniesQuery {
         q, tag: chosen_tag, ..
     } = query;
@@ -105,6 +108,7 @@ fn CompaniesList(
         <div class="list__filters" role="search" aria-label="Search and filter companies">
             <Form method="GET" action="/app/companies">
                 <ListSearch prefix="companies" value=q hint="Part of a name, web domain, phone number or place." problem=has_problem/>
+                <ListFilter prefix="companies" name="sort" label="Sort by" choices=ListSort::choices(&SORTS) chosen=sort/>
                 <ListFilter prefix="companies" name="tag" label="Tag" choices=tag_choices(tags) chosen=chosen_tag/>
                 <button type="submit" class="button">"Show"</button>
             </Form>

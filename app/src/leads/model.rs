@@ -7,8 +7,8 @@ use crate::email_address::EmailAddress;
 use crate::error::AppError;
 use crate::people::model::{NAME_MAX_CHARS, TEXT_MAX_CHARS, check_phone_form};
 use crate::records::{
-    EditableRecord, FieldInput, ListQuery, MemberOption, NewRecordFields, RecordField, Saved,
-    TimelineEntry,
+    EditableRecord, FieldInput, ListQuery, ListSort, MemberOption, NewRecordFields, RecordField,
+    Saved, TimelineEntry,
 };
 
 crate::records::record_id!(
@@ -424,12 +424,17 @@ pub struct LeadRow {
     pub converted: bool,
 }
 
-/// What the leads list shows, as it stands in the URL (`?q=&status=&owner=&after=`).
+/// The orders the leads list offers, its default first.
+pub const SORTS: [ListSort; 2] = [ListSort::Newest, ListSort::Name];
+
+/// What the leads list shows, as it stands in the URL (`?q=&sort=&status=&owner=&after=`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LeadsQuery {
     /// The search box: part of a name, e-mail address, company name or phone number.
     pub q: String,
+    /// The order: "" for newest first, or "name" (see [`SORTS`]).
+    pub sort: String,
     /// Only leads with this status ("" for all).
     pub status: String,
     /// Only leads owned by this member ("" for all).
@@ -444,6 +449,7 @@ impl ListQuery for LeadsQuery {
     fn parameters(&self) -> Vec<(&'static str, &str)> {
         vec![
             ("q", &self.q),
+            ("sort", &self.sort),
             ("status", &self.status),
             ("owner", &self.owner),
             ("after", &self.after),
@@ -569,10 +575,14 @@ mod tests {
     fn the_list_query_round_trips_through_its_url() {
         let query = LeadsQuery {
             q: "ada lovelace".to_owned(),
+            sort: "name".to_owned(),
             status: "new".to_owned(),
             ..LeadsQuery::default()
         };
-        assert_eq!(query.href(), "/app/leads?q=ada%20lovelace&status=new");
+        assert_eq!(
+            query.href(),
+            "/app/leads?q=ada%20lovelace&sort=name&status=new"
+        );
         assert!(query.is_filtered());
         assert_eq!(LeadsQuery::default().href(), "/app/leads");
     }

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::{add_lead_note, convert_lead, delete_lead, list_leads, load_lead};
 use super::model::{
     Conversion, Converted, Lead, LeadField, LeadRecord, LeadSource, LeadStatus, LeadsPage,
-    LeadsQuery, RecordLink,
+    LeadsQuery, RecordLink, SORTS,
 };
 use crate::accounts::form::{FormMessages, TextField, input_id};
 use crate::accounts::model::FormState;
@@ -18,18 +18,20 @@ use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
-    ListSearch, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice,
-    Selection, TickCell, Timeline, bulk_notice, owner_choices,
+    ListSearch, ListSort, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage,
+    RestoredNotice, Selection, TickCell, Timeline, bulk_notice, owner_choices,
 };
 use crate::tasks::RecordTasks;
 
-/// `/app/leads`: the workspace's leads, newest first, searched and filtered as the URL says.
+/// `/app/leads`: the workspace's leads (newest first unless sorted otherwise), searched and filtered
+/// as the URL says.
 #[component]
 pub fn LeadsListPage() -> impl IntoView {
     let url = use_query_map();
     let query = Memo::new(move |_| {
         url.with(|q| LeadsQuery {
             q: q.get("q").unwrap_or_default(),
+            sort: q.get("sort").unwrap_or_default(),
             status: q.get("status").unwrap_or_default(),
             owner: q.get("owner").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
@@ -93,16 +95,18 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
     let clear_href = filtered.then_some("/app/leads");
     let (first_href, next_href) = query.page_links(next);
     let has_problem = problem.is_some();
-    let caption = if filtered {
-        "Leads matching the search and filters, newest first"
+    let sort = ListSort::choose(&query.sort, &SORTS);
+    let caption = sort.caption(if filtered {
+        "Leads matching the search and filters"
     } else {
-        "Every lead in this workspace, newest first"
-    };
+        "Every lead in this workspace"
+    });
     let empty_message = rows.is_empty().then_some(if filtered {
             "No leads match this search and these filters."
         } else {
             "No leads yet. Requests from your website land here; add one by hand with \u{201c}Add a lead\u{201d}."
         });
+    let sort = sort.in_url(&SORTS).to_owned();
     let LeadsQuery {
         q,
         status: chosen_status,
@@ -113,6 +117,7 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
         <div class="list__filters" role="search" aria-label="Search and filter leads">
             <Form method="GET" action="/app/leads">
                 <ListSearch prefix="leads" value=q hint="Part of a name, e-mail address, company or phone number." problem=has_problem/>
+                <ListFilter prefix="leads" name="sort" label="Sort by" choices=ListSort::choices(&SORTS) chosen=sort/>
                 <ListFilter prefix="leads" name="status" label="Status" choices=status_choices() chosen=chosen_status/>
                 <ListFilter prefix="leads" name="owner" label="Owner" choices=owner_choices(members) chosen=chosen_owner/>
                 <button type="submit" class="button">"Show"</button>

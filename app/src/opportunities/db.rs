@@ -5,8 +5,8 @@ use sqlx::{AnyConnection, Row};
 
 use super::model::{
     BoardColumn, CurrencyPipeline, DEFAULT_STAGES, Money, OpportunitiesQuery, Opportunity,
-    OpportunityId, OpportunityPerson, OpportunityRow, RELATED_MAX, RelatedOpportunities, Stage,
-    StageId, StageOutcome, StageValue, totals,
+    OpportunityId, OpportunityPerson, OpportunityRow, RELATED_MAX, RelatedOpportunities, SORTS,
+    Stage, StageId, StageOutcome, StageValue, totals,
 };
 use crate::accounts::MemberId;
 use crate::companies::CompanyId;
@@ -15,7 +15,8 @@ use crate::error::AppError;
 use crate::leads::LeadId;
 use crate::people::PersonId;
 use crate::people::model::{MemberOption, full_name};
-use crate::records::db::{Cursor, escape_like};
+use crate::records::ListSort;
+use crate::records::db::{Bind, Cursor, KeysetOrder, escape_like};
 use crate::workspaces::WorkspaceId;
 
 /// Rows per list page.
@@ -530,7 +531,19 @@ pub fn pipelines(open: &[Stage], sums: &[(StageId, String, i64, i64)]) -> Vec<Cu
         .collect()
 }
 
-/// One page of the list, soonest to close first, and the cursor of the next one.
+/// How the list is ordered for `sort`, by the index that holds that order
+/// (`opportunities_workspace_close` and the stage and owner ones, `opportunities_workspace_created`,
+/// `opportunities_workspace_name`).
+fn order(sort: ListSort) -> KeysetOrder {
+    match sort {
+        ListSort::Newest => KeysetOrder::newest_first("o.created_at", "o.id"),
+        ListSort::Name => KeysetOrder::ascending("lower(o.name)", "o.id"),
+        ListSort::CloseDate => KeysetOrder::ascending("o.close_on", "o.id"),
+    }
+}
+
+/// One page of the list, in the order the query asks for (soonest to close first unless it
+/// says otherwise), and the cursor of the next one.
 pub async fn list(
     db: &Db,
     workspace: WorkspaceId,
@@ -539,55 +552,49 @@ pub async fn list(
     owner: Option<MemberId>,
 ) -> Result<(Vec<OpportunityRow>, Option<String>), AppError> {
     let cursor = Cursor::after(&query.after)?;
-    let mut binds = vec![workspace.to_string()];
-    let mut next = |value: String| {
-        binds.push(value);
-        format!("${}", binds.len())
-    };
+    let order = order(ListSort::choose(&query.sort, &SORTS));
+    let mut binds = vec![Bind::Text(workspace.to_string())];
     let mut conditions = String::new();
     let search = query.q.trim().to_lowercase();
     if !search.is_empty() {
-        let p = next(format!("%{}%", escape_like(&search)));
+        let p = Bind::push(
+            &mut binds,
+            Bind::Text(format!("%{}%", escape_like(&search))),
+        );
         conditions.push_str(&format!(" AND o.search_text LIKE {p} ESCAPE '\\'"));
     }
     if let Some(stage) = stage {
-        let p = next(stage.to_string());
+        let p = Bind::push(&mut binds, Bind::Text(stage.to_string()));
         conditions.push_str(&format!(" AND o.stage_id = {p}"));
     }
     if let Some(owner) = owner {
-        let p = next(owner.to_string());
+        let p = Bind::push(&mut binds, Bind::Text(owner.to_string()));
         conditions.push_str(&format!(" AND o.owner_id = {p}"));
     }
     if let Some(cursor) = &cursor {
-        let key = next(cursor.key.clone());
-        let id = next(cursor.id.clone());
-        conditions.push_str(&format!(" AND (o.close_on, o.id) > ({key}, {id})"));
+        conditions.push_str(&order.after(cursor, &mut binds)?);
     }
+    // The page is chosen first; only its rows are then joined.
+    let order_by = order.order_by();
     let sql = format!(
-        "{SELECT} FROM (SELECT * FROM opportunities o WHERE o.workspace_id = $1{conditions}
-                        ORDER BY o.close_on, o.id LIMIT {}) o {FROM}
-         ORDER BY o.close_on, o.id",
-        PAGE_SIZE + 1
+        "{SELECT}, o.sort_key
+         FROM (SELECT o.*, {key} AS sort_key FROM opportunities o
+               WHERE o.workspace_id = $1{conditions}
+               ORDER BY {order_by} LIMIT {}) o {FROM}
+         ORDER BY {order_by}",
+        PAGE_SIZE + 1,
+        key = order.key,
     );
-    let mut statement = sqlx::query(&sql);
-    for bind in binds {
-        statement = statement.bind(bind);
-    }
-    let mut rows = statement.fetch_all(db.pool()).await?;
+    let mut rows = Bind::all(sqlx::query(&sql), binds)
+        .fetch_all(db.pool())
+        .await?;
     let more = rows.len() > PAGE_SIZE;
     rows.truncate(PAGE_SIZE);
+    let next_cursor = match (more, rows.last()) {
+        (true, Some(last)) => Some(order.cursor_of(last, last.try_get("id")?)?.encode()),
+        _ => None,
+    };
     let rows = rows.iter().map(row_from).collect::<Result<Vec<_>, _>>()?;
-    let next_cursor = more
-        .then(|| {
-            rows.last().map(|row| {
-                Cursor {
-                    key: row.close_on.clone(),
-                    id: row.id.to_string(),
-                }
-                .encode()
-            })
-        })
-        .flatten();
     Ok((rows, next_cursor))
 }
 

@@ -10,8 +10,8 @@ use crate::people::PersonId;
 use crate::people::model::NAME_MAX_CHARS;
 use crate::policy::model::PolicyDate;
 use crate::records::{
-    EditableRecord, FieldInput, ListQuery, MemberOption, NewRecordFields, RecordField, Saved,
-    TimelineEntry,
+    EditableRecord, FieldInput, ListQuery, ListSort, MemberOption, NewRecordFields, RecordField,
+    Saved, TimelineEntry,
 };
 
 crate::records::record_id!(
@@ -593,12 +593,18 @@ pub struct Board {
     pub columns: Vec<BoardColumn>,
 }
 
-/// What the opportunities list shows, as it stands in the URL (`?q=&stage=&owner=&after=`).
+/// The orders the opportunities list offers, its default first.
+pub const SORTS: [ListSort; 3] = [ListSort::CloseDate, ListSort::Newest, ListSort::Name];
+
+/// What the opportunities list shows, as it stands in the URL
+/// (`?q=&sort=&stage=&owner=&after=`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OpportunitiesQuery {
     /// The search box: part of a name or company name.
     pub q: String,
+    /// The order: "" for soonest to close first, "newest" or "name" (see [`SORTS`]).
+    pub sort: String,
     /// Only opportunities in this stage ("" for all).
     pub stage: String,
     /// Only opportunities this member owns ("" for all).
@@ -619,6 +625,7 @@ impl ListQuery for OpportunitiesQuery {
     fn parameters(&self) -> Vec<(&'static str, &str)> {
         vec![
             ("q", &self.q),
+            ("sort", &self.sort),
             ("stage", &self.stage),
             ("owner", &self.owner),
             ("after", &self.after),
@@ -798,12 +805,14 @@ mod tests {
     fn the_list_query_round_trips_through_its_url() {
         let query = OpportunitiesQuery {
             q: "renewal & more".to_owned(),
+            sort: "newest".to_owned(),
             stage: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
             ..Default::default()
         };
         assert_eq!(
             query.href(),
-            "/app/opportunities?q=renewal%20%26%20more&stage=6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10"
+            "/app/opportunities?q=renewal%20%26%20more&sort=newest\
+             &stage=6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10"
         );
         assert_eq!(OpportunitiesQuery::default().href(), "/app/opportunities");
     }

@@ -16,7 +16,7 @@ use super::api::{
 use super::model::{
     Board, BoardColumn, CURRENCIES, DEFAULT_CURRENCY, Direction, OpportunitiesPage,
     OpportunitiesQuery, Opportunity, OpportunityField, OpportunityPerson, OpportunityRecord,
-    OpportunityRow, RelatedOpportunities, STAGE_NAME_MAX_CHARS, Stage, StageOutcome,
+    OpportunityRow, RelatedOpportunities, SORTS, STAGE_NAME_MAX_CHARS, Stage, StageOutcome,
     timeline_label, totals_text,
 };
 use crate::accounts::form::{FieldError, FormMessages, TextField, input_id};
@@ -26,8 +26,8 @@ use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::policy::model::PolicyDate;
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
-    ListSearch, ListTable, NewRecordPage, RecordPage, RestoredNotice, Selection, TickCell,
-    Timeline, bulk_notice, owner_choices,
+    ListSearch, ListSort, ListTable, NewRecordPage, RecordPage, RestoredNotice, Selection,
+    TickCell, Timeline, bulk_notice, owner_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -56,14 +56,15 @@ fn OpportunitiesNav(current: &'static str) -> impl IntoView {
     }
 }
 
-/// `/app/opportunities`: the workspace's opportunities, soonest to close first, searched and
-/// filtered as the URL says.
+/// `/app/opportunities`: the workspace's opportunities (soonest to close first unless sorted
+/// otherwise), searched and filtered as the URL says.
 #[component]
 pub fn OpportunitiesListPage() -> impl IntoView {
     let url = use_query_map();
     let query = Memo::new(move |_| {
         url.with(|q| OpportunitiesQuery {
             q: q.get("q").unwrap_or_default(),
+            sort: q.get("sort").unwrap_or_default(),
             stage: q.get("stage").unwrap_or_default(),
             owner: q.get("owner").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
@@ -146,16 +147,18 @@ fn OpportunitiesList(
     let clear_href = filtered.then_some("/app/opportunities");
     let (first_href, next_href) = query.page_links(next);
     let has_problem = problem.is_some();
-    let caption = if filtered {
-        "Opportunities matching the search and filters, soonest to close first"
+    let sort = ListSort::choose(&query.sort, &SORTS);
+    let caption = sort.caption(if filtered {
+        "Opportunities matching the search and filters"
     } else {
-        "Every opportunity in this workspace, soonest to close first"
-    };
+        "Every opportunity in this workspace"
+    });
     let empty_message = rows.is_empty().then_some(if filtered {
         "No opportunities match this search and these filters."
     } else {
         "No opportunities yet. Add the first one with \u{201c}Add an opportunity\u{201d}."
     });
+    let sort = sort.in_url(&SORTS).to_owned();
     let OpportunitiesQuery {
         q,
         stage: chosen_stage,
@@ -166,6 +169,7 @@ fn OpportunitiesList(
         <div class="list__filters" role="search" aria-label="Search and filter opportunities">
             <Form method="GET" action="/app/opportunities">
                 <ListSearch prefix="opportunities" value=q hint="Part of a name or a company's name." problem=has_problem/>
+                <ListFilter prefix="opportunities" name="sort" label="Sort by" choices=ListSort::choices(&SORTS) chosen=sort/>
                 <ListFilter prefix="opportunities" name="stage" label="Stage" choices=stage_choices(stages) chosen=chosen_stage/>
                 <ListFilter prefix="opportunities" name="owner" label="Owner" choices=owner_choices(members) chosen=chosen_owner/>
                 <button type="submit" class="button">"Show"</button>

@@ -8,16 +8,16 @@ use super::contacts::{
     NewAddress, PersonList,
 };
 use super::model::{
-    LawfulBasis, MarketingPermission, MemberOption, PeopleQuery, PeopleSort, Person, PersonField,
-    PersonId, PersonRow, TimelineEvent, full_name,
+    LawfulBasis, MarketingPermission, MemberOption, PeopleQuery, Person, PersonField, PersonId,
+    PersonRow, TimelineEvent, full_name,
 };
 use crate::accounts::MemberId;
 use crate::companies::CompanyId;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
-use crate::records::RecordField;
-use crate::records::db::{Cursor, Kind, escape_like, page_link_expired, placeholders};
+use crate::records::db::{Bind, Cursor, KeysetOrder, Kind, escape_like, placeholders};
 pub use crate::records::db::{members, record_event, timeline};
+use crate::records::{ListSort, RecordField};
 use crate::workspaces::WorkspaceId;
 
 /// Rows per list page.
@@ -325,6 +325,14 @@ impl Search {
     }
 }
 
+/// How the list is ordered for `sort`, by the index that holds that order.
+fn order(sort: ListSort) -> KeysetOrder {
+    match sort {
+        ListSort::Newest => KeysetOrder::newest_first("p.created_at", "p.id"),
+        ListSort::Name | ListSort::CloseDate => KeysetOrder::ascending("p.sort_name", "p.id"),
+    }
+}
+
 /// One page of the list, and the cursor of the next one.
 pub async fn list(
     db: &Db,
@@ -343,6 +351,7 @@ pub async fn list(
         )
     };
 
+    let order = order(query.sort);
     let search = Search::from_query(&query.q);
     // A search starts from the trigram index and sorts what it finds. Walking the workspace's
     // people in list order and testing each one instead is slow when the matches sort late (a
@@ -360,26 +369,23 @@ pub async fn list(
         _ => "people p".to_owned(),
     };
     let mut sql = format!(
-        "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name, p.sort_name,
-                p.created_at, m.name AS owner_name
+        "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name,
+                {key} AS sort_key, m.name AS owner_name
          FROM {from} LEFT JOIN members m ON m.id = p.owner_id
-         WHERE p.workspace_id = $1"
+         WHERE p.workspace_id = $1",
+        key = order.key,
     );
     let mut binds: Vec<Bind> = vec![Bind::Text(workspace.to_string())];
     if let (Search::Anywhere(text), Backend::Postgres) = (&search, db.backend()) {
         // $2, used in the FROM clause above.
         binds.push(Bind::Text(format!("%{}%", escape_like(text))));
     }
-    let next = |binds: &mut Vec<Bind>, value: Bind| {
-        binds.push(value);
-        format!("${}", binds.len())
-    };
     if let Some(owner) = owner {
-        let p = next(&mut binds, Bind::Text(owner.to_string()));
+        let p = Bind::push(&mut binds, Bind::Text(owner.to_string()));
         sql.push_str(&format!(" AND p.owner_id = {p}"));
     }
     if !query.tag.is_empty() {
-        let p = next(&mut binds, Bind::Text(query.tag.clone()));
+        let p = Bind::push(&mut binds, Bind::Text(query.tag.clone()));
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM person_tags t
                           WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = {p})"
@@ -391,8 +397,8 @@ pub async fn list(
             // A range on the sort key, which its index answers: every key that starts with
             // the prefix sorts between it and it followed by the highest code point (both
             // engines compare these keys byte by byte).
-            let from = next(&mut binds, Bind::Text(prefix.clone()));
-            let to = next(&mut binds, Bind::Text(format!("{prefix}\u{10FFFF}")));
+            let from = Bind::push(&mut binds, Bind::Text(prefix.clone()));
+            let to = Bind::push(&mut binds, Bind::Text(format!("{prefix}\u{10FFFF}")));
             sql.push_str(&format!(
                 " AND p.sort_name >= {from} AND p.sort_name < {to}"
             ));
@@ -400,7 +406,7 @@ pub async fn list(
         Search::Anywhere(text) => match db.backend() {
             Backend::Sqlite => {
                 // One FTS5 string token: the text in double quotes, inner quotes doubled.
-                let p = next(
+                let p = Bind::push(
                     &mut binds,
                     Bind::Text(format!("\"{}\"", text.replace('"', "\"\""))),
                 );
@@ -410,36 +416,17 @@ pub async fn list(
             Backend::Postgres => {}
         },
     }
-    match (query.sort, &cursor) {
-        (PeopleSort::Name, Some(cursor)) => {
-            let key = next(&mut binds, Bind::Text(cursor.key.clone()));
-            let id = next(&mut binds, Bind::Text(cursor.id.clone()));
-            sql.push_str(&format!(" AND (p.sort_name, p.id) > ({key}, {id})"));
-        }
-        (PeopleSort::Newest, Some(cursor)) => {
-            let at: i64 = cursor.key.parse().map_err(|_| page_link_expired())?;
-            let key = next(&mut binds, Bind::Int(at));
-            let id = next(&mut binds, Bind::Text(cursor.id.clone()));
-            sql.push_str(&format!(" AND (p.created_at, p.id) < ({key}, {id})"));
-        }
-        (_, None) => {}
+    if let Some(cursor) = &cursor {
+        sql.push_str(&order.after(cursor, &mut binds)?);
     }
-    sql.push_str(match query.sort {
-        PeopleSort::Name => " ORDER BY p.sort_name, p.id",
-        PeopleSort::Newest => " ORDER BY p.created_at DESC, p.id DESC",
-    });
+    sql.push_str(&format!(" ORDER BY {}", order.order_by()));
     // One more than a page: whether it exists tells if there is a next page.
     sql.push_str(&format!(" LIMIT {}", PAGE_SIZE + 1));
 
-    let mut statement = sqlx::query(&sql);
-    for bind in binds {
-        statement = match bind {
-            Bind::Text(text) => statement.bind(text),
-            Bind::Int(int) => statement.bind(int),
-        };
-    }
     let mut conn = db.pool().acquire().await?;
-    let mut rows = statement.fetch_all(&mut *conn).await?;
+    let mut rows = Bind::all(sqlx::query(&sql), binds)
+        .fetch_all(&mut *conn)
+        .await?;
     let more = rows.len() > PAGE_SIZE;
     rows.truncate(PAGE_SIZE);
 
@@ -449,14 +436,7 @@ pub async fn list(
         let id: String = row.try_get("id")?;
         let first: String = row.try_get("first_name")?;
         let last: String = row.try_get("last_name")?;
-        let key = match query.sort {
-            PeopleSort::Name => row.try_get::<String, _>("sort_name")?,
-            PeopleSort::Newest => row.try_get::<i64, _>("created_at")?.to_string(),
-        };
-        keys.push(Cursor {
-            key,
-            id: id.clone(),
-        });
+        keys.push(order.cursor_of(row, id.clone())?);
         people.push(PersonRow {
             id: PersonId::parse(&id)
                 .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
@@ -476,11 +456,6 @@ pub async fn list(
     }
     let next_cursor = more.then(|| keys.last().map(Cursor::encode)).flatten();
     Ok((people, next_cursor))
-}
-
-enum Bind {
-    Text(String),
-    Int(i64),
 }
 
 /// The workspace's tags, for the filter (at most 500). Each distinct tag is found by one seek

@@ -7,7 +7,7 @@ use crate::companies::CompanyId;
 use crate::error::AppError;
 use crate::opportunities::model::RelatedOpportunities;
 pub use crate::records::model::{NOTE_MAX_CHARS, check_note};
-use crate::records::{EditableRecord, NewRecordFields, RecordField, Saved};
+use crate::records::{EditableRecord, ListSort, NewRecordFields, RecordField, Saved};
 pub use crate::records::{FieldInput, MemberOption, TimelineEntry, TimelineEvent};
 
 /// Local-storage key of unsaved edits on people's pages.
@@ -520,32 +520,8 @@ pub struct PersonRow {
     pub owner: Option<String>,
 }
 
-/// The order of the people list.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PeopleSort {
-    /// By last name, then first name.
-    #[default]
-    Name,
-    /// Most recently added first.
-    Newest,
-}
-
-impl PeopleSort {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Newest => "newest",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Self {
-        if raw == "newest" {
-            Self::Newest
-        } else {
-            Self::Name
-        }
-    }
-}
+/// The orders the people list offers, its default (by last name, then first name) first.
+pub const SORTS: [ListSort; 2] = [ListSort::Name, ListSort::Newest];
 
 /// What the people list shows, as it stands in the URL (`?q=&sort=&tag=&owner=&after=`), so
 /// that back, forward, reload and a shared link show the same list.
@@ -554,7 +530,7 @@ impl PeopleSort {
 pub struct PeopleQuery {
     /// The search box: part of a name, e-mail address, phone number or company.
     pub q: String,
-    pub sort: PeopleSort,
+    pub sort: ListSort,
     /// Only people with this tag ("" for all).
     pub tag: String,
     /// Only people owned by this member ("" for all).
@@ -572,14 +548,7 @@ impl PeopleQuery {
         let mut parts = Vec::new();
         for (name, value) in [
             ("q", self.q.as_str()),
-            (
-                "sort",
-                if self.sort == PeopleSort::Name {
-                    ""
-                } else {
-                    self.sort.as_str()
-                },
-            ),
+            ("sort", self.sort.in_url(&SORTS)),
             ("tag", self.tag.as_str()),
             ("owner", self.owner.as_str()),
             ("after", self.after.as_str()),

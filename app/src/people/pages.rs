@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{add_person_note, list_people, load_person};
 use super::contacts_pages::{PersonAddresses, PersonContacts, applier};
-use super::model::{PeoplePage, PeopleQuery, PeopleSort, Person, PersonField, PersonRecord};
+use super::model::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord, SORTS};
 use crate::accounts::form::{FormMessages, TextField};
 use crate::accounts::model::FormState;
 use crate::error::AppError;
@@ -17,16 +17,16 @@ use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::api::bulk_records;
 use crate::records::{
     AddNote, BulkAction, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages,
-    ListSearch, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage, RestoredNotice,
-    Selection, TagsField, TickCell, Timeline, bulk_notice, fixed_choices, owner_choices,
-    tag_choices,
+    ListSearch, ListSort, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage,
+    RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice, fixed_choices,
+    owner_choices, tag_choices,
 };
 use crate::tasks::RecordTasks;
 
 fn query_from_url(q: &leptos_router::params::ParamsMap) -> PeopleQuery {
     PeopleQuery {
         q: q.get("q").unwrap_or_default(),
-        sort: PeopleSort::parse(&q.get("sort").unwrap_or_default()),
+        sort: ListSort::choose(&q.get("sort").unwrap_or_default(), &SORTS),
         tag: q.get("tag").unwrap_or_default(),
         owner: q.get("owner").unwrap_or_default(),
         after: q.get("after").unwrap_or_default(),
@@ -127,7 +127,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
                 <ListSearch prefix="people" value=q hint="Part of a name, e-mail address, phone number or company." problem=has_problem/>
                 <ListFilter prefix="people" name="tag" label="Tag" choices=tag_choices(tags) chosen=chosen_tag/>
                 <ListFilter prefix="people" name="owner" label="Owner" choices=owner_choices(members) chosen=chosen_owner/>
-                <ListFilter prefix="people" name="sort" label="Sort by" choices=fixed_choices(&[("name", "Last name"), ("newest", "Newest first")]) chosen=sort.as_str().to_owned()/>
+                <ListFilter prefix="people" name="sort" label="Sort by" choices=fixed_choices(&[("", "Last name"), ("newest", "Newest first")]) chosen=sort.in_url(&SORTS).to_owned()/>
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>

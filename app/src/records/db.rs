@@ -683,6 +683,111 @@ impl Cursor {
     }
 }
 
+/// A value a list query binds: the workspace, search and filter texts, and the sort keys of
+/// a page cursor, which are numbers for the orders by time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+impl Bind {
+    /// Pushes the value and answers its placeholder (`$3`).
+    pub fn push(binds: &mut Vec<Self>, value: Self) -> String {
+        binds.push(value);
+        format!("${}", binds.len())
+    }
+
+    /// Binds `binds` in order.
+    pub fn all<'q>(
+        mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+        binds: Vec<Self>,
+    ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+        for bind in binds {
+            query = match bind {
+                Self::Text(text) => query.bind(text),
+                Self::Int(int) => query.bind(int),
+            };
+        }
+        query
+    }
+}
+
+/// One order of a list in SQL, for keyset pagination: by `key` (an expression on the list's
+/// table that one of its indexes holds, written as the index writes it), then by `id`, both
+/// ascending or both descending. A query selects the key `AS sort_key`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeysetOrder {
+    pub key: &'static str,
+    pub id: &'static str,
+    pub descending: bool,
+    /// Whether the key is a number (a time), bound and read as one.
+    pub numeric: bool,
+}
+
+impl KeysetOrder {
+    /// By a text key (a name, a day), then the id, both ascending.
+    pub const fn ascending(key: &'static str, id: &'static str) -> Self {
+        Self {
+            key,
+            id,
+            descending: false,
+            numeric: false,
+        }
+    }
+
+    /// By a creation time (milliseconds), the latest first, then the id.
+    pub const fn newest_first(created_at: &'static str, id: &'static str) -> Self {
+        Self {
+            key: created_at,
+            id,
+            descending: true,
+            numeric: true,
+        }
+    }
+
+    /// The ORDER BY list.
+    pub fn order_by(&self) -> String {
+        let direction = if self.descending { " DESC" } else { "" };
+        format!("{}{direction}, {}{direction}", self.key, self.id)
+    }
+
+    /// The condition (starting with AND) that starts a page after `cursor`, its values pushed
+    /// on `binds`; a cursor of another order is an expired page link.
+    pub fn after(&self, cursor: &Cursor, binds: &mut Vec<Bind>) -> Result<String, AppError> {
+        let key = if self.numeric {
+            Bind::Int(cursor.key.parse().map_err(|_| page_link_expired())?)
+        } else {
+            Bind::Text(cursor.key.clone())
+        };
+        let key = Bind::push(binds, key);
+        let id = Bind::push(binds, Bind::Text(cursor.id.clone()));
+        let (bound, comparison) = if self.descending {
+            ("<=", "<")
+        } else {
+            (">=", ">")
+        };
+        // The first bound says the same as the pair does, on the key alone: SQLite starts its
+        // index range from it when the key is an expression (`lower(l.name)`), where it would
+        // otherwise read the index from the workspace's first row and filter.
+        Ok(format!(
+            " AND {k} {bound} {key} AND ({k}, {i}) {comparison} ({key}, {id})",
+            k = self.key,
+            i = self.id,
+        ))
+    }
+
+    /// The cursor of the row with id `id`, read with its `sort_key`.
+    pub fn cursor_of(&self, row: &sqlx::any::AnyRow, id: String) -> Result<Cursor, AppError> {
+        let key = if self.numeric {
+            row.try_get::<i64, _>("sort_key")?.to_string()
+        } else {
+            row.try_get::<String, _>("sort_key")?
+        };
+        Ok(Cursor { key, id })
+    }
+}
+
 /// The error of a page link that no longer fits its list.
 pub fn page_link_expired() -> AppError {
     AppError::validation(
@@ -716,6 +821,42 @@ mod tests {
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(Cursor::decode("zz"), None);
         assert_eq!(Cursor::decode(&hex::encode("no newline")), None);
+    }
+
+    #[test]
+    fn a_keyset_order_starts_a_page_after_its_cursor_in_its_direction() {
+        let cursor = Cursor {
+            key: "1700000000000".to_owned(),
+            id: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
+        };
+        let newest = KeysetOrder::newest_first("l.created_at", "l.id");
+        let mut binds = vec![Bind::Text("workspace".to_owned())];
+        assert_eq!(
+            newest.after(&cursor, &mut binds).unwrap(),
+            " AND l.created_at <= $2 AND (l.created_at, l.id) < ($2, $3)"
+        );
+        assert_eq!(binds[1], Bind::Int(1_700_000_000_000));
+        assert_eq!(newest.order_by(), "l.created_at DESC, l.id DESC");
+
+        let by_name = KeysetOrder::ascending("lower(l.name)", "l.id");
+        let mut binds = Vec::new();
+        assert_eq!(
+            by_name.after(&cursor, &mut binds).unwrap(),
+            " AND lower(l.name) >= $1 AND (lower(l.name), l.id) > ($1, $2)"
+        );
+        assert_eq!(binds[0], Bind::Text("1700000000000".to_owned()));
+        assert_eq!(by_name.order_by(), "lower(l.name), l.id");
+    }
+
+    #[test]
+    fn a_time_order_takes_a_page_link_of_another_order_for_an_expired_one() {
+        let by_name = Cursor {
+            key: "lovelace ada".to_owned(),
+            id: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
+        };
+        let newest = KeysetOrder::newest_first("c.created_at", "c.id");
+        let refused = newest.after(&by_name, &mut Vec::new()).unwrap_err();
+        assert!(matches!(refused, AppError::Validation { field, .. } if field == "after"));
     }
 
     #[test]

@@ -14,8 +14,8 @@ pub mod service;
 pub(crate) use model::record_id;
 pub use model::{
     BULK_MAX, BulkAction, BulkOutcome, ConversionRole, EditableRecord, FieldInput, Kind, ListQuery,
-    MemberOption, NewRecordFields, RecordField, Saved, TimelineEntry, TimelineEvent, choose_owner,
-    conflict_message,
+    ListSort, MemberOption, NewRecordFields, RecordField, Saved, TimelineEntry, TimelineEvent,
+    choose_owner, conflict_message,
 };
 pub use pages::{
     AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListFilter,

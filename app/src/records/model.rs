@@ -83,6 +83,80 @@ pub trait ListQuery: Clone {
     }
 }
 
+/// An order a list offers, by its value in the URL (`?sort=newest`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListSort {
+    /// By name, A to Z.
+    #[default]
+    Name,
+    /// Most recently added first.
+    Newest,
+    /// Soonest to close first (opportunities).
+    CloseDate,
+}
+
+impl ListSort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Newest => "newest",
+            Self::CloseDate => "close",
+        }
+    }
+
+    /// How the sort control names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::Newest => "Newest first",
+            Self::CloseDate => "Closing soonest",
+        }
+    }
+
+    /// How a list's caption says its order.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Self::Name => "by name",
+            Self::Newest => "newest first",
+            Self::CloseDate => "soonest to close first",
+        }
+    }
+
+    /// A list's caption: what its rows are, then their order.
+    pub fn caption(self, rows: &str) -> String {
+        format!("{rows}, {}", self.phrase())
+    }
+
+    /// The order `raw` names if the list offers it (`offered`, its default first), else the
+    /// list's default: a hand-edited or outdated link still shows the list.
+    pub fn choose(raw: &str, offered: &[Self]) -> Self {
+        offered
+            .iter()
+            .copied()
+            .find(|sort| sort.as_str() == raw)
+            .or_else(|| offered.first().copied())
+            .unwrap_or(Self::Name)
+    }
+
+    /// The value the URL carries for this order: none for the list's default, so that the
+    /// plain list's address stays plain.
+    pub fn in_url(self, offered: &[Self]) -> &'static str {
+        if offered.first() == Some(&self) {
+            ""
+        } else {
+            self.as_str()
+        }
+    }
+
+    /// The sort control's choices: value in the URL and label, the default first.
+    pub fn choices(offered: &[Self]) -> Vec<(String, String)> {
+        offered
+            .iter()
+            .map(|sort| (sort.in_url(offered).to_owned(), sort.label().to_owned()))
+            .collect()
+    }
+}
+
 /// The fields of an "Add" form (`/app/people/new` and the others), as typed.
 pub trait NewRecordFields {
     type Field: RecordField;
@@ -465,6 +539,25 @@ pub struct TimelineEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_sort_is_one_the_list_offers_and_its_default_stays_out_of_the_url() {
+        let offered = [ListSort::Newest, ListSort::Name];
+        assert_eq!(ListSort::choose("name", &offered), ListSort::Name);
+        assert_eq!(ListSort::choose("", &offered), ListSort::Newest);
+        // Offered by another list, or made up: the list's default.
+        assert_eq!(ListSort::choose("close", &offered), ListSort::Newest);
+        assert_eq!(ListSort::choose("NAME", &offered), ListSort::Newest);
+        assert_eq!(ListSort::Newest.in_url(&offered), "");
+        assert_eq!(ListSort::Name.in_url(&offered), "name");
+        assert_eq!(
+            ListSort::choices(&offered),
+            vec![
+                (String::new(), "Newest first".to_owned()),
+                ("name".to_owned(), "Name".to_owned())
+            ]
+        );
+    }
 
     #[test]
     fn a_bulk_message_counts_the_records_changed_and_those_already_so() {

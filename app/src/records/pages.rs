@@ -214,7 +214,9 @@ pub fn ListNotices(
 #[component]
 pub fn ListTable(
     prefix: &'static str,
-    caption: &'static str,
+    /// What the rows are and in which order.
+    #[prop(into)]
+    caption: String,
     headers: &'static [&'static str],
     /// What the list says when it has no rows.
     empty: Option<&'static str>,

@@ -57,6 +57,8 @@ const OPEN_KEY: &str =
     "CASE WHEN t.due_on IS NULL THEN 1 ELSE 0 END, COALESCE(t.due_on, ''), t.created_at, t.id";
 const OPEN_ORDER: &str = OPEN_KEY;
 const DONE_ORDER: &str = "t.done_at DESC, t.id DESC";
+/// Either list, the most recently added first (`tasks_open_created`, `tasks_done_created`).
+const NEWEST_ORDER: &str = "t.created_at DESC, t.id DESC";
 
 /// The tasks that meet `condition`, in `order`, at most `limit` (a placeholder): chosen on
 /// `tasks` alone, so that an index serves the order and the joins run for the page's rows only,
@@ -169,12 +171,23 @@ pub enum After {
         done_at: i64,
         id: String,
     },
+    /// In either list sorted newest first.
+    Added {
+        created_at: i64,
+        id: String,
+    },
 }
 
 impl After {
-    /// The cursor of the task `row` (read with `TASK_COLUMNS`).
-    fn of(row: &AnyRow) -> Result<Self, AppError> {
+    /// The cursor of the task `row` (read with `TASK_COLUMNS`) in a list newest first or not.
+    fn of(row: &AnyRow, newest: bool) -> Result<Self, AppError> {
         let id: String = row.try_get("id")?;
+        if newest {
+            return Ok(Self::Added {
+                created_at: row.try_get("created_at")?,
+                id,
+            });
+        }
         Ok(match row.try_get::<Option<i64>, _>("done_at")? {
             Some(done_at) => Self::Done { done_at, id },
             None => {
@@ -199,9 +212,10 @@ impl After {
                 ..
             } => format!("o|{}|{due_on}|{created_at}", u8::from(*undated)),
             Self::Done { done_at, .. } => format!("d|{done_at}"),
+            Self::Added { created_at, .. } => format!("a|{created_at}"),
         };
         let id = match self {
-            Self::Open { id, .. } | Self::Done { id, .. } => id.clone(),
+            Self::Open { id, .. } | Self::Done { id, .. } | Self::Added { id, .. } => id.clone(),
         };
         Cursor { key, id }.encode()
     }
@@ -221,17 +235,23 @@ impl After {
                 done_at: done_at.parse().ok()?,
                 id,
             }),
+            ["a", created_at] => Some(Self::Added {
+                created_at: created_at.parse().ok()?,
+                id,
+            }),
             _ => None,
         }
     }
 }
 
 /// Which tasks a page of the list holds: open or done ones, everyone's or one member's, those whose
-/// title holds `search` (every one when it is empty), after `after` (from the start when `None`).
+/// title holds `search` (every one when it is empty), after `after` (from the start when `None`),
+/// in the list's own order or the most recently added first (`newest`).
 #[derive(Clone, Copy)]
 pub struct Filter<'a> {
     pub done: bool,
     pub assignee: Option<MemberId>,
+    pub newest: bool,
     pub search: &'a str,
     pub after: Option<&'a After>,
 }
@@ -248,6 +268,7 @@ pub async fn list<'e>(
     let Filter {
         done,
         assignee,
+        newest,
         search,
         after,
     } = *filter;
@@ -256,7 +277,11 @@ pub async fn list<'e>(
     } else {
         "t.done_at IS NULL"
     };
-    let order = if done { DONE_ORDER } else { OPEN_ORDER };
+    let order = match (newest, done) {
+        (true, _) => NEWEST_ORDER,
+        (false, true) => DONE_ORDER,
+        (false, false) => OPEN_ORDER,
+    };
     let mut binds: Vec<String> = Vec::new();
     let mut next = |value: String| {
         binds.push(value);
@@ -276,7 +301,7 @@ pub async fn list<'e>(
             next(member.to_string())
         ));
     }
-    match (after, done) {
+    match (after, done, newest) {
         (
             Some(After::Open {
                 undated,
@@ -284,6 +309,7 @@ pub async fn list<'e>(
                 created_at,
                 id,
             }),
+            false,
             false,
         ) => {
             let undated = u8::from(*undated).to_string();
@@ -295,16 +321,23 @@ pub async fn list<'e>(
                 next(id.clone())
             ));
         }
-        (Some(After::Done { done_at, id }), true) => {
+        (Some(After::Done { done_at, id }), true, false) => {
             conditions.push_str(&format!(
                 " AND (t.done_at, t.id) < (CAST({} AS BIGINT), {})",
                 next(done_at.to_string()),
                 next(id.clone())
             ));
         }
-        (None, _) => {}
-        // A link from the other list: it does not fit this one.
-        (Some(_), _) => return Err(page_link_expired()),
+        (Some(After::Added { created_at, id }), _, true) => {
+            conditions.push_str(&format!(
+                " AND (t.created_at, t.id) < (CAST({} AS BIGINT), {})",
+                next(created_at.to_string()),
+                next(id.clone())
+            ));
+        }
+        (None, _, _) => {}
+        // A link from another list or order: it does not fit this one.
+        (Some(_), _, _) => return Err(page_link_expired()),
     }
     let sql = select_page(
         &format!("t.workspace_id = $1 AND {status}{conditions}"),
@@ -321,7 +354,7 @@ pub async fn list<'e>(
     let more = rows.len() > limit;
     rows.truncate(limit);
     let next_page = match rows.last() {
-        Some(row) if more => Some(After::of(row)?.encode()),
+        Some(row) if more => Some(After::of(row, newest)?.encode()),
         _ => None,
     };
     let tasks = rows

@@ -90,12 +90,16 @@ pub fn search_text(title: &str) -> String {
     title.to_lowercase()
 }
 
-/// Which tasks `/app/tasks` shows; in its URL as `?q=call&status=done&assignee=me`.
+/// Which tasks `/app/tasks` shows and in which order; in its URL as
+/// `?q=call&sort=newest&status=done&assignee=me`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TasksQuery {
     /// Part of a title ("" for every task).
     pub q: String,
+    /// Empty for the list's own order (open tasks the soonest due first, done ones the latest
+    /// done first) or "newest" for the most recently added first.
+    pub sort: String,
     /// "open" (or empty) or "done".
     pub status: String,
     /// "me" for the viewer's own tasks, empty for everyone's.
@@ -111,6 +115,11 @@ impl TasksQuery {
 
     pub fn mine(&self) -> bool {
         self.assignee == "me"
+    }
+
+    /// Whether the most recently added come first.
+    pub fn newest(&self) -> bool {
+        self.sort == "newest"
     }
 
     pub fn searched(&self) -> bool {
@@ -135,7 +144,9 @@ impl TasksQuery {
         } else {
             ""
         };
-        let order = if self.done() {
+        let order = if self.newest() {
+            "the most recently added first"
+        } else if self.done() {
             "the latest first"
         } else {
             "the soonest due first"
@@ -159,6 +170,7 @@ impl ListQuery for TasksQuery {
     fn parameters(&self) -> Vec<(&'static str, &str)> {
         vec![
             ("q", &self.q),
+            ("sort", &self.sort),
             ("status", &self.status),
             ("assignee", &self.assignee),
             ("after", &self.after),
@@ -269,7 +281,7 @@ mod tests {
             q: q.to_owned(),
             status: status.to_owned(),
             assignee: assignee.to_owned(),
-            after: String::new(),
+            ..TasksQuery::default()
         }
     }
 
@@ -287,6 +299,16 @@ mod tests {
             query("call", "", "me").caption(),
             "Your open tasks matching the search, the soonest due first"
         );
+        let newest = TasksQuery {
+            sort: "newest".to_owned(),
+            ..query("", "done", "")
+        };
+        assert_eq!(
+            newest.caption(),
+            "Done tasks, the most recently added first"
+        );
+        assert_eq!(newest.href(), "/app/tasks?sort=newest&status=done");
+        assert!(!newest.is_filtered(), "an order narrows nothing");
         assert!(!query(" ", "done", "").is_filtered());
         assert!(query("call", "", "").is_filtered() && query("", "", "me").is_filtered());
     }

@@ -31,6 +31,7 @@ pub fn TasksPage() -> impl IntoView {
     let query = Memo::new(move |_| {
         url.with(|q| TasksQuery {
             q: q.get("q").unwrap_or_default(),
+            sort: q.get("sort").unwrap_or_default(),
             status: q.get("status").unwrap_or_default(),
             assignee: q.get("assignee").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
@@ -73,6 +74,7 @@ fn TasksView(list: TaskList, query: TasksQuery, on_done: Callback<String>) -> im
     let (first_href, next_href) = query.page_links(next);
     let done = query.done();
     let mine = query.mine();
+    let newest = query.newest();
     let caption = query.caption();
     let clear_href = query.is_filtered().then_some("/app/tasks");
     let has_problem = problem.is_some();
@@ -101,6 +103,7 @@ fn TasksView(list: TaskList, query: TasksQuery, on_done: Callback<String>) -> im
         <div class="tasks__filters" role="search" aria-label="Search and filter tasks">
             <Form method="GET" action="/app/tasks">
                 <ListSearch prefix="tasks" value=query.q hint="Part of a task's title." problem=has_problem/>
+                <ListFilter prefix="tasks" name="sort" label="Sort by" choices=fixed_choices(&[("", if done { "Latest done" } else { "Soonest due" }), ("newest", "Newest first")]) chosen=(if newest { "newest" } else { "" }).to_owned()/>
                 <ListFilter prefix="tasks" name="status" label="Show" choices=fixed_choices(&[("open", "Open tasks"), ("done", "Done tasks")]) chosen=(if done { "done" } else { "open" }).to_owned()/>
                 <ListFilter prefix="tasks" name="assignee" label="Assigned to" choices=fixed_choices(&[("", "Anyone"), ("me", "Me")]) chosen=(if mine { "me" } else { "" }).to_owned()/>
                 <button type="submit" class="button">"Show"</button>

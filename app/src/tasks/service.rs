@@ -153,8 +153,8 @@ pub async fn set_done(
     Ok(task)
 }
 
-/// `/app/tasks`: a page of the soonest due open tasks (or the latest done), everyone's or the
-/// viewer's, searched by title. A damaged page link shows the first page, and an over-long search
+/// `/app/tasks`: a page of the soonest due open tasks (or the latest done, or either the most
+/// recently added first), everyone's or the viewer's, searched by title. A damaged page link shows the first page, and an over-long search
 /// the list unsearched, each with a message saying why.
 pub async fn list_page(
     db: &Db,
@@ -173,6 +173,7 @@ pub async fn list_page(
     let filter = db::Filter {
         done: query.done(),
         assignee: query.mine().then_some(session.viewer.member_id),
+        newest: query.newest(),
         search: &q,
         after: None,
     };

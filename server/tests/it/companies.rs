@@ -6,7 +6,7 @@
 
 use axum::http::StatusCode;
 
-use crate::people::{ada_and_mallory, add_person, api};
+use crate::people::{ada_and_mallory, add_person, api, created_minutes_apart, every_page};
 use crate::support::browser::{
     CHROME_ON_LINUX, Client, add_record, get_page, location, post_form, sign_up_and_log_in,
 };
@@ -326,7 +326,8 @@ async fn an_edit_in_the_page_is_saved_logged_a_stale_edit_is_refused_and_a_new_n
 }
 
 #[tokio::test]
-async fn search_finds_companies_by_part_of_a_name_domain_phone_or_place_and_pages_through_all() {
+async fn search_finds_companies_by_part_of_a_name_domain_phone_or_place_and_pages_through_all_by_name_or_newest()
+ {
     for app in spawn_apps().await {
         let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
         add_company(
@@ -360,33 +361,36 @@ async fn search_finds_companies_by_part_of_a_name_domain_phone_or_place_and_page
         );
 
         // 60 more: two pages of 50, each company once, in name order.
-        for n in 0..60 {
-            add_company(&app, &ada, &[("name", &format!("Company {n:02}"))]).await;
+        let companies: Vec<String> = (0..60).map(|n| format!("Company {n:02}")).collect();
+        for name in &companies {
+            add_company(&app, &ada, &[("name", name)]).await;
         }
-        let mut names = Vec::new();
-        let mut after = String::new();
-        loop {
-            let (status, body) = api(
-                &app,
-                "/api/companies/list",
-                &[("query[after]", &after)],
-                &ada,
-            )
-            .await;
-            assert_eq!(status, StatusCode::OK);
-            let page: serde_json::Value = serde_json::from_str(&body).expect("json");
-            for row in page["rows"].as_array().expect("rows") {
-                names.push(row["name"].as_str().expect("name").to_owned());
+        created_minutes_apart(&app, "companies", "name", &companies).await;
+        let names_in = |sort: &'static str| {
+            let (app, ada) = (&app, &ada);
+            async move {
+                let fields = [("query[sort]", sort)];
+                every_page(app, ada, "/api/companies/list", &fields, ("rows", "name"))
+                    .await
+                    .0
             }
-            match page["next"].as_str() {
-                Some(next) => after = next.to_owned(),
-                None => break,
-            }
-        }
+        };
+        let names = names_in("").await;
         assert_eq!(names.len(), 62, "{}", app.label());
         let mut sorted = names.clone();
         sorted.sort_by_key(|name| name.to_lowercase());
         assert_eq!(names, sorted);
+
+        // Newest first: the two added today, then the sixty from the latest back.
+        let newest = names_in("newest").await;
+        assert_eq!(newest.len(), 62, "{}", app.label());
+        let mut first_two = newest[..2].to_vec();
+        first_two.sort();
+        assert_eq!(first_two, ["Analytical Engines", "Difference Ltd"]);
+        let expected: Vec<String> = companies.into_iter().rev().collect();
+        assert_eq!(newest[2..], expected[..]);
+        // An order the list does not offer shows it by name.
+        assert_eq!(names_in("close").await, names);
         let (status, body) =
             api(&app, "/api/companies/list", &[("query[after]", "zz")], &ada).await;
         assert_eq!(status, StatusCode::OK);

@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 
 use crate::companies::add_company;
-use crate::people::{ada_and_mallory, add_person, api};
+use crate::people::{ada_and_mallory, add_person, api, every_page};
 use crate::support::browser::{
     CHROME_ON_LINUX, Client, add_record, get_page, location, post_form, sign_up_and_log_in,
 };
@@ -482,7 +482,7 @@ async fn a_lead_whose_phone_has_no_country_code_converts_without_it_and_says_so(
 }
 
 #[tokio::test]
-async fn search_and_filters_find_leads_by_name_email_company_phone_status_and_owner_and_page_through_all()
+async fn search_and_filters_find_leads_by_name_email_company_phone_status_and_owner_and_page_through_all_in_either_order()
  {
     for app in spawn_apps().await {
         let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
@@ -551,19 +551,17 @@ async fn search_and_filters_find_leads_by_name_email_company_phone_status_and_ow
             )
             .await;
         }
-        let mut names = Vec::new();
-        let mut after = String::new();
-        loop {
-            let body = list(vec![("query[after]", after.clone())]).await;
-            let page: serde_json::Value = serde_json::from_str(&body).expect("json");
-            for row in page["rows"].as_array().expect("rows") {
-                names.push(row["name"].as_str().expect("name").to_owned());
+        // Every page of the list in `sort`, and the link to the second page.
+        let names_in = |sort: &'static str| {
+            let (app, ada) = (&app, &ada);
+            async move {
+                let fields = [("query[sort]", sort)];
+                let (names, second) =
+                    every_page(app, ada, "/api/leads/list", &fields, ("rows", "name")).await;
+                (names, second.expect("a second page"))
             }
-            match page["next"].as_str() {
-                Some(next) => after = next.to_owned(),
-                None => break,
-            }
-        }
+        };
+        let (names, _) = names_in("").await;
         assert_eq!(names.len(), 57, "{}", app.label());
         assert_eq!(names[0], "Lead 54", "newest first");
         assert_eq!(names[56], "Grace Hopper");
@@ -571,6 +569,16 @@ async fn search_and_filters_find_leads_by_name_email_company_phone_status_and_ow
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), 57);
+
+        // By name: the same leads, A to Z, over the same two pages.
+        let (by_name, second) = names_in("name").await;
+        let mut expected = names.clone();
+        expected.sort_by_key(|name| name.to_lowercase());
+        assert_eq!(by_name, expected, "{}", app.label());
+        assert_eq!(by_name[0], "Alan Turing");
+        // A page link of the order by name, used in the newest-first list, is an old link.
+        let body = list(vec![("query[after]", second)]).await;
+        assert!(body.contains("This page link is no longer valid"), "{body}");
         let body = list(vec![("query[after]", "zz".to_owned())]).await;
         assert!(body.contains("This page link is no longer valid"), "{body}");
         app.cleanup().await;

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::companies::add_company;
-use crate::people::{ada_and_mallory, add_person, api};
+use crate::people::{ada_and_mallory, add_person, api, created_minutes_apart, every_page};
 use crate::support::browser::{
     CHROME_ON_LINUX, Client, add_record, get_page, location, post_form, sign_up_and_log_in,
 };
@@ -530,7 +530,8 @@ async fn stages_are_renamed_and_reordered_and_the_board_shows_each_ones_count_an
 }
 
 #[tokio::test]
-async fn the_list_searches_names_and_companies_filters_by_stage_and_owner_and_pages_through_all() {
+async fn the_list_searches_names_and_companies_filters_by_stage_and_owner_and_pages_through_all_in_each_order()
+ {
     for app in spawn_apps().await {
         let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
         add_company(&app, &ada, &[("name", "Globex")]).await;
@@ -580,6 +581,34 @@ async fn the_list_searches_names_and_companies_filters_by_stage_and_owner_and_pa
         assert_eq!(more.len(), 6);
         assert_eq!(more[5]["id"], globex.as_str());
         assert!(second["next"].is_null());
+
+        // By name and newest first, each over the same two pages.
+        let names_in = |sort: &'static str| {
+            let (app, ada) = (&app, &ada);
+            async move {
+                let fields = [("query[sort]", sort)];
+                every_page(
+                    app,
+                    ada,
+                    "/api/opportunities/list",
+                    &fields,
+                    ("rows", "name"),
+                )
+                .await
+                .0
+            }
+        };
+        let deals: Vec<String> = (1..=55).map(|day| format!("Deal {day}")).collect();
+        let by_name = names_in("name").await;
+        let mut expected = deals.clone();
+        expected.push("Hammock order".to_owned());
+        expected.sort_by_key(|name| name.to_lowercase());
+        assert_eq!(by_name, expected, "{}", app.label());
+        created_minutes_apart(&app, "opportunities", "name", &deals).await;
+        let newest = names_in("newest").await;
+        let mut expected: Vec<String> = vec!["Hammock order".to_owned()];
+        expected.extend(deals.into_iter().rev());
+        assert_eq!(newest, expected, "{}", app.label());
 
         let pipeline = stages(&app, &ada).await;
         let won = stage_id(&pipeline, "Won");

@@ -47,6 +47,58 @@ pub(crate) async fn api(
     (status, body_text(response).await)
 }
 
+/// Every page of the list that the server function `endpoint` answers for these query fields,
+/// the cursor added, following `next` to the end: each of its `rows`' `field` ("name") in the
+/// order shown, and the cursor of the second page.
+pub(crate) async fn every_page(
+    app: &TestApp,
+    cookie: &str,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+    (rows, field): (&str, &str),
+) -> (Vec<String>, Option<String>) {
+    let mut values = Vec::new();
+    let mut after = String::new();
+    let mut second = None;
+    loop {
+        let mut query = fields.to_vec();
+        query.push(("query[after]", &after));
+        let (status, body) = api(app, endpoint, &query, cookie).await;
+        assert_eq!(status, StatusCode::OK, "{} {endpoint}: {body}", app.label());
+        let page: serde_json::Value = serde_json::from_str(&body).expect("json");
+        for row in page[rows].as_array().expect("rows") {
+            values.push(row[field].as_str().expect("field").to_owned());
+        }
+        match page["next"].as_str() {
+            Some(next) => {
+                second.get_or_insert_with(|| next.to_owned());
+                after = next.to_owned();
+            }
+            None => return (values, second),
+        }
+    }
+}
+
+/// Sets the creation time of the rows of `table` whose `column` is each of `values` a minute
+/// apart, in that order: the clock is real, and rows added in the same millisecond would give
+/// "newest first" more than one answer.
+pub(crate) async fn created_minutes_apart(
+    app: &TestApp,
+    table: &str,
+    column: &str,
+    values: &[String],
+) {
+    let sql = format!("UPDATE {table} SET created_at = $1 WHERE {column} = $2");
+    for (n, value) in (0_i64..).zip(values) {
+        sqlx::query(&sql)
+            .bind(1_700_000_000_000 + n * 60_000)
+            .bind(value)
+            .execute(app.state.db.pool())
+            .await
+            .expect("created_at");
+    }
+}
+
 async fn save(
     app: &TestApp,
     cookie: &str,

@@ -8,7 +8,9 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::deletion::one_of_each;
-use crate::people::{ada_and_mallory, add_person, api, bulk, count, post_bulk};
+use crate::people::{
+    ada_and_mallory, add_person, api, bulk, count, created_minutes_apart, post_bulk,
+};
 use crate::support::browser::{CHROME_ON_LINUX, Client, get_page, sign_up_and_log_in};
 use crate::support::{TestApp, body_text, member_id, spawn_apps};
 
@@ -368,6 +370,17 @@ async fn a_task_about_a_company_a_lead_or_an_opportunity_is_on_its_page_in_its_t
 /// Every task of a list (open or "done", searched for `q`), page after page, as the list's links
 /// lead; and how many pages.
 async fn all_pages(app: &TestApp, cookie: &str, status: &str, q: &str) -> (Vec<String>, usize) {
+    all_pages_in(app, cookie, status, q, "").await
+}
+
+/// The same, in the order `sort` ("" for the list's own).
+async fn all_pages_in(
+    app: &TestApp,
+    cookie: &str,
+    status: &str,
+    q: &str,
+    sort: &str,
+) -> (Vec<String>, usize) {
     let mut titles = Vec::new();
     let mut after = String::new();
     let mut pages = 0;
@@ -377,6 +390,7 @@ async fn all_pages(app: &TestApp, cookie: &str, status: &str, q: &str) -> (Vec<S
             "/api/tasks/list",
             &[
                 ("query[q]", q),
+                ("query[sort]", sort),
                 ("query[status]", status),
                 ("query[after]", &after),
             ],
@@ -398,7 +412,8 @@ async fn all_pages(app: &TestApp, cookie: &str, status: &str, q: &str) -> (Vec<S
 }
 
 #[tokio::test]
-async fn the_tasks_list_pages_through_every_task_once_in_order_and_a_damaged_link_starts_again() {
+async fn the_tasks_list_pages_through_every_task_once_in_either_order_and_a_damaged_link_starts_again()
+ {
     for app in spawn_apps().await {
         let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
         // 120 open tasks: many on the same days (the order then goes by age), some without a
@@ -434,6 +449,14 @@ async fn the_tasks_list_pages_through_every_task_once_in_order_and_a_damaged_lin
         seen.dedup();
         assert_eq!(seen.len(), 120);
 
+        // The most recently added first: added a minute apart, so that the order has one
+        // answer (the clock is real), over the same three pages.
+        let added: Vec<String> = (0..120).map(|n| format!("Task {n:03}")).collect();
+        created_minutes_apart(&app, "tasks", "title", &added).await;
+        let (newest, pages) = all_pages_in(&app, &ada, "", "", "newest").await;
+        let expected_newest: Vec<String> = added.into_iter().rev().collect();
+        assert_eq!((newest, pages), (expected_newest, 3), "{}", app.label());
+
         // Done ones, the latest first, also page through once each.
         let (_, first) = api(&app, "/api/tasks/list", &[("query[status]", "")], &ada).await;
         let first: serde_json::Value = serde_json::from_str(&first).expect("json");
@@ -452,14 +475,29 @@ async fn the_tasks_list_pages_through_every_task_once_in_order_and_a_damaged_lin
         assert_eq!((done.len(), pages), (50, 1), "the first page held 50");
         let (open, _) = all_pages(&app, &ada, "", "").await;
         assert_eq!(open.len(), 70);
+        // Newest first, the done ones are the 50 done above, the latest added first.
+        let (done_newest, _) = all_pages_in(&app, &ada, "done", "", "newest").await;
+        let mut by_age = done.clone();
+        by_age.sort();
+        by_age.reverse();
+        assert_eq!(done_newest, by_age, "{}", app.label());
 
-        // A damaged link, or one from the other list, shows the first page and says why.
+        // A damaged link, or one from the other list or order, shows the first page and says
+        // why.
         let next = first["next"].as_str().expect("a second page").to_owned();
-        for (status, after) in [("", "zz"), ("done", next.as_str())] {
+        for (status, sort, after) in [
+            ("", "", "zz"),
+            ("done", "", next.as_str()),
+            ("", "newest", next.as_str()),
+        ] {
             let (code, body) = api(
                 &app,
                 "/api/tasks/list",
-                &[("query[status]", status), ("query[after]", after)],
+                &[
+                    ("query[status]", status),
+                    ("query[sort]", sort),
+                    ("query[after]", after),
+                ],
                 &ada,
             )
             .await;
