@@ -129,6 +129,14 @@ test('a member adds a company, edits it in the page by keyboard and finds its pe
   await assertAccessible(page, '/app/companies searched');
   await page.goBack();
   await page.waitForURL((url) => !url.search.includes('q='));
+
+  // Filtered by owner, in the URL: Navy Labs went to nobody above, so none is Cora's.
+  await row.first().waitFor();
+  await page.getByLabel('Owner', { exact: true }).selectOption({ label: 'Cora Company' });
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  await page.waitForURL(/[?&]owner=/);
+  await page.getByText('No companies match this search and these filters.').waitFor();
+  await assertAccessible(page, '/app/companies filtered by owner, nothing found');
   assertNoPageErrors(page);
   await page.context().close();
 });

@@ -300,11 +300,13 @@ fn order(sort: ListSort) -> KeysetOrder {
     }
 }
 
-/// One page of the list, in the order the query asks for, and the cursor of the next one.
+/// One page of the list, in the order the query asks for, and the cursor of the next one. The
+/// owner filter is a member id checked by the caller.
 pub async fn list(
     db: &Db,
     workspace: WorkspaceId,
     query: &CompaniesQuery,
+    owner: Option<MemberId>,
 ) -> Result<(Vec<CompanyRow>, Option<String>), AppError> {
     let cursor = Cursor::after(&query.after)?;
     let order = order(ListSort::choose(&query.sort, &SORTS));
@@ -324,6 +326,10 @@ pub async fn list(
             " AND EXISTS (SELECT 1 FROM company_tags t
                           WHERE t.company_id = c.id AND t.workspace_id = c.workspace_id AND t.tag = {p})"
         ));
+    }
+    if let Some(owner) = owner {
+        let p = Bind::push(&mut binds, Bind::Text(owner.to_string()));
+        conditions.push_str(&format!(" AND c.owner_id = {p}"));
     }
     if let Some(cursor) = &cursor {
         conditions.push_str(&order.after(cursor, &mut binds)?);

@@ -370,12 +370,21 @@ pub struct CompaniesQuery {
     pub sort: String,
     /// Only companies with this tag ("" for all).
     pub tag: String,
+    /// Only companies this member owns ("" for all).
+    pub owner: String,
     /// The page after this cursor ("" for the first page); opaque to the browser.
     pub after: String,
 }
 
 /// The orders the companies list offers, its default first.
 pub const SORTS: [ListSort; 2] = [ListSort::Name, ListSort::Newest];
+
+impl CompaniesQuery {
+    /// Whether anything narrows the list (an order does not).
+    pub fn is_filtered(&self) -> bool {
+        !self.q.trim().is_empty() || !self.tag.is_empty() || !self.owner.is_empty()
+    }
+}
 
 impl ListQuery for CompaniesQuery {
     const PATH: &'static str = "/app/companies";
@@ -385,6 +394,7 @@ impl ListQuery for CompaniesQuery {
             ("q", &self.q),
             ("sort", &self.sort),
             ("tag", &self.tag),
+            ("owner", &self.owner),
             ("after", &self.after),
         ]
     }
@@ -522,11 +532,21 @@ mod tests {
             q: "acme & co".to_owned(),
             sort: "newest".to_owned(),
             tag: "vip".to_owned(),
+            owner: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
             after: String::new(),
         };
         assert_eq!(
             query.href(),
-            "/app/companies?q=acme%20%26%20co&sort=newest&tag=vip"
+            "/app/companies?q=acme%20%26%20co&sort=newest&tag=vip\
+             &owner=6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10"
+        );
+        assert!(query.is_filtered());
+        assert!(
+            !CompaniesQuery {
+                sort: "newest".to_owned(),
+                ..CompaniesQuery::default()
+            }
+            .is_filtered()
         );
         assert_eq!(CompaniesQuery::default().href(), "/app/companies");
     }

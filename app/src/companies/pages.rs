@@ -19,7 +19,8 @@ use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
     ListSearch, ListSort, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage,
-    RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice, tag_choices,
+    RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice, owner_choices,
+    tag_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -32,6 +33,7 @@ pub fn CompaniesListPage() -> impl IntoView {
             q: q.get("q").unwrap_or_default(),
             sort: q.get("sort").unwrap_or_default(),
             tag: q.get("tag").unwrap_or_default(),
+            owner: q.get("owner").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
         })
     });
@@ -81,28 +83,31 @@ fn CompaniesList(
     let selection = Selection::new(
         Kind::Companies,
         rows.iter().map(|row| row.id.uuid()),
-        members,
+        members.clone(),
         on_done,
     );
     let selected = selection.selected;
-    let filtered = !query.q.trim().is_empty() || !query.tag.is_empty();
+    let filtered = query.is_filtered();
     let clear_href = filtered.then_some("/app/companies");
     let (first_href, next_href) = query.page_links(next);
     let has_problem = problem.is_some();
     let sort = ListSort::choose(&query.sort, &SORTS);
     let caption = sort.caption(if filtered {
-        "Companies matching the search and filter"
+        "Companies matching the search and filters"
     } else {
         "Every company in this workspace"
     });
     let empty_message = rows.is_empty().then_some(if filtered {
-        "No companies match this search and filter."
+        "No companies match this search and these filters."
     } else {
         "No companies yet. Add the first one with \u{201c}Add a company\u{201d}."
     });
     let sort = sort.in_url(&SORTS).to_owned();
     let CompaniesQuery {
-        q, tag: chosen_tag, ..
+        q,
+        tag: chosen_tag,
+        owner: chosen_owner,
+        ..
     } = query;
     view! {
         <div class="list__filters" role="search" aria-label="Search and filter companies">
@@ -110,6 +115,7 @@ fn CompaniesList(
                 <ListSearch prefix="companies" value=q hint="Part of a name, web domain, phone number or place." problem=has_problem/>
                 <ListFilter prefix="companies" name="sort" label="Sort by" choices=ListSort::choices(&SORTS) chosen=sort/>
                 <ListFilter prefix="companies" name="tag" label="Tag" choices=tag_choices(tags) chosen=chosen_tag/>
+                <ListFilter prefix="companies" name="owner" label="Owner" choices=owner_choices(members) chosen=chosen_owner/>
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>

@@ -16,7 +16,7 @@ use crate::people::model::{MemberOption, TimelineEvent, parse_tags};
 use crate::people::phone::PhoneNumber;
 use crate::records::db::{members, record_event, timeline};
 use crate::records::{
-    EditableRecord, NewRecordFields, RecordField, choose_owner, conflict_message,
+    EditableRecord, NewRecordFields, RecordField, choose_owner, conflict_message, owner_filter,
 };
 use crate::workspaces::WorkspaceId;
 
@@ -230,8 +230,9 @@ pub async fn save_field(
     Ok(record)
 }
 
-/// One page of the companies list with its tags. A query that cannot be used (a damaged page
-/// link, an over-long search) is answered without that part and a message saying why.
+/// One page of the companies list with its tags and members. A query that cannot be used (a
+/// damaged page link, an unknown owner, an over-long search) is answered without that part and a
+/// message saying why.
 pub async fn list_page(
     db: &Db,
     workspace: WorkspaceId,
@@ -239,11 +240,17 @@ pub async fn list_page(
 ) -> Result<CompaniesPage, AppError> {
     let mut query = query.clone();
     let mut problem = crate::records::db::searchable(&mut query.q);
-    let (rows, next) = match db::list(db, workspace, &query).await {
+    let members = members(db.pool(), workspace).await?;
+    let owner = owner_filter(&query.owner, &members, "companies").unwrap_or_else(|message| {
+        query.owner.clear();
+        problem = Some(message);
+        None
+    });
+    let (rows, next) = match db::list(db, workspace, &query, owner).await {
         Err(AppError::Validation { message, .. }) => {
             query.after.clear();
             problem = Some(message);
-            db::list(db, workspace, &query).await?
+            db::list(db, workspace, &query, owner).await?
         }
         other => other?,
     };
@@ -251,7 +258,7 @@ pub async fn list_page(
         rows,
         next,
         tags: db::workspace_tags(db, workspace).await?,
-        members: members(db.pool(), workspace).await?,
+        members,
         problem,
     })
 }

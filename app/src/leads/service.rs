@@ -22,7 +22,7 @@ use crate::people::phone::PhoneNumber;
 use crate::records::db::{members, record_event, timeline};
 use crate::records::{
     ConversionRole, EditableRecord, MemberOption, NewRecordFields, RecordField, TimelineEvent,
-    choose_owner, conflict_message,
+    choose_owner, conflict_message, owner_filter,
 };
 use crate::workspaces::WorkspaceId;
 
@@ -241,23 +241,11 @@ pub async fn list_page(
             status
         }
     };
-    let owner = match query.owner.as_str() {
-        "" => None,
-        raw => {
-            let owner = raw
-                .parse::<MemberId>()
-                .ok()
-                .filter(|id| members.iter().any(|m| m.id == *id));
-            if owner.is_none() {
-                query.owner.clear();
-                problem = Some(
-                    "That owner is not a member of this workspace. The list below shows every owner's leads."
-                        .to_owned(),
-                );
-            }
-            owner
-        }
-    };
+    let owner = owner_filter(&query.owner, &members, "leads").unwrap_or_else(|message| {
+        query.owner.clear();
+        problem = Some(message);
+        None
+    });
     let (rows, next) = match db::list(db, workspace, &query, owner, status).await {
         Err(AppError::Validation { message, .. }) => {
             query.after.clear();

@@ -21,7 +21,7 @@ use crate::error::AppError;
 use crate::people::model::{MemberOption, TimelineEvent};
 use crate::records::db::{members, record_event, record_event_about, timeline};
 use crate::records::{
-    EditableRecord, NewRecordFields, RecordField, choose_owner, conflict_message,
+    EditableRecord, NewRecordFields, RecordField, choose_owner, conflict_message, owner_filter,
 };
 use crate::workspaces::WorkspaceId;
 
@@ -485,22 +485,11 @@ pub async fn list_page(
         }
         found
     };
-    let owner = if query.owner.is_empty() {
+    let owner = owner_filter(&query.owner, &members, "opportunities").unwrap_or_else(|message| {
+        query.owner.clear();
+        problem = Some(message);
         None
-    } else {
-        let found = members
-            .iter()
-            .find(|m| m.id.to_string() == query.owner)
-            .map(|m| m.id);
-        if found.is_none() {
-            query.owner.clear();
-            problem = Some(
-                "That owner is not a member of this workspace. The list shows every owner."
-                    .to_owned(),
-            );
-        }
-        found
-    };
+    });
     let (rows, next) = match db::list(db, workspace, &query, stage, owner).await {
         Err(AppError::Validation { message, .. }) => {
             query.after.clear();

@@ -15,7 +15,7 @@ pub(crate) use model::record_id;
 pub use model::{
     BULK_MAX, BulkAction, BulkOutcome, ConversionRole, EditableRecord, FieldInput, Kind, ListQuery,
     ListSort, MemberOption, NewRecordFields, RecordField, Saved, TimelineEntry, TimelineEvent,
-    choose_owner, conflict_message,
+    choose_owner, conflict_message, owner_filter,
 };
 pub use pages::{
     AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListFilter,

@@ -421,6 +421,29 @@ pub fn choose_owner<'m>(
         .ok_or_else(|| "Choose an owner from the workspace's members.".to_owned())
 }
 
+/// The owner a list's filter names (`?owner=`): anyone for an empty value, else one of the
+/// workspace's members, or the message saying that the list shows every owner's `records`
+/// instead.
+pub fn owner_filter(
+    raw: &str,
+    members: &[MemberOption],
+    records: &str,
+) -> Result<Option<MemberId>, String> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    members
+        .iter()
+        .find(|m| m.id.to_string() == raw)
+        .map(|m| Some(m.id))
+        .ok_or_else(|| {
+            format!(
+                "That owner is not a member of this workspace. The list below shows every \
+                 owner's {records}."
+            )
+        })
+}
+
 /// A workspace member, as shown in owner lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberOption {
@@ -539,6 +562,29 @@ pub struct TimelineEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_owner_filter_names_one_of_the_members_or_says_the_list_shows_everyones() {
+        let ada = MemberOption {
+            id: MemberId::random(),
+            name: "Ada".to_owned(),
+        };
+        let members = [ada.clone()];
+        assert_eq!(owner_filter("", &members, "leads"), Ok(None));
+        assert_eq!(
+            owner_filter(&ada.id.to_string(), &members, "leads"),
+            Ok(Some(ada.id))
+        );
+        assert_eq!(
+            owner_filter(&MemberId::random().to_string(), &members, "companies"),
+            Err(
+                "That owner is not a member of this workspace. The list below shows every \
+                 owner's companies."
+                    .to_owned()
+            )
+        );
+        assert!(owner_filter("someone", &members, "leads").is_err());
+    }
 
     #[test]
     fn a_list_sort_is_one_the_list_offers_and_its_default_stays_out_of_the_url() {

@@ -57,8 +57,13 @@ pub(crate) async fn stored(app: &TestApp, table: &str, column: &str, id: &str) -
 
 /// The companies list's first page for this search, as the page's script asks for it.
 async fn search(app: &TestApp, cookie: &str, q: &str) -> String {
-    let (status, body) = api(app, "/api/companies/list", &[("query[q]", q)], cookie).await;
-    assert_eq!(status, StatusCode::OK, "{q}: {body}");
+    search_with(app, cookie, &[("query[q]", q)]).await
+}
+
+/// The companies list's first page for these query fields.
+async fn search_with(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> String {
+    let (status, body) = api(app, "/api/companies/list", fields, cookie).await;
+    assert_eq!(status, StatusCode::OK, "{fields:?}: {body}");
     body
 }
 
@@ -326,7 +331,7 @@ async fn an_edit_in_the_page_is_saved_logged_a_stale_edit_is_refused_and_a_new_n
 }
 
 #[tokio::test]
-async fn search_finds_companies_by_part_of_a_name_domain_phone_or_place_and_pages_through_all_by_name_or_newest()
+async fn search_finds_companies_by_part_of_a_name_domain_phone_or_place_filters_by_owner_and_pages_through_all_by_name_or_newest()
  {
     for app in spawn_apps().await {
         let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
@@ -391,6 +396,35 @@ async fn search_finds_companies_by_part_of_a_name_domain_phone_or_place_and_page
         assert_eq!(newest[2..], expected[..]);
         // An order the list does not offer shows it by name.
         assert_eq!(names_in("close").await, names);
+
+        // By owner: Ada's (whoever adds a company owns it), nobody else's, or a message.
+        sqlx::query("UPDATE companies SET owner_id = NULL WHERE name = 'Difference Ltd'")
+            .execute(app.state.db.pool())
+            .await
+            .expect("owner");
+        let me = crate::support::member_id(&app, "ada@example.com").await;
+        let fields = [("query[owner]", me.as_str())];
+        let (owned, _) =
+            every_page(&app, &ada, "/api/companies/list", &fields, ("rows", "name")).await;
+        assert_eq!(owned.len(), 61, "{}", app.label());
+        assert!(!owned.contains(&"Difference Ltd".to_owned()));
+        let stranger = [("query[owner]", "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10")];
+        let body = search_with(&app, &ada, &stranger).await;
+        assert!(
+            body.contains(
+                "That owner is not a member of this workspace. The list below shows every owner's companies."
+            ),
+            "{body}"
+        );
+        let (everyone, _) = every_page(
+            &app,
+            &ada,
+            "/api/companies/list",
+            &stranger,
+            ("rows", "name"),
+        )
+        .await;
+        assert_eq!(everyone.len(), 62, "the list shows every owner's");
         let (status, body) =
             api(&app, "/api/companies/list", &[("query[after]", "zz")], &ada).await;
         assert_eq!(status, StatusCode::OK);
