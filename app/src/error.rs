@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
+/// What `Retry-After` says when the database was busy: a write waits its turn for up to five
+/// seconds, so one more second is usually enough.
+pub const RETRY_AFTER_BUSY_SECS: u32 = 1;
+
 /// Everything that can go wrong in a request, as the user may be told about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -31,6 +35,12 @@ pub enum AppError {
     /// The browser could not reach the server.
     #[error("We could not reach the server. Check your connection and try again.")]
     Network,
+    /// Other changes held the database for longer than a write may wait. Nothing was saved;
+    /// the page keeps what was typed, and sending it again works.
+    #[error(
+        "Many changes are being saved right now, so yours was not. Please try again in a moment."
+    )]
+    Busy,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
 }
@@ -61,19 +71,35 @@ impl AppError {
             Self::Forbidden => 403,
             Self::Conflict(_) => 409,
             Self::RateLimited => 429,
-            Self::Network => 503,
+            Self::Network | Self::Busy => 503,
             Self::Internal => 500,
         }
     }
 
-    /// While rendering a page on the server, answers with this error's HTTP status (a missing
-    /// record gives a real 404). Does nothing in the browser.
+    /// How many seconds a client should wait before sending the same request again, for the
+    /// errors that pass (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            Self::Busy => Some(RETRY_AFTER_BUSY_SECS),
+            _ => None,
+        }
+    }
+
+    /// While rendering a page or running a server function on the server, answers with this
+    /// error's HTTP status (a missing record gives a real 404), and `Retry-After` when it passes.
+    /// Does nothing in the browser.
     pub fn set_response_status(&self) {
         #[cfg(feature = "ssr")]
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
             && let Ok(status) = axum::http::StatusCode::from_u16(self.status_code())
         {
             response.set_status(status);
+            if let Some(seconds) = self.retry_after() {
+                response.insert_header(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(seconds),
+                );
+            }
         }
     }
 
@@ -83,6 +109,16 @@ impl AppError {
             Self::Validation { field, .. } => Some(field),
             _ => None,
         }
+    }
+
+    /// A request the server could not read: answered with 422 and a short message, not the 500
+    /// of a failed server function (on the server this runs inside the request's context, where
+    /// its status is set), and logged as the client's mistake, not an error of ours.
+    fn client_mistake(cause: &ServerFnErrorErr) -> Self {
+        tracing::warn!(error = %cause, "a server function's request could not be read");
+        let error = Self::BadRequest;
+        error.set_response_status();
+        error
     }
 }
 
@@ -95,13 +131,12 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(_) => Self::Network,
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
-            | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
-                // Answered with 422, not the 500 of a failed server function: on the server this
-                // runs inside the request's context, where its status is set.
-                let error = Self::BadRequest;
-                error.set_response_status();
-                error
-            }
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::client_mistake(&value),
+            // On the server, "deserialization" is of the request's body (not UTF-8, not the
+            // encoding the function reads): the client's mistake. In the browser it is of the
+            // server's answer, which is not the member's doing either way.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => Self::client_mistake(&value),
             other => {
                 // Registration, (de)serialisation of responses, middleware and the like: never
                 // the user's doing. On the server this logs; in the browser it is a no-op sink.
@@ -121,6 +156,15 @@ mod ssr {
         fn from(error: sqlx::Error) -> Self {
             match &error {
                 sqlx::Error::RowNotFound => Self::NotFound,
+                // Not a fault: other writers held the database for longer than a write waits.
+                // Answered here, where the request's response is at hand, so every caller's
+                // answer says 503 and when to try again.
+                _ if crate::db::is_busy(&error) => {
+                    tracing::warn!(error = %error, "the database was busy; the write was refused");
+                    let busy = Self::Busy;
+                    busy.set_response_status();
+                    busy
+                }
                 sqlx::Error::Database(db) if db.is_unique_violation() => {
                     // The constraint name (PostgreSQL names it; SQLite does not) picks the
                     // message; nothing is read out of the database's error text.
@@ -136,7 +180,14 @@ mod ssr {
         fn into_response(self) -> axum::response::Response {
             let status = axum::http::StatusCode::from_u16(self.status_code())
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-            (status, self.to_string()).into_response()
+            let mut response = (status, self.to_string()).into_response();
+            if let Some(seconds) = self.retry_after() {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(seconds),
+                );
+            }
+            response
         }
     }
 }
@@ -179,6 +230,28 @@ mod tests {
         assert_eq!(
             AppError::from_server_fn_error(ServerFnErrorErr::ServerError("disk I/O error".into())),
             AppError::Internal
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_busy_database_is_a_503_that_says_when_to_try_again_and_that_nothing_was_saved() {
+        let busy = AppError::from(sqlx::Error::PoolTimedOut);
+        assert_eq!(busy, AppError::Busy);
+        assert_eq!(busy.status_code(), 503);
+        assert_eq!(busy.retry_after(), Some(RETRY_AFTER_BUSY_SECS));
+        assert!(busy.to_string().contains("yours was not"));
+        assert_eq!(AppError::Internal.retry_after(), None);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn an_unreadable_request_body_is_the_clients_mistake() {
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+                "invalid utf-8 sequence".into()
+            )),
+            AppError::BadRequest
         );
     }
 

@@ -168,6 +168,16 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The path of every page route the router serves (`/app/people/{id}` with its parameters
+/// named), in the route table's order: tests read every page from it, so a page added later is
+/// covered without naming it.
+pub fn page_routes() -> Vec<String> {
+    route_list()
+        .iter()
+        .map(|route| route.path().to_owned())
+        .collect()
+}
+
 /// What every server render needs: the state for server functions, and the request's CSP nonce.
 pub(crate) fn provide_render_context(state: &AppState) {
     provide_context(state.clone());

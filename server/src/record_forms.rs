@@ -95,9 +95,10 @@ async fn answer<Id: Display>(
             Some(FormNotice::error(notices::RATE_LIMITED)),
             Vec::new(),
         ),
-        // Logged where it happened; the member keeps what they typed.
-        Err(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
+        // Logged where it happened; the member keeps what they typed. A busy database is a
+        // 503 that says when to try again.
+        Err(error) => (
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             Some(FormNotice::error(notices::UNAVAILABLE)),
             Vec::new(),
         ),

@@ -64,6 +64,13 @@ pub async fn page_with_context(
     if status == StatusCode::TOO_MANY_REQUESTS {
         headers.insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
     }
+    // The database was busy (`AppError::Busy`): the same form may be sent again shortly.
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(app::error::RETRY_AFTER_BUSY_SECS),
+        );
+    }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

@@ -135,7 +135,7 @@ pub async fn sign_up(
     // Counted before the transaction: on SQLite a second connection cannot write while it is open.
     let key = members::email_key(&request.email);
     let mail_allowed = !limited(state, SIGNUP_MAIL_PER_ACCOUNT, &key, now).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let existing = members::find_by_email(&mut *tx, &request.email).await?;
     let mail = match existing {
         Some(member) => Some(already_registered_email(state, &member.email)?),
@@ -285,7 +285,7 @@ pub async fn resend_verification(
     let email = parse_stored_email(&viewer.email)?;
     let name = PersonName::parse(&viewer.name)
         .map_err(|_| AppError::internal("a stored member name does not parse"))?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     tokens::retire_all(&mut *tx, Purpose::VerifyEmail, viewer.member_id, now).await?;
     let secret = tokens::issue(
         &mut *tx,
@@ -323,7 +323,7 @@ pub async fn link_is_usable(
 /// expired, or the member's address changed since it was sent.
 pub async fn verify_email(state: &AppState, secret: &str) -> Result<bool, AppError> {
     let now = now_millis();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let Some((member, email)) =
         tokens::consume(&mut *tx, Purpose::VerifyEmail, secret, now).await?
     else {
@@ -376,7 +376,7 @@ pub async fn log_in(
         tracing::info!(member_id = %member.id, "log-in refused: the member has no workspace");
         return Ok(LoginOutcome::Failed);
     };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     // A fresh session id at every login: a session id planted before login is worth nothing.
     if let Some(previous) = previous_secret {
         session::end(&mut *tx, &tokens::hash(previous)).await?;
@@ -437,7 +437,7 @@ pub async fn request_password_reset(
         // since the limit counts requests for any address.
         return Ok(Outcome::RateLimited);
     }
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let secret = tokens::issue(
         &mut *tx,
         Purpose::ResetPassword,
@@ -497,7 +497,7 @@ pub async fn reset_password(
         )]));
     }
     let password_hash = password::hash(fields.password.clone()).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let Some((member, email)) =
         tokens::consume(&mut *tx, Purpose::ResetPassword, secret, now).await?
     else {
@@ -529,7 +529,7 @@ pub async fn reset_password(
 /// makes them one) and returns a one-time link, valid 48 hours, to choose a password.
 pub async fn create_operator(state: &AppState, email: &EmailAddress) -> Result<String, AppError> {
     let now = now_millis();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let member = match members::find_by_email(&mut *tx, email).await? {
         Some(member) => member.id,
         None => {
@@ -651,7 +651,7 @@ pub async fn request_email_change(
     }
     let viewer = &current.viewer;
     let old_email = parse_stored_email(&viewer.email)?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let taken = members::find_by_email(&mut *tx, &new_email)
         .await?
         .is_some();
@@ -708,7 +708,7 @@ pub async fn request_email_change(
 /// Applies a confirmed e-mail change; tells the old address. `false` when the link does not
 /// work or the address was taken meanwhile.
 async fn confirm_email_change(state: &AppState, secret: &str, now: i64) -> Result<bool, AppError> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let Some((member, new)) = tokens::consume(&mut *tx, Purpose::ChangeEmail, secret, now).await?
     else {
         return Ok(false);
@@ -763,7 +763,7 @@ pub async fn change_password(
     }
     let password_hash = password::hash(fields.new_password.clone()).await?;
     let viewer = &current.viewer;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     members::set_password(&mut *tx, viewer.member_id, &password_hash, now).await?;
     let ended =
         session::end_all_for(&mut *tx, viewer.member_id, Some(&current.secret_hash)).await?;

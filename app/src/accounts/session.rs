@@ -104,12 +104,17 @@ pub async fn load(db: &Db, secret: &str, now: i64) -> Result<Option<CurrentSessi
         end(db.pool(), &secret_hash).await?;
         return Ok(None);
     }
-    if now - last_seen_at >= TOUCH_EVERY_MS {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE secret_hash = $2")
-            .bind(now)
-            .bind(&secret_hash)
-            .execute(db.pool())
-            .await?;
+    if now - last_seen_at >= TOUCH_EVERY_MS
+        && let Err(error) =
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE secret_hash = $2")
+                .bind(now)
+                .bind(&secret_hash)
+                .execute(db.pool())
+                .await
+    {
+        // The session is valid whether or not this is recorded: when other writes hold the
+        // database, the member goes on logged in and the next request records it.
+        tracing::warn!(%error, "could not record when a session was last used");
     }
     let id: String = row.try_get("id")?;
     let member: String = row.try_get("member_id")?;

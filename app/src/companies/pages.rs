@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::{A, Form};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{add_company_note, delete_company, list_companies, load_company};
@@ -19,8 +19,8 @@ use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
     ListSearch, ListSort, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage,
-    RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice, owner_choices,
-    tag_choices,
+    RecordTitle, RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice,
+    owner_choices, tag_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -125,7 +125,7 @@ fn CompaniesList(
                 <tr>
                     <TickCell selected id=row.id.uuid() name=row.name.clone()/>
                     <th scope="row">
-                        <A href=format!("/app/companies/{}", row.id)>{row.name}</A>
+                        <a href=format!("/app/companies/{}", row.id)>{row.name}</a>
                     </th>
                     <td>{row.domain.unwrap_or_default()}</td>
                     <td>{row.place}</td>
@@ -210,7 +210,7 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
     let restored = RwSignal::new(false);
     let title = move || company.with(|c: &Company| c.name.clone());
     view! {
-        <Title text=title/>
+        <RecordTitle record=company text=|c: &Company| c.name.clone()/>
         <h1>{title}</h1>
         {created.then(|| view! {
             <p class="form-notice form-notice--ok" role="status">"Company added."</p>
@@ -270,7 +270,7 @@ fn CompanyPeople(people: Vec<CompanyPerson>, count: i64) -> impl IntoView {
                     <ul class="company__people-list">
                         {people.into_iter().map(|person| view! {
                             <li>
-                                <A href=format!("/app/people/{}", person.id)>{person.name}</A>
+                                <a href=format!("/app/people/{}", person.id)>{person.name}</a>
                                 {(!person.job_title.is_empty()).then(|| format!(", {}", person.job_title))}
                             </li>
                         }).collect_view()}

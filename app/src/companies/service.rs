@@ -79,7 +79,7 @@ pub async fn create(
             problems.push(FieldProblem::new(field.name(), message));
         }
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     if problems.is_empty()
         && db::named(&mut tx, workspace, &company.name)
             .await?
@@ -165,7 +165,9 @@ pub async fn save_field(
     let workspace = session.viewer.workspace_id;
     let actor = session.viewer.member_id;
     let field = edit.field;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
+    db.lock_record(&mut tx, "companies", &edit.company.to_string())
+        .await?;
     let members = members(&mut *tx, workspace).await?;
     let stored = db::load(&mut tx, workspace, edit.company)
         .await?

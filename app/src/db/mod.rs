@@ -19,12 +19,25 @@ use crate::config::DatabaseUrl;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
-/// The shared connection pool and which engine is behind it.
+/// The shared connection pools and which engine is behind them.
+///
+/// Reads use `pool`. Every transaction that may write begins through [`Db::begin_write`]: on
+/// SQLite that takes the one writer connection, so concurrent writers wait their turn in a fair
+/// queue (without holding a reading connection), and begins `IMMEDIATE`, taking the write lock
+/// before the first read. A deferred transaction that reads first cannot take the lock later once
+/// another writer has moved the database on: SQLite answers `SQLITE_BUSY_SNAPSHOT` at once
+/// instead of waiting, which members saw as one failed note in two. On PostgreSQL both are the
+/// same pool and a transaction begins as usual.
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    writer: AnyPool,
     backend: Backend,
 }
+
+/// How long a write waits for its turn (and SQLite's busy timeout for other processes) before
+/// the member is told to try again.
+const WRITE_WAIT: Duration = Duration::from_secs(5);
 
 /// What `/readyz` reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,28 +65,87 @@ impl Db {
         }
         let backend = url.backend();
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
-        let options = match backend {
-            Backend::Sqlite => options.max_connections(8).after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    for pragma in [
-                        "PRAGMA journal_mode = WAL",
-                        "PRAGMA foreign_keys = ON",
-                        "PRAGMA busy_timeout = 5000",
-                        "PRAGMA synchronous = FULL",
-                    ] {
-                        conn.execute(pragma).await?;
-                    }
-                    Ok(())
+        match backend {
+            Backend::Sqlite => {
+                let pool = sqlite_options(options.max_connections(8))
+                    .connect(url.as_str())
+                    .await?;
+                // One connection: SQLite has one writer at a time whatever the pool size, and a
+                // queue here is fair where SQLite's busy handler (which polls) is not.
+                let writer = sqlite_options(
+                    AnyPoolOptions::new()
+                        .max_connections(1)
+                        .acquire_timeout(WRITE_WAIT),
+                )
+                .connect(url.as_str())
+                .await?;
+                Ok(Self {
+                    pool,
+                    writer,
+                    backend,
                 })
-            }),
-            Backend::Postgres => options.max_connections(16),
-        };
-        let pool = options.connect(url.as_str()).await?;
-        Ok(Self { pool, backend })
+            }
+            Backend::Postgres => {
+                let pool = options
+                    .max_connections(16)
+                    // A write waiting for a row another transaction holds gives up after the
+                    // same five seconds as on SQLite (answered "busy, try again"), instead of
+                    // waiting for ever.
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            let wait = WRITE_WAIT.as_millis();
+                            conn.execute(format!("SET lock_timeout = {wait}").as_str())
+                                .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url.as_str())
+                    .await?;
+                Ok(Self {
+                    writer: pool.clone(),
+                    pool,
+                    backend,
+                })
+            }
+        }
     }
 
+    /// The pool for reads, and for writes of one statement (which SQLite makes wait for the write
+    /// lock within its busy timeout).
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Begins a transaction that may write: the one way every write path begins one. On SQLite
+    /// it waits its turn for the writer connection and holds the write lock from the start
+    /// (`BEGIN IMMEDIATE`); reads elsewhere go on meanwhile. A wait that runs out is an error
+    /// that [`crate::error::AppError`] answers as "busy, try again" (503 with `Retry-After`).
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
+        }
+    }
+
+    /// Makes writers of one record take turns within their transactions, so that each reads
+    /// what the one before it wrote: on PostgreSQL it locks the record's row (`FOR UPDATE`) until
+    /// the transaction ends; on SQLite a [`Db::begin_write`] transaction already holds the
+    /// database's write lock. Without it, two members saving different fields of one record at
+    /// the same moment on PostgreSQL read the same version, and the second was refused as a
+    /// conflict although nobody had touched its field.
+    pub async fn lock_record(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        table: &'static str,
+        id: &str,
+    ) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            sqlx::query(&format!("SELECT 1 FROM {table} WHERE id = $1 FOR UPDATE"))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {
@@ -128,7 +200,48 @@ impl Db {
 
     /// Closes every connection; used on shutdown so SQLite checkpoints its WAL.
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
+    }
+}
+
+/// Every SQLite connection gets WAL, foreign keys, a busy timeout and durable (`FULL`) commits.
+fn sqlite_options(options: AnyPoolOptions) -> AnyPoolOptions {
+    options.after_connect(|conn, _meta| {
+        Box::pin(async move {
+            let busy_timeout = format!("PRAGMA busy_timeout = {}", WRITE_WAIT.as_millis());
+            for pragma in [
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA foreign_keys = ON",
+                busy_timeout.as_str(),
+                "PRAGMA synchronous = FULL",
+            ] {
+                conn.execute(pragma).await?;
+            }
+            Ok(())
+        })
+    })
+}
+
+/// Whether a database error means "another writer has the lock; try again", not a fault: SQLite's
+/// `SQLITE_BUSY` and `SQLITE_LOCKED` with their extended codes, PostgreSQL's serialization
+/// failure, deadlock and lock-not-available, and a wait for a connection that ran out.
+pub fn is_busy(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            let Some(code) = db.code() else {
+                return false;
+            };
+            // PostgreSQL's SQLSTATEs have five characters; SQLite's codes are small numbers
+            // whose low byte is the primary code.
+            matches!(code.as_ref(), "40001" | "40P01" | "55P03")
+                || (code.len() < 5
+                    && code
+                        .parse::<i64>()
+                        .is_ok_and(|number| matches!(number & 0xff, 5 | 6)))
+        }
+        _ => false,
     }
 }
 
@@ -228,6 +341,50 @@ mod tests {
         assert!(file.exists());
         db.close().await;
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_wait_for_a_connection_that_runs_out_is_busy_and_a_missing_row_is_not() {
+        assert!(is_busy(&sqlx::Error::PoolTimedOut));
+        assert!(!is_busy(&sqlx::Error::RowNotFound));
+        assert!(!is_busy(&sqlx::Error::PoolClosed));
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_write_waits_for_the_writer_before_it_and_then_runs() {
+        let test_db = sqlite().await;
+        let db = test_db.db.clone();
+        let mut first = db.begin_write().await.expect("first writer");
+        sqlx::query("CREATE TABLE turns (n BIGINT NOT NULL)")
+            .execute(&mut *first)
+            .await
+            .expect("create");
+        let second = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let mut tx = db.begin_write().await?;
+                // Reads first, then writes: the shape that failed at once when begun deferred.
+                let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM turns")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO turns (n) VALUES ($1)")
+                    .bind(seen + 1)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok::<i64, sqlx::Error>(seen)
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(!second.is_finished(), "the second writer waits its turn");
+        sqlx::query("INSERT INTO turns (n) VALUES (1)")
+            .execute(&mut *first)
+            .await
+            .expect("insert");
+        first.commit().await.expect("commit");
+        let seen = second.await.expect("task").expect("the second writer runs");
+        assert_eq!(seen, 1, "it reads what the first wrote");
+        test_db.cleanup().await;
     }
 
     #[test]

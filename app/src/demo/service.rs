@@ -85,7 +85,7 @@ pub async fn submit(
 
     let policy_version =
         crate::policy::db::shown_or_current(&state.db, submission.policy_version, now).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let lead = crate::leads::db::insert(
         &mut *tx,
         &NewLead {

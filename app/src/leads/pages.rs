@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::{A, Form};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{add_lead_note, convert_lead, delete_lead, list_leads, load_lead};
@@ -19,7 +19,7 @@ use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
     ListSearch, ListSort, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage,
-    RestoredNotice, Selection, TickCell, Timeline, bulk_notice, owner_choices,
+    RecordTitle, RestoredNotice, Selection, TickCell, Timeline, bulk_notice, owner_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -129,7 +129,7 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
                 <tr>
                     <TickCell selected id=row.id.uuid() name=row.name.clone()/>
                     <th scope="row">
-                        <A href=format!("/app/leads/{}", row.id)>{row.name}</A>
+                        <a href=format!("/app/leads/{}", row.id)>{row.name}</a>
                     </th>
                     <td>{row.email}</td>
                     <td>{row.company_name}</td>
@@ -246,7 +246,7 @@ fn LeadView(record: LeadRecord, created: bool) -> impl IntoView {
     let conversion = RwSignal::new(conversion);
     let title = move || lead.with(|l: &Lead| l.name.clone());
     view! {
-        <Title text=title/>
+        <RecordTitle record=lead text=|l: &Lead| l.name.clone()/>
         <h1>{title}</h1>
         {created.then(|| view! {
             <p class="form-notice form-notice--ok" role="status">"Lead added."</p>
@@ -388,7 +388,7 @@ fn Convert(
             let person = match matching_person.get_value() {
                 Some(person) => view! {
                     <p>
-                        <A href=format!("/app/people/{}", person.id)>{person.name}</A>
+                        <a href=format!("/app/people/{}", person.id)>{person.name}</a>
                         {format!(
                             " is already a person here with the e-mail address {}: converting links this lead to them and adds no one new.",
                             lead.email
@@ -414,7 +414,7 @@ fn Convert(
                 Some(view! {
                     <p>
                         "They will work at "
-                        <A href=format!("/app/companies/{}", company.id)>{company.name}</A>
+                        <a href=format!("/app/companies/{}", company.id)>{company.name}</a>
                         ", already a company here."
                     </p>
                 }
@@ -516,21 +516,21 @@ fn ConvertedSection(conversion: Conversion, done: RwSignal<Option<Converted>>) -
                 {match person {
                     Some(person) => view! {
                         "Converted into "
-                        <A href=format!("/app/people/{}", person.id)>{person.name}</A>
+                        <a href=format!("/app/people/{}", person.id)>{person.name}</a>
                     }
                     .into_any(),
                     None => view! { "Converted into a person who has since been deleted" }.into_any(),
                 }}
                 {company.map(|company| view! {
                     ", with the company "
-                    <A href=format!("/app/companies/{}", company.id)>{company.name}</A>
+                    <a href=format!("/app/companies/{}", company.id)>{company.name}</a>
                 })}
                 {format!(", on {} by {by}.", utc_time(at))}
             </p>
             {opportunity.map(|opportunity| view! {
                 <p>
                     "Its opportunity: "
-                    <A href=format!("/app/opportunities/{}", opportunity.id)>{opportunity.name}</A>
+                    <a href=format!("/app/opportunities/{}", opportunity.id)>{opportunity.name}</a>
                 </p>
             })}
         </section>

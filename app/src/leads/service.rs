@@ -81,7 +81,7 @@ pub async fn create(
     let email = EmailAddress::parse(&lead.email)
         .map_err(|_| AppError::internal("a checked e-mail address did not parse again"))?;
     let now = now_millis();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let id = db::insert(
         &mut *tx,
         &NewLead {
@@ -174,7 +174,9 @@ pub async fn save_field(
 ) -> Result<LeadRecord, AppError> {
     let workspace = session.viewer.workspace_id;
     let field = edit.field;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
+    db.lock_record(&mut tx, "leads", &edit.lead.to_string())
+        .await?;
     let members = members(&mut *tx, workspace).await?;
     let stored = db::load(&mut tx, workspace, edit.lead)
         .await?
@@ -288,7 +290,7 @@ pub async fn convert(
 ) -> Result<Converted, AppError> {
     let workspace = session.viewer.workspace_id;
     let actor = session.viewer.member_id;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let lead = db::load(&mut tx, workspace, conversion.lead)
         .await?
         .ok_or(AppError::NotFound)?;

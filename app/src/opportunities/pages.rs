@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::{A, Form};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
@@ -26,8 +26,8 @@ use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::policy::model::PolicyDate;
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
-    ListSearch, ListSort, ListTable, NewRecordPage, RecordPage, RestoredNotice, Selection,
-    TickCell, Timeline, bulk_notice, owner_choices,
+    ListSearch, ListSort, ListTable, NewRecordPage, RecordPage, RecordTitle, RestoredNotice,
+    Selection, TickCell, Timeline, bulk_notice, owner_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -181,7 +181,7 @@ fn OpportunitiesList(
                 <tr>
                     <TickCell selected id=row.id.uuid() name=row.name.clone()/>
                     <th scope="row">
-                        <A href=format!("/app/opportunities/{}", row.id)>{row.name}</A>
+                        <a href=format!("/app/opportunities/{}", row.id)>{row.name}</a>
                     </th>
                     <td class="number">{row.amount.to_string()}</td>
                     <td>{row.stage.name}</td>
@@ -539,7 +539,7 @@ fn OpportunityView(record: OpportunityRecord, created: bool) -> impl IntoView {
         timeline.set(record.timeline);
     });
     view! {
-        <Title text=title/>
+        <RecordTitle record=opportunity text=|o: &Opportunity| o.name.clone()/>
         <h1>{title}</h1>
         {created.then(|| view! {
             <p class="form-notice form-notice--ok" role="status">"Opportunity added."</p>
@@ -716,7 +716,7 @@ fn OpportunityPeople(
                                 let label = format!("Remove {} from this opportunity", person.name);
                                 view! {
                                     <li>
-                                        <A href=format!("/app/people/{}", person.id)>{person.name}</A>
+                                        <a href=format!("/app/people/{}", person.id)>{person.name}</a>
                                         {(!person.email.is_empty()).then(|| format!(" ({})", person.email))}
                                         " "
                                         <button
@@ -932,7 +932,7 @@ pub fn RelatedOpportunitiesSection(
                     <ul class="record__opportunity-list">
                         {rows.into_iter().map(|row| view! {
                             <li>
-                                <A href=format!("/app/opportunities/{}", row.id)>{row.name}</A>
+                                <a href=format!("/app/opportunities/{}", row.id)>{row.name}</a>
                                 <span class="record__opportunity-facts">
                                     {format!(
                                         "{}, {}, expected to close {}",
@@ -950,7 +950,7 @@ pub fn RelatedOpportunitiesSection(
             {summary.map(|summary| view! {
                 <p class="field__hint">
                     {summary}
-                    {all_href.map(|href| view! { " " <A href=href>"See them all in the list"</A> })}
+                    {all_href.map(|href| view! { " " <a href=href>"See them all in the list"</a> })}
                 </p>
             })}
         </section>

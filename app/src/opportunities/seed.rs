@@ -43,7 +43,7 @@ pub async fn seed_opportunities(
     const ROWS_PER_INSERT: usize = 200;
     const COLUMNS: usize = 12;
     const DAY_MS: i64 = 86_400_000;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let pipeline: Vec<StageId> = stages(&mut tx, workspace)
         .await?
         .into_iter()

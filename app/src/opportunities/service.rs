@@ -147,7 +147,7 @@ pub async fn create(
     fields: &NewOpportunityFields,
 ) -> Result<Outcome<OpportunityId>, AppError> {
     let workspace = session.viewer.workspace_id;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut opportunity = NewOpportunity {
         id: OpportunityId::random(),
         stage: first_stage(&mut tx, workspace).await?,
@@ -237,7 +237,9 @@ pub async fn save_field(
 ) -> Result<OpportunityRecord, AppError> {
     let workspace = session.viewer.workspace_id;
     let field = edit.field;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
+    db.lock_record(&mut tx, "opportunities", &edit.opportunity.to_string())
+        .await?;
     let members = members(&mut *tx, workspace).await?;
     let stored = db::load(&mut tx, workspace, edit.opportunity)
         .await?
@@ -302,7 +304,7 @@ pub async fn move_to_stage(
     request: &StageMove,
 ) -> Result<OpportunityRecord, AppError> {
     let workspace = session.viewer.workspace_id;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let stored = db::load(&mut tx, workspace, request.opportunity)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -359,7 +361,7 @@ pub async fn add_person(
             "Enter the person's e-mail address, like name@example.com.",
         )
     })?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let stored = db::load(&mut tx, workspace, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -413,7 +415,7 @@ pub async fn remove_person(
     person: crate::people::PersonId,
 ) -> Result<OpportunityRecord, AppError> {
     let workspace = session.viewer.workspace_id;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     db::load(&mut tx, workspace, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -523,7 +525,7 @@ pub async fn rename_stage(
 ) -> Result<Vec<Stage>, AppError> {
     let workspace = session.viewer.workspace_id;
     let name = check_stage_name(name).map_err(|message| AppError::validation("name", message))?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let stages = db::stages(&mut tx, workspace).await?;
     if !stages.iter().any(|s| s.id == stage) {
         return Err(AppError::NotFound);
@@ -548,7 +550,7 @@ pub async fn reorder_stage(
     direction: Direction,
 ) -> Result<Vec<Stage>, AppError> {
     let workspace = session.viewer.workspace_id;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut order: Vec<StageId> = db::stages(&mut tx, workspace)
         .await?
         .into_iter()

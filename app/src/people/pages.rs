@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::{A, Form};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{add_person_note, list_people, load_person};
@@ -18,8 +18,8 @@ use crate::records::api::bulk_records;
 use crate::records::{
     AddNote, BulkAction, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages,
     ListSearch, ListSort, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage,
-    RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice, fixed_choices,
-    owner_choices, tag_choices,
+    RecordTitle, RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice,
+    fixed_choices, owner_choices, tag_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -137,7 +137,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
                 <tr>
                     <TickCell selected id=row.id.uuid() name=row.name.clone()/>
                     <th scope="row">
-                        <A href=format!("/app/people/{}", row.id)>{row.name}</A>
+                        <a href=format!("/app/people/{}", row.id)>{row.name}</a>
                     </th>
                     <td>{row.email.unwrap_or_default()}</td>
                     <td>{row.phone.unwrap_or_default()}</td>
@@ -217,7 +217,7 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
     let title = move || person.with(Person::full_name);
     let restored = RwSignal::new(false);
     view! {
-        <Title text=title/>
+        <RecordTitle record=person text=Person::full_name/>
         <h1>{title}</h1>
         <p class="record__subtitle">
             {move || {
@@ -226,7 +226,7 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
                 let separator = (!job_title.is_empty() && !name.is_empty()).then_some(", ");
                 let company = (!name.is_empty()).then(|| match company {
                     Some(company) => view! {
-                        <A href=format!("/app/companies/{company}")>{name}</A>
+                        <a href=format!("/app/companies/{company}")>{name}</a>
                     }
                     .into_any(),
                     None => name.into_any(),

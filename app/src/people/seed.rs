@@ -254,7 +254,7 @@ pub async fn seed_people(
     let mut made = 0;
     let mut tags_made = 0;
     while made < count {
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin_write().await?;
         let in_transaction = (count - made).min(ROWS_PER_TRANSACTION);
         let mut done_here = 0;
         while done_here < in_transaction {
@@ -430,7 +430,7 @@ async fn seed_leads(
     const ROWS_PER_INSERT: usize = 200;
     const COLUMNS: usize = 12;
     let ninety_days_ms: i64 = 90 * 24 * 60 * 60 * 1000;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut made = 0;
     while made < count {
         let batch = (count - made).min(ROWS_PER_INSERT);
@@ -521,7 +521,7 @@ async fn seed_companies(
         ids.insert(row.try_get("name")?, row.try_get("id")?);
     }
     let mut made = 0;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     for (w, word) in COMPANY_WORDS.iter().enumerate() {
         for (k, kind) in COMPANY_KINDS.iter().enumerate() {
             let name = format!("{word} {kind}");

@@ -112,7 +112,7 @@ pub async fn create(
     };
     let workspace = session.viewer.workspace_id;
     let now = now_millis();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let id = db::insert(&mut tx, workspace, &person, now).await?;
     if !person.company_name.is_empty() {
         db::link_company(&mut tx, workspace, id, &person.company_name).await?;
@@ -207,7 +207,9 @@ pub async fn save_field(
 ) -> Result<PersonRecord, AppError> {
     let workspace = session.viewer.workspace_id;
     let field = edit.field;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
+    db.lock_record(&mut tx, "people", &edit.person.to_string())
+        .await?;
     // Read once: an owner is checked against them, and the answer lists them.
     let members = db::members(&mut *tx, workspace).await?;
     let member_ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
@@ -398,7 +400,7 @@ pub async fn add_item(
                 .map_err(|(field, message)| AppError::validation(field, message))?,
         ),
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut person = db::load(&mut tx, workspace, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -487,7 +489,7 @@ pub async fn remove_item(
     item: &str,
 ) -> Result<PersonRecord, AppError> {
     let workspace = session.viewer.workspace_id;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut person = db::load(&mut tx, workspace, id)
         .await?
         .ok_or(AppError::NotFound)?;

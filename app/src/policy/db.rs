@@ -92,7 +92,7 @@ async fn insert(
     now: i64,
 ) -> Result<VersionSummary, PublishError> {
     let content_hash = hash(content);
-    let mut tx = db.pool().begin().await.map_err(AppError::from)?;
+    let mut tx = db.begin_write().await.map_err(AppError::from)?;
     if let Some(existing) =
         sqlx::query_scalar::<_, i64>("SELECT version FROM policy_versions WHERE content_hash = $1")
             .bind(&content_hash)

@@ -20,7 +20,7 @@ pub use model::{
 pub use pages::{
     AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListFilter,
     ListNotices, ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage,
-    RestoredNotice, TagsField, Timeline, fixed_choices, owner_choices, tag_choices,
+    RecordTitle, RestoredNotice, TagsField, Timeline, fixed_choices, owner_choices, tag_choices,
 };
 pub use selection::{
     BulkProblem, MemberChoice, Selection, TickCell, bulk_notice, chosen_member, gone_meanwhile,

@@ -29,7 +29,7 @@ pub async fn add_note(
     let workspace = session.viewer.workspace_id;
     let record = parse_id(record)?.to_string();
     let body = check_note(body).map_err(|message| AppError::validation("note", message))?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     db::add_note(
         &mut tx,
         kind,
@@ -56,7 +56,7 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     let workspace = session.viewer.workspace_id;
     let record = parse_id(record)?.to_string();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     db::delete(&mut tx, kind, workspace, &record).await?;
     tx.commit().await?;
     tracing::info!(record_id = %record, workspace_id = %workspace, ?kind, "record deleted");
@@ -79,7 +79,10 @@ pub async fn timeline(
 }
 
 /// Parses the ids of a bulk action on a list of `plural` (one is a `noun`): at least one, at most
-/// [`BULK_MAX`], each a UUID (an id that is not one is "not found"), each once.
+/// [`BULK_MAX`], each a UUID (an id that is not one is "not found"), each once, in order. Every
+/// bulk action changes its records in this one order, so two members' overlapping selections
+/// take the records' row locks in the same order on PostgreSQL and wait for each other, instead
+/// of each holding what the other needs (a deadlock, which one of them would be refused for).
 pub(crate) fn selected_ids(
     noun: &str,
     plural: &str,
@@ -99,11 +102,10 @@ pub(crate) fn selected_ids(
     }
     let mut parsed: Vec<String> = Vec::with_capacity(ids.len());
     for raw in ids {
-        let id = parse_id(raw)?.to_string();
-        if !parsed.contains(&id) {
-            parsed.push(id);
-        }
+        parsed.push(parse_id(raw)?.to_string());
     }
+    parsed.sort_unstable();
+    parsed.dedup();
     Ok(parsed)
 }
 
@@ -148,7 +150,7 @@ pub async fn bulk(
 ) -> Result<BulkOutcome, AppError> {
     let workspace = session.viewer.workspace_id;
     let ids = selected_ids(kind.noun(), kind.plural(), ids)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     db::ensure_all_found(&mut tx, kind, workspace, &ids).await?;
     let changed = match action {
         BulkAction::AddTag => {

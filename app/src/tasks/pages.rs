@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::{A, Form};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{add_task, bulk_tasks, list_tasks, record_tasks, set_task_done};
@@ -217,7 +217,7 @@ pub fn TaskItem(
                     " \u{b7} About "
                     // A person is named alone; "the company Acme", "the lead Alan Turing".
                     {(about.kind != Kind::People).then(|| format!("the {} ", about.kind.noun()))}
-                    <A href=about.href()>{about.name}</A>
+                    <a href=about.href()>{about.name.clone()}</a>
                 }))}
             </span>
             {move || error.get().map(|message| view! {

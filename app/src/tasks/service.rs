@@ -38,7 +38,7 @@ pub async fn add(db: &Db, session: &CurrentSession, fields: &TaskFields) -> Resu
         check_title(&fields.title).map_err(|message| AppError::validation("title", message))?;
     let due_on =
         check_due(&fields.due_on).map_err(|message| AppError::validation("due_on", message))?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let assignee = assignee_of(&mut tx, workspace, &fields.assignee).await?;
     let about = match fields.about.trim() {
         "" => None,
@@ -99,7 +99,7 @@ pub async fn bulk(
 ) -> Result<BulkOutcome, AppError> {
     let workspace = session.viewer.workspace_id;
     let ids = crate::records::service::selected_ids("task", "tasks", ids)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     db::ensure_all_found(&mut tx, workspace, &ids).await?;
     let member = session.viewer.member_id;
     let changed = match action {
@@ -132,7 +132,7 @@ pub async fn set_done(
 ) -> Result<Task, AppError> {
     let workspace = session.viewer.workspace_id;
     let id = TaskId::parse(id).ok_or(AppError::NotFound)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     if !db::set_done(
         &mut tx,
         workspace,

@@ -195,7 +195,7 @@ pub async fn invite(
         return Ok(Outcome::RateLimited);
     }
     let secret = tokens::generate();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "UPDATE invitations SET revoked_at = $1
          WHERE workspace_id = $2 AND email_key = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
@@ -306,7 +306,7 @@ pub async fn remove(
         return Err(AppError::Forbidden);
     }
     let workspace = viewer.workspace_id.to_string();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND member_id = $2")
         .bind(&workspace)
         .bind(member.to_string())
@@ -372,7 +372,7 @@ pub async fn transfer_ownership(
         ));
     }
     let workspace = viewer.workspace_id.to_string();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE memberships SET role = 'admin' WHERE workspace_id = $1 AND member_id = $2")
         .bind(&workspace)
         .bind(viewer.member_id.to_string())
@@ -542,7 +542,7 @@ pub async fn accept_as_member(
         return Ok(Err(AcceptProblem::OtherAccount));
     }
     let member = session.viewer.member_id;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     if !mark_accepted(&mut *tx, &invitation.id, now).await? {
         return Ok(Err(AcceptProblem::Spent));
     }
@@ -643,7 +643,7 @@ pub async fn join_with_new_account(
         now,
     )
     .await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     if !mark_accepted(&mut *tx, &invitation.id, now).await? {
         return Ok(JoinOutcome::Refused(AcceptProblem::Spent));
     }
