@@ -349,20 +349,15 @@ fn notes_written_by_many_writers_at_once_are_all_saved_on_every_kind_of_record()
     const NOTES_EACH: usize = 5;
     at_once_runtime(async {
         for app in spawn_apps().await {
-            let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical", CLIENT).await;
             // Half the writers write on one shared record, the others each on a record of their own.
-            let shared = one_record_of_each_kind(&app, &ada).await;
-            let mut own: Vec<HashMap<&'static str, String>> = Vec::new();
-            for writer in 0..WRITERS / 2 {
-                own.push(own_records(&app, &ada, writer).await);
-            }
+            let Team { ada, shared, own } = team(&app).await;
             let app = Arc::new(app);
             for kind in ["people", "companies", "leads", "opportunities"] {
                 let target = |writer: usize| {
                     if writer.is_multiple_of(2) {
                         shared[kind].clone()
                     } else {
-                        own[writer / 2][kind].clone()
+                        own[writer][kind].clone()
                     }
                 };
                 let jobs: Vec<_> = (0..WRITERS)
@@ -424,6 +419,24 @@ fn notes_written_by_many_writers_at_once_are_all_saved_on_every_kind_of_record()
                 .await;
         }
     });
+}
+
+/// The workspace the write tests work in: Ada's session, one record of each kind that every
+/// writer shares, and one record of each kind of each writer's own.
+struct Team {
+    ada: String,
+    shared: HashMap<&'static str, String>,
+    own: Vec<HashMap<&'static str, String>>,
+}
+
+async fn team(app: &TestApp) -> Team {
+    let ada = sign_up_and_log_in(app, "ada@example.com", "Analytical", CLIENT).await;
+    let shared = one_record_of_each_kind(app, &ada).await;
+    let mut own = Vec::new();
+    for writer in 0..WRITERS {
+        own.push(own_records(app, &ada, writer).await);
+    }
+    Team { ada, shared, own }
 }
 
 /// A person, a company, a lead and an opportunity of the writer's own.
@@ -505,16 +518,11 @@ async fn stored_text(app: &TestApp, sql: &str, id: &str) -> String {
 fn field_edits_at_once_are_saved_or_answered_as_conflicts_and_none_is_lost() {
     at_once_runtime(async {
         for app in spawn_apps().await {
-            let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical", CLIENT).await;
-            let shared = one_record_of_each_kind(&app, &ada).await;
-            let mut own = Vec::new();
-            for writer in 0..WRITERS {
-                own.push(own_records(&app, &ada, writer).await);
-            }
+            let Team { ada, shared, own } = team(&app).await;
             let app = Arc::new(app);
             // Every writer changes the same field of the same person from the same version: one
-            // is saved, and each of the others is either saved after it (nobody else had
-            // changed that field... which someone had) or refused as a conflict.
+            // is saved, and every other is refused as a conflict, since each started from the
+            // field as it was before that save.
             let person = shared["people"].clone();
             let version = version_of(&app, "people", &person).await;
             let answers = writers_at_once(&app, &ada, "/api/people/save-field", |writer| {
@@ -711,12 +719,7 @@ async fn stage_id(app: &TestApp, cookie: &str, name: &str) -> String {
 fn tasks_stage_moves_bulk_actions_and_conversions_at_once_are_saved_or_refused_as_conflicts() {
     at_once_runtime(async {
         for app in spawn_apps().await {
-            let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical", CLIENT).await;
-            let shared = one_record_of_each_kind(&app, &ada).await;
-            let mut own = Vec::new();
-            for writer in 0..WRITERS {
-                own.push(own_records(&app, &ada, writer).await);
-            }
+            let Team { ada, shared, own } = team(&app).await;
             let app = Arc::new(app);
 
             // Tasks: each writer adds two about the shared person; then all are ticked done at once.
@@ -1080,12 +1083,7 @@ fn records_added_and_settings_saved_by_many_writers_at_once_are_all_kept() {
 fn further_contacts_people_of_a_deal_task_bulk_actions_and_deletions_at_once_are_all_kept() {
     at_once_runtime(async {
         for app in spawn_apps().await {
-            let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical", CLIENT).await;
-            let shared = one_record_of_each_kind(&app, &ada).await;
-            let mut own = Vec::new();
-            for writer in 0..WRITERS {
-                own.push(own_records(&app, &ada, writer).await);
-            }
+            let Team { ada, shared, own } = team(&app).await;
             let app = Arc::new(app);
             let person = shared["people"].clone();
 
