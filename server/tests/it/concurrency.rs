@@ -313,6 +313,15 @@ fn assert_answers(app: &TestApp, what: &str, answers: &[Answer], allowed: &[Stat
     );
 }
 
+/// Fails unless every answer is a success or a conflict (409); answers which writers' writes
+/// were saved.
+fn saved_or_refused(app: &TestApp, what: &str, answers: &[Answer]) -> Vec<usize> {
+    assert_answers(app, what, answers, &[StatusCode::OK, StatusCode::CONFLICT]);
+    (0..answers.len())
+        .filter(|writer| answers[*writer].0 == StatusCode::OK)
+        .collect()
+}
+
 /// Sends the same kind of server-function call from `WRITERS` writers at once; `fields(writer)`
 /// says what writer `writer` sends.
 async fn writers_at_once(
@@ -535,15 +544,7 @@ fn field_edits_at_once_are_saved_or_answered_as_conflicts_and_none_is_lost() {
                 ])
             })
             .await;
-            assert_answers(
-                &app,
-                "one field, one person",
-                &answers,
-                &[StatusCode::OK, StatusCode::CONFLICT],
-            );
-            let saved: Vec<usize> = (0..WRITERS)
-                .filter(|writer| answers[*writer].0 == StatusCode::OK)
-                .collect();
+            let saved = saved_or_refused(&app, "one field, one person", &answers);
             assert_eq!(
                 saved.len(),
                 1,
@@ -669,15 +670,7 @@ fn field_edits_at_once_are_saved_or_answered_as_conflicts_and_none_is_lost() {
                         ])
                     })
                     .await;
-                assert_answers(
-                    &app,
-                    &format!("{kind} name"),
-                    &answers,
-                    &[StatusCode::OK, StatusCode::CONFLICT],
-                );
-                let saved: Vec<usize> = (0..WRITERS)
-                    .filter(|writer| answers[*writer].0 == StatusCode::OK)
-                    .collect();
+                let saved = saved_or_refused(&app, &format!("{kind} name"), &answers);
                 assert_eq!(saved.len(), 1, "{}: {kind}: {answers:#?}", app.label());
                 let stored = stored_text(
                     &app,
@@ -784,18 +777,13 @@ fn tasks_stage_moves_bulk_actions_and_conversions_at_once_are_saved_or_refused_a
                 ])
             })
             .await;
-            assert_answers(
-                &app,
-                "opportunities/move",
-                &answers,
-                &[StatusCode::OK, StatusCode::CONFLICT],
-            );
             // A move to where the card already is succeeds without a change: every success
             // wanted the stage the card ended in.
-            let wanted: std::collections::HashSet<&String> = (0..WRITERS)
-                .filter(|writer| answers[*writer].0 == StatusCode::OK)
-                .map(|writer| &targets[writer % targets.len()])
-                .collect();
+            let wanted: std::collections::HashSet<&String> =
+                saved_or_refused(&app, "opportunities/move", &answers)
+                    .into_iter()
+                    .map(|writer| &targets[writer % targets.len()])
+                    .collect();
             assert_eq!(
                 wanted.len(),
                 1,
@@ -873,16 +861,7 @@ fn tasks_stage_moves_bulk_actions_and_conversions_at_once_are_saved_or_refused_a
                 ])
             })
             .await;
-            assert_answers(
-                &app,
-                "leads/convert",
-                &answers,
-                &[StatusCode::OK, StatusCode::CONFLICT],
-            );
-            let converted = answers
-                .iter()
-                .filter(|(status, _)| *status == StatusCode::OK)
-                .count();
+            let converted = saved_or_refused(&app, "leads/convert", &answers).len();
             assert_eq!(
                 converted,
                 1,
@@ -1019,16 +998,7 @@ fn records_added_and_settings_saved_by_many_writers_at_once_are_all_kept() {
                 ])
             })
             .await;
-            assert_answers(
-                &app,
-                "accounts/profile/save",
-                &answers,
-                &[StatusCode::OK, StatusCode::CONFLICT],
-            );
-            let saved = answers
-                .iter()
-                .filter(|(status, _)| *status == StatusCode::OK)
-                .count();
+            let saved = saved_or_refused(&app, "accounts/profile/save", &answers).len();
             assert_eq!(
                 saved,
                 1,
