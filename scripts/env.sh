@@ -38,6 +38,8 @@ case ":$PATH:" in
   *) PATH="$PATH:$CARGO_BIN" ;;
 esac
 PATH="$PATH:$CRM_ROOT/end2end/node_modules/.bin"
+# The project's own tool wrappers come first (scripts/bin/wasm-opt: see its comment).
+PATH="$CRM_ROOT/scripts/bin:$PATH"
 export PATH
 
 # Debian's Chromium, unless told otherwise.
@@ -55,5 +57,21 @@ crm_phase_start() {
   printf '\n==> %s\n' "$1"
 }
 crm_phase_end() {
-  printf '<== %s: %ss\n' "$CRM_PHASE_NAME" "$(($(date +%s) - CRM_PHASE_T0))"
+  local seconds=$(($(date +%s) - CRM_PHASE_T0))
+  printf '<== %s: %ss\n' "$CRM_PHASE_NAME" "$seconds"
+  crm_phase_record "$CRM_PHASE_NAME" "$seconds"
 }
+# Remembers a phase's time for the table that crm_phase_table prints at the end.
+CRM_PHASES=()
+crm_phase_record() {
+  CRM_PHASES+=("$1"$'\t'"$2")
+}
+crm_phase_table() {
+  local row
+  printf '\n| phase | seconds |\n| --- | ---: |\n'
+  for row in "${CRM_PHASES[@]}"; do
+    printf '| %s | %s |\n' "${row%%$'\t'*}" "${row##*$'\t'}"
+  done
+  printf '| **wall clock, whole run** | **%s** |\n' "$(($(date +%s) - CRM_RUN_T0))"
+}
+CRM_RUN_T0=$(date +%s)

@@ -6,7 +6,7 @@
 
 use axum::http::StatusCode;
 
-use crate::people::{ada_and_mallory, add_person, api, created_minutes_apart, every_page};
+use crate::people::{ada_and_mallory, add_person, api, api_ok, created_minutes_apart, every_page};
 use crate::support::browser::{
     CHROME_ON_LINUX, Client, add_record, get_page, location, post_form, sign_up_and_log_in,
 };
@@ -285,7 +285,7 @@ async fn an_edit_in_the_page_is_saved_logged_a_stale_edit_is_refused_and_a_new_n
                 .as_deref(),
             Some("Naval Research Lab")
         );
-        let (_, person) = api(&app, "/api/people/load", &[("id", &grace)], &ada).await;
+        let person = api_ok(&app, "/api/people/load", &[("id", &grace)], &ada).await;
         assert!(
             person.contains(
                 "\"field\":\"company_name\",\"old\":\"Navy Labs\",\"new\":\"Naval Research Lab\""
@@ -293,7 +293,7 @@ async fn an_edit_in_the_page_is_saved_logged_a_stale_edit_is_refused_and_a_new_n
             "{person}"
         );
         // And the person is found by the new name.
-        let (_, found) = api(
+        let found = api_ok(
             &app,
             "/api/people/list",
             &[("query[q]", "naval research")],
@@ -302,7 +302,7 @@ async fn an_edit_in_the_page_is_saved_logged_a_stale_edit_is_refused_and_a_new_n
         .await;
         assert!(found.contains("Hopper"), "{found}");
 
-        let (_, record) = api(&app, "/api/companies/load", &[("id", &id)], &ada).await;
+        let record = api_ok(&app, "/api/companies/load", &[("id", &id)], &ada).await;
         for change in [
             "\"field\":\"city\",\"old\":\"\",\"new\":\"Arlington\"",
             "\"field\":\"domain\",\"old\":\"\",\"new\":\"navy.example\"",
@@ -474,7 +474,12 @@ async fn a_member_of_another_workspace_can_neither_see_nor_change_this_workspace
             stored(&app, "people", "company_id", &eve).await.as_deref(),
             Some(theirs.as_str())
         );
-        let (_, record) = api(&app, "/api/companies/load", &[("id", &id)], &ada).await;
+        let (status, record) = api(&app, "/api/companies/load", &[("id", &id)], &ada).await;
+        assert_eq!(status, StatusCode::OK, "{record}");
+        assert!(
+            record.contains("Navy Labs"),
+            "Ada's company loads: {record}"
+        );
         assert!(!record.contains("Eve"), "{record}");
 
         // Without a session: nothing, and the form asks to log in.

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use crate::companies::{add_company, stored};
 use crate::leads::add_lead;
 use crate::opportunities::add_opportunity;
-use crate::people::{ada_and_mallory, add_person, api, bulk, count};
+use crate::people::{ada_and_mallory, add_person, api, api_ok, bulk, count};
 use crate::support::browser::get_page;
 use crate::support::{TestApp, body_text, spawn_apps};
 
@@ -282,7 +282,7 @@ async fn a_deleted_lead_takes_its_notes_and_timeline_and_what_it_was_converted_i
         // the entry that named the lead keeps no name and no link.
         assert!(belongings(&app, &person).await >= 1, "{label}");
         assert_eq!(mentions(&app, &lead).await, 0, "{label}");
-        let (_, timeline) = api(&app, "/api/records/timeline", &[("id", &person)], &ada).await;
+        let timeline = api_ok(&app, "/api/records/timeline", &[("id", &person)], &ada).await;
         assert!(
             timeline.contains(r#"{"Converted":{"role":"FromLead","id":"","name":""}}"#),
             "{label}: {timeline}"

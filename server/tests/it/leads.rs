@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 
 use crate::companies::add_company;
-use crate::people::{ada_and_mallory, add_person, api, every_page};
+use crate::people::{ada_and_mallory, add_person, api, api_ok, every_page};
 use crate::support::browser::{
     CHROME_ON_LINUX, Client, add_record, get_page, location, post_form, sign_up_and_log_in,
 };
@@ -244,7 +244,7 @@ async fn converting_a_lead_adds_a_person_and_its_company_with_the_marketing_choi
         )
         .await;
         chose_marketing(&app, &id, true, 1_700_000_000_000).await;
-        let (_, before) = api(&app, "/api/leads/load", &[("id", &id)], &ada).await;
+        let before = api_ok(&app, "/api/leads/load", &[("id", &id)], &ada).await;
         assert!(before.contains("\"matching_person\":null"), "{before}");
         assert!(before.contains("\"matching_company\":null"), "{before}");
 
@@ -297,7 +297,7 @@ async fn converting_a_lead_adds_a_person_and_its_company_with_the_marketing_choi
         );
 
         // Each record's timeline tells the conversion, linking the other.
-        let (_, lead_page) = api(&app, "/api/leads/load", &[("id", &id)], &ada).await;
+        let lead_page = api_ok(&app, "/api/leads/load", &[("id", &id)], &ada).await;
         assert!(
             lead_page.contains(&format!(
                 "\"Converted\":{{\"role\":\"IntoPerson\",\"id\":\"{person}\",\"name\":\"Grace Brewster Hopper\"}}"
@@ -305,14 +305,14 @@ async fn converting_a_lead_adds_a_person_and_its_company_with_the_marketing_choi
             "{lead_page}"
         );
         assert!(lead_page.contains("\"IntoCompany\""), "{lead_page}");
-        let (_, person_page) = api(&app, "/api/people/load", &[("id", &person)], &ada).await;
+        let person_page = api_ok(&app, "/api/people/load", &[("id", &person)], &ada).await;
         assert!(
             person_page.contains(&format!(
                 "\"Converted\":{{\"role\":\"FromLead\",\"id\":\"{id}\",\"name\":\"Grace Brewster Hopper\"}}"
             )),
             "{person_page}"
         );
-        let (_, company_page) = api(&app, "/api/companies/load", &[("id", &company)], &ada).await;
+        let company_page = api_ok(&app, "/api/companies/load", &[("id", &company)], &ada).await;
         assert!(company_page.contains("\"FromLead\""), "{company_page}");
         assert!(
             company_page.contains("Brewster Hopper"),
@@ -367,7 +367,7 @@ async fn converting_a_lead_links_the_person_with_its_email_address_and_adds_no_d
         .await;
         // She said no to marketing e-mail on the form, after nothing was recorded for her.
         chose_marketing(&app, &id, false, 1_700_000_000_000).await;
-        let (_, before) = api(&app, "/api/leads/load", &[("id", &id)], &ada).await;
+        let before = api_ok(&app, "/api/leads/load", &[("id", &id)], &ada).await;
         assert!(
             before.contains(&format!(
                 "\"matching_person\":{{\"id\":\"{grace}\",\"name\":\"Grace Hopper\"}}"
@@ -418,7 +418,7 @@ async fn converting_a_lead_links_the_person_with_its_email_address_and_adds_no_d
                 .as_deref(),
             Some("refused")
         );
-        let (_, person_page) = api(&app, "/api/people/load", &[("id", &grace)], &ada).await;
+        let person_page = api_ok(&app, "/api/people/load", &[("id", &grace)], &ada).await;
         assert!(person_page.contains("\"MatchedLead\""), "{person_page}");
         assert!(
             person_page.contains(
@@ -426,7 +426,7 @@ async fn converting_a_lead_links_the_person_with_its_email_address_and_adds_no_d
             ),
             "{person_page}"
         );
-        let (_, lead_page) = api(&app, "/api/leads/load", &[("id", &id)], &ada).await;
+        let lead_page = api_ok(&app, "/api/leads/load", &[("id", &id)], &ada).await;
         assert!(lead_page.contains("\"MatchedPerson\""), "{lead_page}");
         assert!(
             !lead_page.contains("\"IntoCompany\""),
@@ -639,7 +639,7 @@ async fn a_member_of_another_workspace_can_neither_see_change_nor_convert_this_w
             assert_eq!(status, StatusCode::NOT_FOUND, "{endpoint}: {body}");
             assert!(!body.contains("Grace"), "{endpoint}: {body}");
         }
-        let (_, body) = api(&app, "/api/leads/list", &[("query[q]", "grace")], &mallory).await;
+        let body = api_ok(&app, "/api/leads/list", &[("query[q]", "grace")], &mallory).await;
         assert!(!body.contains("Grace"), "{body}");
         assert_eq!(
             stored(&app, "leads", "name", &id).await.as_deref(),

@@ -69,7 +69,6 @@ pub fn test_config(
     std::fs::create_dir_all(&pkg).expect("site root");
     std::fs::write(pkg.join("crm.css"), "body { margin: 0; }\n".repeat(40)).expect("css");
     std::fs::write(pkg.join("crm.css.br"), b"pretend-brotli").expect("css.br");
-    std::fs::write(site_root.join("robots.txt"), "User-agent: *\nAllow: /\n").expect("robots");
     std::fs::write(site_root.join("site.js"), "(() => {})();\n").expect("site.js");
     std::fs::write(site_root.join("site.js.gz"), b"pretend-gzip").expect("site.js.gz");
     config.leptos.site_root = site_root.display().to_string().into();

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::deletion::one_of_each;
 use crate::people::{
-    ada_and_mallory, add_person, api, bulk, count, created_minutes_apart, post_bulk,
+    ada_and_mallory, add_person, api, api_ok, bulk, count, created_minutes_apart, post_bulk,
 };
 use crate::support::browser::{CHROME_ON_LINUX, Client, get_page, sign_up_and_log_in};
 use crate::support::{TestApp, body_text, member_id, spawn_apps};
@@ -90,7 +90,7 @@ async fn a_task_about_a_person_is_listed_by_due_day_ticked_done_and_shown_in_the
         assert!(
             at("Renew the domain") < at("Call Grace") && at("Call Grace") < at("Plan the offsite")
         );
-        let (_, mine) = api(&app, "/api/tasks/list", &[("query[assignee]", "me")], &ada).await;
+        let mine = api_ok(&app, "/api/tasks/list", &[("query[assignee]", "me")], &ada).await;
         assert!(
             mine.contains("Call Grace") && !mine.contains("Renew the domain"),
             "{mine}"
@@ -111,9 +111,9 @@ async fn a_task_about_a_person_is_listed_by_due_day_ticked_done_and_shown_in_the
         .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(body.contains(r#""done":true"#), "{body}");
-        let (_, open) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        let open = api_ok(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
         assert!(!open.contains("Call Grace"), "{open}");
-        let (_, done) = api(&app, "/api/tasks/list", &[("query[status]", "done")], &ada).await;
+        let done = api_ok(&app, "/api/tasks/list", &[("query[status]", "done")], &ada).await;
         assert!(
             done.contains("Call Grace") && !done.contains("Plan the offsite"),
             "{done}"
@@ -147,7 +147,7 @@ async fn a_task_about_a_person_is_listed_by_due_day_ticked_done_and_shown_in_the
             count(&app, "SELECT COUNT(*) FROM tasks WHERE id = $1", &call).await,
             0
         );
-        let (_, open) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        let open = api_ok(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
         assert!(
             open.contains("Renew the domain") && open.contains("Plan the offsite"),
             "{open}"
@@ -229,7 +229,7 @@ async fn a_bad_title_day_or_assignee_is_refused_with_a_message_and_other_workspa
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint}");
         }
         for status in ["open", "done"] {
-            let (_, body) = api(
+            let body = api_ok(
                 &app,
                 "/api/tasks/list",
                 &[("query[status]", status)],
@@ -356,7 +356,7 @@ async fn a_task_about_a_company_a_lead_or_an_opportunity_is_on_its_page_in_its_t
         // Deleting a record deletes the tasks about it; the others stay.
         let (status, body) = api(&app, "/api/companies/delete", &[("id", &acme)], &ada).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let (_, open) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        let open = api_ok(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
         assert!(
             !open.contains("Send the contract")
                 && open.contains("Call Alan back")
@@ -458,7 +458,7 @@ async fn the_tasks_list_pages_through_every_task_once_in_either_order_and_a_dama
         assert_eq!((newest, pages), (expected_newest, 3), "{}", app.label());
 
         // Done ones, the latest first, also page through once each.
-        let (_, first) = api(&app, "/api/tasks/list", &[("query[status]", "")], &ada).await;
+        let first = api_ok(&app, "/api/tasks/list", &[("query[status]", "")], &ada).await;
         let first: serde_json::Value = serde_json::from_str(&first).expect("json");
         for task in first["tasks"].as_array().expect("tasks").iter().take(60) {
             let id = task["id"].as_str().expect("id");
@@ -560,7 +560,7 @@ async fn the_tasks_list_is_searched_by_part_of_a_title_in_any_case_and_pages_thr
         }
 
         // Ticked done, a call leaves the open search for the done one.
-        let (_, first) = api(
+        let first = api_ok(
             &app,
             "/api/tasks/list",
             &[("query[q]", "customer 07")],
@@ -692,10 +692,10 @@ async fn selected_tasks_are_assigned_ticked_done_opened_again_and_deleted_at_onc
         assert_eq!(status, StatusCode::OK, "{label}: {body}");
         assert_eq!(body, r#"{"selected":2,"changed":1}"#, "{label}");
         assert_eq!(stored_task(&app, &call).await.expect("kept").1, call_done);
-        let (_, open) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        let open = api_ok(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
         assert!(!open.contains("Plan the offsite"), "{label}: {open}");
         // Ticked done in bulk shows in the timeline of the record the task is about.
-        let (_, timeline) = api(&app, "/api/records/timeline", &[("id", &grace)], &ada).await;
+        let timeline = api_ok(&app, "/api/records/timeline", &[("id", &grace)], &ada).await;
         assert!(timeline.contains("TaskDone"), "{label}: {timeline}");
 
         // Open again: only the done ones change.
@@ -709,7 +709,7 @@ async fn selected_tasks_are_assigned_ticked_done_opened_again_and_deleted_at_onc
             stored_task(&app, &call).await.expect("kept"),
             (None, None, None)
         );
-        let (_, open) = api(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
+        let open = api_ok(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
         for title in ["Call Grace", "E-mail Alan", "Plan the offsite"] {
             assert!(open.contains(title), "{label}: {title}: {open}");
         }
@@ -721,7 +721,7 @@ async fn selected_tasks_are_assigned_ticked_done_opened_again_and_deleted_at_onc
         assert_eq!(stored_task(&app, &call).await, None, "{label}");
         assert_eq!(stored_task(&app, &plan).await, None, "{label}");
         assert!(stored_task(&app, &email).await.is_some(), "{label}");
-        let (_, timeline) = api(&app, "/api/records/timeline", &[("id", &grace)], &ada).await;
+        let timeline = api_ok(&app, "/api/records/timeline", &[("id", &grace)], &ada).await;
         assert!(!timeline.contains("Call Grace"), "{label}: {timeline}");
         assert_eq!(
             count(&app, "SELECT COUNT(*) FROM people WHERE id = $1", &grace).await,
