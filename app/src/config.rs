@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use leptos::config::LeptosOptions;
 
-use crate::email_address::EmailAddress;
+use crm_core::email_address::EmailAddress;
 
 /// A configuration value that cannot be used, and which variable it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,14 +7,10 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
-pub mod clock;
 pub mod companies;
-pub mod company;
 pub mod consent;
 pub mod dashboard;
 pub mod demo;
-pub mod email_address;
-pub mod error;
 pub mod layout;
 pub mod leads;
 pub mod marketing;
@@ -47,8 +43,9 @@ use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, SsrMode, path};
 
+use crm_core::product::PRODUCT_NAME;
+
 use crate::accounts::provide_viewer;
-use crate::company::PRODUCT_NAME;
 use crate::consent::{ConsentBanner, ConsentDialog, provide_consent};
 use crate::layout::{AnnounceNavigation, NotFoundPage, SiteFooter, SiteHeader, SkipLink};
 use crate::routes::*;
@@ -71,7 +68,7 @@ macro_rules! document_page {
 /// visitor allowed analytics (the page script adds and removes it as the choice changes).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let hydrated = !is_document_page(&request_path());
-    let analytics = consent::view_for_request().allows(consent::registry::Category::Analytics);
+    let analytics = consent::view_for_request().allows(crm_core::storage::Category::Analytics);
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>

@@ -7,11 +7,12 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 
+use crm_core::error::AppError;
+use crm_core::ids::WorkspaceId;
+
 use crate::config::Config;
 use crate::db::Db;
-use crate::error::AppError;
 use crate::mail::OutboxSignal;
-use crate::workspaces::WorkspaceId;
 
 #[derive(Clone, Debug)]
 pub struct AppState {

@@ -18,9 +18,9 @@ use app::leads::model::{LeadsPage, LeadsQuery};
 use app::opportunities::model::{Board, CurrencyPipeline, OpportunitiesPage, OpportunitiesQuery};
 use app::people::model::{PeoplePage, PeopleQuery};
 use app::people::service::list_page;
-use app::policy::model::PolicyDate;
 use app::records::ListSort;
-use app::workspaces::WorkspaceId;
+use crm_core::ids::WorkspaceId;
+use crm_core::time::CalendarDate;
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -339,7 +339,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         },
     )
     .await;
-    let today = PolicyDate::from_millis(app::db::now_millis());
+    let today = CalendarDate::from_millis(app::db::now_millis());
     measure(
         "dashboard: the workspace's counts",
         runs,

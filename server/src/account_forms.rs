@@ -3,10 +3,7 @@
 //! page again: what was typed (never a password), each problem beside its field, and the right
 //! status (422, 401 for a failed log-in, 429 for a rate limit).
 
-use app::accounts::model::{
-    FieldProblem, ForgotFields, FormNotice, FormState, LoginFields, ResetFields, SignupFields,
-    notices,
-};
+use app::accounts::model::{ForgotFields, LoginFields, ResetFields, SignupFields, notices};
 use app::accounts::service::{self, LoginOutcome, Outcome, ResetOutcome};
 use app::accounts::session::{self, CurrentSession, Device};
 use app::state::AppState;
@@ -14,6 +11,8 @@ use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+
+use crm_core::forms::{FieldProblem, FormNotice, FormState};
 
 use crate::render::{form_again, read_form};
 
@@ -52,7 +51,7 @@ fn notice(values: Vec<(String, String)>, message: &str) -> FormState {
 async fn unavailable(
     state: AppState,
     parts: Parts,
-    error: &app::error::AppError,
+    error: &crm_core::error::AppError,
     values: Vec<(String, String)>,
 ) -> Response {
     let status =
@@ -288,7 +287,7 @@ pub async fn post_end_session(State(state): State<AppState>, request: Request) -
         }
         Ok(()) => Redirect::to("/app/settings/sessions?done=ended").into_response(),
         // Not one of this member's sessions (or already ended): nothing to say about it.
-        Err(app::error::AppError::NotFound) => {
+        Err(crm_core::error::AppError::NotFound) => {
             Redirect::to("/app/settings/sessions?done=gone").into_response()
         }
         // Logged where it happened.
@@ -339,7 +338,7 @@ pub async fn post_profile(State(state): State<AppState>, request: Request) -> Re
             let status = StatusCode::from_u16(error.status_code())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let message = match error {
-                app::error::AppError::Internal => notices::UNAVAILABLE.to_owned(),
+                crm_core::error::AppError::Internal => notices::UNAVAILABLE.to_owned(),
                 other => other.to_string(),
             };
             let form = profile_form(
@@ -359,7 +358,7 @@ async fn profile_outcome(
     parts: Parts,
     which: &str,
     values: Vec<(String, String)>,
-    outcome: Result<Outcome<()>, app::error::AppError>,
+    outcome: Result<Outcome<()>, crm_core::error::AppError>,
 ) -> Response {
     match outcome {
         Ok(Outcome::Done(())) => {

@@ -34,9 +34,9 @@ pub enum StartError {
     #[error("database migrations failed ({0})")]
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("could not prepare the operators' workspace ({0})")]
-    VendorWorkspace(app::error::AppError),
+    VendorWorkspace(crm_core::error::AppError),
     #[error("could not seed the first privacy policy version ({0})")]
-    PolicySeed(app::error::AppError),
+    PolicySeed(crm_core::error::AppError),
 }
 
 /// Opens the database, applies pending migrations and makes sure the operators' workspace exists.

@@ -144,7 +144,7 @@ async fn migrate(config: Config) -> Result<(), String> {
 }
 
 async fn create_operator(config: Config, email: &str) -> Result<(), String> {
-    let email = app::email_address::EmailAddress::parse(email)
+    let email = crm_core::email_address::EmailAddress::parse(email)
         .map_err(|message| format!("EMAIL {email:?}: {message}"))?;
     let state = server::build_state(config)
         .await

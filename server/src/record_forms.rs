@@ -4,11 +4,10 @@
 
 use std::fmt::Display;
 
-use app::accounts::model::{FormNotice, FormState, notices};
+use app::accounts::model::notices;
 use app::accounts::service::Outcome;
 use app::accounts::session::CurrentSession;
 use app::companies::model::NewCompanyFields;
-use app::error::AppError;
 use app::leads::model::NewLeadFields;
 use app::opportunities::model::NewOpportunityFields;
 use app::people::model::NewPersonFields;
@@ -18,6 +17,9 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+
+use crm_core::error::AppError;
+use crm_core::forms::{FormNotice, FormState};
 
 use crate::render::{form_again, read_form};
 

@@ -2,7 +2,6 @@
 //! that may run no JavaScript) with extra context, such as what was typed and what is wrong.
 
 use app::accounts::PostedAccountForm;
-use app::accounts::model::FormState;
 use app::shell;
 use app::state::AppState;
 use axum::body::Body;
@@ -10,6 +9,7 @@ use axum::extract::{Form, FromRequest, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use crm_core::forms::FormState;
 use leptos::prelude::provide_context;
 use serde::de::DeserializeOwned;
 
@@ -68,7 +68,7 @@ pub async fn page_with_context(
     if status == StatusCode::SERVICE_UNAVAILABLE {
         headers.insert(
             header::RETRY_AFTER,
-            HeaderValue::from(app::error::RETRY_AFTER_BUSY_SECS),
+            HeaderValue::from(crm_core::error::RETRY_AFTER_BUSY_SECS),
         );
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -2,11 +2,9 @@
 //! workspace, and accept an invitation. Plain form POSTs; each change is decided in
 //! `app::workspaces::team`, in the session's workspace only.
 
-use app::accounts::MemberId;
-use app::accounts::model::{FieldProblem, FormNotice, FormState, notices};
+use app::accounts::model::notices;
 use app::accounts::service::Outcome;
 use app::accounts::session::{self, CurrentSession, Device};
-use app::error::AppError;
 use app::state::AppState;
 use app::workspaces::team::{self, AcceptProblem, InviteFields, JoinFields, JoinOutcome};
 use axum::extract::{Path, Request, State};
@@ -14,6 +12,10 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+
+use crm_core::error::AppError;
+use crm_core::forms::{FieldProblem, FormNotice, FormState};
+use crm_core::ids::MemberId;
 
 use crate::render::{form_again, read_form};
 

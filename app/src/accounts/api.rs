@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{FormState, Viewer};
-use crate::error::AppError;
+use crm_core::error::AppError;
+use crm_core::forms::FormState;
+
+use super::model::Viewer;
 
 /// The outcome of a form POST that needs fixing, provided as context while the server renders
 /// the answer, so the page shows what was typed and what is wrong.
@@ -102,12 +104,12 @@ pub async fn load_sessions() -> Result<Vec<super::model::SessionSummary>, AppErr
 /// Everything the profile page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfilePageState {
-    pub member_id: super::MemberId,
+    pub member_id: crm_core::ids::MemberId,
     /// What the details form starts with: the stored profile, or what a plain POST sent.
     pub details: super::profile::ProfileFields,
     /// The stored profile (the details as last saved).
     pub saved: super::profile::ProfileFields,
-    pub details_errors: Vec<super::model::FieldProblem>,
+    pub details_errors: Vec<crm_core::forms::FieldProblem>,
     /// A message about the details form as a whole (a conflict, a failure).
     pub details_notice: Option<String>,
     pub email: String,

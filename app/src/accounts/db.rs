@@ -2,10 +2,11 @@
 
 use sqlx::{Any, Executor, Row};
 
-use super::model::{MemberId, PersonName, Role};
-use crate::email_address::EmailAddress;
-use crate::error::AppError;
-use crate::workspaces::WorkspaceId;
+use crm_core::email_address::EmailAddress;
+use crm_core::error::AppError;
+use crm_core::ids::{MemberId, WorkspaceId};
+
+use super::model::{PersonName, Role};
 
 /// The form of an address members are found by: the whole address in lower case.
 pub fn email_key(email: &EmailAddress) -> String {

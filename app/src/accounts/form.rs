@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::model::FormState;
+use crm_core::forms::FormState;
 
 /// The id of a field's input in a form: `<form id>-<field name>`.
 pub fn input_id(form: &str, field: &str) -> String {

@@ -6,8 +6,9 @@ use axum::http::{HeaderValue, Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crm_core::error::AppError;
+
 use super::session::{self, CurrentSession};
-use crate::error::AppError;
 use crate::state::AppState;
 
 /// Around every request: puts the session, when the cookie opens a valid one, in the request's

@@ -26,7 +26,7 @@ pub mod session;
 pub mod tokens;
 
 pub use api::PostedAccountForm;
-pub use model::{FormNotice, FormState, MemberId, Role, Viewer};
+pub use model::{Role, Viewer};
 pub use pages::{
     AppHomePage, CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage,
     LogoutPage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,

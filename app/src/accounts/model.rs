@@ -1,43 +1,17 @@
 //! Account types shared by the server, which decides, and the browser, which renders: member ids,
 //! roles, the logged-in viewer, and the rules of each account form.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::email_address::EmailAddress;
-use crate::error::AppError;
-use crate::workspaces::{WorkspaceId, WorkspaceName};
+use crm_core::email_address::EmailAddress;
+use crm_core::forms::FieldProblem;
+use crm_core::ids::{MemberId, WorkspaceId};
+
+use crate::workspaces::WorkspaceName;
 
 /// The session cookie's name (listed in the cookie registry as necessary).
-pub const SESSION_COOKIE: &str = "candor_session";
-
-/// The id of a member (a person who logs in).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct MemberId(Uuid);
-
-impl MemberId {
-    #[cfg(feature = "ssr")]
-    pub fn random() -> Self {
-        Self(Uuid::new_v4())
-    }
-}
-
-impl fmt::Display for MemberId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl FromStr for MemberId {
-    type Err = AppError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Uuid::parse_str(s).map(Self).map_err(|_| AppError::NotFound)
-    }
-}
+pub use crm_core::storage::SESSION_COOKIE;
 
 /// What a member may do in one workspace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,80 +124,6 @@ pub fn check_new_password(raw: &str) -> Result<(), &'static str> {
         return Err("A password cannot be only spaces.");
     }
     Ok(())
-}
-
-/// One problem with one field of a form. `field` is the input's `name`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldProblem {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldProblem {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
-    }
-}
-
-/// A message about the whole form.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormNotice {
-    pub message: String,
-    /// An error (shown as an alert) or a confirmation.
-    pub is_error: bool,
-}
-
-impl FormNotice {
-    pub fn error(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            is_error: true,
-        }
-    }
-
-    pub fn info(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            is_error: false,
-        }
-    }
-}
-
-/// What an account form shows: what was typed (never a password), what is wrong with it and a
-/// message about the whole form. Empty on a fresh page; filled when the server answers a post
-/// that needs fixing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormState {
-    pub values: Vec<(String, String)>,
-    pub errors: Vec<FieldProblem>,
-    pub notice: Option<FormNotice>,
-}
-
-impl FormState {
-    pub fn value(&self, field: &str) -> String {
-        self.values
-            .iter()
-            .find(|(name, _)| name == field)
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn error(&self, field: &str) -> Option<String> {
-        self.errors
-            .iter()
-            .find(|problem| problem.field == field)
-            .map(|problem| problem.message.clone())
-    }
-
-    pub fn with_notice(notice: FormNotice) -> Self {
-        Self {
-            notice: Some(notice),
-            ..Self::default()
-        }
-    }
 }
 
 /// Messages shared by the account forms.

@@ -5,14 +5,16 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crm_core::error::AppError;
+use crm_core::forms::FormState;
+
 use super::api::{
     LinkKind, LinkPageState, SignupFormState, account_form, link_page, load_sessions, me,
     signup_form,
 };
 use super::form::{FormMessages, RequiredCheckbox, TextField};
-use super::model::{FormState, Role, Viewer, notices};
+use super::model::{Role, Viewer, notices};
 use super::ui::use_viewer;
-use crate::error::AppError;
 use crate::layout::{PageMeta, loaded, loading};
 
 const PASSWORD_HINT: &str = "At least 12 characters. A few unrelated words make a strong password that is easy to remember.";

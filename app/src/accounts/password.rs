@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::error::AppError;
+use crm_core::error::AppError;
 
 /// Passwords people choose most often, 12 characters or longer, in lower case. See
 /// `app/data/README.md` for where the list comes from.

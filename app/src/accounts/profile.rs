@@ -3,10 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{FieldProblem, PersonName};
+use crm_core::forms::FieldProblem;
 
-/// The local-storage key of the unsaved edits of the profile (listed in the cookie registry).
-pub const PROFILE_DRAFT_KEY: &str = "candor_profile_draft";
+use super::model::PersonName;
 
 /// The profile as edited. Names match the HTML form's, so the plain POST and the server function
 /// read the same shape.

@@ -8,12 +8,14 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::MemberId;
+use crm_core::error::AppError;
+use crm_core::forms::{FieldProblem, FormState};
+use crm_core::ids::MemberId;
+use crm_core::storage::PROFILE_DRAFT_KEY;
+
 use super::api::{ProfilePageState, load_profile, save_profile};
 use super::form::{FormMessages, TextField};
-use super::model::{FieldProblem, FormState};
-use super::profile::{LANGUAGES, PROFILE_DRAFT_KEY, ProfileField, ProfileFields, TIME_ZONES};
-use crate::error::AppError;
+use super::profile::{LANGUAGES, ProfileField, ProfileFields, TIME_ZONES};
 use crate::layout::{focus_by_id, loaded, loading, textarea_text};
 
 /// Unsaved edits, kept in local storage under [`PROFILE_DRAFT_KEY`].

@@ -4,16 +4,17 @@
 
 use std::net::IpAddr;
 
+use crm_core::email_address::EmailAddress;
+use crm_core::error::AppError;
+use crm_core::forms::FieldProblem;
+use crm_core::ids::MemberId;
+
 use super::db::{self as members, NewMember};
-use super::model::{
-    FieldProblem, ForgotFields, LoginFields, MemberId, PersonName, ResetFields, Role, SignupFields,
-};
+use super::model::{ForgotFields, LoginFields, PersonName, ResetFields, Role, SignupFields};
 use super::password;
 use super::session::{self, CurrentSession, Device, NewSession};
 use super::tokens::{self, Purpose};
 use crate::db::now_millis;
-use crate::email_address::EmailAddress;
-use crate::error::AppError;
 use crate::mail::Email;
 use crate::rate_limit::{Decision, RateLimit};
 use crate::state::AppState;

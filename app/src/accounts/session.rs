@@ -4,13 +4,14 @@
 use sqlx::{Any, Executor, Row};
 use uuid::Uuid;
 
-use super::model::{MemberId, Role, Viewer};
+use crm_core::error::AppError;
+use crm_core::ids::{MemberId, WorkspaceId};
+
+use super::model::{Role, Viewer};
 use super::tokens;
 use crate::db::Db;
-use crate::error::AppError;
-use crate::workspaces::WorkspaceId;
 
-pub use super::model::SESSION_COOKIE;
+pub use crm_core::storage::SESSION_COOKIE;
 /// A session unused for this long ends.
 pub const IDLE_MS: i64 = 12 * 60 * 60 * 1000;
 /// A session ends this long after login however active it is.
@@ -205,8 +206,8 @@ pub async fn list_for(
                 id,
                 device: super::model::describe_user_agent(user_agent.as_deref().unwrap_or("")),
                 ip_address: row.try_get("ip_address")?,
-                started: crate::clock::utc_time(row.try_get("created_at")?),
-                last_seen: crate::clock::utc_time(row.try_get("last_seen_at")?),
+                started: crm_core::time::utc_time(row.try_get("created_at")?),
+                last_seen: crm_core::time::utc_time(row.try_get("last_seen_at")?),
                 current: id == current.id,
             })
         })

@@ -4,8 +4,8 @@
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row};
 
-use super::model::MemberId;
-use crate::error::AppError;
+use crm_core::error::AppError;
+use crm_core::ids::MemberId;
 
 /// A new random secret from rand's thread-local CSPRNG, as 64 hexadecimal characters.
 pub fn generate() -> String {

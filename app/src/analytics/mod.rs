@@ -10,10 +10,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+use crm_core::error::AppError;
+use crm_core::storage::{Category, VISIT_COOKIE};
+
 use crate::consent::http::{cookie_header, request_cookie, view_of};
-use crate::consent::registry::{Category, VISIT_COOKIE};
 use crate::db::Db;
-use crate::error::AppError;
 use crate::rate_limit::{Decision, RateLimit};
 use crate::state::AppState;
 

@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+
 use super::model::{CompaniesPage, CompaniesQuery, CompanyField, CompanyRecord};
-use crate::error::AppError;
 use crate::records::TimelineEntry;
 
 /// One page of the companies list.
@@ -27,7 +28,7 @@ pub async fn load_company(id: String) -> Result<CompanyRecord, AppError> {
     async {
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
-        let id = super::model::CompanyId::parse(&id).ok_or(AppError::NotFound)?;
+        let id = crm_core::ids::CompanyId::parse(&id).ok_or(AppError::NotFound)?;
         super::service::record(&state.db, session.viewer.workspace_id, id).await
     }
     .await
@@ -47,7 +48,7 @@ pub async fn save_company_field(
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
         let edit = super::service::CompanyEdit {
-            company: super::model::CompanyId::parse(&id).ok_or(AppError::NotFound)?,
+            company: crm_core::ids::CompanyId::parse(&id).ok_or(AppError::NotFound)?,
             field,
             value,
             base,

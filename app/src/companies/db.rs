@@ -3,19 +3,16 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::model::{
-    COMPANY_PEOPLE_MAX, CompaniesQuery, Company, CompanyId, CompanyPerson, CompanyRow, SORTS,
-};
-use crate::accounts::MemberId;
+use crm_core::error::AppError;
+use crm_core::ids::{CompanyId, MemberId, PersonId, WorkspaceId};
+
+use super::model::{COMPANY_PEOPLE_MAX, CompaniesQuery, Company, CompanyPerson, CompanyRow, SORTS};
 use crate::db::Db;
-use crate::error::AppError;
-use crate::people::PersonId;
 use crate::people::model::{MemberOption, full_name};
 use crate::records::ListSort;
 use crate::records::db::{
     Bind, Cursor, KeysetOrder, Kind, escape_like, placeholders, replace_tags,
 };
-use crate::workspaces::WorkspaceId;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;

@@ -10,5 +10,4 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use model::{COMPANY_DRAFT_KEY, CompanyId};
 pub use pages::{CompaniesListPage, CompanyPage, NewCompanyPage};

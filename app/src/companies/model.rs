@@ -3,21 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-use crate::people::PersonId;
-use crate::people::model::{NAME_MAX_CHARS, TAGS_MAX_CHARS, check_phone_form, parse_tags};
+use crm_core::error::AppError;
+use crm_core::ids::{CompanyId, PersonId};
+use crm_core::phone::check_phone_form;
+use crm_core::storage::COMPANY_DRAFT_KEY;
+use crm_core::text::{TAGS_MAX_CHARS, parse_tags};
+
+use crate::people::model::NAME_MAX_CHARS;
 use crate::records::{
     EditableRecord, FieldInput, ListQuery, ListSort, MemberOption, NewRecordFields, RecordField,
     Saved, TimelineEntry,
 };
-
-crate::records::record_id!(
-    /// The id of a company.
-    CompanyId
-);
-
-/// Local-storage key of unsaved edits on companies' pages.
-pub const COMPANY_DRAFT_KEY: &str = "candor_company_drafts";
 
 /// A company's web domain: lower case, without a scheme, `www.`, path or port
 /// (`https://www.Example.com/about` is `example.com`).

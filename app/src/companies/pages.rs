@@ -7,13 +7,14 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crm_core::error::AppError;
+use crm_core::forms::FormState;
+
 use super::api::{add_company_note, delete_company, list_companies, load_company};
 use super::model::{
     CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyPerson, CompanyRecord, SORTS,
 };
 use crate::accounts::form::{FormMessages, TextField};
-use crate::accounts::model::FormState;
-use crate::error::AppError;
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
+use crm_core::error::AppError;
+
 use super::model::{ConsentView, Decision, Source};
-use crate::error::AppError;
 
 /// Records a choice made in the banner or the dialog; the answer sets the consent cookie and says
 /// what is allowed now.

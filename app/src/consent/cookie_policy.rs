@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::model::{REVISION, revision_date};
-use super::registry::{Category, StorageItem, items_in};
+use crm_core::product::PRIVACY_EMAIL;
+use crm_core::storage::{Category, REVISION, StorageItem, items_in, revision_date};
+
 use super::ui::CookieSettingsLink;
-use crate::company::PRIVACY_EMAIL;
 use crate::layout::PageMeta;
 
 /// `/cookies`.

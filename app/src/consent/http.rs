@@ -7,8 +7,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::model::{CONSENT_COOKIE, ConsentRecord, ConsentView};
-use super::registry::{REGISTRY, StorageKind};
+use crm_core::storage::{CONSENT_COOKIE, REGISTRY, StorageKind};
+
+use super::model::{ConsentRecord, ConsentView};
 use crate::state::AppState;
 
 /// How long the consent cookie lives: the six months after which the visitor is asked again.
@@ -96,7 +97,7 @@ pub fn strip_unregistered(headers: &mut HeaderMap) {
     headers.remove(SET_COOKIE);
     for value in values {
         match set_cookie_name(&value) {
-            Some(name) if super::registry::cookie(name).is_some() => {
+            Some(name) if crm_core::storage::cookie(name).is_some() => {
                 headers.append(SET_COOKIE, value);
             }
             name => {

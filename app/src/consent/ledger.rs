@@ -4,9 +4,10 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use crm_core::error::AppError;
+
 use super::model::{Action, Choices, ConsentId, Source};
 use crate::db::Db;
-use crate::error::AppError;
 
 /// One decision, as appended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,7 +168,7 @@ mod tests {
             action,
             choices: Choices::ALL,
             gpc: false,
-            policy_revision: super::super::model::REVISION.to_owned(),
+            policy_revision: crm_core::storage::REVISION.to_owned(),
             source: Source::Banner,
             decided_at,
         }

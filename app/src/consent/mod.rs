@@ -4,7 +4,6 @@
 pub mod api;
 mod cookie_policy;
 pub mod model;
-pub mod registry;
 mod ui;
 
 #[cfg(feature = "ssr")]

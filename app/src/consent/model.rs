@@ -4,23 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::registry::Category;
-
-/// The revision of the cookie policy and its registry. A choice made under another revision is
-/// asked again: change it whenever the registry changes (a test holds the two together). It is
-/// the date of the change, with `-2`, `-3`... for further changes on the same day.
-pub const REVISION: &str = "2026-11-30-3";
-
-/// The date part of [`REVISION`], for display and `<time datetime>`.
-pub fn revision_date() -> &'static str {
-    REVISION.get(..10).unwrap_or(REVISION)
-}
+use crm_core::storage::{Category, REVISION};
 
 /// A choice is asked again once it is this old (about six months).
 pub const MAX_AGE_MS: i64 = 182 * 24 * 60 * 60 * 1000;
-
-/// The name of the cookie that keeps the choice, and of its local-storage mirror.
-pub const CONSENT_COOKIE: &str = "candor_consent";
 
 /// What the banner says, exactly; the ledger keeps a hash of the text each decision was made on.
 pub const BANNER_TEXT: &str = "We use cookies that the site needs to work. With your permission we also use cookies for preferences, for our own analytics and for marketing. Nothing beyond the necessary is used until you choose, and you can change your mind at any time.";

@@ -3,12 +3,12 @@
 
 use std::net::IpAddr;
 
+use crm_core::error::AppError;
+use crm_core::ids::MemberId;
+use crm_core::storage::REVISION;
+
 use super::ledger::{LedgerEntry, append};
-use super::model::{
-    Action, ConsentId, ConsentRecord, ConsentView, Decision, REVISION, Source, resolve,
-};
-use crate::accounts::MemberId;
-use crate::error::AppError;
+use super::model::{Action, ConsentId, ConsentRecord, ConsentView, Decision, Source, resolve};
 use crate::rate_limit::{Decision as Limit, RateLimit};
 use crate::state::AppState;
 

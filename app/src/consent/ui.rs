@@ -11,11 +11,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
+use crm_core::error::AppError;
+use crm_core::storage::{Category, REGISTRY, StorageItem, StorageKind, items_in};
+
 use super::model::{
     BANNER_TEXT, Choices, ConsentView, GPC_MESSAGE, SETTINGS_TEXT, safe_return_path, settings_href,
 };
-use super::registry::{Category, REGISTRY, StorageItem, StorageKind, items_in};
-use crate::error::AppError;
 use crate::layout::PageMeta;
 
 /// The consent of this request as the server read it.

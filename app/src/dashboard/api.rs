@@ -2,20 +2,22 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+
 use super::model::Summary;
-use crate::error::AppError;
 
 /// The workspace at a glance, for `/app`.
 #[server(prefix = "/api", endpoint = "dashboard/summary")]
 pub async fn dashboard_summary() -> Result<Summary, AppError> {
     async {
+        use crm_core::time::CalendarDate;
+
         use super::model::WEEK_TASKS_MAX;
-        use crate::policy::model::PolicyDate;
 
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
         let workspace = session.viewer.workspace_id;
-        let today = PolicyDate::from_millis(crate::db::now_millis());
+        let today = CalendarDate::from_millis(crate::db::now_millis());
         let week_ends = today.end_of_week();
         let mut conn = state.db.pool().acquire().await?;
         let counts = super::db::counts(&mut *conn, workspace, today).await?;

@@ -2,9 +2,9 @@
 
 use sqlx::{Any, Executor, Row};
 
-use crate::error::AppError;
-use crate::policy::model::PolicyDate;
-use crate::workspaces::WorkspaceId;
+use crm_core::error::AppError;
+use crm_core::ids::WorkspaceId;
+use crm_core::time::CalendarDate;
 
 /// The workspace's counts.
 pub struct Counts {
@@ -20,7 +20,7 @@ pub struct Counts {
 pub async fn counts<'e>(
     executor: impl Executor<'e, Database = Any>,
     workspace: WorkspaceId,
-    today: PolicyDate,
+    today: CalendarDate,
 ) -> Result<Counts, AppError> {
     let row = sqlx::query(
         "SELECT (SELECT COUNT(*) FROM people WHERE workspace_id = $1) AS people,

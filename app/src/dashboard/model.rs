@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crm_core::time::CalendarDate;
+
 use crate::opportunities::model::CurrencyPipeline;
-use crate::policy::model::PolicyDate;
 use crate::tasks::model::Task;
 
 /// The most tasks the dashboard lists; `/app/tasks` shows them all.
@@ -21,7 +22,7 @@ pub struct Summary {
     /// Open tasks due before today.
     pub overdue_tasks: i64,
     /// The last day of this week (Sunday, UTC).
-    pub week_ends: PolicyDate,
+    pub week_ends: CalendarDate,
     /// Open tasks due by `week_ends`, the soonest first, at most [`WEEK_TASKS_MAX`].
     pub week: Vec<Task>,
     /// More open tasks are due this week than `week` holds.
@@ -49,7 +50,7 @@ mod tests {
 
     #[test]
     fn a_week_ends_on_its_sunday() {
-        let day = |raw| PolicyDate::parse(raw).expect("date");
+        let day = |raw| CalendarDate::parse(raw).expect("date");
         // Monday 30 November 2026 to Sunday 6 December.
         assert_eq!(day("2026-11-30").end_of_week(), day("2026-12-06"));
         assert_eq!(day("2026-12-03").end_of_week(), day("2026-12-06"));

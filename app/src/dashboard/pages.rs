@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+
 use super::api::dashboard_summary;
 use super::model::{Summary, open_tasks_count};
-use crate::error::AppError;
 use crate::layout::{loaded, loading};
 use crate::opportunities::PipelineChart;
 use crate::records::Kind;

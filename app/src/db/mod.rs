@@ -223,43 +223,12 @@ fn sqlite_options(options: AnyPoolOptions) -> AnyPoolOptions {
     })
 }
 
-/// Whether a database error means "another writer has the lock; try again", not a fault: SQLite's
-/// `SQLITE_BUSY` and `SQLITE_LOCKED` with their extended codes, PostgreSQL's serialization
-/// failure, deadlock and lock-not-available, and a wait for a connection that ran out.
-pub fn is_busy(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(db) => {
-            let Some(code) = db.code() else {
-                return false;
-            };
-            // PostgreSQL's SQLSTATEs have five characters; SQLite's codes are small numbers
-            // whose low byte is the primary code.
-            matches!(code.as_ref(), "40001" | "40P01" | "55P03")
-                || (code.len() < 5
-                    && code
-                        .parse::<i64>()
-                        .is_ok_and(|number| matches!(number & 0xff, 5 | 6)))
-        }
-        _ => false,
-    }
-}
-
 /// The current time as stored in the database: milliseconds since the Unix epoch, UTC.
 pub fn now_millis() -> i64 {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// The message a user sees when a unique constraint refuses a write, chosen by the constraint's
-/// name. SQLite does not report names; its violations get the general message.
-pub fn conflict_message(constraint: Option<&str>) -> &'static str {
-    match constraint {
-        Some("workspaces_one_vendor") => "The operators' workspace already exists.",
-        _ => "This already exists.",
-    }
 }
 
 #[cfg(any(test, feature = "test-support"))]
@@ -343,13 +312,6 @@ mod tests {
         let _ = std::fs::remove_dir_all(dir);
     }
 
-    #[test]
-    fn a_wait_for_a_connection_that_runs_out_is_busy_and_a_missing_row_is_not() {
-        assert!(is_busy(&sqlx::Error::PoolTimedOut));
-        assert!(!is_busy(&sqlx::Error::RowNotFound));
-        assert!(!is_busy(&sqlx::Error::PoolClosed));
-    }
-
     #[tokio::test]
     async fn a_sqlite_write_waits_for_the_writer_before_it_and_then_runs() {
         let test_db = sqlite().await;
@@ -385,14 +347,5 @@ mod tests {
         let seen = second.await.expect("task").expect("the second writer runs");
         assert_eq!(seen, 1, "it reads what the first wrote");
         test_db.cleanup().await;
-    }
-
-    #[test]
-    fn unique_violations_get_a_message_chosen_by_constraint_name() {
-        assert_eq!(
-            conflict_message(Some("workspaces_one_vendor")),
-            "The operators' workspace already exists."
-        );
-        assert_eq!(conflict_message(None), "This already exists.");
     }
 }

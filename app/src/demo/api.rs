@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crm_core::error::AppError;
+
 use super::model::{DemoFields, FieldError};
-use crate::error::AppError;
 
 /// A message about the whole form rather than one field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,10 +3,11 @@
 
 use std::net::IpAddr;
 
+use crm_core::error::AppError;
+
 use super::model::{DemoFields, DemoRequest, FieldError};
 use super::stamp::{self, StampProblem};
 use crate::db::now_millis;
-use crate::error::AppError;
 use crate::leads::LeadSource;
 use crate::leads::db::NewLead;
 use crate::leads::model::MarketingChoice;
@@ -133,7 +134,7 @@ fn sales_email(state: &AppState, request: &DemoRequest, now: i64, policy_version
         company = request.company,
         phone = request.phone.as_deref().unwrap_or("not given"),
         team = request.team_size.label(),
-        when = crate::clock::utc_time(now),
+        when = crm_core::time::utc_time(now),
         message = request.message.as_deref().unwrap_or("(none)"),
         site = state.config.site_url,
     );

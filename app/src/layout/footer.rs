@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::company::{CITY_LINE, LEGAL_NAME, PRIVACY_EMAIL, STREET};
+use crm_core::product::{CITY_LINE, LEGAL_NAME, PRIVACY_EMAIL, STREET};
+
 use crate::consent::CookieSettingsLink;
 
 /// The footer of every page: the policies, the demo, log in, and how to reach the company.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 
-use crate::company::PRODUCT_NAME;
+use crm_core::product::PRODUCT_NAME;
 
 /// The site's origin with no trailing slash: `SITE_URL` on the server; in the browser, where the
 /// page was loaded from (the same address, since visitors come through `SITE_URL`).

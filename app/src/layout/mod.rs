@@ -12,7 +12,7 @@ pub use not_found::NotFoundPage;
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crm_core::error::AppError;
 
 /// What a page shows while its data loads in the browser (on the server the data is loaded
 /// before the page is sent, so this is seen only after client-side navigation).

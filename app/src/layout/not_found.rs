@@ -4,7 +4,7 @@ use leptos_meta::{Meta, Title};
 /// Shown for every address that is not a page, with HTTP status 404.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    crate::error::AppError::NotFound.set_response_status();
+    crm_core::error::AppError::NotFound.set_response_status();
     view! {
         <Title text="Page not found"/>
         <Meta name="robots" content="noindex"/>

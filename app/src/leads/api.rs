@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+
 use super::model::{Converted, LeadField, LeadRecord, LeadsPage, LeadsQuery};
-use crate::error::AppError;
 use crate::records::TimelineEntry;
 
 /// One page of the leads list.
@@ -27,7 +28,7 @@ pub async fn load_lead(id: String) -> Result<LeadRecord, AppError> {
     async {
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
-        let id = super::model::LeadId::parse(&id).ok_or(AppError::NotFound)?;
+        let id = crm_core::ids::LeadId::parse(&id).ok_or(AppError::NotFound)?;
         super::service::record(&state.db, session.viewer.workspace_id, id).await
     }
     .await
@@ -47,7 +48,7 @@ pub async fn save_lead_field(
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
         let edit = super::service::LeadEdit {
-            lead: super::model::LeadId::parse(&id).ok_or(AppError::NotFound)?,
+            lead: crm_core::ids::LeadId::parse(&id).ok_or(AppError::NotFound)?,
             field,
             value,
             base,
@@ -71,7 +72,7 @@ pub async fn convert_lead(
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
         let conversion = super::service::Conversion {
-            lead: super::model::LeadId::parse(&id).ok_or(AppError::NotFound)?,
+            lead: crm_core::ids::LeadId::parse(&id).ok_or(AppError::NotFound)?,
             version,
             add_company: choice.add_company,
             add_opportunity: choice.add_opportunity,

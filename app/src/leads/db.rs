@@ -4,20 +4,18 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
+use crm_core::email_address::EmailAddress;
+use crm_core::error::AppError;
+use crm_core::ids::{CompanyId, LeadId, MemberId, PersonId, WorkspaceId};
+
 use super::model::{
-    Conversion, Lead, LeadId, LeadRow, LeadSource, LeadStatus, LeadsQuery, MarketingChoice,
-    RecordLink, SORTS,
+    Conversion, Lead, LeadRow, LeadSource, LeadStatus, LeadsQuery, MarketingChoice, RecordLink,
+    SORTS,
 };
-use crate::accounts::MemberId;
-use crate::companies::CompanyId;
 use crate::db::Db;
-use crate::email_address::EmailAddress;
-use crate::error::AppError;
-use crate::people::PersonId;
 use crate::people::model::full_name;
 use crate::records::db::{Bind, Cursor, KeysetOrder, escape_like};
 use crate::records::{ListSort, MemberOption};
-use crate::workspaces::WorkspaceId;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;

@@ -11,5 +11,5 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use model::{LEAD_DRAFT_KEY, LeadId, LeadSource, LeadStatus};
+pub use model::{LeadSource, LeadStatus};
 pub use pages::{LeadPage, LeadsListPage, NewLeadPage};

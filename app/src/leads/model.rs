@@ -3,21 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::email_address::EmailAddress;
-use crate::error::AppError;
-use crate::people::model::{NAME_MAX_CHARS, TEXT_MAX_CHARS, check_phone_form};
+use crm_core::email_address::EmailAddress;
+use crm_core::error::AppError;
+use crm_core::ids::LeadId;
+use crm_core::phone::check_phone_form;
+use crm_core::storage::LEAD_DRAFT_KEY;
+
+use crate::people::model::{NAME_MAX_CHARS, TEXT_MAX_CHARS};
 use crate::records::{
     EditableRecord, FieldInput, ListQuery, ListSort, MemberOption, NewRecordFields, RecordField,
     Saved, TimelineEntry,
 };
-
-crate::records::record_id!(
-    /// The id of a lead.
-    LeadId
-);
-
-/// Local-storage key of unsaved edits on leads' pages.
-pub const LEAD_DRAFT_KEY: &str = "candor_lead_drafts";
 
 /// Where a lead is in qualification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,15 +6,16 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crm_core::error::AppError;
+use crm_core::forms::FormState;
+use crm_core::time::utc_time;
+
 use super::api::{add_lead_note, convert_lead, delete_lead, list_leads, load_lead};
 use super::model::{
     Conversion, Converted, Lead, LeadField, LeadRecord, LeadSource, LeadStatus, LeadsPage,
     LeadsQuery, RecordLink, SORTS,
 };
 use crate::accounts::form::{FormMessages, TextField, input_id};
-use crate::accounts::model::FormState;
-use crate::clock::utc_time;
-use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,

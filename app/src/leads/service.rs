@@ -2,29 +2,27 @@
 //! change one field with conflict detection, read its page and a list page, and convert it into a
 //! person (matched by e-mail address when they are already here) and, if asked, a company.
 
+use crm_core::email_address::EmailAddress;
+use crm_core::error::AppError;
+use crm_core::forms::FieldProblem;
+use crm_core::ids::{CompanyId, LeadId, MemberId, PersonId, WorkspaceId};
+use crm_core::phone::PhoneNumber;
+
 use super::db::{self, NewLead};
 use super::model::{
-    Converted, Lead, LeadField, LeadId, LeadRecord, LeadSource, LeadStatus, LeadsPage, LeadsQuery,
+    Converted, Lead, LeadField, LeadRecord, LeadSource, LeadStatus, LeadsPage, LeadsQuery,
     NewLeadFields, RecordLink, split_name,
 };
-use crate::accounts::MemberId;
-use crate::accounts::model::FieldProblem;
 use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
-use crate::companies::CompanyId;
 use crate::companies::model::Company;
 use crate::db::{Db, now_millis};
-use crate::email_address::EmailAddress;
-use crate::error::AppError;
-use crate::people::PersonId;
 use crate::people::model::MarketingPermission;
-use crate::people::phone::PhoneNumber;
 use crate::records::db::{members, record_event, timeline};
 use crate::records::{
     ConversionRole, EditableRecord, MemberOption, NewRecordFields, RecordField, TimelineEvent,
     choose_owner, conflict_message, owner_filter,
 };
-use crate::workspaces::WorkspaceId;
 
 /// Sets `field` of `lead` from what was typed, as stored (an e-mail address and a phone number
 /// normalised), or says what is wrong with it.
@@ -527,7 +525,9 @@ async fn open_opportunity(
     lead: &Lead,
     opened: OpenedFrom,
 ) -> Result<crate::opportunities::model::Opportunity, AppError> {
-    use crate::opportunities::{OpportunityId, db as opportunities, service};
+    use crm_core::ids::OpportunityId;
+
+    use crate::opportunities::{db as opportunities, service};
     const DAY_MS: i64 = 86_400_000;
     let mut opportunity = service::NewOpportunity {
         id: OpportunityId::random(),
@@ -538,7 +538,7 @@ async fn open_opportunity(
     .blank();
     opportunity.name = opened.name;
     opportunity.close_on =
-        crate::policy::model::PolicyDate::from_millis(opened.now + 30 * DAY_MS).to_string();
+        crm_core::time::CalendarDate::from_millis(opened.now + 30 * DAY_MS).to_string();
     opportunity.company_id = opened.company;
     opportunity.lead_id = Some(lead.id);
     service::insert_new(conn, workspace, &opportunity, opened.actor).await?;

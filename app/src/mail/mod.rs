@@ -17,11 +17,12 @@ use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executo
 use sqlx::{Any, Executor, Row};
 use uuid::Uuid;
 
-use crate::company::PRODUCT_NAME;
+use crm_core::email_address::EmailAddress;
+use crm_core::error::AppError;
+use crm_core::product::PRODUCT_NAME;
+
 use crate::config::Config;
 use crate::db::Db;
-use crate::email_address::EmailAddress;
-use crate::error::AppError;
 
 /// A plain-text e-mail to one recipient.
 #[derive(Clone, Debug)]

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-use crate::company::PRODUCT_NAME;
+use crm_core::product::PRODUCT_NAME;
+
 use crate::layout::PageMeta;
 
 /// `/`: what the CRM does for a small team, and the way to a demo.

@@ -7,9 +7,10 @@ mod consent_chart;
 pub use consent_chart::ConsentChartPage;
 
 #[cfg(feature = "ssr")]
-use crate::accounts::session::CurrentSession;
+use crm_core::error::AppError;
+
 #[cfg(feature = "ssr")]
-use crate::error::AppError;
+use crate::accounts::session::CurrentSession;
 
 /// The session, when it is an operator's in the operators' workspace; `Forbidden` otherwise.
 #[cfg(feature = "ssr")]

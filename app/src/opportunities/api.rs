@@ -4,21 +4,22 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+
 use super::model::{
     Board, Direction, OpportunitiesPage, OpportunitiesQuery, OpportunityField, OpportunityRecord,
     Stage,
 };
-use crate::error::AppError;
 use crate::records::TimelineEntry;
 
 #[cfg(feature = "ssr")]
-fn opportunity_id(raw: &str) -> Result<super::model::OpportunityId, AppError> {
-    super::model::OpportunityId::parse(raw).ok_or(AppError::NotFound)
+fn opportunity_id(raw: &str) -> Result<crm_core::ids::OpportunityId, AppError> {
+    crm_core::ids::OpportunityId::parse(raw).ok_or(AppError::NotFound)
 }
 
 #[cfg(feature = "ssr")]
-fn stage_id(raw: &str) -> Result<super::model::StageId, AppError> {
-    super::model::StageId::parse(raw)
+fn stage_id(raw: &str) -> Result<crm_core::ids::StageId, AppError> {
+    crm_core::ids::StageId::parse(raw)
         .ok_or_else(|| AppError::validation("stage", "Choose one of this pipeline's stages."))
 }
 
@@ -129,7 +130,7 @@ pub async fn remove_opportunity_person(
     async {
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
-        let person = crate::people::PersonId::parse(&person).ok_or(AppError::NotFound)?;
+        let person = crm_core::ids::PersonId::parse(&person).ok_or(AppError::NotFound)?;
         super::service::remove_person(&state.db, &session, opportunity_id(&id)?, person).await
     }
     .await
@@ -176,7 +177,7 @@ pub async fn rename_stage(stage: String, name: String) -> Result<Vec<Stage>, App
     async {
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
-        let stage = super::model::StageId::parse(&stage).ok_or(AppError::NotFound)?;
+        let stage = crm_core::ids::StageId::parse(&stage).ok_or(AppError::NotFound)?;
         super::service::rename_stage(&state.db, &session, stage, &name).await
     }
     .await
@@ -189,7 +190,7 @@ pub async fn reorder_stage(stage: String, direction: Direction) -> Result<Vec<St
     async {
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;
-        let stage = super::model::StageId::parse(&stage).ok_or(AppError::NotFound)?;
+        let stage = crm_core::ids::StageId::parse(&stage).ok_or(AppError::NotFound)?;
         super::service::reorder_stage(&state.db, &session, stage, direction).await
     }
     .await

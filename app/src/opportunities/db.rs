@@ -3,21 +3,18 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crm_core::error::AppError;
+use crm_core::ids::{CompanyId, LeadId, MemberId, OpportunityId, PersonId, StageId, WorkspaceId};
+
 use super::model::{
     BoardColumn, CurrencyPipeline, DEFAULT_STAGES, Money, OpportunitiesQuery, Opportunity,
-    OpportunityId, OpportunityPerson, OpportunityRow, RELATED_MAX, RelatedOpportunities, SORTS,
-    Stage, StageId, StageOutcome, StageValue, totals,
+    OpportunityPerson, OpportunityRow, RELATED_MAX, RelatedOpportunities, SORTS, Stage,
+    StageOutcome, StageValue, totals,
 };
-use crate::accounts::MemberId;
-use crate::companies::CompanyId;
 use crate::db::Db;
-use crate::error::AppError;
-use crate::leads::LeadId;
-use crate::people::PersonId;
 use crate::people::model::{MemberOption, full_name};
 use crate::records::ListSort;
 use crate::records::db::{Bind, Cursor, KeysetOrder, escape_like};
-use crate::workspaces::WorkspaceId;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;

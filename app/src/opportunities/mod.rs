@@ -15,7 +15,6 @@ pub mod seed;
 pub mod service;
 
 pub use chart::PipelineChart;
-pub use model::{OPPORTUNITY_DRAFT_KEY, OpportunityId, StageId};
 pub use pages::{
     NewOpportunityPage, OpportunitiesBoardPage, OpportunitiesListPage, OpportunityPage,
     RelatedOpportunitiesSection, StagesPage,

@@ -3,29 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::companies::CompanyId;
-use crate::error::AppError;
-use crate::leads::LeadId;
-use crate::people::PersonId;
+use crm_core::error::AppError;
+use crm_core::ids::{CompanyId, LeadId, OpportunityId, PersonId, StageId};
+use crm_core::storage::OPPORTUNITY_DRAFT_KEY;
+use crm_core::time::CalendarDate;
+
 use crate::people::model::NAME_MAX_CHARS;
-use crate::policy::model::PolicyDate;
 use crate::records::{
     EditableRecord, FieldInput, ListQuery, ListSort, MemberOption, NewRecordFields, RecordField,
     Saved, TimelineEntry,
 };
-
-crate::records::record_id!(
-    /// The id of an opportunity.
-    OpportunityId
-);
-
-crate::records::record_id!(
-    /// The id of a stage of a workspace's pipeline.
-    StageId
-);
-
-/// Local-storage key of unsaved edits on opportunities' pages.
-pub const OPPORTUNITY_DRAFT_KEY: &str = "candor_opportunity_drafts";
 
 /// The currencies an amount can be in: (ISO 4217 code, label). Each has two decimal places but
 /// the yen, which has none.
@@ -400,12 +387,12 @@ impl RecordField for OpportunityField {
 }
 
 /// An expected close date as stored (YYYY-MM-DD), or what is wrong with it.
-pub fn check_close_on(raw: &str) -> Result<PolicyDate, String> {
+pub fn check_close_on(raw: &str) -> Result<CalendarDate, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err("Enter the date you expect it to close, as YYYY-MM-DD.".to_owned());
     }
-    match PolicyDate::parse(raw) {
+    match CalendarDate::parse(raw) {
         Some(date) if (2000..=2100).contains(&date.year) => Ok(date),
         Some(_) => Err("Enter a close date between the years 2000 and 2100.".to_owned()),
         None => Err("Enter a real date as YYYY-MM-DD, for example 2027-03-31.".to_owned()),
@@ -465,8 +452,8 @@ impl EditableRecord for Opportunity {
                     || self.amount.currency.clone(),
                     |(_, label)| (*label).to_owned(),
                 ),
-            OpportunityField::CloseOn => PolicyDate::parse(&self.close_on)
-                .map_or_else(|| self.close_on.clone(), PolicyDate::long),
+            OpportunityField::CloseOn => CalendarDate::parse(&self.close_on)
+                .map_or_else(|| self.close_on.clone(), CalendarDate::long),
             OpportunityField::Owner => self
                 .owner
                 .as_ref()

@@ -8,6 +8,10 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crm_core::error::AppError;
+use crm_core::forms::FormState;
+use crm_core::time::CalendarDate;
+
 use super::api::{
     add_opportunity_note, add_opportunity_person, delete_opportunity, list_opportunities,
     load_opportunity, move_opportunity, opportunities_board, pipeline_stages,
@@ -20,10 +24,7 @@ use super::model::{
     timeline_label, totals_text,
 };
 use crate::accounts::form::{FieldError, FormMessages, TextField, input_id};
-use crate::accounts::model::FormState;
-use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
-use crate::policy::model::PolicyDate;
 use crate::records::{
     AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
     ListSearch, ListSort, ListTable, NewRecordPage, RecordPage, RecordTitle, RestoredNotice,
@@ -33,7 +34,7 @@ use crate::tasks::RecordTasks;
 
 /// "March 31, 2027", or the stored text if it is not a date.
 fn close_day(raw: &str) -> String {
-    PolicyDate::parse(raw).map_or_else(|| raw.to_owned(), PolicyDate::long)
+    CalendarDate::parse(raw).map_or_else(|| raw.to_owned(), CalendarDate::long)
 }
 
 /// The links between the opportunities pages, the current one marked.

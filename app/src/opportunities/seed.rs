@@ -5,13 +5,12 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
+use crm_core::error::AppError;
+use crm_core::ids::{MemberId, StageId, WorkspaceId};
+use crm_core::time::CalendarDate;
+
 use super::db::{search_text, stages};
-use super::model::StageId;
-use crate::accounts::MemberId;
 use crate::db::Db;
-use crate::error::AppError;
-use crate::policy::model::PolicyDate;
-use crate::workspaces::WorkspaceId;
 
 const KINDS: [&str; 8] = [
     "Renewal",
@@ -68,7 +67,7 @@ pub async fn seed_opportunities(
             // Whole hundreds from 500 to 250,000.
             let amount = rng.random_range(5..=2_500_i64) * 100 * 100;
             let close_on =
-                PolicyDate::from_millis(sources.now + rng.random_range(-60..180_i64) * DAY_MS)
+                CalendarDate::from_millis(sources.now + rng.random_range(-60..180_i64) * DAY_MS)
                     .to_string();
             let created = sources.now - rng.random_range(60..400_i64) * DAY_MS;
             rows.push((

@@ -5,25 +5,25 @@
 
 use sqlx::AnyConnection;
 
+use crm_core::email_address::EmailAddress;
+use crm_core::error::AppError;
+use crm_core::forms::FieldProblem;
+use crm_core::ids::{OpportunityId, StageId, WorkspaceId};
+
 use super::db;
 use super::model::{
     BOARD_CARDS_MAX, Board, DEFAULT_CURRENCY, Direction, Money, NewOpportunityFields,
     OPPORTUNITY_PEOPLE_MAX, OpportunitiesPage, OpportunitiesQuery, Opportunity, OpportunityField,
-    OpportunityId, OpportunityRecord, PEOPLE_EVENT, STAGE_EVENT, Stage, StageId, check_close_on,
-    check_stage_name,
+    OpportunityRecord, PEOPLE_EVENT, STAGE_EVENT, Stage, check_close_on, check_stage_name,
 };
-use crate::accounts::model::FieldProblem;
 use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
-use crate::email_address::EmailAddress;
-use crate::error::AppError;
 use crate::people::model::{MemberOption, TimelineEvent};
 use crate::records::db::{members, record_event, record_event_about, timeline};
 use crate::records::{
     EditableRecord, NewRecordFields, RecordField, choose_owner, conflict_message, owner_filter,
 };
-use crate::workspaces::WorkspaceId;
 
 /// Sets `field` of `opportunity` from what was typed, as stored, or says what is wrong with it.
 /// The company is looked up among the workspace's companies by name.
@@ -113,7 +113,7 @@ pub async fn insert_new(
     conn: &mut AnyConnection,
     workspace: WorkspaceId,
     opportunity: &Opportunity,
-    actor: crate::accounts::MemberId,
+    actor: crm_core::ids::MemberId,
 ) -> Result<(), AppError> {
     db::insert(conn, workspace, opportunity, opportunity.created_at).await?;
     record_event(
@@ -412,7 +412,7 @@ pub async fn remove_person(
     db: &Db,
     session: &CurrentSession,
     id: OpportunityId,
-    person: crate::people::PersonId,
+    person: crm_core::ids::PersonId,
 ) -> Result<OpportunityRecord, AppError> {
     let workspace = session.viewer.workspace_id;
     let mut tx = db.begin_write().await?;

@@ -3,9 +3,11 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+use crm_core::ids::PersonId;
+
 use super::contacts::{AddressFields, ContactType, PersonList};
-use super::model::{PeoplePage, PeopleQuery, PersonField, PersonId, PersonRecord, TimelineEntry};
-use crate::error::AppError;
+use super::model::{PeoplePage, PeopleQuery, PersonField, PersonRecord, TimelineEntry};
 
 /// One page of the people list. Errors answer with their own HTTP status (401, 404, 409, 422),
 /// here and in the functions below.

@@ -1,20 +1,11 @@
 //! More ways to reach a person: e-mail addresses and phone numbers beyond the main ones, each with
 //! its type, and mailing addresses. The browser checks what it can; the server checks again, and
-//! normalises phone numbers (`people::phone`).
+//! normalises phone numbers (`crm_core::phone`).
 
 use serde::{Deserialize, Serialize};
 
-use super::model::check_phone_form;
-
-crate::records::record_id!(
-    /// The id of one of a person's further e-mail addresses or phone numbers.
-    ContactId
-);
-
-crate::records::record_id!(
-    /// The id of one of a person's mailing addresses.
-    AddressId
-);
+use crm_core::ids::{AddressId, ContactId};
+use crm_core::phone::check_phone_form;
 
 /// At most this many further e-mail addresses and phone numbers per person.
 pub const CONTACTS_MAX: usize = 10;
@@ -146,7 +137,7 @@ impl ContactType {
         let raw = raw.trim();
         match self.channel() {
             Channel::Email if raw.is_empty() => Err("Enter the e-mail address to add.".to_owned()),
-            Channel::Email => crate::email_address::EmailAddress::parse(raw)
+            Channel::Email => crm_core::email_address::EmailAddress::parse(raw)
                 .map(|_| ())
                 .map_err(str::to_owned),
             Channel::Phone => check_phone_form(raw).map_err(str::to_owned),

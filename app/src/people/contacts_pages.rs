@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+
 use super::api::{add_person_address, add_person_contact, remove_person_item};
 use super::contacts::{
     ADDRESS_FIELDS, AddressFields, AddressKind, COUNTRY_MAX_CHARS, ContactType, PLACE_MAX_CHARS,
@@ -11,7 +13,6 @@ use super::contacts::{
 };
 use super::model::{Person, PersonRecord, TimelineEntry};
 use crate::accounts::form::FieldError;
-use crate::error::AppError;
 use crate::layout::{focus_by_id, use_hydrated};
 
 /// The error of `AppError::Validation` for `field`, or any other error's text (for the form's

@@ -3,22 +3,20 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
+use crm_core::error::AppError;
+use crm_core::ids::{AddressId, CompanyId, ContactId, MemberId, PersonId, WorkspaceId};
+
 use super::contacts::{
-    Address, AddressId, AddressKind, Channel, ContactId, ContactKind, ContactPoint, ContactType,
-    NewAddress, PersonList,
+    Address, AddressKind, Channel, ContactKind, ContactPoint, ContactType, NewAddress, PersonList,
 };
 use super::model::{
-    LawfulBasis, MarketingPermission, MemberOption, PeopleQuery, Person, PersonField, PersonId,
-    PersonRow, TimelineEvent, full_name,
+    LawfulBasis, MarketingPermission, MemberOption, PeopleQuery, Person, PersonField, PersonRow,
+    TimelineEvent, full_name,
 };
-use crate::accounts::MemberId;
-use crate::companies::CompanyId;
 use crate::db::{Backend, Db};
-use crate::error::AppError;
 use crate::records::db::{Bind, Cursor, KeysetOrder, Kind, escape_like, placeholders};
 pub use crate::records::db::{members, record_event, timeline};
 use crate::records::{ListSort, RecordField};
-use crate::workspaces::WorkspaceId;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;

@@ -10,11 +10,9 @@ pub mod db;
 pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
-pub mod phone;
-#[cfg(feature = "ssr")]
 pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use model::{PERSON_DRAFT_KEY, PersonField, PersonId};
+pub use model::PersonField;
 pub use pages::{NewPersonPage, PeopleListPage, PersonPage};

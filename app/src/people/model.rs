@@ -2,21 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use crm_core::error::AppError;
+use crm_core::ids::{CompanyId, PersonId};
+use crm_core::phone::check_phone_form;
+use crm_core::storage::PERSON_DRAFT_KEY;
+use crm_core::text::{TAGS_MAX_CHARS, parse_tags, percent_encode};
+
 use super::contacts::{Address, Channel, ContactKind, ContactPoint};
-use crate::companies::CompanyId;
-use crate::error::AppError;
 use crate::opportunities::model::RelatedOpportunities;
 pub use crate::records::model::{NOTE_MAX_CHARS, check_note};
 use crate::records::{EditableRecord, ListSort, NewRecordFields, RecordField, Saved};
 pub use crate::records::{FieldInput, MemberOption, TimelineEntry, TimelineEvent};
-
-/// Local-storage key of unsaved edits on people's pages.
-pub const PERSON_DRAFT_KEY: &str = "candor_person_drafts";
-
-crate::records::record_id!(
-    /// The id of a person.
-    PersonId
-);
 
 /// The lawful basis on which a workspace holds a person's data (GDPR article 6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,7 +209,7 @@ impl RecordField for PersonField {
             Self::Email => text(
                 "email",
                 "off",
-                crate::email_address::EmailAddress::MAX_CHARS,
+                crm_core::email_address::EmailAddress::MAX_CHARS,
             ),
             Self::Phone => text("tel", "off", 30),
             Self::Tags => text("text", "off", TAGS_MAX_CHARS),
@@ -258,7 +254,7 @@ impl RecordField for PersonField {
                 too_long(EVIDENCE_MAX_CHARS, "this field")
             }
             Self::Email => (!value.is_empty())
-                .then(|| crate::email_address::EmailAddress::parse(value).err())
+                .then(|| crm_core::email_address::EmailAddress::parse(value).err())
                 .flatten()
                 .map(str::to_owned),
             Self::Phone => (!value.is_empty())
@@ -287,66 +283,9 @@ impl RecordField for PersonField {
     }
 }
 
-pub const PHONE_NEEDS_COUNTRY: &str =
-    "Enter the number with its country code, like +44 20 7946 0958.";
-pub const PHONE_INVALID: &str =
-    "This is not a valid phone number. Check the digits and the country code.";
-
-/// What the browser can check of a phone number: its characters, an international prefix (`+` or
-/// `00`), and 6 to 15 digits (E.164's limit). The server then checks it against libphonenumber's
-/// numbering plans (`people::phone`).
-pub fn check_phone_form(raw: &str) -> Result<(), &'static str> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err("Enter a phone number.");
-    }
-    if raw.chars().count() > 30
-        || !raw
-            .chars()
-            .all(|c| c.is_ascii_digit() || " .-()/+".contains(c))
-        || raw.char_indices().any(|(i, c)| c == '+' && i > 0)
-    {
-        return Err("Use only digits, spaces and + - ( ) . / in a phone number.");
-    }
-    if !(raw.starts_with('+') || raw.starts_with("00")) {
-        return Err(PHONE_NEEDS_COUNTRY);
-    }
-    let digits = raw
-        .trim_start_matches("00")
-        .chars()
-        .filter(char::is_ascii_digit)
-        .count();
-    if !(6..=15).contains(&digits) {
-        return Err(PHONE_INVALID);
-    }
-    Ok(())
-}
-
 pub const NAME_MAX_CHARS: usize = 100;
 pub const TEXT_MAX_CHARS: usize = 200;
 pub const EVIDENCE_MAX_CHARS: usize = 500;
-pub const TAGS_MAX_CHARS: usize = 500;
-pub const TAG_MAX_CHARS: usize = 40;
-pub const TAGS_MAX: usize = 20;
-
-/// Splits "vip, newsletter" into tags: trimmed, empty ones dropped, duplicates once.
-pub fn parse_tags(raw: &str) -> Result<Vec<String>, String> {
-    let mut tags: Vec<String> = Vec::new();
-    for tag in raw.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        if tag.chars().count() > TAG_MAX_CHARS {
-            return Err(format!(
-                "A tag can be at most {TAG_MAX_CHARS} characters long."
-            ));
-        }
-        if !tags.iter().any(|t| t == tag) {
-            tags.push(tag.to_owned());
-        }
-    }
-    if tags.len() > TAGS_MAX {
-        return Err(format!("Use at most {TAGS_MAX} tags."));
-    }
-    Ok(tags)
-}
 
 /// A person as the record page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -574,19 +513,6 @@ impl PeopleQuery {
     }
 }
 
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
-pub fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 /// One page of the people list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeoplePage {
@@ -660,15 +586,6 @@ impl NewRecordFields for NewPersonFields {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tags_are_trimmed_deduplicated_and_empty_ones_dropped() {
-        assert_eq!(
-            parse_tags(" vip, newsletter ,,vip ").unwrap(),
-            vec!["vip".to_owned(), "newsletter".to_owned()]
-        );
-        assert!(parse_tags(&"x".repeat(41)).is_err());
-    }
 
     #[test]
     fn the_query_string_leaves_out_defaults_and_encodes_values() {

@@ -6,12 +6,13 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crm_core::error::AppError;
+use crm_core::forms::FormState;
+
 use super::api::{add_person_note, list_people, load_person};
 use super::contacts_pages::{PersonAddresses, PersonContacts, applier};
 use super::model::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord, SORTS};
 use crate::accounts::form::{FormMessages, TextField};
-use crate::accounts::model::FormState;
-use crate::error::AppError;
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::api::bulk_records;

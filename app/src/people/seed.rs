@@ -8,14 +8,13 @@ use sqlx::Row;
 
 use std::collections::HashMap;
 
+use crm_core::error::AppError;
+use crm_core::ids::{CompanyId, MemberId, WorkspaceId};
+
 use super::db::derived;
-use crate::accounts::MemberId;
-use crate::companies::CompanyId;
 use crate::companies::model::Company;
 use crate::db::{Db, now_millis};
-use crate::error::AppError;
 use crate::records::MemberOption;
-use crate::workspaces::WorkspaceId;
 
 const FIRST_NAMES: &[&str] = &[
     "Ada",

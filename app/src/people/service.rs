@@ -2,25 +2,26 @@
 //! person, change one field with conflict detection, write a note, read a list page, and keep
 //! their further addresses and numbers. (Bulk actions are `records::service::bulk`.)
 
+use crm_core::email_address::EmailAddress;
+use crm_core::error::AppError;
+use crm_core::forms::FieldProblem;
+use crm_core::ids::{AddressId, ContactId, MemberId, PersonId, WorkspaceId};
+use crm_core::phone::PhoneNumber;
+use crm_core::text::parse_tags;
+
 use super::contacts::{
-    ADDRESSES_EVENT, ADDRESSES_MAX, Address, AddressFields, AddressId, CONTACTS_EVENT,
-    CONTACTS_MAX, Channel, ContactId, ContactPoint, ContactType, NewAddress, PersonList,
+    ADDRESSES_EVENT, ADDRESSES_MAX, Address, AddressFields, CONTACTS_EVENT, CONTACTS_MAX, Channel,
+    ContactPoint, ContactType, NewAddress, PersonList,
 };
 use super::db::{self, NewPerson};
 use super::model::{
     LawfulBasis, MarketingPermission, NewPersonFields, PeoplePage, PeopleQuery, PersonField,
-    PersonId, PersonRecord, TimelineEvent, parse_tags,
+    PersonRecord, TimelineEvent,
 };
-use super::phone::PhoneNumber;
-use crate::accounts::MemberId;
-use crate::accounts::model::FieldProblem;
 use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
-use crate::email_address::EmailAddress;
-use crate::error::AppError;
 use crate::records::{EditableRecord, NewRecordFields, RecordField, conflict_message};
-use crate::workspaces::WorkspaceId;
 
 /// The source of a person added with the form.
 pub const SOURCE_BY_HAND: &str = "Added by hand";

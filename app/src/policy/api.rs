@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+
 use super::{Comparison, PolicyVersion, VersionSummary};
-use crate::error::AppError;
 
 /// The version in force now.
 #[server(prefix = "/api", endpoint = "policy/current")]

@@ -4,10 +4,12 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::model::{PolicyDate, PolicyDocument};
+use crm_core::error::AppError;
+use crm_core::time::CalendarDate;
+
+use super::model::PolicyDocument;
 use super::{PolicyVersion, VersionSummary};
 use crate::db::{Db, now_millis};
-use crate::error::AppError;
 
 /// The policy in force when the product was first published; version 1 on every new database.
 pub const ORIGINAL_POLICY: &str = include_str!("../../content/privacy-policy-2018-05-25.md");
@@ -19,16 +21,16 @@ pub enum PublishError {
     Invalid(#[from] super::model::PolicyParseError),
     #[error("the effective date {effective} is in the past; use today ({today}) or a later date")]
     Backdated {
-        effective: PolicyDate,
-        today: PolicyDate,
+        effective: CalendarDate,
+        today: CalendarDate,
     },
     #[error(
         "the effective date {effective} is before version {latest}'s ({latest_effective}); versions take effect in order"
     )]
     OutOfOrder {
-        effective: PolicyDate,
+        effective: CalendarDate,
         latest: i64,
-        latest_effective: PolicyDate,
+        latest_effective: CalendarDate,
     },
     #[error("this exact text is already published as version {0}")]
     Duplicate(i64),
@@ -46,7 +48,7 @@ fn summary_from_row(row: &AnyRow, now: i64) -> Result<VersionSummary, AppError> 
     let content_hash: String = row.try_get("content_hash")?;
     Ok(VersionSummary {
         version: row.try_get("version")?,
-        effective: PolicyDate::from_millis(effective_at),
+        effective: CalendarDate::from_millis(effective_at),
         significant: significant == 1,
         content_hash,
         upcoming: effective_at > now,
@@ -74,7 +76,7 @@ pub async fn publish(
     now: i64,
 ) -> Result<VersionSummary, PublishError> {
     let document = PolicyDocument::parse(content)?;
-    let today = PolicyDate::from_millis(now);
+    let today = CalendarDate::from_millis(now);
     if document.effective < today {
         return Err(PublishError::Backdated {
             effective: document.effective,
@@ -116,7 +118,7 @@ async fn insert(
             return Err(PublishError::OutOfOrder {
                 effective: document.effective,
                 latest: version,
-                latest_effective: PolicyDate::from_millis(effective_at),
+                latest_effective: CalendarDate::from_millis(effective_at),
             });
         }
         next = version + 1;
@@ -247,7 +249,7 @@ mod tests {
     async fn a_published_version_is_shown_from_its_effective_date_not_before() {
         for t in each_backend().await {
             ensure_seeded(&t.db).await.expect("seed");
-            let now = PolicyDate::parse("2026-11-29")
+            let now = CalendarDate::parse("2026-11-29")
                 .expect("date")
                 .start_millis()
                 + 3_600_000;
@@ -261,7 +263,7 @@ mod tests {
                 current(&t.db, now).await.expect("current").summary.version,
                 1
             );
-            let later = PolicyDate::parse("2026-12-01")
+            let later = CalendarDate::parse("2026-12-01")
                 .expect("date")
                 .start_millis();
             assert_eq!(
@@ -286,7 +288,7 @@ mod tests {
     async fn backdated_out_of_order_duplicate_and_malformed_versions_are_refused() {
         for t in each_backend().await {
             ensure_seeded(&t.db).await.expect("seed");
-            let now = PolicyDate::parse("2026-11-29")
+            let now = CalendarDate::parse("2026-11-29")
                 .expect("date")
                 .start_millis();
             let error = publish(&t.db, &edited("2026-11-28"), false, now)

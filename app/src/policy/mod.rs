@@ -13,13 +13,15 @@ use serde::{Deserialize, Serialize};
 
 pub use pages::{PolicyComparePage, PolicyVersionPage, PolicyVersionsPage, PrivacyPage};
 
-use model::{PolicyDate, PolicyDocument};
+use crm_core::time::CalendarDate;
+
+use model::PolicyDocument;
 
 /// A version as listed: its number, when it applies, and whether the change was significant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionSummary {
     pub version: i64,
-    pub effective: PolicyDate,
+    pub effective: CalendarDate,
     pub significant: bool,
     /// SHA-256 of the published text, hex.
     pub content_hash: String,

@@ -6,8 +6,9 @@
 
 use sha2::{Digest, Sha256};
 
+use crm_core::error::AppError;
+
 use crate::db::Db;
-use crate::error::AppError;
 
 /// How many attempts one key may make per window.
 #[derive(Clone, Copy, Debug)]

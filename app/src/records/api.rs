@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+use crm_core::forms::FormState;
+
 use super::model::{BulkAction, BulkOutcome, Kind, TimelineEntry};
-use crate::accounts::model::FormState;
-use crate::error::AppError;
 
 /// What an "Add a person / company / lead" form shows: what was posted and what is wrong, after a
 /// refused POST (the server renders that answer itself); empty otherwise. Members only.

@@ -4,10 +4,11 @@
 use sqlx::{Any, Executor, Row};
 
 pub use super::model::Kind;
+
+use crm_core::error::AppError;
+use crm_core::ids::{MemberId, WorkspaceId};
+
 use super::model::{ConversionRole, MemberOption, TimelineEntry, TimelineEvent};
-use crate::accounts::MemberId;
-use crate::error::AppError;
-use crate::workspaces::WorkspaceId;
 
 /// The most recent entries a timeline shows.
 const TIMELINE_MAX: i64 = 200;

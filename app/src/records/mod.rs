@@ -11,7 +11,6 @@ mod selection;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub(crate) use model::record_id;
 pub use model::{
     BULK_MAX, BulkAction, BulkOutcome, ConversionRole, EditableRecord, FieldInput, Kind, ListQuery,
     ListSort, MemberOption, NewRecordFields, RecordField, Saved, TimelineEntry, TimelineEvent,

@@ -6,43 +6,8 @@ use std::future::Future;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::MemberId;
-use crate::error::AppError;
-
-/// Declares the typed id of a kind of record: a UUID that only parses from a UUID.
-macro_rules! record_id {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(uuid::Uuid);
-
-        impl $name {
-            #[cfg(feature = "ssr")]
-            pub fn random() -> Self {
-                Self(uuid::Uuid::new_v4())
-            }
-
-            /// Reads an id from a URL or a page; anything else is `None` (and the answer is "not
-            /// found").
-            pub fn parse(raw: &str) -> Option<Self> {
-                uuid::Uuid::parse_str(raw.trim()).ok().map(Self)
-            }
-
-            /// The UUID, for what every kind of record shares (tasks, the timeline).
-            pub fn uuid(self) -> uuid::Uuid {
-                self.0
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-    };
-}
-pub(crate) use record_id;
+use crm_core::error::AppError;
+use crm_core::ids::MemberId;
 
 /// A list's state as its URL holds it (`/app/leads?q=&status=&after=`): search, filters and the
 /// page cursor, so that back, forward, reload and shared links show the same list.
@@ -65,7 +30,7 @@ pub trait ListQuery: Clone {
             .parameters()
             .into_iter()
             .filter(|(_, value)| !value.is_empty())
-            .map(|(name, value)| format!("{name}={}", crate::people::model::percent_encode(value)))
+            .map(|(name, value)| format!("{name}={}", crm_core::text::percent_encode(value)))
             .collect::<Vec<_>>()
             .join("&");
         if query.is_empty() {

@@ -10,15 +10,16 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crm_core::error::AppError;
+use crm_core::forms::FormState;
+use crm_core::time::utc_time;
+
 use super::model::{
     ConversionRole, EditableRecord, FieldInput, MemberOption, NOTE_MAX_CHARS, RecordField,
     TimelineEntry, TimelineEvent, check_note, list_field_phrase,
 };
 use super::selection::{BulkActions, Selection, TickAllCell};
 use crate::accounts::form::TextField;
-use crate::accounts::model::FormState;
-use crate::clock::utc_time;
-use crate::error::AppError;
 use crate::layout::{error_alert, focus_by_id, loaded, loading, use_hydrated};
 
 /// An edit not yet saved, kept in local storage so a reload does not lose it.

@@ -5,12 +5,13 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use crm_core::error::AppError;
+use crm_core::text::TAG_MAX_CHARS;
+
 use super::api::bulk_records;
 use super::model::{BulkAction, Kind, MemberOption};
 use super::pages::{CONFIRM_CANCEL_ID, ConfirmDeletion};
-use crate::error::AppError;
 use crate::layout::{focus_by_id, use_hydrated};
-use crate::people::model::TAG_MAX_CHARS;
 
 /// What a list needs to let its rows be ticked and changed at once.
 pub struct Selection {

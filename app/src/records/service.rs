@@ -1,16 +1,16 @@
 //! What members do the same way on every kind of record, decided on the server in the session's
 //! workspace only.
 
+use crm_core::error::AppError;
+use crm_core::ids::{MemberId, WorkspaceId};
+use crm_core::text::{TAGS_MAX, parse_tags};
+
 use super::db::{self, Kind};
 use super::model::{
     BULK_MAX, BulkAction, BulkOutcome, TimelineEntry, TimelineEvent, check_note, choose_owner,
 };
-use crate::accounts::MemberId;
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
-use crate::error::AppError;
-use crate::people::model::{TAGS_MAX, parse_tags};
-use crate::workspaces::WorkspaceId;
 
 /// A record's id as a page or a URL sent it; anything but a UUID is "not found".
 pub fn parse_id(raw: &str) -> Result<uuid::Uuid, AppError> {
@@ -280,7 +280,7 @@ async fn delete_all(
     if kind == Kind::People {
         let people: Vec<_> = ids
             .iter()
-            .filter_map(|id| crate::people::model::PersonId::parse(id))
+            .filter_map(|id| crm_core::ids::PersonId::parse(id))
             .collect();
         return crate::people::db::delete(conn, workspace, &people).await;
     }

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+
 use super::model::{Task, TaskBulkAction, TaskList, TasksQuery};
-use crate::error::AppError;
 use crate::records::BulkOutcome;
 
 /// The tasks list at `/app/tasks`.

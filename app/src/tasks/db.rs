@@ -3,14 +3,14 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use super::model::{Task, TaskAbout, TaskId, search_text};
-use crate::accounts::MemberId;
-use crate::error::AppError;
+use crm_core::error::AppError;
+use crm_core::ids::{MemberId, TaskId, WorkspaceId};
+use crm_core::time::CalendarDate;
+
+use super::model::{Task, TaskAbout, search_text};
 use crate::people::model::{MemberOption, TimelineEntry, TimelineEvent, full_name};
-use crate::policy::model::PolicyDate;
 use crate::records::Kind;
 use crate::records::db::{Cursor, bind_all, escape_like, page_link_expired, placeholders};
-use crate::workspaces::WorkspaceId;
 
 const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id,
     t.assignee_id, a.name AS assignee_name, p.first_name, p.last_name,
@@ -72,12 +72,12 @@ fn select_page(condition: &str, order: &str, limit: &str) -> String {
     )
 }
 
-fn task_from(row: &AnyRow, today: PolicyDate) -> Result<Task, AppError> {
+fn task_from(row: &AnyRow, today: CalendarDate) -> Result<Task, AppError> {
     let id: String = row.try_get("id")?;
     let due_on = row
         .try_get::<Option<String>, _>("due_on")?
         .map(|raw| {
-            PolicyDate::parse(&raw)
+            CalendarDate::parse(&raw)
                 .ok_or_else(|| AppError::internal("a stored due date is no date"))
         })
         .transpose()?;
@@ -108,7 +108,7 @@ fn task_from(row: &AnyRow, today: PolicyDate) -> Result<Task, AppError> {
 /// A new task, checked.
 pub struct NewTask {
     pub title: String,
-    pub due_on: Option<PolicyDate>,
+    pub due_on: Option<CalendarDate>,
     pub assignee: Option<MemberId>,
     /// One of the workspace's records, checked.
     pub about: Option<uuid::Uuid>,
@@ -145,7 +145,7 @@ pub async fn load(
     conn: &mut sqlx::AnyConnection,
     workspace: WorkspaceId,
     id: TaskId,
-    today: PolicyDate,
+    today: CalendarDate,
 ) -> Result<Option<Task>, AppError> {
     let row = sqlx::query(&format!(
         "SELECT {TASK_COLUMNS} FROM tasks t {TASK_JOINS} WHERE t.workspace_id = $1 AND t.id = $2"
@@ -263,7 +263,7 @@ pub async fn list<'e>(
     workspace: WorkspaceId,
     filter: &Filter<'_>,
     limit: usize,
-    today: PolicyDate,
+    today: CalendarDate,
 ) -> Result<(Vec<Task>, Option<String>), AppError> {
     let Filter {
         done,
@@ -369,9 +369,9 @@ pub async fn list<'e>(
 pub async fn due_by<'e>(
     executor: impl Executor<'e, Database = Any>,
     workspace: WorkspaceId,
-    last_day: PolicyDate,
+    last_day: CalendarDate,
     limit: usize,
-    today: PolicyDate,
+    today: CalendarDate,
 ) -> Result<Vec<Task>, AppError> {
     // Dated tasks only, in the open order's own terms, so that its index serves the range.
     let sql = select_page(
@@ -396,7 +396,7 @@ pub async fn about<'e>(
     executor: impl Executor<'e, Database = Any>,
     workspace: WorkspaceId,
     record: uuid::Uuid,
-    today: PolicyDate,
+    today: CalendarDate,
 ) -> Result<Vec<Task>, AppError> {
     let sql = select_page(
         "t.workspace_id = $1 AND t.record_id = $2",
@@ -554,8 +554,8 @@ pub async fn timeline<'e>(
                 title: title.clone(),
                 due: row
                     .try_get::<Option<String>, _>("due_on")?
-                    .and_then(|raw| PolicyDate::parse(&raw))
-                    .map(PolicyDate::long),
+                    .and_then(|raw| CalendarDate::parse(&raw))
+                    .map(CalendarDate::long),
             },
         });
         if let Some(at) = row.try_get::<Option<i64>, _>("done_at")? {

@@ -10,5 +10,4 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use model::TaskId;
 pub use pages::{RecordTasks, TaskItem, TasksPage};

@@ -3,16 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::MemberId;
+use crm_core::ids::{MemberId, TaskId};
+use crm_core::time::CalendarDate;
+
 use crate::people::model::MemberOption;
-use crate::policy::model::PolicyDate;
 use crate::records::ListQuery;
 use crate::records::model::{BulkOutcome, Kind};
-
-crate::records::record_id!(
-    /// The id of a task.
-    TaskId
-);
 
 /// The longest title, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
@@ -35,13 +31,13 @@ pub fn check_title(raw: &str) -> Result<String, String> {
 }
 
 /// A due date as typed (`YYYY-MM-DD`, what a date field sends); empty is "no due date".
-pub fn check_due(raw: &str) -> Result<Option<PolicyDate>, String> {
+pub fn check_due(raw: &str) -> Result<Option<CalendarDate>, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
     }
     let date =
-        PolicyDate::parse(raw).ok_or("Give the due date as a date, for example 2026-12-24.")?;
+        CalendarDate::parse(raw).ok_or("Give the due date as a date, for example 2026-12-24.")?;
     if !(2000..=2100).contains(&date.year) {
         return Err("Choose a due date between the years 2000 and 2100.".to_owned());
     }
@@ -68,7 +64,7 @@ impl TaskAbout {
 pub struct Task {
     pub id: TaskId,
     pub title: String,
-    pub due_on: Option<PolicyDate>,
+    pub due_on: Option<CalendarDate>,
     pub assignee: Option<MemberOption>,
     pub about: Option<TaskAbout>,
     pub done: bool,
@@ -80,7 +76,7 @@ impl Task {
     /// "December 24, 2026", "No due date".
     pub fn due_label(&self) -> String {
         self.due_on
-            .map_or_else(|| "No due date".to_owned(), PolicyDate::long)
+            .map_or_else(|| "No due date".to_owned(), CalendarDate::long)
     }
 }
 
@@ -267,7 +263,10 @@ mod tests {
     #[test]
     fn a_due_date_is_a_real_day_in_a_sensible_year_or_nothing() {
         assert_eq!(check_due(""), Ok(None));
-        assert_eq!(check_due("2026-12-24"), Ok(PolicyDate::parse("2026-12-24")));
+        assert_eq!(
+            check_due("2026-12-24"),
+            Ok(CalendarDate::parse("2026-12-24"))
+        );
         assert!(check_due("2026-02-30").is_err());
         assert!(check_due("24/12/2026").is_err());
         assert_eq!(

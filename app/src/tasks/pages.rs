@@ -7,12 +7,13 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crm_core::error::AppError;
+use crm_core::ids::MemberId;
+
 use super::api::{add_task, bulk_tasks, list_tasks, record_tasks, set_task_done};
 use super::model::{
     TITLE_MAX_CHARS, Task, TaskBulkAction, TaskList, TasksQuery, check_due, check_title,
 };
-use crate::accounts::MemberId;
-use crate::error::AppError;
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::people::model::{MemberOption, TimelineEntry};
 use crate::records::Kind;

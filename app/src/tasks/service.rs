@@ -2,21 +2,19 @@
 //! workspace's records, for one of its members), tick it done or open again, list them, and
 //! assign, tick or delete many at once.
 
+use crm_core::error::AppError;
+use crm_core::ids::{MemberId, TaskId, WorkspaceId};
+use crm_core::time::CalendarDate;
+
 use super::db::{self, NewTask};
-use super::model::{
-    PAGE_SIZE, Task, TaskBulkAction, TaskId, TaskList, TasksQuery, check_due, check_title,
-};
-use crate::accounts::MemberId;
+use super::model::{PAGE_SIZE, Task, TaskBulkAction, TaskList, TasksQuery, check_due, check_title};
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
-use crate::error::AppError;
-use crate::policy::model::PolicyDate;
 use crate::records::BulkOutcome;
-use crate::workspaces::WorkspaceId;
 
 /// Today in UTC, which decides what is overdue.
-fn today() -> PolicyDate {
-    PolicyDate::from_millis(now_millis())
+fn today() -> CalendarDate {
+    CalendarDate::from_millis(now_millis())
 }
 
 /// A task as typed in an "Add a task" form.

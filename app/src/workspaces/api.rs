@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
+use crm_core::error::AppError;
+
 use super::model::{InvitationView, WorkspaceSettings};
-use crate::error::AppError;
 
 /// The members, invitations and workspaces of the logged-in member's current workspace.
 #[server(prefix = "/api", endpoint = "workspace/settings")]

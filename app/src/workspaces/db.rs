@@ -3,9 +3,11 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use super::model::{Workspace, WorkspaceId, WorkspaceKind, WorkspaceName};
+use crm_core::error::AppError;
+use crm_core::ids::WorkspaceId;
+
+use super::model::{Workspace, WorkspaceKind, WorkspaceName};
 use crate::db::{Db, now_millis};
-use crate::error::AppError;
 
 /// The vendor workspace's name when start-up creates it.
 pub const VENDOR_WORKSPACE_NAME: &str = "Candor CRM operators";

@@ -10,4 +10,4 @@ pub mod team;
 
 pub use pages::{InvitationPage, WorkspaceSettingsPage};
 
-pub use model::{Workspace, WorkspaceId, WorkspaceKind, WorkspaceName};
+pub use model::{Workspace, WorkspaceKind, WorkspaceName};

@@ -1,42 +1,9 @@
 //! Workspace domain types, shared by the server and the browser.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-use crate::error::AppError;
-
-/// The id of a workspace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct WorkspaceId(Uuid);
-
-impl WorkspaceId {
-    /// A fresh random id for a new workspace.
-    #[cfg(feature = "ssr")]
-    pub fn random() -> Self {
-        Self(Uuid::new_v4())
-    }
-
-    pub fn as_uuid(&self) -> Uuid {
-        self.0
-    }
-}
-
-impl fmt::Display for WorkspaceId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl FromStr for WorkspaceId {
-    type Err = AppError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Uuid::parse_str(s).map(Self).map_err(|_| AppError::NotFound)
-    }
-}
+use crm_core::error::AppError;
+use crm_core::ids::{MemberId, WorkspaceId};
 
 /// Whose workspace it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,7 +82,7 @@ pub struct Workspace {
 /// A member of the workspace, as the workspace settings list them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamMember {
-    pub member_id: crate::accounts::MemberId,
+    pub member_id: MemberId,
     pub name: String,
     pub email: String,
     pub role: crate::accounts::Role,
@@ -144,14 +111,14 @@ pub struct WorkspaceChoice {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceSettings {
     pub workspace_name: String,
-    pub viewer: crate::accounts::MemberId,
+    pub viewer: MemberId,
     pub viewer_role: crate::accounts::Role,
     pub viewer_verified: bool,
     pub members: Vec<TeamMember>,
     pub invitations: Vec<PendingInvitation>,
     pub workspaces: Vec<WorkspaceChoice>,
     /// The invitation form after a POST that needs fixing.
-    pub invite_form: crate::accounts::FormState,
+    pub invite_form: crm_core::forms::FormState,
 }
 
 impl WorkspaceSettings {
@@ -175,7 +142,7 @@ pub struct InvitationView {
     /// Whether an account with the invited address exists.
     pub account_exists: bool,
     /// The new-account form after a POST that needs fixing.
-    pub form: crate::accounts::FormState,
+    pub form: crm_core::forms::FormState,
     pub policy_version: Option<i64>,
 }
 

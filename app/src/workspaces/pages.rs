@@ -5,11 +5,12 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crm_core::error::AppError;
+
 use super::api::{load_invitation, load_workspace_settings};
 use super::model::{InvitationView, TeamMember, WorkspaceSettings};
 use crate::accounts::Role;
 use crate::accounts::form::{FormMessages, RequiredCheckbox, TextField};
-use crate::error::AppError;
 use crate::layout::{error_alert, loaded, loading};
 
 fn done_message(done: &str) -> Option<&'static str> {
@@ -157,7 +158,7 @@ fn Settings(settings: WorkspaceSettings, done: String) -> impl IntoView {
 
 fn member_row(
     member: TeamMember,
-    viewer: crate::accounts::MemberId,
+    viewer: crm_core::ids::MemberId,
     viewer_role: Role,
 ) -> impl IntoView {
     let is_self = member.member_id == viewer;
@@ -201,7 +202,7 @@ fn member_row(
 #[component]
 fn Invitations(
     invitations: Vec<super::model::PendingInvitation>,
-    invite_form: crate::accounts::FormState,
+    invite_form: crm_core::forms::FormState,
     verified: bool,
 ) -> impl IntoView {
     const ID: &str = "invite";

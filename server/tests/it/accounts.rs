@@ -586,8 +586,8 @@ async fn the_session_cookie_is_secure_when_the_site_is_https() {
 #[tokio::test]
 async fn a_new_operator_chooses_a_password_through_a_one_time_link() {
     for app in spawn_apps().await {
-        let email =
-            app::email_address::EmailAddress::parse("ops@candor-crm.example").expect("address");
+        let email = crm_core::email_address::EmailAddress::parse("ops@candor-crm.example")
+            .expect("address");
         let link = app::accounts::service::create_operator(&app.state, &email)
             .await
             .expect("created");
@@ -667,8 +667,8 @@ async fn only_operators_see_the_chart_of_cookie_decisions() {
             .expect("request");
         assert_eq!(app.request(decision).await.status(), StatusCode::SEE_OTHER);
 
-        let email =
-            app::email_address::EmailAddress::parse("ops@candor-crm.example").expect("address");
+        let email = crm_core::email_address::EmailAddress::parse("ops@candor-crm.example")
+            .expect("address");
         let link = app::accounts::service::create_operator(&app.state, &email)
             .await
             .expect("operator");

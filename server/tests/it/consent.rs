@@ -4,13 +4,15 @@
 
 use std::net::SocketAddr;
 
-use app::consent::model::{Choices, ConsentId, ConsentRecord, MAX_AGE_MS, REVISION};
-use app::consent::registry;
+use app::consent::model::{Choices, ConsentId, ConsentRecord, MAX_AGE_MS};
 use app::db::now_millis;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, Response, StatusCode, header};
+use crm_core::storage;
 use sqlx::Row;
+
+use crm_core::storage::REVISION;
 
 use crate::support::{TestApp, body_text, spawn_apps};
 
@@ -541,7 +543,7 @@ async fn every_cookie_the_server_sets_is_in_the_registry() {
             for (name, _, _) in set_cookies(response) {
                 seen += 1;
                 assert!(
-                    registry::cookie(&name).is_some(),
+                    storage::cookie(&name).is_some(),
                     "{name} is not in the registry"
                 );
             }

@@ -3,19 +3,20 @@
 
 use axum::http::StatusCode;
 
+use crm_core::time::CalendarDate;
+
 use crate::companies::add_company;
 use crate::people::{ada_and_mallory, add_person, api, api_ok};
 use crate::support::browser::get_page;
 use crate::support::{body_text, member_id, spawn_apps};
 use crate::tasks::{add_task, task_id};
-use app::policy::model::PolicyDate;
 
 #[tokio::test]
 async fn the_dashboard_counts_the_workspace_and_lists_what_is_due_by_sunday() {
-    let today = PolicyDate::from_millis(app::db::now_millis());
-    let day = |offset: i64| PolicyDate::from_millis(today.start_millis() + offset * 86_400_000);
+    let today = CalendarDate::from_millis(app::db::now_millis());
+    let day = |offset: i64| CalendarDate::from_millis(today.start_millis() + offset * 86_400_000);
     let sunday = today.end_of_week();
-    let after_sunday = PolicyDate::from_millis(sunday.start_millis() + 86_400_000);
+    let after_sunday = CalendarDate::from_millis(sunday.start_millis() + 86_400_000);
     for app in spawn_apps().await {
         let (ada, mallory) = ada_and_mallory(&app).await;
         let ada_id = member_id(&app, "ada@example.com").await;

@@ -346,7 +346,7 @@ async fn the_sitemap_and_robots_use_the_site_url() {
 
 #[tokio::test]
 async fn the_cookie_policy_lists_every_category_and_says_what_is_stored() {
-    use app::consent::registry::{Category, REGISTRY};
+    use crm_core::storage::{Category, REGISTRY};
     for app in spawn_apps().await {
         let response = app.get("/cookies").await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -360,7 +360,7 @@ async fn the_cookie_policy_lists_every_category_and_says_what_is_stored() {
                 .unwrap()
                 .to_owned();
             assert!(
-                app::consent::registry::cookie(&name).is_some(),
+                crm_core::storage::cookie(&name).is_some(),
                 "{name} is not registered"
             );
         }

@@ -29,7 +29,7 @@ async fn the_privacy_page_shows_the_revision_date_contents_and_all_eleven_sectio
             );
         }
         assert!(html.contains("11. How Can You Contact Us?"));
-        assert!(html.contains(app::company::PRIVACY_EMAIL));
+        assert!(html.contains(crm_core::product::PRIVACY_EMAIL));
         assert!(!html.contains("Copper"));
         app.cleanup().await;
     }
@@ -43,7 +43,7 @@ async fn the_versions_page_lists_the_seeded_version_and_compares_after_a_new_one
         assert!(html.contains("In force"));
         assert!(html.contains("There is only one version so far"));
 
-        let today = app::policy::model::PolicyDate::from_millis(app::db::now_millis());
+        let today = crm_core::time::CalendarDate::from_millis(app::db::now_millis());
         let edited = ORIGINAL
             .replace("effective: 2018-05-25", &format!("effective: {today}"))
             .replace(

@@ -112,12 +112,40 @@ pub struct StorageItem {
     pub party: Party,
 }
 
+/// The revision of the cookie policy and this registry. A choice made under another revision is
+/// asked again: change it whenever the registry changes (a test holds the two together). It is
+/// the date of the change, with `-2`, `-3`... for further changes on the same day.
+pub const REVISION: &str = "2026-11-30-3";
+
+/// The date part of [`REVISION`], for display and `<time datetime>`.
+pub fn revision_date() -> &'static str {
+    REVISION.get(..10).unwrap_or(REVISION)
+}
+
+/// The cookie that keeps a visitor's consent choice, and the name of its local-storage mirror.
+pub const CONSENT_COOKIE: &str = "candor_consent";
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "candor_session";
+
+/// Local-storage key of unsaved edits on the member's profile page.
+pub const PROFILE_DRAFT_KEY: &str = "candor_profile_draft";
+
+/// Local-storage keys of unsaved edits on the record pages, one per kind of record.
+pub const PERSON_DRAFT_KEY: &str = "candor_person_drafts";
+pub const COMPANY_DRAFT_KEY: &str = "candor_company_drafts";
+pub const LEAD_DRAFT_KEY: &str = "candor_lead_drafts";
+pub const OPPORTUNITY_DRAFT_KEY: &str = "candor_opportunity_drafts";
+
+/// The analytics visit cookie.
+pub const VISIT_COOKIE: &str = "candor_visit";
+
 /// Everything the product stores in a browser. Each feature that needs a cookie or a storage key
 /// adds it here first, and the cookie policy lists it from that moment; the server removes any
-/// other cookie a response tries to set. Change [`super::model::REVISION`] with this list.
+/// other cookie a response tries to set. Change [`REVISION`] with this list.
 pub const REGISTRY: &[StorageItem] = &[
     StorageItem {
-        name: super::model::CONSENT_COOKIE,
+        name: CONSENT_COOKIE,
         kind: StorageKind::Cookie,
         category: Category::Necessary,
         purpose: "Remembers your cookie choices: which categories you allowed, when, under which revision of this policy, and whether your browser sent a Global Privacy Control signal, with a random consent id that identifies no one. Without it we would have to ask on every page.",
@@ -125,7 +153,7 @@ pub const REGISTRY: &[StorageItem] = &[
         party: Party::First,
     },
     StorageItem {
-        name: super::model::CONSENT_COOKIE,
+        name: CONSENT_COOKIE,
         kind: StorageKind::LocalStorage,
         category: Category::Necessary,
         purpose: "A copy of your cookie choices for the page's own scripts, so that a choice made in one tab applies at once in your other open tabs.",
@@ -133,7 +161,7 @@ pub const REGISTRY: &[StorageItem] = &[
         party: Party::First,
     },
     StorageItem {
-        name: crate::accounts::model::SESSION_COOKIE,
+        name: SESSION_COOKIE,
         kind: StorageKind::Cookie,
         category: Category::Necessary,
         purpose: "Keeps you logged in: a random secret that opens your session. We store only a hash of it, with the browser and address you logged in from. Set only when you log in.",
@@ -141,7 +169,7 @@ pub const REGISTRY: &[StorageItem] = &[
         party: Party::First,
     },
     StorageItem {
-        name: crate::accounts::profile::PROFILE_DRAFT_KEY,
+        name: PROFILE_DRAFT_KEY,
         kind: StorageKind::LocalStorage,
         category: Category::Necessary,
         purpose: "Keeps the edits you have not saved yet on your profile page, so that a reload or a closed tab does not lose them. Deleted as soon as you save or discard them.",
@@ -149,7 +177,7 @@ pub const REGISTRY: &[StorageItem] = &[
         party: Party::First,
     },
     StorageItem {
-        name: crate::people::PERSON_DRAFT_KEY,
+        name: PERSON_DRAFT_KEY,
         kind: StorageKind::LocalStorage,
         category: Category::Necessary,
         purpose: "Keeps an edit you have not saved yet on a person's page in the CRM, so that a reload or a closed tab does not lose it. Deleted as soon as you save or cancel that edit.",
@@ -157,7 +185,7 @@ pub const REGISTRY: &[StorageItem] = &[
         party: Party::First,
     },
     StorageItem {
-        name: crate::companies::COMPANY_DRAFT_KEY,
+        name: COMPANY_DRAFT_KEY,
         kind: StorageKind::LocalStorage,
         category: Category::Necessary,
         purpose: "Keeps an edit you have not saved yet on a company's page in the CRM, so that a reload or a closed tab does not lose it. Deleted as soon as you save or cancel that edit.",
@@ -165,7 +193,7 @@ pub const REGISTRY: &[StorageItem] = &[
         party: Party::First,
     },
     StorageItem {
-        name: crate::leads::LEAD_DRAFT_KEY,
+        name: LEAD_DRAFT_KEY,
         kind: StorageKind::LocalStorage,
         category: Category::Necessary,
         purpose: "Keeps an edit you have not saved yet on a lead's page in the CRM, so that a reload or a closed tab does not lose it. Deleted as soon as you save or cancel that edit.",
@@ -173,7 +201,7 @@ pub const REGISTRY: &[StorageItem] = &[
         party: Party::First,
     },
     StorageItem {
-        name: crate::opportunities::OPPORTUNITY_DRAFT_KEY,
+        name: OPPORTUNITY_DRAFT_KEY,
         kind: StorageKind::LocalStorage,
         category: Category::Necessary,
         purpose: "Keeps an edit you have not saved yet on an opportunity's page in the CRM, so that a reload or a closed tab does not lose it. Deleted as soon as you save or cancel that edit.",
@@ -189,9 +217,6 @@ pub const REGISTRY: &[StorageItem] = &[
         party: Party::First,
     },
 ];
-
-/// The analytics visit cookie.
-pub const VISIT_COOKIE: &str = "candor_visit";
 
 /// The items of one category, in registry order.
 pub fn items_in(category: Category) -> impl Iterator<Item = &'static StorageItem> {
@@ -281,11 +306,11 @@ mod tests {
     #[test]
     fn the_policy_revision_changes_whenever_the_registry_does() {
         // Visitors agreed to what the registry said under REVISION. When the registry changes,
-        // bump REVISION in consent/model.rs (everyone is asked again) and then update the pair
+        // bump REVISION above (everyone is asked again) and then update the pair
         // below to the new revision and the fingerprint this test prints.
         let recorded = ("2026-11-30-3", 0x690d_3b67_59d8_677a_u64);
         assert_eq!(
-            (super::super::model::REVISION, fingerprint()),
+            (REVISION, fingerprint()),
             recorded,
             "the registry or REVISION changed: fingerprint is now {:#018x}",
             fingerprint()

@@ -148,7 +148,7 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use super::AppError;
 
     impl From<sqlx::Error> for AppError {
@@ -159,7 +159,7 @@ mod ssr {
                 // Not a fault: other writers held the database for longer than a write waits.
                 // Answered here, where the request's response is at hand, so every caller's
                 // answer says 503 and when to try again.
-                _ if crate::db::is_busy(&error) => {
+                _ if is_busy(&error) => {
                     tracing::warn!(error = %error, "the database was busy; the write was refused");
                     let busy = Self::Busy;
                     busy.set_response_status();
@@ -169,10 +169,42 @@ mod ssr {
                     // The constraint name (PostgreSQL names it; SQLite does not) picks the
                     // message; nothing is read out of the database's error text.
                     tracing::info!(constraint = ?db.constraint(), "unique constraint refused a write");
-                    Self::Conflict(crate::db::conflict_message(db.constraint()).to_owned())
+                    Self::Conflict(conflict_message(db.constraint()).to_owned())
                 }
                 _ => AppError::internal(error),
             }
+        }
+    }
+
+    /// Whether a database error means "another writer has the lock; try again", not a fault:
+    /// SQLite's `SQLITE_BUSY` and `SQLITE_LOCKED` with their extended codes, PostgreSQL's
+    /// serialization failure, deadlock and lock-not-available, and a wait for a connection that
+    /// ran out.
+    pub fn is_busy(error: &sqlx::Error) -> bool {
+        match error {
+            sqlx::Error::PoolTimedOut => true,
+            sqlx::Error::Database(db) => {
+                let Some(code) = db.code() else {
+                    return false;
+                };
+                // PostgreSQL's SQLSTATEs have five characters; SQLite's codes are small numbers
+                // whose low byte is the primary code.
+                matches!(code.as_ref(), "40001" | "40P01" | "55P03")
+                    || (code.len() < 5
+                        && code
+                            .parse::<i64>()
+                            .is_ok_and(|number| matches!(number & 0xff, 5 | 6)))
+            }
+            _ => false,
+        }
+    }
+
+    /// The message a user sees when a unique constraint refuses a write, chosen by the
+    /// constraint's name. SQLite does not report names; its violations get the general message.
+    pub fn conflict_message(constraint: Option<&str>) -> &'static str {
+        match constraint {
+            Some("workspaces_one_vendor") => "The operators' workspace already exists.",
+            _ => "This already exists.",
         }
     }
 
@@ -253,6 +285,24 @@ mod tests {
             )),
             AppError::BadRequest
         );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_wait_for_a_connection_that_runs_out_is_busy_and_a_missing_row_is_not() {
+        assert!(super::ssr::is_busy(&sqlx::Error::PoolTimedOut));
+        assert!(!super::ssr::is_busy(&sqlx::Error::RowNotFound));
+        assert!(!super::ssr::is_busy(&sqlx::Error::PoolClosed));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn unique_violations_get_a_message_chosen_by_constraint_name() {
+        assert_eq!(
+            super::ssr::conflict_message(Some("workspaces_one_vendor")),
+            "The operators' workspace already exists."
+        );
+        assert_eq!(super::ssr::conflict_message(None), "This already exists.");
     }
 
     #[test]

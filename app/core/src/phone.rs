@@ -1,14 +1,51 @@
-//! Phone numbers, parsed on the server with libphonenumber's metadata (too large to ship to the
-//! browser, which only checks the characters) and stored in E.164.
+//! Phone numbers: the browser checks what it can of the characters ([`check_phone_form`]); the
+//! server parses them with libphonenumber's metadata (too large to ship to the browser) and stores
+//! them in E.164 ([`PhoneNumber`]).
 
+#[cfg(feature = "ssr")]
 use std::fmt;
 
-use super::model::{PHONE_INVALID, check_phone_form};
+pub const PHONE_NEEDS_COUNTRY: &str =
+    "Enter the number with its country code, like +44 20 7946 0958.";
+pub const PHONE_INVALID: &str =
+    "This is not a valid phone number. Check the digits and the country code.";
+
+/// What the browser can check of a phone number: its characters, an international prefix (`+` or
+/// `00`), and 6 to 15 digits (E.164's limit). The server then checks it against libphonenumber's
+/// numbering plans ([`PhoneNumber`]).
+pub fn check_phone_form(raw: &str) -> Result<(), &'static str> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("Enter a phone number.");
+    }
+    if raw.chars().count() > 30
+        || !raw
+            .chars()
+            .all(|c| c.is_ascii_digit() || " .-()/+".contains(c))
+        || raw.char_indices().any(|(i, c)| c == '+' && i > 0)
+    {
+        return Err("Use only digits, spaces and + - ( ) . / in a phone number.");
+    }
+    if !(raw.starts_with('+') || raw.starts_with("00")) {
+        return Err(PHONE_NEEDS_COUNTRY);
+    }
+    let digits = raw
+        .trim_start_matches("00")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    if !(6..=15).contains(&digits) {
+        return Err(PHONE_INVALID);
+    }
+    Ok(())
+}
 
 /// A valid phone number in E.164 form (`+442079460958`).
+#[cfg(feature = "ssr")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PhoneNumber(String);
 
+#[cfg(feature = "ssr")]
 impl PhoneNumber {
     /// Parses a number as typed: it must carry its country code (a leading `+`, or `00`), since
     /// a workspace's people live in many countries. The error says how to fix it.
@@ -33,13 +70,14 @@ impl PhoneNumber {
     }
 }
 
+#[cfg(feature = "ssr")]
 impl fmt::Display for PhoneNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::PhoneNumber;
 
