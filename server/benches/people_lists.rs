@@ -11,15 +11,15 @@
 
 use std::time::{Duration, Instant};
 
-use app::companies::model::{CompaniesPage, CompaniesQuery};
 use app::db::Db;
 use app::db::testing::{self, TestDatabase};
-use app::leads::model::{LeadsPage, LeadsQuery};
-use app::opportunities::model::{Board, CurrencyPipeline, OpportunitiesPage, OpportunitiesQuery};
-use app::people::model::{PeoplePage, PeopleQuery};
 use app::people::service::list_page;
-use app::records::ListSort;
+use crm_core::companies::{CompaniesPage, CompaniesQuery};
 use crm_core::ids::WorkspaceId;
+use crm_core::leads::{LeadsPage, LeadsQuery};
+use crm_core::opportunities::{Board, CurrencyPipeline, OpportunitiesPage, OpportunitiesQuery};
+use crm_core::people::{PeoplePage, PeopleQuery};
+use crm_core::records::ListSort;
 use crm_core::time::CalendarDate;
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -394,9 +394,9 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         measure(
             label,
             runs,
-            |(tasks, _): &(Vec<app::tasks::model::Task>, Option<String>)| tasks.len(),
+            |(tasks, _): &(Vec<crm_core::tasks::Task>, Option<String>)| tasks.len(),
             move || async move {
-                let size = app::tasks::model::PAGE_SIZE;
+                let size = crm_core::tasks::PAGE_SIZE;
                 app::tasks::db::list(db.pool(), workspace, filter, size, today)
                     .await
                     .expect("tasks")

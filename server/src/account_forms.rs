@@ -3,7 +3,6 @@
 //! page again: what was typed (never a password), each problem beside its field, and the right
 //! status (422, 401 for a failed log-in, 429 for a rate limit).
 
-use app::accounts::model::{ForgotFields, LoginFields, ResetFields, SignupFields, notices};
 use app::accounts::service::{self, LoginOutcome, Outcome, ResetOutcome};
 use app::accounts::session::{self, CurrentSession, Device};
 use app::state::AppState;
@@ -12,6 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crm_core::accounts::{ForgotFields, LoginFields, ResetFields, SignupFields, notices};
 use crm_core::forms::{FieldProblem, FormNotice, FormState};
 
 use crate::render::{form_again, read_form};
@@ -316,7 +316,7 @@ fn profile_login() -> Response {
 
 /// `POST /app/settings/profile`: the details, without JavaScript.
 pub async fn post_profile(State(state): State<AppState>, request: Request) -> Response {
-    use app::accounts::profile::ProfileFields;
+    use crm_core::accounts::profile::ProfileFields;
     let (parts, fields) = read_form::<ProfileFields>(&state, request).await;
     let Some(current) = parts.extensions.get::<CurrentSession>().cloned() else {
         return profile_login();

@@ -3,13 +3,13 @@
 //! leads to the settings page.
 
 use app::consent::http::{consent_cookie, gpc_signal, read_record};
-use app::consent::model::{Choices, Decision, Source, safe_return_path, settings_href};
 use app::consent::service::{Requester, decide};
 use app::state::AppState;
 use axum::extract::{Form, FromRequest, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use crm_core::consent::{Choices, Decision, Source, safe_return_path, settings_href};
 use crm_core::error::AppError;
 use serde::Deserialize;
 

@@ -4,13 +4,13 @@
 //! field, and the right status (422, or 429 for the rate limit). The page script checks the form
 //! as the visitor types with `/demo/check`.
 
-use app::demo::model::{DemoField, DemoFields, problems};
 use app::demo::service::{Outcome, Submission, submit};
 use app::demo::{FormNotice, PostedDemoForm};
 use app::state::AppState;
 use axum::extract::{Form, FromRequest, Request, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
+use crm_core::demo::{DemoField, DemoFields, problems};
 use leptos::prelude::provide_context;
 use serde::Deserialize;
 

@@ -4,22 +4,22 @@
 
 use std::fmt::Display;
 
-use app::accounts::model::notices;
 use app::accounts::service::Outcome;
 use app::accounts::session::CurrentSession;
-use app::companies::model::NewCompanyFields;
-use app::leads::model::NewLeadFields;
-use app::opportunities::model::NewOpportunityFields;
-use app::people::model::NewPersonFields;
-use app::records::NewRecordFields;
 use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crm_core::accounts::notices;
+use crm_core::companies::NewCompanyFields;
 use crm_core::error::AppError;
 use crm_core::forms::{FormNotice, FormState};
+use crm_core::leads::NewLeadFields;
+use crm_core::opportunities::NewOpportunityFields;
+use crm_core::people::NewPersonFields;
+use crm_core::records::NewRecordFields;
 
 use crate::render::{form_again, read_form};
 

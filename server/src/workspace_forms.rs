@@ -2,7 +2,6 @@
 //! workspace, and accept an invitation. Plain form POSTs; each change is decided in
 //! `app::workspaces::team`, in the session's workspace only.
 
-use app::accounts::model::notices;
 use app::accounts::service::Outcome;
 use app::accounts::session::{self, CurrentSession, Device};
 use app::state::AppState;
@@ -13,6 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crm_core::accounts::notices;
 use crm_core::error::AppError;
 use crm_core::forms::{FieldProblem, FormNotice, FormState};
 use crm_core::ids::MemberId;

@@ -1,6 +1,10 @@
-//! Small text helpers that every kind of record shares: tags as people type them, and query
-//! values in URLs.
+//! Small text helpers that every kind of record shares: the lengths of its text fields, tags as
+//! people type them, and query values in URLs.
 
+/// The longest a name may be (of a person, a company, a deal).
+pub const NAME_MAX_CHARS: usize = 100;
+/// The longest a one-line text field may be (a job title, a source).
+pub const TEXT_MAX_CHARS: usize = 200;
 pub const TAGS_MAX_CHARS: usize = 500;
 pub const TAG_MAX_CHARS: usize = 40;
 pub const TAGS_MAX: usize = 20;

@@ -4,10 +4,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crm_core::accounts::Viewer;
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
-
-use super::model::Viewer;
 
 /// The outcome of a form POST that needs fixing, provided as context while the server renders
 /// the answer, so the page shows what was typed and what is wrong.
@@ -78,7 +77,7 @@ pub async fn link_page(kind: LinkKind, token: String) -> Result<LinkPageState, A
     let spent = form
         .notice
         .as_ref()
-        .is_some_and(|n| n.message == super::model::notices::LINK_INVALID);
+        .is_some_and(|n| n.message == crm_core::accounts::notices::LINK_INVALID);
     let usable = !spent && super::service::link_is_usable(&state, purpose, &token).await?;
     Ok(LinkPageState {
         usable,
@@ -95,7 +94,7 @@ pub async fn me() -> Result<Viewer, AppError> {
 
 /// The logged-in member's sessions, on every device.
 #[server(prefix = "/api", endpoint = "accounts/sessions")]
-pub async fn load_sessions() -> Result<Vec<super::model::SessionSummary>, AppError> {
+pub async fn load_sessions() -> Result<Vec<crm_core::accounts::SessionSummary>, AppError> {
     let current = super::http::require_session()?;
     let state = crate::state::state()?;
     super::session::list_for(&state.db, &current, crate::db::now_millis()).await
@@ -106,9 +105,9 @@ pub async fn load_sessions() -> Result<Vec<super::model::SessionSummary>, AppErr
 pub struct ProfilePageState {
     pub member_id: crm_core::ids::MemberId,
     /// What the details form starts with: the stored profile, or what a plain POST sent.
-    pub details: super::profile::ProfileFields,
+    pub details: crm_core::accounts::profile::ProfileFields,
     /// The stored profile (the details as last saved).
-    pub saved: super::profile::ProfileFields,
+    pub saved: crm_core::accounts::profile::ProfileFields,
     pub details_errors: Vec<crm_core::forms::FieldProblem>,
     /// A message about the details form as a whole (a conflict, a failure).
     pub details_notice: Option<String>,
@@ -132,7 +131,7 @@ pub async fn load_profile() -> Result<ProfilePageState, AppError> {
     let posted = posted();
     let (details, details_errors, details_notice) = if posted_for(&posted, "details") {
         (
-            super::profile::ProfileFields::from_values(&posted.values),
+            crm_core::accounts::profile::ProfileFields::from_values(&posted.values),
             posted.errors.clone(),
             posted.notice.clone().map(|notice| notice.message),
         )
@@ -164,8 +163,8 @@ pub async fn load_profile() -> Result<ProfilePageState, AppError> {
 /// as a conflict.
 #[server(prefix = "/api", endpoint = "accounts/profile/save")]
 pub async fn save_profile(
-    fields: super::profile::ProfileFields,
-) -> Result<super::profile::ProfileFields, AppError> {
+    fields: crm_core::accounts::profile::ProfileFields,
+) -> Result<crm_core::accounts::profile::ProfileFields, AppError> {
     let save = async {
         let current = super::http::require_session()?;
         let state = crate::state::state()?;

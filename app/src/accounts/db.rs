@@ -2,11 +2,11 @@
 
 use sqlx::{Any, Executor, Row};
 
+use crm_core::accounts::PersonName;
 use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, WorkspaceId};
-
-use super::model::{PersonName, Role};
+use crm_core::workspaces::Role;
 
 /// The form of an address members are found by: the whole address in lower case.
 pub fn email_key(email: &EmailAddress) -> String {
@@ -191,7 +191,7 @@ pub async fn record_policy_acceptance<'e>(
 pub async fn load_profile<'e>(
     executor: impl Executor<'e, Database = Any>,
     member: MemberId,
-) -> Result<super::profile::ProfileFields, AppError> {
+) -> Result<crm_core::accounts::profile::ProfileFields, AppError> {
     let row = sqlx::query(
         "SELECT name, job_title, phone, mailing_address, time_zone, language, version
          FROM members WHERE id = $1",
@@ -205,7 +205,7 @@ pub async fn load_profile<'e>(
             .try_get::<Option<String>, _>(column)?
             .unwrap_or_default())
     };
-    Ok(super::profile::ProfileFields {
+    Ok(crm_core::accounts::profile::ProfileFields {
         name: text("name")?,
         job_title: text("job_title")?,
         phone: text("phone")?,
@@ -221,9 +221,9 @@ pub async fn load_profile<'e>(
 pub async fn save_profile<'e>(
     executor: impl Executor<'e, Database = Any>,
     member: MemberId,
-    fields: &super::profile::ProfileFields,
+    fields: &crm_core::accounts::profile::ProfileFields,
     now: i64,
-) -> Result<super::profile::ProfileFields, AppError> {
+) -> Result<crm_core::accounts::profile::ProfileFields, AppError> {
     let fields = fields.trimmed();
     let optional = |value: &str| (!value.is_empty()).then(|| value.to_owned());
     let done = sqlx::query(
@@ -247,7 +247,7 @@ pub async fn save_profile<'e>(
             "Your profile was changed in another tab or device since you opened this page. Your edits are still here: reload the page to see the other changes, then save again.".to_owned(),
         ));
     }
-    Ok(super::profile::ProfileFields {
+    Ok(crm_core::accounts::profile::ProfileFields {
         version: fields.version + 1,
         ..fields
     })

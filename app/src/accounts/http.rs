@@ -61,7 +61,7 @@ fn guard(method: &Method, uri: &Uri, logged_in: bool) -> Option<Response> {
     let in_app = path == "/app" || path.starts_with("/app/");
     if in_app && !logged_in {
         let target = uri.path_and_query().map_or(path, |pq| pq.as_str());
-        let next = crate::consent::model::encode_query_value(target);
+        let next = crm_core::consent::encode_query_value(target);
         return Some(Redirect::to(&format!("/login?next={next}")).into_response());
     }
     if logged_in && matches!(path, "/login" | "/signup") {

@@ -6,9 +6,7 @@
 
 pub mod api;
 pub mod form;
-pub mod model;
 mod pages;
-pub mod profile;
 mod profile_page;
 mod ui;
 
@@ -26,7 +24,6 @@ pub mod session;
 pub mod tokens;
 
 pub use api::PostedAccountForm;
-pub use model::{Role, Viewer};
 pub use pages::{
     AppHomePage, CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage,
     LogoutPage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,

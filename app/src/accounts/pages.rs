@@ -5,15 +5,17 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crm_core::accounts::Viewer;
+use crm_core::accounts::notices;
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
+use crm_core::workspaces::Role;
 
 use super::api::{
     LinkKind, LinkPageState, SignupFormState, account_form, link_page, load_sessions, me,
     signup_form,
 };
 use super::form::{FormMessages, RequiredCheckbox, TextField};
-use super::model::{Role, Viewer, notices};
 use super::ui::use_viewer;
 use crate::layout::{PageMeta, loaded, loading};
 

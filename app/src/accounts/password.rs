@@ -29,7 +29,7 @@ pub const COMMON_MESSAGE: &str = "This password is one of the most common ones, 
 /// All the rules for a new password: those the browser checks too, the common list, and not the
 /// member's own e-mail address.
 pub fn check_new(password: &str, email: Option<&str>) -> Result<(), &'static str> {
-    super::model::check_new_password(password)?;
+    crm_core::accounts::check_new_password(password)?;
     if is_common(password) {
         return Err(COMMON_MESSAGE);
     }

@@ -8,6 +8,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use crm_core::accounts::profile::{LANGUAGES, ProfileField, ProfileFields, TIME_ZONES};
 use crm_core::error::AppError;
 use crm_core::forms::{FieldProblem, FormState};
 use crm_core::ids::MemberId;
@@ -15,7 +16,6 @@ use crm_core::storage::PROFILE_DRAFT_KEY;
 
 use super::api::{ProfilePageState, load_profile, save_profile};
 use super::form::{FormMessages, TextField};
-use super::profile::{LANGUAGES, ProfileField, ProfileFields, TIME_ZONES};
 use crate::layout::{focus_by_id, loaded, loading, textarea_text};
 
 /// Unsaved edits, kept in local storage under [`PROFILE_DRAFT_KEY`].

@@ -4,13 +4,14 @@
 
 use std::net::IpAddr;
 
+use crm_core::accounts::{ForgotFields, LoginFields, PersonName, ResetFields, SignupFields};
 use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
 use crm_core::ids::MemberId;
+use crm_core::workspaces::{Role, WorkspaceKind};
 
 use super::db::{self as members, NewMember};
-use super::model::{ForgotFields, LoginFields, PersonName, ResetFields, Role, SignupFields};
 use super::password;
 use super::session::{self, CurrentSession, Device, NewSession};
 use super::tokens::{self, Purpose};
@@ -18,7 +19,6 @@ use crate::db::now_millis;
 use crate::mail::Email;
 use crate::rate_limit::{Decision, RateLimit};
 use crate::state::AppState;
-use crate::workspaces::WorkspaceKind;
 
 const FIFTEEN_MINUTES: i64 = 15 * 60 * 1000;
 const ONE_HOUR: i64 = 60 * 60 * 1000;
@@ -388,7 +388,7 @@ pub async fn log_in(
     Ok(LoginOutcome::LoggedIn {
         session: new,
         member: member.id,
-        next: super::model::after_login_path(&fields.next),
+        next: crm_core::accounts::after_login_path(&fields.next),
     })
 }
 

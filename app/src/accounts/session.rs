@@ -4,10 +4,11 @@
 use sqlx::{Any, Executor, Row};
 use uuid::Uuid;
 
+use crm_core::accounts::Viewer;
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, WorkspaceId};
+use crm_core::workspaces::Role;
 
-use super::model::{Role, Viewer};
 use super::tokens;
 use crate::db::Db;
 
@@ -186,7 +187,7 @@ pub async fn list_for(
     db: &Db,
     current: &CurrentSession,
     now: i64,
-) -> Result<Vec<super::model::SessionSummary>, AppError> {
+) -> Result<Vec<crm_core::accounts::SessionSummary>, AppError> {
     let rows = sqlx::query(
         "SELECT id, user_agent, ip_address, created_at, last_seen_at FROM sessions
          WHERE member_id = $1 AND expires_at > $2 AND last_seen_at > $3
@@ -202,9 +203,11 @@ pub async fn list_for(
             let id: String = row.try_get("id")?;
             let id = Uuid::parse_str(&id).map_err(AppError::internal)?;
             let user_agent: Option<String> = row.try_get("user_agent")?;
-            Ok(super::model::SessionSummary {
+            Ok(crm_core::accounts::SessionSummary {
                 id,
-                device: super::model::describe_user_agent(user_agent.as_deref().unwrap_or("")),
+                device: crm_core::accounts::describe_user_agent(
+                    user_agent.as_deref().unwrap_or(""),
+                ),
                 ip_address: row.try_get("ip_address")?,
                 started: crm_core::time::utc_time(row.try_get("created_at")?),
                 last_seen: crm_core::time::utc_time(row.try_get("last_seen_at")?),

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::model::Viewer;
+use crm_core::accounts::Viewer;
 
 #[derive(Clone, Copy)]
 struct ViewerContext(Signal<Option<Viewer>>);

@@ -4,10 +4,11 @@
 
 use leptos::prelude::*;
 
+use crm_core::companies::{CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyRecord};
 use crm_core::error::AppError;
+use crm_core::records::{Saved, TimelineEntry};
 
-use super::model::{CompaniesPage, CompaniesQuery, CompanyField, CompanyRecord};
-use crate::records::TimelineEntry;
+use crate::records::RecordApi;
 
 /// One page of the companies list.
 #[server(prefix = "/api", endpoint = "companies/list")]
@@ -92,4 +93,28 @@ pub async fn delete_company(id: String) -> Result<(), AppError> {
     }
     .await
     .inspect_err(AppError::set_response_status)
+}
+
+impl RecordApi for Company {
+    async fn save(
+        id: String,
+        field: CompanyField,
+        value: String,
+        base: String,
+        version: i64,
+    ) -> Result<Saved<Self>, AppError> {
+        let record = save_company_field(id, field, value, base, version).await?;
+        Ok(Saved {
+            record: record.company,
+            timeline: record.timeline,
+        })
+    }
+
+    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
+        let record = load_company(id).await?;
+        Ok(Saved {
+            record: record.company,
+            timeline: record.timeline,
+        })
+    }
 }

@@ -3,13 +3,16 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crm_core::companies::{
+    COMPANY_PEOPLE_MAX, CompaniesQuery, Company, CompanyPerson, CompanyRow, SORTS,
+};
+
 use crm_core::error::AppError;
 use crm_core::ids::{CompanyId, MemberId, PersonId, WorkspaceId};
+use crm_core::people::full_name;
+use crm_core::records::{ListSort, MemberOption};
 
-use super::model::{COMPANY_PEOPLE_MAX, CompaniesQuery, Company, CompanyPerson, CompanyRow, SORTS};
 use crate::db::Db;
-use crate::people::model::{MemberOption, full_name};
-use crate::records::ListSort;
 use crate::records::db::{
     Bind, Cursor, KeysetOrder, Kind, escape_like, placeholders, replace_tags,
 };

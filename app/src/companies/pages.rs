@@ -7,21 +7,22 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crm_core::error::AppError;
-use crm_core::forms::FormState;
-
-use super::api::{add_company_note, delete_company, list_companies, load_company};
-use super::model::{
+use crm_core::companies::{
     CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyPerson, CompanyRecord, SORTS,
 };
+
+use crm_core::error::AppError;
+use crm_core::forms::FormState;
+use crm_core::records::{Kind, ListQuery, ListSort, RecordField};
+
+use super::api::{add_company_note, delete_company, list_companies, load_company};
 use crate::accounts::form::{FormMessages, TextField};
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
-    ListSearch, ListSort, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage,
-    RecordTitle, RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice,
-    owner_choices, tag_choices,
+    AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
+    ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle, RestoredNotice, Selection,
+    TagsField, TickCell, Timeline, bulk_notice, owner_choices, tag_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -232,7 +233,7 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
         <RelatedOpportunitiesSection
             related=opportunities
             noun="this company"
-            all_href=company.with_untracked(|c| crate::opportunities::model::OpportunitiesQuery {
+            all_href=company.with_untracked(|c| crm_core::opportunities::OpportunitiesQuery {
                 q: c.name.clone(),
                 ..Default::default()
             }.href())

@@ -2,6 +2,14 @@
 //! one, change one field with conflict detection (a new name follows to its people), read its
 //! page and a list page.
 
+use crm_core::companies::{
+    CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyRecord, Domain, NewCompanyFields,
+};
+use crm_core::records::{
+    EditableRecord, MemberOption, NewRecordFields, RecordField, TimelineEvent, choose_owner,
+    conflict_message, owner_filter,
+};
+
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
 use crm_core::ids::{CompanyId, WorkspaceId};
@@ -9,17 +17,10 @@ use crm_core::phone::PhoneNumber;
 use crm_core::text::parse_tags;
 
 use super::db;
-use super::model::{
-    CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyRecord, Domain, NewCompanyFields,
-};
 use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
-use crate::people::model::{MemberOption, TimelineEvent};
 use crate::records::db::{members, record_event, timeline};
-use crate::records::{
-    EditableRecord, NewRecordFields, RecordField, choose_owner, conflict_message, owner_filter,
-};
 
 /// Sets `field` of `company` from what was typed, as stored (a domain and a phone number
 /// normalised), or says what is wrong with it.

@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
+use crm_core::consent::{ConsentView, Decision, Source};
 use crm_core::error::AppError;
-
-use super::model::{ConsentView, Decision, Source};
 
 /// Records a choice made in the banner or the dialog; the answer sets the consent cookie and says
 /// what is allowed now.

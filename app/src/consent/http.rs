@@ -7,13 +7,13 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crm_core::consent::{ConsentRecord, ConsentView};
 use crm_core::storage::{CONSENT_COOKIE, REGISTRY, StorageKind};
 
-use super::model::{ConsentRecord, ConsentView};
 use crate::state::AppState;
 
 /// How long the consent cookie lives: the six months after which the visitor is asked again.
-const CONSENT_MAX_AGE_SECONDS: i64 = super::model::MAX_AGE_MS / 1000;
+const CONSENT_MAX_AGE_SECONDS: i64 = crm_core::consent::MAX_AGE_MS / 1000;
 
 /// The cookies a request carries, as `(name, value)` pairs.
 pub fn request_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {

@@ -4,9 +4,9 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use crm_core::consent::{Action, Choices, ConsentId, Source};
 use crm_core::error::AppError;
 
-use super::model::{Action, Choices, ConsentId, Source};
 use crate::db::Db;
 
 /// One decision, as appended.

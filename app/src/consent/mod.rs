@@ -3,7 +3,6 @@
 
 pub mod api;
 mod cookie_policy;
-pub mod model;
 mod ui;
 
 #[cfg(feature = "ssr")]

@@ -3,12 +3,12 @@
 
 use std::net::IpAddr;
 
+use crm_core::consent::{Action, ConsentId, ConsentRecord, ConsentView, Decision, Source, resolve};
 use crm_core::error::AppError;
 use crm_core::ids::MemberId;
 use crm_core::storage::REVISION;
 
 use super::ledger::{LedgerEntry, append};
-use super::model::{Action, ConsentId, ConsentRecord, ConsentView, Decision, Source, resolve};
 use crate::rate_limit::{Decision as Limit, RateLimit};
 use crate::state::AppState;
 
@@ -119,7 +119,7 @@ pub async fn record_gpc(
         return Ok(None);
     }
     let current = previous.filter(|r| r.is_current(now));
-    let mut choices = current.map_or(super::model::Choices::NONE, |r| r.choices);
+    let mut choices = current.map_or(crm_core::consent::Choices::NONE, |r| r.choices);
     choices.marketing = false;
     let id = previous.map_or_else(ConsentId::generate, |r| r.id.clone());
     append(

@@ -11,12 +11,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
+use crm_core::consent::{
+    BANNER_TEXT, Choices, ConsentView, GPC_MESSAGE, SETTINGS_TEXT, safe_return_path, settings_href,
+};
+
 use crm_core::error::AppError;
 use crm_core::storage::{Category, REGISTRY, StorageItem, StorageKind, items_in};
 
-use super::model::{
-    BANNER_TEXT, Choices, ConsentView, GPC_MESSAGE, SETTINGS_TEXT, safe_return_path, settings_href,
-};
 use crate::layout::PageMeta;
 
 /// The consent of this request as the server read it.

@@ -2,17 +2,15 @@
 
 use leptos::prelude::*;
 
+use crm_core::dashboard::Summary;
 use crm_core::error::AppError;
-
-use super::model::Summary;
 
 /// The workspace at a glance, for `/app`.
 #[server(prefix = "/api", endpoint = "dashboard/summary")]
 pub async fn dashboard_summary() -> Result<Summary, AppError> {
     async {
+        use crm_core::dashboard::WEEK_TASKS_MAX;
         use crm_core::time::CalendarDate;
-
-        use super::model::WEEK_TASKS_MAX;
 
         let session = crate::accounts::http::require_session()?;
         let state = crate::state::state()?;

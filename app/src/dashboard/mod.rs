@@ -4,7 +4,6 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
-pub mod model;
 mod pages;
 
 pub use pages::Dashboard;

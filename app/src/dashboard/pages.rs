@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 
+use crm_core::dashboard::{Summary, open_tasks_count};
 use crm_core::error::AppError;
+use crm_core::records::Kind;
 
 use super::api::dashboard_summary;
-use super::model::{Summary, open_tasks_count};
 use crate::layout::{loaded, loading};
 use crate::opportunities::PipelineChart;
-use crate::records::Kind;
 use crate::tasks::TaskItem;
 
 /// The workspace at a glance, and what is due this week.

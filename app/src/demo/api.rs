@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crm_core::demo::{DemoFields, FieldError};
 use crm_core::error::AppError;
-
-use super::model::{DemoFields, FieldError};
 
 /// A message about the whole form rather than one field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,6 @@
 //! is kept out by a honeypot field, a minimum fill time and a per-address limit.
 
 pub mod api;
-pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -17,7 +16,7 @@ pub mod stamp;
 pub use api::{DemoFormState, FormNotice};
 pub use pages::{DemoPage, DemoThanksPage};
 
-use model::{DemoFields, FieldError};
+use crm_core::demo::{DemoFields, FieldError};
 
 /// The outcome of a form POST (or of a check), provided as context while the server renders the
 /// answer.

@@ -6,8 +6,9 @@
 use leptos::prelude::*;
 use leptos_meta::Meta;
 
+use crm_core::demo::{DemoField, FieldError, MESSAGE_MAX_CHARS, TeamSize};
+
 use super::api::{DemoFormState, FormNotice, demo_form};
-use super::model::{DemoField, FieldError, MESSAGE_MAX_CHARS, TeamSize};
 use crate::layout::{PageMeta, loaded, textarea_text};
 
 /// `/demo`: the Request a Demo form.

@@ -3,14 +3,13 @@
 
 use std::net::IpAddr;
 
+use crm_core::demo::{DemoFields, DemoRequest, FieldError};
 use crm_core::error::AppError;
+use crm_core::leads::{LeadSource, MarketingChoice};
 
-use super::model::{DemoFields, DemoRequest, FieldError};
 use super::stamp::{self, StampProblem};
 use crate::db::now_millis;
-use crate::leads::LeadSource;
 use crate::leads::db::NewLead;
-use crate::leads::model::MarketingChoice;
 use crate::mail::Email;
 use crate::rate_limit::{Decision, RateLimit};
 use crate::state::AppState;

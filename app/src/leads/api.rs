@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 
 use crm_core::error::AppError;
+use crm_core::leads::{Converted, Lead, LeadField, LeadRecord, LeadsPage, LeadsQuery};
+use crm_core::records::{Saved, TimelineEntry};
 
-use super::model::{Converted, LeadField, LeadRecord, LeadsPage, LeadsQuery};
-use crate::records::TimelineEntry;
+use crate::records::RecordApi;
 
 /// One page of the leads list.
 #[server(prefix = "/api", endpoint = "leads/list")]
@@ -66,7 +67,7 @@ pub async fn save_lead_field(
 pub async fn convert_lead(
     id: String,
     version: i64,
-    choice: super::model::ConversionChoice,
+    choice: crm_core::leads::ConversionChoice,
 ) -> Result<Converted, AppError> {
     async {
         let session = crate::accounts::http::require_session()?;
@@ -115,4 +116,28 @@ pub async fn delete_lead(id: String) -> Result<(), AppError> {
     }
     .await
     .inspect_err(AppError::set_response_status)
+}
+
+impl RecordApi for Lead {
+    async fn save(
+        id: String,
+        field: LeadField,
+        value: String,
+        base: String,
+        version: i64,
+    ) -> Result<Saved<Self>, AppError> {
+        let record = save_lead_field(id, field, value, base, version).await?;
+        Ok(Saved {
+            record: record.lead,
+            timeline: record.timeline,
+        })
+    }
+
+    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
+        let record = load_lead(id).await?;
+        Ok(Saved {
+            record: record.lead,
+            timeline: record.timeline,
+        })
+    }
 }

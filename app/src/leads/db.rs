@@ -4,18 +4,19 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-use crm_core::email_address::EmailAddress;
-use crm_core::error::AppError;
-use crm_core::ids::{CompanyId, LeadId, MemberId, PersonId, WorkspaceId};
-
-use super::model::{
+use crm_core::leads::{
     Conversion, Lead, LeadRow, LeadSource, LeadStatus, LeadsQuery, MarketingChoice, RecordLink,
     SORTS,
 };
+
+use crm_core::email_address::EmailAddress;
+use crm_core::error::AppError;
+use crm_core::ids::{CompanyId, LeadId, MemberId, PersonId, WorkspaceId};
+use crm_core::people::full_name;
+use crm_core::records::{ListSort, MemberOption};
+
 use crate::db::Db;
-use crate::people::model::full_name;
 use crate::records::db::{Bind, Cursor, KeysetOrder, escape_like};
-use crate::records::{ListSort, MemberOption};
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;

@@ -6,10 +6,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
-pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use model::{LeadSource, LeadStatus};
 pub use pages::{LeadPage, LeadsListPage, NewLeadPage};

@@ -6,21 +6,23 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crm_core::error::AppError;
-use crm_core::forms::FormState;
-use crm_core::time::utc_time;
-
-use super::api::{add_lead_note, convert_lead, delete_lead, list_leads, load_lead};
-use super::model::{
+use crm_core::leads::{
     Conversion, Converted, Lead, LeadField, LeadRecord, LeadSource, LeadStatus, LeadsPage,
     LeadsQuery, RecordLink, SORTS,
 };
+
+use crm_core::error::AppError;
+use crm_core::forms::FormState;
+use crm_core::records::{Kind, ListQuery, ListSort, RecordField};
+use crm_core::time::utc_time;
+
+use super::api::{add_lead_note, convert_lead, delete_lead, list_leads, load_lead};
 use crate::accounts::form::{FormMessages, TextField, input_id};
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
-    ListSearch, ListSort, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage,
-    RecordTitle, RestoredNotice, Selection, TickCell, Timeline, bulk_notice, owner_choices,
+    AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
+    ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle, RestoredNotice, Selection,
+    TickCell, Timeline, bulk_notice, owner_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -341,7 +343,7 @@ impl FormFacts {
 fn Convert(
     id: String,
     lead: RwSignal<Lead>,
-    timeline: RwSignal<Vec<crate::records::TimelineEntry>>,
+    timeline: RwSignal<Vec<crm_core::records::TimelineEntry>>,
     conversion: RwSignal<Option<Conversion>>,
     matching_person: Option<RecordLink>,
     matching_company: Option<RecordLink>,
@@ -364,7 +366,7 @@ fn Convert(
         error.set(None);
         let version = lead.with_untracked(|l| l.version);
         leptos::task::spawn_local(async move {
-            let choice = super::model::ConversionChoice {
+            let choice = crm_core::leads::ConversionChoice {
                 add_company: add_company.get_untracked(),
                 add_opportunity: add_opportunity.get_untracked(),
             };

@@ -2,27 +2,28 @@
 //! change one field with conflict detection, read its page and a list page, and convert it into a
 //! person (matched by e-mail address when they are already here) and, if asked, a company.
 
+use crm_core::leads::{
+    Converted, Lead, LeadField, LeadRecord, LeadSource, LeadStatus, LeadsPage, LeadsQuery,
+    NewLeadFields, RecordLink, split_name,
+};
+use crm_core::records::{
+    ConversionRole, EditableRecord, MemberOption, NewRecordFields, RecordField, TimelineEvent,
+    choose_owner, conflict_message, owner_filter,
+};
+
+use crm_core::companies::Company;
 use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
 use crm_core::ids::{CompanyId, LeadId, MemberId, PersonId, WorkspaceId};
+use crm_core::people::MarketingPermission;
 use crm_core::phone::PhoneNumber;
 
 use super::db::{self, NewLead};
-use super::model::{
-    Converted, Lead, LeadField, LeadRecord, LeadSource, LeadStatus, LeadsPage, LeadsQuery,
-    NewLeadFields, RecordLink, split_name,
-};
 use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
-use crate::companies::model::Company;
 use crate::db::{Db, now_millis};
-use crate::people::model::MarketingPermission;
 use crate::records::db::{members, record_event, timeline};
-use crate::records::{
-    ConversionRole, EditableRecord, MemberOption, NewRecordFields, RecordField, TimelineEvent,
-    choose_owner, conflict_message, owner_filter,
-};
 
 /// Sets `field` of `lead` from what was typed, as stored (an e-mail address and a phone number
 /// normalised), or says what is wrong with it.
@@ -524,7 +525,7 @@ async fn open_opportunity(
     workspace: WorkspaceId,
     lead: &Lead,
     opened: OpenedFrom,
-) -> Result<crate::opportunities::model::Opportunity, AppError> {
+) -> Result<crm_core::opportunities::Opportunity, AppError> {
     use crm_core::ids::OpportunityId;
 
     use crate::opportunities::{db as opportunities, service};

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use serde::{Deserialize, Serialize};
 
+use crm_core::consent::Action;
 use crm_core::error::AppError;
 
-use crate::consent::model::Action;
 use crate::layout::{loaded, loading};
 
 /// Days shown.

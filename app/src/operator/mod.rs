@@ -15,7 +15,7 @@ use crate::accounts::session::CurrentSession;
 /// The session, when it is an operator's in the operators' workspace; `Forbidden` otherwise.
 #[cfg(feature = "ssr")]
 pub fn require_operator() -> Result<CurrentSession, AppError> {
-    use crate::accounts::Role;
+    use crm_core::workspaces::Role;
     let session = crate::accounts::http::require_session()?;
     let state = crate::state::state()?;
     if session.viewer.role == Role::Operator

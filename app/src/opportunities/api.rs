@@ -4,13 +4,15 @@
 
 use leptos::prelude::*;
 
-use crm_core::error::AppError;
-
-use super::model::{
-    Board, Direction, OpportunitiesPage, OpportunitiesQuery, OpportunityField, OpportunityRecord,
-    Stage,
+use crm_core::opportunities::{
+    Board, Direction, OpportunitiesPage, OpportunitiesQuery, Opportunity, OpportunityField,
+    OpportunityRecord, Stage,
 };
-use crate::records::TimelineEntry;
+
+use crm_core::error::AppError;
+use crm_core::records::{Saved, TimelineEntry};
+
+use crate::records::RecordApi;
 
 #[cfg(feature = "ssr")]
 fn opportunity_id(raw: &str) -> Result<crm_core::ids::OpportunityId, AppError> {
@@ -210,4 +212,28 @@ pub async fn delete_opportunity(id: String) -> Result<(), AppError> {
     }
     .await
     .inspect_err(AppError::set_response_status)
+}
+
+impl RecordApi for Opportunity {
+    async fn save(
+        id: String,
+        field: OpportunityField,
+        value: String,
+        base: String,
+        version: i64,
+    ) -> Result<Saved<Self>, AppError> {
+        let record = save_opportunity_field(id, field, value, base, version).await?;
+        Ok(Saved {
+            record: record.opportunity,
+            timeline: record.timeline,
+        })
+    }
+
+    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
+        let record = load_opportunity(id).await?;
+        Ok(Saved {
+            record: record.opportunity,
+            timeline: record.timeline,
+        })
+    }
 }

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use super::model::{CurrencyPipeline, Money, StageValue};
-use crate::records::Kind;
+use crm_core::opportunities::{CurrencyPipeline, Money, StageValue};
+use crm_core::records::Kind;
 
 /// The chart's drawing width and the room its labels take.
 const WIDTH: i64 = 640;

@@ -3,17 +3,18 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crm_core::error::AppError;
-use crm_core::ids::{CompanyId, LeadId, MemberId, OpportunityId, PersonId, StageId, WorkspaceId};
-
-use super::model::{
+use crm_core::opportunities::{
     BoardColumn, CurrencyPipeline, DEFAULT_STAGES, Money, OpportunitiesQuery, Opportunity,
     OpportunityPerson, OpportunityRow, RELATED_MAX, RelatedOpportunities, SORTS, Stage,
     StageOutcome, StageValue, totals,
 };
+
+use crm_core::error::AppError;
+use crm_core::ids::{CompanyId, LeadId, MemberId, OpportunityId, PersonId, StageId, WorkspaceId};
+use crm_core::people::full_name;
+use crm_core::records::{ListSort, MemberOption};
+
 use crate::db::Db;
-use crate::people::model::{MemberOption, full_name};
-use crate::records::ListSort;
 use crate::records::db::{Bind, Cursor, KeysetOrder, escape_like};
 
 /// Rows per list page.

@@ -7,7 +7,6 @@ pub mod api;
 mod chart;
 #[cfg(feature = "ssr")]
 pub mod db;
-pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod seed;

@@ -8,8 +8,16 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crm_core::opportunities::{
+    Board, BoardColumn, CURRENCIES, DEFAULT_CURRENCY, Direction, OpportunitiesPage,
+    OpportunitiesQuery, Opportunity, OpportunityField, OpportunityPerson, OpportunityRecord,
+    OpportunityRow, RelatedOpportunities, SORTS, STAGE_NAME_MAX_CHARS, Stage, StageOutcome,
+    timeline_label, totals_text,
+};
+
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
+use crm_core::records::{Kind, ListQuery, ListSort};
 use crm_core::time::CalendarDate;
 
 use super::api::{
@@ -17,18 +25,12 @@ use super::api::{
     load_opportunity, move_opportunity, opportunities_board, pipeline_stages,
     remove_opportunity_person, rename_stage, reorder_stage,
 };
-use super::model::{
-    Board, BoardColumn, CURRENCIES, DEFAULT_CURRENCY, Direction, OpportunitiesPage,
-    OpportunitiesQuery, Opportunity, OpportunityField, OpportunityPerson, OpportunityRecord,
-    OpportunityRow, RelatedOpportunities, SORTS, STAGE_NAME_MAX_CHARS, Stage, StageOutcome,
-    timeline_label, totals_text,
-};
 use crate::accounts::form::{FieldError, FormMessages, TextField, input_id};
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages, ListQuery,
-    ListSearch, ListSort, ListTable, NewRecordPage, RecordPage, RecordTitle, RestoredNotice,
-    Selection, TickCell, Timeline, bulk_notice, owner_choices,
+    AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
+    ListTable, NewRecordPage, RecordPage, RecordTitle, RestoredNotice, Selection, TickCell,
+    Timeline, bulk_notice, owner_choices,
 };
 use crate::tasks::RecordTasks;
 

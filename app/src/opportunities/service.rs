@@ -5,25 +5,26 @@
 
 use sqlx::AnyConnection;
 
+use crm_core::opportunities::{
+    BOARD_CARDS_MAX, Board, DEFAULT_CURRENCY, Direction, Money, NewOpportunityFields,
+    OPPORTUNITY_PEOPLE_MAX, OpportunitiesPage, OpportunitiesQuery, Opportunity, OpportunityField,
+    OpportunityRecord, STAGE_EVENT, Stage, check_close_on, check_stage_name,
+};
+use crm_core::records::{
+    EditableRecord, MemberOption, NewRecordFields, PEOPLE_EVENT, RecordField, TimelineEvent,
+    choose_owner, conflict_message, owner_filter,
+};
+
 use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
 use crm_core::ids::{OpportunityId, StageId, WorkspaceId};
 
 use super::db;
-use super::model::{
-    BOARD_CARDS_MAX, Board, DEFAULT_CURRENCY, Direction, Money, NewOpportunityFields,
-    OPPORTUNITY_PEOPLE_MAX, OpportunitiesPage, OpportunitiesQuery, Opportunity, OpportunityField,
-    OpportunityRecord, PEOPLE_EVENT, STAGE_EVENT, Stage, check_close_on, check_stage_name,
-};
 use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
-use crate::people::model::{MemberOption, TimelineEvent};
 use crate::records::db::{members, record_event, record_event_about, timeline};
-use crate::records::{
-    EditableRecord, NewRecordFields, RecordField, choose_owner, conflict_message, owner_filter,
-};
 
 /// Sets `field` of `opportunity` from what was typed, as stored, or says what is wrong with it.
 /// The company is looked up among the workspace's companies by name.

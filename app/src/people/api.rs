@@ -5,9 +5,11 @@ use leptos::prelude::*;
 
 use crm_core::error::AppError;
 use crm_core::ids::PersonId;
+use crm_core::people::contacts::{AddressFields, ContactType, PersonList};
+use crm_core::people::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord};
+use crm_core::records::{Saved, TimelineEntry};
 
-use super::contacts::{AddressFields, ContactType, PersonList};
-use super::model::{PeoplePage, PeopleQuery, PersonField, PersonRecord, TimelineEntry};
+use crate::records::RecordApi;
 
 /// One page of the people list. Errors answer with their own HTTP status (401, 404, 409, 422),
 /// here and in the functions below.
@@ -129,4 +131,29 @@ pub async fn remove_person_item(
     }
     .await
     .inspect_err(AppError::set_response_status)
+}
+
+impl RecordApi for Person {
+    async fn save(
+        id: String,
+        field: PersonField,
+        value: String,
+        base: String,
+        version: i64,
+    ) -> Result<Saved<Self>, AppError> {
+        let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
+        let record = save_person_field(id, field, value, base, version).await?;
+        Ok(Saved {
+            record: record.person,
+            timeline: record.timeline,
+        })
+    }
+
+    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
+        let record = load_person(id).await?;
+        Ok(Saved {
+            record: record.person,
+            timeline: record.timeline,
+        })
+    }
 }

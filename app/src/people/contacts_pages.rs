@@ -4,14 +4,16 @@
 
 use leptos::prelude::*;
 
-use crm_core::error::AppError;
-
-use super::api::{add_person_address, add_person_contact, remove_person_item};
-use super::contacts::{
+use crm_core::people::contacts::{
     ADDRESS_FIELDS, AddressFields, AddressKind, COUNTRY_MAX_CHARS, ContactType, PLACE_MAX_CHARS,
     POSTAL_CODE_MAX_CHARS, PersonList, STREET_MAX_CHARS,
 };
-use super::model::{Person, PersonRecord, TimelineEntry};
+
+use crm_core::error::AppError;
+use crm_core::people::{Person, PersonRecord};
+use crm_core::records::TimelineEntry;
+
+use super::api::{add_person_address, add_person_contact, remove_person_item};
 use crate::accounts::form::FieldError;
 use crate::layout::{focus_by_id, use_hydrated};
 
@@ -118,8 +120,10 @@ pub fn PersonContacts(person: RwSignal<Person>, apply: Callback<PersonRecord>) -
     };
     let remove = move |item: String, described: String| section.remove(item, described);
     let hint = move || match kind.get().channel() {
-        super::contacts::Channel::Email => "For example ada@example.com.",
-        super::contacts::Channel::Phone => "With the country code, for example +44 20 7946 0958.",
+        crm_core::people::contacts::Channel::Email => "For example ada@example.com.",
+        crm_core::people::contacts::Channel::Phone => {
+            "With the country code, for example +44 20 7946 0958."
+        }
     };
     view! {
         <section aria-labelledby="contacts-title" class="person__contacts">

@@ -3,20 +3,20 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use crm_core::error::AppError;
-use crm_core::ids::{AddressId, CompanyId, ContactId, MemberId, PersonId, WorkspaceId};
-
-use super::contacts::{
+use crm_core::people::contacts::{
     Address, AddressKind, Channel, ContactKind, ContactPoint, ContactType, NewAddress, PersonList,
 };
-use super::model::{
-    LawfulBasis, MarketingPermission, MemberOption, PeopleQuery, Person, PersonField, PersonRow,
-    TimelineEvent, full_name,
+use crm_core::people::{
+    LawfulBasis, MarketingPermission, PeopleQuery, Person, PersonField, PersonRow, full_name,
 };
+
+use crm_core::error::AppError;
+use crm_core::ids::{AddressId, CompanyId, ContactId, MemberId, PersonId, WorkspaceId};
+use crm_core::records::{ListSort, MemberOption, RecordField, TimelineEvent};
+
 use crate::db::{Backend, Db};
 use crate::records::db::{Bind, Cursor, KeysetOrder, Kind, escape_like, placeholders};
 pub use crate::records::db::{members, record_event, timeline};
-use crate::records::{ListSort, RecordField};
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;

@@ -3,16 +3,13 @@
 //! per person with editing in place and an activity timeline.
 
 pub mod api;
-pub mod contacts;
 mod contacts_pages;
 #[cfg(feature = "ssr")]
 pub mod db;
-pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use model::PersonField;
 pub use pages::{NewPersonPage, PeopleListPage, PersonPage};

@@ -8,19 +8,19 @@ use leptos_router::hooks::use_query_map;
 
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
+use crm_core::people::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord, SORTS};
+use crm_core::records::{BulkAction, Kind, ListSort, RecordField};
 
 use super::api::{add_person_note, list_people, load_person};
 use super::contacts_pages::{PersonAddresses, PersonContacts, applier};
-use super::model::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord, SORTS};
 use crate::accounts::form::{FormMessages, TextField};
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::api::bulk_records;
 use crate::records::{
-    AddNote, BulkAction, DeleteRecord, EditableField, Kind, ListFilter, ListNotices, ListPages,
-    ListSearch, ListSort, ListTable, NewRecordPage, PhoneField, RecordField, RecordPage,
-    RecordTitle, RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice,
-    fixed_choices, owner_choices, tag_choices,
+    AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
+    ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle, RestoredNotice, Selection,
+    TagsField, TickCell, Timeline, bulk_notice, fixed_choices, owner_choices, tag_choices,
 };
 use crate::tasks::RecordTasks;
 

@@ -8,13 +8,13 @@ use sqlx::Row;
 
 use std::collections::HashMap;
 
+use crm_core::companies::Company;
 use crm_core::error::AppError;
 use crm_core::ids::{CompanyId, MemberId, WorkspaceId};
+use crm_core::records::MemberOption;
 
 use super::db::derived;
-use crate::companies::model::Company;
 use crate::db::{Db, now_millis};
-use crate::records::MemberOption;
 
 const FIRST_NAMES: &[&str] = &[
     "Ada",
@@ -425,7 +425,7 @@ async fn seed_leads(
     rng: &mut StdRng,
     now: i64,
 ) -> Result<usize, AppError> {
-    use crate::leads::{LeadSource, LeadStatus};
+    use crm_core::leads::{LeadSource, LeadStatus};
     const ROWS_PER_INSERT: usize = 200;
     const COLUMNS: usize = 12;
     let ninety_days_ms: i64 = 90 * 24 * 60 * 60 * 1000;

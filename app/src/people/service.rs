@@ -2,6 +2,19 @@
 //! person, change one field with conflict detection, write a note, read a list page, and keep
 //! their further addresses and numbers. (Bulk actions are `records::service::bulk`.)
 
+use crm_core::people::contacts::{
+    ADDRESSES_MAX, Address, AddressFields, CONTACTS_MAX, Channel, ContactPoint, ContactType,
+    NewAddress, PersonList,
+};
+use crm_core::people::{
+    LawfulBasis, MarketingPermission, NewPersonFields, PeoplePage, PeopleQuery, PersonField,
+    PersonRecord,
+};
+use crm_core::records::{
+    ADDRESSES_EVENT, CONTACTS_EVENT, EditableRecord, NewRecordFields, RecordField, TimelineEvent,
+    conflict_message,
+};
+
 use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
@@ -9,19 +22,10 @@ use crm_core::ids::{AddressId, ContactId, MemberId, PersonId, WorkspaceId};
 use crm_core::phone::PhoneNumber;
 use crm_core::text::parse_tags;
 
-use super::contacts::{
-    ADDRESSES_EVENT, ADDRESSES_MAX, Address, AddressFields, CONTACTS_EVENT, CONTACTS_MAX, Channel,
-    ContactPoint, ContactType, NewAddress, PersonList,
-};
 use super::db::{self, NewPerson};
-use super::model::{
-    LawfulBasis, MarketingPermission, NewPersonFields, PeoplePage, PeopleQuery, PersonField,
-    PersonRecord, TimelineEvent,
-};
 use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
-use crate::records::{EditableRecord, NewRecordFields, RecordField, conflict_message};
 
 /// The source of a person added with the form.
 pub const SOURCE_BY_HAND: &str = "Added by hand";
@@ -249,7 +253,7 @@ pub async fn save_field(
             extra = Some(value.clone());
         }
         Parsed::Owner(owner) => {
-            person.owner = owner.map(|id| super::model::MemberOption {
+            person.owner = owner.map(|id| crm_core::records::MemberOption {
                 id,
                 name: String::new(),
             });
@@ -530,7 +534,7 @@ pub async fn remove_item(
 async fn finish_list_change(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     session: &CurrentSession,
-    person: &super::model::Person,
+    person: &crm_core::people::Person,
     event: &TimelineEvent,
     now: i64,
 ) -> Result<PersonRecord, AppError> {

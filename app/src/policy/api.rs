@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 
 use crm_core::error::AppError;
-
-use super::{Comparison, PolicyVersion, VersionSummary};
+use crm_core::policy::{Comparison, PolicyVersion, VersionSummary};
 
 /// The version in force now.
 #[server(prefix = "/api", endpoint = "policy/current")]
@@ -41,7 +40,7 @@ pub async fn compare_policy_versions(from: i64, to: i64) -> Result<Comparison, A
     let old = super::db::find(&state.db, from, now).await?;
     let new = super::db::find(&state.db, to, now).await?;
     Ok(Comparison {
-        diff: super::diff::compare(&old.document, &new.document),
+        diff: crm_core::policy::diff::compare(&old.document, &new.document),
         from: old.summary,
         to: new.summary,
     })

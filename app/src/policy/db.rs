@@ -5,10 +5,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crm_core::error::AppError;
+use crm_core::policy::{PolicyDocument, PolicyVersion, VersionSummary};
 use crm_core::time::CalendarDate;
 
-use super::model::PolicyDocument;
-use super::{PolicyVersion, VersionSummary};
 use crate::db::{Db, now_millis};
 
 /// The policy in force when the product was first published; version 1 on every new database.
@@ -18,7 +17,7 @@ pub const ORIGINAL_POLICY: &str = include_str!("../../content/privacy-policy-201
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
     #[error("the policy text is not valid: {0}")]
-    Invalid(#[from] super::model::PolicyParseError),
+    Invalid(#[from] crm_core::policy::PolicyParseError),
     #[error("the effective date {effective} is in the past; use today ({today}) or a later date")]
     Backdated {
         effective: CalendarDate,

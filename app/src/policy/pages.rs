@@ -7,11 +7,10 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crm_core::error::AppError;
+use crm_core::policy::diff::Change;
+use crm_core::policy::{Block, Comparison, PolicyVersion, Section, VersionSummary};
 
 use super::api::{compare_policy_versions, current_policy, get_policy_version, policy_versions};
-use super::diff::Change;
-use super::model::{Block, Section};
-use super::{Comparison, PolicyVersion, VersionSummary};
 use crate::layout::PageMeta;
 
 /// Sets the response's HTTP status from a failed load. Called in the blocking resources' fetchers,

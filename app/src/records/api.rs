@@ -4,8 +4,7 @@ use leptos::prelude::*;
 
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
-
-use super::model::{BulkAction, BulkOutcome, Kind, TimelineEntry};
+use crm_core::records::{BulkAction, BulkOutcome, Kind, TimelineEntry};
 
 /// What an "Add a person / company / lead" form shows: what was posted and what is wrong, after a
 /// refused POST (the server renders that answer itself); empty otherwise. Members only.

@@ -3,12 +3,11 @@
 
 use sqlx::{Any, Executor, Row};
 
-pub use super::model::Kind;
+pub use crm_core::records::Kind;
 
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, WorkspaceId};
-
-use super::model::{ConversionRole, MemberOption, TimelineEntry, TimelineEvent};
+use crm_core::records::{ConversionRole, MemberOption, TimelineEntry, TimelineEvent};
 
 /// The most recent entries a timeline shows.
 const TIMELINE_MAX: i64 = 200;
@@ -259,21 +258,19 @@ pub async fn timeline(
     Ok(entries)
 }
 
-impl Kind {
-    /// The records' table, named as their list is; table names come from here, never from a
-    /// request.
-    fn table(self) -> &'static str {
-        self.plural()
-    }
+/// The records' table of a kind, named as their list is; table names come from here, never from a
+/// request.
+fn table(kind: Kind) -> &'static str {
+    kind.plural()
+}
 
-    /// The table of their tags and its record column.
-    fn tags(self) -> Result<(&'static str, &'static str), AppError> {
-        match self {
-            Self::People => Ok(("person_tags", "person_id")),
-            Self::Companies => Ok(("company_tags", "company_id")),
-            Self::Leads | Self::Opportunities => {
-                Err(AppError::internal("leads and opportunities have no tags"))
-            }
+/// The table of a kind's tags and its record column.
+fn tag_table(kind: Kind) -> Result<(&'static str, &'static str), AppError> {
+    match kind {
+        Kind::People => Ok(("person_tags", "person_id")),
+        Kind::Companies => Ok(("company_tags", "company_id")),
+        Kind::Leads | Kind::Opportunities => {
+            Err(AppError::internal("leads and opportunities have no tags"))
         }
     }
 }
@@ -287,7 +284,7 @@ async fn exists(
 ) -> Result<bool, AppError> {
     let found: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM {} WHERE workspace_id = $1 AND id = $2",
-        kind.table()
+        table(kind)
     ))
     .bind(workspace.to_string())
     .bind(record)
@@ -384,7 +381,7 @@ pub async fn delete(
     ];
     let own = format!(
         "DELETE FROM {} WHERE workspace_id = $1 AND id = $2",
-        kind.table()
+        table(kind)
     );
     for sql in unlink.iter().copied().chain(shared).chain([own.as_str()]) {
         sqlx::query(sql)
@@ -416,7 +413,7 @@ pub async fn ensure_all_found(
     workspace: WorkspaceId,
     records: &[String],
 ) -> Result<(), AppError> {
-    ensure_all_in(conn, kind.table(), workspace, records).await
+    ensure_all_in(conn, table(kind), workspace, records).await
 }
 
 /// "Not found" unless every one of `rows` is a row of the workspace's in `table` (a name from the
@@ -453,7 +450,7 @@ pub async fn tags_of<'e>(
     if records.is_empty() {
         return Ok(Vec::new());
     }
-    let (table, column) = kind.tags()?;
+    let (table, column) = tag_table(kind)?;
     // Sorted here, not in SQL: an ORDER BY tag would lead SQLite to walk the workspace's whole
     // tag index in tag order instead of looking up these records by the primary key.
     let sql = format!(
@@ -483,7 +480,7 @@ pub async fn add_tag(
     if records.is_empty() {
         return Ok(());
     }
-    let (table, column) = kind.tags()?;
+    let (table, column) = tag_table(kind)?;
     let rows = (0..records.len())
         .map(|i| format!("({})", placeholders(3, i * 3 + 1)))
         .collect::<Vec<_>>()
@@ -513,7 +510,7 @@ pub async fn name_of(
     };
     let found: Option<String> = sqlx::query_scalar(&format!(
         "SELECT {name} FROM {} WHERE workspace_id = $1 AND id = $2",
-        kind.table()
+        table(kind)
     ))
     .bind(workspace.to_string())
     .bind(record)
@@ -533,7 +530,7 @@ pub async fn owners_of(
         "SELECT r.id, r.owner_id, m.name AS owner_name
          FROM {} r LEFT JOIN members m ON m.id = r.owner_id
          WHERE r.workspace_id = $1 AND r.id IN ({})",
-        kind.table(),
+        table(kind),
         placeholders(records.len(), 2)
     );
     let query = sqlx::query(&sql).bind(workspace.to_string());
@@ -573,7 +570,7 @@ pub async fn touch_many(
     let sql = format!(
         "UPDATE {} SET version = version + 1, updated_at = $1{set_owner}
          WHERE workspace_id = $2 AND id IN ({})",
-        kind.table(),
+        table(kind),
         placeholders(records.len(), first)
     );
     let mut query = sqlx::query(&sql).bind(now).bind(workspace.to_string());
@@ -592,7 +589,7 @@ pub async fn replace_tags(
     record: impl std::fmt::Display,
     tags: &[String],
 ) -> Result<(), AppError> {
-    let (table, column) = kind.tags()?;
+    let (table, column) = tag_table(kind)?;
     let record = record.to_string();
     sqlx::query(&format!(
         "DELETE FROM {table} WHERE workspace_id = $1 AND {column} = $2"
@@ -642,11 +639,11 @@ pub async fn add_note(
 
 /// A search box's text cut to what is accepted, with the message to show when it was too long.
 pub fn searchable(q: &mut String) -> Option<String> {
-    (q.chars().count() > crate::people::model::QUERY_MAX_CHARS).then(|| {
+    (q.chars().count() > crm_core::people::QUERY_MAX_CHARS).then(|| {
         q.clear();
         format!(
             "Search for at most {} characters. The list below is not searched.",
-            crate::people::model::QUERY_MAX_CHARS
+            crm_core::people::QUERY_MAX_CHARS
         )
     })
 }

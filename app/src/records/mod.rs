@@ -5,22 +5,18 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
-pub mod model;
 mod pages;
+mod remote;
 mod selection;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use model::{
-    BULK_MAX, BulkAction, BulkOutcome, ConversionRole, EditableRecord, FieldInput, Kind, ListQuery,
-    ListSort, MemberOption, NewRecordFields, RecordField, Saved, TimelineEntry, TimelineEvent,
-    choose_owner, conflict_message, owner_filter,
-};
 pub use pages::{
     AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListFilter,
     ListNotices, ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage,
     RecordTitle, RestoredNotice, TagsField, Timeline, fixed_choices, owner_choices, tag_choices,
 };
+pub use remote::RecordApi;
 pub use selection::{
     BulkProblem, MemberChoice, Selection, TickCell, bulk_notice, chosen_member, gone_meanwhile,
     tick,

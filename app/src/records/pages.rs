@@ -10,14 +10,16 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crm_core::records::{
+    ConversionRole, EditableRecord, FieldInput, MemberOption, NOTE_MAX_CHARS, RecordField,
+    TimelineEntry, TimelineEvent, check_note, list_field_phrase,
+};
+
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::time::utc_time;
 
-use super::model::{
-    ConversionRole, EditableRecord, FieldInput, MemberOption, NOTE_MAX_CHARS, RecordField,
-    TimelineEntry, TimelineEvent, check_note, list_field_phrase,
-};
+use super::remote::RecordApi;
 use super::selection::{BulkActions, Selection, TickAllCell};
 use crate::accounts::form::TextField;
 use crate::layout::{error_alert, focus_by_id, loaded, loading, use_hydrated};
@@ -512,7 +514,7 @@ enum EditState {
 /// Cancel) leaves it as it was; the new value shows at once and goes back if the server refuses,
 /// with the reason beside the field.
 #[component]
-pub fn EditableField<R: EditableRecord>(
+pub fn EditableField<R: RecordApi>(
     /// The record's id.
     id: String,
     field: R::Field,

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crm_core::error::AppError;
+use crm_core::records::{BulkAction, Kind, MemberOption};
 use crm_core::text::TAG_MAX_CHARS;
 
 use super::api::bulk_records;
-use super::model::{BulkAction, Kind, MemberOption};
 use super::pages::{CONFIRM_CANCEL_ID, ConfirmDeletion};
 use crate::layout::{focus_by_id, use_hydrated};
 

@@ -1,14 +1,15 @@
 //! What members do the same way on every kind of record, decided on the server in the session's
 //! workspace only.
 
+use crm_core::records::{
+    BULK_MAX, BulkAction, BulkOutcome, TimelineEntry, TimelineEvent, check_note, choose_owner,
+};
+
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, WorkspaceId};
 use crm_core::text::{TAGS_MAX, parse_tags};
 
 use super::db::{self, Kind};
-use super::model::{
-    BULK_MAX, BulkAction, BulkOutcome, TimelineEntry, TimelineEvent, check_note, choose_owner,
-};
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
 

@@ -4,9 +4,8 @@
 use leptos::prelude::*;
 
 use crm_core::error::AppError;
-
-use super::model::{Task, TaskBulkAction, TaskList, TasksQuery};
-use crate::records::BulkOutcome;
+use crm_core::records::BulkOutcome;
+use crm_core::tasks::{Task, TaskBulkAction, TaskList, TasksQuery};
 
 /// The tasks list at `/app/tasks`.
 #[server(prefix = "/api", endpoint = "tasks/list")]

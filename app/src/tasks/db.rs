@@ -5,11 +5,11 @@ use sqlx::{Any, Executor, Row};
 
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, TaskId, WorkspaceId};
+use crm_core::people::full_name;
+use crm_core::records::{Kind, MemberOption, TimelineEntry, TimelineEvent};
+use crm_core::tasks::{Task, TaskAbout, search_text};
 use crm_core::time::CalendarDate;
 
-use super::model::{Task, TaskAbout, search_text};
-use crate::people::model::{MemberOption, TimelineEntry, TimelineEvent, full_name};
-use crate::records::Kind;
 use crate::records::db::{Cursor, bind_all, escape_like, page_link_expired, placeholders};
 
 const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id,

@@ -5,7 +5,6 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
-pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -7,18 +7,17 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crm_core::error::AppError;
-use crm_core::ids::MemberId;
-
-use super::api::{add_task, bulk_tasks, list_tasks, record_tasks, set_task_done};
-use super::model::{
+use crm_core::tasks::{
     TITLE_MAX_CHARS, Task, TaskBulkAction, TaskList, TasksQuery, check_due, check_title,
 };
+
+use crm_core::error::AppError;
+use crm_core::ids::MemberId;
+use crm_core::records::{Kind, ListQuery, MemberOption, TimelineEntry};
+
+use super::api::{add_task, bulk_tasks, list_tasks, record_tasks, set_task_done};
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
-use crate::people::model::{MemberOption, TimelineEntry};
-use crate::records::Kind;
 use crate::records::ListPages;
-use crate::records::ListQuery;
 use crate::records::api::record_timeline;
 use crate::records::{
     BulkProblem, CONFIRM_CANCEL_ID, ConfirmDeletion, ListFilter, ListNotices, ListSearch,

@@ -2,15 +2,18 @@
 //! workspace's records, for one of its members), tick it done or open again, list them, and
 //! assign, tick or delete many at once.
 
+use crm_core::tasks::{
+    PAGE_SIZE, Task, TaskBulkAction, TaskList, TasksQuery, check_due, check_title,
+};
+
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, TaskId, WorkspaceId};
+use crm_core::records::BulkOutcome;
 use crm_core::time::CalendarDate;
 
 use super::db::{self, NewTask};
-use super::model::{PAGE_SIZE, Task, TaskBulkAction, TaskList, TasksQuery, check_due, check_title};
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
-use crate::records::BulkOutcome;
 
 /// Today in UTC, which decides what is overdue.
 fn today() -> CalendarDate {

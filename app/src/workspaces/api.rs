@@ -4,8 +4,7 @@
 use leptos::prelude::*;
 
 use crm_core::error::AppError;
-
-use super::model::{InvitationView, WorkspaceSettings};
+use crm_core::workspaces::{InvitationView, WorkspaceSettings};
 
 /// The members, invitations and workspaces of the logged-in member's current workspace.
 #[server(prefix = "/api", endpoint = "workspace/settings")]

@@ -5,8 +5,8 @@ use sqlx::{Any, Executor, Row};
 
 use crm_core::error::AppError;
 use crm_core::ids::WorkspaceId;
+use crm_core::workspaces::{Workspace, WorkspaceKind, WorkspaceName};
 
-use super::model::{Workspace, WorkspaceKind, WorkspaceName};
 use crate::db::{Db, now_millis};
 
 /// The vendor workspace's name when start-up creates it.

@@ -3,11 +3,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
-pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod team;
 
 pub use pages::{InvitationPage, WorkspaceSettingsPage};
-
-pub use model::{Workspace, WorkspaceKind, WorkspaceName};

@@ -6,10 +6,9 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crm_core::error::AppError;
+use crm_core::workspaces::{InvitationView, Role, TeamMember, WorkspaceSettings};
 
 use super::api::{load_invitation, load_workspace_settings};
-use super::model::{InvitationView, TeamMember, WorkspaceSettings};
-use crate::accounts::Role;
 use crate::accounts::form::{FormMessages, RequiredCheckbox, TextField};
 use crate::layout::{error_alert, loaded, loading};
 
@@ -201,7 +200,7 @@ fn member_row(
 
 #[component]
 fn Invitations(
-    invitations: Vec<super::model::PendingInvitation>,
+    invitations: Vec<crm_core::workspaces::PendingInvitation>,
     invite_form: crm_core::forms::FormState,
     verified: bool,
 ) -> impl IntoView {

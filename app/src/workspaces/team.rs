@@ -7,19 +7,17 @@
 use sqlx::Row;
 use uuid::Uuid;
 
+use crm_core::accounts::{AGE_REQUIRED, POLICY_REQUIRED, PersonName, check_new_password, ticked};
 use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
 use crm_core::ids::{MemberId, WorkspaceId};
+use crm_core::workspaces::{InvitationView, PendingInvitation, Role, TeamMember, WorkspaceChoice};
 
-use super::model::{InvitationView, PendingInvitation, TeamMember, WorkspaceChoice};
 use crate::accounts::db::{self as members, NewMember};
-use crate::accounts::model::{
-    AGE_REQUIRED, POLICY_REQUIRED, PersonName, check_new_password, ticked,
-};
 use crate::accounts::service::Outcome;
 use crate::accounts::session::{self, CurrentSession, Device, NewSession};
-use crate::accounts::{Role, password, tokens};
+use crate::accounts::{password, tokens};
 use crate::db::now_millis;
 use crate::mail::Email;
 use crate::rate_limit::{Decision, RateLimit};

@@ -4,10 +4,10 @@
 
 use std::net::SocketAddr;
 
-use app::accounts::model::notices;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, Response, StatusCode, header};
+use crm_core::accounts::notices;
 
 use crate::support::browser::{
     CHROME_ON_LINUX, Client, encode, get_page as get, link_path, location, mail_to, post_form,

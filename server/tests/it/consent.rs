@@ -4,7 +4,6 @@
 
 use std::net::SocketAddr;
 
-use app::consent::model::{Choices, ConsentId, ConsentRecord, MAX_AGE_MS};
 use app::db::now_millis;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -12,6 +11,7 @@ use axum::http::{Request, Response, StatusCode, header};
 use crm_core::storage;
 use sqlx::Row;
 
+use crm_core::consent::{Choices, ConsentId, ConsentRecord, MAX_AGE_MS};
 use crm_core::storage::REVISION;
 
 use crate::support::{TestApp, body_text, spawn_apps};

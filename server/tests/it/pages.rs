@@ -267,7 +267,7 @@ async fn start_up_creates_the_operators_workspace() {
             .expect("the vendor workspace exists");
         assert_eq!(
             workspace.kind,
-            app::workspaces::WorkspaceKind::Vendor,
+            crm_core::workspaces::WorkspaceKind::Vendor,
             "{}",
             app.label()
         );

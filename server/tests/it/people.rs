@@ -494,8 +494,7 @@ async fn the_list_pages_through_everyone_once_in_order_and_a_damaged_page_link_s
                 )
                 .await;
                 assert_eq!(status, StatusCode::OK, "{body}");
-                let page: app::people::model::PeoplePage =
-                    serde_json::from_str(&body).expect("json");
+                let page: crm_core::people::PeoplePage = serde_json::from_str(&body).expect("json");
                 seen.extend(page.rows.iter().map(|r| r.id.to_string()));
                 match page.next {
                     Some(next) => after = next,

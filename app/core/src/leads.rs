@@ -3,17 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crm_core::email_address::EmailAddress;
-use crm_core::error::AppError;
-use crm_core::ids::LeadId;
-use crm_core::phone::check_phone_form;
-use crm_core::storage::LEAD_DRAFT_KEY;
-
-use crate::people::model::{NAME_MAX_CHARS, TEXT_MAX_CHARS};
+use crate::email_address::EmailAddress;
+use crate::ids::LeadId;
+use crate::phone::check_phone_form;
 use crate::records::{
     EditableRecord, FieldInput, ListQuery, ListSort, MemberOption, NewRecordFields, RecordField,
-    Saved, TimelineEntry,
+    TimelineEntry,
 };
+use crate::storage::LEAD_DRAFT_KEY;
+use crate::text::{NAME_MAX_CHARS, TEXT_MAX_CHARS};
 
 /// Where a lead is in qualification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -316,28 +314,6 @@ impl EditableRecord for Lead {
                 self.owner = members.iter().find(|m| m.id.to_string() == value).cloned();
             }
         }
-    }
-
-    async fn save(
-        id: String,
-        field: LeadField,
-        value: String,
-        base: String,
-        version: i64,
-    ) -> Result<Saved<Self>, AppError> {
-        let record = super::api::save_lead_field(id, field, value, base, version).await?;
-        Ok(Saved {
-            record: record.lead,
-            timeline: record.timeline,
-        })
-    }
-
-    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
-        let record = super::api::load_lead(id).await?;
-        Ok(Saved {
-            record: record.lead,
-            timeline: record.timeline,
-        })
     }
 }
 

@@ -3,12 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crm_core::ids::{MemberId, TaskId};
-use crm_core::time::CalendarDate;
-
-use crate::people::model::MemberOption;
-use crate::records::ListQuery;
-use crate::records::model::{BulkOutcome, Kind};
+use crate::ids::{MemberId, TaskId};
+use crate::records::{BulkOutcome, Kind, ListQuery, MemberOption};
+use crate::time::CalendarDate;
 
 /// The longest title, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;

@@ -3,17 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crm_core::error::AppError;
-use crm_core::ids::{CompanyId, PersonId};
-use crm_core::phone::check_phone_form;
-use crm_core::storage::COMPANY_DRAFT_KEY;
-use crm_core::text::{TAGS_MAX_CHARS, parse_tags};
-
-use crate::people::model::NAME_MAX_CHARS;
+use crate::ids::{CompanyId, PersonId};
+use crate::phone::check_phone_form;
 use crate::records::{
     EditableRecord, FieldInput, ListQuery, ListSort, MemberOption, NewRecordFields, RecordField,
-    Saved, TimelineEntry,
+    TimelineEntry,
 };
+use crate::storage::COMPANY_DRAFT_KEY;
+use crate::text::{NAME_MAX_CHARS, TAGS_MAX_CHARS, parse_tags};
 
 /// A company's web domain: lower case, without a scheme, `www.`, path or port
 /// (`https://www.Example.com/about` is `example.com`).
@@ -295,28 +292,6 @@ impl EditableRecord for Company {
             }
         }
     }
-
-    async fn save(
-        id: String,
-        field: CompanyField,
-        value: String,
-        base: String,
-        version: i64,
-    ) -> Result<Saved<Self>, AppError> {
-        let record = super::api::save_company_field(id, field, value, base, version).await?;
-        Ok(Saved {
-            record: record.company,
-            timeline: record.timeline,
-        })
-    }
-
-    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
-        let record = super::api::load_company(id).await?;
-        Ok(Saved {
-            record: record.company,
-            timeline: record.timeline,
-        })
-    }
 }
 
 /// One of the people who work at a company, on its page.
@@ -340,7 +315,7 @@ pub struct CompanyRecord {
     pub timeline: Vec<TimelineEntry>,
     pub members: Vec<MemberOption>,
     /// The opportunities with the company.
-    pub opportunities: crate::opportunities::model::RelatedOpportunities,
+    pub opportunities: crate::opportunities::RelatedOpportunities,
 }
 
 /// One row of the companies list.

@@ -1,18 +1,18 @@
 //! People: what the pages and server functions exchange about the persons a workspace keeps.
 
+pub mod contacts;
+
 use serde::{Deserialize, Serialize};
 
-use crm_core::error::AppError;
-use crm_core::ids::{CompanyId, PersonId};
-use crm_core::phone::check_phone_form;
-use crm_core::storage::PERSON_DRAFT_KEY;
-use crm_core::text::{TAGS_MAX_CHARS, parse_tags, percent_encode};
-
-use super::contacts::{Address, Channel, ContactKind, ContactPoint};
-use crate::opportunities::model::RelatedOpportunities;
-pub use crate::records::model::{NOTE_MAX_CHARS, check_note};
-use crate::records::{EditableRecord, ListSort, NewRecordFields, RecordField, Saved};
-pub use crate::records::{FieldInput, MemberOption, TimelineEntry, TimelineEvent};
+use self::contacts::{Address, Channel, ContactKind, ContactPoint};
+use crate::ids::{CompanyId, PersonId};
+use crate::opportunities::RelatedOpportunities;
+use crate::phone::check_phone_form;
+use crate::records::{
+    EditableRecord, FieldInput, ListSort, MemberOption, NewRecordFields, RecordField, TimelineEntry,
+};
+use crate::storage::PERSON_DRAFT_KEY;
+use crate::text::{NAME_MAX_CHARS, TAGS_MAX_CHARS, TEXT_MAX_CHARS, parse_tags, percent_encode};
 
 /// The lawful basis on which a workspace holds a person's data (GDPR article 6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,7 +209,7 @@ impl RecordField for PersonField {
             Self::Email => text(
                 "email",
                 "off",
-                crm_core::email_address::EmailAddress::MAX_CHARS,
+                crate::email_address::EmailAddress::MAX_CHARS,
             ),
             Self::Phone => text("tel", "off", 30),
             Self::Tags => text("text", "off", TAGS_MAX_CHARS),
@@ -254,7 +254,7 @@ impl RecordField for PersonField {
                 too_long(EVIDENCE_MAX_CHARS, "this field")
             }
             Self::Email => (!value.is_empty())
-                .then(|| crm_core::email_address::EmailAddress::parse(value).err())
+                .then(|| crate::email_address::EmailAddress::parse(value).err())
                 .flatten()
                 .map(str::to_owned),
             Self::Phone => (!value.is_empty())
@@ -283,8 +283,6 @@ impl RecordField for PersonField {
     }
 }
 
-pub const NAME_MAX_CHARS: usize = 100;
-pub const TEXT_MAX_CHARS: usize = 200;
 pub const EVIDENCE_MAX_CHARS: usize = 500;
 
 /// A person as the record page shows it.
@@ -413,29 +411,6 @@ impl EditableRecord for Person {
             PersonField::PhoneType => self.phone_kind.label().to_owned(),
             other => self.value(other),
         }
-    }
-
-    async fn save(
-        id: String,
-        field: PersonField,
-        value: String,
-        base: String,
-        version: i64,
-    ) -> Result<Saved<Self>, AppError> {
-        let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
-        let record = super::api::save_person_field(id, field, value, base, version).await?;
-        Ok(Saved {
-            record: record.person,
-            timeline: record.timeline,
-        })
-    }
-
-    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
-        let record = super::api::load_person(id).await?;
-        Ok(Saved {
-            record: record.person,
-            timeline: record.timeline,
-        })
     }
 }
 

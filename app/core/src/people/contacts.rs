@@ -1,11 +1,11 @@
 //! More ways to reach a person: e-mail addresses and phone numbers beyond the main ones, each with
 //! its type, and mailing addresses. The browser checks what it can; the server checks again, and
-//! normalises phone numbers (`crm_core::phone`).
+//! normalises phone numbers (`crate::phone`).
 
 use serde::{Deserialize, Serialize};
 
-use crm_core::ids::{AddressId, ContactId};
-use crm_core::phone::check_phone_form;
+use crate::ids::{AddressId, ContactId};
+use crate::phone::check_phone_form;
 
 /// At most this many further e-mail addresses and phone numbers per person.
 pub const CONTACTS_MAX: usize = 10;
@@ -137,7 +137,7 @@ impl ContactType {
         let raw = raw.trim();
         match self.channel() {
             Channel::Email if raw.is_empty() => Err("Enter the e-mail address to add.".to_owned()),
-            Channel::Email => crm_core::email_address::EmailAddress::parse(raw)
+            Channel::Email => crate::email_address::EmailAddress::parse(raw)
                 .map(|_| ())
                 .map_err(str::to_owned),
             Channel::Phone => check_phone_form(raw).map_err(str::to_owned),
@@ -362,11 +362,6 @@ pub enum PersonList {
     Contacts,
     Addresses,
 }
-
-/// The timeline's field name for a further e-mail address or phone number added or removed.
-pub const CONTACTS_EVENT: &str = "contacts";
-/// The timeline's field name for a mailing address added or removed.
-pub const ADDRESSES_EVENT: &str = "addresses";
 
 #[cfg(test)]
 mod tests {

@@ -2,8 +2,56 @@
 
 use serde::{Deserialize, Serialize};
 
-use crm_core::error::AppError;
-use crm_core::ids::{MemberId, WorkspaceId};
+use crate::error::AppError;
+use crate::ids::{MemberId, WorkspaceId};
+
+/// What a member may do in one workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// Created the workspace (or received it); may do everything, including transferring it.
+    Owner,
+    /// Manages members and invitations.
+    Admin,
+    /// Works with the workspace's records.
+    Member,
+    /// The vendor's staff, in the operators' workspace.
+    Operator,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Member => "member",
+            Self::Operator => "operator",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "owner" => Some(Self::Owner),
+            "admin" => Some(Self::Admin),
+            "member" => Some(Self::Member),
+            "operator" => Some(Self::Operator),
+            _ => None,
+        }
+    }
+
+    /// Owners and admins invite, remove and revoke.
+    pub fn manages_members(self) -> bool {
+        matches!(self, Self::Owner | Self::Admin)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Admin => "Admin",
+            Self::Member => "Member",
+            Self::Operator => "Operator",
+        }
+    }
+}
 
 /// Whose workspace it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,7 +133,7 @@ pub struct TeamMember {
     pub member_id: MemberId,
     pub name: String,
     pub email: String,
-    pub role: crate::accounts::Role,
+    pub role: Role,
     pub email_verified: bool,
 }
 
@@ -94,7 +142,7 @@ pub struct TeamMember {
 pub struct PendingInvitation {
     pub id: uuid::Uuid,
     pub email: String,
-    pub role: crate::accounts::Role,
+    pub role: Role,
     /// Milliseconds since the Unix epoch.
     pub expires_at: i64,
 }
@@ -104,7 +152,7 @@ pub struct PendingInvitation {
 pub struct WorkspaceChoice {
     pub id: WorkspaceId,
     pub name: String,
-    pub role: crate::accounts::Role,
+    pub role: Role,
 }
 
 /// Everything the workspace settings page shows, for the logged-in member.
@@ -112,13 +160,13 @@ pub struct WorkspaceChoice {
 pub struct WorkspaceSettings {
     pub workspace_name: String,
     pub viewer: MemberId,
-    pub viewer_role: crate::accounts::Role,
+    pub viewer_role: Role,
     pub viewer_verified: bool,
     pub members: Vec<TeamMember>,
     pub invitations: Vec<PendingInvitation>,
     pub workspaces: Vec<WorkspaceChoice>,
     /// The invitation form after a POST that needs fixing.
-    pub invite_form: crm_core::forms::FormState,
+    pub invite_form: crate::forms::FormState,
 }
 
 impl WorkspaceSettings {
@@ -136,13 +184,13 @@ pub struct InvitationView {
     pub workspace_name: String,
     pub invited_by: String,
     pub email: String,
-    pub role: crate::accounts::Role,
+    pub role: Role,
     /// The logged-in member's address, if any.
     pub viewer_email: Option<String>,
     /// Whether an account with the invited address exists.
     pub account_exists: bool,
     /// The new-account form after a POST that needs fixing.
-    pub form: crm_core::forms::FormState,
+    pub form: crate::forms::FormState,
     pub policy_version: Option<i64>,
 }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crm_core::email_address::EmailAddress;
+use crate::email_address::EmailAddress;
 
 /// The form as typed, before any checking. Field names match the HTML form's `name`s, as posted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,13 +1,10 @@
 //! What every kind of record (a person, a company) shares: its typed id, how a field is edited in
 //! the page, the members an owner is chosen from, and the entries of its activity timeline.
 
-use std::future::Future;
-
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crm_core::error::AppError;
-use crm_core::ids::MemberId;
+use crate::ids::MemberId;
 
 /// A list's state as its URL holds it (`/app/leads?q=&status=&after=`): search, filters and the
 /// page cursor, so that back, forward, reload and shared links show the same list.
@@ -30,7 +27,7 @@ pub trait ListQuery: Clone {
             .parameters()
             .into_iter()
             .filter(|(_, value)| !value.is_empty())
-            .map(|(name, value)| format!("{name}={}", crm_core::text::percent_encode(value)))
+            .map(|(name, value)| format!("{name}={}", crate::text::percent_encode(value)))
             .collect::<Vec<_>>()
             .join("&");
         if query.is_empty() {
@@ -186,16 +183,6 @@ pub trait EditableRecord: Clone + Send + Sync + 'static {
     /// Sets a field from its input's value, as the page does at once when a member saves (and
     /// undoes if the server refuses). `members` names a new owner.
     fn set(&mut self, field: Self::Field, value: String, members: &[MemberOption]);
-    /// Sends one field to the server; the answer is the record as now stored.
-    fn save(
-        id: String,
-        field: Self::Field,
-        value: String,
-        base: String,
-        version: i64,
-    ) -> impl Future<Output = Result<Saved<Self>, AppError>>;
-    /// Reads the record again (after a conflict, to show the other value).
-    fn reload(id: String) -> impl Future<Output = Result<Saved<Self>, AppError>>;
 }
 
 /// A record as the server answered a save or a reload, with its timeline.
@@ -416,16 +403,21 @@ pub struct MemberOption {
     pub name: String,
 }
 
+/// The timeline's name of a person added to (or removed from) an opportunity.
+pub const PEOPLE_EVENT: &str = "people";
+/// The timeline's field name for a further e-mail address or phone number added or removed.
+pub const CONTACTS_EVENT: &str = "contacts";
+/// The timeline's field name for a mailing address added or removed.
+pub const ADDRESSES_EVENT: &str = "addresses";
+
 /// The list a "changed" event with this field name adds an item to or removes one from, as the
 /// timeline says it ("added “Grace Hopper” to the people of this opportunity"); `None` for a plain
 /// field. The item is the event's new value when added, its old value when removed.
 pub fn list_field_phrase(field: &str) -> Option<&'static str> {
     match field {
-        crate::opportunities::model::PEOPLE_EVENT => Some("the people of"),
-        crate::people::contacts::CONTACTS_EVENT => {
-            Some("the further e-mail addresses and phone numbers of")
-        }
-        crate::people::contacts::ADDRESSES_EVENT => Some("the mailing addresses of"),
+        PEOPLE_EVENT => Some("the people of"),
+        CONTACTS_EVENT => Some("the further e-mail addresses and phone numbers of"),
+        ADDRESSES_EVENT => Some("the mailing addresses of"),
         _ => None,
     }
 }

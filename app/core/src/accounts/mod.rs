@@ -1,65 +1,15 @@
 //! Account types shared by the server, which decides, and the browser, which renders: member ids,
 //! roles, the logged-in viewer, and the rules of each account form.
 
+pub mod profile;
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crm_core::email_address::EmailAddress;
-use crm_core::forms::FieldProblem;
-use crm_core::ids::{MemberId, WorkspaceId};
-
-use crate::workspaces::WorkspaceName;
-
-/// The session cookie's name (listed in the cookie registry as necessary).
-pub use crm_core::storage::SESSION_COOKIE;
-
-/// What a member may do in one workspace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Role {
-    /// Created the workspace (or received it); may do everything, including transferring it.
-    Owner,
-    /// Manages members and invitations.
-    Admin,
-    /// Works with the workspace's records.
-    Member,
-    /// The vendor's staff, in the operators' workspace.
-    Operator,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Owner => "owner",
-            Self::Admin => "admin",
-            Self::Member => "member",
-            Self::Operator => "operator",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "owner" => Some(Self::Owner),
-            "admin" => Some(Self::Admin),
-            "member" => Some(Self::Member),
-            "operator" => Some(Self::Operator),
-            _ => None,
-        }
-    }
-
-    /// Owners and admins invite, remove and revoke.
-    pub fn manages_members(self) -> bool {
-        matches!(self, Self::Owner | Self::Admin)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Owner => "Owner",
-            Self::Admin => "Admin",
-            Self::Member => "Member",
-            Self::Operator => "Operator",
-        }
-    }
-}
+use crate::email_address::EmailAddress;
+use crate::forms::FieldProblem;
+use crate::ids::{MemberId, WorkspaceId};
+use crate::workspaces::{Role, WorkspaceName};
 
 /// The member a request comes from, as the session says, with the workspace they are working in.
 /// The workspace is always this one, taken from the session on the server; never from a request.
@@ -259,7 +209,7 @@ pub struct ResetFields {
 /// Where to go after logging in: a path of this site under `/app` or an invitation, or the
 /// dashboard.
 pub fn after_login_path(next: &str) -> String {
-    let path = crate::consent::model::safe_return_path(next.trim());
+    let path = crate::consent::safe_return_path(next.trim());
     if path == "/app"
         || path.starts_with("/app/")
         || path.starts_with("/app?")

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crm_core::storage::{Category, REVISION};
+use crate::storage::{Category, REVISION};
 
 /// A choice is asked again once it is this old (about six months).
 pub const MAX_AGE_MS: i64 = 182 * 24 * 60 * 60 * 1000;

@@ -3,16 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crm_core::error::AppError;
-use crm_core::ids::{CompanyId, LeadId, OpportunityId, PersonId, StageId};
-use crm_core::storage::OPPORTUNITY_DRAFT_KEY;
-use crm_core::time::CalendarDate;
-
-use crate::people::model::NAME_MAX_CHARS;
+use crate::ids::{CompanyId, LeadId, OpportunityId, PersonId, StageId};
 use crate::records::{
     EditableRecord, FieldInput, ListQuery, ListSort, MemberOption, NewRecordFields, RecordField,
-    Saved, TimelineEntry,
+    TimelineEntry,
 };
+use crate::storage::OPPORTUNITY_DRAFT_KEY;
+use crate::text::NAME_MAX_CHARS;
+use crate::time::CalendarDate;
 
 /// The currencies an amount can be in: (ISO 4217 code, label). Each has two decimal places but
 /// the yen, which has none.
@@ -304,10 +302,10 @@ impl OpportunityField {
     }
 }
 
+use crate::records::PEOPLE_EVENT;
+
 /// The timeline's name of a stage move.
 pub const STAGE_EVENT: &str = "stage";
-/// The timeline's name of a person added to (or removed from) an opportunity.
-pub const PEOPLE_EVENT: &str = "people";
 
 /// The label of a field as an opportunity's timeline names it.
 pub fn timeline_label(name: &str) -> Option<&'static str> {
@@ -488,28 +486,6 @@ impl EditableRecord for Opportunity {
                 self.owner = members.iter().find(|m| m.id.to_string() == value).cloned();
             }
         }
-    }
-
-    async fn save(
-        id: String,
-        field: OpportunityField,
-        value: String,
-        base: String,
-        version: i64,
-    ) -> Result<Saved<Self>, AppError> {
-        let record = super::api::save_opportunity_field(id, field, value, base, version).await?;
-        Ok(Saved {
-            record: record.opportunity,
-            timeline: record.timeline,
-        })
-    }
-
-    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
-        let record = super::api::load_opportunity(id).await?;
-        Ok(Saved {
-            record: record.opportunity,
-            timeline: record.timeline,
-        })
     }
 }
 

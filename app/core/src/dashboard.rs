@@ -2,10 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crm_core::time::CalendarDate;
-
-use crate::opportunities::model::CurrencyPipeline;
-use crate::tasks::model::Task;
+use crate::opportunities::CurrencyPipeline;
+use crate::tasks::Task;
+use crate::time::CalendarDate;
 
 /// The most tasks the dashboard lists; `/app/tasks` shows them all.
 pub const WEEK_TASKS_MAX: usize = 20;

@@ -18,10 +18,12 @@
 //! `{product}`, `{legal_name}`, `{privacy_email}`, `{street}` and `{city_line}` are replaced by the
 //! company's details, so the text names the product once, in `company.rs`.
 
+pub mod diff;
+
 use serde::{Deserialize, Serialize};
 
-use crm_core::product;
-use crm_core::time::CalendarDate;
+use crate::product;
+use crate::time::CalendarDate;
 
 /// One block of text in a section.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,11 +267,38 @@ fn ends_with_abbreviation(text: &str) -> bool {
     ABBREVIATIONS.iter().any(|a| text.ends_with(a))
 }
 
+/// A version as listed: its number, when it applies, and whether the change was significant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionSummary {
+    pub version: i64,
+    pub effective: CalendarDate,
+    pub significant: bool,
+    /// SHA-256 of the published text, hex.
+    pub content_hash: String,
+    /// Published, but its effective date has not come yet.
+    pub upcoming: bool,
+}
+
+/// A version with its whole text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyVersion {
+    pub summary: VersionSummary,
+    pub document: PolicyDocument,
+}
+
+/// Two versions and what changed between them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub from: VersionSummary,
+    pub to: VersionSummary,
+    pub diff: diff::PolicyDiff,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const ORIGINAL: &str = include_str!("../../content/privacy-policy-2018-05-25.md");
+    const ORIGINAL: &str = include_str!("../../../content/privacy-policy-2018-05-25.md");
 
     #[test]
     fn the_2018_policy_parses_with_highlights_and_all_eleven_sections() {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::PolicyDocument;
+use super::PolicyDocument;
 
 /// Whether a sentence was kept, added or removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,9 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crm_core::forms::FieldProblem;
-
-use super::model::PersonName;
+use super::PersonName;
+use crate::forms::FieldProblem;
 
 /// The profile as edited. Names match the HTML form's, so the plain POST and the server function
 /// read the same shape.
