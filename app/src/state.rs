@@ -12,6 +12,7 @@ use crm_core::ids::WorkspaceId;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::faults::Faults;
 use crate::mail::OutboxSignal;
 
 #[derive(Clone, Debug)]
@@ -22,6 +23,8 @@ pub struct AppState {
     pub vendor_workspace: WorkspaceId,
     /// Wakes the e-mail worker when a request has queued mail.
     pub outbox: OutboxSignal,
+    /// Faults the tests inject; none in the product.
+    pub faults: Faults,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -56,6 +56,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         config: Arc::new(config),
         vendor_workspace: vendor.id,
         outbox: app::mail::OutboxSignal::default(),
+        faults: app::faults::Faults::default(),
     })
 }
 

@@ -89,15 +89,16 @@ pub async fn link_page(kind: LinkKind, token: String) -> Result<LinkPageState, A
 /// The logged-in member and their workspace, fresh from the session.
 #[server(prefix = "/api", endpoint = "accounts/me")]
 pub async fn me() -> Result<Viewer, AppError> {
-    Ok(super::http::require_session()?.viewer)
+    crate::member_fn::as_member(|session, _state| async move { Ok(session.viewer) }).await
 }
 
 /// The logged-in member's sessions, on every device.
 #[server(prefix = "/api", endpoint = "accounts/sessions")]
 pub async fn load_sessions() -> Result<Vec<crm_core::accounts::SessionSummary>, AppError> {
-    let current = super::http::require_session()?;
-    let state = crate::state::state()?;
-    super::session::list_for(&state.db, &current, crate::db::now_millis()).await
+    crate::member_fn::as_member(|current, state| async move {
+        super::session::list_for(&state.db, &current, crate::db::now_millis()).await
+    })
+    .await
 }
 
 /// Everything the profile page shows.
@@ -125,37 +126,38 @@ fn posted_for(form: &FormState, which: &str) -> bool {
 
 #[server(prefix = "/api", endpoint = "accounts/profile")]
 pub async fn load_profile() -> Result<ProfilePageState, AppError> {
-    let current = super::http::require_session()?;
-    let state = crate::state::state()?;
-    let saved = super::db::load_profile(state.db.pool(), current.viewer.member_id).await?;
-    let posted = posted();
-    let (details, details_errors, details_notice) = if posted_for(&posted, "details") {
-        (
-            crm_core::accounts::profile::ProfileFields::from_values(&posted.values),
-            posted.errors.clone(),
-            posted.notice.clone().map(|notice| notice.message),
-        )
-    } else {
-        (saved.clone(), Vec::new(), None)
-    };
-    let pick = |which: &str| {
-        if posted_for(&posted, which) {
-            posted.clone()
+    crate::member_fn::as_member(|current, state| async move {
+        let saved = super::db::load_profile(state.db.pool(), current.viewer.member_id).await?;
+        let posted = posted();
+        let (details, details_errors, details_notice) = if posted_for(&posted, "details") {
+            (
+                crm_core::accounts::profile::ProfileFields::from_values(&posted.values),
+                posted.errors.clone(),
+                posted.notice.clone().map(|notice| notice.message),
+            )
         } else {
-            FormState::default()
-        }
-    };
-    Ok(ProfilePageState {
-        member_id: current.viewer.member_id,
-        details,
-        saved,
-        details_errors,
-        details_notice,
-        email: current.viewer.email.clone(),
-        email_verified: current.viewer.email_verified,
-        email_form: pick("email"),
-        password_form: pick("password"),
+            (saved.clone(), Vec::new(), None)
+        };
+        let pick = |which: &str| {
+            if posted_for(&posted, which) {
+                posted.clone()
+            } else {
+                FormState::default()
+            }
+        };
+        Ok(ProfilePageState {
+            member_id: current.viewer.member_id,
+            details,
+            saved,
+            details_errors,
+            details_notice,
+            email: current.viewer.email.clone(),
+            email_verified: current.viewer.email_verified,
+            email_form: pick("email"),
+            password_form: pick("password"),
+        })
     })
+    .await
 }
 
 /// Saves the profile from the page (with JavaScript). The plain form POST runs the same checks.
@@ -165,9 +167,7 @@ pub async fn load_profile() -> Result<ProfilePageState, AppError> {
 pub async fn save_profile(
     fields: crm_core::accounts::profile::ProfileFields,
 ) -> Result<crm_core::accounts::profile::ProfileFields, AppError> {
-    let save = async {
-        let current = super::http::require_session()?;
-        let state = crate::state::state()?;
+    crate::member_fn::as_member(|current, state| async move {
         if let Some(problem) = fields.problems().into_iter().next() {
             return Err(AppError::validation(problem.field, problem.message));
         }
@@ -180,6 +180,6 @@ pub async fn save_profile(
         .await?;
         tracing::info!(member_id = %current.viewer.member_id, "profile saved");
         Ok(saved)
-    };
-    save.await.inspect_err(AppError::set_response_status)
+    })
+    .await
 }

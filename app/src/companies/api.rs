@@ -8,32 +8,29 @@ use crm_core::companies::{CompaniesPage, CompaniesQuery, Company, CompanyField, 
 use crm_core::error::AppError;
 use crm_core::records::{Saved, TimelineEntry};
 
+#[cfg(feature = "ssr")]
+use crate::member_fn::as_member;
+
 use crate::records::RecordApi;
 
 /// One page of the companies list.
 #[server(prefix = "/api", endpoint = "companies/list")]
 pub async fn list_companies(query: CompaniesQuery) -> Result<CompaniesPage, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// A company's page. An id that is not one of this workspace's companies is "not found",
 /// whether it exists elsewhere or not.
 #[server(prefix = "/api", endpoint = "companies/load")]
 pub async fn load_company(id: String) -> Result<CompanyRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let id = crm_core::ids::CompanyId::parse(&id).ok_or(AppError::NotFound)?;
         super::service::record(&state.db, session.viewer.workspace_id, id).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Saves one field edited in the page; answers with the company as now stored.
@@ -45,9 +42,7 @@ pub async fn save_company_field(
     base: String,
     version: i64,
 ) -> Result<CompanyRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let edit = super::service::CompanyEdit {
             company: crm_core::ids::CompanyId::parse(&id).ok_or(AppError::NotFound)?,
             field,
@@ -56,17 +51,14 @@ pub async fn save_company_field(
             version,
         };
         super::service::save_field(&state.db, &session, &edit).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Writes a note on a company; answers with its timeline, the note in it.
 #[server(prefix = "/api", endpoint = "companies/add-note")]
 pub async fn add_company_note(id: String, body: String) -> Result<Vec<TimelineEntry>, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         crate::records::service::add_note(
             &state.db,
             &session,
@@ -75,9 +67,8 @@ pub async fn add_company_note(id: String, body: String) -> Result<Vec<TimelineEn
             &body,
         )
         .await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Deletes one of the workspace's companies with its tags, notes, tasks and timeline. Its people,
@@ -85,14 +76,11 @@ pub async fn add_company_note(id: String, body: String) -> Result<Vec<TimelineEn
 /// companies is "not found", and nothing changes.
 #[server(prefix = "/api", endpoint = "companies/delete")]
 pub async fn delete_company(id: String) -> Result<(), AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let kind = crate::records::db::Kind::Companies;
         crate::records::service::delete(&state.db, &session, kind, &id).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 impl RecordApi for Company {

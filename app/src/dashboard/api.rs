@@ -8,12 +8,10 @@ use crm_core::error::AppError;
 /// The workspace at a glance, for `/app`.
 #[server(prefix = "/api", endpoint = "dashboard/summary")]
 pub async fn dashboard_summary() -> Result<Summary, AppError> {
-    async {
-        use crm_core::dashboard::WEEK_TASKS_MAX;
-        use crm_core::time::CalendarDate;
+    use crm_core::dashboard::WEEK_TASKS_MAX;
+    use crm_core::time::CalendarDate;
 
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    crate::member_fn::as_member(|session, state| async move {
         let workspace = session.viewer.workspace_id;
         let today = CalendarDate::from_millis(crate::db::now_millis());
         let week_ends = today.end_of_week();
@@ -36,7 +34,6 @@ pub async fn dashboard_summary() -> Result<Summary, AppError> {
             week,
             more,
         })
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }

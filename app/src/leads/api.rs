@@ -8,32 +8,29 @@ use crm_core::error::AppError;
 use crm_core::leads::{Converted, Lead, LeadField, LeadRecord, LeadsPage, LeadsQuery};
 use crm_core::records::{Saved, TimelineEntry};
 
+#[cfg(feature = "ssr")]
+use crate::member_fn::as_member;
+
 use crate::records::RecordApi;
 
 /// One page of the leads list.
 #[server(prefix = "/api", endpoint = "leads/list")]
 pub async fn list_leads(query: LeadsQuery) -> Result<LeadsPage, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// A lead's page. An id that is not one of this workspace's leads is "not found", whether it
 /// exists elsewhere or not.
 #[server(prefix = "/api", endpoint = "leads/load")]
 pub async fn load_lead(id: String) -> Result<LeadRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let id = crm_core::ids::LeadId::parse(&id).ok_or(AppError::NotFound)?;
         super::service::record(&state.db, session.viewer.workspace_id, id).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Saves one field edited in the page; answers with the lead as now stored.
@@ -45,9 +42,7 @@ pub async fn save_lead_field(
     base: String,
     version: i64,
 ) -> Result<LeadRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let edit = super::service::LeadEdit {
             lead: crm_core::ids::LeadId::parse(&id).ok_or(AppError::NotFound)?,
             field,
@@ -56,9 +51,8 @@ pub async fn save_lead_field(
             version,
         };
         super::service::save_field(&state.db, &session, &edit).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Converts a lead into a person (the one with its e-mail address, if there is one) and, when
@@ -69,9 +63,7 @@ pub async fn convert_lead(
     version: i64,
     choice: crm_core::leads::ConversionChoice,
 ) -> Result<Converted, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let conversion = super::service::Conversion {
             lead: crm_core::ids::LeadId::parse(&id).ok_or(AppError::NotFound)?,
             version,
@@ -79,17 +71,14 @@ pub async fn convert_lead(
             add_opportunity: choice.add_opportunity,
         };
         super::service::convert(&state.db, &session, &conversion).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Writes a note on a lead; answers with its timeline, the note in it.
 #[server(prefix = "/api", endpoint = "leads/add-note")]
 pub async fn add_lead_note(id: String, body: String) -> Result<Vec<TimelineEntry>, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         crate::records::service::add_note(
             &state.db,
             &session,
@@ -98,9 +87,8 @@ pub async fn add_lead_note(id: String, body: String) -> Result<Vec<TimelineEntry
             &body,
         )
         .await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Deletes one of the workspace's leads with its notes, tasks and timeline (and the marketing
@@ -108,14 +96,11 @@ pub async fn add_lead_note(id: String, body: String) -> Result<Vec<TimelineEntry
 /// not one of this workspace's leads is "not found", and nothing changes.
 #[server(prefix = "/api", endpoint = "leads/delete")]
 pub async fn delete_lead(id: String) -> Result<(), AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let kind = crate::records::db::Kind::Leads;
         crate::records::service::delete(&state.db, &session, kind, &id).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 impl RecordApi for Lead {

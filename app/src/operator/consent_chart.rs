@@ -51,15 +51,13 @@ pub fn per_day(rows: &[(i64, String, i64)], first_day: i64, last_day: i64) -> Ve
 #[server(prefix = "/api", endpoint = "operator/consent-chart")]
 pub async fn consent_chart() -> Result<Vec<DayCounts>, AppError> {
     const DAY_MS: i64 = 86_400_000;
-    let load = async {
-        super::require_operator()?;
-        let state = crate::state::state()?;
+    crate::member_fn::as_operator(|_session, state| async move {
         let today = crate::db::now_millis().div_euclid(DAY_MS);
         let first_day = today - DAYS + 1;
         let rows = crate::consent::ledger::decisions_per_day(&state.db, first_day * DAY_MS).await?;
         Ok(per_day(&rows, first_day, today))
-    };
-    load.await.inspect_err(AppError::set_response_status)
+    })
+    .await
 }
 
 /// Fill colours per action, distinguishable without relying on hue alone (the table carries the

@@ -12,6 +12,9 @@ use crm_core::opportunities::{
 use crm_core::error::AppError;
 use crm_core::records::{Saved, TimelineEntry};
 
+#[cfg(feature = "ssr")]
+use crate::member_fn::as_member;
+
 use crate::records::RecordApi;
 
 #[cfg(feature = "ssr")]
@@ -28,38 +31,29 @@ fn stage_id(raw: &str) -> Result<crm_core::ids::StageId, AppError> {
 /// One page of the opportunities list.
 #[server(prefix = "/api", endpoint = "opportunities/list")]
 pub async fn list_opportunities(query: OpportunitiesQuery) -> Result<OpportunitiesPage, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// The pipeline board.
 #[server(prefix = "/api", endpoint = "opportunities/board")]
 pub async fn opportunities_board() -> Result<Board, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::board(&state.db, session.viewer.workspace_id).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// An opportunity's page. An id that is not one of this workspace's opportunities is "not
 /// found", whether it exists elsewhere or not.
 #[server(prefix = "/api", endpoint = "opportunities/load")]
 pub async fn load_opportunity(id: String) -> Result<OpportunityRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::record(&state.db, session.viewer.workspace_id, opportunity_id(&id)?).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Saves one field edited in the page; answers with the opportunity as now stored.
@@ -71,9 +65,7 @@ pub async fn save_opportunity_field(
     base: String,
     version: i64,
 ) -> Result<OpportunityRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let edit = super::service::OpportunityEdit {
             opportunity: opportunity_id(&id)?,
             field,
@@ -82,9 +74,8 @@ pub async fn save_opportunity_field(
             version,
         };
         super::service::save_field(&state.db, &session, &edit).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Moves an opportunity to another stage (`from` is the stage the page showed it in).
@@ -94,18 +85,15 @@ pub async fn move_opportunity(
     to: String,
     from: String,
 ) -> Result<OpportunityRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let request = super::service::StageMove {
             opportunity: opportunity_id(&id)?,
             to: stage_id(&to)?,
             from: stage_id(&from)?,
         };
         super::service::move_to_stage(&state.db, &session, &request).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Adds the workspace's person with this e-mail address to the opportunity.
@@ -114,13 +102,10 @@ pub async fn add_opportunity_person(
     id: String,
     email: String,
 ) -> Result<OpportunityRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::add_person(&state.db, &session, opportunity_id(&id)?, &email).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Removes a person from the opportunity.
@@ -129,14 +114,11 @@ pub async fn remove_opportunity_person(
     id: String,
     person: String,
 ) -> Result<OpportunityRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let person = crm_core::ids::PersonId::parse(&person).ok_or(AppError::NotFound)?;
         super::service::remove_person(&state.db, &session, opportunity_id(&id)?, person).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Writes a note on an opportunity; answers with its timeline, the note in it.
@@ -145,9 +127,7 @@ pub async fn add_opportunity_note(
     id: String,
     body: String,
 ) -> Result<Vec<TimelineEntry>, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         crate::records::service::add_note(
             &state.db,
             &session,
@@ -156,47 +136,37 @@ pub async fn add_opportunity_note(
             &body,
         )
         .await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// The workspace's pipeline, in order.
 #[server(prefix = "/api", endpoint = "opportunities/stages")]
 pub async fn pipeline_stages() -> Result<Vec<Stage>, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::stages(&state.db, session.viewer.workspace_id).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Renames a stage; answers with the pipeline.
 #[server(prefix = "/api", endpoint = "opportunities/rename-stage")]
 pub async fn rename_stage(stage: String, name: String) -> Result<Vec<Stage>, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let stage = crm_core::ids::StageId::parse(&stage).ok_or(AppError::NotFound)?;
         super::service::rename_stage(&state.db, &session, stage, &name).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Moves a stage one place earlier or later; answers with the pipeline.
 #[server(prefix = "/api", endpoint = "opportunities/reorder-stage")]
 pub async fn reorder_stage(stage: String, direction: Direction) -> Result<Vec<Stage>, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let stage = crm_core::ids::StageId::parse(&stage).ok_or(AppError::NotFound)?;
         super::service::reorder_stage(&state.db, &session, stage, direction).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Deletes one of the workspace's opportunities with its notes, tasks and timeline, and its links
@@ -204,14 +174,11 @@ pub async fn reorder_stage(stage: String, direction: Direction) -> Result<Vec<St
 /// found", and nothing changes.
 #[server(prefix = "/api", endpoint = "opportunities/delete")]
 pub async fn delete_opportunity(id: String) -> Result<(), AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let kind = crate::records::db::Kind::Opportunities;
         crate::records::service::delete(&state.db, &session, kind, &id).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 impl RecordApi for Opportunity {

@@ -9,32 +9,30 @@ use crm_core::people::contacts::{AddressFields, ContactType, PersonList};
 use crm_core::people::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord};
 use crm_core::records::{Saved, TimelineEntry};
 
+#[cfg(feature = "ssr")]
+use crate::member_fn::as_member;
+
 use crate::records::RecordApi;
 
 /// One page of the people list. Errors answer with their own HTTP status (401, 404, 409, 422),
 /// here and in the functions below.
 #[server(prefix = "/api", endpoint = "people/list")]
 pub async fn list_people(query: PeopleQuery) -> Result<PeoplePage, AppError> {
-    let session =
-        crate::accounts::http::require_session().inspect_err(AppError::set_response_status)?;
-    let state = crate::state::state()?;
-    super::service::list_page(&state.db, session.viewer.workspace_id, &query)
-        .await
-        .inspect_err(AppError::set_response_status)
+    as_member(|session, state| async move {
+        super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
+    })
+    .await
 }
 
 /// A person's page. An id that is not one of this workspace's people is "not found", whether
 /// it exists elsewhere or not.
 #[server(prefix = "/api", endpoint = "people/load")]
 pub async fn load_person(id: String) -> Result<PersonRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
         super::service::record(&state.db, session.viewer.workspace_id, id).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Saves one field edited in the page; answers with the person as now stored.
@@ -46,9 +44,7 @@ pub async fn save_person_field(
     base: String,
     version: i64,
 ) -> Result<PersonRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let edit = super::service::FieldEdit {
             person: id,
             field,
@@ -57,17 +53,14 @@ pub async fn save_person_field(
             version,
         };
         super::service::save_field(&state.db, &session, &edit).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Writes a note on a person; answers with their timeline, the note in it.
 #[server(prefix = "/api", endpoint = "people/add-note")]
 pub async fn add_person_note(id: String, body: String) -> Result<Vec<TimelineEntry>, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         crate::records::service::add_note(
             &state.db,
             &session,
@@ -76,9 +69,8 @@ pub async fn add_person_note(id: String, body: String) -> Result<Vec<TimelineEnt
             &body,
         )
         .await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Adds a further e-mail address or phone number to a person; answers with their page as now
@@ -105,14 +97,11 @@ pub async fn add_person_address(
 
 #[cfg(feature = "ssr")]
 async fn add_item(id: String, item: super::service::NewItem) -> Result<PersonRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
         super::service::add_item(&state.db, &session, id, &item).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Removes one of a person's further e-mail addresses and phone numbers, or one of their mailing
@@ -123,14 +112,11 @@ pub async fn remove_person_item(
     list: PersonList,
     item: String,
 ) -> Result<PersonRecord, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
         super::service::remove_item(&state.db, &session, id, list, &item).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 impl RecordApi for Person {

@@ -6,27 +6,29 @@ use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::records::{BulkAction, BulkOutcome, Kind, TimelineEntry};
 
+#[cfg(feature = "ssr")]
+use crate::member_fn::as_member;
+
 /// What an "Add a person / company / lead" form shows: what was posted and what is wrong, after a
 /// refused POST (the server renders that answer itself); empty otherwise. Members only.
 #[server(prefix = "/api", endpoint = "records/new-form")]
 pub async fn new_record_form() -> Result<FormState, AppError> {
-    crate::accounts::http::require_session().inspect_err(AppError::set_response_status)?;
-    Ok(use_context::<crate::accounts::PostedAccountForm>()
-        .map(|posted| posted.0)
-        .unwrap_or_default())
+    as_member(|_session, _state| async {
+        Ok(use_context::<crate::accounts::PostedAccountForm>()
+            .map(|posted| posted.0)
+            .unwrap_or_default())
+    })
+    .await
 }
 
 /// A record's timeline alone (a person's, company's, lead's or opportunity's), read again after
 /// something added to it elsewhere on its page: a task added or ticked done.
 #[server(prefix = "/api", endpoint = "records/timeline")]
 pub async fn record_timeline(id: String) -> Result<Vec<TimelineEntry>, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
-        super::service::timeline(&state.db, &session, &id).await
-    }
+    as_member(
+        |session, state| async move { super::service::timeline(&state.db, &session, &id).await },
+    )
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// A bulk action on the records of one kind selected in its list (`value` is the tag to add or the
@@ -41,11 +43,8 @@ pub async fn bulk_records(
     action: BulkAction,
     value: String,
 ) -> Result<BulkOutcome, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::bulk(&state.db, &session, kind, &ids, action, &value).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }

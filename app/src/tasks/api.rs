@@ -7,28 +7,25 @@ use crm_core::error::AppError;
 use crm_core::records::BulkOutcome;
 use crm_core::tasks::{Task, TaskBulkAction, TaskList, TasksQuery};
 
+#[cfg(feature = "ssr")]
+use crate::member_fn::as_member;
+
 /// The tasks list at `/app/tasks`.
 #[server(prefix = "/api", endpoint = "tasks/list")]
 pub async fn list_tasks(query: TasksQuery) -> Result<TaskList, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::list_page(&state.db, &session, &query).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// The tasks about a record (a person, company, lead or opportunity), for its page.
 #[server(prefix = "/api", endpoint = "tasks/about")]
 pub async fn record_tasks(record: String) -> Result<TaskList, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
-        super::service::about(&state.db, &session, &record).await
-    }
+    as_member(
+        |session, state| async move { super::service::about(&state.db, &session, &record).await },
+    )
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Adds a task (`about` is the id of a person, company, lead or opportunity, or empty); answers
@@ -40,9 +37,7 @@ pub async fn add_task(
     assignee: String,
     about: String,
 ) -> Result<Task, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         let fields = super::service::TaskFields {
             title,
             due_on,
@@ -50,21 +45,17 @@ pub async fn add_task(
             about,
         };
         super::service::add(&state.db, &session, &fields).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// Ticks a task done, or open again.
 #[server(prefix = "/api", endpoint = "tasks/set-done")]
 pub async fn set_task_done(id: String, done: bool) -> Result<Task, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::set_done(&state.db, &session, &id, done).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }
 
 /// A bulk action on the tasks ticked in the list (`value` is the member id to assign them to, or
@@ -78,11 +69,8 @@ pub async fn bulk_tasks(
     action: TaskBulkAction,
     value: String,
 ) -> Result<BulkOutcome, AppError> {
-    async {
-        let session = crate::accounts::http::require_session()?;
-        let state = crate::state::state()?;
+    as_member(|session, state| async move {
         super::service::bulk(&state.db, &session, &ids, action, &value).await
-    }
+    })
     .await
-    .inspect_err(AppError::set_response_status)
 }

@@ -10,25 +10,26 @@ use crm_core::workspaces::{InvitationView, WorkspaceSettings};
 #[server(prefix = "/api", endpoint = "workspace/settings")]
 pub async fn load_workspace_settings() -> Result<WorkspaceSettings, AppError> {
     use super::team;
-    let session = crate::accounts::http::require_session()?;
-    let state = crate::state::state()?;
-    let invitations = if session.viewer.role.manages_members() {
-        team::pending_invitations(&state, &session).await?
-    } else {
-        Vec::new()
-    };
-    Ok(WorkspaceSettings {
-        workspace_name: session.viewer.workspace_name.clone(),
-        viewer: session.viewer.member_id,
-        viewer_role: session.viewer.role,
-        viewer_verified: session.viewer.email_verified,
-        members: team::members_of(&state, &session).await?,
-        invitations,
-        workspaces: team::workspaces_of(&state, &session).await?,
-        invite_form: use_context::<crate::accounts::PostedAccountForm>()
-            .map(|posted| posted.0)
-            .unwrap_or_default(),
+    crate::member_fn::as_member(|session, state| async move {
+        let invitations = if session.viewer.role.manages_members() {
+            team::pending_invitations(&state, &session).await?
+        } else {
+            Vec::new()
+        };
+        Ok(WorkspaceSettings {
+            workspace_name: session.viewer.workspace_name.clone(),
+            viewer: session.viewer.member_id,
+            viewer_role: session.viewer.role,
+            viewer_verified: session.viewer.email_verified,
+            members: team::members_of(&state, &session).await?,
+            invitations,
+            workspaces: team::workspaces_of(&state, &session).await?,
+            invite_form: use_context::<crate::accounts::PostedAccountForm>()
+                .map(|posted| posted.0)
+                .unwrap_or_default(),
+        })
     })
+    .await
 }
 
 /// What an invitation link shows: to whom, for which workspace, and how to accept.

@@ -45,6 +45,7 @@ async fn readyz_is_unavailable_while_migrations_are_pending() {
             .parse()
             .expect("uuid"),
         outbox: Default::default(),
+        faults: Default::default(),
     };
     let router = server::build_router(state);
     let response = router

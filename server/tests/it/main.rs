@@ -10,6 +10,7 @@ mod consent;
 mod dashboard;
 mod deletion;
 mod demo;
+mod faults;
 mod health;
 mod leads;
 mod malformed;
