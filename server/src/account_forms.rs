@@ -4,7 +4,8 @@
 //! status (422, 401 for a failed log-in, 429 for a rate limit).
 
 use app::accounts::service::{self, LoginOutcome, Outcome, ResetOutcome};
-use app::accounts::session::{self, CurrentSession, Device};
+use app::accounts::session::{self, Device};
+use app::member::CurrentSession;
 use app::state::AppState;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;

@@ -5,7 +5,7 @@
 use std::fmt::Display;
 
 use app::accounts::service::Outcome;
-use app::accounts::session::CurrentSession;
+use app::member::CurrentSession;
 use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;

@@ -3,7 +3,8 @@
 //! `app::workspaces::team`, in the session's workspace only.
 
 use app::accounts::service::Outcome;
-use app::accounts::session::{self, CurrentSession, Device};
+use app::accounts::session::{self, Device};
+use app::member::CurrentSession;
 use app::state::AppState;
 use app::workspaces::team::{self, AcceptProblem, InviteFields, JoinFields, JoinOutcome};
 use axum::extract::{Path, Request, State};

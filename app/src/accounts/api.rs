@@ -82,20 +82,20 @@ pub async fn link_page(kind: LinkKind, token: String) -> Result<LinkPageState, A
     Ok(LinkPageState {
         usable,
         form,
-        logged_in: super::http::current_session().is_some(),
+        logged_in: crate::member::current_session().is_some(),
     })
 }
 
 /// The logged-in member and their workspace, fresh from the session.
 #[server(prefix = "/api", endpoint = "accounts/me")]
 pub async fn me() -> Result<Viewer, AppError> {
-    crate::member_fn::as_member(|session, _state| async move { Ok(session.viewer) }).await
+    crate::member::as_member(|session, _state| async move { Ok(session.viewer) }).await
 }
 
 /// The logged-in member's sessions, on every device.
 #[server(prefix = "/api", endpoint = "accounts/sessions")]
 pub async fn load_sessions() -> Result<Vec<crm_core::accounts::SessionSummary>, AppError> {
-    crate::member_fn::as_member(|current, state| async move {
+    crate::member::as_member(|current, state| async move {
         super::session::list_for(&state.db, &current, crate::db::now_millis()).await
     })
     .await
@@ -126,7 +126,7 @@ fn posted_for(form: &FormState, which: &str) -> bool {
 
 #[server(prefix = "/api", endpoint = "accounts/profile")]
 pub async fn load_profile() -> Result<ProfilePageState, AppError> {
-    crate::member_fn::as_member(|current, state| async move {
+    crate::member::as_member(|current, state| async move {
         let saved = super::db::load_profile(state.db.pool(), current.viewer.member_id).await?;
         let posted = posted();
         let (details, details_errors, details_notice) = if posted_for(&posted, "details") {
@@ -167,7 +167,7 @@ pub async fn load_profile() -> Result<ProfilePageState, AppError> {
 pub async fn save_profile(
     fields: crm_core::accounts::profile::ProfileFields,
 ) -> Result<crm_core::accounts::profile::ProfileFields, AppError> {
-    crate::member_fn::as_member(|current, state| async move {
+    crate::member::as_member(|current, state| async move {
         if let Some(problem) = fields.problems().into_iter().next() {
             return Err(AppError::validation(problem.field, problem.message));
         }

@@ -1,14 +1,13 @@
-//! Sessions on the wire: the middleware that finds the request's session and guards the logged-in
-//! part of the site, and how server functions get the session.
+//! Sessions on the wire: the middleware that finds the request's session (which server functions
+//! then read through `crate::member`) and guards the logged-in part of the site.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crm_core::error::AppError;
-
-use super::session::{self, CurrentSession};
+use super::session;
+use crate::member::CurrentSession;
 use crate::state::AppState;
 
 /// Around every request: puts the session, when the cookie opens a valid one, in the request's
@@ -68,17 +67,6 @@ fn guard(method: &Method, uri: &Uri, logged_in: bool) -> Option<Response> {
         return Some(Redirect::to("/app").into_response());
     }
     None
-}
-
-/// The session of the request being handled, in a server function or while rendering.
-pub fn current_session() -> Option<CurrentSession> {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<CurrentSession>().cloned())
-}
-
-/// The session, or `Unauthorized`: the first line of every server function for members.
-pub fn require_session() -> Result<CurrentSession, AppError> {
-    current_session().ok_or(AppError::Unauthorized)
 }
 
 #[cfg(test)]

@@ -13,10 +13,11 @@ use crm_core::workspaces::{Role, WorkspaceKind};
 
 use super::db::{self as members, NewMember};
 use super::password;
-use super::session::{self, CurrentSession, Device, NewSession};
+use super::session::{self, Device, NewSession};
 use super::tokens::{self, Purpose};
 use crate::db::now_millis;
 use crate::mail::Email;
+use crate::member::CurrentSession;
 use crate::rate_limit::{Decision, RateLimit};
 use crate::state::AppState;
 

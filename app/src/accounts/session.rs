@@ -11,6 +11,7 @@ use crm_core::workspaces::Role;
 
 use super::tokens;
 use crate::db::Db;
+use crate::member::CurrentSession;
 
 pub use crm_core::storage::SESSION_COOKIE;
 /// A session unused for this long ends.
@@ -21,16 +22,6 @@ pub const ABSOLUTE_MS: i64 = 14 * 24 * 60 * 60 * 1000;
 const TOUCH_EVERY_MS: i64 = 60 * 1000;
 /// What is kept of a user agent.
 const USER_AGENT_MAX: usize = 300;
-
-/// The request's session, put in the request's extensions by the session middleware.
-#[derive(Clone, Debug)]
-pub struct CurrentSession {
-    pub viewer: Viewer,
-    /// The public id of the session (for "this device" in the list of sessions).
-    pub id: Uuid,
-    pub secret_hash: String,
-    pub expires_at: i64,
-}
 
 /// Where a login comes from, kept with the session for the member's list of their sessions.
 #[derive(Clone, Debug, Default)]

@@ -11,7 +11,7 @@ struct ViewerContext(Signal<Option<Viewer>>);
 fn viewer_for_request() -> Option<Viewer> {
     #[cfg(feature = "ssr")]
     {
-        super::http::current_session().map(|session| session.viewer)
+        crate::member::current_session().map(|session| session.viewer)
     }
     #[cfg(not(feature = "ssr"))]
     {

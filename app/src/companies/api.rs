@@ -9,7 +9,7 @@ use crm_core::error::AppError;
 use crm_core::records::{Saved, TimelineEntry};
 
 #[cfg(feature = "ssr")]
-use crate::member_fn::as_member;
+use crate::member::as_member;
 
 use crate::records::RecordApi;
 

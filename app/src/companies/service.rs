@@ -18,8 +18,8 @@ use crm_core::text::parse_tags;
 
 use super::db;
 use crate::accounts::service::Outcome;
-use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
+use crate::member::CurrentSession;
 use crate::records::db::{members, record_event, timeline};
 
 /// Sets `field` of `company` from what was typed, as stored (a domain and a phone number

@@ -35,7 +35,7 @@ impl Requester {
             client: crate::client_ip::client_ip(parts, trust_forwarded_for),
             member: parts
                 .extensions
-                .get::<crate::accounts::session::CurrentSession>()
+                .get::<crate::member::CurrentSession>()
                 .map(|session| session.viewer.member_id),
         }
     }

@@ -11,7 +11,7 @@ pub async fn dashboard_summary() -> Result<Summary, AppError> {
     use crm_core::dashboard::WEEK_TASKS_MAX;
     use crm_core::time::CalendarDate;
 
-    crate::member_fn::as_member(|session, state| async move {
+    crate::member::as_member(|session, state| async move {
         let workspace = session.viewer.workspace_id;
         let today = CalendarDate::from_millis(crate::db::now_millis());
         let week_ends = today.end_of_week();

@@ -9,7 +9,7 @@ use crm_core::leads::{Converted, Lead, LeadField, LeadRecord, LeadsPage, LeadsQu
 use crm_core::records::{Saved, TimelineEntry};
 
 #[cfg(feature = "ssr")]
-use crate::member_fn::as_member;
+use crate::member::as_member;
 
 use crate::records::RecordApi;
 

@@ -21,8 +21,8 @@ use crm_core::phone::PhoneNumber;
 
 use super::db::{self, NewLead};
 use crate::accounts::service::Outcome;
-use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
+use crate::member::CurrentSession;
 use crate::records::db::{members, record_event, timeline};
 
 /// Sets `field` of `lead` from what was typed, as stored (an e-mail address and a phone number

@@ -51,7 +51,7 @@ pub fn per_day(rows: &[(i64, String, i64)], first_day: i64, last_day: i64) -> Ve
 #[server(prefix = "/api", endpoint = "operator/consent-chart")]
 pub async fn consent_chart() -> Result<Vec<DayCounts>, AppError> {
     const DAY_MS: i64 = 86_400_000;
-    crate::member_fn::as_operator(|_session, state| async move {
+    crate::member::as_operator(|_session, state| async move {
         let today = crate::db::now_millis().div_euclid(DAY_MS);
         let first_day = today - DAYS + 1;
         let rows = crate::consent::ledger::decisions_per_day(&state.db, first_day * DAY_MS).await?;

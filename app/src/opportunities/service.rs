@@ -22,8 +22,8 @@ use crm_core::ids::{OpportunityId, StageId, WorkspaceId};
 
 use super::db;
 use crate::accounts::service::Outcome;
-use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
+use crate::member::CurrentSession;
 use crate::records::db::{members, record_event, record_event_about, timeline};
 
 /// Sets `field` of `opportunity` from what was typed, as stored, or says what is wrong with it.

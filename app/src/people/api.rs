@@ -10,7 +10,7 @@ use crm_core::people::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecor
 use crm_core::records::{Saved, TimelineEntry};
 
 #[cfg(feature = "ssr")]
-use crate::member_fn::as_member;
+use crate::member::as_member;
 
 use crate::records::RecordApi;
 

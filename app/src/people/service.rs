@@ -24,8 +24,8 @@ use crm_core::text::parse_tags;
 
 use super::db::{self, NewPerson};
 use crate::accounts::service::Outcome;
-use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
+use crate::member::CurrentSession;
 
 /// The source of a person added with the form.
 pub const SOURCE_BY_HAND: &str = "Added by hand";

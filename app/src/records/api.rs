@@ -7,7 +7,7 @@ use crm_core::forms::FormState;
 use crm_core::records::{BulkAction, BulkOutcome, Kind, TimelineEntry};
 
 #[cfg(feature = "ssr")]
-use crate::member_fn::as_member;
+use crate::member::as_member;
 
 /// What an "Add a person / company / lead" form shows: what was posted and what is wrong, after a
 /// refused POST (the server renders that answer itself); empty otherwise. Members only.

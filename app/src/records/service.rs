@@ -10,8 +10,8 @@ use crm_core::ids::{MemberId, WorkspaceId};
 use crm_core::text::{TAGS_MAX, parse_tags};
 
 use super::db::{self, Kind};
-use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
+use crate::member::CurrentSession;
 
 /// A record's id as a page or a URL sent it; anything but a UUID is "not found".
 pub fn parse_id(raw: &str) -> Result<uuid::Uuid, AppError> {

@@ -8,7 +8,7 @@ use crm_core::records::BulkOutcome;
 use crm_core::tasks::{Task, TaskBulkAction, TaskList, TasksQuery};
 
 #[cfg(feature = "ssr")]
-use crate::member_fn::as_member;
+use crate::member::as_member;
 
 /// The tasks list at `/app/tasks`.
 #[server(prefix = "/api", endpoint = "tasks/list")]

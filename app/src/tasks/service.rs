@@ -12,8 +12,8 @@ use crm_core::records::BulkOutcome;
 use crm_core::time::CalendarDate;
 
 use super::db::{self, NewTask};
-use crate::accounts::session::CurrentSession;
 use crate::db::{Db, now_millis};
+use crate::member::CurrentSession;
 
 /// Today in UTC, which decides what is overdue.
 fn today() -> CalendarDate {

@@ -10,7 +10,7 @@ use crm_core::workspaces::{InvitationView, WorkspaceSettings};
 #[server(prefix = "/api", endpoint = "workspace/settings")]
 pub async fn load_workspace_settings() -> Result<WorkspaceSettings, AppError> {
     use super::team;
-    crate::member_fn::as_member(|session, state| async move {
+    crate::member::as_member(|session, state| async move {
         let invitations = if session.viewer.role.manages_members() {
             team::pending_invitations(&state, &session).await?
         } else {
@@ -36,7 +36,7 @@ pub async fn load_workspace_settings() -> Result<WorkspaceSettings, AppError> {
 #[server(prefix = "/api", endpoint = "workspace/invitation")]
 pub async fn load_invitation(token: String) -> Result<InvitationView, AppError> {
     let state = crate::state::state()?;
-    let session = crate::accounts::http::current_session();
+    let session = crate::member::current_session();
     let mut view = super::team::view(&state, &token, session.as_ref()).await?;
     if let Some(posted) = use_context::<crate::accounts::PostedAccountForm>() {
         view.form = posted.0;

@@ -1,14 +1,39 @@
-//! The one way into a server function of the logged-in CRM: the member's session and the state,
-//! or `Unauthorized`; every error answers with its own HTTP status (and `Retry-After` when it
-//! passes). The body works in the session's workspace only: no server function takes a workspace
-//! id from the browser.
+//! The member a request comes from, for every feature on the server: the request's session, and
+//! the one way into a server function of the logged-in CRM, which gets that session and the state
+//! or answers `Unauthorized`, and answers every error with its own HTTP status (and `Retry-After`
+//! when it passes). The body works in the session's workspace only: no server function takes a
+//! workspace id from the browser.
 
 use std::future::Future;
 
+use uuid::Uuid;
+
+use crm_core::accounts::Viewer;
 use crm_core::error::AppError;
 
-use crate::accounts::session::CurrentSession;
 use crate::state::{AppState, state};
+
+/// The request's session, put in the request's extensions by the session middleware
+/// (`accounts::http::load_session`).
+#[derive(Clone, Debug)]
+pub struct CurrentSession {
+    pub viewer: Viewer,
+    /// The public id of the session (for "this device" in the list of sessions).
+    pub id: Uuid,
+    pub secret_hash: String,
+    pub expires_at: i64,
+}
+
+/// The session of the request being handled, in a server function or while rendering.
+pub fn current_session() -> Option<CurrentSession> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentSession>().cloned())
+}
+
+/// The session, or `Unauthorized`.
+pub fn require_session() -> Result<CurrentSession, AppError> {
+    current_session().ok_or(AppError::Unauthorized)
+}
 
 /// Runs a server function's body for the member whose session sent the request.
 ///
@@ -27,7 +52,7 @@ where
     Fut: Future<Output = Result<T, AppError>>,
 {
     let result = async {
-        let session = crate::accounts::http::require_session()?;
+        let session = require_session()?;
         let state = state()?;
         state.faults.strike();
         body(session, state).await
