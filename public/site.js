@@ -1,7 +1,6 @@
-// Candor CRM's page script, on every page: the public site's pages are served as plain HTML and
-// never load the WASM (they stay far under their size budget), and this script is what they
-// need of JavaScript. On the logged-in pages, which the WASM hydrates, it runs the parts of the
-// frame that every page shares, so those work one way everywhere:
+// Candor CRM's page script, on every page. The public pages are plain HTML without the WASM
+// (far under their size budget): this is all the JavaScript they need. On the pages the WASM
+// hydrates, it runs the parts of the frame that every page shares, one way everywhere:
 //
 //  - the phone menu button, and focus that follows in-page links (the skip link, a contents list);
 //  - the cookie banner, the cookie settings dialog and the links that reopen it, the choice
@@ -9,11 +8,10 @@
 //    analytics script added or removed as the choice allows;
 //  - on /demo, the Request a Demo form checked as you type and sent without a reload.
 //
-// Everything the visitor reads comes from the server: the markup is rendered there, the demo
-// form's problems are the server's own answer, and messages this script shows are read from the
-// page. Without JavaScript every control here still works as a link or a plain form post. The
-// script never removes what the server rendered inside <body> (it hides it): the WASM, where a
-// page hydrates, walks exactly that markup.
+// Everything the visitor reads comes from the server: the markup, the demo form's problems, and
+// the messages this script shows (read from the page). Without JavaScript every control here
+// still works as a link or a plain form post. The script never removes what the server rendered
+// inside <body> (it hides it): where a page hydrates, the WASM walks exactly that markup.
 (() => {
   'use strict';
 
@@ -194,13 +192,19 @@
     }
 
     // Whatever closed it (Escape, Cancel, a saved choice), focus goes back to what opened it, or
-    // to the page's content when that is gone (the banner hides once a choice is saved).
-    dialog.addEventListener('close', () => {
-      const back = opener && shown(opener) ? opener : null;
-      opener = null;
-      if (back) back.focus();
+    // to the content when that is hidden (the banner, once a choice is saved): at once where this
+    // script closes it, on `close` (a task later) after Escape.
+    function focusBack() {
+      if (!opener) return;
+      if (shown(opener)) opener.focus();
       else focusId('main');
-    });
+      opener = null;
+    }
+    function closeDialog() {
+      dialog.close();
+      focusBack();
+    }
+    dialog.addEventListener('close', focusBack);
 
     // Tab and Shift+Tab cycle through the dialog's controls.
     dialog.addEventListener('keydown', (event) => {
@@ -218,14 +222,14 @@
       }
     });
 
-    $('.consent-dialog__cancel', dialog)?.addEventListener('click', () => dialog.close());
+    $('.consent-dialog__cancel', dialog)?.addEventListener('click', closeDialog);
     $('form', dialog)?.addEventListener('submit', async (event) => {
       event.preventDefault();
       const choices = { ...view.choices };
       for (const input of $$('input.consent-switch', dialog)) {
         if (input.name in choices) choices[input.name] = input.checked;
       }
-      if (await decide({ Custom: choices }, 'Dialog', 'consent-dialog')) dialog.close();
+      if (await decide({ Custom: choices }, 'Dialog', 'consent-dialog')) closeDialog();
     });
 
     document.addEventListener('click', async (event) => {
