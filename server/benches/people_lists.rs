@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use app::db::Db;
-use app::db::testing::{self, TestDatabase};
+use app::db::testing::TestDatabase;
 use app::people::service::list_page;
 use crm_core::companies::{CompaniesPage, CompaniesQuery};
 use crm_core::ids::WorkspaceId;
@@ -32,7 +32,7 @@ fn env_number(name: &str, default: usize) -> usize {
 /// A workspace with three members, to own the seeded people in turn.
 async fn workspace(db: &Db) -> WorkspaceId {
     let workspace = uuid::Uuid::new_v4().to_string();
-    let now = app::db::now_millis();
+    let now = db.now_millis();
     sqlx::query(
         "INSERT INTO workspaces (id, name, kind, created_at) VALUES ($1, 'Bench', 'customer', $2)",
     )
@@ -339,7 +339,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         },
     )
     .await;
-    let today = CalendarDate::from_millis(app::db::now_millis());
+    let today = CalendarDate::from_millis(db.now_millis());
     measure(
         "dashboard: the workspace's counts",
         runs,
@@ -425,7 +425,7 @@ async fn seed_tasks(db: &Db, workspace: WorkspaceId, count: usize) {
     let records = (0..count)
         .flat_map(|i| kinds.iter().filter_map(move |ids| ids.get(i)))
         .take(count);
-    let now = app::db::now_millis();
+    let now = db.now_millis();
     let mut tx = db.pool().begin().await.expect("transaction");
     for (i, record) in records.enumerate() {
         sqlx::query(
@@ -450,8 +450,8 @@ async fn seed_tasks(db: &Db, workspace: WorkspaceId, count: usize) {
 async fn main() {
     let people = env_number("PEOPLE", 100_000);
     let runs = env_number("RUNS", 200);
-    bench(testing::sqlite().await, people, runs).await;
-    match testing::postgres().await {
+    bench(TestDatabase::sqlite().await, people, runs).await;
+    match TestDatabase::postgres().await {
         Some(pg) => bench(pg, people, runs).await,
         None => println!("PostgreSQL skipped: set TEST_DATABASE_URL to measure it too."),
     }

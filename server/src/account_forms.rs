@@ -62,7 +62,7 @@ async fn unavailable(
 
 /// A redirect that also stores a new session cookie.
 fn redirect_with_session(state: &AppState, to: &str, session: &session::NewSession) -> Response {
-    let now = app::db::now_millis();
+    let now = state.db.now_millis();
     let mut response = Redirect::to(to).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -119,7 +119,7 @@ pub async fn post_login(State(state): State<AppState>, request: Request) -> Resp
             let mut response = redirect_with_session(&state, &next, &session);
             if app::consent::http::gpc_signal(&parts.headers) {
                 let previous = app::consent::http::read_record(&parts.headers);
-                let now = app::db::now_millis();
+                let now = state.db.now_millis();
                 let client = client(&state, &parts);
                 match app::consent::service::record_gpc_on_account(
                     &state,
@@ -327,7 +327,7 @@ pub async fn post_profile(State(state): State<AppState>, request: Request) -> Re
         let form = profile_form("details", fields.to_values(), problems, None);
         return form_again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await;
     }
-    let now = app::db::now_millis();
+    let now = state.db.now_millis();
     match app::accounts::db::save_profile(state.db.pool(), current.viewer.member_id, &fields, now)
         .await
     {

@@ -59,7 +59,7 @@ pub async fn post_consent(State(state): State<AppState>, request: Request) -> Re
     };
     let who = Requester::of(&parts, state.config.trust_forwarded_for);
     let previous = read_record(&parts.headers);
-    let now = app::db::now_millis();
+    let now = state.db.now_millis();
     match decide(
         &state,
         previous.as_ref(),

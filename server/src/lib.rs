@@ -210,7 +210,7 @@ async fn sitemap_xml(
 pub fn spawn_mail_worker(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match app::mail::deliver_due(&state.db, &state.config, app::db::now_millis()).await {
+            match app::mail::deliver_due(&state.db, &state.config, state.db.now_millis()).await {
                 // More may be waiting: go round again at once.
                 Ok(sent) if sent > 0 => continue,
                 Ok(_) => {}

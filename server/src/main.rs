@@ -192,7 +192,7 @@ async fn consent_report(config: Config, days: u16) -> Result<(), String> {
     let state = server::build_state(config)
         .await
         .map_err(|e| e.to_string())?;
-    let today = app::db::now_millis().div_euclid(DAY_MS);
+    let today = state.db.now_millis().div_euclid(DAY_MS);
     let first_day = today - i64::from(days) + 1;
     let counts = app::consent::ledger::decisions_per_day(&state.db, first_day * DAY_MS).await;
     state.db.close().await;
@@ -215,7 +215,7 @@ async fn publish_policy(
         .await
         .map_err(|e| e.to_string())?;
     let result =
-        app::policy::db::publish(&state.db, &text, significant, app::db::now_millis()).await;
+        app::policy::db::publish(&state.db, &text, significant, state.db.now_millis()).await;
     state.db.close().await;
     let published = result.map_err(|e| format!("{}: {e}", file.display()))?;
     println!(

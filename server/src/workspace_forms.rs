@@ -253,7 +253,7 @@ pub async fn post_invitation(
             let mut response = Redirect::to("/app").into_response();
             response.headers_mut().append(
                 header::SET_COOKIE,
-                session::cookie(&new, app::db::now_millis(), state.config.is_https()),
+                session::cookie(&new, state.db.now_millis(), state.config.is_https()),
             );
             response
         }

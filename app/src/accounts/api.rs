@@ -36,8 +36,7 @@ pub struct SignupFormState {
 #[server(prefix = "/api", endpoint = "accounts/signup-form")]
 pub async fn signup_form() -> Result<SignupFormState, AppError> {
     let state = crate::state::state()?;
-    let policy_version = match crate::policy::db::current(&state.db, crate::db::now_millis()).await
-    {
+    let policy_version = match crate::policy::db::current(&state.db, state.db.now_millis()).await {
         Ok(policy) => Some(policy.summary.version),
         Err(AppError::NotFound) => None,
         Err(other) => return Err(other),
@@ -96,7 +95,7 @@ pub async fn me() -> Result<Viewer, AppError> {
 #[server(prefix = "/api", endpoint = "accounts/sessions")]
 pub async fn load_sessions() -> Result<Vec<crm_core::accounts::SessionSummary>, AppError> {
     crate::member::as_member(|current, state| async move {
-        super::session::list_for(&state.db, &current, crate::db::now_millis()).await
+        super::session::list_for(&state.db, &current, state.db.now_millis()).await
     })
     .await
 }
@@ -175,7 +174,7 @@ pub async fn save_profile(
             state.db.pool(),
             current.viewer.member_id,
             &fields,
-            crate::db::now_millis(),
+            state.db.now_millis(),
         )
         .await?;
         tracing::info!(member_id = %current.viewer.member_id, "profile saved");

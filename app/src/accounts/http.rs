@@ -19,7 +19,7 @@ pub async fn load_session(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let now = crate::db::now_millis();
+    let now = state.db.now_millis();
     let mut ended = false;
     if let Some(secret) = session::secret_from(request.headers()).map(str::to_owned) {
         match session::load(&state.db, &secret, now).await {

@@ -15,7 +15,6 @@ use super::db::{self as members, NewMember};
 use super::password;
 use super::session::{self, Device, NewSession};
 use super::tokens::{self, Purpose};
-use crate::db::now_millis;
 use crate::mail::Email;
 use crate::member::CurrentSession;
 use crate::rate_limit::{Decision, RateLimit};
@@ -116,7 +115,7 @@ pub async fn sign_up(
     client: Option<IpAddr>,
     fields: &SignupFields,
 ) -> Result<Outcome<()>, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     if limited(state, SIGNUP_PER_IP, &ip_key(client), now).await? {
         return Ok(Outcome::RateLimited);
     }
@@ -146,6 +145,7 @@ pub async fn sign_up(
                 &mut *tx,
                 &request.workspace_name,
                 WorkspaceKind::Customer,
+                now,
             )
             .await?;
             let member = match members::insert(
@@ -269,7 +269,7 @@ pub async fn resend_verification(
     state: &AppState,
     current: &CurrentSession,
 ) -> Result<Outcome<()>, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let viewer = &current.viewer;
     if viewer.email_verified {
         return Ok(Outcome::Done(()));
@@ -313,7 +313,7 @@ pub async fn link_is_usable(
     purpose: Purpose,
     secret: &str,
 ) -> Result<bool, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let usable = tokens::is_usable(state.db.pool(), purpose, secret, now).await?;
     if !usable && purpose == Purpose::VerifyEmail {
         return tokens::is_usable(state.db.pool(), Purpose::ChangeEmail, secret, now).await;
@@ -324,7 +324,7 @@ pub async fn link_is_usable(
 /// Confirms an address from a verification link. `false` when the link is unknown, used or
 /// expired, or the member's address changed since it was sent.
 pub async fn verify_email(state: &AppState, secret: &str) -> Result<bool, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let mut tx = state.db.begin_write().await?;
     let Some((member, email)) =
         tokens::consume(&mut *tx, Purpose::VerifyEmail, secret, now).await?
@@ -350,7 +350,7 @@ pub async fn log_in(
     fields: &LoginFields,
     previous_secret: Option<&str>,
 ) -> Result<LoginOutcome, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let mut problems = Vec::new();
     let email = EmailAddress::parse(&fields.email)
         .map_err(|m| problems.push(FieldProblem::new("email", m)))
@@ -422,7 +422,7 @@ pub async fn request_password_reset(
     client: Option<IpAddr>,
     fields: &ForgotFields,
 ) -> Result<Outcome<()>, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let email = match EmailAddress::parse(&fields.email) {
         Ok(email) => email,
         Err(message) => return Ok(Outcome::Invalid(vec![FieldProblem::new("email", message)])),
@@ -489,7 +489,7 @@ pub async fn reset_password(
     device: &Device,
     fields: &ResetFields,
 ) -> Result<ResetOutcome, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     if !link_is_usable(state, Purpose::ResetPassword, secret).await? {
         return Ok(ResetOutcome::LinkInvalid);
     }
@@ -530,7 +530,7 @@ pub async fn reset_password(
 /// Creates an operator in the operators' workspace (or finds the member with that address and
 /// makes them one) and returns a one-time link, valid 48 hours, to choose a password.
 pub async fn create_operator(state: &AppState, email: &EmailAddress) -> Result<String, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let mut tx = state.db.begin_write().await?;
     let member = match members::find_by_email(&mut *tx, email).await? {
         Some(member) => member.id,
@@ -630,7 +630,7 @@ pub async fn request_email_change(
     current: &CurrentSession,
     fields: &EmailChangeFields,
 ) -> Result<Outcome<()>, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let new_email = match EmailAddress::parse(&fields.new_email) {
         Ok(email) => email,
         Err(message) => {
@@ -751,7 +751,7 @@ pub async fn change_password(
     current: &CurrentSession,
     fields: &PasswordChangeFields,
 ) -> Result<Outcome<()>, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     if let Err(message) = password::check_new(&fields.new_password, Some(&current.viewer.email)) {
         return Ok(Outcome::Invalid(vec![FieldProblem::new(
             "new_password",

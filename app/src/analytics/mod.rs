@@ -81,7 +81,7 @@ pub async fn record(
 /// consent nothing is stored and no cookie is set; the answer is the same 204 either way.
 pub async fn page_view(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let now = crate::db::now_millis();
+    let now = state.db.now_millis();
     if !view_of(&parts.headers, now).allows(Category::Analytics) {
         return StatusCode::NO_CONTENT.into_response();
     }

@@ -18,7 +18,7 @@ use crm_core::text::parse_tags;
 
 use super::db;
 use crate::accounts::service::Outcome;
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 use crate::member::CurrentSession;
 use crate::records::db::{members, record_event, timeline};
 
@@ -92,7 +92,7 @@ pub async fn create(
     if !problems.is_empty() {
         return Ok(Outcome::Invalid(problems));
     }
-    let now = now_millis();
+    let now = db.now_millis();
     db::insert(&mut tx, workspace, &company, now).await?;
     record_event(
         &mut *tx,
@@ -195,7 +195,7 @@ pub async fn save_field(
     {
         return Err(AppError::validation("name", name_taken(&company.name)));
     }
-    let now = now_millis();
+    let now = db.now_millis();
     if !db::update(&mut tx, workspace, &company, stored.version, now).await? {
         return Err(AppError::Conflict(
             "Someone saved this company at the same moment. Reload the page to see their change, then edit again."

@@ -38,7 +38,7 @@ async fn record(decision: Option<(Decision, Source)>) -> Result<ConsentView, App
     let state = crate::state::state()?;
     let parts = use_context::<axum::http::request::Parts>()
         .ok_or_else(|| AppError::internal("the request is missing from the server function"))?;
-    let now = crate::db::now_millis();
+    let now = state.db.now_millis();
     let previous = read_record(&parts.headers);
     let who = service::Requester::of(&parts, state.config.trust_forwarded_for);
     let (record, gpc) = match decision {

@@ -117,7 +117,7 @@ pub fn strip_unregistered(headers: &mut HeaderMap) {
 /// - deletes, from the browser, the cookies of every category the visitor has not allowed (after a
 ///   withdrawal, or when a choice has expired).
 pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let now = crate::db::now_millis();
+    let now = state.db.now_millis();
     let (parts, body) = request.into_parts();
     let record = read_record(&parts.headers);
     let gpc = gpc_signal(&parts.headers);

@@ -157,7 +157,8 @@ pub fn civil_date(days: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::testing::each_backend;
+    use crate::db::testing::TestDatabase;
+    use crm_test_macros::backend_test;
 
     const DAY: i64 = 86_400_000;
 
@@ -174,68 +175,62 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn decisions_are_appended_and_counted_per_day_and_action() {
-        for database in each_backend().await {
-            let db = &database.db;
-            let day = 20_000 * DAY;
-            append(db, &entry(Action::AcceptAll, day + 5))
-                .await
-                .expect("append");
-            append(db, &entry(Action::AcceptAll, day + 6))
-                .await
-                .expect("append");
-            append(db, &entry(Action::Withdraw, day + DAY + 1))
-                .await
-                .expect("append");
-            append(db, &entry(Action::RejectAll, day - 1))
-                .await
-                .expect("append");
-            let counts = decisions_per_day(db, day).await.expect("counts");
-            assert_eq!(
-                counts,
-                [
-                    (20_000, "accept_all".to_owned(), 2),
-                    (20_001, "withdraw".to_owned(), 1)
-                ],
-                "{}",
-                database.label()
-            );
-            let history = history(db, &entry(Action::Gpc, 0).consent_id)
-                .await
-                .expect("history");
-            assert_eq!(history.len(), 4);
-            assert_eq!(history[0].action, "reject_all");
-            assert_eq!(history[0].text_hash, text_hash(Source::Banner));
-            assert_eq!(history[0].text_hash.len(), 64);
-            database.cleanup().await;
-        }
+    #[backend_test]
+    async fn decisions_are_appended_and_counted_per_day_and_action(database: TestDatabase) {
+        let db = &database.db;
+        let day = 20_000 * DAY;
+        append(db, &entry(Action::AcceptAll, day + 5))
+            .await
+            .expect("append");
+        append(db, &entry(Action::AcceptAll, day + 6))
+            .await
+            .expect("append");
+        append(db, &entry(Action::Withdraw, day + DAY + 1))
+            .await
+            .expect("append");
+        append(db, &entry(Action::RejectAll, day - 1))
+            .await
+            .expect("append");
+        let counts = decisions_per_day(db, day).await.expect("counts");
+        assert_eq!(
+            counts,
+            [
+                (20_000, "accept_all".to_owned(), 2),
+                (20_001, "withdraw".to_owned(), 1)
+            ],
+            "{}",
+            database.label()
+        );
+        let history = history(db, &entry(Action::Gpc, 0).consent_id)
+            .await
+            .expect("history");
+        assert_eq!(history.len(), 4);
+        assert_eq!(history[0].action, "reject_all");
+        assert_eq!(history[0].text_hash, text_hash(Source::Banner));
+        assert_eq!(history[0].text_hash.len(), 64);
     }
 
-    #[tokio::test]
-    async fn the_ledger_refuses_to_be_rewritten_or_emptied() {
-        for database in each_backend().await {
-            let db = &database.db;
-            append(db, &entry(Action::AcceptAll, 1))
-                .await
-                .expect("append");
-            for statement in [
-                "UPDATE consent_ledger SET action = 'reject_all'",
-                "DELETE FROM consent_ledger",
-            ] {
-                assert!(
-                    sqlx::query(statement).execute(db.pool()).await.is_err(),
-                    "{statement} on {}",
-                    database.label()
-                );
-            }
-            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consent_ledger")
-                .fetch_one(db.pool())
-                .await
-                .expect("count");
-            assert_eq!(count, 1);
-            database.cleanup().await;
+    #[backend_test]
+    async fn the_ledger_refuses_to_be_rewritten_or_emptied(database: TestDatabase) {
+        let db = &database.db;
+        append(db, &entry(Action::AcceptAll, 1))
+            .await
+            .expect("append");
+        for statement in [
+            "UPDATE consent_ledger SET action = 'reject_all'",
+            "DELETE FROM consent_ledger",
+        ] {
+            assert!(
+                sqlx::query(statement).execute(db.pool()).await.is_err(),
+                "{statement} on {}",
+                database.label()
+            );
         }
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consent_ledger")
+            .fetch_one(db.pool())
+            .await
+            .expect("count");
+        assert_eq!(count, 1);
     }
 
     #[test]

@@ -24,7 +24,9 @@ use crate::layout::PageMeta;
 pub fn view_for_request() -> ConsentView {
     #[cfg(feature = "ssr")]
     if let Some(parts) = use_context::<axum::http::request::Parts>() {
-        return super::http::view_of(&parts.headers, crate::db::now_millis());
+        let now = use_context::<crate::state::AppState>()
+            .map_or_else(crate::db::system_millis, |state| state.db.now_millis());
+        return super::http::view_of(&parts.headers, now);
     }
     ConsentView::default()
 }

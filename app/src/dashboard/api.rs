@@ -13,7 +13,7 @@ pub async fn dashboard_summary() -> Result<Summary, AppError> {
 
     crate::member::as_member(|session, state| async move {
         let workspace = session.viewer.workspace_id;
-        let today = CalendarDate::from_millis(crate::db::now_millis());
+        let today = CalendarDate::from_millis(state.db.now_millis());
         let week_ends = today.end_of_week();
         let mut conn = state.db.pool().acquire().await?;
         let counts = super::db::counts(&mut *conn, workspace, today).await?;

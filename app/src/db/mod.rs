@@ -13,8 +13,11 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{Executor, Row};
 
+mod clock;
+
 pub use crate::config::Backend;
 use crate::config::DatabaseUrl;
+pub use clock::{Clock, system_millis};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -33,6 +36,7 @@ pub struct Db {
     pool: AnyPool,
     writer: AnyPool,
     backend: Backend,
+    clock: Clock,
 }
 
 /// How long a write waits for its turn (and SQLite's busy timeout for other processes) before
@@ -83,6 +87,7 @@ impl Db {
                     pool,
                     writer,
                     backend,
+                    clock: Clock::system(),
                 })
             }
             Backend::Postgres => {
@@ -105,6 +110,7 @@ impl Db {
                     writer: pool.clone(),
                     pool,
                     backend,
+                    clock: Clock::system(),
                 })
             }
         }
@@ -150,6 +156,17 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Now, in milliseconds since the Unix epoch (UTC), by the clock every service reads.
+    pub fn now_millis(&self) -> i64 {
+        self.clock.now_millis()
+    }
+
+    /// The clock that [`Db::now_millis`] reads, shared by every clone of this handle; tests hold
+    /// it and move it on.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     fn migrator(&self) -> &'static Migrator {
@@ -223,29 +240,19 @@ fn sqlite_options(options: AnyPoolOptions) -> AnyPoolOptions {
     })
 }
 
-/// The current time as stored in the database: milliseconds since the Unix epoch, UTC.
-pub fn now_millis() -> i64 {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
-}
-
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::testing::{each_backend, sqlite};
+    use crate::db::testing::TestDatabase;
+    use crm_test_macros::backend_test;
 
-    #[tokio::test]
-    async fn a_migrated_database_is_reachable_with_nothing_pending() {
-        for test_db in each_backend().await {
-            let readiness = test_db.db.readiness().await;
-            assert!(readiness.is_ready(), "{}: {readiness:?}", test_db.label());
-            test_db.cleanup().await;
-        }
+    #[backend_test]
+    async fn a_migrated_database_is_reachable_with_nothing_pending(test_db: TestDatabase) {
+        let readiness = test_db.db.readiness().await;
+        assert!(readiness.is_ready(), "{}: {readiness:?}", test_db.label());
     }
 
     #[tokio::test]
@@ -266,7 +273,7 @@ mod tests {
 
     #[tokio::test]
     async fn sqlite_connections_use_wal_foreign_keys_a_busy_timeout_and_full_sync() {
-        let test_db = sqlite().await;
+        let test_db = TestDatabase::sqlite().await;
         let pool = test_db.db.pool();
         let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
             .fetch_one(pool)
@@ -291,13 +298,10 @@ mod tests {
         test_db.cleanup().await;
     }
 
-    #[tokio::test]
-    async fn migrating_twice_changes_nothing() {
-        for test_db in each_backend().await {
-            test_db.db.migrate().await.expect("second run is a no-op");
-            assert!(test_db.db.readiness().await.is_ready());
-            test_db.cleanup().await;
-        }
+    #[backend_test]
+    async fn migrating_twice_changes_nothing(test_db: TestDatabase) {
+        test_db.db.migrate().await.expect("second run is a no-op");
+        assert!(test_db.db.readiness().await.is_ready());
     }
 
     #[tokio::test]
@@ -314,7 +318,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_sqlite_write_waits_for_the_writer_before_it_and_then_runs() {
-        let test_db = sqlite().await;
+        let test_db = TestDatabase::sqlite().await;
         let db = test_db.db.clone();
         let mut first = db.begin_write().await.expect("first writer");
         sqlx::query("CREATE TABLE turns (n BIGINT NOT NULL)")

@@ -36,7 +36,7 @@ pub struct DemoFormState {
 #[server(prefix = "/api", endpoint = "demo/form")]
 pub async fn demo_form() -> Result<DemoFormState, AppError> {
     let state = crate::state::state()?;
-    let now = crate::db::now_millis();
+    let now = state.db.now_millis();
     let policy_version = match crate::policy::db::current(&state.db, now).await {
         Ok(policy) => Some(policy.summary.version),
         Err(AppError::NotFound) => None,

@@ -8,7 +8,6 @@ use crm_core::error::AppError;
 use crm_core::leads::{LeadSource, MarketingChoice};
 
 use super::stamp::{self, StampProblem};
-use crate::db::now_millis;
 use crate::leads::db::NewLead;
 use crate::mail::Email;
 use crate::rate_limit::{Decision, RateLimit};
@@ -57,7 +56,7 @@ pub async fn submit(
     client: Option<IpAddr>,
     submission: &Submission,
 ) -> Result<Outcome, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let secret = state.config.secret_key.expose();
     // Without a socket address (in-process tests) every request shares one key, which only ever
     // makes the limit stricter.

@@ -21,7 +21,7 @@ use crm_core::phone::PhoneNumber;
 
 use super::db::{self, NewLead};
 use crate::accounts::service::Outcome;
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 use crate::member::CurrentSession;
 use crate::records::db::{members, record_event, timeline};
 
@@ -79,7 +79,7 @@ pub async fn create(
     }
     let email = EmailAddress::parse(&lead.email)
         .map_err(|_| AppError::internal("a checked e-mail address did not parse again"))?;
-    let now = now_millis();
+    let now = db.now_millis();
     let mut tx = db.begin_write().await?;
     let id = db::insert(
         &mut *tx,
@@ -193,7 +193,7 @@ pub async fn save_field(
         // Nothing changed: no write, no event.
         return record_in(&mut tx, workspace, edit.lead).await;
     }
-    let now = now_millis();
+    let now = db.now_millis();
     if !db::update(&mut tx, workspace, &lead, stored.version, now).await? {
         return Err(AppError::Conflict(
             "Someone saved this lead at the same moment. Reload the page to see their change, then edit again."
@@ -308,7 +308,7 @@ pub async fn convert(
                 .to_owned(),
         ));
     }
-    let now = now_millis();
+    let now = db.now_millis();
     let company_name = lead.company_name.trim().to_owned();
     let mut company = crate::companies::db::named(&mut tx, workspace, &company_name).await?;
     let mut added_company = None;

@@ -225,7 +225,7 @@ pub async fn deliver_due(db: &Db, config: &Config, now: i64) -> Result<usize, Ap
                                        recipient = '', message = ''
                      WHERE id = $2",
                 )
-                .bind(crate::db::now_millis())
+                .bind(db.now_millis())
                 .bind(&claimed.id)
                 .execute(db.pool())
                 .await?;
@@ -263,7 +263,8 @@ impl OutboxSignal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::testing::each_backend;
+    use crate::db::testing::TestDatabase;
+    use crm_test_macros::backend_test;
 
     fn config(data_dir: &Path) -> Config {
         let data_dir = data_dir.display().to_string();
@@ -284,75 +285,70 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_queued_message_is_written_once_as_an_eml_file_and_then_forgotten_by_the_database() {
-        for test in each_backend().await {
-            let dir = tempfile::tempdir().unwrap();
-            let config = config(dir.path());
-            let id = enqueue(test.db.pool(), &config, &email(), 1_000)
-                .await
-                .unwrap();
+    #[backend_test]
+    async fn a_queued_message_is_written_once_as_an_eml_file_and_then_forgotten_by_the_database(
+        test: TestDatabase,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config(dir.path());
+        let id = enqueue(test.db.pool(), &config, &email(), 1_000)
+            .await
+            .unwrap();
 
-            assert_eq!(deliver_due(&test.db, &config, 2_000).await.unwrap(), 1);
-            let text =
-                std::fs::read_to_string(config.outbox_dir().join(format!("{id}.eml"))).unwrap();
-            assert!(text.contains("To: sales@candor-crm.example"), "{text}");
-            assert!(text.contains("Reply-To: zoe@example.com"), "{text}");
-            assert!(
-                text.contains("Subject: Demo request from =?utf-8?"),
-                "non-ASCII words are encoded: {text}"
-            );
-            // Sent messages are not sent again, and the database forgets to whom and what.
-            assert_eq!(deliver_due(&test.db, &config, 3_000).await.unwrap(), 0);
-            let row = sqlx::query("SELECT recipient, message, sent_at FROM outbox")
+        assert_eq!(deliver_due(&test.db, &config, 2_000).await.unwrap(), 1);
+        let text = std::fs::read_to_string(config.outbox_dir().join(format!("{id}.eml"))).unwrap();
+        assert!(text.contains("To: sales@candor-crm.example"), "{text}");
+        assert!(text.contains("Reply-To: zoe@example.com"), "{text}");
+        assert!(
+            text.contains("Subject: Demo request from =?utf-8?"),
+            "non-ASCII words are encoded: {text}"
+        );
+        // Sent messages are not sent again, and the database forgets to whom and what.
+        assert_eq!(deliver_due(&test.db, &config, 3_000).await.unwrap(), 0);
+        let row = sqlx::query("SELECT recipient, message, sent_at FROM outbox")
+            .fetch_one(test.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(row.get::<String, _>("recipient"), "", "on {}", test.label());
+        assert_eq!(row.get::<String, _>("message"), "", "on {}", test.label());
+        assert!(row.get::<Option<i64>, _>("sent_at").is_some());
+    }
+
+    #[backend_test]
+    async fn a_failed_delivery_is_retried_later_not_at_once(test: TestDatabase) {
+        let dir = tempfile::tempdir().unwrap();
+        // The outbox "directory" is a file: writing fails.
+        std::fs::write(dir.path().join("outbox"), "not a directory").unwrap();
+        let config = config(dir.path());
+        enqueue(test.db.pool(), &config, &email(), 1_000)
+            .await
+            .unwrap();
+
+        assert_eq!(deliver_due(&test.db, &config, 2_000).await.unwrap(), 0);
+        let (attempts, next, error): (i64, i64, Option<String>) = {
+            let row = sqlx::query("SELECT attempts, next_attempt_at, last_error FROM outbox")
                 .fetch_one(test.db.pool())
                 .await
                 .unwrap();
-            assert_eq!(row.get::<String, _>("recipient"), "", "on {}", test.label());
-            assert_eq!(row.get::<String, _>("message"), "", "on {}", test.label());
-            assert!(row.get::<Option<i64>, _>("sent_at").is_some());
-            test.cleanup().await;
-        }
-    }
+            (
+                row.get("attempts"),
+                row.get("next_attempt_at"),
+                row.get("last_error"),
+            )
+        };
+        assert_eq!(attempts, 1);
+        assert_eq!(next, 2_000 + 2 * 60_000, "retried after two minutes");
+        assert_eq!(error.as_deref(), Some("could not write the .eml file"));
+        // Not due yet: nothing is claimed.
+        assert_eq!(deliver_due(&test.db, &config, 3_000).await.unwrap(), 0);
 
-    #[tokio::test]
-    async fn a_failed_delivery_is_retried_later_not_at_once() {
-        for test in each_backend().await {
-            let dir = tempfile::tempdir().unwrap();
-            // The outbox "directory" is a file: writing fails.
-            std::fs::write(dir.path().join("outbox"), "not a directory").unwrap();
-            let config = config(dir.path());
-            enqueue(test.db.pool(), &config, &email(), 1_000)
-                .await
-                .unwrap();
-
-            assert_eq!(deliver_due(&test.db, &config, 2_000).await.unwrap(), 0);
-            let (attempts, next, error): (i64, i64, Option<String>) = {
-                let row = sqlx::query("SELECT attempts, next_attempt_at, last_error FROM outbox")
-                    .fetch_one(test.db.pool())
-                    .await
-                    .unwrap();
-                (
-                    row.get("attempts"),
-                    row.get("next_attempt_at"),
-                    row.get("last_error"),
-                )
-            };
-            assert_eq!(attempts, 1);
-            assert_eq!(next, 2_000 + 2 * 60_000, "retried after two minutes");
-            assert_eq!(error.as_deref(), Some("could not write the .eml file"));
-            // Not due yet: nothing is claimed.
-            assert_eq!(deliver_due(&test.db, &config, 3_000).await.unwrap(), 0);
-
-            std::fs::remove_file(dir.path().join("outbox")).unwrap();
-            assert_eq!(
-                deliver_due(&test.db, &config, next).await.unwrap(),
-                1,
-                "on {}",
-                test.label()
-            );
-            test.cleanup().await;
-        }
+        std::fs::remove_file(dir.path().join("outbox")).unwrap();
+        assert_eq!(
+            deliver_due(&test.db, &config, next).await.unwrap(),
+            1,
+            "on {}",
+            test.label()
+        );
     }
 
     #[test]

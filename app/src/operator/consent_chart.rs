@@ -52,7 +52,7 @@ pub fn per_day(rows: &[(i64, String, i64)], first_day: i64, last_day: i64) -> Ve
 pub async fn consent_chart() -> Result<Vec<DayCounts>, AppError> {
     const DAY_MS: i64 = 86_400_000;
     crate::member::as_operator(|_session, state| async move {
-        let today = crate::db::now_millis().div_euclid(DAY_MS);
+        let today = state.db.now_millis().div_euclid(DAY_MS);
         let first_day = today - DAYS + 1;
         let rows = crate::consent::ledger::decisions_per_day(&state.db, first_day * DAY_MS).await?;
         Ok(per_day(&rows, first_day, today))

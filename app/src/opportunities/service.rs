@@ -22,7 +22,7 @@ use crm_core::ids::{OpportunityId, StageId, WorkspaceId};
 
 use super::db;
 use crate::accounts::service::Outcome;
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 use crate::member::CurrentSession;
 use crate::records::db::{members, record_event, record_event_about, timeline};
 
@@ -156,7 +156,7 @@ pub async fn create(
             id: session.viewer.member_id,
             name: String::new(),
         },
-        now: now_millis(),
+        now: db.now_millis(),
     }
     .blank();
     let mut problems = Vec::new();
@@ -265,7 +265,7 @@ pub async fn save_field(
     if opportunity.value(field) == stored.value(field) {
         return record_in(&mut tx, workspace, edit.opportunity).await;
     }
-    let now = now_millis();
+    let now = db.now_millis();
     if !db::update(&mut tx, workspace, &opportunity, stored.version, now).await? {
         return Err(saved_meanwhile());
     }
@@ -325,7 +325,7 @@ pub async fn move_to_stage(
     }
     let mut moved = stored.clone();
     moved.stage = target;
-    let now = now_millis();
+    let now = db.now_millis();
     if !db::update(&mut tx, workspace, &moved, stored.version, now).await? {
         return Err(saved_meanwhile());
     }
@@ -384,7 +384,7 @@ pub async fn add_person(
             format!("An opportunity can be with at most {OPPORTUNITY_PEOPLE_MAX} people."),
         ));
     }
-    let now = now_millis();
+    let now = db.now_millis();
     if db::add_person(&mut tx, workspace, stored.id, person, now).await? {
         db::touch(&mut tx, workspace, stored.id, now).await?;
         record_event_about(
@@ -426,7 +426,7 @@ pub async fn remove_person(
         .find(|p| p.id == person)
         .map(|p| p.name);
     if let Some(name) = name {
-        let now = now_millis();
+        let now = db.now_millis();
         db::remove_person(&mut tx, workspace, id, person).await?;
         db::touch(&mut tx, workspace, id, now).await?;
         record_event_about(

@@ -14,7 +14,7 @@ use crm_core::ids::{CompanyId, MemberId, WorkspaceId};
 use crm_core::records::MemberOption;
 
 use super::db::derived;
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 
 const FIRST_NAMES: &[&str] = &[
     "Ada",
@@ -247,7 +247,7 @@ pub async fn seed_people(
         }
     };
     let mut rng = StdRng::seed_from_u64(seed);
-    let now = now_millis();
+    let now = db.now_millis();
     let (company_ids, companies_made) = seed_companies(db, workspace, &owners, now).await?;
     let two_years_ms: i64 = 2 * 365 * 24 * 60 * 60 * 1000;
     let mut made = 0;

@@ -24,7 +24,7 @@ use crm_core::text::parse_tags;
 
 use super::db::{self, NewPerson};
 use crate::accounts::service::Outcome;
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 use crate::member::CurrentSession;
 
 /// The source of a person added with the form.
@@ -116,7 +116,7 @@ pub async fn create(
         source: SOURCE_BY_HAND.to_owned(),
     };
     let workspace = session.viewer.workspace_id;
-    let now = now_millis();
+    let now = db.now_millis();
     let mut tx = db.begin_write().await?;
     let id = db::insert(&mut tx, workspace, &person, now).await?;
     if !person.company_name.is_empty() {
@@ -231,7 +231,7 @@ pub async fn save_field(
         )));
     }
     let old_display = person.display(field);
-    let now = now_millis();
+    let now = db.now_millis();
     let stored_before = person.version;
     let mut update = String::from(
         "UPDATE people SET updated_at = $1, version = version + 1, sort_name = $2, search_text = $3",
@@ -409,7 +409,7 @@ pub async fn add_item(
     let mut person = db::load(&mut tx, workspace, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let now = now_millis();
+    let now = db.now_millis();
     let (field, added) = match parsed {
         ParsedItem::Contact(kind, value) => {
             let main = match kind.channel() {
@@ -525,7 +525,7 @@ pub async fn remove_item(
         old: removed,
         new: String::new(),
     };
-    let now = now_millis();
+    let now = db.now_millis();
     finish_list_change(tx, session, &person, &event, now).await
 }
 

@@ -8,7 +8,7 @@ use crm_core::error::AppError;
 use crm_core::policy::{PolicyDocument, PolicyVersion, VersionSummary};
 use crm_core::time::CalendarDate;
 
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 
 /// The policy in force when the product was first published; version 1 on every new database.
 pub const ORIGINAL_POLICY: &str = include_str!("../../content/privacy-policy-2018-05-25.md");
@@ -157,7 +157,7 @@ pub async fn ensure_seeded(db: &Db) -> Result<(), AppError> {
     }
     let document = PolicyDocument::parse(ORIGINAL_POLICY)
         .map_err(|e| AppError::internal(format!("the bundled policy does not parse: {e}")))?;
-    match insert(db, ORIGINAL_POLICY, &document, false, now_millis()).await {
+    match insert(db, ORIGINAL_POLICY, &document, false, db.now_millis()).await {
         Ok(_) | Err(PublishError::Duplicate(_)) => Ok(()),
         Err(PublishError::Database(AppError::Conflict(_))) => Ok(()),
         Err(PublishError::Database(e)) => Err(e),
@@ -218,7 +218,8 @@ pub async fn list(db: &Db, now: i64) -> Result<Vec<VersionSummary>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::testing::each_backend;
+    use crate::db::testing::TestDatabase;
+    use crm_test_macros::backend_test;
 
     fn edited(effective: &str) -> String {
         ORIGINAL_POLICY
@@ -229,147 +230,134 @@ mod tests {
             )
     }
 
-    #[tokio::test]
-    async fn the_2018_policy_is_seeded_once_as_version_one() {
-        for t in each_backend().await {
-            ensure_seeded(&t.db).await.expect("seed");
-            ensure_seeded(&t.db).await.expect("seed again");
-            let versions = list(&t.db, now_millis()).await.expect("list");
-            assert_eq!(versions.len(), 1, "{}", t.label());
-            assert_eq!(versions[0].version, 1);
-            assert_eq!(versions[0].effective.to_string(), "2018-05-25");
-            let current = current(&t.db, now_millis()).await.expect("current");
-            assert_eq!(current.document.numbered_sections().count(), 11);
-            t.cleanup().await;
-        }
+    #[backend_test]
+    async fn the_2018_policy_is_seeded_once_as_version_one(t: TestDatabase) {
+        ensure_seeded(&t.db).await.expect("seed");
+        ensure_seeded(&t.db).await.expect("seed again");
+        let versions = list(&t.db, t.db.now_millis()).await.expect("list");
+        assert_eq!(versions.len(), 1, "{}", t.label());
+        assert_eq!(versions[0].version, 1);
+        assert_eq!(versions[0].effective.to_string(), "2018-05-25");
+        let current = current(&t.db, t.db.now_millis()).await.expect("current");
+        assert_eq!(current.document.numbered_sections().count(), 11);
     }
 
-    #[tokio::test]
-    async fn a_published_version_is_shown_from_its_effective_date_not_before() {
-        for t in each_backend().await {
-            ensure_seeded(&t.db).await.expect("seed");
-            let now = CalendarDate::parse("2026-11-29")
-                .expect("date")
-                .start_millis()
-                + 3_600_000;
-            let published = publish(&t.db, &edited("2026-12-01"), true, now)
-                .await
-                .expect("publish");
-            assert_eq!(published.version, 2, "{}", t.label());
-            assert!(published.significant);
-            assert!(published.upcoming);
-            assert_eq!(
-                current(&t.db, now).await.expect("current").summary.version,
-                1
-            );
-            let later = CalendarDate::parse("2026-12-01")
-                .expect("date")
-                .start_millis();
-            assert_eq!(
-                current(&t.db, later)
-                    .await
-                    .expect("current")
-                    .summary
-                    .version,
-                2
-            );
-            // The old version reads back unchanged.
-            let old = find(&t.db, 1, later).await.expect("version 1");
-            assert_eq!(
-                old.document,
-                PolicyDocument::parse(ORIGINAL_POLICY).expect("valid")
-            );
-            t.cleanup().await;
-        }
-    }
-
-    #[tokio::test]
-    async fn backdated_out_of_order_duplicate_and_malformed_versions_are_refused() {
-        for t in each_backend().await {
-            ensure_seeded(&t.db).await.expect("seed");
-            let now = CalendarDate::parse("2026-11-29")
-                .expect("date")
-                .start_millis();
-            let error = publish(&t.db, &edited("2026-11-28"), false, now)
-                .await
-                .unwrap_err();
-            assert!(
-                matches!(error, PublishError::Backdated { .. }),
-                "{}: {error}",
-                t.label()
-            );
-
-            publish(&t.db, &edited("2026-12-10"), false, now)
-                .await
-                .expect("publish");
-            let error = publish(
-                &t.db,
-                &edited("2026-12-10").replace("never sell", "do not sell"),
-                false,
-                now,
-            )
+    #[backend_test]
+    async fn a_published_version_is_shown_from_its_effective_date_not_before(t: TestDatabase) {
+        ensure_seeded(&t.db).await.expect("seed");
+        let now = CalendarDate::parse("2026-11-29")
+            .expect("date")
+            .start_millis()
+            + 3_600_000;
+        let published = publish(&t.db, &edited("2026-12-01"), true, now)
             .await
-            .expect("same date is fine");
-            assert_eq!(error.version, 3);
-            let error = publish(
-                &t.db,
-                &edited("2026-12-05").replace("never", "truly never"),
-                false,
-                now,
-            )
+            .expect("publish");
+        assert_eq!(published.version, 2, "{}", t.label());
+        assert!(published.significant);
+        assert!(published.upcoming);
+        assert_eq!(
+            current(&t.db, now).await.expect("current").summary.version,
+            1
+        );
+        let later = CalendarDate::parse("2026-12-01")
+            .expect("date")
+            .start_millis();
+        assert_eq!(
+            current(&t.db, later)
+                .await
+                .expect("current")
+                .summary
+                .version,
+            2
+        );
+        // The old version reads back unchanged.
+        let old = find(&t.db, 1, later).await.expect("version 1");
+        assert_eq!(
+            old.document,
+            PolicyDocument::parse(ORIGINAL_POLICY).expect("valid")
+        );
+    }
+
+    #[backend_test]
+    async fn backdated_out_of_order_duplicate_and_malformed_versions_are_refused(t: TestDatabase) {
+        ensure_seeded(&t.db).await.expect("seed");
+        let now = CalendarDate::parse("2026-11-29")
+            .expect("date")
+            .start_millis();
+        let error = publish(&t.db, &edited("2026-11-28"), false, now)
             .await
             .unwrap_err();
-            assert!(
-                matches!(error, PublishError::OutOfOrder { latest: 3, .. }),
-                "{error}"
-            );
+        assert!(
+            matches!(error, PublishError::Backdated { .. }),
+            "{}: {error}",
+            t.label()
+        );
 
-            let error = publish(&t.db, &edited("2026-12-10"), false, now)
-                .await
-                .unwrap_err();
-            assert!(matches!(error, PublishError::Duplicate(2)), "{error}");
+        publish(&t.db, &edited("2026-12-10"), false, now)
+            .await
+            .expect("publish");
+        let error = publish(
+            &t.db,
+            &edited("2026-12-10").replace("never sell", "do not sell"),
+            false,
+            now,
+        )
+        .await
+        .expect("same date is fine");
+        assert_eq!(error.version, 3);
+        let error = publish(
+            &t.db,
+            &edited("2026-12-05").replace("never", "truly never"),
+            false,
+            now,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(error, PublishError::OutOfOrder { latest: 3, .. }),
+            "{error}"
+        );
 
-            let error = publish(&t.db, "title: Broken\n", false, now)
-                .await
-                .unwrap_err();
-            assert!(error.to_string().contains("effective"), "{error}");
-            assert_eq!(
-                list(&t.db, now).await.expect("list").len(),
-                3,
-                "nothing else was stored"
-            );
-            t.cleanup().await;
-        }
+        let error = publish(&t.db, &edited("2026-12-10"), false, now)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, PublishError::Duplicate(2)), "{error}");
+
+        let error = publish(&t.db, "title: Broken\n", false, now)
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains("effective"), "{error}");
+        assert_eq!(
+            list(&t.db, now).await.expect("list").len(),
+            3,
+            "nothing else was stored"
+        );
     }
 
-    #[tokio::test]
-    async fn the_database_refuses_to_rewrite_or_delete_a_published_version() {
-        for t in each_backend().await {
-            ensure_seeded(&t.db).await.expect("seed");
-            let update =
-                sqlx::query("UPDATE policy_versions SET content = 'rewritten' WHERE version = 1")
-                    .execute(t.db.pool())
-                    .await;
-            assert!(update.is_err(), "{}: an UPDATE went through", t.label());
-            let delete = sqlx::query("DELETE FROM policy_versions WHERE version = 1")
+    #[backend_test]
+    async fn the_database_refuses_to_rewrite_or_delete_a_published_version(t: TestDatabase) {
+        ensure_seeded(&t.db).await.expect("seed");
+        let update =
+            sqlx::query("UPDATE policy_versions SET content = 'rewritten' WHERE version = 1")
                 .execute(t.db.pool())
                 .await;
-            assert!(delete.is_err(), "{}: a DELETE went through", t.label());
-            let version = find(&t.db, 1, now_millis()).await.expect("still there");
-            assert!(version.document.sections.len() > 11);
-            t.cleanup().await;
-        }
+        assert!(update.is_err(), "{}: an UPDATE went through", t.label());
+        let delete = sqlx::query("DELETE FROM policy_versions WHERE version = 1")
+            .execute(t.db.pool())
+            .await;
+        assert!(delete.is_err(), "{}: a DELETE went through", t.label());
+        let version = find(&t.db, 1, t.db.now_millis())
+            .await
+            .expect("still there");
+        assert!(version.document.sections.len() > 11);
     }
 
-    #[tokio::test]
-    async fn unknown_versions_are_not_found() {
-        for t in each_backend().await {
-            ensure_seeded(&t.db).await.expect("seed");
-            assert_eq!(
-                find(&t.db, 99, now_millis()).await.unwrap_err(),
-                AppError::NotFound
-            );
-            t.cleanup().await;
-        }
+    #[backend_test]
+    async fn unknown_versions_are_not_found(t: TestDatabase) {
+        ensure_seeded(&t.db).await.expect("seed");
+        assert_eq!(
+            find(&t.db, 99, t.db.now_millis()).await.unwrap_err(),
+            AppError::NotFound
+        );
     }
 }

@@ -78,7 +78,8 @@ impl RateLimit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::testing::each_backend;
+    use crate::db::testing::TestDatabase;
+    use crm_test_macros::backend_test;
 
     const LIMIT: RateLimit = RateLimit {
         bucket: "test",
@@ -86,73 +87,67 @@ mod tests {
         window_ms: 60_000,
     };
 
-    #[tokio::test]
-    async fn attempts_beyond_the_limit_are_refused_until_the_next_window() {
-        for test in each_backend().await {
-            let db = &test.db;
-            let now = 10 * 60_000;
-            for attempt in 1..=3 {
-                assert_eq!(
-                    LIMIT
-                        .hit(db, b"secret", "198.51.100.7", now + attempt)
-                        .await
-                        .unwrap(),
-                    Decision::Allowed,
-                    "attempt {attempt} on {}",
-                    test.label()
-                );
-            }
+    #[backend_test]
+    async fn attempts_beyond_the_limit_are_refused_until_the_next_window(test: TestDatabase) {
+        let db = &test.db;
+        let now = 10 * 60_000;
+        for attempt in 1..=3 {
             assert_eq!(
                 LIMIT
-                    .hit(db, b"secret", "198.51.100.7", now + 10)
+                    .hit(db, b"secret", "198.51.100.7", now + attempt)
                     .await
                     .unwrap(),
-                Decision::Limited
+                Decision::Allowed,
+                "attempt {attempt} on {}",
+                test.label()
             );
-            // Another address is counted apart; so is the next window.
-            assert_eq!(
-                LIMIT
-                    .hit(db, b"secret", "198.51.100.8", now + 10)
-                    .await
-                    .unwrap(),
-                Decision::Allowed
-            );
-            assert_eq!(
-                LIMIT
-                    .hit(db, b"secret", "198.51.100.7", now + 60_000)
-                    .await
-                    .unwrap(),
-                Decision::Allowed
-            );
-            test.cleanup().await;
         }
+        assert_eq!(
+            LIMIT
+                .hit(db, b"secret", "198.51.100.7", now + 10)
+                .await
+                .unwrap(),
+            Decision::Limited
+        );
+        // Another address is counted apart; so is the next window.
+        assert_eq!(
+            LIMIT
+                .hit(db, b"secret", "198.51.100.8", now + 10)
+                .await
+                .unwrap(),
+            Decision::Allowed
+        );
+        assert_eq!(
+            LIMIT
+                .hit(db, b"secret", "198.51.100.7", now + 60_000)
+                .await
+                .unwrap(),
+            Decision::Allowed
+        );
     }
 
-    #[tokio::test]
-    async fn the_address_is_never_stored_and_old_windows_are_forgotten() {
-        for test in each_backend().await {
-            let db = &test.db;
-            LIMIT
-                .hit(db, b"secret", "198.51.100.7", 60_000)
-                .await
-                .unwrap();
-            let keys: Vec<String> = sqlx::query_scalar("SELECT key_hash FROM rate_limit_hits")
-                .fetch_all(db.pool())
-                .await
-                .unwrap();
-            assert_eq!(keys.len(), 1);
-            assert!(!keys[0].contains("198.51"), "stored {:?}", keys[0]);
-            // A day later, the first attempt of a new window deletes the old one.
-            LIMIT
-                .hit(db, b"secret", "203.0.113.1", 60_000 + KEEP_MS + 60_000)
-                .await
-                .unwrap();
-            let windows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_limit_hits")
-                .fetch_one(db.pool())
-                .await
-                .unwrap();
-            assert_eq!(windows, 1, "on {}", test.label());
-            test.cleanup().await;
-        }
+    #[backend_test]
+    async fn the_address_is_never_stored_and_old_windows_are_forgotten(test: TestDatabase) {
+        let db = &test.db;
+        LIMIT
+            .hit(db, b"secret", "198.51.100.7", 60_000)
+            .await
+            .unwrap();
+        let keys: Vec<String> = sqlx::query_scalar("SELECT key_hash FROM rate_limit_hits")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(keys.len(), 1);
+        assert!(!keys[0].contains("198.51"), "stored {:?}", keys[0]);
+        // A day later, the first attempt of a new window deletes the old one.
+        LIMIT
+            .hit(db, b"secret", "203.0.113.1", 60_000 + KEEP_MS + 60_000)
+            .await
+            .unwrap();
+        let windows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_limit_hits")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(windows, 1, "on {}", test.label());
     }
 }

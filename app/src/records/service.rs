@@ -10,7 +10,7 @@ use crm_core::ids::{MemberId, WorkspaceId};
 use crm_core::text::{TAGS_MAX, parse_tags};
 
 use super::db::{self, Kind};
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 use crate::member::CurrentSession;
 
 /// A record's id as a page or a URL sent it; anything but a UUID is "not found".
@@ -38,7 +38,7 @@ pub async fn add_note(
         &record,
         session.viewer.member_id,
         &body,
-        now_millis(),
+        db.now_millis(),
     )
     .await?;
     let timeline = db::timeline(&mut tx, workspace, record.as_str()).await?;
@@ -156,9 +156,11 @@ pub async fn bulk(
     let changed = match action {
         BulkAction::AddTag => {
             let tag = one_tag(kind, value)?;
-            tag_all(&mut tx, session, kind, &ids, &tag).await?
+            tag_all(&mut tx, session, kind, &ids, &tag, db.now_millis()).await?
         }
-        BulkAction::SetOwner => hand_over(&mut tx, session, kind, &ids, value).await?,
+        BulkAction::SetOwner => {
+            hand_over(&mut tx, session, kind, &ids, value, db.now_millis()).await?
+        }
         BulkAction::Delete => delete_all(&mut tx, kind, workspace, &ids).await?,
     };
     tx.commit().await?;
@@ -176,6 +178,7 @@ async fn tag_all(
     kind: Kind,
     ids: &[String],
     tag: &str,
+    now: i64,
 ) -> Result<usize, AppError> {
     let workspace = session.viewer.workspace_id;
     // Every record's tags in one query; those that lack this one get it.
@@ -219,7 +222,7 @@ async fn tag_all(
         tagged.push(id.clone());
     }
     db::add_tag(&mut *conn, kind, workspace, &tagged, tag).await?;
-    changed(conn, session, kind, &tagged, None, &events).await
+    changed(conn, session, kind, &tagged, None, &events, now).await
 }
 
 /// Makes the member whose id is `value` (nobody, when empty) the owner of those of the records
@@ -230,6 +233,7 @@ async fn hand_over(
     kind: Kind,
     ids: &[String],
     value: &str,
+    now: i64,
 ) -> Result<usize, AppError> {
     let workspace = session.viewer.workspace_id;
     let members = db::members(&mut *conn, workspace).await?;
@@ -251,7 +255,7 @@ async fn hand_over(
         handed.push(id);
     }
     let owner = Some(owner.map(|m| m.id));
-    changed(conn, session, kind, &handed, owner, &events).await
+    changed(conn, session, kind, &handed, owner, &events, now).await
 }
 
 /// Marks records changed by a bulk action (a new version each, and the new owner when it is one)
@@ -263,9 +267,9 @@ async fn changed(
     records: &[String],
     owner: Option<Option<MemberId>>,
     events: &[(String, TimelineEvent)],
+    now: i64,
 ) -> Result<usize, AppError> {
     let workspace = session.viewer.workspace_id;
-    let now = now_millis();
     db::touch_many(&mut *conn, kind, workspace, records, owner, now).await?;
     db::record_events(&mut *conn, workspace, session.viewer.member_id, events, now).await?;
     Ok(records.len())

@@ -12,12 +12,12 @@ use crm_core::records::BulkOutcome;
 use crm_core::time::CalendarDate;
 
 use super::db::{self, NewTask};
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 use crate::member::CurrentSession;
 
-/// Today in UTC, which decides what is overdue.
-fn today() -> CalendarDate {
-    CalendarDate::from_millis(now_millis())
+/// Today in UTC, by the database's clock, which decides what is overdue.
+fn today(db: &Db) -> CalendarDate {
+    CalendarDate::from_millis(db.now_millis())
 }
 
 /// A task as typed in an "Add a task" form.
@@ -56,10 +56,10 @@ pub async fn add(db: &Db, session: &CurrentSession, fields: &TaskFields) -> Resu
         workspace,
         &task,
         session.viewer.member_id,
-        now_millis(),
+        db.now_millis(),
     )
     .await?;
-    let task = db::load(&mut tx, workspace, id, today())
+    let task = db::load(&mut tx, workspace, id, today(db))
         .await?
         .ok_or_else(|| AppError::internal("a task just added is not there"))?;
     tx.commit().await?;
@@ -109,10 +109,10 @@ pub async fn bulk(
             db::assign_all(&mut tx, workspace, &ids, assignee).await?
         }
         TaskBulkAction::Done => {
-            db::set_done_all(&mut tx, workspace, &ids, true, member, now_millis()).await?
+            db::set_done_all(&mut tx, workspace, &ids, true, member, db.now_millis()).await?
         }
         TaskBulkAction::Reopen => {
-            db::set_done_all(&mut tx, workspace, &ids, false, member, now_millis()).await?
+            db::set_done_all(&mut tx, workspace, &ids, false, member, db.now_millis()).await?
         }
         TaskBulkAction::Delete => db::delete_all(&mut tx, workspace, &ids).await?,
     };
@@ -140,13 +140,13 @@ pub async fn set_done(
         id,
         done,
         session.viewer.member_id,
-        now_millis(),
+        db.now_millis(),
     )
     .await?
     {
         return Err(AppError::NotFound);
     }
-    let task = db::load(&mut tx, workspace, id, today())
+    let task = db::load(&mut tx, workspace, id, today(db))
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -184,14 +184,15 @@ pub async fn list_page(
                 after: after.as_ref(),
                 ..filter
             };
-            db::list(db.pool(), workspace, &filter, PAGE_SIZE, today()).await
+            db::list(db.pool(), workspace, &filter, PAGE_SIZE, today(db)).await
         }
         Err(problem) => Err(problem),
     };
     let (tasks, next, link_problem) = match page {
         Ok((tasks, next)) => (tasks, next, None),
         Err(AppError::Validation { message, .. }) => {
-            let (tasks, next) = db::list(db.pool(), workspace, &filter, PAGE_SIZE, today()).await?;
+            let (tasks, next) =
+                db::list(db.pool(), workspace, &filter, PAGE_SIZE, today(db)).await?;
             (tasks, next, Some(message))
         }
         Err(other) => return Err(other),
@@ -215,7 +216,7 @@ pub async fn about(db: &Db, session: &CurrentSession, record: &str) -> Result<Ta
     let mut conn = db.pool().acquire().await?;
     let record = record_of(&mut conn, workspace, record).await?;
     Ok(TaskList {
-        tasks: db::about(&mut *conn, workspace, record, today()).await?,
+        tasks: db::about(&mut *conn, workspace, record, today(db)).await?,
         next: None,
         problem: None,
         members: crate::people::db::members(&mut *conn, workspace).await?,

@@ -7,7 +7,7 @@ use crm_core::error::AppError;
 use crm_core::ids::WorkspaceId;
 use crm_core::workspaces::{Workspace, WorkspaceKind, WorkspaceName};
 
-use crate::db::{Db, now_millis};
+use crate::db::Db;
 
 /// The vendor workspace's name when start-up creates it.
 pub const VENDOR_WORKSPACE_NAME: &str = "Candor CRM operators";
@@ -33,12 +33,13 @@ pub async fn create<'e>(
     executor: impl Executor<'e, Database = Any>,
     name: &WorkspaceName,
     kind: WorkspaceKind,
+    now: i64,
 ) -> Result<Workspace, AppError> {
     let workspace = Workspace {
         id: WorkspaceId::random(),
         name: name.clone(),
         kind,
-        created_at: now_millis(),
+        created_at: now,
     };
     sqlx::query("INSERT INTO workspaces (id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
         .bind(workspace.id.to_string())
@@ -72,7 +73,7 @@ pub async fn ensure_vendor_workspace(db: &Db) -> Result<Workspace, AppError> {
     )
     .bind(WorkspaceId::random().to_string())
     .bind(name.as_str())
-    .bind(now_millis())
+    .bind(db.now_millis())
     .execute(db.pool())
     .await?;
     let row =
@@ -85,78 +86,71 @@ pub async fn ensure_vendor_workspace(db: &Db) -> Result<Workspace, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::testing::each_backend;
+    use crate::db::testing::TestDatabase;
+    use crm_test_macros::backend_test;
 
-    #[tokio::test]
-    async fn the_vendor_workspace_is_created_once_however_often_start_up_runs() {
-        for test_db in each_backend().await {
-            let db = &test_db.db;
-            let first = ensure_vendor_workspace(db).await.expect("created");
-            let second = ensure_vendor_workspace(db).await.expect("found");
-            assert_eq!(first, second, "{}", test_db.label());
-            assert_eq!(first.kind, WorkspaceKind::Vendor);
-            let count: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM workspaces WHERE kind = 'vendor'")
-                    .fetch_one(db.pool())
-                    .await
-                    .expect("count");
-            assert_eq!(count, 1, "{}", test_db.label());
-            test_db.cleanup().await;
-        }
+    #[backend_test]
+    async fn the_vendor_workspace_is_created_once_however_often_start_up_runs(
+        test_db: TestDatabase,
+    ) {
+        let db = &test_db.db;
+        let first = ensure_vendor_workspace(db).await.expect("created");
+        let second = ensure_vendor_workspace(db).await.expect("found");
+        assert_eq!(first, second, "{}", test_db.label());
+        assert_eq!(first.kind, WorkspaceKind::Vendor);
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM workspaces WHERE kind = 'vendor'")
+                .fetch_one(db.pool())
+                .await
+                .expect("count");
+        assert_eq!(count, 1, "{}", test_db.label());
     }
 
-    #[tokio::test]
-    async fn concurrent_start_ups_agree_on_one_vendor_workspace() {
-        for test_db in each_backend().await {
-            let db = &test_db.db;
-            let (a, b, c) = tokio::join!(
-                ensure_vendor_workspace(db),
-                ensure_vendor_workspace(db),
-                ensure_vendor_workspace(db)
-            );
-            let (a, b, c) = (a.expect("a"), b.expect("b"), c.expect("c"));
-            assert_eq!(a.id, b.id, "{}", test_db.label());
-            assert_eq!(b.id, c.id, "{}", test_db.label());
-            test_db.cleanup().await;
-        }
+    #[backend_test]
+    async fn concurrent_start_ups_agree_on_one_vendor_workspace(test_db: TestDatabase) {
+        let db = &test_db.db;
+        let (a, b, c) = tokio::join!(
+            ensure_vendor_workspace(db),
+            ensure_vendor_workspace(db),
+            ensure_vendor_workspace(db)
+        );
+        let (a, b, c) = (a.expect("a"), b.expect("b"), c.expect("c"));
+        assert_eq!(a.id, b.id, "{}", test_db.label());
+        assert_eq!(b.id, c.id, "{}", test_db.label());
     }
 
-    #[tokio::test]
-    async fn a_created_workspace_reads_back_exactly_and_unknown_ids_find_nothing() {
-        for test_db in each_backend().await {
-            let db = &test_db.db;
-            let name = WorkspaceName::parse("Acme Bakery — Zürich").expect("valid");
-            let created = create(db.pool(), &name, WorkspaceKind::Customer)
-                .await
-                .expect("created");
-            let found = find(db.pool(), created.id)
-                .await
-                .expect("query")
-                .expect("exists");
-            assert_eq!(found, created, "{}", test_db.label());
-            assert_eq!(
-                find(db.pool(), WorkspaceId::random()).await.expect("query"),
-                None
-            );
-            test_db.cleanup().await;
-        }
+    #[backend_test]
+    async fn a_created_workspace_reads_back_exactly_and_unknown_ids_find_nothing(
+        test_db: TestDatabase,
+    ) {
+        let db = &test_db.db;
+        let name = WorkspaceName::parse("Acme Bakery — Zürich").expect("valid");
+        let created = create(db.pool(), &name, WorkspaceKind::Customer, db.now_millis())
+            .await
+            .expect("created");
+        let found = find(db.pool(), created.id)
+            .await
+            .expect("query")
+            .expect("exists");
+        assert_eq!(found, created, "{}", test_db.label());
+        assert_eq!(
+            find(db.pool(), WorkspaceId::random()).await.expect("query"),
+            None
+        );
     }
 
-    #[tokio::test]
-    async fn a_second_vendor_workspace_is_refused_as_a_conflict() {
-        for test_db in each_backend().await {
-            let db = &test_db.db;
-            ensure_vendor_workspace(db).await.expect("created");
-            let name = WorkspaceName::parse("Impostor").expect("valid");
-            let error = create(db.pool(), &name, WorkspaceKind::Vendor)
-                .await
-                .unwrap_err();
-            assert!(
-                matches!(error, AppError::Conflict(_)),
-                "{}: {error:?}",
-                test_db.label()
-            );
-            test_db.cleanup().await;
-        }
+    #[backend_test]
+    async fn a_second_vendor_workspace_is_refused_as_a_conflict(test_db: TestDatabase) {
+        let db = &test_db.db;
+        ensure_vendor_workspace(db).await.expect("created");
+        let name = WorkspaceName::parse("Impostor").expect("valid");
+        let error = create(db.pool(), &name, WorkspaceKind::Vendor, db.now_millis())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, AppError::Conflict(_)),
+            "{}: {error:?}",
+            test_db.label()
+        );
     }
 }

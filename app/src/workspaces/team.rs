@@ -18,7 +18,6 @@ use crate::accounts::db::{self as members, NewMember};
 use crate::accounts::service::Outcome;
 use crate::accounts::session::{self, Device, NewSession};
 use crate::accounts::{password, tokens};
-use crate::db::now_millis;
 use crate::mail::Email;
 use crate::member::CurrentSession;
 use crate::rate_limit::{Decision, RateLimit};
@@ -79,7 +78,7 @@ pub async fn pending_invitations(
          ORDER BY created_at, id",
     )
     .bind(session.viewer.workspace_id.to_string())
-    .bind(now_millis())
+    .bind(state.db.now_millis())
     .fetch_all(state.db.pool())
     .await?;
     rows.iter()
@@ -154,7 +153,7 @@ pub async fn invite(
             "Confirm your own e-mail address before inviting anyone: follow the link we sent you.",
         )]));
     }
-    let now = now_millis();
+    let now = state.db.now_millis();
     let mut problems = Vec::new();
     let email = EmailAddress::parse(&fields.email)
         .map_err(|m| problems.push(FieldProblem::new("email", m)))
@@ -262,7 +261,7 @@ pub async fn revoke(
         "UPDATE invitations SET revoked_at = $1
          WHERE id = $2 AND workspace_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
     )
-    .bind(now_millis())
+    .bind(state.db.now_millis())
     .bind(invitation.to_string())
     .bind(session.viewer.workspace_id.to_string())
     .execute(state.db.pool())
@@ -464,7 +463,7 @@ pub async fn view(
     secret: &str,
     session: Option<&CurrentSession>,
 ) -> Result<InvitationView, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let viewer_email = session.map(|s| s.viewer.email.clone());
     let Some(invitation) = find_usable(state, secret, now).await? else {
         return Ok(InvitationView {
@@ -536,7 +535,7 @@ pub async fn accept_as_member(
     session: &CurrentSession,
     secret: &str,
 ) -> Result<Result<(), AcceptProblem>, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let Some(invitation) = find_usable(state, secret, now).await? else {
         return Ok(Err(AcceptProblem::Spent));
     };
@@ -614,7 +613,7 @@ pub async fn join_with_new_account(
     secret: &str,
     fields: &JoinFields,
 ) -> Result<JoinOutcome, AppError> {
-    let now = now_millis();
+    let now = state.db.now_millis();
     let Some(invitation) = find_usable(state, secret, now).await? else {
         return Ok(JoinOutcome::Refused(AcceptProblem::Spent));
     };

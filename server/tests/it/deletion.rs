@@ -10,7 +10,8 @@ use crate::leads::add_lead;
 use crate::opportunities::add_opportunity;
 use crate::people::{ada_and_mallory, add_person, api, api_ok, bulk, count};
 use crate::support::browser::get_page;
-use crate::support::{TestApp, body_text, spawn_apps};
+use crate::support::{TestApp, body_text};
+use crm_test_macros::backend_test;
 
 /// Whether `table` holds a row with this id.
 pub(crate) async fn exists(app: &TestApp, table: &str, id: &str) -> bool {
@@ -104,99 +105,98 @@ async fn delete(app: &TestApp, cookie: &str, kind: &str, id: &str) -> (StatusCod
     api(app, &format!("/api/{kind}/delete"), &[("id", id)], cookie).await
 }
 
-#[tokio::test]
-async fn a_deleted_company_takes_its_tags_notes_and_timeline_and_its_people_leads_and_opportunities_stay_unlinked()
- {
-    for app in spawn_apps().await {
-        let (ada, _) = ada_and_mallory(&app).await;
-        let [acme, lead, deal] = one_of_each(&app, &ada, "vip, fair").await;
-        let grace = add_person(
+#[backend_test]
+async fn a_deleted_company_takes_its_tags_notes_and_timeline_and_its_people_leads_and_opportunities_stay_unlinked(
+    app: TestApp,
+) {
+    let (ada, _) = ada_and_mallory(&app).await;
+    let [acme, lead, deal] = one_of_each(&app, &ada, "vip, fair").await;
+    let grace = add_person(
+        &app,
+        &ada,
+        &[("first_name", "Grace"), ("company_name", "acme labs")],
+    )
+    .await;
+    note(&app, &ada, "/api/companies/add-note", &acme).await;
+    let label = app.label();
+    assert_eq!(
+        stored(&app, "people", "company_id", &grace)
+            .await
+            .as_deref(),
+        Some(acme.as_str()),
+        "{label}"
+    );
+    assert_eq!(
+        stored(&app, "opportunities", "company_id", &deal)
+            .await
+            .as_deref(),
+        Some(acme.as_str()),
+        "{label}"
+    );
+    assert_eq!(
+        stored(&app, "opportunities", "search_text", &deal)
+            .await
+            .as_deref(),
+        Some("acme renewal acme labs"),
+        "{label}"
+    );
+    assert!(
+        belongings(&app, &acme).await >= 2,
+        "{label}: its creation and its note"
+    );
+
+    let (status, body) = delete(&app, &ada, "companies", &acme).await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
+
+    assert!(!exists(&app, "companies", &acme).await, "{label}");
+    assert_eq!(
+        count(
             &app,
-            &ada,
-            &[("first_name", "Grace"), ("company_name", "acme labs")],
+            "SELECT COUNT(*) FROM company_tags WHERE company_id = $1",
+            &acme
         )
-        .await;
-        note(&app, &ada, "/api/companies/add-note", &acme).await;
-        let label = app.label();
-        assert_eq!(
-            stored(&app, "people", "company_id", &grace)
-                .await
-                .as_deref(),
-            Some(acme.as_str()),
-            "{label}"
-        );
-        assert_eq!(
-            stored(&app, "opportunities", "company_id", &deal)
-                .await
-                .as_deref(),
-            Some(acme.as_str()),
-            "{label}"
-        );
-        assert_eq!(
-            stored(&app, "opportunities", "search_text", &deal)
-                .await
-                .as_deref(),
-            Some("acme renewal acme labs"),
-            "{label}"
-        );
-        assert!(
-            belongings(&app, &acme).await >= 2,
-            "{label}: its creation and its note"
-        );
+        .await,
+        0,
+        "{label}"
+    );
+    assert_eq!(belongings(&app, &acme).await, 0, "{label}");
+    let (status, _) = api(&app, "/api/companies/load", &[("id", &acme)], &ada).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+    // The person keeps the company name as typed, without the link.
+    assert!(exists(&app, "people", &grace).await, "{label}");
+    assert_eq!(
+        stored(&app, "people", "company_id", &grace).await,
+        None,
+        "{label}"
+    );
+    assert_eq!(
+        stored(&app, "people", "company_name", &grace)
+            .await
+            .as_deref(),
+        Some("acme labs"),
+        "{label}"
+    );
+    assert!(exists(&app, "leads", &lead).await, "{label}");
+    // The opportunity stays, without the company, and is no longer found by its name.
+    assert!(exists(&app, "opportunities", &deal).await, "{label}");
+    assert_eq!(
+        stored(&app, "opportunities", "company_id", &deal).await,
+        None,
+        "{label}"
+    );
+    assert_eq!(
+        stored(&app, "opportunities", "search_text", &deal)
+            .await
+            .as_deref(),
+        Some("acme renewal"),
+        "{label}"
+    );
+    let (status, body) = api(&app, "/api/opportunities/load", &[("id", &deal)], &ada).await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
 
-        let (status, body) = delete(&app, &ada, "companies", &acme).await;
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
-
-        assert!(!exists(&app, "companies", &acme).await, "{label}");
-        assert_eq!(
-            count(
-                &app,
-                "SELECT COUNT(*) FROM company_tags WHERE company_id = $1",
-                &acme
-            )
-            .await,
-            0,
-            "{label}"
-        );
-        assert_eq!(belongings(&app, &acme).await, 0, "{label}");
-        let (status, _) = api(&app, "/api/companies/load", &[("id", &acme)], &ada).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
-        // The person keeps the company name as typed, without the link.
-        assert!(exists(&app, "people", &grace).await, "{label}");
-        assert_eq!(
-            stored(&app, "people", "company_id", &grace).await,
-            None,
-            "{label}"
-        );
-        assert_eq!(
-            stored(&app, "people", "company_name", &grace)
-                .await
-                .as_deref(),
-            Some("acme labs"),
-            "{label}"
-        );
-        assert!(exists(&app, "leads", &lead).await, "{label}");
-        // The opportunity stays, without the company, and is no longer found by its name.
-        assert!(exists(&app, "opportunities", &deal).await, "{label}");
-        assert_eq!(
-            stored(&app, "opportunities", "company_id", &deal).await,
-            None,
-            "{label}"
-        );
-        assert_eq!(
-            stored(&app, "opportunities", "search_text", &deal)
-                .await
-                .as_deref(),
-            Some("acme renewal"),
-            "{label}"
-        );
-        let (status, body) = api(&app, "/api/opportunities/load", &[("id", &deal)], &ada).await;
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
-
-        // Deleted once: a second try finds nothing.
-        let (status, _) = delete(&app, &ada, "companies", &acme).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
-    }
+    // Deleted once: a second try finds nothing.
+    let (status, _) = delete(&app, &ada, "companies", &acme).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
 }
 
 /// What converting the lead Grace Hopper (who has a note) made: she is a person, her company
@@ -247,53 +247,52 @@ async fn grace_converted(app: &TestApp, cookie: &str) -> Converted {
     }
 }
 
-#[tokio::test]
-async fn a_deleted_lead_takes_its_notes_and_timeline_and_what_it_was_converted_into_stays() {
-    for app in spawn_apps().await {
-        let (ada, _) = ada_and_mallory(&app).await;
-        let label = app.label();
-        let Converted {
-            lead,
-            person,
-            company,
-        } = grace_converted(&app, &ada).await;
-        let deal: String = sqlx::query_scalar("SELECT id FROM opportunities WHERE lead_id = $1")
-            .bind(&lead)
-            .fetch_one(app.state.db.pool())
-            .await
-            .expect("the opportunity opened from the lead");
+#[backend_test]
+async fn a_deleted_lead_takes_its_notes_and_timeline_and_what_it_was_converted_into_stays(
+    app: TestApp,
+) {
+    let (ada, _) = ada_and_mallory(&app).await;
+    let label = app.label();
+    let Converted {
+        lead,
+        person,
+        company,
+    } = grace_converted(&app, &ada).await;
+    let deal: String = sqlx::query_scalar("SELECT id FROM opportunities WHERE lead_id = $1")
+        .bind(&lead)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("the opportunity opened from the lead");
 
-        let (status, body) = delete(&app, &ada, "leads", &lead).await;
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+    let (status, body) = delete(&app, &ada, "leads", &lead).await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
 
-        assert!(!exists(&app, "leads", &lead).await, "{label}");
-        assert_eq!(belongings(&app, &lead).await, 0, "{label}");
-        let (status, _) = api(&app, "/api/leads/load", &[("id", &lead)], &ada).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
-        assert!(exists(&app, "people", &person).await, "{label}");
-        assert!(exists(&app, "companies", &company).await, "{label}");
-        assert!(exists(&app, "opportunities", &deal).await, "{label}");
-        assert_eq!(
-            stored(&app, "opportunities", "lead_id", &deal).await,
-            None,
-            "{label}"
-        );
-        // The person's own timeline (their creation by the conversion) is theirs, and stays;
-        // the entry that named the lead keeps no name and no link.
-        assert!(belongings(&app, &person).await >= 1, "{label}");
-        assert_eq!(mentions(&app, &lead).await, 0, "{label}");
-        let timeline = api_ok(&app, "/api/records/timeline", &[("id", &person)], &ada).await;
-        assert!(
-            timeline.contains(r#"{"Converted":{"role":"FromLead","id":"","name":""}}"#),
-            "{label}: {timeline}"
-        );
-        let page =
-            body_text(get_page(&app, &format!("/app/people/{person}"), Some(&ada)).await).await;
-        assert!(
-            page.contains("added this person by converting the lead (since deleted)."),
-            "{label}: {page}"
-        );
-    }
+    assert!(!exists(&app, "leads", &lead).await, "{label}");
+    assert_eq!(belongings(&app, &lead).await, 0, "{label}");
+    let (status, _) = api(&app, "/api/leads/load", &[("id", &lead)], &ada).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+    assert!(exists(&app, "people", &person).await, "{label}");
+    assert!(exists(&app, "companies", &company).await, "{label}");
+    assert!(exists(&app, "opportunities", &deal).await, "{label}");
+    assert_eq!(
+        stored(&app, "opportunities", "lead_id", &deal).await,
+        None,
+        "{label}"
+    );
+    // The person's own timeline (their creation by the conversion) is theirs, and stays;
+    // the entry that named the lead keeps no name and no link.
+    assert!(belongings(&app, &person).await >= 1, "{label}");
+    assert_eq!(mentions(&app, &lead).await, 0, "{label}");
+    let timeline = api_ok(&app, "/api/records/timeline", &[("id", &person)], &ada).await;
+    assert!(
+        timeline.contains(r#"{"Converted":{"role":"FromLead","id":"","name":""}}"#),
+        "{label}: {timeline}"
+    );
+    let page = body_text(get_page(&app, &format!("/app/people/{person}"), Some(&ada)).await).await;
+    assert!(
+        page.contains("added this person by converting the lead (since deleted)."),
+        "{label}: {page}"
+    );
 }
 
 /// How many timeline entries of other records name the record `id` (by id, as their subject or
@@ -320,173 +319,170 @@ async fn people_changes(app: &TestApp, deal: &str) -> Vec<(String, String)> {
     .expect("people changes")
 }
 
-#[tokio::test]
-async fn a_deleted_person_takes_the_leads_they_came_from_and_their_name_out_of_other_records_timelines()
- {
-    for app in spawn_apps().await {
-        let (ada, _) = ada_and_mallory(&app).await;
-        let label = app.label();
-        let Converted {
-            lead,
-            person: grace,
-            company,
-        } = grace_converted(&app, &ada).await;
-        // Grace, and a namesake of hers, on another opportunity: added, and Grace removed again.
-        let namesake = add_person(
-            &app,
-            &ada,
-            &[
-                ("first_name", "Grace"),
-                ("last_name", "Hopper"),
-                ("email", "hopper@example.org"),
-            ],
-        )
-        .await;
-        let navy = navy_contract_with(&app, &ada, "grace@navy.example").await;
-        let (status, body) = api(
-            &app,
-            "/api/opportunities/add-person",
-            &[("id", navy.as_str()), ("email", "hopper@example.org")],
-            &ada,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
-        let (status, body) = api(
-            &app,
-            "/api/opportunities/remove-person",
-            &[("id", navy.as_str()), ("person", grace.as_str())],
-            &ada,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
-        assert_eq!(people_changes(&app, &navy).await.len(), 3, "{label}");
-        assert_eq!(
-            mentions(&app, &grace).await,
-            3,
-            "{label}: two on the Navy contract, one on the lead"
-        );
+#[backend_test]
+async fn a_deleted_person_takes_the_leads_they_came_from_and_their_name_out_of_other_records_timelines(
+    app: TestApp,
+) {
+    let (ada, _) = ada_and_mallory(&app).await;
+    let label = app.label();
+    let Converted {
+        lead,
+        person: grace,
+        company,
+    } = grace_converted(&app, &ada).await;
+    // Grace, and a namesake of hers, on another opportunity: added, and Grace removed again.
+    let namesake = add_person(
+        &app,
+        &ada,
+        &[
+            ("first_name", "Grace"),
+            ("last_name", "Hopper"),
+            ("email", "hopper@example.org"),
+        ],
+    )
+    .await;
+    let navy = navy_contract_with(&app, &ada, "grace@navy.example").await;
+    let (status, body) = api(
+        &app,
+        "/api/opportunities/add-person",
+        &[("id", navy.as_str()), ("email", "hopper@example.org")],
+        &ada,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
+    let (status, body) = api(
+        &app,
+        "/api/opportunities/remove-person",
+        &[("id", navy.as_str()), ("person", grace.as_str())],
+        &ada,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
+    assert_eq!(people_changes(&app, &navy).await.len(), 3, "{label}");
+    assert_eq!(
+        mentions(&app, &grace).await,
+        3,
+        "{label}: two on the Navy contract, one on the lead"
+    );
 
-        let (status, body) = bulk(&app, &ada, &[&grace], "Delete", "").await;
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+    let (status, body) = bulk(&app, &ada, &[&grace], "Delete", "").await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
 
-        // Grace, and the lead she came from with its note and timeline, are gone.
-        assert!(!exists(&app, "people", &grace).await, "{label}");
-        assert!(!exists(&app, "leads", &lead).await, "{label}");
-        assert_eq!(belongings(&app, &lead).await, 0, "{label}");
-        // No other timeline names her; the namesake's entry stays.
-        assert_eq!(mentions(&app, &grace).await, 0, "{label}");
-        assert_eq!(
-            people_changes(&app, &navy).await,
-            [(String::new(), "Grace Hopper".to_owned())],
-            "{label}"
-        );
-        assert_eq!(mentions(&app, &namesake).await, 1, "{label}");
-        // What the conversion added stays, its timeline telling of a lead since deleted.
-        assert!(exists(&app, "companies", &company).await, "{label}");
-        assert_eq!(mentions(&app, &lead).await, 0, "{label}");
-        let page =
-            body_text(get_page(&app, &format!("/app/companies/{company}"), Some(&ada)).await).await;
-        assert!(
-            page.contains("added this company by converting the lead (since deleted)."),
-            "{label}: {page}"
-        );
-        assert!(!page.contains("Grace Hopper"), "{label}: {page}");
-        app.cleanup().await;
-    }
+    // Grace, and the lead she came from with its note and timeline, are gone.
+    assert!(!exists(&app, "people", &grace).await, "{label}");
+    assert!(!exists(&app, "leads", &lead).await, "{label}");
+    assert_eq!(belongings(&app, &lead).await, 0, "{label}");
+    // No other timeline names her; the namesake's entry stays.
+    assert_eq!(mentions(&app, &grace).await, 0, "{label}");
+    assert_eq!(
+        people_changes(&app, &navy).await,
+        [(String::new(), "Grace Hopper".to_owned())],
+        "{label}"
+    );
+    assert_eq!(mentions(&app, &namesake).await, 1, "{label}");
+    // What the conversion added stays, its timeline telling of a lead since deleted.
+    assert!(exists(&app, "companies", &company).await, "{label}");
+    assert_eq!(mentions(&app, &lead).await, 0, "{label}");
+    let page =
+        body_text(get_page(&app, &format!("/app/companies/{company}"), Some(&ada)).await).await;
+    assert!(
+        page.contains("added this company by converting the lead (since deleted)."),
+        "{label}: {page}"
+    );
+    assert!(!page.contains("Grace Hopper"), "{label}: {page}");
 }
 
-#[tokio::test]
-async fn a_deleted_opportunity_takes_its_links_to_people_notes_and_timeline_and_its_people_stay() {
-    for app in spawn_apps().await {
-        let (ada, _) = ada_and_mallory(&app).await;
-        let grace = add_person(
+#[backend_test]
+async fn a_deleted_opportunity_takes_its_links_to_people_notes_and_timeline_and_its_people_stay(
+    app: TestApp,
+) {
+    let (ada, _) = ada_and_mallory(&app).await;
+    let grace = add_person(
+        &app,
+        &ada,
+        &[("first_name", "Grace"), ("email", "grace@navy.example")],
+    )
+    .await;
+    let deal = navy_contract_with(&app, &ada, "grace@navy.example").await;
+    let label = app.label();
+    note(&app, &ada, "/api/opportunities/add-note", &deal).await;
+
+    let (status, body) = delete(&app, &ada, "opportunities", &deal).await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
+
+    assert!(!exists(&app, "opportunities", &deal).await, "{label}");
+    assert_eq!(
+        count(
             &app,
-            &ada,
-            &[("first_name", "Grace"), ("email", "grace@navy.example")],
+            "SELECT COUNT(*) FROM opportunity_people WHERE opportunity_id = $1",
+            &deal
         )
-        .await;
-        let deal = navy_contract_with(&app, &ada, "grace@navy.example").await;
-        let label = app.label();
-        note(&app, &ada, "/api/opportunities/add-note", &deal).await;
-
-        let (status, body) = delete(&app, &ada, "opportunities", &deal).await;
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
-
-        assert!(!exists(&app, "opportunities", &deal).await, "{label}");
-        assert_eq!(
-            count(
-                &app,
-                "SELECT COUNT(*) FROM opportunity_people WHERE opportunity_id = $1",
-                &deal
-            )
-            .await,
-            0,
-            "{label}"
-        );
-        assert_eq!(belongings(&app, &deal).await, 0, "{label}");
-        assert!(exists(&app, "people", &grace).await, "{label}");
-        let (status, body) = api(&app, "/api/people/load", &[("id", &grace)], &ada).await;
-        assert_eq!(status, StatusCode::OK, "{label}: {body}");
-        let record: serde_json::Value = serde_json::from_str(&body).expect("json");
-        assert_eq!(record["opportunities"]["count"], 0, "{label}: {body}");
-    }
+        .await,
+        0,
+        "{label}"
+    );
+    assert_eq!(belongings(&app, &deal).await, 0, "{label}");
+    assert!(exists(&app, "people", &grace).await, "{label}");
+    let (status, body) = api(&app, "/api/people/load", &[("id", &grace)], &ada).await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
+    let record: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(record["opportunities"]["count"], 0, "{label}: {body}");
 }
 
-#[tokio::test]
-async fn neither_another_workspaces_member_nor_a_visitor_nor_a_malformed_id_deletes_a_company_lead_or_opportunity()
- {
-    for app in spawn_apps().await {
-        let (ada, mallory) = ada_and_mallory(&app).await;
-        let [company, lead, deal] = one_of_each(&app, &ada, "").await;
-        let label = app.label();
-        let records = [
-            ("companies", &company),
-            ("leads", &lead),
-            ("opportunities", &deal),
-        ];
-        for (kind, id) in records {
-            // Mallory's session, aimed at Ada's records: not found, as if they did not exist.
-            let (status, body) = delete(&app, &mallory, kind, id).await;
-            assert_eq!(status, StatusCode::NOT_FOUND, "{label} {kind}: {body}");
-            // Another kind's id: a company's id is no lead.
-            for (other, other_id) in records {
-                if other != kind {
-                    let (status, _) = delete(&app, &ada, kind, other_id).await;
-                    assert_eq!(
-                        status,
-                        StatusCode::NOT_FOUND,
-                        "{label} {kind} with a {other} id"
-                    );
-                }
-            }
-            // Empty, malformed, hostile and huge ids.
-            for bad in [
-                String::new(),
-                "not-an-id".to_owned(),
-                "' OR 1=1 --".to_owned(),
-                format!("{id}{}", "0".repeat(10_000)),
-            ] {
-                let (status, body) = delete(&app, &ada, kind, &bad).await;
+#[backend_test]
+async fn neither_another_workspaces_member_nor_a_visitor_nor_a_malformed_id_deletes_a_company_lead_or_opportunity(
+    app: TestApp,
+) {
+    let (ada, mallory) = ada_and_mallory(&app).await;
+    let [company, lead, deal] = one_of_each(&app, &ada, "").await;
+    let label = app.label();
+    let records = [
+        ("companies", &company),
+        ("leads", &lead),
+        ("opportunities", &deal),
+    ];
+    for (kind, id) in records {
+        // Mallory's session, aimed at Ada's records: not found, as if they did not exist.
+        let (status, body) = delete(&app, &mallory, kind, id).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{label} {kind}: {body}");
+        // Another kind's id: a company's id is no lead.
+        for (other, other_id) in records {
+            if other != kind {
+                let (status, _) = delete(&app, &ada, kind, other_id).await;
                 assert_eq!(
                     status,
                     StatusCode::NOT_FOUND,
-                    "{label} {kind} {:.20}: {body}",
-                    bad
-                );
-                assert!(
-                    !body.contains("sql"),
-                    "{label}: no internal text reaches the browser: {body}"
+                    "{label} {kind} with a {other} id"
                 );
             }
-            // No session (a forged cookie): asked to log in.
-            let (status, _) = delete(&app, "candor_session=forged", kind, id).await;
-            assert_eq!(status, StatusCode::UNAUTHORIZED, "{label} {kind}");
         }
-        for (kind, id) in records {
+        // Empty, malformed, hostile and huge ids.
+        for bad in [
+            String::new(),
+            "not-an-id".to_owned(),
+            "' OR 1=1 --".to_owned(),
+            format!("{id}{}", "0".repeat(10_000)),
+        ] {
+            let (status, body) = delete(&app, &ada, kind, &bad).await;
+            assert_eq!(
+                status,
+                StatusCode::NOT_FOUND,
+                "{label} {kind} {:.20}: {body}",
+                bad
+            );
             assert!(
-                exists(&app, kind, id).await,
-                "{label}: Ada's {kind} are all still here"
+                !body.contains("sql"),
+                "{label}: no internal text reaches the browser: {body}"
             );
         }
+        // No session (a forged cookie): asked to log in.
+        let (status, _) = delete(&app, "candor_session=forged", kind, id).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{label} {kind}");
+    }
+    for (kind, id) in records {
+        assert!(
+            exists(&app, kind, id).await,
+            "{label}: Ada's {kind} are all still here"
+        );
     }
 }

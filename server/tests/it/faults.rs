@@ -12,7 +12,8 @@ use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
 use crate::support::browser::{CHROME_ON_LINUX, Client, sign_up_and_log_in};
-use crate::support::{body_text, spawn_apps};
+use crate::support::{TestApp, body_text};
+use crm_test_macros::backend_test;
 
 const CLIENT: Client = Client {
     ip: "198.51.100.91",
@@ -67,34 +68,31 @@ async fn many_at_once(router: &Router, cookie: &str) -> Vec<(StatusCode, String)
     answers
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_panic_in_a_server_function_or_a_page_render_answers_500_without_its_text_and_serving_goes_on()
- {
-    for app in spawn_apps().await {
-        let label = app.label();
-        let cookie =
-            sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
-        for (status, body) in many_at_once(&app.router, &cookie).await {
-            assert_eq!(status, StatusCode::OK, "{label}, before the fault: {body}");
-        }
+#[backend_test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_panic_in_a_server_function_or_a_page_render_answers_500_without_its_text_and_serving_goes_on(
+    app: TestApp,
+) {
+    let label = app.label();
+    let cookie = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+    for (status, body) in many_at_once(&app.router, &cookie).await {
+        assert_eq!(status, StatusCode::OK, "{label}, before the fault: {body}");
+    }
 
-        app.state.faults.panic_in_server_functions(true);
-        for (status, body) in many_at_once(&app.router, &cookie).await {
-            assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{label}: {body}");
-            assert!(
-                body.contains("Something went wrong"),
-                "{label}, the generic page: {body}"
-            );
-            assert!(
-                !body.contains(PANIC_TEXT),
-                "{label}, the panic's text stays on the server"
-            );
-        }
+    app.state.faults.panic_in_server_functions(true);
+    for (status, body) in many_at_once(&app.router, &cookie).await {
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{label}: {body}");
+        assert!(
+            body.contains("Something went wrong"),
+            "{label}, the generic page: {body}"
+        );
+        assert!(
+            !body.contains(PANIC_TEXT),
+            "{label}, the panic's text stays on the server"
+        );
+    }
 
-        app.state.faults.panic_in_server_functions(false);
-        for (status, body) in many_at_once(&app.router, &cookie).await {
-            assert_eq!(status, StatusCode::OK, "{label}, after the fault: {body}");
-        }
-        app.cleanup().await;
+    app.state.faults.panic_in_server_functions(false);
+    for (status, body) in many_at_once(&app.router, &cookie).await {
+        assert_eq!(status, StatusCode::OK, "{label}, after the fault: {body}");
     }
 }

@@ -5,31 +5,25 @@ use app::state::AppState;
 use axum::http::StatusCode;
 use tower::ServiceExt;
 
-use crate::support::{body_text, spawn_apps, test_config};
+use crate::support::{TestApp, body_text, test_config};
+use crm_test_macros::backend_test;
 
-#[tokio::test]
-async fn healthz_answers_ok() {
-    for app in spawn_apps().await {
-        let response = app.get("/healthz").await;
-        assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
-        assert_eq!(response.headers()["cache-control"], "no-store");
-        assert_eq!(body_text(response).await, "ok");
-        app.cleanup().await;
-    }
+#[backend_test]
+async fn healthz_answers_ok(app: TestApp) {
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(body_text(response).await, "ok");
 }
 
-#[tokio::test]
-async fn readyz_is_ready_when_the_database_answers_and_is_migrated() {
-    for app in spawn_apps().await {
-        let response = app.get("/readyz").await;
-        assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
-        let body: serde_json::Value =
-            serde_json::from_str(&body_text(response).await).expect("json");
-        assert_eq!(body["status"], "ready");
-        assert_eq!(body["database"], "reachable");
-        assert_eq!(body["pending_migrations"], serde_json::json!([]));
-        app.cleanup().await;
-    }
+#[backend_test]
+async fn readyz_is_ready_when_the_database_answers_and_is_migrated(app: TestApp) {
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), StatusCode::OK, "{}", app.label());
+    let body: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("json");
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["database"], "reachable");
+    assert_eq!(body["pending_migrations"], serde_json::json!([]));
 }
 
 #[tokio::test]
@@ -68,20 +62,17 @@ async fn readyz_is_unavailable_while_migrations_are_pending() {
     db.close().await;
 }
 
-#[tokio::test]
-async fn readyz_is_unavailable_when_the_database_is_gone() {
-    for app in spawn_apps().await {
-        app.state.db.close().await;
-        let response = app.get("/readyz").await;
-        assert_eq!(
-            response.status(),
-            StatusCode::SERVICE_UNAVAILABLE,
-            "{}",
-            app.label()
-        );
-        let body: serde_json::Value =
-            serde_json::from_str(&body_text(response).await).expect("json");
-        assert_eq!(body["database"], "unreachable");
-        app.database.cleanup().await;
-    }
+#[backend_test]
+async fn readyz_is_unavailable_when_the_database_is_gone(app: TestApp) {
+    app.state.db.close().await;
+    let response = app.get("/readyz").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        app.label()
+    );
+    let body: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("json");
+    assert_eq!(body["database"], "unreachable");
+    app.database.cleanup().await;
 }

@@ -1,6 +1,8 @@
 //! Integration tests: the real router against fresh databases (SQLite, and PostgreSQL when
-//! `TEST_DATABASE_URL` is set), plus the compiled binary's command line.
+//! `TEST_DATABASE_URL` is set: each database test is one test per backend, `..._sqlite` and
+//! `..._postgres`, from `#[backend_test]`), plus the compiled binary's command line.
 
+mod access;
 mod accounts;
 mod binary;
 mod bulk;

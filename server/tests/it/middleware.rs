@@ -4,29 +4,27 @@ use axum::http::{Request, StatusCode, header};
 use axum::routing::{get, post};
 use tower::ServiceExt;
 
-use crate::support::{body_text, spawn_apps, test_config};
+use crate::support::{TestApp, body_text, test_config};
+use crm_test_macros::backend_test;
 
-#[tokio::test]
-async fn every_response_carries_the_security_headers() {
-    for app in spawn_apps().await {
-        for path in ["/", "/no/such/page", "/healthz", "/readyz", "/robots.txt"] {
-            let response = app.get(path).await;
-            let headers = response.headers();
-            let csp = headers[header::CONTENT_SECURITY_POLICY]
-                .to_str()
-                .expect("ascii");
-            assert!(csp.contains("'wasm-unsafe-eval'"), "{path}: {csp}");
-            assert!(csp.contains("frame-ancestors 'none'"), "{path}");
-            assert!(!csp.contains("unsafe-inline"), "{path}");
-            assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
-            assert_eq!(headers[header::REFERRER_POLICY], "same-origin", "{path}");
-            assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY", "{path}");
-            assert!(
-                !headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
-                "plain http has no HSTS"
-            );
-        }
-        app.cleanup().await;
+#[backend_test]
+async fn every_response_carries_the_security_headers(app: TestApp) {
+    for path in ["/", "/no/such/page", "/healthz", "/readyz", "/robots.txt"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ascii");
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        assert_eq!(headers[header::REFERRER_POLICY], "same-origin", "{path}");
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY", "{path}");
+        assert!(
+            !headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+            "plain http has no HSTS"
+        );
     }
 }
 
@@ -52,27 +50,24 @@ async fn https_sites_send_strict_transport_security() {
     );
 }
 
-#[tokio::test]
-async fn each_response_gets_a_fresh_request_id_and_a_client_supplied_one_is_ignored() {
-    for app in spawn_apps().await {
-        let request = Request::get("/healthz")
-            .header("x-request-id", "attacker <script> controlled")
-            .body(Body::empty())
-            .expect("request");
-        let first = app.request(request).await;
-        let id = first.headers()["x-request-id"]
-            .to_str()
-            .expect("ascii")
-            .to_owned();
-        assert_ne!(id, "attacker <script> controlled");
-        assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
-        let second = app.get("/healthz").await;
-        assert_ne!(
-            second.headers()["x-request-id"].to_str().expect("ascii"),
-            id
-        );
-        app.cleanup().await;
-    }
+#[backend_test]
+async fn each_response_gets_a_fresh_request_id_and_a_client_supplied_one_is_ignored(app: TestApp) {
+    let request = Request::get("/healthz")
+        .header("x-request-id", "attacker <script> controlled")
+        .body(Body::empty())
+        .expect("request");
+    let first = app.request(request).await;
+    let id = first.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_ne!(id, "attacker <script> controlled");
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    let second = app.get("/healthz").await;
+    assert_ne!(
+        second.headers()["x-request-id"].to_str().expect("ascii"),
+        id
+    );
 }
 
 async fn boom() -> &'static str {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use app::config::Config;
-use app::db::testing::{TestDatabase, each_backend};
+use app::db::testing::TestDatabase;
 use app::state::AppState;
 use axum::Router;
 use axum::body::Body;
@@ -19,6 +19,16 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The app over a fresh SQLite database.
+    pub async fn sqlite() -> Self {
+        spawn_app_on(TestDatabase::sqlite().await, &[]).await
+    }
+
+    /// The app over a fresh PostgreSQL database, or `None` when no test database is configured.
+    pub async fn postgres() -> Option<Self> {
+        Some(spawn_app_on(TestDatabase::postgres().await?, &[]).await)
+    }
+
     pub fn label(&self) -> &'static str {
         self.database.label()
     }
@@ -41,6 +51,8 @@ impl TestApp {
         .expect("the router never fails")
     }
 
+    /// Closes the app's connections and deletes its database now; dropping the app deletes it
+    /// too, even when the test failed.
     pub async fn cleanup(self) {
         self.state.db.close().await;
         self.database.cleanup().await;
@@ -73,15 +85,6 @@ pub fn test_config(
     std::fs::write(site_root.join("site.js.gz"), b"pretend-gzip").expect("site.js.gz");
     config.leptos.site_root = site_root.display().to_string().into();
     config
-}
-
-/// One running app per backend available (SQLite always, PostgreSQL with `TEST_DATABASE_URL`).
-pub async fn spawn_apps() -> Vec<TestApp> {
-    let mut apps = Vec::new();
-    for database in each_backend().await {
-        apps.push(spawn_app_on(database, &[]).await);
-    }
-    apps
 }
 
 pub async fn spawn_app_on(database: TestDatabase, extra: &[(&str, &str)]) -> TestApp {
