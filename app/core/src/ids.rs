@@ -26,17 +26,20 @@ macro_rules! typed_id {
 
             /// Reads an id from a URL or a page; anything else is `None` (and the answer is "not
             /// found").
+            #[inline]
             pub fn parse(raw: &str) -> Option<Self> {
                 Uuid::parse_str(raw.trim()).ok().map(Self)
             }
 
             /// The UUID, for what every kind of record shares (tasks, the timeline).
+            #[inline]
             pub fn uuid(self) -> Uuid {
                 self.0
             }
         }
 
         impl fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 self.0.fmt(f)
             }
@@ -46,6 +49,7 @@ macro_rules! typed_id {
         impl FromStr for $name {
             type Err = AppError;
 
+            #[inline]
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::parse(s).ok_or(AppError::NotFound)
             }
