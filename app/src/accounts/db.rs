@@ -59,7 +59,7 @@ pub async fn find<'e>(
     let row = sqlx::query(&format!(
         "SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1"
     ))
-    .bind(id.to_string())
+    .bind(id)
     .fetch_optional(executor)
     .await?;
     row.as_ref().map(member_from_row).transpose()
@@ -85,7 +85,7 @@ pub async fn insert<'e>(
         "INSERT INTO members (id, name, email, email_key, password_hash, age_confirmed_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
-    .bind(id.to_string())
+    .bind(id)
     .bind(member.name.as_str())
     .bind(member.email.as_str())
     .bind(email_key(member.email))
@@ -107,7 +107,7 @@ pub async fn set_password<'e>(
     sqlx::query("UPDATE members SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(password_hash)
         .bind(now)
-        .bind(member.to_string())
+        .bind(member)
         .execute(executor)
         .await?;
     Ok(())
@@ -126,7 +126,7 @@ pub async fn mark_verified<'e>(
          WHERE id = $2 AND email = $3",
     )
     .bind(now)
-    .bind(member.to_string())
+    .bind(member)
     .bind(email)
     .execute(executor)
     .await?;
@@ -144,8 +144,8 @@ pub async fn add_membership<'e>(
     sqlx::query(
         "INSERT INTO memberships (workspace_id, member_id, role, created_at) VALUES ($1, $2, $3, $4)",
     )
-    .bind(workspace.to_string())
-    .bind(member.to_string())
+    .bind(workspace)
+    .bind(member)
     .bind(role.as_str())
     .bind(now)
     .execute(executor)
@@ -162,7 +162,7 @@ pub async fn first_workspace<'e>(
         "SELECT workspace_id FROM memberships WHERE member_id = $1
          ORDER BY created_at, workspace_id LIMIT 1",
     )
-    .bind(member.to_string())
+    .bind(member)
     .fetch_optional(executor)
     .await?;
     id.map(|id| id.parse()).transpose()
@@ -179,7 +179,7 @@ pub async fn record_policy_acceptance<'e>(
         "INSERT INTO policy_acceptances (member_id, policy_version, accepted_at) VALUES ($1, $2, $3)
          ON CONFLICT (member_id, policy_version) DO NOTHING",
     )
-    .bind(member.to_string())
+    .bind(member)
     .bind(policy_version)
     .bind(now)
     .execute(executor)
@@ -196,7 +196,7 @@ pub async fn load_profile<'e>(
         "SELECT name, job_title, phone, mailing_address, time_zone, language, version
          FROM members WHERE id = $1",
     )
-    .bind(member.to_string())
+    .bind(member)
     .fetch_optional(executor)
     .await?
     .ok_or(AppError::NotFound)?;
@@ -238,7 +238,7 @@ pub async fn save_profile<'e>(
     .bind(optional(&fields.time_zone))
     .bind(optional(&fields.language))
     .bind(now)
-    .bind(member.to_string())
+    .bind(member)
     .bind(fields.version)
     .execute(executor)
     .await?;
@@ -268,7 +268,7 @@ pub async fn change_email<'e>(
     .bind(email.as_str())
     .bind(email_key(email))
     .bind(now)
-    .bind(member.to_string())
+    .bind(member)
     .execute(executor)
     .await?;
     Ok(())

@@ -554,8 +554,8 @@ pub async fn create_operator(state: &AppState, email: &EmailAddress) -> Result<S
         "INSERT INTO memberships (workspace_id, member_id, role, created_at) VALUES ($1, $2, 'operator', $3)
          ON CONFLICT (workspace_id, member_id) DO UPDATE SET role = 'operator'",
     )
-    .bind(state.vendor_workspace.to_string())
-    .bind(member.to_string())
+    .bind(state.vendor_workspace)
+    .bind(member)
     .bind(now)
     .execute(&mut *tx)
     .await?;

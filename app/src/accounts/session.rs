@@ -57,8 +57,8 @@ pub async fn create<'e>(
     )
     .bind(tokens::hash(&secret))
     .bind(Uuid::new_v4().to_string())
-    .bind(member.to_string())
-    .bind(workspace.to_string())
+    .bind(member)
+    .bind(workspace)
     .bind(now)
     .bind(expires_at)
     .bind(user_agent)
@@ -150,7 +150,7 @@ pub async fn end_all_for<'e>(
     keep_secret_hash: Option<&str>,
 ) -> Result<u64, AppError> {
     let done = sqlx::query("DELETE FROM sessions WHERE member_id = $1 AND secret_hash <> $2")
-        .bind(member.to_string())
+        .bind(member)
         .bind(keep_secret_hash.unwrap_or(""))
         .execute(executor)
         .await?;
@@ -184,7 +184,7 @@ pub async fn list_for(
          WHERE member_id = $1 AND expires_at > $2 AND last_seen_at > $3
          ORDER BY last_seen_at DESC, id",
     )
-    .bind(current.viewer.member_id.to_string())
+    .bind(current.viewer.member_id)
     .bind(now)
     .bind(now - IDLE_MS)
     .fetch_all(db.pool())
@@ -212,7 +212,7 @@ pub async fn list_for(
 pub async fn end_own(db: &Db, current: &CurrentSession, id: Uuid) -> Result<(), AppError> {
     let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND member_id = $2")
         .bind(id.to_string())
-        .bind(current.viewer.member_id.to_string())
+        .bind(current.viewer.member_id)
         .execute(db.pool())
         .await?;
     if done.rows_affected() == 0 {

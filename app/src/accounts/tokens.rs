@@ -70,7 +70,7 @@ pub async fn issue<'e>(
     )
     .bind(hash(&secret))
     .bind(purpose.as_str())
-    .bind(member.to_string())
+    .bind(member)
     .bind(email)
     .bind(now)
     .bind(now + lifetime_ms)
@@ -143,7 +143,7 @@ pub async fn retire_all<'e>(
          WHERE member_id = $2 AND purpose = $3 AND used_at IS NULL",
     )
     .bind(now)
-    .bind(member.to_string())
+    .bind(member)
     .bind(purpose.as_str())
     .execute(executor)
     .await?;

@@ -68,7 +68,7 @@ pub async fn named(
     }
     let id: Option<String> =
         sqlx::query_scalar("SELECT id FROM companies WHERE workspace_id = $1 AND sort_name = $2")
-            .bind(workspace.to_string())
+            .bind(workspace)
             .bind(key)
             .fetch_optional(&mut *conn)
             .await?;
@@ -93,7 +93,7 @@ fn bind_columns<'q>(
         .bind(&company.region)
         .bind(&company.postal_code)
         .bind(&company.country)
-        .bind(company.owner.as_ref().map(|o| o.id.to_string()))
+        .bind(company.owner.as_ref().map(|o| o.id))
         .bind(name_key(&company.name))
         .bind(search_text_of(company))
 }
@@ -112,8 +112,8 @@ pub async fn insert(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1)",
     );
     bind_columns(insert, company)
-        .bind(company.id.to_string())
-        .bind(workspace.to_string())
+        .bind(company.id)
+        .bind(workspace)
         .bind(now)
         .execute(&mut *conn)
         .await?;
@@ -137,8 +137,8 @@ pub async fn update(
     );
     let updated = bind_columns(update, company)
         .bind(now)
-        .bind(workspace.to_string())
-        .bind(company.id.to_string())
+        .bind(workspace)
+        .bind(company.id)
         .bind(version)
         .execute(&mut *conn)
         .await?;
@@ -162,8 +162,8 @@ pub async fn load(
          FROM companies c LEFT JOIN members m ON m.id = c.owner_id
          WHERE c.workspace_id = $1 AND c.id = $2",
     )
-    .bind(workspace.to_string())
-    .bind(id.to_string())
+    .bind(workspace)
+    .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
@@ -173,8 +173,8 @@ pub async fn load(
     company.tags = sqlx::query_scalar(
         "SELECT tag FROM company_tags WHERE workspace_id = $1 AND company_id = $2 ORDER BY tag",
     )
-    .bind(workspace.to_string())
-    .bind(id.to_string())
+    .bind(workspace)
+    .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     Ok(Some(company))
@@ -218,8 +218,8 @@ pub async fn people_of(
         "SELECT id, first_name, last_name, job_title FROM people
          WHERE workspace_id = $1 AND company_id = $2 ORDER BY sort_name, id LIMIT $3",
     )
-    .bind(workspace.to_string())
-    .bind(company.to_string())
+    .bind(workspace)
+    .bind(company)
     .bind(COMPANY_PEOPLE_MAX as i64)
     .fetch_all(&mut *conn)
     .await?;
@@ -243,8 +243,8 @@ pub async fn people_of(
         sqlx::query_scalar(
             "SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND company_id = $2",
         )
-        .bind(workspace.to_string())
-        .bind(company.to_string())
+        .bind(workspace)
+        .bind(company)
         .fetch_one(&mut *conn)
         .await?
     };
@@ -263,8 +263,8 @@ pub async fn link_people_named(
         "UPDATE people SET company_id = $1
          WHERE workspace_id = $2 AND company_id IS NULL AND lower(company_name) = lower($3)",
     )
-    .bind(company.to_string())
-    .bind(workspace.to_string())
+    .bind(company)
+    .bind(workspace)
     .bind(name.trim())
     .execute(&mut *conn)
     .await?;
@@ -279,8 +279,8 @@ pub async fn people_ids(
 ) -> Result<Vec<PersonId>, AppError> {
     let ids: Vec<String> =
         sqlx::query_scalar("SELECT id FROM people WHERE workspace_id = $1 AND company_id = $2")
-            .bind(workspace.to_string())
-            .bind(company.to_string())
+            .bind(workspace)
+            .bind(company)
             .fetch_all(&mut *conn)
             .await?;
     ids.iter()
@@ -380,9 +380,9 @@ pub async fn list(
             "SELECT company_id, tag FROM company_tags
              WHERE workspace_id = $1 AND company_id IN ({placeholders}) ORDER BY tag"
         );
-        let mut statement = sqlx::query(&sql).bind(workspace.to_string());
+        let mut statement = sqlx::query(&sql).bind(workspace);
         for company in &companies {
-            statement = statement.bind(company.id.to_string());
+            statement = statement.bind(company.id);
         }
         for row in statement.fetch_all(&mut *conn).await? {
             let id = parse_id(&row.try_get::<String, _>("company_id")?)?;
@@ -400,7 +400,7 @@ pub async fn workspace_tags(db: &Db, workspace: WorkspaceId) -> Result<Vec<Strin
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT tag FROM company_tags WHERE workspace_id = $1 ORDER BY tag LIMIT 500",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .fetch_all(db.pool())
     .await?)
 }

@@ -159,7 +159,7 @@ pub async fn record_gpc_on_account(
     let recorded: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM consent_ledger WHERE member_id = $1 AND action = 'gpc' LIMIT 1",
     )
-    .bind(member.to_string())
+    .bind(member)
     .fetch_optional(state.db.pool())
     .await?;
     if recorded.is_some() {

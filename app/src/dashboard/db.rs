@@ -31,7 +31,7 @@ pub async fn counts<'e>(
                 (SELECT COUNT(*) FROM tasks
                  WHERE workspace_id = $1 AND done_at IS NULL AND due_on < $2) AS overdue_tasks",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(today.to_string())
     .fetch_one(executor)
     .await?;

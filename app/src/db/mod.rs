@@ -3,8 +3,9 @@
 //! Queries go through sqlx's `Any` driver so that one query layer serves both engines. `$1`-style
 //! placeholders work on both. The driver decodes only integers, floats and text portably, so the
 //! schema follows one convention (see the first migration): ids are UUID text, times are BIGINT
-//! milliseconds since the Unix epoch, flags are 0/1 integers. Where the engines' SQL differs
-//! (full-text search, bulk inserts), code branches on [`Db::backend`].
+//! milliseconds since the Unix epoch, flags are 0/1 integers. The typed ids of `crm_core::ids`
+//! encode and decode as that text, so a query binds them as they are (`.bind(person)`). Where the
+//! engines' SQL differs (full-text search, bulk inserts), code branches on [`Db::backend`].
 
 use std::time::Duration;
 
@@ -248,6 +249,32 @@ mod tests {
     use super::*;
     use crate::db::testing::TestDatabase;
     use crm_test_macros::backend_test;
+
+    #[backend_test]
+    async fn a_typed_id_is_stored_as_its_uuid_text_and_reads_back_only_from_a_uuid(
+        test_db: TestDatabase,
+    ) {
+        use crm_core::ids::PersonId;
+        let db = &test_db.db;
+        let id = PersonId::parse("67e55044-10b1-426f-9247-bb680e5fe0c8").expect("a UUID");
+        let stored: String = sqlx::query_scalar("SELECT $1")
+            .bind(id)
+            .fetch_one(db.pool())
+            .await
+            .expect("select");
+        assert_eq!(stored, "67e55044-10b1-426f-9247-bb680e5fe0c8");
+        let read: PersonId = sqlx::query_scalar("SELECT $1")
+            .bind(stored)
+            .fetch_one(db.pool())
+            .await
+            .expect("select");
+        assert_eq!(read, id);
+        let not_an_id = sqlx::query_scalar::<_, PersonId>("SELECT $1")
+            .bind("1 OR 1=1")
+            .fetch_one(db.pool())
+            .await;
+        assert!(not_an_id.is_err(), "{}", test_db.label());
+    }
 
     #[backend_test]
     async fn a_migrated_database_is_reachable_with_nothing_pending(test_db: TestDatabase) {

@@ -67,8 +67,8 @@ pub async fn insert<'e>(
                             version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, 1)",
     )
-    .bind(id.to_string())
-    .bind(lead.workspace.to_string())
+    .bind(id)
+    .bind(lead.workspace)
     .bind(lead.name)
     .bind(lead.email.as_str())
     .bind(lead.company_name)
@@ -80,7 +80,7 @@ pub async fn insert<'e>(
     .bind(lead.marketing.map(|m| i64::from(m.consented)))
     .bind(lead.marketing.map(|m| m.at))
     .bind(lead.marketing.map(|m| m.policy_version))
-    .bind(lead.owner.map(|m| m.to_string()))
+    .bind(lead.owner)
     .bind(search_text(
         lead.name,
         lead.email.as_str(),
@@ -152,8 +152,8 @@ pub async fn load(
         "SELECT {LEAD_COLUMNS} FROM leads l LEFT JOIN members m ON m.id = l.owner_id
          WHERE l.workspace_id = $1 AND l.id = $2"
     ))
-    .bind(workspace.to_string())
-    .bind(id.to_string())
+    .bind(workspace)
+    .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(lead_from).transpose()
@@ -174,8 +174,8 @@ pub async fn conversion(
          LEFT JOIN members m ON m.id = l.converted_by
          WHERE l.workspace_id = $1 AND l.id = $2 AND l.converted_at IS NOT NULL",
     )
-    .bind(workspace.to_string())
-    .bind(id.to_string())
+    .bind(workspace)
+    .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
@@ -206,8 +206,8 @@ pub async fn conversion(
         "SELECT id, name FROM opportunities WHERE workspace_id = $1 AND lead_id = $2
          ORDER BY created_at, id LIMIT 1",
     )
-    .bind(workspace.to_string())
-    .bind(id.to_string())
+    .bind(workspace)
+    .bind(id)
     .fetch_optional(&mut *conn)
     .await?
     .map(|row| -> Result<RecordLink, AppError> {
@@ -245,7 +245,7 @@ pub async fn person_with_email(
          FROM person_contacts c JOIN people p ON p.id = c.person_id AND p.workspace_id = c.workspace_id
          WHERE c.workspace_id = $1 AND c.channel = 'email' AND lower(c.value) = lower($2)",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(email.trim())
     .fetch_all(&mut *conn)
     .await?;
@@ -295,7 +295,7 @@ pub async fn update(
     .bind(lead.phone.as_deref())
     .bind(lead.status.as_str())
     .bind(lead.source.as_str())
-    .bind(lead.owner.as_ref().map(|o| o.id.to_string()))
+    .bind(lead.owner.as_ref().map(|o| o.id))
     .bind(search_text(
         &lead.name,
         &lead.email,
@@ -303,8 +303,8 @@ pub async fn update(
         lead.phone.as_deref(),
     ))
     .bind(now)
-    .bind(workspace.to_string())
-    .bind(lead.id.to_string())
+    .bind(workspace)
+    .bind(lead.id)
     .bind(version)
     .execute(&mut *conn)
     .await?;
@@ -327,12 +327,12 @@ pub async fn mark_converted(
                 updated_at = $3, version = version + 1
          WHERE workspace_id = $5 AND id = $6 AND version = $7 AND converted_at IS NULL",
     )
-    .bind(person.to_string())
-    .bind(company.map(|c| c.to_string()))
+    .bind(person)
+    .bind(company)
     .bind(now)
-    .bind(by.to_string())
-    .bind(workspace.to_string())
-    .bind(lead.id.to_string())
+    .bind(by)
+    .bind(workspace)
+    .bind(lead.id)
     .bind(lead.version)
     .execute(&mut *conn)
     .await?;

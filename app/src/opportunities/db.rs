@@ -64,8 +64,8 @@ pub async fn stages(
             "INSERT INTO pipeline_stages (id, workspace_id, name, position, outcome)
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
-        .bind(StageId::random().to_string())
-        .bind(workspace.to_string())
+        .bind(StageId::random())
+        .bind(workspace)
         .bind(*name)
         .bind(position as i64)
         .bind(outcome.as_str())
@@ -83,7 +83,7 @@ async fn stored_stages(
         "SELECT id, name, outcome FROM pipeline_stages WHERE workspace_id = $1
          ORDER BY position, id",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(|row| stage_from(row, "")).collect()
@@ -100,9 +100,9 @@ pub async fn rename_stage(
         "SELECT COUNT(*) FROM pipeline_stages
          WHERE workspace_id = $1 AND lower(name) = lower($2) AND id <> $3",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(name)
-    .bind(stage.to_string())
+    .bind(stage)
     .fetch_one(&mut *conn)
     .await?;
     if taken > 0 {
@@ -111,8 +111,8 @@ pub async fn rename_stage(
     let renamed =
         sqlx::query("UPDATE pipeline_stages SET name = $1 WHERE workspace_id = $2 AND id = $3")
             .bind(name)
-            .bind(workspace.to_string())
-            .bind(stage.to_string())
+            .bind(workspace)
+            .bind(stage)
             .execute(&mut *conn)
             .await?;
     if renamed.rows_affected() != 1 {
@@ -130,8 +130,8 @@ pub async fn reorder_stages(
     for (position, stage) in order.iter().enumerate() {
         sqlx::query("UPDATE pipeline_stages SET position = $1 WHERE workspace_id = $2 AND id = $3")
             .bind(position as i64)
-            .bind(workspace.to_string())
-            .bind(stage.to_string())
+            .bind(workspace)
+            .bind(stage)
             .execute(&mut *conn)
             .await?;
     }
@@ -148,10 +148,10 @@ fn bind_columns<'q>(
         .bind(opportunity.amount.minor)
         .bind(&opportunity.amount.currency)
         .bind(&opportunity.close_on)
-        .bind(opportunity.stage.id.to_string())
-        .bind(opportunity.company_id.map(|id| id.to_string()))
-        .bind(opportunity.owner.as_ref().map(|o| o.id.to_string()))
-        .bind(opportunity.lead_id.map(|id| id.to_string()))
+        .bind(opportunity.stage.id)
+        .bind(opportunity.company_id)
+        .bind(opportunity.owner.as_ref().map(|o| o.id))
+        .bind(opportunity.lead_id)
         .bind(search_text(&opportunity.name, &opportunity.company_name))
 }
 
@@ -169,8 +169,8 @@ pub async fn insert(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1)",
     );
     bind_columns(insert, opportunity)
-        .bind(opportunity.id.to_string())
-        .bind(workspace.to_string())
+        .bind(opportunity.id)
+        .bind(workspace)
         .bind(now)
         .execute(&mut *conn)
         .await?;
@@ -194,8 +194,8 @@ pub async fn update(
     );
     let updated = bind_columns(update, opportunity)
         .bind(now)
-        .bind(workspace.to_string())
-        .bind(opportunity.id.to_string())
+        .bind(workspace)
+        .bind(opportunity.id)
         .bind(version)
         .execute(&mut *conn)
         .await?;
@@ -240,14 +240,14 @@ pub async fn involving(
                         ORDER BY o.close_on, o.id LIMIT {RELATED_MAX}) o {FROM}
          ORDER BY o.close_on, o.id"
     ))
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(&id)
     .fetch_all(&mut *conn)
     .await?;
     let count: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM opportunities o WHERE o.workspace_id = $1 AND {condition}"
     ))
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(&id)
     .fetch_one(&mut *conn)
     .await?;
@@ -266,8 +266,8 @@ pub async fn load(
     let row = sqlx::query(&format!(
         "{SELECT} FROM opportunities o {FROM} WHERE o.workspace_id = $1 AND o.id = $2"
     ))
-    .bind(workspace.to_string())
-    .bind(id.to_string())
+    .bind(workspace)
+    .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(opportunity_from).transpose()
@@ -335,8 +335,8 @@ pub async fn people_of(
          WHERE op.workspace_id = $1 AND op.opportunity_id = $2 AND p.workspace_id = $1
          ORDER BY p.sort_name, p.id",
     )
-    .bind(workspace.to_string())
-    .bind(id.to_string())
+    .bind(workspace)
+    .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -368,9 +368,9 @@ pub async fn add_person(
         "INSERT INTO opportunity_people (opportunity_id, person_id, workspace_id, added_at)
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
-    .bind(id.to_string())
-    .bind(person.to_string())
-    .bind(workspace.to_string())
+    .bind(id)
+    .bind(person)
+    .bind(workspace)
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -388,9 +388,9 @@ pub async fn remove_person(
         "DELETE FROM opportunity_people
          WHERE workspace_id = $1 AND opportunity_id = $2 AND person_id = $3",
     )
-    .bind(workspace.to_string())
-    .bind(id.to_string())
-    .bind(person.to_string())
+    .bind(workspace)
+    .bind(id)
+    .bind(person)
     .execute(&mut *conn)
     .await?;
     Ok(removed.rows_affected() == 1)
@@ -409,8 +409,8 @@ pub async fn touch(
          WHERE workspace_id = $2 AND id = $3",
     )
     .bind(now)
-    .bind(workspace.to_string())
-    .bind(id.to_string())
+    .bind(workspace)
+    .bind(id)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -430,8 +430,8 @@ pub async fn column(
                         ORDER BY close_on, id LIMIT $3) o {FROM}
          ORDER BY o.close_on, o.id"
     ))
-    .bind(workspace.to_string())
-    .bind(stage.id.to_string())
+    .bind(workspace)
+    .bind(stage.id)
     .bind(limit as i64)
     .fetch_all(&mut *conn)
     .await?;
@@ -441,8 +441,8 @@ pub async fn column(
          FROM opportunities
          WHERE workspace_id = $1 AND stage_id = $2 GROUP BY currency ORDER BY currency",
     )
-    .bind(workspace.to_string())
-    .bind(stage.id.to_string())
+    .bind(workspace)
+    .bind(stage.id)
     .fetch_all(&mut *conn)
     .await?;
     let mut count = 0;
@@ -480,7 +480,7 @@ pub async fn open_value(
          WHERE o.workspace_id = $1 AND s.outcome = 'open'
          GROUP BY o.stage_id, o.currency",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .fetch_all(&mut *conn)
     .await?;
     let mut sums = Vec::with_capacity(rows.len());

@@ -102,7 +102,7 @@ pub async fn seed_opportunities(
         for (name, amount, currency, close_on, stage, company, owner, search, created) in rows {
             insert = insert
                 .bind(uuid::Uuid::new_v4().to_string())
-                .bind(workspace.to_string())
+                .bind(workspace)
                 .bind(name)
                 .bind(amount)
                 .bind(currency)

@@ -102,15 +102,15 @@ pub async fn insert(
                              search_text, created_at, updated_at, version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', 'unknown', '', $11, $12, $13, $13, 1)",
     )
-    .bind(id.to_string())
-    .bind(workspace.to_string())
+    .bind(id)
+    .bind(workspace)
     .bind(&person.first_name)
     .bind(&person.last_name)
     .bind(&person.job_title)
     .bind(&person.company_name)
     .bind(person.email.as_deref())
     .bind(person.phone.as_deref())
-    .bind(person.owner.map(|m| m.to_string()))
+    .bind(person.owner)
     .bind(&person.source)
     .bind(sort_name)
     .bind(search_text)
@@ -146,7 +146,7 @@ pub async fn delete(
     let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
     let sql =
         format!("SELECT id FROM leads WHERE workspace_id = $1 AND person_id IN ({placeholders})");
-    let query = sqlx::query(&sql).bind(workspace.to_string());
+    let query = sqlx::query(&sql).bind(workspace);
     let leads: Vec<String> = crate::records::db::bind_all(query, &ids)
         .fetch_all(&mut *conn)
         .await?
@@ -176,9 +176,9 @@ pub async fn delete(
         format!("DELETE FROM notes WHERE workspace_id = $1 AND record_id IN ({placeholders})"),
         format!("DELETE FROM people WHERE workspace_id = $1 AND id IN ({placeholders})"),
     ] {
-        let mut query = sqlx::query(&sql).bind(workspace.to_string());
+        let mut query = sqlx::query(&sql).bind(workspace);
         for person in people {
-            query = query.bind(person.to_string());
+            query = query.bind(person);
         }
         deleted = query.execute(&mut *conn).await?.rows_affected();
     }
@@ -201,8 +201,8 @@ pub async fn load(
         "SELECT {PERSON_COLUMNS} FROM people p LEFT JOIN members m ON m.id = p.owner_id
          WHERE p.workspace_id = $1 AND p.id = $2"
     ))
-    .bind(workspace.to_string())
-    .bind(id.to_string())
+    .bind(workspace)
+    .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
@@ -469,7 +469,7 @@ pub async fn workspace_tags(db: &Db, workspace: WorkspaceId) -> Result<Vec<Strin
          )
          SELECT tag FROM t WHERE tag IS NOT NULL",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .fetch_all(db.pool())
     .await?;
     Ok(tags.into_iter().flatten().collect())
@@ -485,9 +485,9 @@ pub async fn link_company(
 ) -> Result<(), AppError> {
     let company = crate::companies::db::named(conn, workspace, company_name).await?;
     sqlx::query("UPDATE people SET company_id = $1 WHERE workspace_id = $2 AND id = $3")
-        .bind(company.map(|id| id.to_string()))
-        .bind(workspace.to_string())
-        .bind(person.to_string())
+        .bind(company)
+        .bind(workspace)
+        .bind(person)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -521,8 +521,8 @@ pub async fn set_company_name(
     .bind(name)
     .bind(search_text)
     .bind(now)
-    .bind(workspace.to_string())
-    .bind(person.to_string())
+    .bind(workspace)
+    .bind(person)
     .execute(&mut *conn)
     .await?;
     record_event(
@@ -585,8 +585,8 @@ pub async fn take_marketing_choice(
     .bind(at)
     .bind(how)
     .bind(now)
-    .bind(workspace.to_string())
-    .bind(person.to_string())
+    .bind(workspace)
+    .bind(person)
     .execute(&mut *conn)
     .await?;
     let changes = [
@@ -631,8 +631,8 @@ pub async fn contacts_of(
         "SELECT id, channel, kind, value FROM person_contacts
          WHERE workspace_id = $1 AND person_id = $2 ORDER BY created_at, id",
     )
-    .bind(workspace.to_string())
-    .bind(person.to_string())
+    .bind(workspace)
+    .bind(person)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -663,8 +663,8 @@ pub async fn addresses_of(
         "SELECT id, kind, street, city, region, postal_code, country FROM person_addresses
          WHERE workspace_id = $1 AND person_id = $2 ORDER BY created_at, id",
     )
-    .bind(workspace.to_string())
-    .bind(person.to_string())
+    .bind(workspace)
+    .bind(person)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -698,9 +698,9 @@ pub async fn insert_contact(
         "INSERT INTO person_contacts (id, workspace_id, person_id, channel, kind, value, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(id.to_string())
-    .bind(workspace.to_string())
-    .bind(person.to_string())
+    .bind(id)
+    .bind(workspace)
+    .bind(person)
     .bind(kind.channel().as_str())
     .bind(kind.kind().as_str())
     .bind(value)
@@ -724,9 +724,9 @@ pub async fn insert_address(
                                        postal_code, country, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(id.to_string())
-    .bind(workspace.to_string())
-    .bind(person.to_string())
+    .bind(id)
+    .bind(workspace)
+    .bind(person)
     .bind(address.kind.as_str())
     .bind(&address.street)
     .bind(&address.city)
@@ -754,8 +754,8 @@ pub async fn remove_item(
     let removed = sqlx::query(&format!(
         "DELETE FROM {table} WHERE workspace_id = $1 AND person_id = $2 AND id = $3"
     ))
-    .bind(workspace.to_string())
-    .bind(person.to_string())
+    .bind(workspace)
+    .bind(person)
     .bind(item)
     .execute(&mut *conn)
     .await?;
@@ -777,8 +777,8 @@ pub async fn refresh(
     )
     .bind(search_text)
     .bind(now)
-    .bind(workspace.to_string())
-    .bind(person.id.to_string())
+    .bind(workspace)
+    .bind(person.id)
     .execute(&mut *conn)
     .await?;
     Ok(())

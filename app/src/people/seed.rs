@@ -334,7 +334,7 @@ pub async fn seed_people(
             for row in &rows {
                 insert = insert
                     .bind(&row.id)
-                    .bind(workspace.to_string())
+                    .bind(workspace)
                     .bind(row.first)
                     .bind(row.last)
                     .bind(row.job_title)
@@ -365,7 +365,7 @@ pub async fn seed_people(
                 }
                 let mut insert = sqlx::query(&sql);
                 for (person, tag) in chunk {
-                    insert = insert.bind(person).bind(workspace.to_string()).bind(*tag);
+                    insert = insert.bind(person).bind(workspace).bind(*tag);
                 }
                 insert.execute(&mut *tx).await?;
                 tags_made += chunk.len();
@@ -484,7 +484,7 @@ async fn seed_leads(
         for (name, email, company, status, source, owner, search, created) in rows {
             insert = insert
                 .bind(uuid::Uuid::new_v4().to_string())
-                .bind(workspace.to_string())
+                .bind(workspace)
                 .bind(name)
                 .bind(email)
                 .bind(company)
@@ -513,7 +513,7 @@ async fn seed_companies(
 ) -> Result<(HashMap<String, String>, usize), AppError> {
     let mut ids: HashMap<String, String> = HashMap::new();
     for row in sqlx::query("SELECT id, name FROM companies WHERE workspace_id = $1")
-        .bind(workspace.to_string())
+        .bind(workspace)
         .fetch_all(db.pool())
         .await?
     {

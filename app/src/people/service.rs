@@ -283,8 +283,8 @@ pub async fn save_field(
         .bind(now)
         .bind(sort_name)
         .bind(search_text)
-        .bind(workspace.to_string())
-        .bind(edit.person.to_string());
+        .bind(workspace)
+        .bind(edit.person);
     if let Some(value) = extra {
         statement = statement.bind(value);
     }

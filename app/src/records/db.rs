@@ -68,10 +68,10 @@ pub async fn record_event_about<'e>(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(uuid::Uuid::new_v4().to_string())
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(record.to_string())
     .bind(now)
-    .bind(actor.to_string())
+    .bind(actor)
     .bind(kind)
     .bind(field)
     .bind(old)
@@ -104,7 +104,7 @@ pub async fn forget_in_timelines(
              WHERE workspace_id = $1 AND kind = 'converted' AND subject_id IN ({list})"
         ),
     ] {
-        let query = sqlx::query(&sql).bind(workspace.to_string());
+        let query = sqlx::query(&sql).bind(workspace);
         bind_all(query, records).execute(&mut *conn).await?;
     }
     Ok(())
@@ -139,10 +139,10 @@ pub async fn record_events<'e>(
         };
         query = query
             .bind(uuid::Uuid::new_v4().to_string())
-            .bind(workspace.to_string())
+            .bind(workspace)
             .bind(record.as_str())
             .bind(now)
-            .bind(actor.to_string())
+            .bind(actor)
             .bind("changed")
             .bind(field.as_str())
             .bind(old.as_str())
@@ -169,7 +169,7 @@ pub async fn members<'e>(
         "SELECT m.id, m.name FROM memberships ms JOIN members m ON m.id = ms.member_id
          WHERE ms.workspace_id = $1 ORDER BY m.name, m.id",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .fetch_all(executor)
     .await?;
     rows.iter()
@@ -195,7 +195,7 @@ pub async fn timeline(
          WHERE e.workspace_id = $1 AND e.record_id = $2
          ORDER BY e.at DESC, e.id DESC LIMIT $3",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(record.to_string())
     .bind(TIMELINE_MAX)
     .fetch_all(&mut *conn)
@@ -237,7 +237,7 @@ pub async fn timeline(
          WHERE n.workspace_id = $1 AND n.record_id = $2
          ORDER BY n.created_at DESC, n.id DESC LIMIT $3",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(record.to_string())
     .bind(TIMELINE_MAX)
     .fetch_all(&mut *conn)
@@ -286,7 +286,7 @@ async fn exists(
         "SELECT COUNT(*) FROM {} WHERE workspace_id = $1 AND id = $2",
         table(kind)
     ))
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(record)
     .fetch_one(&mut *conn)
     .await?;
@@ -338,7 +338,7 @@ pub async fn delete(
         let named: Vec<(String, String)> = sqlx::query_as(
             "SELECT id, name FROM opportunities WHERE workspace_id = $1 AND company_id = $2",
         )
-        .bind(workspace.to_string())
+        .bind(workspace)
         .bind(record)
         .fetch_all(&mut *conn)
         .await?;
@@ -347,7 +347,7 @@ pub async fn delete(
                 "UPDATE opportunities SET search_text = $1 WHERE workspace_id = $2 AND id = $3",
             )
             .bind(crate::opportunities::db::search_text(&name, ""))
-            .bind(workspace.to_string())
+            .bind(workspace)
             .bind(opportunity)
             .execute(&mut *conn)
             .await?;
@@ -385,7 +385,7 @@ pub async fn delete(
     );
     for sql in unlink.iter().copied().chain(shared).chain([own.as_str()]) {
         sqlx::query(sql)
-            .bind(workspace.to_string())
+            .bind(workspace)
             .bind(record)
             .execute(&mut *conn)
             .await?;
@@ -428,7 +428,7 @@ pub(crate) async fn ensure_all_in(
         "SELECT COUNT(*) FROM {table} WHERE workspace_id = $1 AND id IN ({})",
         placeholders(records.len(), 2)
     );
-    let query = sqlx::query(&sql).bind(workspace.to_string());
+    let query = sqlx::query(&sql).bind(workspace);
     let found: i64 = bind_all(query, records)
         .fetch_one(&mut *conn)
         .await?
@@ -458,7 +458,7 @@ pub async fn tags_of<'e>(
          WHERE workspace_id = $1 AND {column} IN ({})",
         placeholders(records.len(), 2)
     );
-    let query = sqlx::query(&sql).bind(workspace.to_string());
+    let query = sqlx::query(&sql).bind(workspace);
     let mut tags = bind_all(query, records)
         .fetch_all(executor)
         .await?
@@ -488,10 +488,7 @@ pub async fn add_tag(
     let sql = format!("INSERT INTO {table} ({column}, workspace_id, tag) VALUES {rows}");
     let mut insert = sqlx::query(&sql);
     for record in records {
-        insert = insert
-            .bind(record.as_str())
-            .bind(workspace.to_string())
-            .bind(tag);
+        insert = insert.bind(record.as_str()).bind(workspace).bind(tag);
     }
     insert.execute(&mut *conn).await?;
     Ok(())
@@ -512,7 +509,7 @@ pub async fn name_of(
         "SELECT {name} FROM {} WHERE workspace_id = $1 AND id = $2",
         table(kind)
     ))
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(record)
     .fetch_optional(&mut *conn)
     .await?;
@@ -533,7 +530,7 @@ pub async fn owners_of(
         table(kind),
         placeholders(records.len(), 2)
     );
-    let query = sqlx::query(&sql).bind(workspace.to_string());
+    let query = sqlx::query(&sql).bind(workspace);
     bind_all(query, records)
         .fetch_all(&mut *conn)
         .await?
@@ -573,9 +570,9 @@ pub async fn touch_many(
         table(kind),
         placeholders(records.len(), first)
     );
-    let mut query = sqlx::query(&sql).bind(now).bind(workspace.to_string());
+    let mut query = sqlx::query(&sql).bind(now).bind(workspace);
     if let Some(owner) = owner {
-        query = query.bind(owner.map(|id| id.to_string()));
+        query = query.bind(owner);
     }
     bind_all(query, records).execute(&mut *conn).await?;
     Ok(())
@@ -594,7 +591,7 @@ pub async fn replace_tags(
     sqlx::query(&format!(
         "DELETE FROM {table} WHERE workspace_id = $1 AND {column} = $2"
     ))
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(&record)
     .execute(&mut *conn)
     .await?;
@@ -603,7 +600,7 @@ pub async fn replace_tags(
             "INSERT INTO {table} ({column}, workspace_id, tag) VALUES ($1, $2, $3)"
         ))
         .bind(&record)
-        .bind(workspace.to_string())
+        .bind(workspace)
         .bind(tag)
         .execute(&mut *conn)
         .await?;
@@ -627,9 +624,9 @@ pub async fn add_note(
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(uuid::Uuid::new_v4().to_string())
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(record)
-    .bind(author.to_string())
+    .bind(author)
     .bind(body)
     .bind(now)
     .execute(&mut *conn)

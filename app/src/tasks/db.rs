@@ -127,14 +127,14 @@ pub async fn insert(
                             created_by, created_at, done_at, done_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL)",
     )
-    .bind(id.to_string())
-    .bind(workspace.to_string())
+    .bind(id)
+    .bind(workspace)
     .bind(&task.title)
     .bind(search_text(&task.title))
     .bind(task.due_on.map(|due| due.to_string()))
-    .bind(task.assignee.map(|member| member.to_string()))
+    .bind(task.assignee)
     .bind(task.about.map(|record| record.to_string()))
-    .bind(creator.to_string())
+    .bind(creator)
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -150,8 +150,8 @@ pub async fn load(
     let row = sqlx::query(&format!(
         "SELECT {TASK_COLUMNS} FROM tasks t {TASK_JOINS} WHERE t.workspace_id = $1 AND t.id = $2"
     ))
-    .bind(workspace.to_string())
-    .bind(id.to_string())
+    .bind(workspace)
+    .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|row| task_from(&row, today)).transpose()
@@ -345,7 +345,7 @@ pub async fn list<'e>(
         "$2",
     );
     let mut query = sqlx::query(&sql)
-        .bind(workspace.to_string())
+        .bind(workspace)
         .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
     for value in binds {
         query = query.bind(value);
@@ -381,7 +381,7 @@ pub async fn due_by<'e>(
         "$3",
     );
     sqlx::query(&sql)
-        .bind(workspace.to_string())
+        .bind(workspace)
         .bind(last_day.to_string())
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(executor)
@@ -404,7 +404,7 @@ pub async fn about<'e>(
         "200",
     );
     sqlx::query(&sql)
-        .bind(workspace.to_string())
+        .bind(workspace)
         .bind(record.to_string())
         .fetch_all(executor)
         .await?
@@ -429,18 +429,14 @@ pub async fn set_done(
              WHERE workspace_id = $3 AND id = $4",
         )
         .bind(now)
-        .bind(member.to_string())
+        .bind(member)
     } else {
         sqlx::query(
             "UPDATE tasks SET done_at = NULL, done_by = NULL
              WHERE workspace_id = $1 AND id = $2",
         )
     };
-    let result = query
-        .bind(workspace.to_string())
-        .bind(id.to_string())
-        .execute(&mut *conn)
-        .await?;
+    let result = query.bind(workspace).bind(id).execute(&mut *conn).await?;
     Ok(result.rows_affected() == 1)
 }
 
@@ -469,7 +465,7 @@ pub async fn assign_all(
         placeholders(ids.len(), 4)
     );
     let query = sqlx::query(&sql)
-        .bind(workspace.to_string())
+        .bind(workspace)
         .bind(assignee.clone())
         .bind(assignee.unwrap_or_default());
     let result = bind_all(query, ids).execute(&mut *conn).await?;
@@ -492,10 +488,7 @@ pub async fn set_done_all(
              WHERE workspace_id = $1 AND done_at IS NULL AND id IN ({})",
             placeholders(ids.len(), 4)
         );
-        let query = sqlx::query(&sql)
-            .bind(workspace.to_string())
-            .bind(now)
-            .bind(member.to_string());
+        let query = sqlx::query(&sql).bind(workspace).bind(now).bind(member);
         bind_all(query, ids).execute(&mut *conn).await?
     } else {
         let sql = format!(
@@ -503,7 +496,7 @@ pub async fn set_done_all(
              WHERE workspace_id = $1 AND done_at IS NOT NULL AND id IN ({})",
             placeholders(ids.len(), 2)
         );
-        let query = sqlx::query(&sql).bind(workspace.to_string());
+        let query = sqlx::query(&sql).bind(workspace);
         bind_all(query, ids).execute(&mut *conn).await?
     };
     Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
@@ -520,7 +513,7 @@ pub async fn delete_all(
         "DELETE FROM tasks WHERE workspace_id = $1 AND id IN ({})",
         placeholders(ids.len(), 2)
     );
-    let query = sqlx::query(&sql).bind(workspace.to_string());
+    let query = sqlx::query(&sql).bind(workspace);
     let result = bind_all(query, ids).execute(&mut *conn).await?;
     Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
 }
@@ -540,7 +533,7 @@ pub async fn timeline<'e>(
          WHERE t.workspace_id = $1 AND t.record_id = $2
          ORDER BY t.created_at DESC LIMIT 200",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(record)
     .fetch_all(executor)
     .await?;

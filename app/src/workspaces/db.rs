@@ -42,7 +42,7 @@ pub async fn create<'e>(
         created_at: now,
     };
     sqlx::query("INSERT INTO workspaces (id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(workspace.id.to_string())
+        .bind(workspace.id)
         .bind(workspace.name.as_str())
         .bind(kind.as_str())
         .bind(workspace.created_at)
@@ -57,7 +57,7 @@ pub async fn find<'e>(
     id: WorkspaceId,
 ) -> Result<Option<Workspace>, AppError> {
     let row = sqlx::query("SELECT id, name, kind, created_at FROM workspaces WHERE id = $1")
-        .bind(id.to_string())
+        .bind(id)
         .fetch_optional(executor)
         .await?;
     row.as_ref().map(from_row).transpose()
@@ -71,7 +71,7 @@ pub async fn ensure_vendor_workspace(db: &Db) -> Result<Workspace, AppError> {
         "INSERT INTO workspaces (id, name, kind, created_at) VALUES ($1, $2, 'vendor', $3) \
          ON CONFLICT (kind) WHERE kind = 'vendor' DO NOTHING",
     )
-    .bind(WorkspaceId::random().to_string())
+    .bind(WorkspaceId::random())
     .bind(name.as_str())
     .bind(db.now_millis())
     .execute(db.pool())

@@ -48,7 +48,7 @@ pub async fn members_of(
          WHERE ms.workspace_id = $1
          ORDER BY CASE ms.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, m.name, m.id",
     )
-    .bind(session.viewer.workspace_id.to_string())
+    .bind(session.viewer.workspace_id)
     .fetch_all(state.db.pool())
     .await?;
     rows.iter()
@@ -77,7 +77,7 @@ pub async fn pending_invitations(
          WHERE workspace_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
          ORDER BY created_at, id",
     )
-    .bind(session.viewer.workspace_id.to_string())
+    .bind(session.viewer.workspace_id)
     .bind(state.db.now_millis())
     .fetch_all(state.db.pool())
     .await?;
@@ -104,7 +104,7 @@ pub async fn workspaces_of(
         "SELECT w.id, w.name, ms.role FROM memberships ms JOIN workspaces w ON w.id = ms.workspace_id
          WHERE ms.member_id = $1 ORDER BY w.name, w.id",
     )
-    .bind(session.viewer.member_id.to_string())
+    .bind(session.viewer.member_id)
     .fetch_all(state.db.pool())
     .await?;
     rows.iter()
@@ -174,7 +174,7 @@ pub async fn invite(
         "SELECT 1 FROM memberships ms JOIN members m ON m.id = ms.member_id
          WHERE ms.workspace_id = $1 AND m.email_key = $2",
     )
-    .bind(viewer.workspace_id.to_string())
+    .bind(viewer.workspace_id)
     .bind(&key)
     .fetch_optional(state.db.pool())
     .await?;
@@ -202,7 +202,7 @@ pub async fn invite(
          WHERE workspace_id = $2 AND email_key = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
     )
     .bind(now)
-    .bind(viewer.workspace_id.to_string())
+    .bind(viewer.workspace_id)
     .bind(&key)
     .execute(&mut *tx)
     .await?;
@@ -213,11 +213,11 @@ pub async fn invite(
     )
     .bind(id.to_string())
     .bind(tokens::hash(&secret))
-    .bind(viewer.workspace_id.to_string())
+    .bind(viewer.workspace_id)
     .bind(email.as_str())
     .bind(&key)
     .bind(role.as_str())
-    .bind(viewer.member_id.to_string())
+    .bind(viewer.member_id)
     .bind(now)
     .bind(now + INVITATION_LIFETIME_MS)
     .execute(&mut *tx)
@@ -263,7 +263,7 @@ pub async fn revoke(
     )
     .bind(state.db.now_millis())
     .bind(invitation.to_string())
-    .bind(session.viewer.workspace_id.to_string())
+    .bind(session.viewer.workspace_id)
     .execute(state.db.pool())
     .await?;
     if done.rows_affected() == 0 {
@@ -282,8 +282,8 @@ async fn role_in_workspace(
     let role: Option<String> = sqlx::query_scalar(
         "SELECT role FROM memberships WHERE workspace_id = $1 AND member_id = $2",
     )
-    .bind(session.viewer.workspace_id.to_string())
-    .bind(member.to_string())
+    .bind(session.viewer.workspace_id)
+    .bind(member)
     .fetch_optional(state.db.pool())
     .await?;
     parse_role(&role.ok_or(AppError::NotFound)?)
@@ -310,12 +310,12 @@ pub async fn remove(
     let mut tx = state.db.begin_write().await?;
     sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND member_id = $2")
         .bind(&workspace)
-        .bind(member.to_string())
+        .bind(member)
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM sessions WHERE workspace_id = $1 AND member_id = $2")
         .bind(&workspace)
-        .bind(member.to_string())
+        .bind(member)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -344,8 +344,8 @@ pub async fn change_role(
     }
     sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND member_id = $3")
         .bind(role.as_str())
-        .bind(session.viewer.workspace_id.to_string())
-        .bind(member.to_string())
+        .bind(session.viewer.workspace_id)
+        .bind(member)
         .execute(state.db.pool())
         .await?;
     tracing::info!(member_id = %member, role = role.as_str(), "role changed");
@@ -376,12 +376,12 @@ pub async fn transfer_ownership(
     let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE memberships SET role = 'admin' WHERE workspace_id = $1 AND member_id = $2")
         .bind(&workspace)
-        .bind(viewer.member_id.to_string())
+        .bind(viewer.member_id)
         .execute(&mut *tx)
         .await?;
     sqlx::query("UPDATE memberships SET role = 'owner' WHERE workspace_id = $1 AND member_id = $2")
         .bind(&workspace)
-        .bind(member.to_string())
+        .bind(member)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -400,9 +400,9 @@ pub async fn switch(
          WHERE secret_hash = $2
            AND EXISTS (SELECT 1 FROM memberships WHERE workspace_id = $1 AND member_id = $3)",
     )
-    .bind(workspace.to_string())
+    .bind(workspace)
     .bind(&session.secret_hash)
-    .bind(session.viewer.member_id.to_string())
+    .bind(session.viewer.member_id)
     .execute(state.db.pool())
     .await?;
     if done.rows_affected() == 0 {
@@ -551,8 +551,8 @@ pub async fn accept_as_member(
         "INSERT INTO memberships (workspace_id, member_id, role, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (workspace_id, member_id) DO NOTHING",
     )
-    .bind(invitation.workspace.to_string())
-    .bind(member.to_string())
+    .bind(invitation.workspace)
+    .bind(member)
     .bind(invitation.role.as_str())
     .bind(now)
     .execute(&mut *tx)
@@ -560,7 +560,7 @@ pub async fn accept_as_member(
     // The link reached this address, which is therefore confirmed.
     members::mark_verified(&mut *tx, member, &session.viewer.email, now).await?;
     sqlx::query("UPDATE sessions SET workspace_id = $1 WHERE secret_hash = $2")
-        .bind(invitation.workspace.to_string())
+        .bind(invitation.workspace)
         .bind(&session.secret_hash)
         .execute(&mut *tx)
         .await?;
