@@ -1,6 +1,9 @@
-//! Candor CRM's shared code: the route table, pages and components (rendered on the server and
-//! hydrated in the browser), server functions and domain types. One folder per feature;
-//! server-only code sits behind the `ssr` feature so the WASM never compiles it.
+//! Candor CRM's pages: the route table, pages and components (rendered on the server and
+//! hydrated in the browser) and the server functions they load and save with. One folder per
+//! feature, above `crm-core` (the types both sides share) and, on the server only, `crm-backend`
+//! (configuration, database, mail, rate limits): server-only code sits behind the `ssr` feature
+//! so the WASM never compiles it. Shared pieces sit below the features: the page's frame
+//! ([`layout`], with who is logged in) and the pieces every form is made of ([`form`]).
 
 // The record pages' view types nest deeply; the optimised WASM build computes their layout past
 // the default depth of 128 (as the frontend crate's does).
@@ -11,6 +14,7 @@ pub mod companies;
 pub mod consent;
 pub mod dashboard;
 pub mod demo;
+pub mod form;
 pub mod layout;
 pub mod leads;
 pub mod marketing;
@@ -26,21 +30,11 @@ pub mod workspaces;
 #[cfg(feature = "ssr")]
 pub mod analytics;
 #[cfg(feature = "ssr")]
-pub mod client_ip;
-#[cfg(feature = "ssr")]
-pub mod config;
-#[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
-pub mod faults;
-#[cfg(feature = "ssr")]
-pub mod mail;
+pub mod context;
 #[cfg(feature = "ssr")]
 pub mod member;
 #[cfg(feature = "ssr")]
-pub mod rate_limit;
-#[cfg(feature = "ssr")]
-pub mod state;
+pub mod seed;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -49,9 +43,10 @@ use leptos_router::{Lazy, SsrMode, path};
 
 use crm_core::product::PRODUCT_NAME;
 
-use crate::accounts::provide_viewer;
 use crate::consent::{ConsentBanner, ConsentDialog, provide_consent};
-use crate::layout::{AnnounceNavigation, NotFoundPage, SiteFooter, SiteHeader, SkipLink};
+use crate::layout::{
+    AnnounceNavigation, NotFoundPage, SiteFooter, SiteHeader, SkipLink, provide_viewer,
+};
 use crate::routes::*;
 
 /// Declares the view of a public page, which the server sends as a document (see [`routes`]): on

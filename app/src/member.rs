@@ -11,7 +11,9 @@ use uuid::Uuid;
 use crm_core::accounts::Viewer;
 use crm_core::error::AppError;
 
-use crate::state::{AppState, state};
+use crm_backend::state::AppState;
+
+use crate::context::state;
 
 /// The request's session, put in the request's extensions by the session middleware
 /// (`accounts::http::load_session`).

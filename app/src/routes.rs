@@ -17,10 +17,11 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::accounts::{
-    AppHomePage, CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage,
-    LogoutPage, ProfilePage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,
+    CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage, LogoutPage,
+    ProfilePage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,
 };
 use crate::companies::{CompaniesListPage, CompanyPage, NewCompanyPage};
+use crate::dashboard::AppHomePage;
 use crate::leads::{LeadPage, LeadsListPage, NewLeadPage};
 use crate::operator::ConsentChartPage;
 use crate::opportunities::{

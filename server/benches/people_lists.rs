@@ -11,9 +11,9 @@
 
 use std::time::{Duration, Instant};
 
-use app::db::Db;
-use app::db::testing::TestDatabase;
 use app::people::service::list_page;
+use crm_backend::db::Db;
+use crm_backend::db::testing::TestDatabase;
 use crm_core::companies::{CompaniesPage, CompaniesQuery};
 use crm_core::ids::WorkspaceId;
 use crm_core::leads::{LeadsPage, LeadsQuery};
@@ -107,7 +107,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     );
     let workspace = workspace(db).await;
     let started = Instant::now();
-    app::people::seed::seed_people(db, workspace, people, 42)
+    app::seed::seed_people(db, workspace, people, 42)
         .await
         .expect("seed");
     // (On PostgreSQL the seed ends with VACUUM ANALYZE, as autovacuum would soon after.)

@@ -28,14 +28,16 @@ async fn main() {
         ("LOG_LEVEL", "error".to_owned()),
         ("LEPTOS_ENV", "PROD".to_owned()),
     ]);
-    let mut config = app::config::Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
-    config.leptos.env = leptos::config::Env::PROD;
+    let config =
+        crm_backend::config::Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
+    let mut leptos = app::context::leptos_options(config.listen_addr).expect("Leptos options");
+    leptos.env = leptos::config::Env::PROD;
     let site_root = data.path().join("site");
     std::fs::create_dir_all(&site_root).expect("site root");
-    config.leptos.site_root = site_root.display().to_string().into();
+    leptos.site_root = site_root.display().to_string().into();
 
     let state = server::build_state(config.clone()).await.expect("start");
-    let app = server::build_router(state);
+    let app = server::build_router(app::context::SiteState::new(state, leptos.clone()));
 
     // The exact bytes `/` renders, kept in memory and written beside the other static files.
     let page = app
@@ -62,7 +64,7 @@ async fn main() {
             }),
         )
     };
-    let router = server::apply_middleware(from_memory, &config).merge(app);
+    let router = server::apply_middleware(from_memory, &config, &leptos).merge(app);
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

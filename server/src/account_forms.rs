@@ -5,8 +5,8 @@
 
 use app::accounts::service::{self, LoginOutcome, Outcome, ResetOutcome};
 use app::accounts::session::{self, Device};
+use app::context::SiteState;
 use app::member::CurrentSession;
-use app::state::AppState;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -17,11 +17,11 @@ use crm_core::forms::{FieldProblem, FormNotice, FormState};
 
 use crate::render::{form_again, read_form};
 
-fn client(state: &AppState, parts: &Parts) -> Option<std::net::IpAddr> {
-    app::client_ip::client_ip(parts, state.config.trust_forwarded_for)
+fn client(state: &SiteState, parts: &Parts) -> Option<std::net::IpAddr> {
+    crm_backend::client_ip::client_ip(parts, state.config.trust_forwarded_for)
 }
 
-fn device(state: &AppState, parts: &Parts) -> Device {
+fn device(state: &SiteState, parts: &Parts) -> Device {
     Device {
         user_agent: parts
             .headers
@@ -50,7 +50,7 @@ fn notice(values: Vec<(String, String)>, message: &str) -> FormState {
 
 /// Something failed on our side (already logged): the page again, nothing typed lost.
 async fn unavailable(
-    state: AppState,
+    state: SiteState,
     parts: Parts,
     error: &crm_core::error::AppError,
     values: Vec<(String, String)>,
@@ -61,7 +61,7 @@ async fn unavailable(
 }
 
 /// A redirect that also stores a new session cookie.
-fn redirect_with_session(state: &AppState, to: &str, session: &session::NewSession) -> Response {
+fn redirect_with_session(state: &SiteState, to: &str, session: &session::NewSession) -> Response {
     let now = state.db.now_millis();
     let mut response = Redirect::to(to).into_response();
     response.headers_mut().append(
@@ -72,7 +72,7 @@ fn redirect_with_session(state: &AppState, to: &str, session: &session::NewSessi
 }
 
 /// `POST /signup`.
-pub async fn post_signup(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_signup(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, fields) = read_form::<SignupFields>(&state, request).await;
     let values = fields.echo();
     match service::sign_up(&state, client(&state, &parts), &fields).await {
@@ -95,7 +95,7 @@ pub async fn post_signup(State(state): State<AppState>, request: Request) -> Res
 }
 
 /// `POST /login`.
-pub async fn post_login(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_login(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, fields) = read_form::<LoginFields>(&state, request).await;
     let values = vec![
         ("email".to_owned(), fields.email.clone()),
@@ -165,7 +165,7 @@ pub async fn post_login(State(state): State<AppState>, request: Request) -> Resp
 }
 
 /// `POST /logout`: ends this browser's session and removes its cookie.
-pub async fn post_logout(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_logout(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     if let Some(secret) = session::secret_from(&parts.headers) {
         // Logged where it happened; the cookie is removed all the same.
@@ -180,7 +180,7 @@ pub async fn post_logout(State(state): State<AppState>, request: Request) -> Res
 }
 
 /// `POST /forgot-password`.
-pub async fn post_forgot(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_forgot(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, fields) = read_form::<ForgotFields>(&state, request).await;
     let values = vec![("email".to_owned(), fields.email.clone())];
     match service::request_password_reset(&state, client(&state, &parts), &fields).await {
@@ -204,7 +204,7 @@ pub async fn post_forgot(State(state): State<AppState>, request: Request) -> Res
 
 /// `POST /reset-password/{token}`.
 pub async fn post_reset(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path(token): Path<String>,
     request: Request,
 ) -> Response {
@@ -231,7 +231,7 @@ pub async fn post_reset(
 
 /// `POST /verify-email/{token}`.
 pub async fn post_verify(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path(token): Path<String>,
     request: Request,
 ) -> Response {
@@ -247,7 +247,10 @@ pub async fn post_verify(
 }
 
 /// `POST /app/verification`: a new verification link for the logged-in member.
-pub async fn post_resend_verification(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_resend_verification(
+    State(state): State<SiteState>,
+    request: Request,
+) -> Response {
     let Some(current) = request.extensions().get::<CurrentSession>().cloned() else {
         return Redirect::to("/login?next=/app").into_response();
     };
@@ -269,7 +272,7 @@ struct EndSessionForm {
 
 /// `POST /app/settings/sessions/end`: ends one of the member's own sessions. Ending this
 /// browser's own is logging out.
-pub async fn post_end_session(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_end_session(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, form) = read_form::<EndSessionForm>(&state, request).await;
     let Some(current) = parts.extensions.get::<CurrentSession>().cloned() else {
         return Redirect::to("/login?next=/app/settings/sessions").into_response();
@@ -316,7 +319,7 @@ fn profile_login() -> Response {
 }
 
 /// `POST /app/settings/profile`: the details, without JavaScript.
-pub async fn post_profile(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_profile(State(state): State<SiteState>, request: Request) -> Response {
     use crm_core::accounts::profile::ProfileFields;
     let (parts, fields) = read_form::<ProfileFields>(&state, request).await;
     let Some(current) = parts.extensions.get::<CurrentSession>().cloned() else {
@@ -355,7 +358,7 @@ pub async fn post_profile(State(state): State<AppState>, request: Request) -> Re
 
 /// Answers one of the profile's smaller forms (e-mail, password).
 async fn profile_outcome(
-    state: AppState,
+    state: SiteState,
     parts: Parts,
     which: &str,
     values: Vec<(String, String)>,
@@ -393,7 +396,7 @@ async fn profile_outcome(
 }
 
 /// `POST /app/settings/profile/email`.
-pub async fn post_email_change(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_email_change(State(state): State<SiteState>, request: Request) -> Response {
     let (mut parts, fields) = read_form::<service::EmailChangeFields>(&state, request).await;
     let Some(current) = parts.extensions.get::<CurrentSession>().cloned() else {
         return profile_login();
@@ -405,7 +408,7 @@ pub async fn post_email_change(State(state): State<AppState>, request: Request) 
 }
 
 /// `POST /app/settings/profile/password`.
-pub async fn post_password_change(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_password_change(State(state): State<SiteState>, request: Request) -> Response {
     let (mut parts, fields) = read_form::<service::PasswordChangeFields>(&state, request).await;
     let Some(current) = parts.extensions.get::<CurrentSession>().cloned() else {
         return profile_login();

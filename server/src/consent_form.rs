@@ -4,7 +4,7 @@
 
 use app::consent::http::{consent_cookie, gpc_signal, read_record};
 use app::consent::service::{Requester, decide};
-use app::state::AppState;
+use app::context::SiteState;
 use axum::extract::{Form, FromRequest, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -27,7 +27,7 @@ struct ConsentForm {
     marketing: Option<String>,
 }
 
-pub async fn post_consent(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_consent(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let form = Form::<ConsentForm>::from_request(Request::from_parts(parts.clone(), body), &state)
         .await

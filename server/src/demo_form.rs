@@ -4,9 +4,9 @@
 //! field, and the right status (422, or 429 for the rate limit). The page script checks the form
 //! as the visitor types with `/demo/check`.
 
+use app::context::SiteState;
 use app::demo::service::{Outcome, Submission, submit};
 use app::demo::{FormNotice, PostedDemoForm};
-use app::state::AppState;
 use axum::extract::{Form, FromRequest, Request, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,9 +27,9 @@ struct PostedForm {
     website: String,
 }
 
-pub async fn post_demo(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_demo(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let client = app::client_ip::client_ip(&parts, state.config.trust_forwarded_for);
+    let client = crm_backend::client_ip::client_ip(&parts, state.config.trust_forwarded_for);
     let form = Form::<PostedForm>::from_request(Request::from_parts(parts.clone(), body), &state)
         .await
         .map(|Form(form)| form)
@@ -93,7 +93,7 @@ struct CheckForm {
 /// render it, showing the problems of the fields named in `check` only. Nothing is stored, no
 /// limit is counted and no stamp is looked at (the form's real POST does all of that): it only
 /// applies the form's rules, which are the server's alone.
-pub async fn post_check(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_check(State(state): State<SiteState>, request: Request) -> Response {
     let (mut parts, form): (_, CheckForm) = crate::render::read_form(&state, request).await;
     let which: Vec<DemoField> = form
         .check

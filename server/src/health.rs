@@ -1,10 +1,10 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
-use app::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use crm_backend::state::AppState;
 use serde_json::json;
 
 /// `/healthz`: the process is up and answering.

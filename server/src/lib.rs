@@ -13,14 +13,15 @@ mod workspace_forms;
 
 use std::sync::Arc;
 
-use app::config::Config;
-use app::db::Db;
-use app::state::AppState;
+use app::context::SiteState;
 use app::{App, shell};
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use crm_backend::config::Config;
+use crm_backend::db::Db;
+use crm_backend::state::AppState;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
@@ -45,7 +46,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         .await
         .map_err(StartError::Connect)?;
     db.migrate().await.map_err(StartError::Migrate)?;
-    let vendor = app::workspaces::db::ensure_vendor_workspace(&db)
+    let vendor = crm_backend::workspaces::db::ensure_vendor_workspace(&db)
         .await
         .map_err(StartError::VendorWorkspace)?;
     app::policy::db::ensure_seeded(&db)
@@ -55,15 +56,16 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         db,
         config: Arc::new(config),
         vendor_workspace: vendor.id,
-        outbox: app::mail::OutboxSignal::default(),
-        faults: app::faults::Faults::default(),
+        outbox: crm_backend::mail::OutboxSignal::default(),
+        faults: crm_backend::faults::Faults::default(),
     })
 }
 
 /// The whole application as one router: pages, server functions, static files, health checks,
 /// with every middleware applied. Tests drive it in-process, without a socket.
-pub fn build_router(state: AppState) -> Router {
-    let leptos_options = state.config.leptos.clone();
+pub fn build_router(site: SiteState) -> Router {
+    let leptos_options = site.leptos.clone();
+    let state = site.app.clone();
     let routes = route_list();
     let context = {
         let state = state.clone();
@@ -77,7 +79,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/sitemap.xml", get(sitemap_xml))
         .nest_service("/pkg", static_files::pkg_service(&leptos_options))
         .route_service("/site.js", static_files::site_script(&leptos_options))
-        .leptos_routes_with_context(&state, routes, context.clone(), {
+        .leptos_routes_with_context(&site, routes, context.clone(), {
             let leptos_options = leptos_options.clone();
             move || shell(leptos_options.clone())
         })
@@ -141,7 +143,7 @@ pub fn build_router(state: AppState) -> Router {
         )
         .route("/api/analytics/page-view", post(app::analytics::page_view))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
+            SiteState,
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn_with_state(
@@ -153,9 +155,9 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             app::accounts::http::load_session,
         ))
-        .with_state(state.clone());
+        .with_state(site.clone());
 
-    apply_middleware(router, &state.config)
+    apply_middleware(router, &site.config, &site.leptos)
 }
 
 /// The app's routes, worked out once per process. Working them out renders the app with
@@ -210,7 +212,9 @@ async fn sitemap_xml(
 pub fn spawn_mail_worker(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match app::mail::deliver_due(&state.db, &state.config, state.db.now_millis()).await {
+            match crm_backend::mail::deliver_due(&state.db, &state.config, state.db.now_millis())
+                .await
+            {
                 // More may be waiting: go round again at once.
                 Ok(sent) if sent > 0 => continue,
                 Ok(_) => {}

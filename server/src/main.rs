@@ -4,9 +4,9 @@
 
 use std::process::ExitCode;
 
-use app::config::{Config, Environment};
 use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
+use crm_backend::config::{Config, Environment};
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
@@ -124,7 +124,7 @@ fn init_tracing(config: &Config) {
 }
 
 async fn migrate(config: Config) -> Result<(), String> {
-    let db = app::db::Db::connect(&config.database_url)
+    let db = crm_backend::db::Db::connect(&config.database_url)
         .await
         .map_err(|e| server::StartError::Connect(e).to_string())?;
     db.migrate()
@@ -167,8 +167,8 @@ async fn seed_people(
         .await
         .map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
-    let result = match app::people::seed::workspace_named(&state.db, workspace).await {
-        Ok(id) => app::people::seed::seed_people(&state.db, id, people as usize, seed)
+    let result = match app::seed::workspace_named(&state.db, workspace).await {
+        Ok(id) => app::seed::seed_people(&state.db, id, people as usize, seed)
             .await
             .map_err(|e| format!("could not seed ({e})")),
         Err(message) => Err(message),
@@ -239,12 +239,13 @@ async fn publish_policy(
 async fn serve(config: Config) -> Result<(), String> {
     let addr = config.listen_addr;
     let backend = config.database_url.backend().name();
+    let leptos = app::context::leptos_options(addr).map_err(|e| e.to_string())?;
     let state = server::build_state(config)
         .await
         .map_err(|e| e.to_string())?;
     let db = state.db.clone();
     let mail_worker = server::spawn_mail_worker(state.clone());
-    let app = server::build_router(state);
+    let app = server::build_router(app::context::SiteState::new(state, leptos));
 
     let listener = TcpListener::bind(addr)
         .await

@@ -5,13 +5,13 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use app::config::Config;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 use axum::middleware::{self as axum_middleware, Next};
-use leptos::config::Env;
+use crm_backend::config::Config;
+use leptos::config::{Env, LeptosOptions};
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, use_context};
 use tower::ServiceBuilder;
@@ -216,13 +216,13 @@ const PANIC_PAGE: &str = r#"<!DOCTYPE html>
 
 /// Wraps a router in every middleware. `build_router` uses it; tests use it to check that a
 /// panicking route still gets a 500 page.
-pub fn apply_middleware(router: Router, config: &Config) -> Router {
+pub fn apply_middleware(router: Router, config: &Config, leptos: &LeptosOptions) -> Router {
     let policy = Arc::new(HeaderPolicy {
-        dev_connect: (config.leptos.env == Env::DEV).then(|| {
-            let host = config.leptos.site_addr.ip();
+        dev_connect: (leptos.env == Env::DEV).then(|| {
+            let host = leptos.site_addr.ip();
             format!(
                 "ws://{host}:{} ws://localhost:{}",
-                config.leptos.reload_port, config.leptos.reload_port
+                leptos.reload_port, leptos.reload_port
             )
         }),
         https: config.is_https(),

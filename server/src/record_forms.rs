@@ -5,8 +5,8 @@
 use std::fmt::Display;
 
 use app::accounts::service::Outcome;
+use app::context::SiteState;
 use app::member::CurrentSession;
-use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -24,7 +24,7 @@ use crm_core::records::NewRecordFields;
 use crate::render::{form_again, read_form};
 
 /// `POST /app/people/new`.
-pub async fn post_new_person(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_new_person(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, fields) = read_form::<NewPersonFields>(&state, request).await;
     let Some(session) = session_of(&parts) else {
         return to_login("/app/people/new");
@@ -34,7 +34,7 @@ pub async fn post_new_person(State(state): State<AppState>, request: Request) ->
 }
 
 /// `POST /app/companies/new`.
-pub async fn post_new_company(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_new_company(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, fields) = read_form::<NewCompanyFields>(&state, request).await;
     let Some(session) = session_of(&parts) else {
         return to_login("/app/companies/new");
@@ -44,7 +44,7 @@ pub async fn post_new_company(State(state): State<AppState>, request: Request) -
 }
 
 /// `POST /app/leads/new`.
-pub async fn post_new_lead(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_new_lead(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, fields) = read_form::<NewLeadFields>(&state, request).await;
     let Some(session) = session_of(&parts) else {
         return to_login("/app/leads/new");
@@ -54,7 +54,7 @@ pub async fn post_new_lead(State(state): State<AppState>, request: Request) -> R
 }
 
 /// `POST /app/opportunities/new`.
-pub async fn post_new_opportunity(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_new_opportunity(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, fields) = read_form::<NewOpportunityFields>(&state, request).await;
     let Some(session) = session_of(&parts) else {
         return to_login("/app/opportunities/new");
@@ -81,7 +81,7 @@ fn to_login(form: &str) -> Response {
 /// The answer to an "Add" form: the new record's page (under `list`), or the form again with
 /// what was typed (`values`) and what to fix.
 async fn answer<Id: Display>(
-    state: AppState,
+    state: SiteState,
     parts: Parts,
     values: Vec<(String, String)>,
     outcome: Result<Outcome<Id>, AppError>,

@@ -1,9 +1,9 @@
 //! Answering a plain form POST with a page: the app rendered whole (the answer is for browsers
 //! that may run no JavaScript) with extra context, such as what was typed and what is wrong.
 
-use app::accounts::PostedAccountForm;
+use app::context::SiteState;
+use app::form::PostedForm;
 use app::shell;
-use app::state::AppState;
 use axum::body::Body;
 use axum::extract::{Form, FromRequest, Request};
 use axum::http::request::Parts;
@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 /// Reads a posted form; a damaged body reads as an empty form, which is then answered with
 /// field errors like any incomplete one.
 pub async fn read_form<T: DeserializeOwned + Default>(
-    state: &AppState,
+    state: &SiteState,
     request: Request,
 ) -> (Parts, T) {
     let (parts, body) = request.into_parts();
@@ -30,12 +30,12 @@ pub async fn read_form<T: DeserializeOwned + Default>(
 /// The page at the request's path again, showing `form` (what was typed and what is wrong),
 /// with `status`.
 pub async fn form_again(
-    state: AppState,
+    state: SiteState,
     parts: Parts,
     status: StatusCode,
     form: FormState,
 ) -> Response {
-    let posted = PostedAccountForm(form);
+    let posted = PostedForm(form);
     page_with_context(state, parts, status, move || {
         provide_context(posted.clone())
     })
@@ -45,15 +45,15 @@ pub async fn form_again(
 /// Renders the page at the request's path with `provide` run in its context, and answers with
 /// `status`. Such answers are never cached; a 429 says when to come back.
 pub async fn page_with_context(
-    state: AppState,
+    state: SiteState,
     parts: Parts,
     status: StatusCode,
     provide: impl Fn() + Clone + Send + Sync + 'static,
 ) -> Response {
-    let options = state.config.leptos.clone();
+    let options = state.leptos.clone();
     let render = leptos_axum::render_app_async_with_context(
         move || {
-            crate::provide_render_context(&state);
+            crate::provide_render_context(&state.app);
             provide();
         },
         move || shell(options.clone()),

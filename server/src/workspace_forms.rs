@@ -4,8 +4,8 @@
 
 use app::accounts::service::Outcome;
 use app::accounts::session::{self, Device};
+use app::context::SiteState;
 use app::member::CurrentSession;
-use app::state::AppState;
 use app::workspaces::team::{self, AcceptProblem, InviteFields, JoinFields, JoinOutcome};
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
@@ -27,7 +27,7 @@ fn session_of(parts: &Parts) -> Option<CurrentSession> {
 }
 
 /// The settings page again with an error about the whole page (a refused or failed change).
-async fn refused(state: AppState, mut parts: Parts, error: AppError) -> Response {
+async fn refused(state: SiteState, mut parts: Parts, error: AppError) -> Response {
     let status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let message = match error {
@@ -53,7 +53,7 @@ fn log_in_first() -> Response {
 }
 
 /// `POST /app/settings/workspace/invite`.
-pub async fn post_invite(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_invite(State(state): State<SiteState>, request: Request) -> Response {
     let (mut parts, fields) = read_form::<InviteFields>(&state, request).await;
     let Some(session) = session_of(&parts) else {
         return log_in_first();
@@ -100,7 +100,7 @@ struct InvitationAction {
 }
 
 /// `POST /app/settings/workspace/revoke`.
-pub async fn post_revoke(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_revoke(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, form) = read_form::<InvitationAction>(&state, request).await;
     let Some(session) = session_of(&parts) else {
         return log_in_first();
@@ -116,9 +116,14 @@ pub async fn post_revoke(State(state): State<AppState>, request: Request) -> Res
 }
 
 /// Runs a change about one member of the workspace and answers with the settings page.
-async fn member_change<F, Fut>(state: AppState, request: Request, what: &str, change: F) -> Response
+async fn member_change<F, Fut>(
+    state: SiteState,
+    request: Request,
+    what: &str,
+    change: F,
+) -> Response
 where
-    F: FnOnce(AppState, CurrentSession, MemberId, String) -> Fut,
+    F: FnOnce(SiteState, CurrentSession, MemberId, String) -> Fut,
     Fut: std::future::Future<Output = Result<(), AppError>>,
 {
     let (parts, form) = read_form::<MemberAction>(&state, request).await;
@@ -136,7 +141,7 @@ where
 }
 
 /// `POST /app/settings/workspace/remove`.
-pub async fn post_remove(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_remove(State(state): State<SiteState>, request: Request) -> Response {
     member_change(
         state,
         request,
@@ -147,7 +152,7 @@ pub async fn post_remove(State(state): State<AppState>, request: Request) -> Res
 }
 
 /// `POST /app/settings/workspace/role`.
-pub async fn post_role(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_role(State(state): State<SiteState>, request: Request) -> Response {
     member_change(
         state,
         request,
@@ -160,7 +165,7 @@ pub async fn post_role(State(state): State<AppState>, request: Request) -> Respo
 }
 
 /// `POST /app/settings/workspace/transfer`.
-pub async fn post_transfer(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_transfer(State(state): State<SiteState>, request: Request) -> Response {
     member_change(
         state,
         request,
@@ -179,7 +184,7 @@ struct SwitchForm {
 }
 
 /// `POST /app/workspace/switch`.
-pub async fn post_switch(State(state): State<AppState>, request: Request) -> Response {
+pub async fn post_switch(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, form) = read_form::<SwitchForm>(&state, request).await;
     let Some(session) = session_of(&parts) else {
         return log_in_first();
@@ -204,7 +209,7 @@ struct InvitationForm {
 
 /// `POST /invitations/{token}`: accept as the logged-in member, or join with a new account.
 pub async fn post_invitation(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path(token): Path<String>,
     request: Request,
 ) -> Response {
@@ -245,7 +250,7 @@ pub async fn post_invitation(
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        ip_address: app::client_ip::client_ip(&parts, state.config.trust_forwarded_for)
+        ip_address: crm_backend::client_ip::client_ip(&parts, state.config.trust_forwarded_for)
             .map(|ip| ip.to_string()),
     };
     match team::join_with_new_account(&state, &device, &token, &form.join).await {

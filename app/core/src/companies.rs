@@ -433,6 +433,11 @@ impl NewRecordFields for NewCompanyFields {
     }
 }
 
+/// The name as the list sorts it, and as the one-name-per-workspace rule compares it.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

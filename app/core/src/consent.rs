@@ -185,7 +185,7 @@ pub fn resolve(decision: Decision, before: Choices, gpc: bool) -> (Action, Choic
 pub struct ConsentId(String);
 
 impl ConsentId {
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     pub fn generate() -> Self {
         Self(uuid::Uuid::new_v4().simple().to_string())
     }

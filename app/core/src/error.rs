@@ -135,7 +135,7 @@ impl FromServerFnError for AppError {
             // On the server, "deserialization" is of the request's body (not UTF-8, not the
             // encoding the function reads): the client's mistake. In the browser it is of the
             // server's answer, which is not the member's doing either way.
-            #[cfg(feature = "ssr")]
+            #[cfg(feature = "server")]
             ServerFnErrorErr::Deserialization(_) => Self::client_mistake(&value),
             other => {
                 // Registration, (de)serialisation of responses, middleware and the like: never
@@ -147,8 +147,8 @@ impl FromServerFnError for AppError {
     }
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+#[cfg(feature = "server")]
+pub(crate) mod server {
     use super::AppError;
 
     impl From<sqlx::Error> for AppError {
@@ -265,7 +265,7 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn a_busy_database_is_a_503_that_says_when_to_try_again_and_that_nothing_was_saved() {
         let busy = AppError::from(sqlx::Error::PoolTimedOut);
@@ -276,7 +276,7 @@ mod tests {
         assert_eq!(AppError::Internal.retry_after(), None);
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn an_unreadable_request_body_is_the_clients_mistake() {
         assert_eq!(
@@ -287,22 +287,25 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn a_wait_for_a_connection_that_runs_out_is_busy_and_a_missing_row_is_not() {
-        assert!(super::ssr::is_busy(&sqlx::Error::PoolTimedOut));
-        assert!(!super::ssr::is_busy(&sqlx::Error::RowNotFound));
-        assert!(!super::ssr::is_busy(&sqlx::Error::PoolClosed));
+        assert!(super::server::is_busy(&sqlx::Error::PoolTimedOut));
+        assert!(!super::server::is_busy(&sqlx::Error::RowNotFound));
+        assert!(!super::server::is_busy(&sqlx::Error::PoolClosed));
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn unique_violations_get_a_message_chosen_by_constraint_name() {
         assert_eq!(
-            super::ssr::conflict_message(Some("workspaces_one_vendor")),
+            super::server::conflict_message(Some("workspaces_one_vendor")),
             "The operators' workspace already exists."
         );
-        assert_eq!(super::ssr::conflict_message(None), "This already exists.");
+        assert_eq!(
+            super::server::conflict_message(None),
+            "This already exists."
+        );
     }
 
     #[test]

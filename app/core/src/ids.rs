@@ -19,7 +19,7 @@ macro_rules! typed_id {
 
         impl $name {
             /// A fresh random id, for something being created.
-            #[cfg(feature = "ssr")]
+            #[cfg(feature = "server")]
             pub fn random() -> Self {
                 Self(Uuid::new_v4())
             }
@@ -47,14 +47,14 @@ macro_rules! typed_id {
 
         /// Stored as the UUID's text, the schema's one convention for ids: an id binds
         /// directly (`.bind(person)`) and reads back from a row (`row.try_get::<PersonId, _>`).
-        #[cfg(feature = "ssr")]
+        #[cfg(feature = "server")]
         impl sqlx::Type<sqlx::Any> for $name {
             fn type_info() -> sqlx::any::AnyTypeInfo {
                 <String as sqlx::Type<sqlx::Any>>::type_info()
             }
         }
 
-        #[cfg(feature = "ssr")]
+        #[cfg(feature = "server")]
         impl<'q> sqlx::Encode<'q, sqlx::Any> for $name {
             fn encode_by_ref(
                 &self,
@@ -64,7 +64,7 @@ macro_rules! typed_id {
             }
         }
 
-        #[cfg(feature = "ssr")]
+        #[cfg(feature = "server")]
         impl<'r> sqlx::Decode<'r, sqlx::Any> for $name {
             fn decode(value: <sqlx::Any as sqlx::Database>::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
                 let text = <&str as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;

@@ -1,7 +1,7 @@
 //! The bottom layer of Candor CRM, which every other crate may use and which uses none of them.
 //! It is compiled for the server and for the browser, and holds no views and no SQL; server-only
-//! parts (the error's HTTP and database sides, phone numbering plans) sit behind the `ssr`
-//! feature.
+//! parts (the error's HTTP and database sides, phone numbering plans) sit behind the `server`
+//! feature, and setting a Leptos response's status from an error behind `ssr`.
 //!
 //! - What every feature shares: typed ids, parsed value types and their checks, the one
 //!   [`error::AppError`], calendar dates, the state of a form, and the registry of every cookie and

@@ -667,9 +667,26 @@ pub struct CurrencyPipeline {
     pub stages: Vec<StageValue>,
 }
 
+/// The text the opportunities list's search box looks in: name and company name, in lower case
+/// (stored beside them, so that both databases compare the same text).
+pub fn search_text(name: &str, company_name: &str) -> String {
+    [name, company_name]
+        .iter()
+        .filter(|part| !part.is_empty())
+        .map(|part| part.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_opportunity_is_searched_by_its_name_and_company() {
+        assert_eq!(search_text("Renewal 2027", "Acme"), "renewal 2027 acme");
+        assert_eq!(search_text("Pilot", ""), "pilot");
+    }
 
     fn money(raw: &str, currency: &str) -> Result<i64, String> {
         Money::parse(raw, currency).map(|m| m.minor)

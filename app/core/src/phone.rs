@@ -2,7 +2,7 @@
 //! server parses them with libphonenumber's metadata (too large to ship to the browser) and stores
 //! them in E.164 ([`PhoneNumber`]).
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 use std::fmt;
 
 pub const PHONE_NEEDS_COUNTRY: &str =
@@ -41,11 +41,11 @@ pub fn check_phone_form(raw: &str) -> Result<(), &'static str> {
 }
 
 /// A valid phone number in E.164 form (`+442079460958`).
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PhoneNumber(String);
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 impl PhoneNumber {
     /// Parses a number as typed: it must carry its country code (a leading `+`, or `00`), since
     /// a workspace's people live in many countries. The error says how to fix it.
@@ -70,14 +70,14 @@ impl PhoneNumber {
     }
 }
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 impl fmt::Display for PhoneNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(all(test, feature = "server"))]
 mod tests {
     use super::PhoneNumber;
 

@@ -8,22 +8,10 @@ use crm_core::accounts::Viewer;
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
 
-/// The outcome of a form POST that needs fixing, provided as context while the server renders
-/// the answer, so the page shows what was typed and what is wrong.
-#[derive(Clone, Debug, Default)]
-pub struct PostedAccountForm(pub FormState);
-
-#[cfg(feature = "ssr")]
-fn posted() -> FormState {
-    use_context::<PostedAccountForm>()
-        .map(|posted| posted.0)
-        .unwrap_or_default()
-}
-
 /// What an account form starts with: empty on a fresh page, or the answer to a POST.
 #[server(prefix = "/api", endpoint = "accounts/form")]
 pub async fn account_form() -> Result<FormState, AppError> {
-    Ok(posted())
+    Ok(crate::form::posted_form())
 }
 
 /// The sign-up form's state and the privacy policy version it shows.
@@ -35,14 +23,14 @@ pub struct SignupFormState {
 
 #[server(prefix = "/api", endpoint = "accounts/signup-form")]
 pub async fn signup_form() -> Result<SignupFormState, AppError> {
-    let state = crate::state::state()?;
+    let state = crate::context::state()?;
     let policy_version = match crate::policy::db::current(&state.db, state.db.now_millis()).await {
         Ok(policy) => Some(policy.summary.version),
         Err(AppError::NotFound) => None,
         Err(other) => return Err(other),
     };
     Ok(SignupFormState {
-        form: posted(),
+        form: crate::form::posted_form(),
         policy_version,
     })
 }
@@ -66,12 +54,12 @@ pub struct LinkPageState {
 #[server(prefix = "/api", endpoint = "accounts/link")]
 pub async fn link_page(kind: LinkKind, token: String) -> Result<LinkPageState, AppError> {
     use super::tokens::Purpose;
-    let state = crate::state::state()?;
+    let state = crate::context::state()?;
     let purpose = match kind {
         LinkKind::VerifyEmail => Purpose::VerifyEmail,
         LinkKind::ResetPassword => Purpose::ResetPassword,
     };
-    let form = posted();
+    let form = crate::form::posted_form();
     // After a POST that found the link spent, the page says so whatever the table says now.
     let spent = form
         .notice
@@ -127,7 +115,7 @@ fn posted_for(form: &FormState, which: &str) -> bool {
 pub async fn load_profile() -> Result<ProfilePageState, AppError> {
     crate::member::as_member(|current, state| async move {
         let saved = super::db::load_profile(state.db.pool(), current.viewer.member_id).await?;
-        let posted = posted();
+        let posted = crate::form::posted_form();
         let (details, details_errors, details_notice) = if posted_for(&posted, "details") {
             (
                 crm_core::accounts::profile::ProfileFields::from_values(&posted.values),

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::session;
 use crate::member::CurrentSession;
-use crate::state::AppState;
+use crm_backend::state::AppState;
 
 /// Around every request: puts the session, when the cookie opens a valid one, in the request's
 /// extensions; sends visitors without one from `/app` pages to the log-in page (and members with

@@ -5,10 +5,8 @@
 //! work without JavaScript; the pages load their state through the server functions in [`api`].
 
 pub mod api;
-pub mod form;
 mod pages;
 mod profile_page;
-mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -23,10 +21,8 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 
-pub use api::PostedAccountForm;
 pub use pages::{
-    AppHomePage, CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage,
-    LogoutPage, ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,
+    CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage, LogoutPage,
+    ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,
 };
 pub use profile_page::ProfilePage;
-pub use ui::{provide_viewer, use_viewer};

@@ -5,19 +5,15 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crm_core::accounts::Viewer;
 use crm_core::accounts::notices;
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
-use crm_core::workspaces::Role;
 
 use super::api::{
-    LinkKind, LinkPageState, SignupFormState, account_form, link_page, load_sessions, me,
-    signup_form,
+    LinkKind, LinkPageState, SignupFormState, account_form, link_page, load_sessions, signup_form,
 };
-use super::form::{FormMessages, RequiredCheckbox, TextField};
-use super::ui::use_viewer;
-use crate::layout::{PageMeta, loaded, loading};
+use crate::form::{FormMessages, RequiredCheckbox, TextField};
+use crate::layout::{PageMeta, loaded, loading, use_viewer};
 
 const PASSWORD_HINT: &str = "At least 12 characters. A few unrelated words make a strong password that is easy to remember.";
 
@@ -375,97 +371,6 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 })}
             </Suspense>
         </div>
-    }
-}
-
-/// `/app`: the workspace's home page.
-#[component]
-pub fn AppHomePage() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |()| me());
-    let query = use_query_map();
-    let resent = move || query.with(|q| q.get("verification").unwrap_or_default());
-    view! {
-        <Title text="Your workspace"/>
-        <Meta name="robots" content="noindex"/>
-        <div class="page account app-home">
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    let resent = resent();
-                    loaded(data.await, move |viewer| view! { <AppHome viewer resent/> }.into_any())
-                })}
-            </Suspense>
-        </div>
-    }
-}
-
-#[component]
-fn AppHome(viewer: Viewer, resent: String) -> impl IntoView {
-    let Viewer {
-        name,
-        email,
-        email_verified,
-        workspace_name,
-        role,
-        ..
-    } = viewer;
-    view! {
-        <h1>{workspace_name}</h1>
-        <p class="app-home__who">
-            {format!("Logged in as {name} ({email}), {} of this workspace.", role.label().to_lowercase())}
-        </p>
-        {(!email_verified).then(|| view! {
-            <section class="form-notice form-notice--warning" aria-labelledby="verify-title">
-                <h2 id="verify-title">"Please confirm your e-mail address"</h2>
-                <p>
-                    "We sent a link to "{email.clone()}". Until you follow it, you cannot invite anyone to this workspace."
-                </p>
-                {match resent.as_str() {
-                    "sent" => view! {
-                        <p role="status">"We have sent a new link. It works for 48 hours."</p>
-                    }
-                    .into_any(),
-                    "limited" => view! {
-                        <p role="alert">{notices::RATE_LIMITED}</p>
-                    }
-                    .into_any(),
-                    _ => view! {
-                        <form method="post" action="/app/verification">
-                            {(resent == "failed").then(|| view! {
-                                <p role="alert">{notices::UNAVAILABLE}</p>
-                            })}
-                            <button type="submit" class="button button--small">"Send a new link"</button>
-                        </form>
-                    }
-                    .into_any(),
-                }}
-            </section>
-        })}
-        <crate::dashboard::Dashboard/>
-        <nav class="app-home__links" aria-labelledby="crm-title">
-            <h2 id="crm-title">"Your CRM"</h2>
-            <ul>
-                <li><a href="/app/people">"People"</a></li>
-                <li><a href="/app/people/new">"Add a person"</a></li>
-                <li><a href="/app/companies">"Companies"</a></li>
-                <li><a href="/app/tasks">"Tasks"</a></li>
-            </ul>
-        </nav>
-        <nav class="app-home__links" aria-labelledby="settings-title">
-            <h2 id="settings-title">"Settings"</h2>
-            <ul>
-                <li><a href="/app/settings/profile">"Your profile"</a></li>
-                <li><a href="/app/settings/sessions">"Where you are logged in"</a></li>
-                <li><a href="/app/settings/workspace">"Members and invitations"</a></li>
-            </ul>
-        </nav>
-        {(role == Role::Operator).then(|| view! {
-            <nav class="app-home__links" aria-label="Operator screens">
-                <h2>"Operator screens"</h2>
-                <ul>
-                    <li><a href="/app/operator/consent">"Cookie decisions per day"</a></li>
-                </ul>
-            </nav>
-        })}
     }
 }
 

@@ -15,7 +15,7 @@ use crm_core::ids::MemberId;
 use crm_core::storage::PROFILE_DRAFT_KEY;
 
 use super::api::{ProfilePageState, load_profile, save_profile};
-use super::form::{FormMessages, TextField};
+use crate::form::{FormMessages, TextField};
 use crate::layout::{focus_by_id, loaded, loading, textarea_text};
 
 /// Unsaved edits, kept in local storage under [`PROFILE_DRAFT_KEY`].

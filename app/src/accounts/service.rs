@@ -15,10 +15,10 @@ use super::db::{self as members, NewMember};
 use super::password;
 use super::session::{self, Device, NewSession};
 use super::tokens::{self, Purpose};
-use crate::mail::Email;
 use crate::member::CurrentSession;
-use crate::rate_limit::{Decision, RateLimit};
-use crate::state::AppState;
+use crm_backend::mail::Email;
+use crm_backend::rate_limit::{Decision, RateLimit};
+use crm_backend::state::AppState;
 
 const FIFTEEN_MINUTES: i64 = 15 * 60 * 1000;
 const ONE_HOUR: i64 = 60 * 60 * 1000;
@@ -141,7 +141,7 @@ pub async fn sign_up(
     let mail = match existing {
         Some(member) => Some(already_registered_email(state, &member.email)?),
         None => {
-            let workspace = crate::workspaces::db::create(
+            let workspace = crm_backend::workspaces::db::create(
                 &mut *tx,
                 &request.workspace_name,
                 WorkspaceKind::Customer,
@@ -191,7 +191,7 @@ pub async fn sign_up(
     if let Some(mail) = mail
         && mail_allowed
     {
-        crate::mail::enqueue(&mut *tx, &state.config, &mail, now).await?;
+        crm_backend::mail::enqueue(&mut *tx, &state.config, &mail, now).await?;
     }
     tx.commit().await?;
     state.outbox.wake();
@@ -213,7 +213,7 @@ async fn sign_up_raced(
         .await?
     {
         let mail = already_registered_email(state, &member.email)?;
-        crate::mail::enqueue(state.db.pool(), &state.config, &mail, now).await?;
+        crm_backend::mail::enqueue(state.db.pool(), &state.config, &mail, now).await?;
         state.outbox.wake();
     }
     Ok(Outcome::Done(()))
@@ -299,7 +299,7 @@ pub async fn resend_verification(
     )
     .await?;
     let mail = verification_email(state, &name, &email, &secret);
-    crate::mail::enqueue(&mut *tx, &state.config, &mail, now).await?;
+    crm_backend::mail::enqueue(&mut *tx, &state.config, &mail, now).await?;
     tx.commit().await?;
     state.outbox.wake();
     tracing::info!(member_id = %viewer.member_id, "verification link sent again");
@@ -464,7 +464,7 @@ pub async fn request_password_reset(
             link = link(state, &format!("/reset-password/{secret}")),
         ),
     };
-    crate::mail::enqueue(&mut *tx, &state.config, &mail, now).await?;
+    crm_backend::mail::enqueue(&mut *tx, &state.config, &mail, now).await?;
     tx.commit().await?;
     state.outbox.wake();
     tracing::info!(member_id = %member.id, "password reset link sent");
@@ -699,8 +699,8 @@ pub async fn request_email_change(
             forgot = link(state, "/forgot-password"),
         ),
     };
-    crate::mail::enqueue(&mut *tx, &state.config, &to_new, now).await?;
-    crate::mail::enqueue(&mut *tx, &state.config, &to_old, now).await?;
+    crm_backend::mail::enqueue(&mut *tx, &state.config, &to_new, now).await?;
+    crm_backend::mail::enqueue(&mut *tx, &state.config, &to_old, now).await?;
     tx.commit().await?;
     state.outbox.wake();
     tracing::info!(member_id = %viewer.member_id, "e-mail change requested");
@@ -737,7 +737,7 @@ async fn confirm_email_change(state: &AppState, secret: &str, now: i64) -> Resul
             new = new_email,
         ),
     };
-    crate::mail::enqueue(&mut *tx, &state.config, &notice, now).await?;
+    crm_backend::mail::enqueue(&mut *tx, &state.config, &notice, now).await?;
     tx.commit().await?;
     state.outbox.wake();
     tracing::info!(member_id = %member, "e-mail address changed");
@@ -782,7 +782,7 @@ pub async fn change_password(
             forgot = link(state, "/forgot-password"),
         ),
     };
-    crate::mail::enqueue(&mut *tx, &state.config, &notice, now).await?;
+    crm_backend::mail::enqueue(&mut *tx, &state.config, &notice, now).await?;
     tx.commit().await?;
     state.outbox.wake();
     tracing::info!(member_id = %viewer.member_id, sessions_ended = ended, "password changed");

@@ -10,8 +10,8 @@ use crm_core::ids::{MemberId, WorkspaceId};
 use crm_core::workspaces::Role;
 
 use super::tokens;
-use crate::db::Db;
 use crate::member::CurrentSession;
+use crm_backend::db::Db;
 
 pub use crm_core::storage::SESSION_COOKIE;
 /// A session unused for this long ends.
@@ -160,17 +160,17 @@ pub async fn end_all_for<'e>(
 /// The `Set-Cookie` value that stores a session in the browser until its absolute expiry.
 pub fn cookie(session: &NewSession, now: i64, secure: bool) -> axum::http::HeaderValue {
     let max_age = (session.expires_at - now).max(0) / 1000;
-    crate::consent::http::cookie_header(SESSION_COOKIE, &session.secret, max_age, secure)
+    crm_backend::cookies::cookie_header(SESSION_COOKIE, &session.secret, max_age, secure)
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(secure: bool) -> axum::http::HeaderValue {
-    crate::consent::http::cookie_header(SESSION_COOKIE, "", 0, secure)
+    crm_backend::cookies::cookie_header(SESSION_COOKIE, "", 0, secure)
 }
 
 /// The session secret a request carries, if any.
 pub fn secret_from(headers: &axum::http::HeaderMap) -> Option<&str> {
-    crate::consent::http::request_cookie(headers, SESSION_COOKIE).filter(|s| !s.is_empty())
+    crm_backend::cookies::request_cookie(headers, SESSION_COOKIE).filter(|s| !s.is_empty())
 }
 
 /// The member's sessions still in force, the most recently used first.

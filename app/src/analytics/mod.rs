@@ -13,10 +13,11 @@ use sha2::{Digest, Sha256};
 use crm_core::error::AppError;
 use crm_core::storage::{Category, VISIT_COOKIE};
 
-use crate::consent::http::{cookie_header, request_cookie, view_of};
-use crate::db::Db;
-use crate::rate_limit::{Decision, RateLimit};
-use crate::state::AppState;
+use crate::consent::http::view_of;
+use crm_backend::cookies::{cookie_header, request_cookie};
+use crm_backend::db::Db;
+use crm_backend::rate_limit::{Decision, RateLimit};
+use crm_backend::state::AppState;
 
 /// Page views one address may report per 15 minutes.
 pub const PAGE_VIEW_LIMIT: RateLimit = RateLimit {
@@ -96,7 +97,9 @@ pub async fn page_view(State(state): State<AppState>, request: Request) -> Respo
         )
             .into_response();
     };
-    if let Some(client) = crate::client_ip::client_ip(&parts, state.config.trust_forwarded_for) {
+    if let Some(client) =
+        crm_backend::client_ip::client_ip(&parts, state.config.trust_forwarded_for)
+    {
         match PAGE_VIEW_LIMIT
             .hit(
                 &state.db,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crm_core::companies::{CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyRecord};
 use crm_core::error::AppError;
-use crm_core::records::{Saved, TimelineEntry};
+use crm_core::records::Saved;
 
 #[cfg(feature = "ssr")]
 use crate::member::as_member;
@@ -51,34 +51,6 @@ pub async fn save_company_field(
             version,
         };
         super::service::save_field(&state.db, &session, &edit).await
-    })
-    .await
-}
-
-/// Writes a note on a company; answers with its timeline, the note in it.
-#[server(prefix = "/api", endpoint = "companies/add-note")]
-pub async fn add_company_note(id: String, body: String) -> Result<Vec<TimelineEntry>, AppError> {
-    as_member(|session, state| async move {
-        crate::records::service::add_note(
-            &state.db,
-            &session,
-            crate::records::db::Kind::Companies,
-            &id,
-            &body,
-        )
-        .await
-    })
-    .await
-}
-
-/// Deletes one of the workspace's companies with its tags, notes, tasks and timeline. Its people,
-/// leads and opportunities stay, without the link. An id that is not one of this workspace's
-/// companies is "not found", and nothing changes.
-#[server(prefix = "/api", endpoint = "companies/delete")]
-pub async fn delete_company(id: String) -> Result<(), AppError> {
-    as_member(|session, state| async move {
-        let kind = crate::records::db::Kind::Companies;
-        crate::records::service::delete(&state.db, &session, kind, &id).await
     })
     .await
 }

@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crm_core::companies::{
-    COMPANY_PEOPLE_MAX, CompaniesQuery, Company, CompanyPerson, CompanyRow, SORTS,
+    COMPANY_PEOPLE_MAX, CompaniesQuery, Company, CompanyPerson, CompanyRow, SORTS, name_key,
 };
 
 use crm_core::error::AppError;
@@ -12,18 +12,13 @@ use crm_core::ids::{CompanyId, MemberId, PersonId, WorkspaceId};
 use crm_core::people::full_name;
 use crm_core::records::{ListSort, MemberOption};
 
-use crate::db::Db;
 use crate::records::db::{
     Bind, Cursor, KeysetOrder, Kind, escape_like, placeholders, replace_tags,
 };
+use crm_backend::db::Db;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
-
-/// The name as the list sorts it, and as the one-name-per-workspace rule compares it.
-pub fn name_key(name: &str) -> String {
-    name.trim().to_lowercase()
-}
 
 /// The text the search box looks in: name, domain, phone digits and place, in lower case.
 pub fn search_text(
@@ -54,25 +49,6 @@ fn search_text_of(company: &Company) -> String {
         &company.city,
         &company.country,
     )
-}
-
-/// The company of this name in the workspace (names compare without case), if there is one.
-pub async fn named(
-    conn: &mut AnyConnection,
-    workspace: WorkspaceId,
-    name: &str,
-) -> Result<Option<CompanyId>, AppError> {
-    let key = name_key(name);
-    if key.is_empty() {
-        return Ok(None);
-    }
-    let id: Option<String> =
-        sqlx::query_scalar("SELECT id FROM companies WHERE workspace_id = $1 AND sort_name = $2")
-            .bind(workspace)
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?;
-    id.map(|id| parse_id(&id)).transpose()
 }
 
 fn parse_id(raw: &str) -> Result<CompanyId, AppError> {

@@ -15,8 +15,8 @@ use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::records::{Kind, ListQuery, ListSort, RecordField};
 
-use super::api::{add_company_note, delete_company, list_companies, load_company};
-use crate::accounts::form::{FormMessages, TextField};
+use super::api::{list_companies, load_company};
+use crate::form::{FormMessages, TextField};
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
@@ -239,16 +239,16 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
             }.href())
         />
         <RecordTasks kind=Kind::Companies record=id.uuid() timeline/>
-        <AddNote id=id.to_string() timeline send=add_company_note/>
+        <AddNote kind=Kind::Companies id=id.to_string() timeline/>
         <Timeline timeline label=|name| CompanyField::parse(name).map(RecordField::label) noun="this company"/>
         <DeleteRecord
+            kind=Kind::Companies
             id=id.to_string()
             name=Signal::derive(title)
             noun="company"
             explained="Deleting a company removes its details, tags, notes and activity from this workspace. Its people, leads and opportunities stay, without the link to it."
             what="Its details, tags, notes and activity"
             list_href="/app/companies"
-            delete=delete_company
         />
     }
 }

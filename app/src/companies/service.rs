@@ -18,9 +18,9 @@ use crm_core::text::parse_tags;
 
 use super::db;
 use crate::accounts::service::Outcome;
-use crate::db::Db;
 use crate::member::CurrentSession;
 use crate::records::db::{members, record_event, timeline};
+use crm_backend::db::Db;
 
 /// Sets `field` of `company` from what was typed, as stored (a domain and a phone number
 /// normalised), or says what is wrong with it.
@@ -83,7 +83,7 @@ pub async fn create(
     }
     let mut tx = db.begin_write().await?;
     if problems.is_empty()
-        && db::named(&mut tx, workspace, &company.name)
+        && crate::records::db::company_named(&mut tx, workspace, &company.name)
             .await?
             .is_some()
     {
@@ -189,7 +189,7 @@ pub async fn save_field(
     }
     let renamed = field == CompanyField::Name;
     if renamed
-        && db::named(&mut tx, workspace, &company.name)
+        && crate::records::db::company_named(&mut tx, workspace, &company.name)
             .await?
             .is_some_and(|other| other != company.id)
     {

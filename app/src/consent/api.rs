@@ -35,7 +35,7 @@ async fn record(decision: Option<(Decision, Source)>) -> Result<ConsentView, App
     use super::http::{consent_cookie, gpc_signal, read_record};
     use super::service;
 
-    let state = crate::state::state()?;
+    let state = crate::context::state()?;
     let parts = use_context::<axum::http::request::Parts>()
         .ok_or_else(|| AppError::internal("the request is missing from the server function"))?;
     let now = state.db.now_millis();

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crm_core::product::PRIVACY_EMAIL;
 use crm_core::storage::{Category, REVISION, StorageItem, items_in, revision_date};
 
-use super::ui::CookieSettingsLink;
+use crate::layout::CookieSettingsLink;
 use crate::layout::PageMeta;
 
 /// `/cookies`.

@@ -2,7 +2,7 @@
 //! and expiring cookies, and the middleware that enforces the registry on every response.
 
 use axum::extract::{Request, State};
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -10,28 +10,11 @@ use axum::response::Response;
 use crm_core::consent::{ConsentRecord, ConsentView};
 use crm_core::storage::{CONSENT_COOKIE, REGISTRY, StorageKind};
 
-use crate::state::AppState;
+use crm_backend::cookies::{cookie_header, request_cookie, request_cookies};
+use crm_backend::state::AppState;
 
 /// How long the consent cookie lives: the six months after which the visitor is asked again.
 const CONSENT_MAX_AGE_SECONDS: i64 = crm_core::consent::MAX_AGE_MS / 1000;
-
-/// The cookies a request carries, as `(name, value)` pairs.
-pub fn request_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| {
-            let (name, value) = pair.split_once('=')?;
-            Some((name.trim(), value.trim()))
-        })
-}
-
-/// The value of one cookie the request carries.
-pub fn request_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    request_cookies(headers).find_map(|(n, v)| (n == name).then_some(v))
-}
 
 /// The consent record the request carries, if it carries a well-formed one.
 pub fn read_record(headers: &HeaderMap) -> Option<ConsentRecord> {
@@ -58,16 +41,6 @@ pub fn consent_cookie(record: &ConsentRecord, secure: bool) -> HeaderValue {
         CONSENT_MAX_AGE_SECONDS,
         secure,
     )
-}
-
-/// A `Set-Cookie` value: host-only, whole site, not readable by scripts, sent on top-level
-/// navigations from other sites only (`Lax`).
-pub fn cookie_header(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
 }
 
 /// The cookie's name in a `Set-Cookie` value.
@@ -174,16 +147,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cookies_are_read_from_every_cookie_header() {
-        let mut headers = HeaderMap::new();
-        headers.append(COOKIE, HeaderValue::from_static("a=1; candor_visit=abc"));
-        headers.append(COOKIE, HeaderValue::from_static("b = 2"));
-        assert_eq!(request_cookie(&headers, "candor_visit"), Some("abc"));
-        assert_eq!(request_cookie(&headers, "b"), Some("2"));
-        assert_eq!(request_cookie(&headers, "c"), None);
-    }
-
-    #[test]
     fn only_an_exact_sec_gpc_1_is_a_signal() {
         for (value, expected) in [("1", true), (" 1 ", true), ("0", false), ("yes", false)] {
             let mut headers = HeaderMap::new();
@@ -208,19 +171,5 @@ mod tests {
             .filter_map(set_cookie_name)
             .collect();
         assert_eq!(left, ["candor_visit"]);
-    }
-
-    #[test]
-    fn the_consent_cookie_is_http_only_lax_and_secure_on_https() {
-        let value = cookie_header("candor_consent", "x", 60, true);
-        let text = value.to_str().expect("ascii");
-        assert!(text.contains("HttpOnly") && text.contains("SameSite=Lax"));
-        assert!(text.ends_with("; Secure"));
-        assert!(
-            !cookie_header("candor_consent", "x", 60, false)
-                .to_str()
-                .expect("ascii")
-                .contains("Secure")
-        );
     }
 }

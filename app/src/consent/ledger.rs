@@ -7,7 +7,7 @@ use sqlx::Row;
 use crm_core::consent::{Action, Choices, ConsentId, Source};
 use crm_core::error::AppError;
 
-use crate::db::Db;
+use crm_backend::db::Db;
 
 /// One decision, as appended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,7 +157,7 @@ pub fn civil_date(days: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::testing::TestDatabase;
+    use crm_backend::db::testing::TestDatabase;
     use crm_test_macros::backend_test;
 
     const DAY: i64 = 86_400_000;

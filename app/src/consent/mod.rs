@@ -13,7 +13,4 @@ pub mod ledger;
 pub mod service;
 
 pub use cookie_policy::CookiePolicyPage;
-pub use ui::{
-    ConsentBanner, ConsentDialog, CookieSettingsLink, CookieSettingsPage, provide_consent,
-    view_for_request,
-};
+pub use ui::{ConsentBanner, ConsentDialog, CookieSettingsPage, provide_consent, view_for_request};

@@ -9,8 +9,8 @@ use crm_core::ids::MemberId;
 use crm_core::storage::REVISION;
 
 use super::ledger::{LedgerEntry, append};
-use crate::rate_limit::{Decision as Limit, RateLimit};
-use crate::state::AppState;
+use crm_backend::rate_limit::{Decision as Limit, RateLimit};
+use crm_backend::state::AppState;
 
 /// Decisions one address may record per 15 minutes. A person changes their mind a few times at
 /// most; the limit keeps a script from filling the ledger.
@@ -32,7 +32,7 @@ impl Requester {
     /// The requester of a request, from its address and session.
     pub fn of(parts: &axum::http::request::Parts, trust_forwarded_for: bool) -> Self {
         Self {
-            client: crate::client_ip::client_ip(parts, trust_forwarded_for),
+            client: crm_backend::client_ip::client_ip(parts, trust_forwarded_for),
             member: parts
                 .extensions
                 .get::<crate::member::CurrentSession>()

@@ -9,23 +9,25 @@
 //! choice is made) and never removes it: on the logged-in pages the WASM hydrates this markup.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crm_core::consent::{
-    BANNER_TEXT, Choices, ConsentView, GPC_MESSAGE, SETTINGS_TEXT, safe_return_path, settings_href,
+    BANNER_TEXT, Choices, ConsentView, GPC_MESSAGE, SETTINGS_TEXT, safe_return_path,
 };
 
 use crm_core::error::AppError;
 use crm_core::storage::{Category, REGISTRY, StorageItem, StorageKind, items_in};
 
-use crate::layout::PageMeta;
+use crate::layout::{PageMeta, current_path};
 
 /// The consent of this request as the server read it.
 pub fn view_for_request() -> ConsentView {
     #[cfg(feature = "ssr")]
     if let Some(parts) = use_context::<axum::http::request::Parts>() {
-        let now = use_context::<crate::state::AppState>()
-            .map_or_else(crate::db::system_millis, |state| state.db.now_millis());
+        let now = use_context::<crm_backend::state::AppState>()
+            .map_or_else(crm_backend::db::system_millis, |state| {
+                state.db.now_millis()
+            });
         return super::http::view_of(&parts.headers, now);
     }
     ConsentView::default()
@@ -41,19 +43,6 @@ pub fn provide_consent() -> ConsentView {
 
 fn use_consent() -> ConsentView {
     use_context::<ConsentView>().unwrap_or_default()
-}
-
-/// The page's path and query, to come back to after a choice made without JavaScript.
-fn current_path() -> Memo<String> {
-    let location = use_location();
-    Memo::new(move |_| {
-        let search = location.search.get();
-        let path = location.pathname.get();
-        match search.trim_start_matches('?') {
-            "" => path,
-            query => format!("{path}?{query}"),
-        }
-    })
 }
 
 /// Says that a Global Privacy Control signal decided about marketing. Always in the markup, and
@@ -211,26 +200,6 @@ pub fn ConsentDialog() -> impl IntoView {
                 </div>
             </form>
         </dialog>
-    }
-}
-
-/// A control that opens the cookie settings: the dialog with JavaScript, the settings page
-/// without it. In the footer of every page and on `/cookies`.
-#[component]
-pub fn CookieSettingsLink(
-    #[prop(into)] label: String,
-    #[prop(optional, into)] class: String,
-) -> impl IntoView {
-    let path = current_path();
-    view! {
-        <a
-            href=move || settings_href(&path.get())
-            class=class
-            aria-haspopup="dialog"
-            data-opens="cookie-settings"
-        >
-            {label}
-        </a>
     }
 }
 

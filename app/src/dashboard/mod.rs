@@ -1,9 +1,11 @@
-//! The dashboard on `/app`: how many people, companies and open tasks the workspace keeps, and
-//! the open tasks due by the end of this week (the overdue ones first).
+//! The workspace's home page, `/app`, and its dashboard: how many people, companies and open
+//! tasks the workspace keeps, and the open tasks due by the end of this week (the overdue ones
+//! first).
 
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+mod home;
 mod pages;
 
-pub use pages::Dashboard;
+pub use home::AppHomePage;

@@ -35,7 +35,7 @@ pub struct DemoFormState {
 /// the POST's outcome is in the context and comes back with the form.
 #[server(prefix = "/api", endpoint = "demo/form")]
 pub async fn demo_form() -> Result<DemoFormState, AppError> {
-    let state = crate::state::state()?;
+    let state = crate::context::state()?;
     let now = state.db.now_millis();
     let policy_version = match crate::policy::db::current(&state.db, now).await {
         Ok(policy) => Some(policy.summary.version),

@@ -9,9 +9,9 @@ use crm_core::leads::{LeadSource, MarketingChoice};
 
 use super::stamp::{self, StampProblem};
 use crate::leads::db::NewLead;
-use crate::mail::Email;
-use crate::rate_limit::{Decision, RateLimit};
-use crate::state::AppState;
+use crm_backend::mail::Email;
+use crm_backend::rate_limit::{Decision, RateLimit};
+use crm_backend::state::AppState;
 
 /// Requests per address and window. Counted on every attempt, so a bot retrying with changed
 /// values is slowed as much as one sending the same request.
@@ -107,7 +107,7 @@ pub async fn submit(
     )
     .await?;
     let email = sales_email(state, &request, now, policy_version);
-    crate::mail::enqueue(&mut *tx, &state.config, &email, now).await?;
+    crm_backend::mail::enqueue(&mut *tx, &state.config, &email, now).await?;
     tx.commit().await?;
     state.outbox.wake();
     tracing::info!(lead_id = %lead, "demo request accepted");

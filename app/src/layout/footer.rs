@@ -3,7 +3,7 @@ use leptos_router::components::A;
 
 use crm_core::product::{CITY_LINE, LEGAL_NAME, PRIVACY_EMAIL, STREET};
 
-use crate::consent::CookieSettingsLink;
+use super::CookieSettingsLink;
 
 /// The footer of every page: the policies, the demo, log in, and how to reach the company.
 #[component]

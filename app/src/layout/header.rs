@@ -3,7 +3,7 @@ use leptos_router::components::A;
 
 use crm_core::product::PRODUCT_NAME;
 
-use crate::accounts::use_viewer;
+use super::use_viewer;
 
 /// The site header. On narrow screens the navigation folds behind a "Menu" button, which the
 /// page script (`public/site.js`) works on every page; without JavaScript `nojs.css` shows the

@@ -10,7 +10,7 @@ use crm_core::product::PRODUCT_NAME;
 pub fn site_origin() -> String {
     #[cfg(feature = "ssr")]
     {
-        crate::state::state()
+        crate::context::state()
             .map(|state| {
                 state
                     .config

@@ -2,13 +2,17 @@
 
 mod footer;
 mod header;
+mod links;
 mod meta;
 mod not_found;
+mod viewer;
 
 pub use footer::SiteFooter;
 pub use header::SiteHeader;
+pub use links::{CookieSettingsLink, current_path};
 pub use meta::{PageMeta, absolute_url, site_origin};
 pub use not_found::NotFoundPage;
+pub use viewer::{provide_viewer, use_viewer};
 
 use leptos::prelude::*;
 

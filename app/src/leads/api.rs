@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crm_core::error::AppError;
 use crm_core::leads::{Converted, Lead, LeadField, LeadRecord, LeadsPage, LeadsQuery};
-use crm_core::records::{Saved, TimelineEntry};
+use crm_core::records::Saved;
 
 #[cfg(feature = "ssr")]
 use crate::member::as_member;
@@ -71,34 +71,6 @@ pub async fn convert_lead(
             add_opportunity: choice.add_opportunity,
         };
         super::service::convert(&state.db, &session, &conversion).await
-    })
-    .await
-}
-
-/// Writes a note on a lead; answers with its timeline, the note in it.
-#[server(prefix = "/api", endpoint = "leads/add-note")]
-pub async fn add_lead_note(id: String, body: String) -> Result<Vec<TimelineEntry>, AppError> {
-    as_member(|session, state| async move {
-        crate::records::service::add_note(
-            &state.db,
-            &session,
-            crate::records::db::Kind::Leads,
-            &id,
-            &body,
-        )
-        .await
-    })
-    .await
-}
-
-/// Deletes one of the workspace's leads with its notes, tasks and timeline (and the marketing
-/// choice kept on it). The person and the opportunity it was converted into stay. An id that is
-/// not one of this workspace's leads is "not found", and nothing changes.
-#[server(prefix = "/api", endpoint = "leads/delete")]
-pub async fn delete_lead(id: String) -> Result<(), AppError> {
-    as_member(|session, state| async move {
-        let kind = crate::records::db::Kind::Leads;
-        crate::records::service::delete(&state.db, &session, kind, &id).await
     })
     .await
 }

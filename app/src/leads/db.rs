@@ -15,8 +15,8 @@ use crm_core::ids::{CompanyId, LeadId, MemberId, PersonId, WorkspaceId};
 use crm_core::people::full_name;
 use crm_core::records::{ListSort, MemberOption};
 
-use crate::db::Db;
 use crate::records::db::{Bind, Cursor, KeysetOrder, escape_like};
+use crm_backend::db::Db;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
@@ -224,54 +224,6 @@ pub async fn conversion(
         at: row.try_get("converted_at")?,
         by: row.try_get("converted_by")?,
     }))
-}
-
-/// The workspace's person with this e-mail address (compared without case), as their main
-/// address or one of their further ones, if there is one; the one added first when several share
-/// it.
-pub async fn person_with_email(
-    conn: &mut AnyConnection,
-    workspace: WorkspaceId,
-    email: &str,
-) -> Result<Option<(PersonId, RecordLink)>, AppError> {
-    // Without ORDER BY: SQLite would then walk the workspace in creation order instead of using
-    // the (workspace_id, lower(email)) indexes. The few people sharing an address are ordered
-    // here.
-    let rows = sqlx::query(
-        "SELECT id, first_name, last_name, created_at FROM people
-         WHERE workspace_id = $1 AND lower(email) = lower($2)
-         UNION
-         SELECT p.id, p.first_name, p.last_name, p.created_at
-         FROM person_contacts c JOIN people p ON p.id = c.person_id AND p.workspace_id = c.workspace_id
-         WHERE c.workspace_id = $1 AND c.channel = 'email' AND lower(c.value) = lower($2)",
-    )
-    .bind(workspace)
-    .bind(email.trim())
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut first: Option<(i64, String, &AnyRow)> = None;
-    for row in &rows {
-        let key = (
-            row.try_get::<i64, _>("created_at")?,
-            row.try_get::<String, _>("id")?,
-        );
-        if first
-            .as_ref()
-            .is_none_or(|(at, id, _)| key < (*at, id.clone()))
-        {
-            first = Some((key.0, key.1, row));
-        }
-    }
-    let Some((_, id, row)) = first else {
-        return Ok(None);
-    };
-    let person = PersonId::parse(&id)
-        .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?;
-    let name = full_name(
-        &row.try_get::<String, _>("first_name")?,
-        &row.try_get::<String, _>("last_name")?,
-    );
-    Ok(Some((person, RecordLink { id, name })))
 }
 
 /// Stores every editable field of a lead read with `load` and changed since, if its version is

@@ -16,8 +16,8 @@ use crm_core::forms::FormState;
 use crm_core::records::{Kind, ListQuery, ListSort, RecordField};
 use crm_core::time::utc_time;
 
-use super::api::{add_lead_note, convert_lead, delete_lead, list_leads, load_lead};
-use crate::accounts::form::{FormMessages, TextField, input_id};
+use super::api::{convert_lead, list_leads, load_lead};
+use crate::form::{FormMessages, TextField, input_id};
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
     AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
@@ -269,16 +269,16 @@ fn LeadView(record: LeadRecord, created: bool) -> impl IntoView {
         {facts.into_view()}
         <Convert id=id.to_string() lead timeline conversion matching_person matching_company/>
         <RecordTasks kind=Kind::Leads record=id.uuid() timeline/>
-        <AddNote id=id.to_string() timeline send=add_lead_note/>
+        <AddNote kind=Kind::Leads id=id.to_string() timeline/>
         <Timeline timeline label=|name| LeadField::parse(name).map(RecordField::label) noun="this lead"/>
         <DeleteRecord
+            kind=Kind::Leads
             id=id.to_string()
             name=Signal::derive(title)
             noun="lead"
             explained="Deleting a lead removes its details, its marketing choice, notes and activity from this workspace. A person, company or opportunity it was converted into stays."
             what="Its details, notes and activity"
             list_href="/app/leads"
-            delete=delete_lead
         />
     }
 }

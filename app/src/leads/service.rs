@@ -21,9 +21,9 @@ use crm_core::phone::PhoneNumber;
 
 use super::db::{self, NewLead};
 use crate::accounts::service::Outcome;
-use crate::db::Db;
 use crate::member::CurrentSession;
 use crate::records::db::{members, record_event, timeline};
+use crm_backend::db::Db;
 
 /// Sets `field` of `lead` from what was typed, as stored (an e-mail address and a phone number
 /// normalised), or says what is wrong with it.
@@ -130,10 +130,10 @@ async fn record_in(
     let (matching_person, matching_company) = if conversion.is_some() {
         (None, None)
     } else {
-        let person = db::person_with_email(conn, workspace, &lead.email)
+        let person = crate::records::db::person_with_email(conn, workspace, &lead.email)
             .await?
             .map(|(_, link)| link);
-        let company = crate::companies::db::named(conn, workspace, &lead.company_name)
+        let company = crate::records::db::company_named(conn, workspace, &lead.company_name)
             .await?
             .map(|id| RecordLink {
                 id: id.to_string(),
@@ -310,7 +310,7 @@ pub async fn convert(
     }
     let now = db.now_millis();
     let company_name = lead.company_name.trim().to_owned();
-    let mut company = crate::companies::db::named(&mut tx, workspace, &company_name).await?;
+    let mut company = crate::records::db::company_named(&mut tx, workspace, &company_name).await?;
     let mut added_company = None;
     if company.is_none() && conversion.add_company && !company_name.is_empty() {
         let new = Company {
@@ -336,50 +336,52 @@ pub async fn convert(
     }
 
     let mut phone_not_copied = None;
-    let (person, matched) = match db::person_with_email(&mut tx, workspace, &lead.email).await? {
-        Some((person, _)) => (person, true),
-        None => {
-            let (first_name, last_name) = split_name(&lead.name);
-            let phone = match lead.phone.as_deref().map(PhoneNumber::parse) {
-                Some(Ok(phone)) => Some(phone.to_string()),
-                Some(Err(_)) => {
-                    phone_not_copied = lead.phone.clone();
-                    None
+    let (person, matched) =
+        match crate::records::db::person_with_email(&mut tx, workspace, &lead.email).await? {
+            Some((person, _)) => (person, true),
+            None => {
+                let (first_name, last_name) = split_name(&lead.name);
+                let phone = match lead.phone.as_deref().map(PhoneNumber::parse) {
+                    Some(Ok(phone)) => Some(phone.to_string()),
+                    Some(Err(_)) => {
+                        phone_not_copied = lead.phone.clone();
+                        None
+                    }
+                    None => None,
+                };
+                let person = crate::people::db::insert(
+                    &mut tx,
+                    workspace,
+                    &crate::people::db::NewPerson {
+                        first_name,
+                        last_name,
+                        job_title: String::new(),
+                        company_name: company_name.clone(),
+                        email: Some(lead.email.clone()),
+                        phone,
+                        tags: Vec::new(),
+                        owner: Some(lead.owner.as_ref().map_or(actor, |o| o.id)),
+                        source: format!("Lead: {}", lead.source.as_str()),
+                    },
+                    now,
+                )
+                .await?;
+                if !company_name.is_empty() {
+                    crate::people::db::link_company(&mut tx, workspace, person, &company_name)
+                        .await?;
                 }
-                None => None,
-            };
-            let person = crate::people::db::insert(
-                &mut tx,
-                workspace,
-                &crate::people::db::NewPerson {
-                    first_name,
-                    last_name,
-                    job_title: String::new(),
-                    company_name: company_name.clone(),
-                    email: Some(lead.email.clone()),
-                    phone,
-                    tags: Vec::new(),
-                    owner: Some(lead.owner.as_ref().map_or(actor, |o| o.id)),
-                    source: format!("Lead: {}", lead.source.as_str()),
-                },
-                now,
-            )
-            .await?;
-            if !company_name.is_empty() {
-                crate::people::db::link_company(&mut tx, workspace, person, &company_name).await?;
+                record_event(
+                    &mut *tx,
+                    workspace,
+                    person,
+                    actor,
+                    &TimelineEvent::Created,
+                    now,
+                )
+                .await?;
+                (person, false)
             }
-            record_event(
-                &mut *tx,
-                workspace,
-                person,
-                actor,
-                &TimelineEvent::Created,
-                now,
-            )
-            .await?;
-            (person, false)
-        }
-    };
+        };
     if let Some(choice) = lead.marketing {
         let permission = if choice.consented {
             MarketingPermission::Granted

@@ -10,7 +10,7 @@ use crm_core::opportunities::{
 };
 
 use crm_core::error::AppError;
-use crm_core::records::{Saved, TimelineEntry};
+use crm_core::records::Saved;
 
 #[cfg(feature = "ssr")]
 use crate::member::as_member;
@@ -121,25 +121,6 @@ pub async fn remove_opportunity_person(
     .await
 }
 
-/// Writes a note on an opportunity; answers with its timeline, the note in it.
-#[server(prefix = "/api", endpoint = "opportunities/add-note")]
-pub async fn add_opportunity_note(
-    id: String,
-    body: String,
-) -> Result<Vec<TimelineEntry>, AppError> {
-    as_member(|session, state| async move {
-        crate::records::service::add_note(
-            &state.db,
-            &session,
-            crate::records::db::Kind::Opportunities,
-            &id,
-            &body,
-        )
-        .await
-    })
-    .await
-}
-
 /// The workspace's pipeline, in order.
 #[server(prefix = "/api", endpoint = "opportunities/stages")]
 pub async fn pipeline_stages() -> Result<Vec<Stage>, AppError> {
@@ -165,18 +146,6 @@ pub async fn reorder_stage(stage: String, direction: Direction) -> Result<Vec<St
     as_member(|session, state| async move {
         let stage = crm_core::ids::StageId::parse(&stage).ok_or(AppError::NotFound)?;
         super::service::reorder_stage(&state.db, &session, stage, direction).await
-    })
-    .await
-}
-
-/// Deletes one of the workspace's opportunities with its notes, tasks and timeline, and its links
-/// to people (who stay). An id that is not one of this workspace's opportunities is "not
-/// found", and nothing changes.
-#[server(prefix = "/api", endpoint = "opportunities/delete")]
-pub async fn delete_opportunity(id: String) -> Result<(), AppError> {
-    as_member(|session, state| async move {
-        let kind = crate::records::db::Kind::Opportunities;
-        crate::records::service::delete(&state.db, &session, kind, &id).await
     })
     .await
 }

@@ -11,24 +11,15 @@ use crm_core::opportunities::{
 
 use crm_core::error::AppError;
 use crm_core::ids::{CompanyId, LeadId, MemberId, OpportunityId, PersonId, StageId, WorkspaceId};
+use crm_core::opportunities::search_text;
 use crm_core::people::full_name;
 use crm_core::records::{ListSort, MemberOption};
 
-use crate::db::Db;
 use crate::records::db::{Bind, Cursor, KeysetOrder, escape_like};
+use crm_backend::db::Db;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
-
-/// The text the search box looks in: name and company name, in lower case.
-pub fn search_text(name: &str, company_name: &str) -> String {
-    [name, company_name]
-        .iter()
-        .filter(|part| !part.is_empty())
-        .map(|part| part.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 fn parse_id(raw: &str) -> Result<OpportunityId, AppError> {
     OpportunityId::parse(raw)
@@ -599,12 +590,6 @@ pub async fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_opportunity_is_searched_by_its_name_and_company() {
-        assert_eq!(search_text("Renewal 2027", "Acme"), "renewal 2027 acme");
-        assert_eq!(search_text("Pilot", ""), "pilot");
-    }
 
     #[test]
     fn every_open_stage_is_charted_per_currency_the_busiest_currency_first() {

@@ -9,8 +9,6 @@ mod chart;
 pub mod db;
 mod pages;
 #[cfg(feature = "ssr")]
-pub mod seed;
-#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use chart::PipelineChart;

@@ -21,11 +21,10 @@ use crm_core::records::{Kind, ListQuery, ListSort};
 use crm_core::time::CalendarDate;
 
 use super::api::{
-    add_opportunity_note, add_opportunity_person, delete_opportunity, list_opportunities,
-    load_opportunity, move_opportunity, opportunities_board, pipeline_stages,
-    remove_opportunity_person, rename_stage, reorder_stage,
+    add_opportunity_person, list_opportunities, load_opportunity, move_opportunity,
+    opportunities_board, pipeline_stages, remove_opportunity_person, rename_stage, reorder_stage,
 };
-use crate::accounts::form::{FieldError, FormMessages, TextField, input_id};
+use crate::form::{FieldError, FormMessages, TextField, input_id};
 use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
 use crate::records::{
     AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
@@ -565,16 +564,16 @@ fn OpportunityView(record: OpportunityRecord, created: bool) -> impl IntoView {
         </section>
         <OpportunityPeople id=id.to_string() people apply/>
         <RecordTasks kind=Kind::Opportunities record=id.uuid() timeline/>
-        <AddNote id=id.to_string() timeline send=add_opportunity_note/>
+        <AddNote kind=Kind::Opportunities id=id.to_string() timeline/>
         <Timeline timeline label=timeline_label noun="this opportunity"/>
         <DeleteRecord
+            kind=Kind::Opportunities
             id=id.to_string()
             name=Signal::derive(title)
             noun="opportunity"
             explained="Deleting an opportunity removes its details, notes and activity from this workspace. Its people and company stay."
             what="Its details, notes and activity"
             list_href="/app/opportunities"
-            delete=delete_opportunity
         />
     }
 }

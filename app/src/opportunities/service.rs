@@ -22,9 +22,9 @@ use crm_core::ids::{OpportunityId, StageId, WorkspaceId};
 
 use super::db;
 use crate::accounts::service::Outcome;
-use crate::db::Db;
 use crate::member::CurrentSession;
 use crate::records::db::{members, record_event, record_event_about, timeline};
+use crm_backend::db::Db;
 
 /// Sets `field` of `opportunity` from what was typed, as stored, or says what is wrong with it.
 /// The company is looked up among the workspace's companies by name.
@@ -58,7 +58,7 @@ async fn apply(
             opportunity.company_name = String::new();
         }
         OpportunityField::Company => {
-            let found = crate::companies::db::named(conn, workspace, value)
+            let found = crate::records::db::company_named(conn, workspace, value)
                 .await
                 .map_err(|_| "The company could not be looked up. Try again.".to_owned())?;
             let company = found.ok_or_else(|| {
@@ -67,11 +67,17 @@ async fn apply(
                 )
             })?;
             opportunity.company_id = Some(company);
-            opportunity.company_name = crate::companies::db::load(conn, workspace, company)
-                .await
-                .ok()
-                .flatten()
-                .map_or_else(|| value.to_owned(), |c| c.name);
+            // The name as the company has it stored (the member may have typed another case).
+            let stored: Option<String> = sqlx::query_scalar(
+                "SELECT name FROM companies WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(workspace)
+            .bind(company)
+            .fetch_optional(&mut *conn)
+            .await
+            .ok()
+            .flatten();
+            opportunity.company_name = stored.unwrap_or_else(|| value.to_owned());
         }
         OpportunityField::Owner => opportunity.owner = choose_owner(value, members)?.cloned(),
     }
@@ -367,7 +373,7 @@ pub async fn add_person(
         .await?
         .ok_or(AppError::NotFound)?;
     let (person, link) =
-        crate::leads::db::person_with_email(&mut tx, workspace, email.as_str())
+        crate::records::db::person_with_email(&mut tx, workspace, email.as_str())
             .await?
             .ok_or_else(|| {
                 AppError::validation(

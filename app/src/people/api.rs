@@ -7,7 +7,7 @@ use crm_core::error::AppError;
 use crm_core::ids::PersonId;
 use crm_core::people::contacts::{AddressFields, ContactType, PersonList};
 use crm_core::people::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord};
-use crm_core::records::{Saved, TimelineEntry};
+use crm_core::records::Saved;
 
 #[cfg(feature = "ssr")]
 use crate::member::as_member;
@@ -53,22 +53,6 @@ pub async fn save_person_field(
             version,
         };
         super::service::save_field(&state.db, &session, &edit).await
-    })
-    .await
-}
-
-/// Writes a note on a person; answers with their timeline, the note in it.
-#[server(prefix = "/api", endpoint = "people/add-note")]
-pub async fn add_person_note(id: String, body: String) -> Result<Vec<TimelineEntry>, AppError> {
-    as_member(|session, state| async move {
-        crate::records::service::add_note(
-            &state.db,
-            &session,
-            crate::records::db::Kind::People,
-            &id,
-            &body,
-        )
-        .await
     })
     .await
 }

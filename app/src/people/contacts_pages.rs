@@ -14,7 +14,7 @@ use crm_core::people::{Person, PersonRecord};
 use crm_core::records::TimelineEntry;
 
 use super::api::{add_person_address, add_person_contact, remove_person_item};
-use crate::accounts::form::FieldError;
+use crate::form::FieldError;
 use crate::layout::{focus_by_id, use_hydrated};
 
 /// The error of `AppError::Validation` for `field`, or any other error's text (for the form's

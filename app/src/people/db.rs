@@ -14,9 +14,9 @@ use crm_core::error::AppError;
 use crm_core::ids::{AddressId, CompanyId, ContactId, MemberId, PersonId, WorkspaceId};
 use crm_core::records::{ListSort, MemberOption, RecordField, TimelineEvent};
 
-use crate::db::{Backend, Db};
-use crate::records::db::{Bind, Cursor, KeysetOrder, Kind, escape_like, placeholders};
+use crate::records::db::{Bind, Cursor, KeysetOrder, Kind, escape_like};
 pub use crate::records::db::{members, record_event, timeline};
+use crm_backend::db::{Backend, Db};
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
@@ -129,60 +129,6 @@ pub async fn replace_tags(
     tags: &[String],
 ) -> Result<(), AppError> {
     crate::records::db::replace_tags(conn, Kind::People, workspace, person, tags).await
-}
-
-/// Deletes people of the workspace with their tags, notes, tasks and timelines (which hold old
-/// values of their details), the leads they were converted from (which hold the same details),
-/// and their names in other records' timelines; answers how many were deleted.
-pub async fn delete(
-    conn: &mut sqlx::AnyConnection,
-    workspace: WorkspaceId,
-    people: &[PersonId],
-) -> Result<usize, AppError> {
-    if people.is_empty() {
-        return Ok(0);
-    }
-    let placeholders = placeholders(people.len(), 2);
-    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
-    let sql =
-        format!("SELECT id FROM leads WHERE workspace_id = $1 AND person_id IN ({placeholders})");
-    let query = sqlx::query(&sql).bind(workspace);
-    let leads: Vec<String> = crate::records::db::bind_all(query, &ids)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|row| row.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()?;
-    for lead in &leads {
-        crate::records::db::delete(&mut *conn, Kind::Leads, workspace, lead).await?;
-    }
-    crate::records::db::forget_in_timelines(&mut *conn, workspace, &ids).await?;
-    let mut deleted = 0;
-    for sql in [
-        // Their tasks too: the titles often name them.
-        format!("DELETE FROM tasks WHERE workspace_id = $1 AND record_id IN ({placeholders})"),
-        format!(
-            "DELETE FROM person_tags WHERE workspace_id = $1 AND person_id IN ({placeholders})"
-        ),
-        format!(
-            "DELETE FROM record_events WHERE workspace_id = $1 AND record_id IN ({placeholders})"
-        ),
-        format!(
-            "DELETE FROM person_contacts WHERE workspace_id = $1 AND person_id IN ({placeholders})"
-        ),
-        format!(
-            "DELETE FROM person_addresses WHERE workspace_id = $1 AND person_id IN ({placeholders})"
-        ),
-        format!("DELETE FROM notes WHERE workspace_id = $1 AND record_id IN ({placeholders})"),
-        format!("DELETE FROM people WHERE workspace_id = $1 AND id IN ({placeholders})"),
-    ] {
-        let mut query = sqlx::query(&sql).bind(workspace);
-        for person in people {
-            query = query.bind(person);
-        }
-        deleted = query.execute(&mut *conn).await?.rows_affected();
-    }
-    usize::try_from(deleted).map_err(|_| AppError::internal("more people deleted than exist"))
 }
 
 const PERSON_COLUMNS: &str =
@@ -483,7 +429,7 @@ pub async fn link_company(
     person: PersonId,
     company_name: &str,
 ) -> Result<(), AppError> {
-    let company = crate::companies::db::named(conn, workspace, company_name).await?;
+    let company = crate::records::db::company_named(conn, workspace, company_name).await?;
     sqlx::query("UPDATE people SET company_id = $1 WHERE workspace_id = $2 AND id = $3")
         .bind(company)
         .bind(workspace)

@@ -8,8 +8,6 @@ mod contacts_pages;
 pub mod db;
 mod pages;
 #[cfg(feature = "ssr")]
-pub mod seed;
-#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use pages::{NewPersonPage, PeopleListPage, PersonPage};

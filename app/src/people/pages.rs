@@ -9,14 +9,13 @@ use leptos_router::hooks::use_query_map;
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::people::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord, SORTS};
-use crm_core::records::{BulkAction, Kind, ListSort, RecordField};
+use crm_core::records::{Kind, ListSort, RecordField};
 
-use super::api::{add_person_note, list_people, load_person};
+use super::api::{list_people, load_person};
 use super::contacts_pages::{PersonAddresses, PersonContacts, applier};
-use crate::accounts::form::{FormMessages, TextField};
+use crate::form::{FormMessages, TextField};
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
-use crate::records::api::bulk_records;
 use crate::records::{
     AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
     ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle, RestoredNotice, Selection,
@@ -254,23 +253,16 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
         <PersonAddresses person apply=applier(person, timeline)/>
         <RelatedOpportunitiesSection related=opportunities noun="this person"/>
         <RecordTasks kind=Kind::People record=id.uuid() timeline/>
-        <AddNote id=id.to_string() timeline send=add_person_note/>
+        <AddNote kind=Kind::People id=id.to_string() timeline/>
         <Timeline timeline label=|name| PersonField::parse(name).map(RecordField::label) noun="this person"/>
         <DeleteRecord
+            kind=Kind::People
             id=id.to_string()
             name=Signal::derive(title)
             noun="person"
             explained="Deleting a person removes their details, tags, notes, tasks and activity from this workspace, the leads they were converted from, and their name from the timelines of the opportunities they were part of."
             what="Their details, tags, notes, tasks, activity and the leads they came from"
             list_href="/app/people"
-            delete=delete_person
         />
     }
-}
-
-/// Deletes one person: what "Delete this person" on their page does.
-async fn delete_person(id: String) -> Result<(), AppError> {
-    bulk_records(Kind::People, vec![id], BulkAction::Delete, String::new())
-        .await
-        .map(|_| ())
 }

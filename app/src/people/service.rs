@@ -24,8 +24,8 @@ use crm_core::text::parse_tags;
 
 use super::db::{self, NewPerson};
 use crate::accounts::service::Outcome;
-use crate::db::Db;
 use crate::member::CurrentSession;
+use crm_backend::db::Db;
 
 /// The source of a person added with the form.
 pub const SOURCE_BY_HAND: &str = "Added by hand";

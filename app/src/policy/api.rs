@@ -8,28 +8,28 @@ use crm_core::policy::{Comparison, PolicyVersion, VersionSummary};
 /// The version in force now.
 #[server(prefix = "/api", endpoint = "policy/current")]
 pub async fn current_policy() -> Result<PolicyVersion, AppError> {
-    let state = crate::state::state()?;
+    let state = crate::context::state()?;
     super::db::current(&state.db, state.db.now_millis()).await
 }
 
 /// Every published version, newest first.
 #[server(prefix = "/api", endpoint = "policy/versions")]
 pub async fn policy_versions() -> Result<Vec<VersionSummary>, AppError> {
-    let state = crate::state::state()?;
+    let state = crate::context::state()?;
     super::db::list(&state.db, state.db.now_millis()).await
 }
 
 /// One version's whole text.
 #[server(prefix = "/api", endpoint = "policy/version")]
 pub async fn get_policy_version(version: i64) -> Result<PolicyVersion, AppError> {
-    let state = crate::state::state()?;
+    let state = crate::context::state()?;
     super::db::find(&state.db, version, state.db.now_millis()).await
 }
 
 /// What changed from one version to another (either order).
 #[server(prefix = "/api", endpoint = "policy/compare")]
 pub async fn compare_policy_versions(from: i64, to: i64) -> Result<Comparison, AppError> {
-    let state = crate::state::state()?;
+    let state = crate::context::state()?;
     let now = state.db.now_millis();
     if from == to {
         return Err(AppError::validation(

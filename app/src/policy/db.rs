@@ -8,7 +8,7 @@ use crm_core::error::AppError;
 use crm_core::policy::{PolicyDocument, PolicyVersion, VersionSummary};
 use crm_core::time::CalendarDate;
 
-use crate::db::Db;
+use crm_backend::db::Db;
 
 /// The policy in force when the product was first published; version 1 on every new database.
 pub const ORIGINAL_POLICY: &str = include_str!("../../content/privacy-policy-2018-05-25.md");
@@ -218,7 +218,7 @@ pub async fn list(db: &Db, now: i64) -> Result<Vec<VersionSummary>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::testing::TestDatabase;
+    use crm_backend::db::testing::TestDatabase;
     use crm_test_macros::backend_test;
 
     fn edited(effective: &str) -> String {

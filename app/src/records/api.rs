@@ -13,10 +13,30 @@ use crate::member::as_member;
 /// refused POST (the server renders that answer itself); empty otherwise. Members only.
 #[server(prefix = "/api", endpoint = "records/new-form")]
 pub async fn new_record_form() -> Result<FormState, AppError> {
-    as_member(|_session, _state| async {
-        Ok(use_context::<crate::accounts::PostedAccountForm>()
-            .map(|posted| posted.0)
-            .unwrap_or_default())
+    as_member(|_session, _state| async { Ok(crate::form::posted_form()) }).await
+}
+
+/// Writes a note on one of the workspace's records of `kind`; answers with the record's
+/// timeline, the note in it. An id that is not one of them is "not found". Members only.
+#[server(prefix = "/api", endpoint = "records/add-note")]
+pub async fn add_note(
+    kind: Kind,
+    id: String,
+    body: String,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    as_member(|session, state| async move {
+        super::service::add_note(&state.db, &session, kind, &id, &body).await
+    })
+    .await
+}
+
+/// Deletes one of the workspace's records of `kind` with what belongs to it (see
+/// [`super::service::delete`]). An id that is not one of them is "not found", and nothing
+/// changes. Members only.
+#[server(prefix = "/api", endpoint = "records/delete")]
+pub async fn delete_record(kind: Kind, id: String) -> Result<(), AppError> {
+    as_member(|session, state| async move {
+        super::service::delete(&state.db, &session, kind, &id).await
     })
     .await
 }

@@ -1,13 +1,19 @@
-//! The timeline and owner queries every kind of record shares. Every one names the workspace,
-//! which comes from the session.
+//! The queries every kind of record shares: timelines (with the tasks about a record), owners,
+//! tags, deleting a record of any kind, and how records link to each other (a company by its
+//! name, a person by an e-mail address). Every one names the workspace, which comes from the
+//! session.
 
+use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 pub use crm_core::records::Kind;
 
 use crm_core::error::AppError;
-use crm_core::ids::{MemberId, WorkspaceId};
+use crm_core::ids::{CompanyId, MemberId, PersonId, WorkspaceId};
+use crm_core::leads::RecordLink;
+use crm_core::people::full_name;
 use crm_core::records::{ConversionRole, MemberOption, TimelineEntry, TimelineEvent};
+use crm_core::time::CalendarDate;
 
 /// The most recent entries a timeline shows.
 const TIMELINE_MAX: i64 = 200;
@@ -251,10 +257,54 @@ pub async fn timeline(
             },
         });
     }
-    entries.extend(crate::tasks::db::timeline(&mut *conn, workspace, &record.to_string()).await?);
+    entries.extend(task_entries(&mut *conn, workspace, &record.to_string()).await?);
     // Newest first; a stable sort keeps each source's own order among equal times.
     entries.sort_by_key(|entry| std::cmp::Reverse(entry.at));
     entries.truncate(TIMELINE_MAX as usize);
+    Ok(entries)
+}
+
+/// A record's timeline entries from its tasks: each one added, and each one done.
+async fn task_entries<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    record: &str,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let rows = sqlx::query(
+        "SELECT t.title, t.due_on, t.created_at, t.done_at,
+                c.name AS created_by_name, d.name AS done_by_name
+         FROM tasks t
+         LEFT JOIN members c ON c.id = t.created_by
+         LEFT JOIN members d ON d.id = t.done_by
+         WHERE t.workspace_id = $1 AND t.record_id = $2
+         ORDER BY t.created_at DESC LIMIT 200",
+    )
+    .bind(workspace)
+    .bind(record)
+    .fetch_all(executor)
+    .await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let title: String = row.try_get("title")?;
+        entries.push(TimelineEntry {
+            at: row.try_get("created_at")?,
+            actor: row.try_get("created_by_name")?,
+            event: TimelineEvent::TaskAdded {
+                title: title.clone(),
+                due: row
+                    .try_get::<Option<String>, _>("due_on")?
+                    .and_then(|raw| CalendarDate::parse(&raw))
+                    .map(CalendarDate::long),
+            },
+        });
+        if let Some(at) = row.try_get::<Option<i64>, _>("done_at")? {
+            entries.push(TimelineEntry {
+                at,
+                actor: row.try_get("done_by_name")?,
+                event: TimelineEvent::TaskDone { title },
+            });
+        }
+    }
     Ok(entries)
 }
 
@@ -293,8 +343,133 @@ async fn exists(
     Ok(found == 1)
 }
 
+/// Deletes people of the workspace with their tags, notes, tasks and timelines (which hold old
+/// values of their details), the leads they were converted from (which hold the same details),
+/// and their names in other records' timelines; answers how many were deleted.
+pub async fn delete_people(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    people: &[PersonId],
+) -> Result<usize, AppError> {
+    if people.is_empty() {
+        return Ok(0);
+    }
+    let placeholders = placeholders(people.len(), 2);
+    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
+    let sql =
+        format!("SELECT id FROM leads WHERE workspace_id = $1 AND person_id IN ({placeholders})");
+    let query = sqlx::query(&sql).bind(workspace);
+    let leads: Vec<String> = bind_all(query, &ids)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()?;
+    for lead in &leads {
+        delete(&mut *conn, Kind::Leads, workspace, lead).await?;
+    }
+    forget_in_timelines(&mut *conn, workspace, &ids).await?;
+    let mut deleted = 0;
+    for sql in [
+        // Their tasks too: the titles often name them.
+        format!("DELETE FROM tasks WHERE workspace_id = $1 AND record_id IN ({placeholders})"),
+        format!(
+            "DELETE FROM person_tags WHERE workspace_id = $1 AND person_id IN ({placeholders})"
+        ),
+        format!(
+            "DELETE FROM record_events WHERE workspace_id = $1 AND record_id IN ({placeholders})"
+        ),
+        format!(
+            "DELETE FROM person_contacts WHERE workspace_id = $1 AND person_id IN ({placeholders})"
+        ),
+        format!(
+            "DELETE FROM person_addresses WHERE workspace_id = $1 AND person_id IN ({placeholders})"
+        ),
+        format!("DELETE FROM notes WHERE workspace_id = $1 AND record_id IN ({placeholders})"),
+        format!("DELETE FROM people WHERE workspace_id = $1 AND id IN ({placeholders})"),
+    ] {
+        let mut query = sqlx::query(&sql).bind(workspace);
+        for person in people {
+            query = query.bind(person);
+        }
+        deleted = query.execute(&mut *conn).await?.rows_affected();
+    }
+    usize::try_from(deleted).map_err(|_| AppError::internal("more people deleted than exist"))
+}
+
+/// The company of this name in the workspace (names compare without case), if there is one: how
+/// a person, lead or opportunity is linked to a company by the name typed for it.
+pub async fn company_named(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    name: &str,
+) -> Result<Option<CompanyId>, AppError> {
+    let key = crm_core::companies::name_key(name);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let id: Option<String> =
+        sqlx::query_scalar("SELECT id FROM companies WHERE workspace_id = $1 AND sort_name = $2")
+            .bind(workspace)
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    id.map(|id| {
+        CompanyId::parse(&id).ok_or_else(|| AppError::internal("a stored company id is not a UUID"))
+    })
+    .transpose()
+}
+
+/// The workspace's person with this e-mail address (compared without case), as their main
+/// address or one of their further ones, if there is one; the one added first when several share
+/// it.
+pub async fn person_with_email(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    email: &str,
+) -> Result<Option<(PersonId, RecordLink)>, AppError> {
+    // Without ORDER BY: SQLite would then walk the workspace in creation order instead of using
+    // the (workspace_id, lower(email)) indexes. The few people sharing an address are ordered
+    // here.
+    let rows = sqlx::query(
+        "SELECT id, first_name, last_name, created_at FROM people
+         WHERE workspace_id = $1 AND lower(email) = lower($2)
+         UNION
+         SELECT p.id, p.first_name, p.last_name, p.created_at
+         FROM person_contacts c JOIN people p ON p.id = c.person_id AND p.workspace_id = c.workspace_id
+         WHERE c.workspace_id = $1 AND c.channel = 'email' AND lower(c.value) = lower($2)",
+    )
+    .bind(workspace)
+    .bind(email.trim())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut first: Option<(i64, String, &AnyRow)> = None;
+    for row in &rows {
+        let key = (
+            row.try_get::<i64, _>("created_at")?,
+            row.try_get::<String, _>("id")?,
+        );
+        if first
+            .as_ref()
+            .is_none_or(|(at, id, _)| key < (*at, id.clone()))
+        {
+            first = Some((key.0, key.1, row));
+        }
+    }
+    let Some((_, id, row)) = first else {
+        return Ok(None);
+    };
+    let person = PersonId::parse(&id)
+        .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?;
+    let name = full_name(
+        &row.try_get::<String, _>("first_name")?,
+        &row.try_get::<String, _>("last_name")?,
+    );
+    Ok(Some((person, RecordLink { id, name })))
+}
+
 /// "Not found" unless `record` is one of the workspace's records of `kind`.
-async fn ensure_found(
+pub async fn ensure_found(
     conn: &mut sqlx::AnyConnection,
     kind: Kind,
     workspace: WorkspaceId,
@@ -346,7 +521,7 @@ pub async fn delete(
             sqlx::query(
                 "UPDATE opportunities SET search_text = $1 WHERE workspace_id = $2 AND id = $3",
             )
-            .bind(crate::opportunities::db::search_text(&name, ""))
+            .bind(crm_core::opportunities::search_text(&name, ""))
             .bind(workspace)
             .bind(opportunity)
             .execute(&mut *conn)
@@ -357,7 +532,7 @@ pub async fn delete(
     let unlink: &[&str] = match kind {
         Kind::People => {
             return Err(AppError::internal(
-                "people are deleted by people::db::delete, with their contacts",
+                "people are deleted by delete_people, with their contacts",
             ));
         }
         Kind::Companies => &[

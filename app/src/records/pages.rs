@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crm_core::records::{
-    ConversionRole, EditableRecord, FieldInput, MemberOption, NOTE_MAX_CHARS, RecordField,
+    ConversionRole, EditableRecord, FieldInput, Kind, MemberOption, NOTE_MAX_CHARS, RecordField,
     TimelineEntry, TimelineEvent, check_note, list_field_phrase,
 };
 
@@ -21,7 +21,7 @@ use crm_core::time::utc_time;
 
 use super::remote::RecordApi;
 use super::selection::{BulkActions, Selection, TickAllCell};
-use crate::accounts::form::TextField;
+use crate::form::TextField;
 use crate::layout::{error_alert, focus_by_id, loaded, loading, use_hydrated};
 
 /// An edit not yet saved, kept in local storage so a reload does not lose it.
@@ -373,17 +373,10 @@ pub fn ListPages(first: Option<String>, next: Option<String>) -> impl IntoView {
     }
 }
 
-/// "Add a note": written into the record's timeline without leaving the page; `send` is the
-/// kind of record's server function, which answers with the timeline.
+/// "Add a note": written into the record's timeline without leaving the page (one server
+/// function for every kind of record, which answers with the timeline).
 #[component]
-pub fn AddNote<Fut>(
-    id: String,
-    timeline: RwSignal<Vec<TimelineEntry>>,
-    send: fn(String, String) -> Fut,
-) -> impl IntoView
-where
-    Fut: Future<Output = Result<Vec<TimelineEntry>, AppError>> + 'static,
-{
+pub fn AddNote(kind: Kind, id: String, timeline: RwSignal<Vec<TimelineEntry>>) -> impl IntoView {
     let id = StoredValue::new(id);
     let body = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -404,7 +397,7 @@ where
         error.set(None);
         added.set(false);
         leptos::task::spawn_local(async move {
-            match send(id.get_value(), typed).await {
+            match super::api::add_note(kind, id.get_value(), typed).await {
                 Ok(entries) => {
                     timeline.set(entries);
                     body.set(String::new());
@@ -959,7 +952,8 @@ pub fn ConfirmDeletion(
 /// "Delete this company" (or person, lead, opportunity) at the foot of a record's page: asked
 /// for in the page, then done; afterwards the list is shown. A refusal is said beside the button.
 #[component]
-pub fn DeleteRecord<Fut>(
+pub fn DeleteRecord(
+    kind: Kind,
     id: String,
     /// The record's name, for the question ("Delete Acme Labs?").
     name: Signal<String>,
@@ -971,11 +965,7 @@ pub fn DeleteRecord<Fut>(
     what: &'static str,
     /// The list shown afterwards ("/app/companies").
     list_href: &'static str,
-    delete: fn(String) -> Fut,
-) -> impl IntoView
-where
-    Fut: Future<Output = Result<(), AppError>> + 'static,
-{
+) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
@@ -997,7 +987,7 @@ where
         problem.set(None);
         let owner = owner.clone();
         leptos::task::spawn_local(async move {
-            match delete(id.get_value()).await {
+            match super::api::delete_record(kind, id.get_value()).await {
                 Ok(()) => {
                     if let Some(owner) = &owner {
                         owner.with(|| {

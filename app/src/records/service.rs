@@ -10,8 +10,8 @@ use crm_core::ids::{MemberId, WorkspaceId};
 use crm_core::text::{TAGS_MAX, parse_tags};
 
 use super::db::{self, Kind};
-use crate::db::Db;
 use crate::member::CurrentSession;
+use crm_backend::db::Db;
 
 /// A record's id as a page or a URL sent it; anything but a UUID is "not found".
 pub fn parse_id(raw: &str) -> Result<uuid::Uuid, AppError> {
@@ -47,8 +47,9 @@ pub async fn add_note(
     Ok(timeline)
 }
 
-/// Deletes one of the workspace's companies, leads or opportunities with its timeline, notes,
-/// tasks and tags. An id that is not one of them is "not found", and nothing changes.
+/// Deletes one of the workspace's records of `kind` with its timeline, notes, tasks and tags (a
+/// person also with their contacts and the leads they were converted from, as a bulk deletion
+/// does). An id that is not one of them is "not found", and nothing changes.
 pub async fn delete(
     db: &Db,
     session: &CurrentSession,
@@ -58,7 +59,8 @@ pub async fn delete(
     let workspace = session.viewer.workspace_id;
     let record = parse_id(record)?.to_string();
     let mut tx = db.begin_write().await?;
-    db::delete(&mut tx, kind, workspace, &record).await?;
+    db::ensure_found(&mut tx, kind, workspace, &record).await?;
+    delete_all(&mut tx, kind, workspace, std::slice::from_ref(&record)).await?;
     tx.commit().await?;
     tracing::info!(record_id = %record, workspace_id = %workspace, ?kind, "record deleted");
     Ok(())
@@ -287,7 +289,7 @@ async fn delete_all(
             .iter()
             .filter_map(|id| crm_core::ids::PersonId::parse(id))
             .collect();
-        return crate::people::db::delete(conn, workspace, &people).await;
+        return db::delete_people(conn, workspace, &people).await;
     }
     for id in ids {
         db::delete(&mut *conn, kind, workspace, id).await?;

@@ -6,7 +6,7 @@ use sqlx::{Any, Executor, Row};
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, TaskId, WorkspaceId};
 use crm_core::people::full_name;
-use crm_core::records::{Kind, MemberOption, TimelineEntry, TimelineEvent};
+use crm_core::records::{Kind, MemberOption};
 use crm_core::tasks::{Task, TaskAbout, search_text};
 use crm_core::time::CalendarDate;
 
@@ -516,48 +516,4 @@ pub async fn delete_all(
     let query = sqlx::query(&sql).bind(workspace);
     let result = bind_all(query, ids).execute(&mut *conn).await?;
     Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
-}
-
-/// A record's timeline entries from its tasks: each one added, and each one done.
-pub async fn timeline<'e>(
-    executor: impl Executor<'e, Database = Any>,
-    workspace: WorkspaceId,
-    record: &str,
-) -> Result<Vec<TimelineEntry>, AppError> {
-    let rows = sqlx::query(
-        "SELECT t.title, t.due_on, t.created_at, t.done_at,
-                c.name AS created_by_name, d.name AS done_by_name
-         FROM tasks t
-         LEFT JOIN members c ON c.id = t.created_by
-         LEFT JOIN members d ON d.id = t.done_by
-         WHERE t.workspace_id = $1 AND t.record_id = $2
-         ORDER BY t.created_at DESC LIMIT 200",
-    )
-    .bind(workspace)
-    .bind(record)
-    .fetch_all(executor)
-    .await?;
-    let mut entries = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let title: String = row.try_get("title")?;
-        entries.push(TimelineEntry {
-            at: row.try_get("created_at")?,
-            actor: row.try_get("created_by_name")?,
-            event: TimelineEvent::TaskAdded {
-                title: title.clone(),
-                due: row
-                    .try_get::<Option<String>, _>("due_on")?
-                    .and_then(|raw| CalendarDate::parse(&raw))
-                    .map(CalendarDate::long),
-            },
-        });
-        if let Some(at) = row.try_get::<Option<i64>, _>("done_at")? {
-            entries.push(TimelineEntry {
-                at,
-                actor: row.try_get("done_by_name")?,
-                event: TimelineEvent::TaskDone { title },
-            });
-        }
-    }
-    Ok(entries)
 }

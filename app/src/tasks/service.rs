@@ -12,8 +12,8 @@ use crm_core::records::BulkOutcome;
 use crm_core::time::CalendarDate;
 
 use super::db::{self, NewTask};
-use crate::db::Db;
 use crate::member::CurrentSession;
+use crm_backend::db::Db;
 
 /// Today in UTC, by the database's clock, which decides what is overdue.
 fn today(db: &Db) -> CalendarDate {
@@ -78,7 +78,7 @@ async fn assignee_of(
     if raw.is_empty() {
         return Ok(None);
     }
-    let members = crate::people::db::members(&mut *conn, workspace).await?;
+    let members = crate::records::db::members(&mut *conn, workspace).await?;
     raw.parse::<MemberId>()
         .ok()
         .filter(|id| members.iter().any(|m| m.id == *id))
@@ -205,7 +205,7 @@ pub async fn list_page(
         tasks,
         next,
         problem: (!problems.is_empty()).then(|| problems.join(" ")),
-        members: crate::people::db::members(db.pool(), workspace).await?,
+        members: crate::records::db::members(db.pool(), workspace).await?,
         viewer: session.viewer.member_id,
     })
 }
@@ -219,7 +219,7 @@ pub async fn about(db: &Db, session: &CurrentSession, record: &str) -> Result<Ta
         tasks: db::about(&mut *conn, workspace, record, today(db)).await?,
         next: None,
         problem: None,
-        members: crate::people::db::members(&mut *conn, workspace).await?,
+        members: crate::records::db::members(&mut *conn, workspace).await?,
         viewer: session.viewer.member_id,
     })
 }

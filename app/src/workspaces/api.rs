@@ -24,9 +24,7 @@ pub async fn load_workspace_settings() -> Result<WorkspaceSettings, AppError> {
             members: team::members_of(&state, &session).await?,
             invitations,
             workspaces: team::workspaces_of(&state, &session).await?,
-            invite_form: use_context::<crate::accounts::PostedAccountForm>()
-                .map(|posted| posted.0)
-                .unwrap_or_default(),
+            invite_form: crate::form::posted_form(),
         })
     })
     .await
@@ -35,10 +33,10 @@ pub async fn load_workspace_settings() -> Result<WorkspaceSettings, AppError> {
 /// What an invitation link shows: to whom, for which workspace, and how to accept.
 #[server(prefix = "/api", endpoint = "workspace/invitation")]
 pub async fn load_invitation(token: String) -> Result<InvitationView, AppError> {
-    let state = crate::state::state()?;
+    let state = crate::context::state()?;
     let session = crate::member::current_session();
     let mut view = super::team::view(&state, &token, session.as_ref()).await?;
-    if let Some(posted) = use_context::<crate::accounts::PostedAccountForm>() {
+    if let Some(posted) = use_context::<crate::form::PostedForm>() {
         view.form = posted.0;
     }
     Ok(view)

@@ -1,8 +1,8 @@
-//! Workspaces: the tenant boundary. Members belong to workspaces; all customer data lives in one.
+//! Workspaces as members see them: the settings page (members, invitations, roles, handing the
+//! workspace over), the invitation page, and switching between workspaces. The workspace table's
+//! queries are below accounts, in `crm_backend::workspaces`.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod db;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod team;

@@ -9,7 +9,7 @@ use crm_core::error::AppError;
 use crm_core::workspaces::{InvitationView, Role, TeamMember, WorkspaceSettings};
 
 use super::api::{load_invitation, load_workspace_settings};
-use crate::accounts::form::{FormMessages, RequiredCheckbox, TextField};
+use crate::form::{FormMessages, RequiredCheckbox, TextField};
 use crate::layout::{error_alert, loaded, loading};
 
 fn done_message(done: &str) -> Option<&'static str> {

@@ -18,10 +18,10 @@ use crate::accounts::db::{self as members, NewMember};
 use crate::accounts::service::Outcome;
 use crate::accounts::session::{self, Device, NewSession};
 use crate::accounts::{password, tokens};
-use crate::mail::Email;
 use crate::member::CurrentSession;
-use crate::rate_limit::{Decision, RateLimit};
-use crate::state::AppState;
+use crm_backend::mail::Email;
+use crm_backend::rate_limit::{Decision, RateLimit};
+use crm_backend::state::AppState;
 
 /// How long an invitation works.
 pub const INVITATION_LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
@@ -241,7 +241,7 @@ pub async fn invite(
             link = link(state, &format!("/invitations/{secret}")),
         ),
     };
-    crate::mail::enqueue(&mut *tx, &state.config, &mail, now).await?;
+    crm_backend::mail::enqueue(&mut *tx, &state.config, &mail, now).await?;
     tx.commit().await?;
     state.outbox.wake();
     tracing::info!(invitation_id = %id, workspace_id = %viewer.workspace_id, "invitation sent");

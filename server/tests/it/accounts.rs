@@ -534,7 +534,7 @@ async fn account_forms_posted_from_another_site_are_refused(app: TestApp) {
 
 #[tokio::test]
 async fn the_session_cookie_is_secure_when_the_site_is_https() {
-    let database = app::db::testing::TestDatabase::sqlite().await;
+    let database = crm_backend::db::testing::TestDatabase::sqlite().await;
     let app = spawn_app_on(database, &[("SITE_URL", "https://crm.example")]).await;
     sign_up(&app, "ada@example.com").await;
     let response = log_in(&app, "ada@example.com", PASSWORD, "198.51.100.14").await;

@@ -137,7 +137,7 @@ fn the_server_serves_until_sigterm_then_shuts_down_cleanly() {
 #[test]
 fn policy_publish_adds_a_version_and_refuses_a_malformed_file_with_its_line() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let today = crm_core::time::CalendarDate::from_millis(app::db::system_millis());
+    let today = crm_core::time::CalendarDate::from_millis(crm_backend::db::system_millis());
     let file = dir.path().join("policy.md");
     std::fs::write(
         &file,

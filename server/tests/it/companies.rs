@@ -507,13 +507,13 @@ async fn a_member_of_another_workspace_can_neither_see_nor_change_this_workspace
 #[backend_test]
 async fn the_seed_adds_each_company_once_and_its_people_work_there(app: TestApp) {
     sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
-    let workspace = app::people::seed::workspace_named(&app.state.db, "Analytical Engines")
+    let workspace = app::seed::workspace_named(&app.state.db, "Analytical Engines")
         .await
         .expect("workspace");
-    let first = app::people::seed::seed_people(&app.state.db, workspace, 300, 7)
+    let first = app::seed::seed_people(&app.state.db, workspace, 300, 7)
         .await
         .expect("seeded");
-    let again = app::people::seed::seed_people(&app.state.db, workspace, 10, 8)
+    let again = app::seed::seed_people(&app.state.db, workspace, 10, 8)
         .await
         .expect("seeded again");
     assert!(first.companies > 100, "{first:?}");
@@ -548,8 +548,12 @@ async fn a_note_on_a_company_goes_into_its_timeline_and_a_bad_or_foreign_note_is
     let id = add_company(&app, &ada, &[("name", "Navy Labs")]).await;
     let (status, body) = api(
         &app,
-        "/api/companies/add-note",
-        &[("id", &id), ("body", " Visited their lab. ")],
+        "/api/records/add-note",
+        &[
+            ("kind", "Companies"),
+            ("id", &id),
+            ("body", " Visited their lab. "),
+        ],
         &ada,
     )
     .await;
@@ -566,34 +570,34 @@ async fn a_note_on_a_company_goes_into_its_timeline_and_a_bad_or_foreign_note_is
 
     let (status, body) = api(
         &app,
-        "/api/companies/add-note",
-        &[("id", &id), ("body", " ")],
+        "/api/records/add-note",
+        &[("kind", "Companies"), ("id", &id), ("body", " ")],
         &ada,
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Write the note first."), "{body}");
-    // Another workspace's member, a person's endpoint aimed at a company, no session: nothing.
+    // Another workspace's member, a company's id sent as a person's, no session: nothing.
     let (status, _) = api(
         &app,
-        "/api/companies/add-note",
-        &[("id", &id), ("body", "pwned")],
+        "/api/records/add-note",
+        &[("kind", "Companies"), ("id", &id), ("body", "pwned")],
         &mallory,
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = api(
         &app,
-        "/api/people/add-note",
-        &[("id", &id), ("body", "pwned")],
+        "/api/records/add-note",
+        &[("kind", "People"), ("id", &id), ("body", "pwned")],
         &ada,
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = api(
         &app,
-        "/api/companies/add-note",
-        &[("id", &id), ("body", "pwned")],
+        "/api/records/add-note",
+        &[("kind", "Companies"), ("id", &id), ("body", "pwned")],
         "candor_session=forged",
     )
     .await;

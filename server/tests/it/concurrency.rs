@@ -18,7 +18,7 @@ use crate::people::{api, count};
 use crate::support::browser::{
     CHROME_ON_LINUX, Client, add_record, get_page, location, post_form, sign_up_and_log_in,
 };
-use crate::support::{TestApp, body_text};
+use crate::support::{TestApp, body_text, kind_name};
 use crm_test_macros::backend_test;
 
 const CLIENT: Client = Client {
@@ -368,14 +368,16 @@ async fn notes_written_by_many_writers_at_once_are_all_saved_on_every_kind_of_re
             .map(|writer| {
                 let (app, ada) = (app.clone(), ada.clone());
                 let record = target(writer);
-                let endpoint = format!("/api/{kind}/add-note");
                 async move {
                     let mut answers = Vec::new();
                     for note in 0..NOTES_EACH {
                         let body = format!("Note {note} from writer {writer}");
-                        answers.push(
-                            api(&app, &endpoint, &[("id", &record), ("body", &body)], &ada).await,
-                        );
+                        let fields = [
+                            ("kind", kind_name(kind)),
+                            ("id", record.as_str()),
+                            ("body", body.as_str()),
+                        ];
+                        answers.push(api(&app, "/api/records/add-note", &fields, &ada).await);
                     }
                     answers
                 }
@@ -1147,8 +1149,8 @@ async fn further_contacts_people_of_a_deal_task_bulk_actions_and_deletions_at_on
         ("leads", "leads"),
         ("opportunities", "opportunities"),
     ] {
-        let answers = writers_at_once(&app, &ada, &format!("/api/{kind}/delete"), |writer| {
-            pairs(&[("id", &own[writer][kind])])
+        let answers = writers_at_once(&app, &ada, "/api/records/delete", |writer| {
+            pairs(&[("kind", kind_name(kind)), ("id", &own[writer][kind])])
         })
         .await;
         assert_answers(&app, &format!("{kind}/delete"), &answers, &[StatusCode::OK]);

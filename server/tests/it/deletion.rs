@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use crate::companies::{add_company, stored};
 use crate::leads::add_lead;
 use crate::opportunities::add_opportunity;
-use crate::people::{ada_and_mallory, add_person, api, api_ok, bulk, count};
+use crate::people::{ada_and_mallory, add_person, api, api_ok, count};
 use crate::support::browser::get_page;
-use crate::support::{TestApp, body_text};
+use crate::support::{TestApp, body_text, kind_name};
 use crm_test_macros::backend_test;
 
 /// Whether `table` holds a row with this id.
@@ -90,19 +90,31 @@ pub(crate) async fn navy_contract_with(app: &TestApp, cookie: &str, email: &str)
     deal
 }
 
-async fn note(app: &TestApp, cookie: &str, endpoint: &str, id: &str) {
+/// Writes a note on a record of `kind` ("companies"), as its page does.
+async fn note(app: &TestApp, cookie: &str, kind: &str, id: &str) {
     let (status, body) = api(
         app,
-        endpoint,
-        &[("id", id), ("body", "Met at the fair")],
+        "/api/records/add-note",
+        &[
+            ("kind", kind_name(kind)),
+            ("id", id),
+            ("body", "Met at the fair"),
+        ],
         cookie,
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{} {endpoint}: {body}", app.label());
+    assert_eq!(status, StatusCode::OK, "{} {kind}: {body}", app.label());
 }
 
+/// Deletes a record of `kind` ("companies"), as "Delete this company" on its page does.
 async fn delete(app: &TestApp, cookie: &str, kind: &str, id: &str) -> (StatusCode, String) {
-    api(app, &format!("/api/{kind}/delete"), &[("id", id)], cookie).await
+    api(
+        app,
+        "/api/records/delete",
+        &[("kind", kind_name(kind)), ("id", id)],
+        cookie,
+    )
+    .await
 }
 
 #[backend_test]
@@ -117,7 +129,7 @@ async fn a_deleted_company_takes_its_tags_notes_and_timeline_and_its_people_lead
         &[("first_name", "Grace"), ("company_name", "acme labs")],
     )
     .await;
-    note(&app, &ada, "/api/companies/add-note", &acme).await;
+    note(&app, &ada, "companies", &acme).await;
     let label = app.label();
     assert_eq!(
         stored(&app, "people", "company_id", &grace)
@@ -220,7 +232,7 @@ async fn grace_converted(app: &TestApp, cookie: &str) -> Converted {
         ],
     )
     .await;
-    note(app, cookie, "/api/leads/add-note", &lead).await;
+    note(app, cookie, "leads", &lead).await;
     let (status, body) = api(
         app,
         "/api/leads/convert",
@@ -365,7 +377,8 @@ async fn a_deleted_person_takes_the_leads_they_came_from_and_their_name_out_of_o
         "{label}: two on the Navy contract, one on the lead"
     );
 
-    let (status, body) = bulk(&app, &ada, &[&grace], "Delete", "").await;
+    // Deleted from her page ("Delete this person"); the bulk action does the same (people.rs).
+    let (status, body) = delete(&app, &ada, "people", &grace).await;
     assert_eq!(status, StatusCode::OK, "{label}: {body}");
 
     // Grace, and the lead she came from with its note and timeline, are gone.
@@ -405,7 +418,7 @@ async fn a_deleted_opportunity_takes_its_links_to_people_notes_and_timeline_and_
     .await;
     let deal = navy_contract_with(&app, &ada, "grace@navy.example").await;
     let label = app.label();
-    note(&app, &ada, "/api/opportunities/add-note", &deal).await;
+    note(&app, &ada, "opportunities", &deal).await;
 
     let (status, body) = delete(&app, &ada, "opportunities", &deal).await;
     assert_eq!(status, StatusCode::OK, "{label}: {body}");
@@ -430,13 +443,15 @@ async fn a_deleted_opportunity_takes_its_links_to_people_notes_and_timeline_and_
 }
 
 #[backend_test]
-async fn neither_another_workspaces_member_nor_a_visitor_nor_a_malformed_id_deletes_a_company_lead_or_opportunity(
+async fn neither_another_workspaces_member_nor_a_visitor_nor_a_malformed_id_deletes_a_record_of_any_kind(
     app: TestApp,
 ) {
     let (ada, mallory) = ada_and_mallory(&app).await;
     let [company, lead, deal] = one_of_each(&app, &ada, "").await;
+    let person = add_person(&app, &ada, &[("first_name", "Grace")]).await;
     let label = app.label();
     let records = [
+        ("people", &person),
         ("companies", &company),
         ("leads", &lead),
         ("opportunities", &deal),

@@ -136,7 +136,7 @@ async fn an_accepted_request_becomes_a_lead_in_the_vendor_workspace_and_an_email
     assert_eq!(row.get::<i64, _>("policy_version"), 1);
 
     // The sales e-mail was queued with the lead and is delivered as an .eml file.
-    app::mail::deliver_due(&app.state.db, &app.state.config, app.state.db.now_millis())
+    crm_backend::mail::deliver_due(&app.state.db, &app.state.config, app.state.db.now_millis())
         .await
         .expect("delivery");
     let outbox = app.state.config.outbox_dir();

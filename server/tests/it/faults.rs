@@ -20,7 +20,7 @@ const CLIENT: Client = Client {
     user_agent: CHROME_ON_LINUX,
 };
 
-/// What the panic says (`app::faults`); it must never reach a browser.
+/// What the panic says (`crm_backend::faults`); it must never reach a browser.
 const PANIC_TEXT: &str = "a fault injected by a test";
 
 /// How many pages and server-function calls are in flight at once while the fault is armed.

@@ -1,11 +1,11 @@
 use std::sync::Arc;
 
-use app::db::Db;
-use app::state::AppState;
 use axum::http::StatusCode;
+use crm_backend::db::Db;
+use crm_backend::state::AppState;
 use tower::ServiceExt;
 
-use crate::support::{TestApp, body_text, test_config};
+use crate::support::{TestApp, body_text, test_config, test_leptos_options};
 use crm_test_macros::backend_test;
 
 #[backend_test]
@@ -31,6 +31,7 @@ async fn readyz_is_unavailable_while_migrations_are_pending() {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/unmigrated.db", data_dir.path().display());
     let config = test_config(&url, data_dir.path(), &[]);
+    let leptos = test_leptos_options(&config);
     let db = Db::connect(&config.database_url).await.expect("open");
     let state = AppState {
         db: db.clone(),
@@ -41,7 +42,7 @@ async fn readyz_is_unavailable_while_migrations_are_pending() {
         outbox: Default::default(),
         faults: Default::default(),
     };
-    let router = server::build_router(state);
+    let router = server::build_router(app::context::SiteState::new(state, leptos));
     let response = router
         .oneshot(
             axum::http::Request::get("/readyz")

@@ -619,8 +619,12 @@ async fn a_member_of_another_workspace_can_neither_see_change_nor_convert_this_w
             ],
         ),
         (
-            "/api/leads/add-note",
-            vec![("id", id.as_str()), ("body", "Mallory was here")],
+            "/api/records/add-note",
+            vec![
+                ("kind", "Leads"),
+                ("id", id.as_str()),
+                ("body", "Mallory was here"),
+            ],
         ),
     ] {
         let (status, body) = api(&app, endpoint, &fields, &mallory).await;
@@ -665,10 +669,10 @@ async fn the_seed_adds_a_lead_for_every_ten_people_in_every_status_and_an_opport
     app: TestApp,
 ) {
     let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
-    let workspace = app::people::seed::workspace_named(&app.state.db, "Analytical Engines")
+    let workspace = app::seed::workspace_named(&app.state.db, "Analytical Engines")
         .await
         .expect("workspace");
-    let report = app::people::seed::seed_people(&app.state.db, workspace, 300, 7)
+    let report = app::seed::seed_people(&app.state.db, workspace, 300, 7)
         .await
         .expect("seeded");
     assert_eq!(report.leads, 30, "{}", app.label());

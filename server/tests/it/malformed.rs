@@ -81,11 +81,11 @@ async fn a_body_that_is_not_utf8_is_answered_422_with_the_message_that_the_reque
     app: TestApp,
 ) {
     let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical", CLIENT).await;
-    let request = Request::post("/api/people/add-note")
+    let request = Request::post("/api/records/add-note")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("sec-fetch-site", "same-origin")
         .header(header::COOKIE, &ada)
-        .body(Body::from(b"id=\xff\xfe&body=\x80".to_vec()))
+        .body(Body::from(b"kind=People&id=\xff\xfe&body=\x80".to_vec()))
         .expect("request");
     let response = app.request(request).await;
     assert_eq!(

@@ -4,7 +4,7 @@ use axum::http::{Request, StatusCode, header};
 use axum::routing::{get, post};
 use tower::ServiceExt;
 
-use crate::support::{TestApp, body_text, test_config};
+use crate::support::{TestApp, body_text, test_config, test_leptos_options};
 use crm_test_macros::backend_test;
 
 #[backend_test]
@@ -36,8 +36,11 @@ async fn https_sites_send_strict_transport_security() {
         data_dir.path(),
         &[("SITE_URL", "https://crm.example.com")],
     );
-    let router =
-        server::apply_middleware(Router::new().route("/", get(|| async { "hi" })), &config);
+    let router = server::apply_middleware(
+        Router::new().route("/", get(|| async { "hi" })),
+        &config,
+        &test_leptos_options(&config),
+    );
     let response = router
         .oneshot(Request::get("/").body(Body::empty()).expect("request"))
         .await
@@ -81,7 +84,7 @@ async fn a_panicking_handler_gets_a_500_page_and_the_server_keeps_serving() {
     let routes = Router::new()
         .route("/boom", get(boom))
         .route("/fine", get(|| async { "still here" }));
-    let router = server::apply_middleware(routes, &config);
+    let router = server::apply_middleware(routes, &config, &test_leptos_options(&config));
 
     let response = router
         .clone()
@@ -117,7 +120,7 @@ async fn request_bodies_over_the_limit_are_refused() {
         "/echo",
         post(|body: String| async move { body.len().to_string() }),
     );
-    let router = server::apply_middleware(routes, &config);
+    let router = server::apply_middleware(routes, &config, &test_leptos_options(&config));
 
     let small = router
         .clone()

@@ -687,8 +687,12 @@ async fn a_member_of_another_workspace_can_neither_see_move_nor_change_this_work
             vec![("id", id.as_str()), ("person", id.as_str())],
         ),
         (
-            "/api/opportunities/add-note",
-            vec![("id", id.as_str()), ("body", "Mallory was here")],
+            "/api/records/add-note",
+            vec![
+                ("kind", "Opportunities"),
+                ("id", id.as_str()),
+                ("body", "Mallory was here"),
+            ],
         ),
         (
             "/api/opportunities/rename-stage",

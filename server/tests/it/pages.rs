@@ -162,7 +162,7 @@ async fn every_file_of_the_public_folder_is_served_byte_for_byte_with_its_type(a
         "public/ holds the site's files: {files:?}"
     );
     // cargo-leptos copies public/ into the site root; so does this test, over the stand-ins.
-    let site_root = std::path::PathBuf::from(app.state.config.leptos.site_root.as_ref());
+    let site_root = std::path::PathBuf::from(app.leptos.site_root.as_ref());
     for file in &files {
         let name = file.file_name().expect("a name").to_str().expect("UTF-8");
         std::fs::copy(file, site_root.join(name)).expect("copied into the site root");
@@ -239,10 +239,11 @@ async fn pages_are_compressed_for_browsers_that_accept_it(app: TestApp) {
 
 #[backend_test]
 async fn start_up_creates_the_operators_workspace(app: TestApp) {
-    let workspace = app::workspaces::db::find(app.state.db.pool(), app.state.vendor_workspace)
-        .await
-        .expect("query")
-        .expect("the vendor workspace exists");
+    let workspace =
+        crm_backend::workspaces::db::find(app.state.db.pool(), app.state.vendor_workspace)
+            .await
+            .expect("query")
+            .expect("the vendor workspace exists");
     assert_eq!(
         workspace.kind,
         crm_core::workspaces::WorkspaceKind::Vendor,

@@ -463,10 +463,10 @@ async fn the_list_pages_through_everyone_once_in_order_and_a_damaged_page_link_s
     app: TestApp,
 ) {
     let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
-    let workspace = app::people::seed::workspace_named(&app.state.db, "Analytical Engines")
+    let workspace = app::seed::workspace_named(&app.state.db, "Analytical Engines")
         .await
         .expect("workspace");
-    app::people::seed::seed_people(&app.state.db, workspace, 130, 7)
+    app::seed::seed_people(&app.state.db, workspace, 130, 7)
         .await
         .expect("seeded");
     for sort in ["Name", "Newest"] {
@@ -974,8 +974,9 @@ async fn a_note_goes_into_the_persons_timeline_and_an_empty_overlong_or_foreign_
 
     let (status, body) = api(
         &app,
-        "/api/people/add-note",
+        "/api/records/add-note",
         &[
+            ("kind", "People"),
             ("id", &grace),
             ("body", "  Met at the fair.\r\nCall in May. "),
         ],
@@ -1005,8 +1006,8 @@ async fn a_note_goes_into_the_persons_timeline_and_an_empty_overlong_or_foreign_
     ] {
         let (status, body) = api(
             &app,
-            "/api/people/add-note",
-            &[("id", &grace), ("body", &typed)],
+            "/api/records/add-note",
+            &[("kind", "People"), ("id", &grace), ("body", &typed)],
             &ada,
         )
         .await;
@@ -1018,8 +1019,8 @@ async fn a_note_goes_into_the_persons_timeline_and_an_empty_overlong_or_foreign_
     // Another workspace's member, no session, an id that is not one: nothing is written.
     let (status, body) = api(
         &app,
-        "/api/people/add-note",
-        &[("id", &grace), ("body", "pwned")],
+        "/api/records/add-note",
+        &[("kind", "People"), ("id", &grace), ("body", "pwned")],
         &mallory,
     )
     .await;
@@ -1027,16 +1028,16 @@ async fn a_note_goes_into_the_persons_timeline_and_an_empty_overlong_or_foreign_
     assert!(!body.contains("fair"), "{body}");
     let (status, _) = api(
         &app,
-        "/api/people/add-note",
-        &[("id", &grace), ("body", "pwned")],
+        "/api/records/add-note",
+        &[("kind", "People"), ("id", &grace), ("body", "pwned")],
         "candor_session=forged",
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = api(
         &app,
-        "/api/people/add-note",
-        &[("id", "1 OR 1=1"), ("body", "x")],
+        "/api/records/add-note",
+        &[("kind", "People"), ("id", "1 OR 1=1"), ("body", "x")],
         &ada,
     )
     .await;

@@ -2,17 +2,21 @@
 
 use std::collections::HashMap;
 
-use app::config::Config;
-use app::db::testing::TestDatabase;
-use app::state::AppState;
+use app::context::SiteState;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response};
+use crm_backend::config::Config;
+use crm_backend::db::testing::TestDatabase;
+use crm_backend::state::AppState;
+use leptos::config::LeptosOptions;
 use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
+    /// What the pages are rendered with (the site root is a folder of the test's own).
+    pub leptos: LeptosOptions,
     pub database: TestDatabase,
     /// Kept so the temporary folder lives as long as the app.
     _data_dir: tempfile::TempDir,
@@ -59,8 +63,7 @@ impl TestApp {
     }
 }
 
-/// Builds the configuration a test server uses: a temporary data folder, the given database, and a
-/// site root holding a small stand-in for the browser bundle.
+/// Builds the configuration a test server uses: a temporary data folder and the given database.
 pub fn test_config(
     database_url: &str,
     data_dir: &std::path::Path,
@@ -74,17 +77,23 @@ pub fn test_config(
     for (key, value) in extra {
         vars.insert((*key).into(), (*value).into());
     }
-    let mut config =
-        Config::from_lookup(|key| vars.get(key).cloned()).expect("valid test configuration");
-    let site_root = data_dir.join("site");
+    Config::from_lookup(|key| vars.get(key).cloned()).expect("valid test configuration")
+}
+
+/// The options a test server renders its pages with: a site root in the configuration's data
+/// folder, holding a small stand-in for the browser bundle.
+pub fn test_leptos_options(config: &Config) -> LeptosOptions {
+    let site_root = config.data_dir.join("site");
     let pkg = site_root.join("pkg");
     std::fs::create_dir_all(&pkg).expect("site root");
     std::fs::write(pkg.join("crm.css"), "body { margin: 0; }\n".repeat(40)).expect("css");
     std::fs::write(pkg.join("crm.css.br"), b"pretend-brotli").expect("css.br");
     std::fs::write(site_root.join("site.js"), "(() => {})();\n").expect("site.js");
     std::fs::write(site_root.join("site.js.gz"), b"pretend-gzip").expect("site.js.gz");
-    config.leptos.site_root = site_root.display().to_string().into();
-    config
+    let mut options =
+        app::context::leptos_options(config.listen_addr).expect("valid Leptos options");
+    options.site_root = site_root.display().to_string().into();
+    options
 }
 
 pub async fn spawn_app_on(database: TestDatabase, extra: &[(&str, &str)]) -> TestApp {
@@ -97,11 +106,13 @@ pub async fn spawn_app_on(database: TestDatabase, extra: &[(&str, &str)]) -> Tes
     }
     let data_dir = tempfile::tempdir().expect("temp dir");
     let config = test_config(database.url.as_str(), data_dir.path(), extra);
+    let leptos = test_leptos_options(&config);
     let state = server::build_state(config).await.expect("the app starts");
-    let router = server::build_router(state.clone());
+    let router = server::build_router(SiteState::new(state.clone(), leptos.clone()));
     TestApp {
         router,
         state,
+        leptos,
         database,
         _data_dir: data_dir,
     }
@@ -307,5 +318,17 @@ pub mod browser {
             .next()
             .expect("link")
             .to_owned()
+    }
+}
+
+/// The name a server function reads for a kind of record ("Companies"), from the name of its list
+/// and table ("companies").
+pub fn kind_name(plural: &str) -> &'static str {
+    match plural {
+        "people" => "People",
+        "companies" => "Companies",
+        "leads" => "Leads",
+        "opportunities" => "Opportunities",
+        other => panic!("{other} is not a kind of record"),
     }
 }

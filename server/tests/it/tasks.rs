@@ -346,7 +346,13 @@ async fn a_task_about_a_company_a_lead_or_an_opportunity_is_on_its_page_in_its_t
     }
 
     // Deleting a record deletes the tasks about it; the others stay.
-    let (status, body) = api(&app, "/api/companies/delete", &[("id", &acme)], &ada).await;
+    let (status, body) = api(
+        &app,
+        "/api/records/delete",
+        &[("kind", "Companies"), ("id", &acme)],
+        &ada,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let open = api_ok(&app, "/api/tasks/list", &[("query[status]", "open")], &ada).await;
     assert!(

@@ -13,8 +13,8 @@ use crm_core::error::AppError;
 use crm_core::ids::{CompanyId, MemberId, WorkspaceId};
 use crm_core::records::MemberOption;
 
-use super::db::derived;
-use crate::db::Db;
+use crate::people::db::derived;
+use crm_backend::db::Db;
 
 const FIRST_NAMES: &[&str] = &[
     "Ada",
@@ -239,7 +239,7 @@ pub async fn seed_people(
     const ROWS_PER_INSERT: usize = 200;
     const ROWS_PER_TRANSACTION: usize = 5_000;
     let owners: Vec<Option<MemberId>> = {
-        let members = super::db::members(db.pool(), workspace).await?;
+        let members = crate::records::db::members(db.pool(), workspace).await?;
         if members.is_empty() {
             vec![None]
         } else {
@@ -382,20 +382,15 @@ pub async fn seed_people(
         .collect();
     // In a fixed order, so that a seed gives the same data every time.
     companies.sort();
-    let sources = crate::opportunities::seed::SeedSources {
+    let sources = super::opportunities::SeedSources {
         owners: &owners,
         companies: &companies,
         now,
     };
-    let opportunities = crate::opportunities::seed::seed_opportunities(
-        db,
-        workspace,
-        count / 20,
-        &sources,
-        &mut rng,
-    )
-    .await?;
-    if db.backend() == crate::db::Backend::Postgres {
+    let opportunities =
+        super::opportunities::seed_opportunities(db, workspace, count / 20, &sources, &mut rng)
+            .await?;
+    if db.backend() == crm_backend::db::Backend::Postgres {
         // What autovacuum does soon after a bulk load, done at once: fresh statistics for the
         // planner, and a visibility map that lets the counts and lists read their indexes alone.
         sqlx::query(

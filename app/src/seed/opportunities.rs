@@ -9,8 +9,9 @@ use crm_core::error::AppError;
 use crm_core::ids::{MemberId, StageId, WorkspaceId};
 use crm_core::time::CalendarDate;
 
-use super::db::{search_text, stages};
-use crate::db::Db;
+use crate::opportunities::db::stages;
+use crm_backend::db::Db;
+use crm_core::opportunities::search_text;
 
 const KINDS: [&str; 8] = [
     "Renewal",

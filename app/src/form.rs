@@ -1,10 +1,24 @@
-//! The pieces every account form is made of: labelled fields with their errors tied to them, the
-//! list of problems at the top, and the form's notice. Rendered by the server, so they read the
-//! same with and without JavaScript; the first field to fix gets focus when the page loads.
+//! The pieces every form is made of: labelled fields with their errors tied to them, the list of
+//! problems at the top, and the form's notice. Rendered by the server, so they read the same with
+//! and without JavaScript; the first field to fix gets focus when the page loads. And what a form
+//! POST that needs fixing gives back to its page ([`PostedForm`]).
 
 use leptos::prelude::*;
 
 use crm_core::forms::FormState;
+
+/// The outcome of a form POST that needs fixing, provided as context while the server renders
+/// the answer, so the page shows what was typed and what is wrong.
+#[derive(Clone, Debug, Default)]
+pub struct PostedForm(pub FormState);
+
+/// What was posted and what is wrong, while the server renders the answer to a refused POST;
+/// an empty form otherwise.
+pub fn posted_form() -> FormState {
+    use_context::<PostedForm>()
+        .map(|posted| posted.0)
+        .unwrap_or_default()
+}
 
 /// The id of a field's input in a form: `<form id>-<field name>`.
 pub fn input_id(form: &str, field: &str) -> String {

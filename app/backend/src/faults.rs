@@ -21,7 +21,7 @@ impl Faults {
     }
 
     /// Where a server function's body starts: panics when a test asked for it.
-    pub(crate) fn strike(&self) {
+    pub fn strike(&self) {
         if self.panic_in_server_functions.load(Ordering::Relaxed) {
             panic!("a fault injected by a test: a bug in a server function");
         }

@@ -7,8 +7,6 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use leptos::config::LeptosOptions;
-
 use crm_core::email_address::EmailAddress;
 
 /// A configuration value that cannot be used, and which variable it came from.
@@ -19,7 +17,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(variable: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(variable: &'static str, message: impl Into<String>) -> Self {
         Self {
             variable,
             message: message.into(),
@@ -216,7 +214,6 @@ pub struct Config {
     pub log_level: String,
     /// Where the SQLite file, the development secret and the e-mail outbox live.
     pub data_dir: PathBuf,
-    pub leptos: LeptosOptions,
 }
 
 impl Config {
@@ -328,11 +325,6 @@ impl Config {
             )
         })?;
 
-        let mut leptos = leptos::config::get_configuration(None)
-            .map_err(|e| ConfigError::new("LEPTOS_*", e.to_string()))?
-            .leptos_options;
-        leptos.site_addr = listen_addr;
-
         Ok(Self {
             environment,
             database_url,
@@ -345,7 +337,6 @@ impl Config {
             secret_key,
             log_level,
             data_dir,
-            leptos,
         })
     }
 

@@ -1,13 +1,9 @@
 //! The state every handler and server function shares: one pool, the configuration, and the id of
-//! the vendor's own workspace. Provided to server functions through Leptos context.
+//! the vendor's own workspace. The app gives it to server functions through Leptos context
+//! (`app::context::state`).
 
 use std::sync::Arc;
 
-use axum::extract::FromRef;
-use leptos::config::LeptosOptions;
-use leptos::prelude::use_context;
-
-use crm_core::error::AppError;
 use crm_core::ids::WorkspaceId;
 
 use crate::config::Config;
@@ -25,16 +21,4 @@ pub struct AppState {
     pub outbox: OutboxSignal,
     /// Faults the tests inject; none in the product.
     pub faults: Faults,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.config.leptos.clone()
-    }
-}
-
-/// The state, from inside a server function or a component rendering on the server.
-pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>()
-        .ok_or_else(|| AppError::internal("AppState is missing from the Leptos context"))
 }
