@@ -469,7 +469,7 @@ pub async fn person_with_email(
 }
 
 /// "Not found" unless `record` is one of the workspace's records of `kind`.
-pub async fn ensure_found(
+async fn ensure_found(
     conn: &mut sqlx::AnyConnection,
     kind: Kind,
     workspace: WorkspaceId,

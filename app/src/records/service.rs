@@ -59,8 +59,10 @@ pub async fn delete(
     let workspace = session.viewer.workspace_id;
     let record = parse_id(record)?.to_string();
     let mut tx = db.begin_write().await?;
-    db::ensure_found(&mut tx, kind, workspace, &record).await?;
-    delete_all(&mut tx, kind, workspace, std::slice::from_ref(&record)).await?;
+    // Another workspace's record, or none: nothing deleted, and the transaction rolls back.
+    if delete_all(&mut tx, kind, workspace, std::slice::from_ref(&record)).await? == 0 {
+        return Err(AppError::NotFound);
+    }
     tx.commit().await?;
     tracing::info!(record_id = %record, workspace_id = %workspace, ?kind, "record deleted");
     Ok(())
