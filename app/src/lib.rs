@@ -1,7 +1,8 @@
 //! Candor CRM's pages: the route table, pages and components (rendered on the server and
 //! hydrated in the browser) and the server functions they load and save with. One folder per
 //! feature, above `crm-core` (the types both sides share) and, on the server only, `crm-backend`
-//! (configuration, database, mail, rate limits): server-only code sits behind the `ssr` feature
+//! (each feature's services and SQL, and what they stand on): a server function's body checks the
+//! session and calls the feature's service there. Server-only code sits behind the `ssr` feature
 //! so the WASM never compiles it. Shared pieces sit below the features: the page's frame
 //! ([`layout`], with who is logged in) and the pieces every form is made of ([`form`]).
 
@@ -28,13 +29,9 @@ pub mod tasks;
 pub mod workspaces;
 
 #[cfg(feature = "ssr")]
-pub mod analytics;
-#[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod member;
-#[cfg(feature = "ssr")]
-pub mod seed;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -42,6 +39,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, SsrMode, path};
 
 use crm_core::product::PRODUCT_NAME;
+use crm_core::site::{document_pages_for_script, is_document_page};
 
 use crate::consent::{ConsentBanner, ConsentDialog, provide_consent};
 use crate::layout::{
@@ -62,7 +60,7 @@ macro_rules! document_page {
 }
 
 /// The HTML document around the app, rendered on the server for every page. A public page is
-/// sent as a document, with the page script and no WASM ([`routes::is_document_page`]); the
+/// sent as a document, with the page script and no WASM ([`crm_core::site::is_document_page`]); the
 /// others load the WASM that hydrates them. The analytics script is in the page only when the
 /// visitor allowed analytics (the page script adds and removes it as the choice changes).
 pub fn shell(options: LeptosOptions) -> impl IntoView {

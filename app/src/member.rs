@@ -6,25 +6,12 @@
 
 use std::future::Future;
 
-use uuid::Uuid;
-
-use crm_core::accounts::Viewer;
 use crm_core::error::AppError;
 
+use crm_backend::accounts::session::CurrentSession;
 use crm_backend::state::AppState;
 
 use crate::context::state;
-
-/// The request's session, put in the request's extensions by the session middleware
-/// (`accounts::http::load_session`).
-#[derive(Clone, Debug)]
-pub struct CurrentSession {
-    pub viewer: Viewer,
-    /// The public id of the session (for "this device" in the list of sessions).
-    pub id: Uuid,
-    pub secret_hash: String,
-    pub expires_at: i64,
-}
 
 /// The session of the request being handled, in a server function or while rendering.
 pub fn current_session() -> Option<CurrentSession> {
@@ -43,7 +30,7 @@ pub fn require_session() -> Result<CurrentSession, AppError> {
 /// #[server(prefix = "/api", endpoint = "tasks/list")]
 /// pub async fn list_tasks(query: TasksQuery) -> Result<TaskList, AppError> {
 ///     as_member(|session, state| async move {
-///         super::service::list_page(&state.db, &session, &query).await
+///         crm_backend::tasks::service::list_page(&state.db, &session, &query).await
 ///     })
 ///     .await
 /// }

@@ -84,41 +84,6 @@ lazy_pages! {
     OpportunityRoute => OpportunityPage,
 }
 
-/// The public pages that are served as documents, never hydrated (exact paths; the versions of
-/// the privacy policy are every path below `/privacy/versions/`). Everything else hydrates,
-/// unknown paths' 404 page included.
-const DOCUMENT_PAGES: [&str; 7] = [
-    "/",
-    "/cookies",
-    "/cookies/settings",
-    "/demo",
-    "/demo/thanks",
-    "/privacy",
-    "/privacy/versions",
-];
-
-/// The folder whose every page (one level down) is a document: the privacy policy's versions.
-const DOCUMENT_FOLDER: &str = "/privacy/versions/";
-
-/// Whether the page at `path` is served as a document: HTML with the page script only, no WASM.
-pub fn is_document_page(path: &str) -> bool {
-    DOCUMENT_PAGES.contains(&path)
-        || path
-            .strip_prefix(DOCUMENT_FOLDER)
-            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
-}
-
-/// The same rule for the page script, which lets the browser follow a link to one of these pages
-/// from a page that hydrates, before the app's router would take it: the paths, separated by
-/// spaces, and the folder ending in `*`.
-pub fn document_pages_for_script() -> String {
-    let mut pages = DOCUMENT_PAGES.join(" ");
-    pages.push(' ');
-    pages.push_str(DOCUMENT_FOLDER);
-    pages.push('*');
-    pages
-}
-
 /// A public page in the browser's route table. The browser only ever renders it after a
 /// client-side navigation (the server never sends these pages with the WASM), so it loads the
 /// page from the server instead, as a document with the page script. Links never lead here (the
@@ -139,7 +104,7 @@ pub fn LoadAsDocument() -> impl IntoView {
             location.hash.get_untracked()
         );
         if hydrating {
-            // Only if the server hydrated a page that [`is_document_page`] names: loading it
+            // Only if the server hydrated a page that [`crm_core::site::is_document_page`] names: loading it
             // again would hydrate it again, for ever. Say so instead.
             leptos::logging::error!("{target} is a document page but was sent with the WASM");
         } else {
@@ -166,47 +131,4 @@ pub fn LoadAsDocument() -> impl IntoView {
         }
     }
     view! { <p class="page__loading">"Loading…"</p> }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_document_page;
-
-    #[test]
-    fn the_public_pages_are_documents_and_the_account_and_workspace_pages_are_not() {
-        for path in [
-            "/",
-            "/cookies",
-            "/cookies/settings",
-            "/demo",
-            "/demo/thanks",
-            "/privacy",
-            "/privacy/versions",
-            "/privacy/versions/compare",
-            "/privacy/versions/2",
-        ] {
-            assert!(is_document_page(path), "{path}");
-        }
-        for path in [
-            "/login",
-            "/signup",
-            "/app",
-            "/app/people/3f1c",
-            "/invitations/abc",
-            "/privacy/versions/2/extra",
-            "/privacy/versions/",
-            "/demo/check",
-            "/no/such/page",
-        ] {
-            assert!(!is_document_page(path), "{path}");
-        }
-    }
-
-    #[test]
-    fn the_page_script_is_told_the_same_pages() {
-        assert_eq!(
-            super::document_pages_for_script(),
-            "/ /cookies /cookies/settings /demo /demo/thanks /privacy /privacy/versions /privacy/versions/*"
-        );
-    }
 }

@@ -11,9 +11,9 @@
 
 use std::time::{Duration, Instant};
 
-use app::people::service::list_page;
 use crm_backend::db::Db;
 use crm_backend::db::testing::TestDatabase;
+use crm_backend::people::service::list_page;
 use crm_core::companies::{CompaniesPage, CompaniesQuery};
 use crm_core::ids::WorkspaceId;
 use crm_core::leads::{LeadsPage, LeadsQuery};
@@ -107,7 +107,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     );
     let workspace = workspace(db).await;
     let started = Instant::now();
-    app::seed::seed_people(db, workspace, people, 42)
+    crm_backend::seed::seed_people(db, workspace, people, 42)
         .await
         .expect("seed");
     // (On PostgreSQL the seed ends with VACUUM ANALYZE, as autovacuum would soon after.)
@@ -115,13 +115,13 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
 
     // The cursor of a page about half way down: walked to once, then measured.
     let mut deep = PeopleQuery::default();
-    for _ in 0..(people / 2 / app::people::db::PAGE_SIZE) {
+    for _ in 0..(people / 2 / crm_backend::people::db::PAGE_SIZE) {
         match list_page(db, workspace, &deep).await.expect("walk").next {
             Some(next) => deep.after = next,
             None => break,
         }
     }
-    let owner = app::people::db::members(db.pool(), workspace)
+    let owner = crm_backend::people::db::members(db.pool(), workspace)
         .await
         .expect("members")[1]
         .id
@@ -220,7 +220,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             runs,
             |page: &CompaniesPage| page.rows.len(),
             move || async move {
-                app::companies::service::list_page(db, workspace, query)
+                crm_backend::companies::service::list_page(db, workspace, query)
                     .await
                     .expect("companies")
             },
@@ -259,7 +259,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             runs,
             |page: &LeadsPage| page.rows.len(),
             move || async move {
-                app::leads::service::list_page(db, workspace, query)
+                crm_backend::leads::service::list_page(db, workspace, query)
                     .await
                     .expect("leads")
             },
@@ -268,7 +268,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     }
     // The opportunities seeded beside them (one for every twenty people): the list, a stage of
     // it, a search, the board and the dashboard's open pipeline.
-    let stages = app::opportunities::service::stages(db, workspace)
+    let stages = crm_backend::opportunities::service::stages(db, workspace)
         .await
         .expect("stages");
     for (label, query) in [
@@ -309,7 +309,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             runs,
             |page: &OpportunitiesPage| page.rows.len(),
             move || async move {
-                app::opportunities::service::list_page(db, workspace, query)
+                crm_backend::opportunities::service::list_page(db, workspace, query)
                     .await
                     .expect("opportunities")
             },
@@ -321,7 +321,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         runs,
         |board: &Board| board.columns.iter().map(|c| c.cards.len()).sum(),
         move || async move {
-            app::opportunities::service::board(db, workspace)
+            crm_backend::opportunities::service::board(db, workspace)
                 .await
                 .expect("board")
         },
@@ -333,7 +333,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         |charts: &Vec<CurrencyPipeline>| charts.iter().map(|c| c.stages.len()).sum(),
         move || async move {
             let mut conn = db.pool().acquire().await.expect("connection");
-            app::opportunities::db::open_value(&mut conn, workspace)
+            crm_backend::opportunities::db::open_value(&mut conn, workspace)
                 .await
                 .expect("pipeline")
         },
@@ -343,9 +343,9 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     measure(
         "dashboard: the workspace's counts",
         runs,
-        |_: &app::dashboard::db::Counts| 5,
+        |_: &crm_backend::dashboard::db::Counts| 5,
         move || async move {
-            app::dashboard::db::counts(db.pool(), workspace, today)
+            crm_backend::dashboard::db::counts(db.pool(), workspace, today)
                 .await
                 .expect("counts")
         },
@@ -354,7 +354,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     // Tasks about the seeded records of every kind (one for every ten people): the first page
     // of the open ones, each with the name of what it is about.
     seed_tasks(db, workspace, people / 10).await;
-    let open_tasks = |search: &'static str| app::tasks::db::Filter {
+    let open_tasks = |search: &'static str| crm_backend::tasks::db::Filter {
         done: false,
         assignee: None,
         newest: false,
@@ -363,23 +363,24 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     };
     // Half way down the list, as its page links lead there.
     let (_, halfway) =
-        app::tasks::db::list(db.pool(), workspace, &open_tasks(""), people / 20, today)
+        crm_backend::tasks::db::list(db.pool(), workspace, &open_tasks(""), people / 20, today)
             .await
             .expect("tasks");
-    let halfway = app::tasks::db::After::decode(&halfway.expect("a next page")).expect("cursor");
+    let halfway =
+        crm_backend::tasks::db::After::decode(&halfway.expect("a next page")).expect("cursor");
     let open = open_tasks("");
     for (label, filter) in [
         ("tasks: first page of open tasks", open),
         (
             "tasks: first page of open tasks, newest first",
-            app::tasks::db::Filter {
+            crm_backend::tasks::db::Filter {
                 newest: true,
                 ..open
             },
         ),
         (
             "tasks: a page half way down the open tasks",
-            app::tasks::db::Filter {
+            crm_backend::tasks::db::Filter {
                 after: Some(&halfway),
                 ..open
             },
@@ -397,7 +398,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             |(tasks, _): &(Vec<crm_core::tasks::Task>, Option<String>)| tasks.len(),
             move || async move {
                 let size = crm_core::tasks::PAGE_SIZE;
-                app::tasks::db::list(db.pool(), workspace, filter, size, today)
+                crm_backend::tasks::db::list(db.pool(), workspace, filter, size, today)
                     .await
                     .expect("tasks")
             },

@@ -3,14 +3,14 @@
 //! page again: what was typed (never a password), each problem beside its field, and the right
 //! status (422, 401 for a failed log-in, 429 for a rate limit).
 
-use app::accounts::service::{self, LoginOutcome, Outcome, ResetOutcome};
-use app::accounts::session::{self, Device};
 use app::context::SiteState;
-use app::member::CurrentSession;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use crm_backend::accounts::service::{self, LoginOutcome, Outcome, ResetOutcome};
+use crm_backend::accounts::session::CurrentSession;
+use crm_backend::accounts::session::{self, Device};
 
 use crm_core::accounts::{ForgotFields, LoginFields, ResetFields, SignupFields, notices};
 use crm_core::forms::{FieldProblem, FormNotice, FormState};
@@ -117,11 +117,11 @@ pub async fn post_login(State(state): State<SiteState>, request: Request) -> Res
             member,
         }) => {
             let mut response = redirect_with_session(&state, &next, &session);
-            if app::consent::http::gpc_signal(&parts.headers) {
-                let previous = app::consent::http::read_record(&parts.headers);
+            if crm_backend::consent::http::gpc_signal(&parts.headers) {
+                let previous = crm_backend::consent::http::read_record(&parts.headers);
                 let now = state.db.now_millis();
                 let client = client(&state, &parts);
-                match app::consent::service::record_gpc_on_account(
+                match crm_backend::consent::service::record_gpc_on_account(
                     &state,
                     previous.as_ref(),
                     client,
@@ -133,7 +133,10 @@ pub async fn post_login(State(state): State<SiteState>, request: Request) -> Res
                     Ok(Some(record)) => {
                         response.headers_mut().append(
                             header::SET_COOKIE,
-                            app::consent::http::consent_cookie(&record, state.config.is_https()),
+                            crm_backend::consent::http::consent_cookie(
+                                &record,
+                                state.config.is_https(),
+                            ),
                         );
                     }
                     // Already on the account, or rate-limited (recorded at a later login).
@@ -331,8 +334,13 @@ pub async fn post_profile(State(state): State<SiteState>, request: Request) -> R
         return form_again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await;
     }
     let now = state.db.now_millis();
-    match app::accounts::db::save_profile(state.db.pool(), current.viewer.member_id, &fields, now)
-        .await
+    match crm_backend::accounts::db::save_profile(
+        state.db.pool(),
+        current.viewer.member_id,
+        &fields,
+        now,
+    )
+    .await
     {
         Ok(_) => {
             tracing::info!(member_id = %current.viewer.member_id, "profile saved");

@@ -2,13 +2,13 @@
 //! A choice is recorded and the visitor goes back to the page they were on (303); "Customize"
 //! leads to the settings page.
 
-use app::consent::http::{consent_cookie, gpc_signal, read_record};
-use app::consent::service::{Requester, decide};
 use app::context::SiteState;
 use axum::extract::{Form, FromRequest, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use crm_backend::consent::http::{consent_cookie, gpc_signal, read_record};
+use crm_backend::consent::service::{Requester, decide};
 use crm_core::consent::{Choices, Decision, Source, safe_return_path, settings_href};
 use crm_core::error::AppError;
 use serde::Deserialize;

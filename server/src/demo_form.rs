@@ -5,11 +5,11 @@
 //! as the visitor types with `/demo/check`.
 
 use app::context::SiteState;
-use app::demo::service::{Outcome, Submission, submit};
 use app::demo::{FormNotice, PostedDemoForm};
 use axum::extract::{Form, FromRequest, Request, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
+use crm_backend::demo::service::{Outcome, Submission, submit};
 use crm_core::demo::{DemoField, DemoFields, problems};
 use leptos::prelude::provide_context;
 use serde::Deserialize;

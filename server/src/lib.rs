@@ -49,7 +49,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     let vendor = crm_backend::workspaces::db::ensure_vendor_workspace(&db)
         .await
         .map_err(StartError::VendorWorkspace)?;
-    app::policy::db::ensure_seeded(&db)
+    crm_backend::policy::db::ensure_seeded(&db)
         .await
         .map_err(StartError::PolicySeed)?;
     Ok(AppState {
@@ -141,19 +141,22 @@ pub fn build_router(site: SiteState) -> Router {
             "/invitations/{token}",
             post(workspace_forms::post_invitation),
         )
-        .route("/api/analytics/page-view", post(app::analytics::page_view))
+        .route(
+            "/api/analytics/page-view",
+            post(crm_backend::analytics::page_view),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             SiteState,
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            app::consent::http::enforce,
+            crm_backend::consent::http::enforce,
         ))
         // Outside the consent middleware, so that it knows who is logged in.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            app::accounts::http::load_session,
+            crm_backend::accounts::http::load_session,
         ))
         .with_state(site.clone());
 
@@ -193,7 +196,7 @@ async fn robots_txt(
 ) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        app::marketing::seo::robots_txt(state.config.site_url.as_str()),
+        crm_backend::seo::robots_txt(state.config.site_url.as_str()),
     )
 }
 
@@ -203,7 +206,7 @@ async fn sitemap_xml(
 ) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        app::marketing::seo::sitemap_xml(state.config.site_url.as_str()),
+        crm_backend::seo::sitemap_xml(state.config.site_url.as_str()),
     )
 }
 

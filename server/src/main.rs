@@ -149,7 +149,7 @@ async fn create_operator(config: Config, email: &str) -> Result<(), String> {
     let state = server::build_state(config)
         .await
         .map_err(|e| e.to_string())?;
-    let result = app::accounts::service::create_operator(&state, &email).await;
+    let result = crm_backend::accounts::service::create_operator(&state, &email).await;
     state.db.close().await;
     let link = result.map_err(|e| format!("could not create the operator ({e})"))?;
     println!("operator {email} is ready; they choose a password here (one use, 48 hours):");
@@ -167,8 +167,8 @@ async fn seed_people(
         .await
         .map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
-    let result = match app::seed::workspace_named(&state.db, workspace).await {
-        Ok(id) => app::seed::seed_people(&state.db, id, people as usize, seed)
+    let result = match crm_backend::seed::workspace_named(&state.db, workspace).await {
+        Ok(id) => crm_backend::seed::seed_people(&state.db, id, people as usize, seed)
             .await
             .map_err(|e| format!("could not seed ({e})")),
         Err(message) => Err(message),
@@ -194,12 +194,13 @@ async fn consent_report(config: Config, days: u16) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let today = state.db.now_millis().div_euclid(DAY_MS);
     let first_day = today - i64::from(days) + 1;
-    let counts = app::consent::ledger::decisions_per_day(&state.db, first_day * DAY_MS).await;
+    let counts =
+        crm_backend::consent::ledger::decisions_per_day(&state.db, first_day * DAY_MS).await;
     state.db.close().await;
     let counts = counts.map_err(|e| format!("could not read the consent ledger ({e})"))?;
     print!(
         "{}",
-        app::consent::ledger::render_report(&counts, first_day, today)
+        crm_backend::consent::ledger::render_report(&counts, first_day, today)
     );
     Ok(())
 }
@@ -215,7 +216,8 @@ async fn publish_policy(
         .await
         .map_err(|e| e.to_string())?;
     let result =
-        app::policy::db::publish(&state.db, &text, significant, state.db.now_millis()).await;
+        crm_backend::policy::db::publish(&state.db, &text, significant, state.db.now_millis())
+            .await;
     state.db.close().await;
     let published = result.map_err(|e| format!("{}: {e}", file.display()))?;
     println!(

@@ -4,13 +4,13 @@
 
 use std::fmt::Display;
 
-use app::accounts::service::Outcome;
 use app::context::SiteState;
-use app::member::CurrentSession;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+use crm_backend::accounts::service::Outcome;
+use crm_backend::accounts::session::CurrentSession;
 
 use crm_core::accounts::notices;
 use crm_core::companies::NewCompanyFields;
@@ -29,7 +29,7 @@ pub async fn post_new_person(State(state): State<SiteState>, request: Request) -
     let Some(session) = session_of(&parts) else {
         return to_login("/app/people/new");
     };
-    let outcome = app::people::service::create(&state.db, &session, &fields).await;
+    let outcome = crm_backend::people::service::create(&state.db, &session, &fields).await;
     answer(state, parts, fields.to_values(), outcome, "/app/people").await
 }
 
@@ -39,7 +39,7 @@ pub async fn post_new_company(State(state): State<SiteState>, request: Request) 
     let Some(session) = session_of(&parts) else {
         return to_login("/app/companies/new");
     };
-    let outcome = app::companies::service::create(&state.db, &session, &fields).await;
+    let outcome = crm_backend::companies::service::create(&state.db, &session, &fields).await;
     answer(state, parts, fields.to_values(), outcome, "/app/companies").await
 }
 
@@ -49,7 +49,7 @@ pub async fn post_new_lead(State(state): State<SiteState>, request: Request) -> 
     let Some(session) = session_of(&parts) else {
         return to_login("/app/leads/new");
     };
-    let outcome = app::leads::service::create(&state.db, &session, &fields).await;
+    let outcome = crm_backend::leads::service::create(&state.db, &session, &fields).await;
     answer(state, parts, fields.to_values(), outcome, "/app/leads").await
 }
 
@@ -59,7 +59,7 @@ pub async fn post_new_opportunity(State(state): State<SiteState>, request: Reque
     let Some(session) = session_of(&parts) else {
         return to_login("/app/opportunities/new");
     };
-    let outcome = app::opportunities::service::create(&state.db, &session, &fields).await;
+    let outcome = crm_backend::opportunities::service::create(&state.db, &session, &fields).await;
     answer(
         state,
         parts,

@@ -1,16 +1,16 @@
 //! The workspace forms: invite, revoke, remove, change a role, hand over ownership, switch
 //! workspace, and accept an invitation. Plain form POSTs; each change is decided in
-//! `app::workspaces::team`, in the session's workspace only.
+//! `crm_backend::team`, in the session's workspace only.
 
-use app::accounts::service::Outcome;
-use app::accounts::session::{self, Device};
 use app::context::SiteState;
-use app::member::CurrentSession;
-use app::workspaces::team::{self, AcceptProblem, InviteFields, JoinFields, JoinOutcome};
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use crm_backend::accounts::service::Outcome;
+use crm_backend::accounts::session::CurrentSession;
+use crm_backend::accounts::session::{self, Device};
+use crm_backend::team::{self, AcceptProblem, InviteFields, JoinFields, JoinOutcome};
 use serde::Deserialize;
 
 use crm_core::accounts::notices;

@@ -349,6 +349,20 @@ pub fn settings_href(path: &str) -> String {
     format!("/cookies/settings?return_to={}", encode_query_value(path))
 }
 
+/// One day's cookie decisions, per action in [`Action::ALL`] order (the operators' chart).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCounts {
+    /// `YYYY-MM-DD`, UTC.
+    pub date: String,
+    pub counts: Vec<i64>,
+}
+
+impl DayCounts {
+    pub fn total(&self) -> i64 {
+        self.counts.iter().sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

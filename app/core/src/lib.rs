@@ -27,6 +27,7 @@ pub mod phone;
 pub mod policy;
 pub mod product;
 pub mod records;
+pub mod site;
 pub mod storage;
 pub mod tasks;
 pub mod text;

@@ -667,6 +667,16 @@ pub struct CurrencyPipeline {
     pub stages: Vec<StageValue>,
 }
 
+/// A chart's bar length for `value` when the longest bar is worth `largest`: at least 2 units
+/// for a non-zero value, so that it stays visible.
+pub fn bar_length(value: i64, largest: i64, room: i64) -> i64 {
+    if value <= 0 || largest <= 0 {
+        return 0;
+    }
+    let length = i128::from(value) * i128::from(room) / i128::from(largest);
+    i64::try_from(length).unwrap_or(room).clamp(2, room)
+}
+
 /// The text the opportunities list's search box looks in: name and company name, in lower case
 /// (stored beside them, so that both databases compare the same text).
 pub fn search_text(name: &str, company_name: &str) -> String {
@@ -795,5 +805,14 @@ mod tests {
              &stage=6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10"
         );
         assert_eq!(OpportunitiesQuery::default().href(), "/app/opportunities");
+    }
+
+    #[test]
+    fn bars_are_scaled_to_the_largest_and_a_small_value_stays_visible() {
+        assert_eq!(bar_length(500, 1_000, 300), 150);
+        assert_eq!(bar_length(1_000, 1_000, 300), 300);
+        assert_eq!(bar_length(1, 1_000_000_000, 300), 2);
+        assert_eq!(bar_length(0, 1_000, 300), 0);
+        assert_eq!(bar_length(i64::MAX, i64::MAX, 300), 300);
     }
 }

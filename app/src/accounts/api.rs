@@ -24,11 +24,12 @@ pub struct SignupFormState {
 #[server(prefix = "/api", endpoint = "accounts/signup-form")]
 pub async fn signup_form() -> Result<SignupFormState, AppError> {
     let state = crate::context::state()?;
-    let policy_version = match crate::policy::db::current(&state.db, state.db.now_millis()).await {
-        Ok(policy) => Some(policy.summary.version),
-        Err(AppError::NotFound) => None,
-        Err(other) => return Err(other),
-    };
+    let policy_version =
+        match crm_backend::policy::db::current(&state.db, state.db.now_millis()).await {
+            Ok(policy) => Some(policy.summary.version),
+            Err(AppError::NotFound) => None,
+            Err(other) => return Err(other),
+        };
     Ok(SignupFormState {
         form: crate::form::posted_form(),
         policy_version,
@@ -53,7 +54,7 @@ pub struct LinkPageState {
 
 #[server(prefix = "/api", endpoint = "accounts/link")]
 pub async fn link_page(kind: LinkKind, token: String) -> Result<LinkPageState, AppError> {
-    use super::tokens::Purpose;
+    use crm_backend::accounts::tokens::Purpose;
     let state = crate::context::state()?;
     let purpose = match kind {
         LinkKind::VerifyEmail => Purpose::VerifyEmail,
@@ -65,7 +66,8 @@ pub async fn link_page(kind: LinkKind, token: String) -> Result<LinkPageState, A
         .notice
         .as_ref()
         .is_some_and(|n| n.message == crm_core::accounts::notices::LINK_INVALID);
-    let usable = !spent && super::service::link_is_usable(&state, purpose, &token).await?;
+    let usable =
+        !spent && crm_backend::accounts::service::link_is_usable(&state, purpose, &token).await?;
     Ok(LinkPageState {
         usable,
         form,
@@ -83,7 +85,7 @@ pub async fn me() -> Result<Viewer, AppError> {
 #[server(prefix = "/api", endpoint = "accounts/sessions")]
 pub async fn load_sessions() -> Result<Vec<crm_core::accounts::SessionSummary>, AppError> {
     crate::member::as_member(|current, state| async move {
-        super::session::list_for(&state.db, &current, state.db.now_millis()).await
+        crm_backend::accounts::session::list_for(&state.db, &current, state.db.now_millis()).await
     })
     .await
 }
@@ -114,7 +116,9 @@ fn posted_for(form: &FormState, which: &str) -> bool {
 #[server(prefix = "/api", endpoint = "accounts/profile")]
 pub async fn load_profile() -> Result<ProfilePageState, AppError> {
     crate::member::as_member(|current, state| async move {
-        let saved = super::db::load_profile(state.db.pool(), current.viewer.member_id).await?;
+        let saved =
+            crm_backend::accounts::db::load_profile(state.db.pool(), current.viewer.member_id)
+                .await?;
         let posted = crate::form::posted_form();
         let (details, details_errors, details_notice) = if posted_for(&posted, "details") {
             (
@@ -158,7 +162,7 @@ pub async fn save_profile(
         if let Some(problem) = fields.problems().into_iter().next() {
             return Err(AppError::validation(problem.field, problem.message));
         }
-        let saved = super::db::save_profile(
+        let saved = crm_backend::accounts::db::save_profile(
             state.db.pool(),
             current.viewer.member_id,
             &fields,

@@ -8,19 +8,6 @@ pub mod api;
 mod pages;
 mod profile_page;
 
-#[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
-pub mod http;
-#[cfg(feature = "ssr")]
-pub mod password;
-#[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
-pub mod session;
-#[cfg(feature = "ssr")]
-pub mod tokens;
-
 pub use pages::{
     CheckInboxPage, EmailVerifiedPage, ForgotPasswordPage, ForgotSentPage, LoginPage, LogoutPage,
     ResetPasswordPage, SessionsPage, SignupPage, VerifyEmailPage,

@@ -17,7 +17,8 @@ use crate::records::RecordApi;
 #[server(prefix = "/api", endpoint = "companies/list")]
 pub async fn list_companies(query: CompaniesQuery) -> Result<CompaniesPage, AppError> {
     as_member(|session, state| async move {
-        super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
+        crm_backend::companies::service::list_page(&state.db, session.viewer.workspace_id, &query)
+            .await
     })
     .await
 }
@@ -28,7 +29,7 @@ pub async fn list_companies(query: CompaniesQuery) -> Result<CompaniesPage, AppE
 pub async fn load_company(id: String) -> Result<CompanyRecord, AppError> {
     as_member(|session, state| async move {
         let id = crm_core::ids::CompanyId::parse(&id).ok_or(AppError::NotFound)?;
-        super::service::record(&state.db, session.viewer.workspace_id, id).await
+        crm_backend::companies::service::record(&state.db, session.viewer.workspace_id, id).await
     })
     .await
 }
@@ -43,14 +44,14 @@ pub async fn save_company_field(
     version: i64,
 ) -> Result<CompanyRecord, AppError> {
     as_member(|session, state| async move {
-        let edit = super::service::CompanyEdit {
+        let edit = crm_backend::companies::service::CompanyEdit {
             company: crm_core::ids::CompanyId::parse(&id).ok_or(AppError::NotFound)?,
             field,
             value,
             base,
             version,
         };
-        super::service::save_field(&state.db, &session, &edit).await
+        crm_backend::companies::service::save_field(&state.db, &session, &edit).await
     })
     .await
 }

@@ -3,10 +3,6 @@
 //! searchable list, and a page per company with editing in place and an activity timeline.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod db;
 mod pages;
-#[cfg(feature = "ssr")]
-pub mod service;
 
 pub use pages::{CompaniesListPage, CompanyPage, NewCompanyPage};

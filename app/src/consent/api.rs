@@ -32,8 +32,8 @@ pub async fn report_gpc() -> Result<ConsentView, AppError> {
 async fn record(decision: Option<(Decision, Source)>) -> Result<ConsentView, AppError> {
     use axum::http::header::SET_COOKIE;
 
-    use super::http::{consent_cookie, gpc_signal, read_record};
-    use super::service;
+    use crm_backend::consent::http::{consent_cookie, gpc_signal, read_record};
+    use crm_backend::consent::service;
 
     let state = crate::context::state()?;
     let parts = use_context::<axum::http::request::Parts>()

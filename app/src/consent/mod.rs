@@ -5,12 +5,5 @@ pub mod api;
 mod cookie_policy;
 mod ui;
 
-#[cfg(feature = "ssr")]
-pub mod http;
-#[cfg(feature = "ssr")]
-pub mod ledger;
-#[cfg(feature = "ssr")]
-pub mod service;
-
 pub use cookie_policy::CookiePolicyPage;
 pub use ui::{ConsentBanner, ConsentDialog, CookieSettingsPage, provide_consent, view_for_request};

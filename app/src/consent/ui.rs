@@ -28,7 +28,7 @@ pub fn view_for_request() -> ConsentView {
             .map_or_else(crm_backend::db::system_millis, |state| {
                 state.db.now_millis()
             });
-        return super::http::view_of(&parts.headers, now);
+        return crm_backend::consent::http::view_of(&parts.headers, now);
     }
     ConsentView::default()
 }

@@ -16,11 +16,16 @@ pub async fn dashboard_summary() -> Result<Summary, AppError> {
         let today = CalendarDate::from_millis(state.db.now_millis());
         let week_ends = today.end_of_week();
         let mut conn = state.db.pool().acquire().await?;
-        let counts = super::db::counts(&mut *conn, workspace, today).await?;
-        let pipeline = crate::opportunities::db::open_value(&mut conn, workspace).await?;
-        let mut week =
-            crate::tasks::db::due_by(&mut *conn, workspace, week_ends, WEEK_TASKS_MAX + 1, today)
-                .await?;
+        let counts = crm_backend::dashboard::db::counts(&mut *conn, workspace, today).await?;
+        let pipeline = crm_backend::opportunities::db::open_value(&mut conn, workspace).await?;
+        let mut week = crm_backend::tasks::db::due_by(
+            &mut *conn,
+            workspace,
+            week_ends,
+            WEEK_TASKS_MAX + 1,
+            today,
+        )
+        .await?;
         let more = week.len() > WEEK_TASKS_MAX;
         week.truncate(WEEK_TASKS_MAX);
         Ok(Summary {

@@ -3,8 +3,6 @@
 //! first).
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod db;
 mod home;
 mod pages;
 

@@ -37,14 +37,14 @@ pub struct DemoFormState {
 pub async fn demo_form() -> Result<DemoFormState, AppError> {
     let state = crate::context::state()?;
     let now = state.db.now_millis();
-    let policy_version = match crate::policy::db::current(&state.db, now).await {
+    let policy_version = match crm_backend::policy::db::current(&state.db, now).await {
         Ok(policy) => Some(policy.summary.version),
         Err(AppError::NotFound) => None,
         Err(other) => return Err(other),
     };
     let posted = use_context::<super::PostedDemoForm>().unwrap_or_default();
     Ok(DemoFormState {
-        stamp: super::stamp::issue(state.config.secret_key.expose(), now),
+        stamp: crm_backend::demo::stamp::issue(state.config.secret_key.expose(), now),
         policy_version,
         fields: posted.fields,
         errors: posted.errors,

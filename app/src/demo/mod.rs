@@ -8,10 +8,6 @@
 
 pub mod api;
 mod pages;
-#[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
-pub mod stamp;
 
 pub use api::{DemoFormState, FormNotice};
 pub use pages::{DemoPage, DemoThanksPage};

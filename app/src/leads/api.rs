@@ -17,7 +17,7 @@ use crate::records::RecordApi;
 #[server(prefix = "/api", endpoint = "leads/list")]
 pub async fn list_leads(query: LeadsQuery) -> Result<LeadsPage, AppError> {
     as_member(|session, state| async move {
-        super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
+        crm_backend::leads::service::list_page(&state.db, session.viewer.workspace_id, &query).await
     })
     .await
 }
@@ -28,7 +28,7 @@ pub async fn list_leads(query: LeadsQuery) -> Result<LeadsPage, AppError> {
 pub async fn load_lead(id: String) -> Result<LeadRecord, AppError> {
     as_member(|session, state| async move {
         let id = crm_core::ids::LeadId::parse(&id).ok_or(AppError::NotFound)?;
-        super::service::record(&state.db, session.viewer.workspace_id, id).await
+        crm_backend::leads::service::record(&state.db, session.viewer.workspace_id, id).await
     })
     .await
 }
@@ -43,14 +43,14 @@ pub async fn save_lead_field(
     version: i64,
 ) -> Result<LeadRecord, AppError> {
     as_member(|session, state| async move {
-        let edit = super::service::LeadEdit {
+        let edit = crm_backend::leads::service::LeadEdit {
             lead: crm_core::ids::LeadId::parse(&id).ok_or(AppError::NotFound)?,
             field,
             value,
             base,
             version,
         };
-        super::service::save_field(&state.db, &session, &edit).await
+        crm_backend::leads::service::save_field(&state.db, &session, &edit).await
     })
     .await
 }
@@ -64,13 +64,13 @@ pub async fn convert_lead(
     choice: crm_core::leads::ConversionChoice,
 ) -> Result<Converted, AppError> {
     as_member(|session, state| async move {
-        let conversion = super::service::Conversion {
+        let conversion = crm_backend::leads::service::Conversion {
             lead: crm_core::ids::LeadId::parse(&id).ok_or(AppError::NotFound)?,
             version,
             add_company: choice.add_company,
             add_opportunity: choice.add_opportunity,
         };
-        super::service::convert(&state.db, &session, &conversion).await
+        crm_backend::leads::service::convert(&state.db, &session, &conversion).await
     })
     .await
 }

@@ -4,10 +4,6 @@
 //! address) and a company.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod db;
 mod pages;
-#[cfg(feature = "ssr")]
-pub mod service;
 
 pub use pages::{LeadPage, LeadsListPage, NewLeadPage};

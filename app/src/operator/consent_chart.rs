@@ -4,48 +4,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use serde::{Deserialize, Serialize};
 
-use crm_core::consent::Action;
+use crm_core::consent::{Action, DayCounts};
 use crm_core::error::AppError;
 
 use crate::layout::{loaded, loading};
 
 /// Days shown.
 pub const DAYS: i64 = 30;
-
-/// One day's decisions, per action in [`Action::ALL`] order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DayCounts {
-    /// `YYYY-MM-DD`, UTC.
-    pub date: String,
-    pub counts: Vec<i64>,
-}
-
-impl DayCounts {
-    pub fn total(&self) -> i64 {
-        self.counts.iter().sum()
-    }
-}
-
-#[cfg(feature = "ssr")]
-/// Turns `(day, action key, count)` rows into one entry per day from `first_day` to `last_day`,
-/// days without decisions included.
-pub fn per_day(rows: &[(i64, String, i64)], first_day: i64, last_day: i64) -> Vec<DayCounts> {
-    (first_day..=last_day)
-        .map(|day| DayCounts {
-            date: crate::consent::ledger::civil_date(day),
-            counts: Action::ALL
-                .iter()
-                .map(|action| {
-                    rows.iter()
-                        .find(|(d, a, _)| *d == day && a == action.key())
-                        .map_or(0, |(_, _, n)| *n)
-                })
-                .collect(),
-        })
-        .collect()
-}
 
 /// The decisions of the last [`DAYS`] days, today included. Operators only.
 #[server(prefix = "/api", endpoint = "operator/consent-chart")]
@@ -54,8 +20,11 @@ pub async fn consent_chart() -> Result<Vec<DayCounts>, AppError> {
     crate::member::as_operator(|_session, state| async move {
         let today = state.db.now_millis().div_euclid(DAY_MS);
         let first_day = today - DAYS + 1;
-        let rows = crate::consent::ledger::decisions_per_day(&state.db, first_day * DAY_MS).await?;
-        Ok(per_day(&rows, first_day, today))
+        let rows =
+            crm_backend::consent::ledger::decisions_per_day(&state.db, first_day * DAY_MS).await?;
+        Ok(crm_backend::consent::ledger::per_day(
+            &rows, first_day, today,
+        ))
     })
     .await
 }
@@ -166,25 +135,5 @@ fn Chart(days: Vec<DayCounts>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_day_in_the_range_gets_a_row_with_counts_in_action_order() {
-        let rows = vec![
-            (20_786, "reject_all".to_owned(), 3),
-            (20_786, "gpc".to_owned(), 1),
-            (20_788, "accept_all".to_owned(), 2),
-        ];
-        let days = per_day(&rows, 20_786, 20_788);
-        assert_eq!(days.len(), 3);
-        assert_eq!(days[0].date, "2026-11-29");
-        assert_eq!(days[0].counts, vec![0, 3, 0, 0, 1]);
-        assert_eq!(days[1].total(), 0);
-        assert_eq!(days[2].counts, vec![2, 0, 0, 0, 0]);
     }
 }

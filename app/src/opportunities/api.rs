@@ -32,7 +32,12 @@ fn stage_id(raw: &str) -> Result<crm_core::ids::StageId, AppError> {
 #[server(prefix = "/api", endpoint = "opportunities/list")]
 pub async fn list_opportunities(query: OpportunitiesQuery) -> Result<OpportunitiesPage, AppError> {
     as_member(|session, state| async move {
-        super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
+        crm_backend::opportunities::service::list_page(
+            &state.db,
+            session.viewer.workspace_id,
+            &query,
+        )
+        .await
     })
     .await
 }
@@ -41,7 +46,7 @@ pub async fn list_opportunities(query: OpportunitiesQuery) -> Result<Opportuniti
 #[server(prefix = "/api", endpoint = "opportunities/board")]
 pub async fn opportunities_board() -> Result<Board, AppError> {
     as_member(|session, state| async move {
-        super::service::board(&state.db, session.viewer.workspace_id).await
+        crm_backend::opportunities::service::board(&state.db, session.viewer.workspace_id).await
     })
     .await
 }
@@ -51,7 +56,12 @@ pub async fn opportunities_board() -> Result<Board, AppError> {
 #[server(prefix = "/api", endpoint = "opportunities/load")]
 pub async fn load_opportunity(id: String) -> Result<OpportunityRecord, AppError> {
     as_member(|session, state| async move {
-        super::service::record(&state.db, session.viewer.workspace_id, opportunity_id(&id)?).await
+        crm_backend::opportunities::service::record(
+            &state.db,
+            session.viewer.workspace_id,
+            opportunity_id(&id)?,
+        )
+        .await
     })
     .await
 }
@@ -66,14 +76,14 @@ pub async fn save_opportunity_field(
     version: i64,
 ) -> Result<OpportunityRecord, AppError> {
     as_member(|session, state| async move {
-        let edit = super::service::OpportunityEdit {
+        let edit = crm_backend::opportunities::service::OpportunityEdit {
             opportunity: opportunity_id(&id)?,
             field,
             value,
             base,
             version,
         };
-        super::service::save_field(&state.db, &session, &edit).await
+        crm_backend::opportunities::service::save_field(&state.db, &session, &edit).await
     })
     .await
 }
@@ -86,12 +96,12 @@ pub async fn move_opportunity(
     from: String,
 ) -> Result<OpportunityRecord, AppError> {
     as_member(|session, state| async move {
-        let request = super::service::StageMove {
+        let request = crm_backend::opportunities::service::StageMove {
             opportunity: opportunity_id(&id)?,
             to: stage_id(&to)?,
             from: stage_id(&from)?,
         };
-        super::service::move_to_stage(&state.db, &session, &request).await
+        crm_backend::opportunities::service::move_to_stage(&state.db, &session, &request).await
     })
     .await
 }
@@ -103,7 +113,13 @@ pub async fn add_opportunity_person(
     email: String,
 ) -> Result<OpportunityRecord, AppError> {
     as_member(|session, state| async move {
-        super::service::add_person(&state.db, &session, opportunity_id(&id)?, &email).await
+        crm_backend::opportunities::service::add_person(
+            &state.db,
+            &session,
+            opportunity_id(&id)?,
+            &email,
+        )
+        .await
     })
     .await
 }
@@ -116,7 +132,13 @@ pub async fn remove_opportunity_person(
 ) -> Result<OpportunityRecord, AppError> {
     as_member(|session, state| async move {
         let person = crm_core::ids::PersonId::parse(&person).ok_or(AppError::NotFound)?;
-        super::service::remove_person(&state.db, &session, opportunity_id(&id)?, person).await
+        crm_backend::opportunities::service::remove_person(
+            &state.db,
+            &session,
+            opportunity_id(&id)?,
+            person,
+        )
+        .await
     })
     .await
 }
@@ -125,7 +147,7 @@ pub async fn remove_opportunity_person(
 #[server(prefix = "/api", endpoint = "opportunities/stages")]
 pub async fn pipeline_stages() -> Result<Vec<Stage>, AppError> {
     as_member(|session, state| async move {
-        super::service::stages(&state.db, session.viewer.workspace_id).await
+        crm_backend::opportunities::service::stages(&state.db, session.viewer.workspace_id).await
     })
     .await
 }
@@ -135,7 +157,7 @@ pub async fn pipeline_stages() -> Result<Vec<Stage>, AppError> {
 pub async fn rename_stage(stage: String, name: String) -> Result<Vec<Stage>, AppError> {
     as_member(|session, state| async move {
         let stage = crm_core::ids::StageId::parse(&stage).ok_or(AppError::NotFound)?;
-        super::service::rename_stage(&state.db, &session, stage, &name).await
+        crm_backend::opportunities::service::rename_stage(&state.db, &session, stage, &name).await
     })
     .await
 }
@@ -145,7 +167,8 @@ pub async fn rename_stage(stage: String, name: String) -> Result<Vec<Stage>, App
 pub async fn reorder_stage(stage: String, direction: Direction) -> Result<Vec<Stage>, AppError> {
     as_member(|session, state| async move {
         let stage = crm_core::ids::StageId::parse(&stage).ok_or(AppError::NotFound)?;
-        super::service::reorder_stage(&state.db, &session, stage, direction).await
+        crm_backend::opportunities::service::reorder_stage(&state.db, &session, stage, direction)
+            .await
     })
     .await
 }

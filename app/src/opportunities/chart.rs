@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crm_core::opportunities::{CurrencyPipeline, Money, StageValue};
+use crm_core::opportunities::{CurrencyPipeline, Money, StageValue, bar_length};
 use crm_core::records::Kind;
 
 /// The chart's drawing width and the room its labels take.
@@ -14,19 +14,9 @@ const VALUE_WIDTH: i64 = 150;
 const ROW: i64 = 36;
 const BAR: i64 = 22;
 
-/// A bar's length for `value` when the longest bar is worth `largest`: at least 2 units for a
-/// non-zero value, so that it stays visible.
-pub fn bar_length(value: i64, largest: i64, room: i64) -> i64 {
-    if value <= 0 || largest <= 0 {
-        return 0;
-    }
-    let length = i128::from(value) * i128::from(room) / i128::from(largest);
-    i64::try_from(length).unwrap_or(room).clamp(2, room)
-}
-
 /// What the chart shows, in words: "Open pipeline in EUR by stage: Lead €1,000.00 (2
 /// opportunities); Proposal €0.00 (0 opportunities)."
-pub fn describe(pipeline: &CurrencyPipeline) -> String {
+fn describe(pipeline: &CurrencyPipeline) -> String {
     let stages = pipeline
         .stages
         .iter()
@@ -131,46 +121,5 @@ fn CurrencyChart(pipeline: CurrencyPipeline) -> impl IntoView {
                 <tbody>{table_rows.collect_view()}</tbody>
             </table>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bars_are_scaled_to_the_largest_and_a_small_value_stays_visible() {
-        assert_eq!(bar_length(500, 1_000, 300), 150);
-        assert_eq!(bar_length(1_000, 1_000, 300), 300);
-        assert_eq!(bar_length(1, 1_000_000_000, 300), 2);
-        assert_eq!(bar_length(0, 1_000, 300), 0);
-        assert_eq!(bar_length(i64::MAX, i64::MAX, 300), 300);
-    }
-
-    #[test]
-    fn the_text_alternative_names_every_stage_its_value_and_count() {
-        let value = |minor| Money {
-            minor,
-            currency: "EUR".to_owned(),
-        };
-        let pipeline = CurrencyPipeline {
-            currency: "EUR".to_owned(),
-            stages: vec![
-                StageValue {
-                    stage: "Lead".to_owned(),
-                    value: value(100_000),
-                    count: 2,
-                },
-                StageValue {
-                    stage: "Proposal".to_owned(),
-                    value: value(0),
-                    count: 1,
-                },
-            ],
-        };
-        assert_eq!(
-            describe(&pipeline),
-            "Open pipeline in EUR by stage: Lead €1,000.00 (2 opportunities); Proposal €0.00 (1 opportunity)."
-        );
     }
 }

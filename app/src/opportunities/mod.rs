@@ -5,11 +5,7 @@
 
 pub mod api;
 mod chart;
-#[cfg(feature = "ssr")]
-pub mod db;
 mod pages;
-#[cfg(feature = "ssr")]
-pub mod service;
 
 pub use chart::PipelineChart;
 pub use pages::{

@@ -19,7 +19,8 @@ use crate::records::RecordApi;
 #[server(prefix = "/api", endpoint = "people/list")]
 pub async fn list_people(query: PeopleQuery) -> Result<PeoplePage, AppError> {
     as_member(|session, state| async move {
-        super::service::list_page(&state.db, session.viewer.workspace_id, &query).await
+        crm_backend::people::service::list_page(&state.db, session.viewer.workspace_id, &query)
+            .await
     })
     .await
 }
@@ -30,7 +31,7 @@ pub async fn list_people(query: PeopleQuery) -> Result<PeoplePage, AppError> {
 pub async fn load_person(id: String) -> Result<PersonRecord, AppError> {
     as_member(|session, state| async move {
         let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
-        super::service::record(&state.db, session.viewer.workspace_id, id).await
+        crm_backend::people::service::record(&state.db, session.viewer.workspace_id, id).await
     })
     .await
 }
@@ -45,14 +46,14 @@ pub async fn save_person_field(
     version: i64,
 ) -> Result<PersonRecord, AppError> {
     as_member(|session, state| async move {
-        let edit = super::service::FieldEdit {
+        let edit = crm_backend::people::service::FieldEdit {
             person: id,
             field,
             value,
             base,
             version,
         };
-        super::service::save_field(&state.db, &session, &edit).await
+        crm_backend::people::service::save_field(&state.db, &session, &edit).await
     })
     .await
 }
@@ -66,7 +67,11 @@ pub async fn add_person_contact(
     kind: ContactType,
     value: String,
 ) -> Result<PersonRecord, AppError> {
-    add_item(id, super::service::NewItem::Contact { kind, value }).await
+    add_item(
+        id,
+        crm_backend::people::service::NewItem::Contact { kind, value },
+    )
+    .await
 }
 
 /// Adds a mailing address to a person; answers with their page as now stored. A missing or
@@ -76,14 +81,17 @@ pub async fn add_person_address(
     id: String,
     address: AddressFields,
 ) -> Result<PersonRecord, AppError> {
-    add_item(id, super::service::NewItem::Address(address)).await
+    add_item(id, crm_backend::people::service::NewItem::Address(address)).await
 }
 
 #[cfg(feature = "ssr")]
-async fn add_item(id: String, item: super::service::NewItem) -> Result<PersonRecord, AppError> {
+async fn add_item(
+    id: String,
+    item: crm_backend::people::service::NewItem,
+) -> Result<PersonRecord, AppError> {
     as_member(|session, state| async move {
         let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
-        super::service::add_item(&state.db, &session, id, &item).await
+        crm_backend::people::service::add_item(&state.db, &session, id, &item).await
     })
     .await
 }
@@ -98,7 +106,7 @@ pub async fn remove_person_item(
 ) -> Result<PersonRecord, AppError> {
     as_member(|session, state| async move {
         let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
-        super::service::remove_item(&state.db, &session, id, list, &item).await
+        crm_backend::people::service::remove_item(&state.db, &session, id, list, &item).await
     })
     .await
 }

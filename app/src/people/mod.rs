@@ -4,10 +4,6 @@
 
 pub mod api;
 mod contacts_pages;
-#[cfg(feature = "ssr")]
-pub mod db;
 mod pages;
-#[cfg(feature = "ssr")]
-pub mod service;
 
 pub use pages::{NewPersonPage, PeopleListPage, PersonPage};

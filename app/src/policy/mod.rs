@@ -4,7 +4,4 @@
 pub mod api;
 mod pages;
 
-#[cfg(feature = "ssr")]
-pub mod db;
-
 pub use pages::{PolicyComparePage, PolicyVersionPage, PolicyVersionsPage, PrivacyPage};

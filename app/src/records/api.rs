@@ -25,18 +25,18 @@ pub async fn add_note(
     body: String,
 ) -> Result<Vec<TimelineEntry>, AppError> {
     as_member(|session, state| async move {
-        super::service::add_note(&state.db, &session, kind, &id, &body).await
+        crm_backend::records::service::add_note(&state.db, &session, kind, &id, &body).await
     })
     .await
 }
 
 /// Deletes one of the workspace's records of `kind` with what belongs to it (see
-/// [`super::service::delete`]). An id that is not one of them is "not found", and nothing
+/// [`crm_backend::records::service::delete`]). An id that is not one of them is "not found", and nothing
 /// changes. Members only.
 #[server(prefix = "/api", endpoint = "records/delete")]
 pub async fn delete_record(kind: Kind, id: String) -> Result<(), AppError> {
     as_member(|session, state| async move {
-        super::service::delete(&state.db, &session, kind, &id).await
+        crm_backend::records::service::delete(&state.db, &session, kind, &id).await
     })
     .await
 }
@@ -45,9 +45,9 @@ pub async fn delete_record(kind: Kind, id: String) -> Result<(), AppError> {
 /// something added to it elsewhere on its page: a task added or ticked done.
 #[server(prefix = "/api", endpoint = "records/timeline")]
 pub async fn record_timeline(id: String) -> Result<Vec<TimelineEntry>, AppError> {
-    as_member(
-        |session, state| async move { super::service::timeline(&state.db, &session, &id).await },
-    )
+    as_member(|session, state| async move {
+        crm_backend::records::service::timeline(&state.db, &session, &id).await
+    })
     .await
 }
 
@@ -64,7 +64,7 @@ pub async fn bulk_records(
     value: String,
 ) -> Result<BulkOutcome, AppError> {
     as_member(|session, state| async move {
-        super::service::bulk(&state.db, &session, kind, &ids, action, &value).await
+        crm_backend::records::service::bulk(&state.db, &session, kind, &ids, action, &value).await
     })
     .await
 }

@@ -3,13 +3,9 @@
 //! the members, the activity timeline, and rows of a list ticked and changed at once.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod db;
 mod pages;
 mod remote;
 mod selection;
-#[cfg(feature = "ssr")]
-pub mod service;
 
 pub use pages::{
     AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListFilter,

@@ -14,7 +14,7 @@ use crate::member::as_member;
 #[server(prefix = "/api", endpoint = "tasks/list")]
 pub async fn list_tasks(query: TasksQuery) -> Result<TaskList, AppError> {
     as_member(|session, state| async move {
-        super::service::list_page(&state.db, &session, &query).await
+        crm_backend::tasks::service::list_page(&state.db, &session, &query).await
     })
     .await
 }
@@ -22,9 +22,9 @@ pub async fn list_tasks(query: TasksQuery) -> Result<TaskList, AppError> {
 /// The tasks about a record (a person, company, lead or opportunity), for its page.
 #[server(prefix = "/api", endpoint = "tasks/about")]
 pub async fn record_tasks(record: String) -> Result<TaskList, AppError> {
-    as_member(
-        |session, state| async move { super::service::about(&state.db, &session, &record).await },
-    )
+    as_member(|session, state| async move {
+        crm_backend::tasks::service::about(&state.db, &session, &record).await
+    })
     .await
 }
 
@@ -38,13 +38,13 @@ pub async fn add_task(
     about: String,
 ) -> Result<Task, AppError> {
     as_member(|session, state| async move {
-        let fields = super::service::TaskFields {
+        let fields = crm_backend::tasks::service::TaskFields {
             title,
             due_on,
             assignee,
             about,
         };
-        super::service::add(&state.db, &session, &fields).await
+        crm_backend::tasks::service::add(&state.db, &session, &fields).await
     })
     .await
 }
@@ -53,7 +53,7 @@ pub async fn add_task(
 #[server(prefix = "/api", endpoint = "tasks/set-done")]
 pub async fn set_task_done(id: String, done: bool) -> Result<Task, AppError> {
     as_member(|session, state| async move {
-        super::service::set_done(&state.db, &session, &id, done).await
+        crm_backend::tasks::service::set_done(&state.db, &session, &id, done).await
     })
     .await
 }
@@ -70,7 +70,7 @@ pub async fn bulk_tasks(
     value: String,
 ) -> Result<BulkOutcome, AppError> {
     as_member(|session, state| async move {
-        super::service::bulk(&state.db, &session, &ids, action, &value).await
+        crm_backend::tasks::service::bulk(&state.db, &session, &ids, action, &value).await
     })
     .await
 }

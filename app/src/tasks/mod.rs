@@ -3,10 +3,6 @@
 //! of the record they are about, where adding one and ticking it done go into its timeline.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod db;
 mod pages;
-#[cfg(feature = "ssr")]
-pub mod service;
 
 pub use pages::{RecordTasks, TaskItem, TasksPage};

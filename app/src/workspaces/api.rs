@@ -9,7 +9,7 @@ use crm_core::workspaces::{InvitationView, WorkspaceSettings};
 /// The members, invitations and workspaces of the logged-in member's current workspace.
 #[server(prefix = "/api", endpoint = "workspace/settings")]
 pub async fn load_workspace_settings() -> Result<WorkspaceSettings, AppError> {
-    use super::team;
+    use crm_backend::team;
     crate::member::as_member(|session, state| async move {
         let invitations = if session.viewer.role.manages_members() {
             team::pending_invitations(&state, &session).await?
@@ -35,7 +35,7 @@ pub async fn load_workspace_settings() -> Result<WorkspaceSettings, AppError> {
 pub async fn load_invitation(token: String) -> Result<InvitationView, AppError> {
     let state = crate::context::state()?;
     let session = crate::member::current_session();
-    let mut view = super::team::view(&state, &token, session.as_ref()).await?;
+    let mut view = crm_backend::team::view(&state, &token, session.as_ref()).await?;
     if let Some(posted) = use_context::<crate::form::PostedForm>() {
         view.form = posted.0;
     }

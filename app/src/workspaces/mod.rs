@@ -4,7 +4,5 @@
 
 pub mod api;
 mod pages;
-#[cfg(feature = "ssr")]
-pub mod team;
 
 pub use pages::{InvitationPage, WorkspaceSettingsPage};

@@ -364,7 +364,7 @@ async fn logging_out_ends_the_session_at_once(app: TestApp) {
 
 #[backend_test]
 async fn sessions_end_after_twelve_idle_hours_and_fourteen_days_at_most(app: TestApp) {
-    use app::accounts::session::{ABSOLUTE_MS, IDLE_MS};
+    use crm_backend::accounts::session::{ABSOLUTE_MS, IDLE_MS};
     sign_up(&app, "ada@example.com").await;
     let now = app.state.db.now_millis();
     for (last_seen, expires) in [(now - IDLE_MS - 1, now + ABSOLUTE_MS), (now, now - 1)] {
@@ -549,7 +549,7 @@ async fn the_session_cookie_is_secure_when_the_site_is_https() {
 async fn a_new_operator_chooses_a_password_through_a_one_time_link(app: TestApp) {
     let email =
         crm_core::email_address::EmailAddress::parse("ops@candor-crm.example").expect("address");
-    let link = app::accounts::service::create_operator(&app.state, &email)
+    let link = crm_backend::accounts::service::create_operator(&app.state, &email)
         .await
         .expect("created");
     let path = link
@@ -579,7 +579,7 @@ async fn a_new_operator_chooses_a_password_through_a_one_time_link(app: TestApp)
     );
     assert!(home.contains("operator of this workspace"));
     // Running it again makes a new link and no second member.
-    app::accounts::service::create_operator(&app.state, &email)
+    crm_backend::accounts::service::create_operator(&app.state, &email)
         .await
         .expect("again");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM members").await, 1);
@@ -624,7 +624,7 @@ async fn only_operators_see_the_chart_of_cookie_decisions(app: TestApp) {
 
     let email =
         crm_core::email_address::EmailAddress::parse("ops@candor-crm.example").expect("address");
-    let link = app::accounts::service::create_operator(&app.state, &email)
+    let link = crm_backend::accounts::service::create_operator(&app.state, &email)
         .await
         .expect("operator");
     let path = format!(
@@ -646,7 +646,8 @@ async fn only_operators_see_the_chart_of_cookie_decisions(app: TestApp) {
     // Without the hydration markers between the cells.
     let html = body_text(chart).await.replace("<!>", "");
     assert!(html.contains("Decisions per day and action"));
-    let today = app::consent::ledger::civil_date(app.state.db.now_millis().div_euclid(86_400_000));
+    let today =
+        crm_backend::consent::ledger::civil_date(app.state.db.now_millis().div_euclid(86_400_000));
     // Today's row: no accept, one rejection, no custom, withdrawal or GPC; total one.
     assert!(
         html.contains(&format!(

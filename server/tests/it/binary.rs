@@ -141,7 +141,7 @@ fn policy_publish_adds_a_version_and_refuses_a_malformed_file_with_its_line() {
     let file = dir.path().join("policy.md");
     std::fs::write(
         &file,
-        app::policy::db::ORIGINAL_POLICY
+        crm_backend::policy::db::ORIGINAL_POLICY
             .replace("effective: 2018-05-25", &format!("effective: {today}"))
             .replace(
                 "We collect your resume or C.V. when you apply for a job with us.",

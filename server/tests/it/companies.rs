@@ -507,13 +507,13 @@ async fn a_member_of_another_workspace_can_neither_see_nor_change_this_workspace
 #[backend_test]
 async fn the_seed_adds_each_company_once_and_its_people_work_there(app: TestApp) {
     sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
-    let workspace = app::seed::workspace_named(&app.state.db, "Analytical Engines")
+    let workspace = crm_backend::seed::workspace_named(&app.state.db, "Analytical Engines")
         .await
         .expect("workspace");
-    let first = app::seed::seed_people(&app.state.db, workspace, 300, 7)
+    let first = crm_backend::seed::seed_people(&app.state.db, workspace, 300, 7)
         .await
         .expect("seeded");
-    let again = app::seed::seed_people(&app.state.db, workspace, 10, 8)
+    let again = crm_backend::seed::seed_people(&app.state.db, workspace, 10, 8)
         .await
         .expect("seeded again");
     assert!(first.companies > 100, "{first:?}");

@@ -12,7 +12,7 @@ use crm_test_macros::backend_test;
 
 /// A form as a person fills it, shown `age_ms` ago.
 fn form(app: &TestApp, age_ms: i64, overrides: &[(&str, &str)]) -> String {
-    let stamp = app::demo::stamp::issue(
+    let stamp = crm_backend::demo::stamp::issue(
         app.state.config.secret_key.expose(),
         app.state.db.now_millis() - age_ms,
     );
@@ -242,7 +242,7 @@ async fn a_form_sent_faster_than_a_person_types_is_refused_and_kept(app: TestApp
 
 #[backend_test]
 async fn too_many_requests_from_one_address_get_a_friendly_429_page(app: TestApp) {
-    use app::demo::service::DEMO_LIMIT;
+    use crm_backend::demo::service::DEMO_LIMIT;
     for _ in 0..DEMO_LIMIT.max_attempts {
         let response = post_form(&app, form(&app, 5_000, &[("name", "")]), "203.0.113.9").await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -308,7 +308,7 @@ async fn the_page_scripts_check_shows_the_problems_of_the_checked_fields_only_an
     // Fixed fields have no problem; nothing is stored and no attempt is counted, so the
     // real request is accepted after more checks than the limit allows requests.
     let fixed = "name=Ada&email=ada%40example.com&company=Engines&team_size=6-20&check=name,email,company,team_size";
-    for _ in 0..(app::demo::service::DEMO_LIMIT.max_attempts + 2) {
+    for _ in 0..(crm_backend::demo::service::DEMO_LIMIT.max_attempts + 2) {
         let html = body_text(post_check(&app, fixed).await).await;
         assert!(!html.contains("field__error"), "{label}: {html}");
     }

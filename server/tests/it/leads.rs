@@ -669,10 +669,10 @@ async fn the_seed_adds_a_lead_for_every_ten_people_in_every_status_and_an_opport
     app: TestApp,
 ) {
     let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
-    let workspace = app::seed::workspace_named(&app.state.db, "Analytical Engines")
+    let workspace = crm_backend::seed::workspace_named(&app.state.db, "Analytical Engines")
         .await
         .expect("workspace");
-    let report = app::seed::seed_people(&app.state.db, workspace, 300, 7)
+    let report = crm_backend::seed::seed_people(&app.state.db, workspace, 300, 7)
         .await
         .expect("seeded");
     assert_eq!(report.leads, 30, "{}", app.label());

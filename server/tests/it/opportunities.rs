@@ -516,6 +516,7 @@ async fn stages_are_renamed_and_reordered_and_the_board_shows_each_ones_count_an
     assert!(page.contains("Move to stage"), "{page}");
     let dashboard = body_text(get_page(&app, "/app", Some(&ada)).await).await;
     assert!(dashboard.contains("Open pipeline in EUR by stage: Qualified €0.00 (0 opportunities); Prospect €1,250.50 (2 opportunities)"), "{dashboard}");
+    assert!(dashboard.contains("Open pipeline in USD by stage: Qualified $0.00 (0 opportunities); Prospect $99.00 (1 opportunity)"), "{dashboard}");
     assert!(dashboard.contains("<svg"), "{dashboard}");
 }
 

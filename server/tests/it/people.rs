@@ -463,10 +463,10 @@ async fn the_list_pages_through_everyone_once_in_order_and_a_damaged_page_link_s
     app: TestApp,
 ) {
     let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
-    let workspace = app::seed::workspace_named(&app.state.db, "Analytical Engines")
+    let workspace = crm_backend::seed::workspace_named(&app.state.db, "Analytical Engines")
         .await
         .expect("workspace");
-    app::seed::seed_people(&app.state.db, workspace, 130, 7)
+    crm_backend::seed::seed_people(&app.state.db, workspace, 130, 7)
         .await
         .expect("seeded");
     for sort in ["Name", "Newest"] {

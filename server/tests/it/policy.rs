@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use crate::support::{TestApp, body_text};
 use crm_test_macros::backend_test;
 
-const ORIGINAL: &str = app::policy::db::ORIGINAL_POLICY;
+const ORIGINAL: &str = crm_backend::policy::db::ORIGINAL_POLICY;
 
 #[backend_test]
 async fn the_privacy_page_shows_the_revision_date_contents_and_all_eleven_sections(app: TestApp) {
@@ -47,7 +47,7 @@ async fn the_versions_page_lists_the_seeded_version_and_compares_after_a_new_one
             "We collect your resume or C.V. when you apply for a job with us.",
             "We never sell personal data.",
         );
-    app::policy::db::publish(&app.state.db, &edited, true, app.state.db.now_millis())
+    crm_backend::policy::db::publish(&app.state.db, &edited, true, app.state.db.now_millis())
         .await
         .expect("publish");
 

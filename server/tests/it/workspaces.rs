@@ -740,7 +740,7 @@ async fn the_sessions_page_lists_devices_and_ends_one(app: TestApp) {
     assert!(page.contains("(this browser)"));
     let secret = elsewhere.trim_start_matches("candor_session=");
     let other: String = sqlx::query_scalar("SELECT id FROM sessions WHERE secret_hash = $1")
-        .bind(app::accounts::tokens::hash(secret))
+        .bind(crm_backend::accounts::tokens::hash(secret))
         .fetch_one(app.state.db.pool())
         .await
         .expect("session");

@@ -1,0 +1,308 @@
+//! What members do with companies, decided on the server in the session's workspace only: add
+//! one, change one field with conflict detection (a new name follows to its people), read its
+//! page and a list page.
+
+use crm_core::companies::{
+    CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyRecord, Domain, NewCompanyFields,
+};
+use crm_core::records::{
+    EditableRecord, MemberOption, NewRecordFields, RecordField, TimelineEvent, choose_owner,
+    conflict_message, owner_filter,
+};
+
+use crm_core::error::AppError;
+use crm_core::forms::FieldProblem;
+use crm_core::ids::{CompanyId, WorkspaceId};
+use crm_core::phone::PhoneNumber;
+use crm_core::text::parse_tags;
+
+use super::db;
+use crate::accounts::service::Outcome;
+use crate::accounts::session::CurrentSession;
+use crate::db::Db;
+use crate::records::db::{members, record_event, timeline};
+
+/// Sets `field` of `company` from what was typed, as stored (a domain and a phone number
+/// normalised), or says what is wrong with it.
+fn apply(
+    company: &mut Company,
+    field: CompanyField,
+    raw: &str,
+    members: &[MemberOption],
+) -> Result<(), String> {
+    field.check(raw)?;
+    let value = raw.trim();
+    let optional = |value: &str, parse: fn(&str) -> Result<String, &'static str>| {
+        if value.is_empty() {
+            Ok(None)
+        } else {
+            parse(value).map(Some).map_err(str::to_owned)
+        }
+    };
+    match field {
+        CompanyField::Domain => {
+            company.domain = optional(value, |v| Domain::parse(v).map(|d| d.as_str().to_owned()))?;
+        }
+        CompanyField::Phone => {
+            company.phone = optional(value, |v| PhoneNumber::parse(v).map(|p| p.to_string()))?;
+        }
+        CompanyField::Tags => company.tags = parse_tags(value)?,
+        CompanyField::Owner => company.owner = choose_owner(value, members)?.cloned(),
+        other => company.set(other, value.to_owned(), members),
+    }
+    Ok(())
+}
+
+fn name_taken(name: &str) -> String {
+    format!(
+        "A company called \u{201c}{}\u{201d} is already in this workspace. Use another name, or open that company.",
+        name.trim()
+    )
+}
+
+/// Adds a company to the session's workspace, owned by the member who adds it. The workspace's
+/// people whose company name is its name become its people.
+pub async fn create(
+    db: &Db,
+    session: &CurrentSession,
+    fields: &NewCompanyFields,
+) -> Result<Outcome<CompanyId>, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let mut company = Company {
+        owner: Some(MemberOption {
+            id: session.viewer.member_id,
+            name: String::new(),
+        }),
+        ..Company::new(CompanyId::random(), String::new())
+    };
+    let mut problems = Vec::new();
+    for &field in NewCompanyFields::FIELDS {
+        if let Err(message) = apply(&mut company, field, fields.value(field), &[]) {
+            problems.push(FieldProblem::new(field.name(), message));
+        }
+    }
+    let mut tx = db.begin_write().await?;
+    if problems.is_empty()
+        && crate::records::db::company_named(&mut tx, workspace, &company.name)
+            .await?
+            .is_some()
+    {
+        problems.push(FieldProblem::new("name", name_taken(&company.name)));
+    }
+    if !problems.is_empty() {
+        return Ok(Outcome::Invalid(problems));
+    }
+    let now = db.now_millis();
+    db::insert(&mut tx, workspace, &company, now).await?;
+    record_event(
+        &mut *tx,
+        workspace,
+        company.id,
+        session.viewer.member_id,
+        &TimelineEvent::Created,
+        now,
+    )
+    .await?;
+    let linked = db::link_people_named(&mut tx, workspace, company.id, &company.name).await?;
+    tx.commit().await?;
+    tracing::info!(company_id = %company.id, workspace_id = %workspace, linked, "company created");
+    Ok(Outcome::Done(company.id))
+}
+
+/// A company's page: the company, its people, its timeline and the workspace's members.
+pub async fn record(
+    db: &Db,
+    workspace: WorkspaceId,
+    id: CompanyId,
+) -> Result<CompanyRecord, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    record_in(&mut conn, workspace, id).await
+}
+
+async fn record_in(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    id: CompanyId,
+) -> Result<CompanyRecord, AppError> {
+    let company = db::load(conn, workspace, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (people, people_count) = db::people_of(conn, workspace, id).await?;
+    Ok(CompanyRecord {
+        company,
+        people,
+        people_count,
+        timeline: timeline(conn, workspace, id).await?,
+        members: members(&mut *conn, workspace).await?,
+        opportunities: crate::opportunities::db::involving(
+            conn,
+            workspace,
+            crate::opportunities::db::Involving::Company(id),
+        )
+        .await?,
+    })
+}
+
+/// An edit of one field, as the page sends it.
+#[derive(Clone, Debug)]
+pub struct CompanyEdit {
+    pub company: CompanyId,
+    pub field: CompanyField,
+    pub value: String,
+    /// The field's value when the member began to edit it.
+    pub base: String,
+    /// The company's version the page had.
+    pub version: i64,
+}
+
+/// Saves one field. When the company changed since the page loaded, the save goes ahead only if
+/// this field still holds what the member started from; otherwise it is refused with the other
+/// value, and nothing is overwritten. A new name is also written on the company's people, each
+/// change in their timelines.
+pub async fn save_field(
+    db: &Db,
+    session: &CurrentSession,
+    edit: &CompanyEdit,
+) -> Result<CompanyRecord, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let actor = session.viewer.member_id;
+    let field = edit.field;
+    let mut tx = db.begin_write().await?;
+    db.lock_record(&mut tx, "companies", &edit.company.to_string())
+        .await?;
+    let members = members(&mut *tx, workspace).await?;
+    let stored = db::load(&mut tx, workspace, edit.company)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut company = stored.clone();
+    apply(&mut company, field, &edit.value, &members)
+        .map_err(|message| AppError::validation(field.name(), message))?;
+    if stored.version != edit.version && stored.value(field) != edit.base {
+        return Err(AppError::Conflict(conflict_message(
+            field.label(),
+            &stored.display(field),
+        )));
+    }
+    if company.value(field) == stored.value(field) {
+        // Nothing changed: no write, no event.
+        return record_in(&mut tx, workspace, edit.company).await;
+    }
+    let renamed = field == CompanyField::Name;
+    if renamed
+        && crate::records::db::company_named(&mut tx, workspace, &company.name)
+            .await?
+            .is_some_and(|other| other != company.id)
+    {
+        return Err(AppError::validation("name", name_taken(&company.name)));
+    }
+    let now = db.now_millis();
+    if !db::update(&mut tx, workspace, &company, stored.version, now).await? {
+        return Err(AppError::Conflict(
+            "Someone saved this company at the same moment. Reload the page to see their change, then edit again."
+                .to_owned(),
+        ));
+    }
+    record_event(
+        &mut *tx,
+        workspace,
+        company.id,
+        actor,
+        &TimelineEvent::Changed {
+            field: field.name().to_owned(),
+            old: stored.display(field),
+            new: company.display(field),
+        },
+        now,
+    )
+    .await?;
+    if renamed {
+        for person in db::people_ids(&mut tx, workspace, company.id).await? {
+            crate::people::db::set_company_name(
+                &mut tx,
+                workspace,
+                person,
+                &company.name,
+                actor,
+                now,
+            )
+            .await?;
+        }
+    }
+    let record = record_in(&mut tx, workspace, edit.company).await?;
+    tx.commit().await?;
+    tracing::info!(company_id = %edit.company, workspace_id = %workspace, field = field.name(), "company changed");
+    Ok(record)
+}
+
+/// One page of the companies list with its tags and members. A query that cannot be used (a
+/// damaged page link, an unknown owner, an over-long search) is answered without that part and a
+/// message saying why.
+pub async fn list_page(
+    db: &Db,
+    workspace: WorkspaceId,
+    query: &CompaniesQuery,
+) -> Result<CompaniesPage, AppError> {
+    let mut query = query.clone();
+    let mut problem = crate::records::db::searchable(&mut query.q);
+    let members = members(db.pool(), workspace).await?;
+    let owner = owner_filter(&query.owner, &members, "companies").unwrap_or_else(|message| {
+        query.owner.clear();
+        problem = Some(message);
+        None
+    });
+    let (rows, next) = match db::list(db, workspace, &query, owner).await {
+        Err(AppError::Validation { message, .. }) => {
+            query.after.clear();
+            problem = Some(message);
+            db::list(db, workspace, &query, owner).await?
+        }
+        other => other?,
+    };
+    Ok(CompaniesPage {
+        rows,
+        next,
+        tags: db::workspace_tags(db, workspace).await?,
+        members,
+        problem,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn company() -> Company {
+        Company::new(CompanyId::random(), "Acme".to_owned())
+    }
+
+    #[test]
+    fn a_typed_domain_and_phone_are_stored_normalised() {
+        let mut acme = company();
+        apply(
+            &mut acme,
+            CompanyField::Domain,
+            "https://www.Acme.example/",
+            &[],
+        )
+        .unwrap();
+        apply(&mut acme, CompanyField::Phone, "+44 20 7946 0958", &[]).unwrap();
+        assert_eq!(acme.domain.as_deref(), Some("acme.example"));
+        assert_eq!(acme.phone.as_deref(), Some("+442079460958"));
+        apply(&mut acme, CompanyField::Domain, "  ", &[]).unwrap();
+        assert_eq!(acme.domain, None);
+    }
+
+    #[test]
+    fn an_owner_who_is_not_a_member_is_refused() {
+        let mut acme = company();
+        assert_eq!(
+            apply(
+                &mut acme,
+                CompanyField::Owner,
+                "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10",
+                &[]
+            ),
+            Err("Choose an owner from the workspace's members.".to_owned())
+        );
+    }
+}

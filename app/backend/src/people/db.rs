@@ -1,0 +1,762 @@
+//! People queries. Every one names the workspace, which comes from the session.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use crm_core::people::contacts::{
+    Address, AddressKind, Channel, ContactKind, ContactPoint, ContactType, NewAddress, PersonList,
+};
+use crm_core::people::{
+    LawfulBasis, MarketingPermission, PeopleQuery, Person, PersonField, PersonRow, full_name,
+};
+
+use crm_core::error::AppError;
+use crm_core::ids::{AddressId, CompanyId, ContactId, MemberId, PersonId, WorkspaceId};
+use crm_core::records::{ListSort, MemberOption, RecordField, TimelineEvent};
+
+use crate::db::{Backend, Db};
+use crate::records::db::{Bind, Cursor, KeysetOrder, Kind, escape_like};
+pub use crate::records::db::{members, record_event, timeline};
+
+/// Rows per list page.
+pub const PAGE_SIZE: usize = 50;
+
+/// The list's sort key and the search box's text for a person, derived in one place for every
+/// write (a form, an edit, the seed command).
+pub fn derived(
+    first: &str,
+    last: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    company: &str,
+) -> (String, String) {
+    let sort_name = format!("{last} {first}").trim().to_lowercase();
+    let digits: String = phone
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let search_text = [first, last, email.unwrap_or_default(), &digits, company]
+        .iter()
+        .filter(|part| !part.is_empty())
+        .map(|part| part.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (sort_name, search_text)
+}
+
+/// The sort key and search text of a person as loaded: [`derived`], with their further e-mail
+/// addresses and phone numbers' digits also searchable.
+pub fn derived_for(person: &Person) -> (String, String) {
+    let (sort_name, mut search_text) = derived(
+        &person.first_name,
+        &person.last_name,
+        person.email.as_deref(),
+        person.phone.as_deref(),
+        &person.company_name,
+    );
+    for contact in &person.contacts {
+        let text = match contact.kind.channel() {
+            Channel::Email => contact.value.to_lowercase(),
+            Channel::Phone => contact.value.chars().filter(char::is_ascii_digit).collect(),
+        };
+        search_text.push(' ');
+        search_text.push_str(&text);
+    }
+    (sort_name, search_text)
+}
+
+/// A person about to be stored, already parsed.
+#[derive(Clone, Debug)]
+pub struct NewPerson {
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub company_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub tags: Vec<String>,
+    pub owner: Option<MemberId>,
+    pub source: String,
+}
+
+/// Stores a person with their tags. The creation event is the caller's (the seed makes none).
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: &NewPerson,
+    now: i64,
+) -> Result<PersonId, AppError> {
+    let id = PersonId::random();
+    let (sort_name, search_text) = derived(
+        &person.first_name,
+        &person.last_name,
+        person.email.as_deref(),
+        person.phone.as_deref(),
+        &person.company_name,
+    );
+    sqlx::query(
+        "INSERT INTO people (id, workspace_id, first_name, last_name, job_title, company_name,
+                             email, phone, owner_id, source, lawful_basis_evidence,
+                             marketing_permission, marketing_permission_how, sort_name,
+                             search_text, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', 'unknown', '', $11, $12, $13, $13, 1)",
+    )
+    .bind(id)
+    .bind(workspace)
+    .bind(&person.first_name)
+    .bind(&person.last_name)
+    .bind(&person.job_title)
+    .bind(&person.company_name)
+    .bind(person.email.as_deref())
+    .bind(person.phone.as_deref())
+    .bind(person.owner)
+    .bind(&person.source)
+    .bind(sort_name)
+    .bind(search_text)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    replace_tags(&mut *conn, workspace, id, &person.tags).await?;
+    Ok(id)
+}
+
+/// Sets a person's tags to exactly `tags`.
+pub async fn replace_tags(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    tags: &[String],
+) -> Result<(), AppError> {
+    crate::records::db::replace_tags(conn, Kind::People, workspace, person, tags).await
+}
+
+const PERSON_COLUMNS: &str =
+    "p.id, p.first_name, p.last_name, p.job_title, p.company_name, p.company_id,
+    p.email, p.email_kind, p.phone, p.phone_kind, p.owner_id, m.name AS owner_name, p.source, p.lawful_basis,
+    p.lawful_basis_at, p.lawful_basis_evidence, p.marketing_permission,
+    p.marketing_permission_at, p.marketing_permission_how, p.created_at, p.updated_at, p.version";
+
+/// One person of the workspace, or `None` (also for another workspace's person).
+pub async fn load(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    id: PersonId,
+) -> Result<Option<Person>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {PERSON_COLUMNS} FROM people p LEFT JOIN members m ON m.id = p.owner_id
+         WHERE p.workspace_id = $1 AND p.id = $2"
+    ))
+    .bind(workspace)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let tags = tags_of(&mut *conn, workspace, &[id]).await?;
+    let mut person = person_from(&row)?;
+    person.tags = tags.into_iter().map(|(_, tag)| tag).collect();
+    person.contacts = contacts_of(&mut *conn, workspace, id).await?;
+    person.addresses = addresses_of(&mut *conn, workspace, id).await?;
+    Ok(Some(person))
+}
+
+fn person_from(row: &AnyRow) -> Result<Person, AppError> {
+    let id: String = row.try_get("id")?;
+    let owner_id: Option<String> = row.try_get("owner_id")?;
+    let owner_name: Option<String> = row.try_get("owner_name")?;
+    let basis: Option<String> = row.try_get("lawful_basis")?;
+    let permission: String = row.try_get("marketing_permission")?;
+    Ok(Person {
+        id: PersonId::parse(&id)
+            .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        job_title: row.try_get("job_title")?,
+        company_name: row.try_get("company_name")?,
+        company_id: row
+            .try_get::<Option<String>, _>("company_id")?
+            .map(|id| {
+                CompanyId::parse(&id)
+                    .ok_or_else(|| AppError::internal("a stored company id is not a UUID"))
+            })
+            .transpose()?,
+        email: row.try_get("email")?,
+        email_kind: ContactKind::parse(&row.try_get::<String, _>("email_kind")?)
+            .unwrap_or_default(),
+        phone: row.try_get("phone")?,
+        phone_kind: ContactKind::parse(&row.try_get::<String, _>("phone_kind")?)
+            .unwrap_or_default(),
+        contacts: Vec::new(),
+        addresses: Vec::new(),
+        tags: Vec::new(),
+        owner: match (owner_id, owner_name) {
+            (Some(id), Some(name)) => Some(MemberOption {
+                id: id.parse()?,
+                name,
+            }),
+            _ => None,
+        },
+        source: row.try_get("source")?,
+        lawful_basis: basis.as_deref().and_then(LawfulBasis::parse),
+        lawful_basis_at: row.try_get("lawful_basis_at")?,
+        lawful_basis_evidence: row.try_get("lawful_basis_evidence")?,
+        marketing_permission: MarketingPermission::parse(&permission)
+            .unwrap_or(MarketingPermission::Unknown),
+        marketing_permission_at: row.try_get("marketing_permission_at")?,
+        marketing_permission_how: row.try_get("marketing_permission_how")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
+    })
+}
+
+/// The tags of these people, as (person, tag), ordered by tag.
+pub async fn tags_of<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    people: &[PersonId],
+) -> Result<Vec<(PersonId, String)>, AppError> {
+    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
+    crate::records::db::tags_of(executor, Kind::People, workspace, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, tag)| {
+            let id = PersonId::parse(&id)
+                .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?;
+            Ok((id, tag))
+        })
+        .collect()
+}
+
+/// How the search box's text is looked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Search {
+    None,
+    /// Three or more characters: anywhere in names, e-mail, phone digits and company (trigram
+    /// index).
+    Anywhere(String),
+    /// One or two characters: the start of the last name (the sort key's index).
+    Prefix(String),
+}
+
+impl Search {
+    fn from_query(q: &str) -> Self {
+        let q = q.trim().to_lowercase();
+        if q.is_empty() {
+            return Self::None;
+        }
+        // A phone number as people write it ("020 7946-0958", "+44 20"): its digits, without the
+        // leading zeros of a trunk or international prefix, which E.164 does not store.
+        let phone_like = q.chars().any(|c| c.is_ascii_digit())
+            && q.chars()
+                .all(|c| c.is_ascii_digit() || " .-()/+".contains(c));
+        let text = if phone_like {
+            q.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .trim_start_matches('0')
+                .to_owned()
+        } else {
+            q
+        };
+        match text.chars().count() {
+            0 => Self::None,
+            1 | 2 => Self::Prefix(text),
+            _ => Self::Anywhere(text),
+        }
+    }
+}
+
+/// How the list is ordered for `sort`, by the index that holds that order.
+fn order(sort: ListSort) -> KeysetOrder {
+    match sort {
+        ListSort::Newest => KeysetOrder::newest_first("p.created_at", "p.id"),
+        ListSort::Name | ListSort::CloseDate => KeysetOrder::ascending("p.sort_name", "p.id"),
+    }
+}
+
+/// One page of the list, and the cursor of the next one.
+pub async fn list(
+    db: &Db,
+    workspace: WorkspaceId,
+    query: &PeopleQuery,
+) -> Result<(Vec<PersonRow>, Option<String>), AppError> {
+    let cursor = Cursor::after(&query.after)?;
+    let owner = if query.owner.is_empty() {
+        None
+    } else {
+        Some(
+            query
+                .owner
+                .parse::<MemberId>()
+                .map_err(|_| AppError::validation("owner", "Choose an owner from the list."))?,
+        )
+    };
+
+    let order = order(query.sort);
+    let search = Search::from_query(&query.q);
+    // A search starts from the trigram index and sorts what it finds. Walking the workspace's
+    // people in list order and testing each one instead is slow when the matches sort late (a
+    // last name in "W"). On SQLite, CROSS JOIN fixes that order; on PostgreSQL the search is a
+    // subquery that OFFSET 0 keeps from being merged into the sorted walk.
+    let from = match (&search, db.backend()) {
+        (Search::Anywhere(_), Backend::Sqlite) => {
+            "people_search s CROSS JOIN people p ON p.rowid = s.rowid".to_owned()
+        }
+        (Search::Anywhere(_), Backend::Postgres) => {
+            "(SELECT * FROM people WHERE workspace_id = $1 AND search_text LIKE $2 ESCAPE '\\'
+              OFFSET 0) p"
+                .to_owned()
+        }
+        _ => "people p".to_owned(),
+    };
+    let mut sql = format!(
+        "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name,
+                {key} AS sort_key, m.name AS owner_name
+         FROM {from} LEFT JOIN members m ON m.id = p.owner_id
+         WHERE p.workspace_id = $1",
+        key = order.key,
+    );
+    let mut binds: Vec<Bind> = vec![Bind::Text(workspace.to_string())];
+    if let (Search::Anywhere(text), Backend::Postgres) = (&search, db.backend()) {
+        // $2, used in the FROM clause above.
+        binds.push(Bind::Text(format!("%{}%", escape_like(text))));
+    }
+    if let Some(owner) = owner {
+        let p = Bind::push(&mut binds, Bind::Text(owner.to_string()));
+        sql.push_str(&format!(" AND p.owner_id = {p}"));
+    }
+    if !query.tag.is_empty() {
+        let p = Bind::push(&mut binds, Bind::Text(query.tag.clone()));
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM person_tags t
+                          WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = {p})"
+        ));
+    }
+    match search {
+        Search::None => {}
+        Search::Prefix(prefix) => {
+            // A range on the sort key, which its index answers: every key that starts with
+            // the prefix sorts between it and it followed by the highest code point (both
+            // engines compare these keys byte by byte).
+            let from = Bind::push(&mut binds, Bind::Text(prefix.clone()));
+            let to = Bind::push(&mut binds, Bind::Text(format!("{prefix}\u{10FFFF}")));
+            sql.push_str(&format!(
+                " AND p.sort_name >= {from} AND p.sort_name < {to}"
+            ));
+        }
+        Search::Anywhere(text) => match db.backend() {
+            Backend::Sqlite => {
+                // One FTS5 string token: the text in double quotes, inner quotes doubled.
+                let p = Bind::push(
+                    &mut binds,
+                    Bind::Text(format!("\"{}\"", text.replace('"', "\"\""))),
+                );
+                sql.push_str(&format!(" AND s.people_search MATCH {p}"));
+            }
+            // Already in the FROM clause.
+            Backend::Postgres => {}
+        },
+    }
+    if let Some(cursor) = &cursor {
+        sql.push_str(&order.after(cursor, &mut binds)?);
+    }
+    sql.push_str(&format!(" ORDER BY {}", order.order_by()));
+    // One more than a page: whether it exists tells if there is a next page.
+    sql.push_str(&format!(" LIMIT {}", PAGE_SIZE + 1));
+
+    let mut conn = db.pool().acquire().await?;
+    let mut rows = Bind::all(sqlx::query(&sql), binds)
+        .fetch_all(&mut *conn)
+        .await?;
+    let more = rows.len() > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE);
+
+    let mut people = Vec::with_capacity(rows.len());
+    let mut keys = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: String = row.try_get("id")?;
+        let first: String = row.try_get("first_name")?;
+        let last: String = row.try_get("last_name")?;
+        keys.push(order.cursor_of(row, id.clone())?);
+        people.push(PersonRow {
+            id: PersonId::parse(&id)
+                .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
+            name: full_name(&first, &last),
+            email: row.try_get("email")?,
+            phone: row.try_get("phone")?,
+            company_name: row.try_get("company_name")?,
+            tags: Vec::new(),
+            owner: row.try_get("owner_name")?,
+        });
+    }
+    let ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
+    for (id, tag) in tags_of(&mut *conn, workspace, &ids).await? {
+        if let Some(person) = people.iter_mut().find(|p| p.id == id) {
+            person.tags.push(tag);
+        }
+    }
+    let next_cursor = more.then(|| keys.last().map(Cursor::encode)).flatten();
+    Ok((people, next_cursor))
+}
+
+/// The workspace's tags, for the filter (at most 500). Each distinct tag is found by one seek
+/// in the tag index (a loose index scan), so this stays fast however many people carry them.
+pub async fn workspace_tags(db: &Db, workspace: WorkspaceId) -> Result<Vec<String>, AppError> {
+    let tags: Vec<Option<String>> = sqlx::query_scalar(
+        "WITH RECURSIVE t (tag, n) AS (
+             SELECT (SELECT MIN(tag) FROM person_tags WHERE workspace_id = $1), 1
+             UNION ALL
+             SELECT (SELECT MIN(tag) FROM person_tags WHERE workspace_id = $1 AND tag > t.tag),
+                    t.n + 1
+             FROM t WHERE t.tag IS NOT NULL AND t.n < 500
+         )
+         SELECT tag FROM t WHERE tag IS NOT NULL",
+    )
+    .bind(workspace)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(tags.into_iter().flatten().collect())
+}
+
+/// Sets which of the workspace's companies a person works at: the one named as their company
+/// name says (without case), or none.
+pub async fn link_company(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    company_name: &str,
+) -> Result<(), AppError> {
+    let company = crate::records::db::company_named(conn, workspace, company_name).await?;
+    sqlx::query("UPDATE people SET company_id = $1 WHERE workspace_id = $2 AND id = $3")
+        .bind(company)
+        .bind(workspace)
+        .bind(person)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes the new name of a company on one of its people, with the change in their timeline (as
+/// if `actor` had edited it on their page).
+pub async fn set_company_name(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    name: &str,
+    actor: MemberId,
+    now: i64,
+) -> Result<(), AppError> {
+    let Some(before) = load(conn, workspace, person).await? else {
+        return Ok(());
+    };
+    if before.company_name == name {
+        return Ok(());
+    }
+    let (_, search_text) = derived_for(&Person {
+        company_name: name.to_owned(),
+        ..before.clone()
+    });
+    sqlx::query(
+        "UPDATE people SET company_name = $1, search_text = $2, updated_at = $3,
+                           version = version + 1
+         WHERE workspace_id = $4 AND id = $5",
+    )
+    .bind(name)
+    .bind(search_text)
+    .bind(now)
+    .bind(workspace)
+    .bind(person)
+    .execute(&mut *conn)
+    .await?;
+    record_event(
+        &mut *conn,
+        workspace,
+        person,
+        actor,
+        &TimelineEvent::Changed {
+            field: "company_name".to_owned(),
+            old: before.company_name,
+            new: name.to_owned(),
+        },
+        now,
+    )
+    .await
+}
+
+/// A marketing choice a person made elsewhere: what, when, and how (as their page shows it).
+#[derive(Clone, Copy, Debug)]
+pub struct MarketingChoiceMade<'a> {
+    pub permission: MarketingPermission,
+    pub at: i64,
+    pub how: &'a str,
+}
+
+/// Takes a marketing choice a person made elsewhere (on a lead's form), made at `at`: it replaces
+/// theirs unless theirs was recorded later, with each change in their timeline. Answers whether it
+/// was taken.
+pub async fn take_marketing_choice(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    choice: &MarketingChoiceMade<'_>,
+    actor: MemberId,
+    now: i64,
+) -> Result<bool, AppError> {
+    let MarketingChoiceMade {
+        permission,
+        at,
+        how,
+    } = *choice;
+    let Some(before) = load(conn, workspace, person).await? else {
+        return Ok(false);
+    };
+    let newer = before.marketing_permission == MarketingPermission::Unknown
+        || before
+            .marketing_permission_at
+            .is_none_or(|theirs| theirs <= at);
+    if !newer
+        || (before.marketing_permission == permission && before.marketing_permission_how == how)
+    {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE people SET marketing_permission = $1, marketing_permission_at = $2,
+                           marketing_permission_how = $3, updated_at = $4, version = version + 1
+         WHERE workspace_id = $5 AND id = $6",
+    )
+    .bind(permission.as_str())
+    .bind(at)
+    .bind(how)
+    .bind(now)
+    .bind(workspace)
+    .bind(person)
+    .execute(&mut *conn)
+    .await?;
+    let changes = [
+        (
+            PersonField::MarketingPermission,
+            before.marketing_permission.label().to_owned(),
+            permission.label().to_owned(),
+        ),
+        (
+            PersonField::MarketingPermissionHow,
+            before.marketing_permission_how,
+            how.to_owned(),
+        ),
+    ];
+    for (field, old, new) in changes {
+        if old != new {
+            record_event(
+                &mut *conn,
+                workspace,
+                person,
+                actor,
+                &TimelineEvent::Changed {
+                    field: field.name().to_owned(),
+                    old,
+                    new,
+                },
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(true)
+}
+
+/// A person's further e-mail addresses and phone numbers, oldest first.
+pub async fn contacts_of(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+) -> Result<Vec<ContactPoint>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, channel, kind, value FROM person_contacts
+         WHERE workspace_id = $1 AND person_id = $2 ORDER BY created_at, id",
+    )
+    .bind(workspace)
+    .bind(person)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let channel = match row.try_get::<String, _>("channel")?.as_str() {
+                "email" => Channel::Email,
+                _ => Channel::Phone,
+            };
+            let kind = ContactKind::parse(&row.try_get::<String, _>("kind")?).unwrap_or_default();
+            Ok(ContactPoint {
+                id: ContactId::parse(&row.try_get::<String, _>("id")?)
+                    .ok_or_else(|| AppError::internal("a stored contact id is not a UUID"))?,
+                kind: ContactType::of(channel, kind)
+                    .ok_or_else(|| AppError::internal("a stored contact has an impossible type"))?,
+                value: row.try_get("value")?,
+            })
+        })
+        .collect()
+}
+
+/// A person's mailing addresses, oldest first.
+pub async fn addresses_of(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+) -> Result<Vec<Address>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, kind, street, city, region, postal_code, country FROM person_addresses
+         WHERE workspace_id = $1 AND person_id = $2 ORDER BY created_at, id",
+    )
+    .bind(workspace)
+    .bind(person)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Address {
+                id: AddressId::parse(&row.try_get::<String, _>("id")?)
+                    .ok_or_else(|| AppError::internal("a stored address id is not a UUID"))?,
+                kind: AddressKind::parse(&row.try_get::<String, _>("kind")?).unwrap_or_default(),
+                street: row.try_get("street")?,
+                city: row.try_get("city")?,
+                region: row.try_get("region")?,
+                postal_code: row.try_get("postal_code")?,
+                country: row.try_get("country")?,
+            })
+        })
+        .collect()
+}
+
+/// Stores a further e-mail address or phone number of a person (already checked and
+/// normalised); answers its id.
+pub async fn insert_contact(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    kind: ContactType,
+    value: &str,
+    now: i64,
+) -> Result<ContactId, AppError> {
+    let id = ContactId::random();
+    sqlx::query(
+        "INSERT INTO person_contacts (id, workspace_id, person_id, channel, kind, value, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(workspace)
+    .bind(person)
+    .bind(kind.channel().as_str())
+    .bind(kind.kind().as_str())
+    .bind(value)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Stores a mailing address of a person (already checked).
+pub async fn insert_address(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    address: &NewAddress,
+    now: i64,
+) -> Result<AddressId, AppError> {
+    let id = AddressId::random();
+    sqlx::query(
+        "INSERT INTO person_addresses (id, workspace_id, person_id, kind, street, city, region,
+                                       postal_code, country, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(workspace)
+    .bind(person)
+    .bind(address.kind.as_str())
+    .bind(&address.street)
+    .bind(&address.city)
+    .bind(&address.region)
+    .bind(&address.postal_code)
+    .bind(&address.country)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Removes one item of a person's list; answers whether it was theirs (in this workspace).
+pub async fn remove_item(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: PersonId,
+    list: PersonList,
+    item: &str,
+) -> Result<bool, AppError> {
+    let table = match list {
+        PersonList::Contacts => "person_contacts",
+        PersonList::Addresses => "person_addresses",
+    };
+    let removed = sqlx::query(&format!(
+        "DELETE FROM {table} WHERE workspace_id = $1 AND person_id = $2 AND id = $3"
+    ))
+    .bind(workspace)
+    .bind(person)
+    .bind(item)
+    .execute(&mut *conn)
+    .await?;
+    Ok(removed.rows_affected() == 1)
+}
+
+/// After one of a person's lists changed: their search text again, and a new version (so that
+/// a page still showing the old lists reloads rather than overwriting them).
+pub async fn refresh(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    person: &Person,
+    now: i64,
+) -> Result<(), AppError> {
+    let (_, search_text) = derived_for(person);
+    sqlx::query(
+        "UPDATE people SET search_text = $1, updated_at = $2, version = version + 1
+         WHERE workspace_id = $3 AND id = $4",
+    )
+    .bind(search_text)
+    .bind(now)
+    .bind(workspace)
+    .bind(person.id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_text_holds_names_address_phone_digits_and_company_in_lower_case() {
+        let (sort, search) = derived(
+            "Ada",
+            "Lovelace",
+            Some("Ada@Example.com"),
+            Some("+442079460958"),
+            "Analytical Engines",
+        );
+        assert_eq!(sort, "lovelace ada");
+        assert_eq!(
+            search,
+            "ada lovelace ada@example.com 442079460958 analytical engines"
+        );
+    }
+
+    #[test]
+    fn a_phone_number_typed_nationally_searches_by_its_digits_without_the_trunk_zero() {
+        assert_eq!(
+            Search::from_query("020 7946-0958"),
+            Search::Anywhere("2079460958".to_owned())
+        );
+        assert_eq!(Search::from_query(" Lo "), Search::Prefix("lo".to_owned()));
+        assert_eq!(Search::from_query("   "), Search::None);
+    }
+}

@@ -1,0 +1,300 @@
+//! What members do the same way on every kind of record, decided on the server in the session's
+//! workspace only.
+
+use crm_core::records::{
+    BULK_MAX, BulkAction, BulkOutcome, TimelineEntry, TimelineEvent, check_note, choose_owner,
+};
+
+use crm_core::error::AppError;
+use crm_core::ids::{MemberId, WorkspaceId};
+use crm_core::text::{TAGS_MAX, parse_tags};
+
+use super::db::{self, Kind};
+use crate::accounts::session::CurrentSession;
+use crate::db::Db;
+
+/// A record's id as a page or a URL sent it; anything but a UUID is "not found".
+pub fn parse_id(raw: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(raw.trim()).map_err(|_| AppError::NotFound)
+}
+
+/// Writes a note on one of the workspace's records of `kind`; answers with the record's
+/// timeline, the note in it. An id that is not one of them is "not found".
+pub async fn add_note(
+    db: &Db,
+    session: &CurrentSession,
+    kind: Kind,
+    record: &str,
+    body: &str,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let record = parse_id(record)?.to_string();
+    let body = check_note(body).map_err(|message| AppError::validation("note", message))?;
+    let mut tx = db.begin_write().await?;
+    db::add_note(
+        &mut tx,
+        kind,
+        workspace,
+        &record,
+        session.viewer.member_id,
+        &body,
+        db.now_millis(),
+    )
+    .await?;
+    let timeline = db::timeline(&mut tx, workspace, record.as_str()).await?;
+    tx.commit().await?;
+    tracing::info!(record_id = %record, workspace_id = %workspace, ?kind, "note added");
+    Ok(timeline)
+}
+
+/// Deletes one of the workspace's records of `kind` with its timeline, notes, tasks and tags (a
+/// person also with their contacts and the leads they were converted from, as a bulk deletion
+/// does). An id that is not one of them is "not found", and nothing changes.
+pub async fn delete(
+    db: &Db,
+    session: &CurrentSession,
+    kind: Kind,
+    record: &str,
+) -> Result<(), AppError> {
+    let workspace = session.viewer.workspace_id;
+    let record = parse_id(record)?.to_string();
+    let mut tx = db.begin_write().await?;
+    // Another workspace's record, or none: nothing deleted, and the transaction rolls back.
+    if delete_all(&mut tx, kind, workspace, std::slice::from_ref(&record)).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    tracing::info!(record_id = %record, workspace_id = %workspace, ?kind, "record deleted");
+    Ok(())
+}
+
+/// The timeline of one of the workspace's records of any kind, read again after something added
+/// to it elsewhere on its page (a task added or ticked done). An id that is not one of them is
+/// "not found".
+pub async fn timeline(
+    db: &Db,
+    session: &CurrentSession,
+    record: &str,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let record = parse_id(record)?.to_string();
+    let mut conn = db.pool().acquire().await?;
+    db::kind_of(&mut conn, workspace, &record).await?;
+    db::timeline(&mut conn, workspace, record.as_str()).await
+}
+
+/// Parses the ids of a bulk action on a list of `plural` (one is a `noun`): at least one, at most
+/// [`BULK_MAX`], each a UUID (an id that is not one is "not found"), each once, in order. Every
+/// bulk action changes its records in this one order, so two members' overlapping selections
+/// take the records' row locks in the same order on PostgreSQL and wait for each other, instead
+/// of each holding what the other needs (a deadlock, which one of them would be refused for).
+pub(crate) fn selected_ids(
+    noun: &str,
+    plural: &str,
+    ids: &[String],
+) -> Result<Vec<String>, AppError> {
+    if ids.is_empty() {
+        return Err(AppError::validation(
+            "ids",
+            format!("Select at least one {noun} first."),
+        ));
+    }
+    if ids.len() > BULK_MAX {
+        return Err(AppError::validation(
+            "ids",
+            format!("Select at most {BULK_MAX} {plural} at a time."),
+        ));
+    }
+    let mut parsed: Vec<String> = Vec::with_capacity(ids.len());
+    for raw in ids {
+        parsed.push(parse_id(raw)?.to_string());
+    }
+    parsed.sort_unstable();
+    parsed.dedup();
+    Ok(parsed)
+}
+
+/// The one tag a bulk action adds, as typed.
+fn one_tag(kind: Kind, value: &str) -> Result<String, AppError> {
+    if !kind.has_tags() {
+        return Err(AppError::validation(
+            "tag",
+            format!("{} have no tags.", capitalised(kind.plural())),
+        ));
+    }
+    let tags = parse_tags(value).map_err(|message| AppError::validation("tag", message))?;
+    match <[String; 1]>::try_from(tags) {
+        Ok([tag]) => Ok(tag),
+        Err(tags) if tags.is_empty() => Err(AppError::validation("tag", "Type the tag to add.")),
+        Err(_) => Err(AppError::validation(
+            "tag",
+            "Add one tag at a time (a tag cannot contain a comma).",
+        )),
+    }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A bulk action on records selected in a list, all in one transaction: every selected record
+/// must be one of the workspace's records of `kind`, or nothing changes. Tag and owner changes go
+/// into each record's timeline like an edit in its page; a deletion removes the records with
+/// what belongs to them, as deleting each on its page does.
+pub async fn bulk(
+    db: &Db,
+    session: &CurrentSession,
+    kind: Kind,
+    ids: &[String],
+    action: BulkAction,
+    value: &str,
+) -> Result<BulkOutcome, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let ids = selected_ids(kind.noun(), kind.plural(), ids)?;
+    let mut tx = db.begin_write().await?;
+    db::ensure_all_found(&mut tx, kind, workspace, &ids).await?;
+    let changed = match action {
+        BulkAction::AddTag => {
+            let tag = one_tag(kind, value)?;
+            tag_all(&mut tx, session, kind, &ids, &tag, db.now_millis()).await?
+        }
+        BulkAction::SetOwner => {
+            hand_over(&mut tx, session, kind, &ids, value, db.now_millis()).await?
+        }
+        BulkAction::Delete => delete_all(&mut tx, kind, workspace, &ids).await?,
+    };
+    tx.commit().await?;
+    tracing::info!(workspace_id = %workspace, ?kind, ?action, selected = ids.len(), changed, "records changed in bulk");
+    Ok(BulkOutcome {
+        selected: ids.len(),
+        changed,
+    })
+}
+
+/// Adds `tag` to those of the records that lack it; answers how many.
+async fn tag_all(
+    conn: &mut sqlx::AnyConnection,
+    session: &CurrentSession,
+    kind: Kind,
+    ids: &[String],
+    tag: &str,
+    now: i64,
+) -> Result<usize, AppError> {
+    let workspace = session.viewer.workspace_id;
+    // Every record's tags in one query; those that lack this one get it.
+    let tags_of = db::tags_of(&mut *conn, kind, workspace, ids).await?;
+    let mut events = Vec::new();
+    let mut tagged = Vec::new();
+    for id in ids {
+        let mut tags: Vec<&str> = tags_of
+            .iter()
+            .filter(|(record, _)| record == id)
+            .map(|(_, tag)| tag.as_str())
+            .collect();
+        if tags.contains(&tag) {
+            continue;
+        }
+        if tags.len() >= TAGS_MAX {
+            let name = db::name_of(&mut *conn, kind, workspace, id).await?;
+            let (them, their) = if kind == Kind::People {
+                ("them", "their")
+            } else {
+                ("it", "its")
+            };
+            return Err(AppError::validation(
+                "tag",
+                format!(
+                    "{name} already has {TAGS_MAX} tags, the most a {} can have. Nothing was \
+                     changed: remove one of {their} tags or leave {them} out.",
+                    kind.noun()
+                ),
+            ));
+        }
+        let old = tags.join(", ");
+        tags.push(tag);
+        tags.sort_unstable();
+        let event = TimelineEvent::Changed {
+            field: "tags".to_owned(),
+            old,
+            new: tags.join(", "),
+        };
+        events.push((id.clone(), event));
+        tagged.push(id.clone());
+    }
+    db::add_tag(&mut *conn, kind, workspace, &tagged, tag).await?;
+    changed(conn, session, kind, &tagged, None, &events, now).await
+}
+
+/// Makes the member whose id is `value` (nobody, when empty) the owner of those of the records
+/// that have another; answers how many.
+async fn hand_over(
+    conn: &mut sqlx::AnyConnection,
+    session: &CurrentSession,
+    kind: Kind,
+    ids: &[String],
+    value: &str,
+    now: i64,
+) -> Result<usize, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let members = db::members(&mut *conn, workspace).await?;
+    let owner =
+        choose_owner(value, &members).map_err(|message| AppError::validation("owner", message))?;
+    let owner_id = owner.map(|m| m.id.to_string());
+    let mut events = Vec::new();
+    let mut handed = Vec::new();
+    for (id, current, current_name) in db::owners_of(&mut *conn, kind, workspace, ids).await? {
+        if current == owner_id {
+            continue;
+        }
+        let event = TimelineEvent::Changed {
+            field: "owner".to_owned(),
+            old: current_name,
+            new: owner.map(|m| m.name.clone()).unwrap_or_default(),
+        };
+        events.push((id.clone(), event));
+        handed.push(id);
+    }
+    let owner = Some(owner.map(|m| m.id));
+    changed(conn, session, kind, &handed, owner, &events, now).await
+}
+
+/// Marks records changed by a bulk action (a new version each, and the new owner when it is one)
+/// and tells each change in its timeline; answers how many.
+async fn changed(
+    conn: &mut sqlx::AnyConnection,
+    session: &CurrentSession,
+    kind: Kind,
+    records: &[String],
+    owner: Option<Option<MemberId>>,
+    events: &[(String, TimelineEvent)],
+    now: i64,
+) -> Result<usize, AppError> {
+    let workspace = session.viewer.workspace_id;
+    db::touch_many(&mut *conn, kind, workspace, records, owner, now).await?;
+    db::record_events(&mut *conn, workspace, session.viewer.member_id, events, now).await?;
+    Ok(records.len())
+}
+
+/// Deletes the records with what belongs to them; answers how many.
+async fn delete_all(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    ids: &[String],
+) -> Result<usize, AppError> {
+    if kind == Kind::People {
+        let people: Vec<_> = ids
+            .iter()
+            .filter_map(|id| crm_core::ids::PersonId::parse(id))
+            .collect();
+        return db::delete_people(conn, workspace, &people).await;
+    }
+    for id in ids {
+        db::delete(&mut *conn, kind, workspace, id).await?;
+    }
+    Ok(ids.len())
+}
