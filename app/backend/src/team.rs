@@ -16,8 +16,7 @@ use crm_core::workspaces::{InvitationView, PendingInvitation, Role, TeamMember, 
 
 use crate::accounts::db::{self as members, NewMember};
 use crate::accounts::service::Outcome;
-use crate::accounts::session::CurrentSession;
-use crate::accounts::session::{self, Device, NewSession};
+use crate::accounts::session::{self, CurrentSession, Device, NewSession};
 use crate::accounts::{password, tokens};
 use crate::mail::Email;
 use crate::rate_limit::{Decision, RateLimit};

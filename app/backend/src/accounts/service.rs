@@ -13,9 +13,8 @@ use crm_core::workspaces::{Role, WorkspaceKind};
 
 use super::db::{self as members, NewMember};
 use super::password;
-use super::session::{self, Device, NewSession};
+use super::session::{self, CurrentSession, Device, NewSession};
 use super::tokens::{self, Purpose};
-use crate::accounts::session::CurrentSession;
 use crate::mail::Email;
 use crate::rate_limit::{Decision, RateLimit};
 use crate::state::AppState;
