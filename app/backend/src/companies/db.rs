@@ -12,10 +12,8 @@ use crm_core::ids::{CompanyId, MemberId, PersonId, WorkspaceId};
 use crm_core::people::full_name;
 use crm_core::records::{ListSort, MemberOption};
 
-use crate::db::Db;
-use crate::records::db::{
-    Bind, Cursor, KeysetOrder, Kind, escape_like, placeholders, replace_tags,
-};
+use crate::db::{Db, Statement};
+use crate::records::db::{Cursor, KeysetOrder, Kind, escape_like, replace_tags};
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
@@ -49,10 +47,6 @@ fn search_text_of(company: &Company) -> String {
         &company.city,
         &company.country,
     )
-}
-
-fn parse_id(raw: &str) -> Result<CompanyId, AppError> {
-    CompanyId::parse(raw).ok_or_else(|| AppError::internal("a stored company id is not a UUID"))
 }
 
 /// Binds a company's stored columns, in order, as $1 to $11 of an INSERT or UPDATE.
@@ -167,7 +161,7 @@ fn company_from(row: &AnyRow) -> Result<Company, AppError> {
         _ => None,
     };
     Ok(Company {
-        id: parse_id(&row.try_get::<String, _>("id")?)?,
+        id: row.try_get("id")?,
         name: row.try_get("name")?,
         domain: row.try_get("domain")?,
         phone: row.try_get("phone")?,
@@ -202,12 +196,10 @@ pub async fn people_of(
     let people = rows
         .iter()
         .map(|row| {
-            let id: String = row.try_get("id")?;
             let first: String = row.try_get("first_name")?;
             let last: String = row.try_get("last_name")?;
             Ok(CompanyPerson {
-                id: PersonId::parse(&id)
-                    .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
+                id: row.try_get("id")?,
                 name: full_name(&first, &last),
                 job_title: row.try_get("job_title")?,
             })
@@ -286,58 +278,57 @@ pub async fn list(
 ) -> Result<(Vec<CompanyRow>, Option<String>), AppError> {
     let cursor = Cursor::after(&query.after)?;
     let order = order(ListSort::choose(&query.sort, &SORTS));
-    let mut binds = vec![Bind::Text(workspace.to_string())];
-    let mut conditions = String::new();
-    let search = query.q.trim().to_lowercase();
-    if !search.is_empty() {
-        let p = Bind::push(
-            &mut binds,
-            Bind::Text(format!("%{}%", escape_like(&search))),
-        );
-        conditions.push_str(&format!(" AND c.search_text LIKE {p} ESCAPE '\\'"));
-    }
-    if !query.tag.is_empty() {
-        let p = Bind::push(&mut binds, Bind::Text(query.tag.clone()));
-        conditions.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM company_tags t
-                          WHERE t.company_id = c.id AND t.workspace_id = c.workspace_id AND t.tag = {p})"
-        ));
-    }
-    if let Some(owner) = owner {
-        let p = Bind::push(&mut binds, Bind::Text(owner.to_string()));
-        conditions.push_str(&format!(" AND c.owner_id = {p}"));
-    }
-    if let Some(cursor) = &cursor {
-        conditions.push_str(&order.after(cursor, &mut binds)?);
-    }
     // The page is chosen first; only its rows are then counted and joined.
     let order_by = order.order_by();
-    let sql = format!(
+    let mut statement = Statement::new(&format!(
         "SELECT c.id, c.name, c.domain, c.city, c.country, c.sort_key, m.name AS owner_name,
                 (SELECT COUNT(*) FROM people p
                  WHERE p.workspace_id = c.workspace_id AND p.company_id = c.id) AS people
-         FROM (SELECT c.*, {key} AS sort_key FROM companies c WHERE c.workspace_id = $1{conditions}
-               ORDER BY {order_by} LIMIT {}) c
+         FROM (SELECT c.*, {key} AS sort_key FROM companies c WHERE c.workspace_id = ",
+        key = order.key,
+    ));
+    statement.push_bind(workspace);
+    let search = query.q.trim().to_lowercase();
+    if !search.is_empty() {
+        statement
+            .push(" AND c.search_text LIKE ")
+            .push_bind(format!("%{}%", escape_like(&search)))
+            .push(" ESCAPE '\\'");
+    }
+    if !query.tag.is_empty() {
+        statement
+            .push(
+                " AND EXISTS (SELECT 1 FROM company_tags t
+                          WHERE t.company_id = c.id AND t.workspace_id = c.workspace_id AND t.tag = ",
+            )
+            .push_bind(query.tag.as_str())
+            .push(")");
+    }
+    if let Some(owner) = owner {
+        statement.push(" AND c.owner_id = ").push_bind(owner);
+    }
+    if let Some(cursor) = &cursor {
+        order.after(cursor, &mut statement)?;
+    }
+    statement.push(&format!(
+        " ORDER BY {order_by} LIMIT {}) c
          LEFT JOIN members m ON m.id = c.owner_id
          ORDER BY {order_by}",
         PAGE_SIZE + 1,
-        key = order.key,
-    );
+    ));
     let mut conn = db.pool().acquire().await?;
-    let mut rows = Bind::all(sqlx::query(&sql), binds)
-        .fetch_all(&mut *conn)
-        .await?;
+    let mut rows = statement.query()?.fetch_all(&mut *conn).await?;
     let more = rows.len() > PAGE_SIZE;
     rows.truncate(PAGE_SIZE);
     let mut companies = Vec::with_capacity(rows.len());
     let mut last = None;
     for row in &rows {
-        let id: String = row.try_get("id")?;
+        let id: CompanyId = row.try_get("id")?;
         let city: String = row.try_get("city")?;
         let country: String = row.try_get("country")?;
-        last = Some(order.cursor_of(row, id.clone())?);
+        last = Some(order.cursor_of(row, id.to_string())?);
         companies.push(CompanyRow {
-            id: parse_id(&id)?,
+            id,
             name: row.try_get("name")?,
             domain: row.try_get("domain")?,
             place: [city, country]
@@ -351,17 +342,15 @@ pub async fn list(
         });
     }
     if !companies.is_empty() {
-        let placeholders = placeholders(companies.len(), 2);
-        let sql = format!(
-            "SELECT company_id, tag FROM company_tags
-             WHERE workspace_id = $1 AND company_id IN ({placeholders}) ORDER BY tag"
-        );
-        let mut statement = sqlx::query(&sql).bind(workspace);
-        for company in &companies {
-            statement = statement.bind(company.id);
-        }
-        for row in statement.fetch_all(&mut *conn).await? {
-            let id = parse_id(&row.try_get::<String, _>("company_id")?)?;
+        let mut statement =
+            Statement::new("SELECT company_id, tag FROM company_tags WHERE workspace_id = ");
+        statement
+            .push_bind(workspace)
+            .push(" AND company_id IN (")
+            .push_bind_list(companies.iter().map(|company| company.id))
+            .push(") ORDER BY tag");
+        for row in statement.query()?.fetch_all(&mut *conn).await? {
+            let id: CompanyId = row.try_get("company_id")?;
             if let Some(company) = companies.iter_mut().find(|c| c.id == id) {
                 company.tags.push(row.try_get("tag")?);
             }

@@ -15,10 +15,12 @@ use sqlx::migrate::Migrator;
 use sqlx::{Executor, Row};
 
 mod clock;
+mod statement;
 
 pub use crate::config::Backend;
 use crate::config::DatabaseUrl;
 pub use clock::{Clock, system_millis};
+pub use statement::Statement;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

@@ -15,8 +15,8 @@ use crm_core::ids::{CompanyId, LeadId, MemberId, PersonId, WorkspaceId};
 use crm_core::people::full_name;
 use crm_core::records::{ListSort, MemberOption};
 
-use crate::db::Db;
-use crate::records::db::{Bind, Cursor, KeysetOrder, escape_like};
+use crate::db::{Db, Statement};
+use crate::records::db::{Cursor, KeysetOrder, escape_like};
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
@@ -312,40 +312,38 @@ pub async fn list(
 ) -> Result<(Vec<LeadRow>, Option<String>), AppError> {
     let cursor = Cursor::after(&query.after)?;
     let order = order(ListSort::choose(&query.sort, &SORTS));
-    let mut binds = vec![Bind::Text(workspace.to_string())];
-    let mut conditions = String::new();
-    let search = query.q.trim().to_lowercase();
-    if !search.is_empty() {
-        let p = Bind::push(
-            &mut binds,
-            Bind::Text(format!("%{}%", escape_like(&search))),
-        );
-        conditions.push_str(&format!(" AND l.search_text LIKE {p} ESCAPE '\\'"));
-    }
-    if let Some(status) = status {
-        let p = Bind::push(&mut binds, Bind::Text(status.as_str().to_owned()));
-        conditions.push_str(&format!(" AND l.status = {p}"));
-    }
-    if let Some(owner) = owner {
-        let p = Bind::push(&mut binds, Bind::Text(owner.to_string()));
-        conditions.push_str(&format!(" AND l.owner_id = {p}"));
-    }
-    if let Some(cursor) = &cursor {
-        conditions.push_str(&order.after(cursor, &mut binds)?);
-    }
-    let sql = format!(
+    let mut statement = Statement::new(&format!(
         "SELECT l.id, l.name, l.email, l.company_name, l.status, l.source, l.created_at,
                 l.converted_at, {key} AS sort_key, m.name AS owner_name
          FROM leads l LEFT JOIN members m ON m.id = l.owner_id
-         WHERE l.workspace_id = $1{conditions}
-         ORDER BY {order_by} LIMIT {}",
-        PAGE_SIZE + 1,
+         WHERE l.workspace_id = ",
         key = order.key,
-        order_by = order.order_by(),
-    );
-    let mut rows = Bind::all(sqlx::query(&sql), binds)
-        .fetch_all(db.pool())
-        .await?;
+    ));
+    statement.push_bind(workspace);
+    let search = query.q.trim().to_lowercase();
+    if !search.is_empty() {
+        statement
+            .push(" AND l.search_text LIKE ")
+            .push_bind(format!("%{}%", escape_like(&search)))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(status) = status {
+        statement
+            .push(" AND l.status = ")
+            .push_bind(status.as_str());
+    }
+    if let Some(owner) = owner {
+        statement.push(" AND l.owner_id = ").push_bind(owner);
+    }
+    if let Some(cursor) = &cursor {
+        order.after(cursor, &mut statement)?;
+    }
+    statement.push(&format!(
+        " ORDER BY {} LIMIT {}",
+        order.order_by(),
+        PAGE_SIZE + 1
+    ));
+    let mut rows = statement.query()?.fetch_all(db.pool()).await?;
     let more = rows.len() > PAGE_SIZE;
     rows.truncate(PAGE_SIZE);
     let mut leads = Vec::with_capacity(rows.len());

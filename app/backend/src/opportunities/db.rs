@@ -15,25 +15,16 @@ use crm_core::opportunities::search_text;
 use crm_core::people::full_name;
 use crm_core::records::{ListSort, MemberOption};
 
-use crate::db::Db;
-use crate::records::db::{Bind, Cursor, KeysetOrder, escape_like};
+use crate::db::{Db, Statement};
+use crate::records::db::{Cursor, KeysetOrder, escape_like};
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
 
-fn parse_id(raw: &str) -> Result<OpportunityId, AppError> {
-    OpportunityId::parse(raw)
-        .ok_or_else(|| AppError::internal("a stored opportunity id is not a UUID"))
-}
-
-fn stage_id(raw: &str) -> Result<StageId, AppError> {
-    StageId::parse(raw).ok_or_else(|| AppError::internal("a stored stage id is not a UUID"))
-}
-
 fn stage_from(row: &AnyRow, prefix: &str) -> Result<Stage, AppError> {
     let outcome: String = row.try_get(format!("{prefix}outcome").as_str())?;
     Ok(Stage {
-        id: stage_id(&row.try_get::<String, _>(format!("{prefix}id").as_str())?)?,
+        id: row.try_get(format!("{prefix}id").as_str())?,
         name: row.try_get(format!("{prefix}name").as_str())?,
         outcome: StageOutcome::parse(&outcome)
             .ok_or_else(|| AppError::internal("a stored stage has an unknown outcome"))?,
@@ -277,7 +268,7 @@ fn opportunity_from(row: &AnyRow) -> Result<Opportunity, AppError> {
     let company_id: Option<String> = row.try_get("company_id")?;
     let lead_id: Option<String> = row.try_get("lead_id")?;
     Ok(Opportunity {
-        id: parse_id(&row.try_get::<String, _>("id")?)?,
+        id: row.try_get("id")?,
         name: row.try_get("name")?,
         amount: Money {
             minor: row.try_get("amount_minor")?,
@@ -299,7 +290,7 @@ fn opportunity_from(row: &AnyRow) -> Result<Opportunity, AppError> {
 
 fn row_from(row: &AnyRow) -> Result<OpportunityRow, AppError> {
     Ok(OpportunityRow {
-        id: parse_id(&row.try_get::<String, _>("id")?)?,
+        id: row.try_get("id")?,
         name: row.try_get("name")?,
         amount: Money {
             minor: row.try_get("amount_minor")?,
@@ -332,12 +323,10 @@ pub async fn people_of(
     .await?;
     rows.iter()
         .map(|row| {
-            let id: String = row.try_get("id")?;
             let first: String = row.try_get("first_name")?;
             let last: String = row.try_get("last_name")?;
             Ok(OpportunityPerson {
-                id: PersonId::parse(&id)
-                    .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
+                id: row.try_get("id")?,
                 name: full_name(&first, &last),
                 email: row
                     .try_get::<Option<String>, _>("email")?
@@ -477,7 +466,7 @@ pub async fn open_value(
     let mut sums = Vec::with_capacity(rows.len());
     for row in &rows {
         sums.push((
-            stage_id(&row.try_get::<String, _>("stage_id")?)?,
+            row.try_get::<StageId, _>("stage_id")?,
             row.try_get::<String, _>("currency")?,
             row.try_get::<i64, _>("total")?,
             row.try_get::<i64, _>("n")?,
@@ -542,41 +531,37 @@ pub async fn list(
 ) -> Result<(Vec<OpportunityRow>, Option<String>), AppError> {
     let cursor = Cursor::after(&query.after)?;
     let order = order(ListSort::choose(&query.sort, &SORTS));
-    let mut binds = vec![Bind::Text(workspace.to_string())];
-    let mut conditions = String::new();
-    let search = query.q.trim().to_lowercase();
-    if !search.is_empty() {
-        let p = Bind::push(
-            &mut binds,
-            Bind::Text(format!("%{}%", escape_like(&search))),
-        );
-        conditions.push_str(&format!(" AND o.search_text LIKE {p} ESCAPE '\\'"));
-    }
-    if let Some(stage) = stage {
-        let p = Bind::push(&mut binds, Bind::Text(stage.to_string()));
-        conditions.push_str(&format!(" AND o.stage_id = {p}"));
-    }
-    if let Some(owner) = owner {
-        let p = Bind::push(&mut binds, Bind::Text(owner.to_string()));
-        conditions.push_str(&format!(" AND o.owner_id = {p}"));
-    }
-    if let Some(cursor) = &cursor {
-        conditions.push_str(&order.after(cursor, &mut binds)?);
-    }
     // The page is chosen first; only its rows are then joined.
     let order_by = order.order_by();
-    let sql = format!(
+    let mut statement = Statement::new(&format!(
         "{SELECT}, o.sort_key
          FROM (SELECT o.*, {key} AS sort_key FROM opportunities o
-               WHERE o.workspace_id = $1{conditions}
-               ORDER BY {order_by} LIMIT {}) o {FROM}
+               WHERE o.workspace_id = ",
+        key = order.key,
+    ));
+    statement.push_bind(workspace);
+    let search = query.q.trim().to_lowercase();
+    if !search.is_empty() {
+        statement
+            .push(" AND o.search_text LIKE ")
+            .push_bind(format!("%{}%", escape_like(&search)))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(stage) = stage {
+        statement.push(" AND o.stage_id = ").push_bind(stage);
+    }
+    if let Some(owner) = owner {
+        statement.push(" AND o.owner_id = ").push_bind(owner);
+    }
+    if let Some(cursor) = &cursor {
+        order.after(cursor, &mut statement)?;
+    }
+    statement.push(&format!(
+        " ORDER BY {order_by} LIMIT {}) o {FROM}
          ORDER BY {order_by}",
         PAGE_SIZE + 1,
-        key = order.key,
-    );
-    let mut rows = Bind::all(sqlx::query(&sql), binds)
-        .fetch_all(db.pool())
-        .await?;
+    ));
+    let mut rows = statement.query()?.fetch_all(db.pool()).await?;
     let more = rows.len() > PAGE_SIZE;
     rows.truncate(PAGE_SIZE);
     let next_cursor = match (more, rows.last()) {

@@ -14,8 +14,8 @@ use crm_core::error::AppError;
 use crm_core::ids::{AddressId, CompanyId, ContactId, MemberId, PersonId, WorkspaceId};
 use crm_core::records::{ListSort, MemberOption, RecordField, TimelineEvent};
 
-use crate::db::{Backend, Db};
-use crate::records::db::{Bind, Cursor, KeysetOrder, Kind, escape_like};
+use crate::db::{Backend, Db, Statement};
+use crate::records::db::{Cursor, KeysetOrder, Kind, escape_like};
 pub use crate::records::db::{members, record_event, timeline};
 
 /// Rows per list page.
@@ -301,76 +301,78 @@ pub async fn list(
     // people in list order and testing each one instead is slow when the matches sort late (a
     // last name in "W"). On SQLite, CROSS JOIN fixes that order; on PostgreSQL the search is a
     // subquery that OFFSET 0 keeps from being merged into the sorted walk.
-    let from = match (&search, db.backend()) {
-        (Search::Anywhere(_), Backend::Sqlite) => {
-            "people_search s CROSS JOIN people p ON p.rowid = s.rowid".to_owned()
-        }
-        (Search::Anywhere(_), Backend::Postgres) => {
-            "(SELECT * FROM people WHERE workspace_id = $1 AND search_text LIKE $2 ESCAPE '\\'
-              OFFSET 0) p"
-                .to_owned()
-        }
-        _ => "people p".to_owned(),
-    };
-    let mut sql = format!(
+    let mut statement = Statement::new(&format!(
         "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name,
                 {key} AS sort_key, m.name AS owner_name
-         FROM {from} LEFT JOIN members m ON m.id = p.owner_id
-         WHERE p.workspace_id = $1",
+         FROM ",
         key = order.key,
-    );
-    let mut binds: Vec<Bind> = vec![Bind::Text(workspace.to_string())];
-    if let (Search::Anywhere(text), Backend::Postgres) = (&search, db.backend()) {
-        // $2, used in the FROM clause above.
-        binds.push(Bind::Text(format!("%{}%", escape_like(text))));
+    ));
+    match (&search, db.backend()) {
+        (Search::Anywhere(_), Backend::Sqlite) => {
+            statement.push("people_search s CROSS JOIN people p ON p.rowid = s.rowid");
+        }
+        (Search::Anywhere(text), Backend::Postgres) => {
+            statement
+                .push("(SELECT * FROM people WHERE workspace_id = ")
+                .push_bind(workspace)
+                .push(" AND search_text LIKE ")
+                .push_bind(format!("%{}%", escape_like(text)))
+                .push(" ESCAPE '\\' OFFSET 0) p");
+        }
+        _ => {
+            statement.push("people p");
+        }
     }
+    statement
+        .push(" LEFT JOIN members m ON m.id = p.owner_id WHERE p.workspace_id = ")
+        .push_bind(workspace);
     if let Some(owner) = owner {
-        let p = Bind::push(&mut binds, Bind::Text(owner.to_string()));
-        sql.push_str(&format!(" AND p.owner_id = {p}"));
+        statement.push(" AND p.owner_id = ").push_bind(owner);
     }
     if !query.tag.is_empty() {
-        let p = Bind::push(&mut binds, Bind::Text(query.tag.clone()));
-        sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM person_tags t
-                          WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = {p})"
-        ));
+        statement
+            .push(
+                " AND EXISTS (SELECT 1 FROM person_tags t
+                          WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = ",
+            )
+            .push_bind(query.tag.as_str())
+            .push(")");
     }
-    match search {
+    match &search {
         Search::None => {}
         Search::Prefix(prefix) => {
             // A range on the sort key, which its index answers: every key that starts with
             // the prefix sorts between it and it followed by the highest code point (both
             // engines compare these keys byte by byte).
-            let from = Bind::push(&mut binds, Bind::Text(prefix.clone()));
-            let to = Bind::push(&mut binds, Bind::Text(format!("{prefix}\u{10FFFF}")));
-            sql.push_str(&format!(
-                " AND p.sort_name >= {from} AND p.sort_name < {to}"
-            ));
+            statement
+                .push(" AND p.sort_name >= ")
+                .push_bind(prefix.clone())
+                .push(" AND p.sort_name < ")
+                .push_bind(format!("{prefix}\u{10FFFF}"));
         }
         Search::Anywhere(text) => match db.backend() {
             Backend::Sqlite => {
                 // One FTS5 string token: the text in double quotes, inner quotes doubled.
-                let p = Bind::push(
-                    &mut binds,
-                    Bind::Text(format!("\"{}\"", text.replace('"', "\"\""))),
-                );
-                sql.push_str(&format!(" AND s.people_search MATCH {p}"));
+                statement
+                    .push(" AND s.people_search MATCH ")
+                    .push_bind(format!("\"{}\"", text.replace('"', "\"\"")));
             }
             // Already in the FROM clause.
             Backend::Postgres => {}
         },
     }
     if let Some(cursor) = &cursor {
-        sql.push_str(&order.after(cursor, &mut binds)?);
+        order.after(cursor, &mut statement)?;
     }
-    sql.push_str(&format!(" ORDER BY {}", order.order_by()));
     // One more than a page: whether it exists tells if there is a next page.
-    sql.push_str(&format!(" LIMIT {}", PAGE_SIZE + 1));
+    statement.push(&format!(
+        " ORDER BY {} LIMIT {}",
+        order.order_by(),
+        PAGE_SIZE + 1
+    ));
 
     let mut conn = db.pool().acquire().await?;
-    let mut rows = Bind::all(sqlx::query(&sql), binds)
-        .fetch_all(&mut *conn)
-        .await?;
+    let mut rows = statement.query()?.fetch_all(&mut *conn).await?;
     let more = rows.len() > PAGE_SIZE;
     rows.truncate(PAGE_SIZE);
 

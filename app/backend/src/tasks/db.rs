@@ -10,7 +10,8 @@ use crm_core::records::{Kind, MemberOption};
 use crm_core::tasks::{Task, TaskAbout, search_text};
 use crm_core::time::CalendarDate;
 
-use crate::records::db::{Cursor, bind_all, escape_like, page_link_expired, placeholders};
+use crate::db::Statement;
+use crate::records::db::{Cursor, escape_like, page_link_expired};
 
 const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id,
     t.assignee_id, a.name AS assignee_name, p.first_name, p.last_name,
@@ -73,7 +74,6 @@ fn select_page(condition: &str, order: &str, limit: &str) -> String {
 }
 
 fn task_from(row: &AnyRow, today: CalendarDate) -> Result<Task, AppError> {
-    let id: String = row.try_get("id")?;
     let due_on = row
         .try_get::<Option<String>, _>("due_on")?
         .map(|raw| {
@@ -82,11 +82,9 @@ fn task_from(row: &AnyRow, today: CalendarDate) -> Result<Task, AppError> {
         })
         .transpose()?;
     let done = row.try_get::<Option<i64>, _>("done_at")?.is_some();
-    let assignee = match row.try_get::<Option<String>, _>("assignee_id")? {
+    let assignee = match row.try_get::<Option<MemberId>, _>("assignee_id")? {
         Some(id) => Some(MemberOption {
-            id: id
-                .parse::<MemberId>()
-                .map_err(|_| AppError::internal("a stored member id is not one"))?,
+            id,
             name: row
                 .try_get::<Option<String>, _>("assignee_name")?
                 .unwrap_or_default(),
@@ -94,8 +92,7 @@ fn task_from(row: &AnyRow, today: CalendarDate) -> Result<Task, AppError> {
         None => None,
     };
     Ok(Task {
-        id: TaskId::parse(&id)
-            .ok_or_else(|| AppError::internal("a stored task id is not a UUID"))?,
+        id: row.try_get("id")?,
         title: row.try_get("title")?,
         overdue: !done && due_on.is_some_and(|due| due < today),
         due_on,
@@ -459,16 +456,17 @@ pub async fn assign_all(
     assignee: Option<MemberId>,
 ) -> Result<usize, AppError> {
     let assignee = assignee.map(|member| member.to_string());
-    let sql = format!(
-        "UPDATE tasks SET assignee_id = $2
-         WHERE workspace_id = $1 AND COALESCE(assignee_id, '') <> $3 AND id IN ({})",
-        placeholders(ids.len(), 4)
-    );
-    let query = sqlx::query(&sql)
-        .bind(workspace)
-        .bind(assignee.clone())
-        .bind(assignee.unwrap_or_default());
-    let result = bind_all(query, ids).execute(&mut *conn).await?;
+    let mut statement = Statement::new("UPDATE tasks SET assignee_id = ");
+    statement
+        .push_bind(assignee.clone())
+        .push(" WHERE workspace_id = ")
+        .push_bind(workspace)
+        .push(" AND COALESCE(assignee_id, '') <> ")
+        .push_bind(assignee.unwrap_or_default())
+        .push(" AND id IN (")
+        .push_bind_list(ids.iter().map(String::as_str))
+        .push(")");
+    let result = statement.query()?.execute(&mut *conn).await?;
     Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
 }
 
@@ -482,23 +480,26 @@ pub async fn set_done_all(
     member: MemberId,
     now: i64,
 ) -> Result<usize, AppError> {
-    let result = if done {
-        let sql = format!(
-            "UPDATE tasks SET done_at = $2, done_by = $3
-             WHERE workspace_id = $1 AND done_at IS NULL AND id IN ({})",
-            placeholders(ids.len(), 4)
-        );
-        let query = sqlx::query(&sql).bind(workspace).bind(now).bind(member);
-        bind_all(query, ids).execute(&mut *conn).await?
+    let mut statement = if done {
+        let mut statement = Statement::new("UPDATE tasks SET done_at = ");
+        statement
+            .push_bind(now)
+            .push(", done_by = ")
+            .push_bind(member)
+            .push(" WHERE done_at IS NULL AND workspace_id = ");
+        statement
     } else {
-        let sql = format!(
+        Statement::new(
             "UPDATE tasks SET done_at = NULL, done_by = NULL
-             WHERE workspace_id = $1 AND done_at IS NOT NULL AND id IN ({})",
-            placeholders(ids.len(), 2)
-        );
-        let query = sqlx::query(&sql).bind(workspace);
-        bind_all(query, ids).execute(&mut *conn).await?
+             WHERE done_at IS NOT NULL AND workspace_id = ",
+        )
     };
+    statement
+        .push_bind(workspace)
+        .push(" AND id IN (")
+        .push_bind_list(ids.iter().map(String::as_str))
+        .push(")");
+    let result = statement.query()?.execute(&mut *conn).await?;
     Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
 }
 
@@ -509,11 +510,12 @@ pub async fn delete_all(
     workspace: WorkspaceId,
     ids: &[String],
 ) -> Result<usize, AppError> {
-    let sql = format!(
-        "DELETE FROM tasks WHERE workspace_id = $1 AND id IN ({})",
-        placeholders(ids.len(), 2)
-    );
-    let query = sqlx::query(&sql).bind(workspace);
-    let result = bind_all(query, ids).execute(&mut *conn).await?;
+    let mut statement = Statement::new("DELETE FROM tasks WHERE workspace_id = ");
+    statement
+        .push_bind(workspace)
+        .push(" AND id IN (")
+        .push_bind_list(ids.iter().map(String::as_str))
+        .push(")");
+    let result = statement.query()?.execute(&mut *conn).await?;
     Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
 }
