@@ -459,15 +459,10 @@ pub async fn assign_all(
     let mut statement = Statement::new("UPDATE tasks SET assignee_id = ");
     statement
         .push_bind(assignee.clone())
-        .push(" WHERE workspace_id = ")
-        .push_bind(workspace)
-        .push(" AND COALESCE(assignee_id, '') <> ")
+        .push(" WHERE COALESCE(assignee_id, '') <> ")
         .push_bind(assignee.unwrap_or_default())
-        .push(" AND id IN (")
-        .push_bind_list(ids.iter().map(String::as_str))
-        .push(")");
-    let result = statement.query()?.execute(&mut *conn).await?;
-    Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
+        .push(" AND ");
+    on_tasks(conn, statement, workspace, ids).await
 }
 
 /// Ticks those of the tasks `ids` that are open done (by `member`, now), or those that are done
@@ -480,27 +475,20 @@ pub async fn set_done_all(
     member: MemberId,
     now: i64,
 ) -> Result<usize, AppError> {
-    let mut statement = if done {
+    let statement = if done {
         let mut statement = Statement::new("UPDATE tasks SET done_at = ");
         statement
             .push_bind(now)
             .push(", done_by = ")
             .push_bind(member)
-            .push(" WHERE done_at IS NULL AND workspace_id = ");
+            .push(" WHERE done_at IS NULL AND ");
         statement
     } else {
         Statement::new(
-            "UPDATE tasks SET done_at = NULL, done_by = NULL
-             WHERE done_at IS NOT NULL AND workspace_id = ",
+            "UPDATE tasks SET done_at = NULL, done_by = NULL WHERE done_at IS NOT NULL AND ",
         )
     };
-    statement
-        .push_bind(workspace)
-        .push(" AND id IN (")
-        .push_bind_list(ids.iter().map(String::as_str))
-        .push(")");
-    let result = statement.query()?.execute(&mut *conn).await?;
-    Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
+    on_tasks(conn, statement, workspace, ids).await
 }
 
 /// Deletes the tasks `ids`, and with them their places in the timelines of the records they were
@@ -510,8 +498,25 @@ pub async fn delete_all(
     workspace: WorkspaceId,
     ids: &[String],
 ) -> Result<usize, AppError> {
-    let mut statement = Statement::new("DELETE FROM tasks WHERE workspace_id = ");
+    on_tasks(
+        conn,
+        Statement::new("DELETE FROM tasks WHERE "),
+        workspace,
+        ids,
+    )
+    .await
+}
+
+/// Runs a change (`statement`, which ends where a condition goes) on those of the workspace's
+/// tasks `ids`; answers how many it changed.
+async fn on_tasks<'q>(
+    conn: &mut sqlx::AnyConnection,
+    mut statement: Statement<'q>,
+    workspace: WorkspaceId,
+    ids: &'q [String],
+) -> Result<usize, AppError> {
     statement
+        .push("workspace_id = ")
         .push_bind(workspace)
         .push(" AND id IN (")
         .push_bind_list(ids.iter().map(String::as_str))
