@@ -4,10 +4,12 @@
 
 use std::net::SocketAddr;
 use std::ops::Deref;
+use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use leptos::prelude::use_context;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
 
 use crm_backend::config::ConfigError;
 use crm_backend::state::AppState;
@@ -62,4 +64,37 @@ pub fn leptos_options(listen_addr: SocketAddr) -> Result<LeptosOptions, ConfigEr
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>()
         .ok_or_else(|| AppError::internal("AppState is missing from the Leptos context"))
+}
+
+/// What every server render needs: the state for server functions, and the request's CSP nonce.
+pub fn provide_render_context(state: &AppState) {
+    provide_context(state.clone());
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(value)) = nonce {
+        provide_context(Nonce::from_value(value));
+    }
+}
+
+/// The CSP nonce of one request, which the security-headers middleware makes and names in the
+/// `Content-Security-Policy`; the Leptos renderer stamps it on the scripts it writes.
+#[derive(Clone, Debug)]
+pub struct CspNonce(Arc<str>);
+
+impl CspNonce {
+    /// 128 random bits, in hex.
+    pub fn generate() -> Self {
+        let bytes = uuid::Uuid::new_v4().into_bytes();
+        Self(
+            bytes
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+                .into(),
+        )
+    }
+
+    pub fn value(&self) -> &str {
+        &self.0
+    }
 }

@@ -1,17 +1,23 @@
 //! Answering a plain form POST with a page: the app rendered whole (the answer is for browsers
 //! that may run no JavaScript) with extra context, such as what was typed and what is wrong.
 
-use app::context::SiteState;
-use app::form::PostedForm;
-use app::shell;
+use crate::context::SiteState;
+use crate::form::PostedForm;
+use crate::shell;
 use axum::body::Body;
 use axum::extract::{Form, FromRequest, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use crm_backend::accounts::session::CurrentSession;
 use crm_core::forms::FormState;
 use leptos::prelude::provide_context;
 use serde::de::DeserializeOwned;
+
+/// The member whose session the request carries (loaded by the session middleware), if any.
+pub fn session_of(parts: &Parts) -> Option<CurrentSession> {
+    parts.extensions.get::<CurrentSession>().cloned()
+}
 
 /// Reads a posted form; a damaged body reads as an empty form, which is then answered with
 /// field errors like any incomplete one.
@@ -53,7 +59,7 @@ pub async fn page_with_context(
     let options = state.leptos.clone();
     let render = leptos_axum::render_app_async_with_context(
         move || {
-            crate::provide_render_context(&state.app);
+            crate::context::provide_render_context(&state.app);
             provide();
         },
         move || shell(options.clone()),

@@ -31,6 +31,8 @@ pub mod workspaces;
 #[cfg(feature = "ssr")]
 pub mod context;
 #[cfg(feature = "ssr")]
+pub mod form_answer;
+#[cfg(feature = "ssr")]
 pub mod member;
 
 use leptos::prelude::*;

@@ -1,20 +1,15 @@
 //! Wiring only: start-up (pool, migrations, the vendor workspace), the axum router around the
-//! Leptos app, and the middleware every response passes through. Features live in `app`.
+//! Leptos app (its pages, server functions and the features' plain form POSTs), and the
+//! middleware every response passes through. Features live in `app`.
 
-mod account_forms;
-mod consent_form;
-mod demo_form;
 mod health;
 mod middleware;
-mod record_forms;
-mod render;
 mod static_files;
-mod workspace_forms;
 
 use std::sync::Arc;
 
-use app::context::SiteState;
-use app::{App, shell};
+use app::context::{SiteState, provide_render_context};
+use app::{App, accounts, consent, demo, records, shell, workspaces};
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -22,7 +17,6 @@ use axum::routing::{get, post};
 use crm_backend::config::Config;
 use crm_backend::db::Db;
 use crm_backend::state::AppState;
-use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
 pub use middleware::apply_middleware;
@@ -83,63 +77,66 @@ pub fn build_router(site: SiteState) -> Router {
             let leptos_options = leptos_options.clone();
             move || shell(leptos_options.clone())
         })
-        .route("/demo", post(demo_form::post_demo))
-        .route("/demo/check", post(demo_form::post_check))
-        .route("/consent", post(consent_form::post_consent))
-        .route("/signup", post(account_forms::post_signup))
-        .route("/login", post(account_forms::post_login))
-        .route("/logout", post(account_forms::post_logout))
-        .route("/forgot-password", post(account_forms::post_forgot))
-        .route("/reset-password/{token}", post(account_forms::post_reset))
-        .route("/verify-email/{token}", post(account_forms::post_verify))
+        .route("/demo", post(demo::posts::post_demo))
+        .route("/demo/check", post(demo::posts::post_check))
+        .route("/consent", post(consent::posts::post_consent))
+        .route("/signup", post(accounts::posts::post_signup))
+        .route("/login", post(accounts::posts::post_login))
+        .route("/logout", post(accounts::posts::post_logout))
+        .route("/forgot-password", post(accounts::posts::post_forgot))
+        .route("/reset-password/{token}", post(accounts::posts::post_reset))
+        .route("/verify-email/{token}", post(accounts::posts::post_verify))
         .route(
             "/app/verification",
-            post(account_forms::post_resend_verification),
+            post(accounts::posts::post_resend_verification),
         )
         .route(
             "/app/settings/workspace/invite",
-            post(workspace_forms::post_invite),
+            post(workspaces::posts::post_invite),
         )
         .route(
             "/app/settings/workspace/revoke",
-            post(workspace_forms::post_revoke),
+            post(workspaces::posts::post_revoke),
         )
         .route(
             "/app/settings/workspace/remove",
-            post(workspace_forms::post_remove),
+            post(workspaces::posts::post_remove),
         )
         .route(
             "/app/settings/workspace/role",
-            post(workspace_forms::post_role),
+            post(workspaces::posts::post_role),
         )
         .route(
             "/app/settings/workspace/transfer",
-            post(workspace_forms::post_transfer),
+            post(workspaces::posts::post_transfer),
         )
-        .route("/app/workspace/switch", post(workspace_forms::post_switch))
-        .route("/app/people/new", post(record_forms::post_new_person))
-        .route("/app/companies/new", post(record_forms::post_new_company))
-        .route("/app/leads/new", post(record_forms::post_new_lead))
+        .route(
+            "/app/workspace/switch",
+            post(workspaces::posts::post_switch),
+        )
+        .route("/app/people/new", post(records::posts::post_new_person))
+        .route("/app/companies/new", post(records::posts::post_new_company))
+        .route("/app/leads/new", post(records::posts::post_new_lead))
         .route(
             "/app/opportunities/new",
-            post(record_forms::post_new_opportunity),
+            post(records::posts::post_new_opportunity),
         )
         .route(
             "/app/settings/sessions/end",
-            post(account_forms::post_end_session),
+            post(accounts::posts::post_end_session),
         )
-        .route("/app/settings/profile", post(account_forms::post_profile))
+        .route("/app/settings/profile", post(accounts::posts::post_profile))
         .route(
             "/app/settings/profile/email",
-            post(account_forms::post_email_change),
+            post(accounts::posts::post_email_change),
         )
         .route(
             "/app/settings/profile/password",
-            post(account_forms::post_password_change),
+            post(accounts::posts::post_password_change),
         )
         .route(
             "/invitations/{token}",
-            post(workspace_forms::post_invitation),
+            post(workspaces::posts::post_invitation),
         )
         .route(
             "/api/analytics/page-view",
@@ -182,12 +179,6 @@ pub fn page_routes() -> Vec<String> {
         .iter()
         .map(|route| route.path().to_owned())
         .collect()
-}
-
-/// What every server render needs: the state for server functions, and the request's CSP nonce.
-pub(crate) fn provide_render_context(state: &AppState) {
-    provide_context(state.clone());
-    middleware::provide_nonce_from_request();
 }
 
 /// `/robots.txt`, pointing to the sitemap at the site's public address.

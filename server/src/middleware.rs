@@ -5,6 +5,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use app::context::CspNonce;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
@@ -12,8 +13,6 @@ use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 use axum::middleware::{self as axum_middleware, Next};
 use crm_backend::config::Config;
 use leptos::config::{Env, LeptosOptions};
-use leptos::nonce::Nonce;
-use leptos::prelude::{provide_context, use_context};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -28,34 +27,6 @@ use tracing::Level;
 pub const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The CSP nonce of one request; the Leptos renderer stamps it on the scripts it writes.
-#[derive(Clone, Debug)]
-pub struct CspNonce(Arc<str>);
-
-impl CspNonce {
-    fn generate() -> Self {
-        let bytes: [u8; 16] = rand_bytes();
-        Self(hex_encode(&bytes).into())
-    }
-}
-
-fn rand_bytes() -> [u8; 16] {
-    *uuid::Uuid::new_v4().as_bytes()
-}
-
-fn hex_encode(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Called while rendering: hands the request's nonce to Leptos.
-pub fn provide_nonce_from_request() {
-    let nonce = use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
-    if let Some(CspNonce(value)) = nonce {
-        provide_context(Nonce::from_value(value));
-    }
-}
 
 /// The headers every response carries, computed once from the configuration.
 #[derive(Clone)]
@@ -89,7 +60,7 @@ async fn security_headers(
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&policy.content_security_policy(&nonce.0)) {
+    if let Ok(csp) = HeaderValue::from_str(&policy.content_security_policy(nonce.value())) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     headers.insert(
@@ -312,7 +283,7 @@ mod tests {
     fn nonces_differ_between_requests() {
         let a = CspNonce::generate();
         let b = CspNonce::generate();
-        assert_ne!(a.0, b.0);
-        assert_eq!(a.0.len(), 32);
+        assert_ne!(a.value(), b.value());
+        assert_eq!(a.value().len(), 32);
     }
 }

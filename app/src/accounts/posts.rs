@@ -3,7 +3,7 @@
 //! page again: what was typed (never a password), each problem beside its field, and the right
 //! status (422, 401 for a failed log-in, 429 for a rate limit).
 
-use app::context::SiteState;
+use crate::context::SiteState;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -15,7 +15,7 @@ use crm_backend::accounts::session::{self, Device};
 use crm_core::accounts::{ForgotFields, LoginFields, ResetFields, SignupFields, notices};
 use crm_core::forms::{FieldProblem, FormNotice, FormState};
 
-use crate::render::{form_again, read_form};
+use crate::form_answer::{form_again, read_form};
 
 fn client(state: &SiteState, parts: &Parts) -> Option<std::net::IpAddr> {
     crm_backend::client_ip::client_ip(parts, state.config.trust_forwarded_for)

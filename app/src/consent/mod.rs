@@ -3,6 +3,8 @@
 
 pub mod api;
 mod cookie_policy;
+#[cfg(feature = "ssr")]
+pub mod posts;
 mod ui;
 
 pub use cookie_policy::CookiePolicyPage;

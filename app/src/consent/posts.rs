@@ -2,7 +2,7 @@
 //! A choice is recorded and the visitor goes back to the page they were on (303); "Customize"
 //! leads to the settings page.
 
-use app::context::SiteState;
+use crate::context::SiteState;
 use axum::extract::{Form, FromRequest, Request, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -8,6 +8,8 @@
 
 pub mod api;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod posts;
 
 pub use api::{DemoFormState, FormNotice};
 pub use pages::{DemoPage, DemoThanksPage};

@@ -4,8 +4,8 @@
 //! field, and the right status (422, or 429 for the rate limit). The page script checks the form
 //! as the visitor types with `/demo/check`.
 
-use app::context::SiteState;
-use app::demo::{FormNotice, PostedDemoForm};
+use crate::context::SiteState;
+use crate::demo::{FormNotice, PostedDemoForm};
 use axum::extract::{Form, FromRequest, Request, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -73,7 +73,7 @@ pub async fn post_demo(State(state): State<SiteState>, request: Request) -> Resp
         errors,
         notice,
     };
-    crate::render::page_with_context(state, parts, status, move || {
+    crate::form_answer::page_with_context(state, parts, status, move || {
         provide_context(posted.clone())
     })
     .await
@@ -94,7 +94,7 @@ struct CheckForm {
 /// limit is counted and no stamp is looked at (the form's real POST does all of that): it only
 /// applies the form's rules, which are the server's alone.
 pub async fn post_check(State(state): State<SiteState>, request: Request) -> Response {
-    let (mut parts, form): (_, CheckForm) = crate::render::read_form(&state, request).await;
+    let (mut parts, form): (_, CheckForm) = crate::form_answer::read_form(&state, request).await;
     let which: Vec<DemoField> = form
         .check
         .split(',')
@@ -106,7 +106,7 @@ pub async fn post_check(State(state): State<SiteState>, request: Request) -> Res
         notice: None,
     };
     parts.uri = Uri::from_static("/demo");
-    crate::render::page_with_context(state, parts, StatusCode::OK, move || {
+    crate::form_answer::page_with_context(state, parts, StatusCode::OK, move || {
         provide_context(posted.clone())
     })
     .await

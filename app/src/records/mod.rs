@@ -4,6 +4,8 @@
 
 pub mod api;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod posts;
 mod remote;
 mod selection;
 

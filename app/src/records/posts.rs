@@ -4,13 +4,12 @@
 
 use std::fmt::Display;
 
-use app::context::SiteState;
+use crate::context::SiteState;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use crm_backend::accounts::service::Outcome;
-use crm_backend::accounts::session::CurrentSession;
 
 use crm_core::accounts::notices;
 use crm_core::companies::NewCompanyFields;
@@ -21,7 +20,7 @@ use crm_core::opportunities::NewOpportunityFields;
 use crm_core::people::NewPersonFields;
 use crm_core::records::NewRecordFields;
 
-use crate::render::{form_again, read_form};
+use crate::form_answer::{form_again, read_form, session_of};
 
 /// `POST /app/people/new`.
 pub async fn post_new_person(State(state): State<SiteState>, request: Request) -> Response {
@@ -68,10 +67,6 @@ pub async fn post_new_opportunity(State(state): State<SiteState>, request: Reque
         "/app/opportunities",
     )
     .await
-}
-
-fn session_of(parts: &Parts) -> Option<CurrentSession> {
-    parts.extensions.get::<CurrentSession>().cloned()
 }
 
 fn to_login(form: &str) -> Response {

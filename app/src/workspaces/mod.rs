@@ -4,5 +4,7 @@
 
 pub mod api;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod posts;
 
 pub use pages::{InvitationPage, WorkspaceSettingsPage};

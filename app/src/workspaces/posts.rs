@@ -2,7 +2,7 @@
 //! workspace, and accept an invitation. Plain form POSTs; each change is decided in
 //! `crm_backend::team`, in the session's workspace only.
 
-use app::context::SiteState;
+use crate::context::SiteState;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -18,13 +18,9 @@ use crm_core::error::AppError;
 use crm_core::forms::{FieldProblem, FormNotice, FormState};
 use crm_core::ids::MemberId;
 
-use crate::render::{form_again, read_form};
+use crate::form_answer::{form_again, read_form, session_of};
 
 const SETTINGS: &str = "/app/settings/workspace";
-
-fn session_of(parts: &Parts) -> Option<CurrentSession> {
-    parts.extensions.get::<CurrentSession>().cloned()
-}
 
 /// The settings page again with an error about the whole page (a refused or failed change).
 async fn refused(state: SiteState, mut parts: Parts, error: AppError) -> Response {
