@@ -415,6 +415,89 @@ async fn log_in_attempts_are_limited_per_account_with_a_clear_message(app: TestA
     assert!(body_text(limited).await.contains(notices::RATE_LIMITED));
 }
 
+/// What a stranger sees of an answer: its status, the headers that carry meaning, and its body with
+/// the address that was typed (echoed in the form) and the request's CSP nonce (each answer has its
+/// own, and the page writes it where scripts are named) taken out.
+async fn as_a_stranger_sees_it(response: Response<Body>, typed: &str) -> String {
+    let status = response.status();
+    let headers: Vec<String> = [
+        header::LOCATION,
+        header::RETRY_AFTER,
+        header::CACHE_CONTROL,
+        header::CONTENT_TYPE,
+        header::SET_COOKIE,
+    ]
+    .iter()
+    .map(|name| {
+        let values: Vec<_> = response.headers().get_all(name).iter().collect();
+        format!("{name}: {values:?}")
+    })
+    .collect();
+    let nonce = response
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|csp| csp.to_str().ok())
+        .and_then(|csp| csp.split("'nonce-").nth(1))
+        .and_then(|rest| rest.split('\'').next())
+        .map(str::to_owned);
+    let mut body = body_text(response).await.replace(typed, "<typed>");
+    if let Some(nonce) = nonce.filter(|nonce| !nonce.is_empty()) {
+        body = body.replace(&nonce, "<nonce>");
+    }
+    format!("{status}\n{}\n{body}", headers.join("\n"))
+}
+
+#[backend_test]
+async fn forgot_password_answers_a_registered_and_an_unknown_address_alike_up_to_and_past_the_limit(
+    app: TestApp,
+) {
+    sign_up(&app, "ada@example.com").await;
+    // Each request from an address of its own, so only the limit per e-mail address counts.
+    for attempt in 1..=5 {
+        let known = post(
+            &app,
+            "/forgot-password",
+            &[("email", "ada@example.com")],
+            None,
+            &format!("198.51.100.{}", 20 + attempt),
+        )
+        .await;
+        let unknown = post(
+            &app,
+            "/forgot-password",
+            &[("email", "nobody@example.com")],
+            None,
+            &format!("198.51.100.{}", 40 + attempt),
+        )
+        .await;
+        let expected = if attempt <= 3 {
+            StatusCode::SEE_OTHER
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(
+            known.status(),
+            expected,
+            "attempt {attempt}, {}",
+            app.label()
+        );
+        assert_eq!(
+            as_a_stranger_sees_it(known, "ada@example.com").await,
+            as_a_stranger_sees_it(unknown, "nobody@example.com").await,
+            "attempt {attempt}, {}",
+            app.label()
+        );
+    }
+    // Three links were sent to the member, none to the unknown address.
+    let links = mail_to(&app, "ada@example.com")
+        .await
+        .iter()
+        .filter(|mail| mail.contains("/reset-password/"))
+        .count();
+    assert_eq!(links, 3, "{}", app.label());
+    assert!(mail_to(&app, "nobody@example.com").await.is_empty());
+}
+
 #[backend_test]
 async fn a_password_reset_works_once_and_ends_every_other_session(app: TestApp) {
     sign_up(&app, "ada@example.com").await;

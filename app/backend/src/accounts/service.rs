@@ -53,8 +53,8 @@ pub const RESET_PER_IP: RateLimit = RateLimit {
     window_ms: ONE_HOUR,
 };
 /// Password-reset e-mails per account.
-pub const RESET_PER_ACCOUNT: RateLimit = RateLimit {
-    bucket: "reset-account",
+pub const RESET_PER_ADDRESS: RateLimit = RateLimit {
+    bucket: "reset-address",
     max_attempts: 3,
     window_ms: ONE_HOUR,
 };
@@ -429,15 +429,16 @@ pub async fn request_password_reset(
     if limited(state, RESET_PER_IP, &ip_key(client), now).await? {
         return Ok(Outcome::RateLimited);
     }
+    // Counted for every address typed, before it is looked up: an address without an account
+    // reaches the limit after as many requests as one with an account, so no answer tells them
+    // apart.
+    if limited(state, RESET_PER_ADDRESS, &members::email_key(&email), now).await? {
+        return Ok(Outcome::RateLimited);
+    }
     let Some(member) = members::find_by_email(state.db.pool(), &email).await? else {
         tracing::info!("password reset asked for an address without an account");
         return Ok(Outcome::Done(()));
     };
-    if limited(state, RESET_PER_ACCOUNT, &members::email_key(&email), now).await? {
-        // Said only to whoever typed this address; it tells nothing the neutral answer hides,
-        // since the limit counts requests for any address.
-        return Ok(Outcome::RateLimited);
-    }
     let mut tx = state.db.begin_write().await?;
     let secret = tokens::issue(
         &mut *tx,
