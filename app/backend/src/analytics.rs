@@ -102,7 +102,7 @@ pub async fn page_view(State(state): State<AppState>, request: Request) -> Respo
             .hit(
                 &state.db,
                 state.config.secret_key.expose(),
-                &client.to_string(),
+                &crate::client_ip::rate_limit_key(Some(client)),
                 now,
             )
             .await

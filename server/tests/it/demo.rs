@@ -268,6 +268,34 @@ async fn too_many_requests_from_one_address_get_a_friendly_429_page(app: TestApp
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
 
+#[backend_test]
+async fn an_ipv6_client_is_limited_by_its_64_block_not_by_each_address_in_it(app: TestApp) {
+    use crm_backend::demo::service::DEMO_LIMIT;
+    // Every request from another address of the same /64, as one client may send them.
+    for host in 1..=DEMO_LIMIT.max_attempts {
+        let ip = format!("[2001:db8:1:2::{host:x}]");
+        let response = post_form(&app, form(&app, 5_000, &[("name", "")]), &ip).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            app.label()
+        );
+    }
+    let response = post_form(&app, form(&app, 5_000, &[]), "[2001:db8:1:2:ffff::9]").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        app.label()
+    );
+    assert_eq!(lead_count(&app).await, 0);
+
+    // The next /64 is another client.
+    let response = post_form(&app, form(&app, 5_000, &[]), "[2001:db8:1:3::1]").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());
+}
+
 /// The page script's check of the form as the visitor has typed it so far.
 async fn post_check(app: &TestApp, body: &str) -> axum::http::Response<Body> {
     let mut request = Request::post("/demo/check")

@@ -86,7 +86,7 @@ async fn limited(
 /// Without a socket address (in-process tests) every request shares one key, which only makes
 /// the limit stricter.
 fn ip_key(client: Option<IpAddr>) -> String {
-    client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    crate::client_ip::rate_limit_key(client)
 }
 
 fn link(state: &AppState, path: &str) -> String {

@@ -53,7 +53,7 @@ async fn within_limit(
         .hit(
             &state.db,
             state.config.secret_key.expose(),
-            &client.to_string(),
+            &crate::client_ip::rate_limit_key(Some(client)),
             now,
         )
         .await?;

@@ -58,9 +58,7 @@ pub async fn submit(
 ) -> Result<Outcome, AppError> {
     let now = state.db.now_millis();
     let secret = state.config.secret_key.expose();
-    // Without a socket address (in-process tests) every request shares one key, which only ever
-    // makes the limit stricter.
-    let key = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    let key = crate::client_ip::rate_limit_key(client);
     if DEMO_LIMIT.hit(&state.db, secret, &key, now).await? == Decision::Limited {
         tracing::info!("demo request refused by the rate limit");
         return Ok(Outcome::RateLimited);
