@@ -499,6 +499,62 @@ async fn forgot_password_answers_a_registered_and_an_unknown_address_alike_up_to
 }
 
 #[backend_test]
+async fn forgot_password_requests_sent_at_once_are_limited_alike_for_a_registered_and_an_unknown_address(
+    app: TestApp,
+) {
+    use tower::ServiceExt;
+
+    sign_up(&app, "ada@example.com").await;
+    // Twelve requests for each address, all in flight together, each from an address of its own.
+    let mut tasks = Vec::new();
+    for i in 0..24_u8 {
+        let email = if i % 2 == 0 {
+            "ada@example.com"
+        } else {
+            "nobody@example.com"
+        };
+        let mut request = Request::post("/forgot-password")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::USER_AGENT, CHROME_ON_LINUX)
+            .body(Body::from(encode(&[("email", email)])))
+            .expect("request");
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((
+                [198, 51, 100, 100 + i],
+                40000,
+            ))));
+        let router = app.router.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = router
+                .oneshot(request)
+                .await
+                .expect("the router never fails");
+            (email, response.status())
+        }));
+    }
+    let mut answers = std::collections::BTreeMap::<(&str, StatusCode), usize>::new();
+    for task in tasks {
+        *answers.entry(task.await.expect("no panic")).or_default() += 1;
+    }
+    let expected = std::collections::BTreeMap::from([
+        (("ada@example.com", StatusCode::SEE_OTHER), 3),
+        (("ada@example.com", StatusCode::TOO_MANY_REQUESTS), 9),
+        (("nobody@example.com", StatusCode::SEE_OTHER), 3),
+        (("nobody@example.com", StatusCode::TOO_MANY_REQUESTS), 9),
+    ]);
+    assert_eq!(answers, expected, "{}", app.label());
+    let links = mail_to(&app, "ada@example.com")
+        .await
+        .iter()
+        .filter(|mail| mail.contains("/reset-password/"))
+        .count();
+    assert_eq!(links, 3, "{}", app.label());
+}
+
+#[backend_test]
 async fn a_password_reset_works_once_and_ends_every_other_session(app: TestApp) {
     sign_up(&app, "ada@example.com").await;
     let other_device =
