@@ -224,9 +224,34 @@ test('an owner invites a second member by e-mail, who accepts with a new account
   assert.match(await bob.locator('h1').innerText(), /Orchard Partners/);
   assert.match(await bob.locator('.app-home__who').innerText(), /member of this workspace/);
 
+  // A member sees the pipeline but is offered no change to it, and told who may change it.
+  await bob.goto(`${BASE_URL}/app/opportunities/stages`);
+  await waitForScripts(bob);
+  assert.match(await bob.getByRole('note').innerText(), /Only the workspace's owner and admins can rename or reorder/);
+  assert.equal(await bob.getByRole('button', { name: /^Rename / }).count(), 0);
+  assert.equal(await bob.getByRole('button', { name: /^Move / }).count(), 0);
+  assert.match(await bob.locator('.stages').innerText(), /Won/);
+  await assertAccessible(bob, '/app/opportunities/stages as a member');
+
   await owner.reload();
   assert.match(await owner.locator('.team__table').innerText(), /Bob Builder/);
+
+  // The owner removes Bob, his only workspace. Logging in again, he is told why he cannot get in
+  // (his password is right), not that it does not match.
+  await owner.getByRole('button', { name: 'Remove Bob Builder' }).focus();
+  await pressEnterAndWait(owner);
+  assert.match(await owner.getByRole('status').first().innerText(), /Member removed/);
+  const refused = await logInWithKeyboard(bob, bobEmail, PASSWORD);
+  assert.equal(refused.status(), 403);
+  assert.equal(new URL(bob.url()).pathname, '/login');
+  const told = await bob.getByRole('alert').first().innerText();
+  assert.match(told, /no longer a member of any workspace/);
+  assert.doesNotMatch(told, /do not match/);
+  await waitForFocus(bob, 'login-notice');
+  await assertAccessible(bob, '/login after removal from the only workspace');
+
   assertNoPageErrors(owner);
+  takeExpectedStatusReports(bob, [403]);
   assertNoPageErrors(bob);
   await owner.context().close();
   await bob.context().close();

@@ -46,8 +46,13 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     crm_backend::policy::db::ensure_seeded(&db)
         .await
         .map_err(StartError::PolicySeed)?;
+    let passwords = crm_backend::accounts::password::HashGate::new(
+        config.password_hashes_at_once,
+        crm_backend::accounts::password::HASH_WAIT,
+    );
     Ok(AppState {
         db,
+        passwords,
         config: Arc::new(config),
         vendor_workspace: vendor.id,
         outbox: crm_backend::mail::OutboxSignal::default(),

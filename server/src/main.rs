@@ -84,6 +84,12 @@ async fn main() -> ExitCode {
         }
     };
     init_tracing(&config);
+    if config.environment == Environment::Production && !config.is_https() {
+        tracing::warn!(
+            site_url = %config.site_url,
+            "SITE_URL is plain http in production, as ALLOW_HTTP_SITE_URL=true allows: cookies are sent without the Secure flag and passwords cross the network unencrypted unless something in front encrypts them"
+        );
+    }
 
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,

@@ -11,7 +11,7 @@ use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Response, StatusCode, header};
 use axum::middleware::{self as axum_middleware, Next};
-use crm_backend::config::Config;
+use crm_backend::config::{Config, Environment};
 use leptos::config::{Env, LeptosOptions};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -91,10 +91,16 @@ async fn security_headers(
 
 /// Refuses a state-changing request that a browser sent from another site (cross-site request
 /// forgery). Browsers say where a request comes from in `Sec-Fetch-Site`; older ones only in
-/// `Origin`. Requests with neither (command-line clients, server-to-server) carry no visitor's
-/// cookies by accident and go through; `SameSite=Lax` cookies cover the rest.
-async fn refuse_cross_site_writes(request: Request, next: Next) -> Response<Body> {
-    if is_cross_site_write(&request) {
+/// `Origin`, which must then be this site's whole origin (scheme, host and port of `SITE_URL`).
+/// A request with neither goes through only when it carries no session: command-line clients and
+/// other servers send no member's cookie, and a write that does without saying where it comes
+/// from is not one a browser of ours sends.
+async fn refuse_cross_site_writes(
+    State(site_origin): State<Arc<str>>,
+    request: Request,
+    next: Next,
+) -> Response<Body> {
+    if is_cross_site_write(&request, &site_origin) {
         tracing::warn!("refused a cross-site state-changing request");
         let mut response = Response::new(Body::from(CROSS_SITE_PAGE));
         *response.status_mut() = StatusCode::FORBIDDEN;
@@ -107,7 +113,7 @@ async fn refuse_cross_site_writes(request: Request, next: Next) -> Response<Body
     next.run(request).await
 }
 
-fn is_cross_site_write(request: &Request) -> bool {
+fn is_cross_site_write(request: &Request, site_origin: &str) -> bool {
     use axum::http::Method;
     if matches!(
         *request.method(),
@@ -120,16 +126,11 @@ fn is_cross_site_write(request: &Request) -> bool {
         // "same-site" is a sibling subdomain: another site as far as our data is concerned.
         return !matches!(site.as_bytes(), b"same-origin" | b"none");
     }
-    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        None => false,
-        Some(origin) => {
-            let origin_host = origin.split_once("://").map_or(origin, |(_, host)| host);
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .or_else(|| request.uri().authority().map(|a| a.as_str()));
-            host != Some(origin_host)
-        }
+    match headers.get(header::ORIGIN) {
+        Some(origin) => !origin
+            .to_str()
+            .is_ok_and(|origin| origin.eq_ignore_ascii_case(site_origin)),
+        None => crm_backend::accounts::session::secret_from(headers).is_some(),
     }
 }
 
@@ -185,11 +186,23 @@ const PANIC_PAGE: &str = r#"<!DOCTYPE html>
 <p>Something went wrong on our side and we could not finish your request. Nothing you entered was lost on our side; please try again in a moment.</p>
 <p><a class="button" href="/">Go to the home page</a></p></main></body></html>"#;
 
+/// Whether pages may reach `cargo leptos watch`'s reload socket: only a debug build in development
+/// (a release binary started without `LEPTOS_ENV=PROD` is still no development server).
+fn reloads_in_development(leptos: &Env, environment: Environment) -> bool {
+    *leptos == Env::DEV && environment == Environment::Development && cfg!(debug_assertions)
+}
+
+/// `SITE_URL`'s origin as a browser writes it in `Origin`: scheme, host, and the port unless it
+/// is the scheme's default.
+fn site_origin(config: &Config) -> Arc<str> {
+    Arc::from(config.site_url.origin().ascii_serialization())
+}
+
 /// Wraps a router in every middleware. `build_router` uses it; tests use it to check that a
 /// panicking route still gets a 500 page.
 pub fn apply_middleware(router: Router, config: &Config, leptos: &LeptosOptions) -> Router {
     let policy = Arc::new(HeaderPolicy {
-        dev_connect: (leptos.env == Env::DEV).then(|| {
+        dev_connect: reloads_in_development(&leptos.env, config.environment).then(|| {
             let host = leptos.site_addr.ip();
             format!(
                 "ws://{host}:{} ws://localhost:{}",
@@ -213,7 +226,10 @@ pub fn apply_middleware(router: Router, config: &Config, leptos: &LeptosOptions)
                 policy,
                 security_headers,
             ))
-            .layer(axum_middleware::from_fn(refuse_cross_site_writes))
+            .layer(axum_middleware::from_fn_with_state(
+                site_origin(config),
+                refuse_cross_site_writes,
+            ))
             .layer(CompressionLayer::new().br(true).gzip(true))
             .layer(CatchPanicLayer::custom(panic_page))
             .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES)),
@@ -245,38 +261,69 @@ mod tests {
         builder.body(Body::empty()).expect("request")
     }
 
+    const SITE: &str = "https://crm.example";
+
     #[test]
     fn a_post_from_another_site_is_refused_and_one_from_this_site_is_not() {
-        assert!(is_cross_site_write(&post(&[(
-            "sec-fetch-site",
-            "cross-site"
-        )])));
-        assert!(is_cross_site_write(&post(&[(
-            "sec-fetch-site",
-            "same-site"
-        )])));
-        assert!(!is_cross_site_write(&post(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
-        assert!(is_cross_site_write(&post(&[
-            ("origin", "https://evil.example"),
-            ("host", "crm.example")
-        ])));
-        assert!(!is_cross_site_write(&post(&[
-            ("origin", "https://crm.example"),
-            ("host", "crm.example")
-        ])));
-        // Neither header: not a browser sending someone's cookies from another site.
-        assert!(!is_cross_site_write(&post(&[])));
+        let cross = |headers: &[(&str, &str)]| is_cross_site_write(&post(headers), SITE);
+        assert!(cross(&[("sec-fetch-site", "cross-site")]));
+        assert!(cross(&[("sec-fetch-site", "same-site")]));
+        assert!(!cross(&[("sec-fetch-site", "same-origin")]));
+        assert!(cross(&[("origin", "https://evil.example")]));
+        assert!(!cross(&[("origin", "https://crm.example")]));
+        // Neither header and no session: not a browser sending someone's cookies.
+        assert!(!cross(&[]));
         let get = Request::get("/")
             .header("sec-fetch-site", "cross-site")
             .body(Body::empty())
             .expect("request");
         assert!(
-            !is_cross_site_write(&get),
+            !is_cross_site_write(&get, SITE),
             "links from other sites are welcome"
         );
+    }
+
+    #[test]
+    fn an_origin_must_match_the_sites_scheme_host_and_port_not_its_host_alone() {
+        let cross = |origin: &str| is_cross_site_write(&post(&[("origin", origin)]), SITE);
+        assert!(cross("http://crm.example"), "http on an https site");
+        assert!(cross("https://crm.example:8443"));
+        assert!(cross("https://crm.example.evil.example"));
+        assert!(cross("null"));
+        assert!(!cross("https://crm.example"));
+        assert!(!cross("HTTPS://CRM.EXAMPLE"));
+    }
+
+    #[test]
+    fn a_write_carrying_the_session_but_saying_nothing_of_where_it_comes_from_is_refused() {
+        let session = format!("candor_session={}", "a".repeat(64));
+        assert!(is_cross_site_write(&post(&[("cookie", &session)]), SITE));
+        assert!(!is_cross_site_write(
+            &post(&[("cookie", &session), ("sec-fetch-site", "same-origin")]),
+            SITE
+        ));
+        assert!(!is_cross_site_write(
+            &post(&[("cookie", &session), ("origin", SITE)]),
+            SITE
+        ));
+        // Another cookie alone (the consent choice) is no session.
+        assert!(!is_cross_site_write(
+            &post(&[("cookie", "candor_consent=x")]),
+            SITE
+        ));
+    }
+
+    #[test]
+    fn only_a_debug_build_in_development_names_the_reload_socket() {
+        assert_eq!(
+            reloads_in_development(&Env::DEV, Environment::Development),
+            cfg!(debug_assertions)
+        );
+        assert!(!reloads_in_development(
+            &Env::PROD,
+            Environment::Development
+        ));
+        assert!(!reloads_in_development(&Env::DEV, Environment::Production));
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub async fn page_view(State(state): State<AppState>, request: Request) -> Respo
         )
             .into_response();
     };
-    if let Some(client) = crate::client_ip::client_ip(&parts, state.config.trust_forwarded_for) {
+    if let Some(client) = crate::client_ip::client_ip(&parts, state.config.trusted_proxy_hops) {
         match PAGE_VIEW_LIMIT
             .hit(
                 &state.db,

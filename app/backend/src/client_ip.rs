@@ -5,26 +5,50 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 
-/// The client's address: the socket's peer, or, when `TRUST_X_FORWARDED_FOR` says a reverse proxy
-/// stands in front, the last address that proxy appended to `X-Forwarded-For` (the only entry a
-/// client cannot forge).
-pub fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
-    if trust_forwarded_for
-        && let Some(ip) = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .filter_map(|entry| entry.trim().parse::<IpAddr>().ok())
-            .next_back()
-    {
-        return Some(ip);
+/// The client's address. With no proxy trusted (`trusted_proxy_hops` 0), the socket's peer.
+/// Behind `trusted_proxy_hops` reverse proxies, each of which appends the address it received the
+/// request from to `X-Forwarded-For`, the entry that many places from the right: the one the
+/// outermost trusted proxy wrote. Entries further left were written by the client and prove
+/// nothing. When that entry is missing or does not parse, the answer is `None` (a rate limit then
+/// counts the request with every other such request): it never falls back to an entry further
+/// left, which the client may have written.
+pub fn client_ip(parts: &Parts, trusted_proxy_hops: usize) -> Option<IpAddr> {
+    if trusted_proxy_hops == 0 {
+        return parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
     }
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip())
+    let entries: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|value| value.to_str().unwrap_or(""))
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    let entry = entries
+        .len()
+        .checked_sub(trusted_proxy_hops)
+        .map(|index| entries[index]);
+    let parsed = entry.and_then(parse_entry);
+    if parsed.is_none() {
+        tracing::warn!(
+            entries = entries.len(),
+            trusted_proxy_hops,
+            "X-Forwarded-For has no readable entry where the trusted proxy writes one; the request is counted without an address"
+        );
+    }
+    parsed
+}
+
+/// An address as proxies write it: bare (`203.0.113.7`, `2001:db8::1`) or with a port
+/// (`203.0.113.7:4711`, `[2001:db8::1]:4711`).
+fn parse_entry(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|addr| addr.ip()))
 }
 
 /// What a rate limit counts a client by. An IPv4 address as it is; an IPv6 address by its /64,
@@ -76,20 +100,49 @@ mod tests {
     #[test]
     fn the_socket_address_is_used_unless_a_proxy_is_trusted() {
         let parts = request_parts(Some("203.0.113.7"));
-        assert_eq!(client_ip(&parts, false), Some("10.0.0.2".parse().unwrap()));
+        assert_eq!(client_ip(&parts, 0), Some("10.0.0.2".parse().unwrap()));
     }
 
     #[test]
-    fn behind_a_trusted_proxy_the_last_forwarded_address_counts() {
+    fn behind_trusted_proxies_the_entry_the_outermost_one_wrote_counts() {
         // A client may send its own X-Forwarded-For; the proxy appends the real address last.
-        let parts = request_parts(Some("198.51.100.1, 203.0.113.7"));
+        let ip = |raw: &str| Some(raw.parse::<IpAddr>().unwrap());
         assert_eq!(
-            client_ip(&parts, true),
-            Some("203.0.113.7".parse().unwrap())
+            client_ip(&request_parts(Some("198.51.100.1, 203.0.113.7")), 1),
+            ip("203.0.113.7")
+        );
+        // Two proxies: a CDN wrote the client's address, the load balancer the CDN's.
+        assert_eq!(
+            client_ip(
+                &request_parts(Some("198.51.100.1, 203.0.113.7, 192.0.2.10")),
+                2
+            ),
+            ip("203.0.113.7")
+        );
+        // Addresses with ports, as some proxies write them.
+        assert_eq!(
+            client_ip(&request_parts(Some("203.0.113.7:4711")), 1),
+            ip("203.0.113.7")
         );
         assert_eq!(
-            client_ip(&request_parts(None), true),
-            Some("10.0.0.2".parse().unwrap())
+            client_ip(&request_parts(Some("[2001:db8::1]:4711")), 1),
+            ip("2001:db8::1")
         );
+    }
+
+    #[test]
+    fn an_unreadable_or_missing_entry_where_the_proxy_writes_is_no_address_not_an_earlier_entry() {
+        // The client wrote 198.51.100.1; what the proxy appended does not parse.
+        assert_eq!(
+            client_ip(&request_parts(Some("198.51.100.1, unknown")), 1),
+            None
+        );
+        assert_eq!(
+            client_ip(&request_parts(Some("198.51.100.1, not-an-address")), 1),
+            None
+        );
+        // Fewer entries than trusted proxies: the request did not come through them all.
+        assert_eq!(client_ip(&request_parts(Some("203.0.113.7")), 2), None);
+        assert_eq!(client_ip(&request_parts(None), 1), None);
     }
 }

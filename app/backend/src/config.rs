@@ -207,13 +207,19 @@ pub struct Config {
     pub mail_from: EmailAddress,
     /// Where demo requests are announced: the vendor's sales team.
     pub sales_inbox: EmailAddress,
-    /// A reverse proxy in front appends the client's address to `X-Forwarded-For`.
-    pub trust_forwarded_for: bool,
+    /// How many reverse proxies in front append to `X-Forwarded-For` (0: none; clients connect
+    /// directly, and the header is ignored).
+    pub trusted_proxy_hops: usize,
     pub secret_key: SecretKey,
     /// A `tracing` filter directive, like `info` or `info,sqlx=warn`.
     pub log_level: String,
     /// Where the SQLite file, the development secret and the e-mail outbox live.
     pub data_dir: PathBuf,
+    /// `SITE_URL` may be `http://` in production (`ALLOW_HTTP_SITE_URL=true`); start-up says so.
+    pub allow_http_site_url: bool,
+    /// How many password hashes may run at once (each holds 19 MiB and a core); by default as
+    /// many as the machine has cores.
+    pub password_hashes_at_once: usize,
 }
 
 impl Config {
@@ -295,13 +301,28 @@ impl Config {
         let mail_from = email("MAIL_FROM", "no-reply@candor-crm.example")?;
         let sales_inbox = email("SALES_INBOX", "sales@candor-crm.example")?;
 
-        let trust_forwarded_for = match get("TRUST_X_FORWARDED_FOR").as_deref().map(str::trim) {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(other) => {
+        let trusted_proxy_hops = match (
+            get("TRUSTED_PROXY_HOPS"),
+            get("TRUST_X_FORWARDED_FOR").as_deref().map(str::trim),
+        ) {
+            (Some(raw), _) => match raw.trim().parse::<usize>() {
+                Ok(hops) if hops <= 10 => hops,
+                _ => {
+                    return Err(ConfigError::new(
+                        "TRUSTED_PROXY_HOPS",
+                        format!(
+                            "{raw:?} is not a number of proxies from 0 to 10 (0 when clients connect directly)"
+                        ),
+                    ));
+                }
+            },
+            // The earlier setting: one proxy, or none.
+            (None, None | Some("false")) => 0,
+            (None, Some("true")) => 1,
+            (None, Some(other)) => {
                 return Err(ConfigError::new(
                     "TRUST_X_FORWARDED_FOR",
-                    format!("{other:?} is not true or false"),
+                    format!("{other:?} is not true or false (TRUSTED_PROXY_HOPS replaces it)"),
                 ));
             }
         };
@@ -325,6 +346,48 @@ impl Config {
             )
         })?;
 
+        let allow_http_site_url = match get("ALLOW_HTTP_SITE_URL").as_deref().map(str::trim) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "ALLOW_HTTP_SITE_URL",
+                    format!("{other:?} is not true or false"),
+                ));
+            }
+        };
+        if environment == Environment::Production {
+            if site_url.scheme() == "http" && !allow_http_site_url {
+                return Err(ConfigError::new(
+                    "SITE_URL",
+                    "is http:// with APP_ENV=production, so passwords and session cookies would cross the network unencrypted; use the https:// address visitors use (set ALLOW_HTTP_SITE_URL=true only if they really reach the site over plain http)",
+                ));
+            }
+            if smtp_url.is_none() {
+                return Err(ConfigError::new(
+                    "SMTP_URL",
+                    "is required when APP_ENV=production: without it, password-reset, invitation and verification e-mails are only written to files under DATA_DIR/outbox and nobody receives them",
+                ));
+            }
+            refuse_shared(&data_dir, "DATA_DIR")?;
+            if let Some(path) = database_url.sqlite_path() {
+                refuse_shared(path, "DATABASE_URL")?;
+            }
+        }
+
+        let password_hashes_at_once = match get("PASSWORD_HASHES_AT_ONCE") {
+            None => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            Some(raw) => match raw.trim().parse::<usize>() {
+                Ok(n) if (1..=256).contains(&n) => n,
+                _ => {
+                    return Err(ConfigError::new(
+                        "PASSWORD_HASHES_AT_ONCE",
+                        format!("{raw:?} is not a number from 1 to 256"),
+                    ));
+                }
+            },
+        };
+
         Ok(Self {
             environment,
             database_url,
@@ -333,10 +396,12 @@ impl Config {
             smtp_url,
             mail_from,
             sales_inbox,
-            trust_forwarded_for,
+            trusted_proxy_hops,
             secret_key,
             log_level,
             data_dir,
+            password_hashes_at_once,
+            allow_http_site_url,
         })
     }
 
@@ -348,6 +413,44 @@ impl Config {
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.join("outbox")
     }
+}
+
+/// Refuses a folder or file that other users of the machine may read (or enter): the database, the
+/// secret and the outbox hold personal data and keys. Missing ones are created private later.
+fn refuse_shared(path: &Path, variable: &'static str) -> Result<(), ConfigError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            let mode = metadata.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                let private = if metadata.is_dir() { "700" } else { "600" };
+                return Err(ConfigError::new(
+                    variable,
+                    format!(
+                        "{} can be read by other users of this machine (mode {mode:o}); make it private with chmod {private} {}",
+                        path.display(),
+                        path.display()
+                    ),
+                ));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, variable);
+    Ok(())
+}
+
+/// Creates a folder (and its missing parents) that only this user may enter.
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
 }
 
 /// In development the secret is generated once and kept in `DATA_DIR/secret.key`, so sessions and
@@ -363,7 +466,7 @@ fn development_secret(data_dir: &Path) -> Result<SecretKey, ConfigError> {
             ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(data_dir)
+            create_private_dir(data_dir)
                 .map_err(|e| error(format!("could not create {} ({e})", data_dir.display())))?;
             let key = SecretKey::generate();
             write_private(&path, &key)
@@ -448,6 +551,10 @@ mod tests {
             ("LOG_LEVEL", "info,[[["),
             ("APP_ENV", "staging"),
             ("DATABASE_URL", "sqlite://"),
+            ("TRUSTED_PROXY_HOPS", "one"),
+            ("TRUSTED_PROXY_HOPS", "-1"),
+            ("TRUST_X_FORWARDED_FOR", "yes"),
+            ("PASSWORD_HASHES_AT_ONCE", "0"),
         ];
         for (variable, value) in cases {
             let error = config_from(&[(variable, value)], &dir).unwrap_err();
@@ -456,14 +563,125 @@ mod tests {
     }
 
     #[test]
+    fn the_number_of_trusted_proxies_is_read_and_the_earlier_yes_or_no_still_means_one_or_none() {
+        let dir = temp_dir("proxies");
+        let hops =
+            |pairs: &[(&str, &str)]| config_from(pairs, &dir).expect("valid").trusted_proxy_hops;
+        assert_eq!(hops(&[]), 0);
+        assert_eq!(hops(&[("TRUSTED_PROXY_HOPS", "2")]), 2);
+        assert_eq!(hops(&[("TRUST_X_FORWARDED_FOR", "true")]), 1);
+        assert_eq!(hops(&[("TRUST_X_FORWARDED_FOR", "false")]), 0);
+        assert_eq!(
+            hops(&[
+                ("TRUSTED_PROXY_HOPS", "0"),
+                ("TRUST_X_FORWARDED_FOR", "true")
+            ]),
+            0,
+            "the newer setting wins"
+        );
+    }
+
+    /// What production needs besides the variable under test, in a private data folder.
+    fn production(dir: &Path, extra: &[(&'static str, &str)]) -> Result<Config, ConfigError> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        }
+        let key = "k".repeat(40);
+        let mut pairs: Vec<(&str, &str)> = vec![
+            ("APP_ENV", "production"),
+            ("SECRET_KEY", &key),
+            ("SITE_URL", "https://crm.example"),
+            ("SMTP_URL", "smtps://mailer:secret@mail.example.com"),
+        ];
+        for (name, value) in extra {
+            pairs.retain(|(n, _)| n != name);
+            if !value.is_empty() {
+                pairs.push((name, value));
+            }
+        }
+        config_from(&pairs, dir)
+    }
+
+    #[test]
     fn production_requires_an_explicit_secret_key() {
         let dir = temp_dir("production");
-        let error = config_from(&[("APP_ENV", "production")], &dir).unwrap_err();
+        let error = production(&dir, &[("SECRET_KEY", "")]).unwrap_err();
         assert_eq!(error.variable, "SECRET_KEY");
+        let config = production(&dir, &[]).expect("valid");
+        assert_eq!(config.secret_key.expose(), "k".repeat(40).as_bytes());
+    }
+
+    #[test]
+    fn production_refuses_a_plain_http_site_unless_it_is_allowed_in_so_many_words() {
+        let dir = temp_dir("production-http");
+        let error = production(&dir, &[("SITE_URL", "http://crm.example")]).unwrap_err();
+        assert_eq!(error.variable, "SITE_URL");
+        assert!(error.message.contains("ALLOW_HTTP_SITE_URL"), "{error}");
+        let allowed = production(
+            &dir,
+            &[
+                ("SITE_URL", "http://crm.example"),
+                ("ALLOW_HTTP_SITE_URL", "true"),
+            ],
+        )
+        .expect("allowed");
+        assert!(allowed.allow_http_site_url && !allowed.is_https());
+        // Development keeps its plain http default.
+        assert!(config_from(&[], &dir).is_ok());
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_mail_relay() {
+        let dir = temp_dir("production-smtp");
+        let error = production(&dir, &[("SMTP_URL", "")]).unwrap_err();
+        assert_eq!(error.variable, "SMTP_URL");
+        assert!(error.message.contains("nobody receives them"), "{error}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn production_refuses_a_data_folder_or_database_file_that_other_users_can_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp_dir("production-modes");
+        production(&dir, &[]).expect("a private folder is fine");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let key = "k".repeat(40);
-        let config =
-            config_from(&[("APP_ENV", "production"), ("SECRET_KEY", &key)], &dir).expect("valid");
-        assert_eq!(config.secret_key.expose(), key.as_bytes());
+        let shared = config_from(
+            &[
+                ("APP_ENV", "production"),
+                ("SECRET_KEY", &key),
+                ("SITE_URL", "https://crm.example"),
+                ("SMTP_URL", "smtps://mailer:secret@mail.example.com"),
+            ],
+            &dir,
+        )
+        .unwrap_err();
+        assert_eq!(shared.variable, "DATA_DIR");
+        assert!(shared.message.contains("chmod 700"), "{shared}");
+
+        let db = dir.join("crm.db");
+        std::fs::write(&db, b"").expect("file");
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let error = production(&dir, &[]).unwrap_err();
+        assert_eq!(error.variable, "DATABASE_URL");
+        assert!(error.message.contains("chmod 600"), "{error}");
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        production(&dir, &[]).expect("private again");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_folder_is_created_for_this_user_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp_dir("private").join("a").join("b");
+        create_private_dir(&dir).expect("created");
+        let mode = std::fs::metadata(&dir)
+            .expect("exists")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700);
     }
 
     #[test]

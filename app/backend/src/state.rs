@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crm_core::ids::WorkspaceId;
 
+use crate::accounts::password::HashGate;
 use crate::config::Config;
 use crate::db::Db;
 use crate::faults::Faults;
@@ -21,4 +22,6 @@ pub struct AppState {
     pub outbox: OutboxSignal,
     /// Faults the tests inject; none in the product.
     pub faults: Faults,
+    /// The ceiling on password hashes running at once, shared by every request of the process.
+    pub passwords: HashGate,
 }

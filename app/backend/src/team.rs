@@ -4,6 +4,8 @@
 //! Every function takes the caller's session and works in the session's workspace only: an id
 //! from another workspace is simply not found, and says nothing about that workspace.
 
+use std::net::IpAddr;
+
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -272,6 +274,26 @@ pub async fn revoke(
     Ok(())
 }
 
+/// Revokes the open invitations a member sent to a workspace (when they leave it or may no longer
+/// invite); returns how many.
+async fn revoke_sent_by<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    workspace: WorkspaceId,
+    member: MemberId,
+    now: i64,
+) -> Result<u64, AppError> {
+    let done = sqlx::query(
+        "UPDATE invitations SET revoked_at = $1
+         WHERE workspace_id = $2 AND invited_by = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(workspace)
+    .bind(member)
+    .execute(executor)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// The role of a member of the session's workspace; `NotFound` for anyone else.
 async fn role_in_workspace(
     state: &AppState,
@@ -317,8 +339,10 @@ pub async fn remove(
         .bind(member)
         .execute(&mut *tx)
         .await?;
+    let revoked =
+        revoke_sent_by(&mut *tx, viewer.workspace_id, member, state.db.now_millis()).await?;
     tx.commit().await?;
-    tracing::info!(member_id = %member, workspace_id = %viewer.workspace_id, "member removed");
+    tracing::info!(member_id = %member, workspace_id = %viewer.workspace_id, invitations_revoked = revoked, "member removed");
     Ok(())
 }
 
@@ -341,13 +365,28 @@ pub async fn change_role(
     if target == Role::Owner {
         return Err(AppError::Forbidden);
     }
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE memberships SET role = $1 WHERE workspace_id = $2 AND member_id = $3")
         .bind(role.as_str())
         .bind(session.viewer.workspace_id)
         .bind(member)
-        .execute(state.db.pool())
+        .execute(&mut *tx)
         .await?;
-    tracing::info!(member_id = %member, role = role.as_str(), "role changed");
+    // Invitations speak for whoever sent them: a member who may no longer invite no longer
+    // vouches for the ones still open.
+    let revoked = if role.manages_members() {
+        0
+    } else {
+        revoke_sent_by(
+            &mut *tx,
+            session.viewer.workspace_id,
+            member,
+            state.db.now_millis(),
+        )
+        .await?
+    };
+    tx.commit().await?;
+    tracing::info!(member_id = %member, role = role.as_str(), invitations_revoked = revoked, "role changed");
     Ok(())
 }
 
@@ -602,17 +641,49 @@ pub enum JoinOutcome {
     Joined(NewSession),
     Invalid(Vec<FieldProblem>),
     Refused(AcceptProblem),
+    RateLimited,
 }
 
+/// Posts of an invitation's new-account form per invitation link.
+pub const JOIN_POSTS_PER_LINK: RateLimit = RateLimit {
+    bucket: "join-post-link",
+    max_attempts: 10,
+    window_ms: 60 * 60 * 1000,
+};
+
 /// Creates an account for the invited address (confirmed by the link itself), with the legal-age
-/// and policy records, joins the workspace and logs in.
+/// and policy records, joins the workspace and logs in. Every cheap check (the link's shape, the
+/// rate limits, the invitation, the fields, whether the address has an account) comes before
+/// the costly password hash.
 pub async fn join_with_new_account(
     state: &AppState,
+    client: Option<IpAddr>,
     device: &Device,
     secret: &str,
     fields: &JoinFields,
 ) -> Result<JoinOutcome, AppError> {
     let now = state.db.now_millis();
+    if !tokens::well_formed(secret) {
+        return Ok(JoinOutcome::Refused(AcceptProblem::Spent));
+    }
+    for (limit, key) in [
+        (
+            crate::accounts::service::LINK_POSTS_PER_IP,
+            crate::client_ip::rate_limit_key(client),
+        ),
+        (JOIN_POSTS_PER_LINK, secret.to_owned()),
+    ] {
+        let decision = limit
+            .hit(&state.db, state.config.secret_key.expose(), &key, now)
+            .await?;
+        if decision == Decision::Limited {
+            tracing::info!(
+                bucket = limit.bucket,
+                "invitation post refused by the rate limit"
+            );
+            return Ok(JoinOutcome::RateLimited);
+        }
+    }
     let Some(invitation) = find_usable(state, secret, now).await? else {
         return Ok(JoinOutcome::Refused(AcceptProblem::Spent));
     };
@@ -636,7 +707,15 @@ pub async fn join_with_new_account(
     };
     let email = EmailAddress::parse(&invitation.email)
         .map_err(|_| AppError::internal("a stored invitation address does not parse"))?;
-    let password_hash = password::hash(fields.password.clone()).await?;
+    let account_exists: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM members WHERE email_key = $1")
+            .bind(&invitation.email_key)
+            .fetch_optional(state.db.pool())
+            .await?;
+    if account_exists.is_some() {
+        return Ok(JoinOutcome::Refused(AcceptProblem::AccountExists));
+    }
+    let password_hash = password::hash(&state.passwords, fields.password.clone()).await?;
     let policy_version = crate::policy::db::shown_or_current(
         &state.db,
         fields.policy_version.trim().parse().ok(),

@@ -12,6 +12,10 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 /// seconds, so one more second is usually enough.
 pub const RETRY_AFTER_BUSY_SECS: u32 = 1;
 
+/// What `Retry-After` says when too many password hashes were waiting: a queue of them drains in
+/// a few seconds.
+pub const RETRY_AFTER_OVERLOADED_SECS: u32 = 5;
+
 /// Everything that can go wrong in a request, as the user may be told about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -24,6 +28,9 @@ pub enum AppError {
     Unauthorized,
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// The member's role does not allow this action; the message says who may do it instead.
+    #[error("{0}")]
+    NotAllowed(String),
     /// The change clashes with what is stored (a duplicate, or someone else's newer edit).
     #[error("{0}")]
     Conflict(String),
@@ -41,6 +48,12 @@ pub enum AppError {
         "Many changes are being saved right now, so yours was not. Please try again in a moment."
     )]
     Busy,
+    /// Too much work of one costly kind (password hashing) is waiting; nothing was done, and the
+    /// same request works a moment later.
+    #[error(
+        "The server is very busy right now, so this was not done. Please try again in a moment."
+    )]
+    Overloaded,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
 }
@@ -68,10 +81,10 @@ impl AppError {
             Self::Validation { .. } | Self::BadRequest => 422,
             Self::NotFound => 404,
             Self::Unauthorized => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::NotAllowed(_) => 403,
             Self::Conflict(_) => 409,
             Self::RateLimited => 429,
-            Self::Network | Self::Busy => 503,
+            Self::Network | Self::Busy | Self::Overloaded => 503,
             Self::Internal => 500,
         }
     }
@@ -81,6 +94,7 @@ impl AppError {
     pub fn retry_after(&self) -> Option<u32> {
         match self {
             Self::Busy => Some(RETRY_AFTER_BUSY_SECS),
+            Self::Overloaded => Some(RETRY_AFTER_OVERLOADED_SECS),
             _ => None,
         }
     }

@@ -242,6 +242,14 @@ pub const DEFAULT_STAGES: [(&str, StageOutcome); 6] = [
     ("Lost", StageOutcome::Lost),
 ];
 
+/// The pipeline as its settings page shows it to one member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineSettings {
+    pub stages: Vec<Stage>,
+    /// Whether this member may rename and reorder the stages (the workspace's owner and admins).
+    pub may_change: bool,
+}
+
 /// A stage of the pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stage {

@@ -38,6 +38,13 @@ impl Role {
         }
     }
 
+    /// Who runs the workspace's records as a whole: owners and admins (and operators, in the
+    /// operators' workspace) change the pipeline and delete any record; members delete only the
+    /// records they own.
+    pub fn runs_workspace(self) -> bool {
+        matches!(self, Self::Owner | Self::Admin | Self::Operator)
+    }
+
     /// Owners and admins invite, remove and revoke.
     pub fn manages_members(self) -> bool {
         matches!(self, Self::Owner | Self::Admin)

@@ -18,7 +18,7 @@ use crm_core::forms::{FieldProblem, FormNotice, FormState};
 use crate::form_answer::{form_again, read_form};
 
 fn client(state: &SiteState, parts: &Parts) -> Option<std::net::IpAddr> {
-    crm_backend::client_ip::client_ip(parts, state.config.trust_forwarded_for)
+    crm_backend::client_ip::client_ip(parts, state.config.trusted_proxy_hops)
 }
 
 fn device(state: &SiteState, parts: &Parts) -> Device {
@@ -150,6 +150,10 @@ pub async fn post_login(State(state): State<SiteState>, request: Request) -> Res
             let form = notice(values, notices::LOGIN_FAILED);
             form_again(state, parts, StatusCode::UNAUTHORIZED, form).await
         }
+        Ok(LoginOutcome::NoWorkspace) => {
+            let form = notice(values, notices::NO_WORKSPACE);
+            form_again(state, parts, StatusCode::FORBIDDEN, form).await
+        }
         Ok(LoginOutcome::Invalid(errors)) => {
             form_again(
                 state,
@@ -175,9 +179,16 @@ pub async fn post_logout(State(state): State<SiteState>, request: Request) -> Re
         let _ = service::log_out(&state, secret).await;
     }
     let mut response = Redirect::to("/logout").into_response();
-    response.headers_mut().append(
+    let headers = response.headers_mut();
+    headers.append(
         header::SET_COOKIE,
         session::clear_cookie(state.config.is_https()),
+    );
+    // Unsaved drafts are the member's: the next person on this browser must not find them. The
+    // consent choice lives on in its cookie, from which the page script copies it again.
+    headers.insert(
+        axum::http::HeaderName::from_static("clear-site-data"),
+        axum::http::HeaderValue::from_static("\"storage\""),
     );
     response
 }
@@ -213,7 +224,7 @@ pub async fn post_reset(
 ) -> Response {
     let (parts, fields) = read_form::<ResetFields>(&state, request).await;
     let device = device(&state, &parts);
-    match service::reset_password(&state, &token, &device, &fields).await {
+    match service::reset_password(&state, client(&state, &parts), &token, &device, &fields).await {
         Ok(ResetOutcome::Done(session)) => redirect_with_session(&state, "/app", &session),
         Ok(ResetOutcome::Invalid(errors)) => {
             form_again(
@@ -227,6 +238,10 @@ pub async fn post_reset(
         Ok(ResetOutcome::LinkInvalid) => {
             let form = notice(Vec::new(), notices::LINK_INVALID);
             form_again(state, parts, StatusCode::NOT_FOUND, form).await
+        }
+        Ok(ResetOutcome::RateLimited) => {
+            let form = notice(Vec::new(), notices::RATE_LIMITED);
+            form_again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
         }
         Err(error) => unavailable(state, parts, &error, Vec::new()).await,
     }

@@ -40,7 +40,7 @@ async fn record(decision: Option<(Decision, Source)>) -> Result<ConsentView, App
         .ok_or_else(|| AppError::internal("the request is missing from the server function"))?;
     let now = state.db.now_millis();
     let previous = read_record(&parts.headers);
-    let who = service::Requester::of(&parts, state.config.trust_forwarded_for);
+    let who = service::Requester::of(&parts, state.config.trusted_proxy_hops);
     let (record, gpc) = match decision {
         Some((decision, source)) => {
             let gpc = gpc_signal(&parts.headers);

@@ -13,6 +13,10 @@ use crm_core::consent::{Choices, Decision, Source, safe_return_path, settings_hr
 use crm_core::error::AppError;
 use serde::Deserialize;
 
+/// Why a cookie choice was not recorded: the limit counts choices per network address (an office
+/// or a household shares one), not per browser.
+pub const CONSENT_RATE_LIMITED: &str = "Many cookie choices have come from your network address in the last minutes (several people sharing one connection can cause this), so we paused recording them. Your choice was not saved: until it is, nothing beyond the strictly necessary is used. Please try again in 15 minutes.";
+
 /// The form as posted. A checkbox is present when ticked.
 #[derive(Debug, Default, Deserialize)]
 struct ConsentForm {
@@ -57,7 +61,7 @@ pub async fn post_consent(State(state): State<SiteState>, request: Request) -> R
             );
         }
     };
-    let who = Requester::of(&parts, state.config.trust_forwarded_for);
+    let who = Requester::of(&parts, state.config.trusted_proxy_hops);
     let previous = read_record(&parts.headers);
     let now = state.db.now_millis();
     match decide(
@@ -82,7 +86,7 @@ pub async fn post_consent(State(state): State<SiteState>, request: Request) -> R
             let mut response = message_page(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Please wait a few minutes",
-                "This browser has changed its cookie choice many times in the last minutes, so we paused recording it. Nothing was changed; please try again in 15 minutes.",
+                CONSENT_RATE_LIMITED,
                 &return_to,
             );
             response

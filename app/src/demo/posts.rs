@@ -29,7 +29,7 @@ struct PostedForm {
 
 pub async fn post_demo(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let client = crm_backend::client_ip::client_ip(&parts, state.config.trust_forwarded_for);
+    let client = crm_backend::client_ip::client_ip(&parts, state.config.trusted_proxy_hops);
     let form = Form::<PostedForm>::from_request(Request::from_parts(parts.clone(), body), &state)
         .await
         .map(|Form(form)| form)

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crm_core::opportunities::{
     Board, Direction, OpportunitiesPage, OpportunitiesQuery, Opportunity, OpportunityField,
-    OpportunityRecord, Stage,
+    OpportunityRecord, PipelineSettings, Stage,
 };
 
 use crm_core::error::AppError;
@@ -143,11 +143,17 @@ pub async fn remove_opportunity_person(
     .await
 }
 
-/// The workspace's pipeline, in order.
+/// The workspace's pipeline, in order, and whether this member may change it.
 #[server(prefix = "/api", endpoint = "opportunities/stages")]
-pub async fn pipeline_stages() -> Result<Vec<Stage>, AppError> {
+pub async fn pipeline_stages() -> Result<PipelineSettings, AppError> {
     as_member(|session, state| async move {
-        crm_backend::opportunities::service::stages(&state.db, session.viewer.workspace_id).await
+        let stages =
+            crm_backend::opportunities::service::stages(&state.db, session.viewer.workspace_id)
+                .await?;
+        Ok(PipelineSettings {
+            stages,
+            may_change: session.viewer.role.runs_workspace(),
+        })
     })
     .await
 }

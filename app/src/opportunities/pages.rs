@@ -11,8 +11,8 @@ use leptos_router::hooks::use_query_map;
 use crm_core::opportunities::{
     Board, BoardColumn, CURRENCIES, DEFAULT_CURRENCY, Direction, OpportunitiesPage,
     OpportunitiesQuery, Opportunity, OpportunityField, OpportunityPerson, OpportunityRecord,
-    OpportunityRow, RelatedOpportunities, SORTS, STAGE_NAME_MAX_CHARS, Stage, StageOutcome,
-    timeline_label, totals_text,
+    OpportunityRow, PipelineSettings, RelatedOpportunities, SORTS, STAGE_NAME_MAX_CHARS, Stage,
+    StageOutcome, timeline_label, totals_text,
 };
 
 use crm_core::error::AppError;
@@ -778,15 +778,49 @@ pub fn StagesPage() -> impl IntoView {
         <div class="page page--narrow pipeline-stages">
             <h1>"Pipeline stages"</h1>
             <OpportunitiesNav current="/app/opportunities/stages"/>
-            <p class="field__hint">
-                "Rename a stage or move it earlier or later. Opportunities stay in their stage; whether a stage counts as open, won or lost stays with it when it is renamed."
-            </p>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
-                    loaded(data.await, |stages| view! { <StagesEditor stages/> }.into_any())
+                    loaded(data.await, |PipelineSettings { stages, may_change }| {
+                        if may_change {
+                            view! {
+                                <p class="field__hint">
+                                    "Rename a stage or move it earlier or later. Opportunities stay in their stage; whether a stage counts as open, won or lost stays with it when it is renamed."
+                                </p>
+                                <StagesEditor stages/>
+                            }
+                            .into_any()
+                        } else {
+                            view! { <StagesList stages/> }.into_any()
+                        }
+                    })
                 })}
             </Suspense>
         </div>
+    }
+}
+
+/// The pipeline as a member who may not change it sees it: the stages in order, and who may.
+#[component]
+fn StagesList(stages: Vec<Stage>) -> impl IntoView {
+    view! {
+        <p class="form-notice" role="note">
+            "Only the workspace's owner and admins can rename or reorder the pipeline's stages. Ask one of them for a change."
+        </p>
+        <ol class="stages stages--read-only">
+            {stages.into_iter().map(|stage| {
+                let outcome = match stage.outcome {
+                    StageOutcome::Open => "Open",
+                    StageOutcome::Won => "Counts as won",
+                    StageOutcome::Lost => "Counts as lost",
+                };
+                view! {
+                    <li class="stages__item">
+                        <span class="stages__name">{stage.name}</span>
+                        <span class="field__hint">{outcome}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
     }
 }
 

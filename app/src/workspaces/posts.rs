@@ -240,16 +240,16 @@ pub async fn post_invitation(
             }
         };
     }
+    let client = crm_backend::client_ip::client_ip(&parts, state.config.trusted_proxy_hops);
     let device = Device {
         user_agent: parts
             .headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        ip_address: crm_backend::client_ip::client_ip(&parts, state.config.trust_forwarded_for)
-            .map(|ip| ip.to_string()),
+        ip_address: client.map(|ip| ip.to_string()),
     };
-    match team::join_with_new_account(&state, &device, &token, &form.join).await {
+    match team::join_with_new_account(&state, client, &device, &token, &form.join).await {
         Ok(JoinOutcome::Joined(new)) => {
             let mut response = Redirect::to("/app").into_response();
             response.headers_mut().append(
@@ -270,13 +270,23 @@ pub async fn post_invitation(
             let (status, form) = problem_page(problem);
             form_again(state, parts, status, form).await
         }
-        Err(_) => {
+        Ok(JoinOutcome::RateLimited) => {
+            let form = FormState {
+                values: form.join.echo(),
+                errors: Vec::<FieldProblem>::new(),
+                notice: Some(FormNotice::error(notices::RATE_LIMITED)),
+            };
+            form_again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
+        }
+        Err(error) => {
             let form = FormState {
                 values: form.join.echo(),
                 errors: Vec::<FieldProblem>::new(),
                 notice: Some(FormNotice::error(notices::UNAVAILABLE)),
             };
-            form_again(state, parts, StatusCode::INTERNAL_SERVER_ERROR, form).await
+            let status = StatusCode::from_u16(error.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            form_again(state, parts, status, form).await
         }
     }
 }

@@ -355,6 +355,8 @@ async fn logging_out_ends_the_session_at_once(app: TestApp) {
     assert_eq!(out.status(), StatusCode::SEE_OTHER, "{}", app.label());
     assert_eq!(location(&out), "/logout");
     assert!(session_set_cookie(&out).is_some_and(|line| line.contains("Max-Age=0")));
+    // The browser forgets the member's unsaved drafts with the session.
+    assert_eq!(out.headers()["clear-site-data"], "\"storage\"");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM sessions").await, 0);
     assert_eq!(
         get(&app, "/app", Some(&cookie)).await.status(),
@@ -391,19 +393,21 @@ async fn sessions_end_after_twelve_idle_hours_and_fourteen_days_at_most(app: Tes
 }
 
 #[backend_test]
-async fn log_in_attempts_are_limited_per_account_with_a_clear_message(app: TestApp) {
+async fn one_client_guessing_an_account_is_refused_after_five_failures_and_the_member_is_not(
+    app: TestApp,
+) {
     sign_up(&app, "ada@example.com").await;
-    for attempt in 0..10 {
-        // From different addresses: the per-account limit counts them all.
-        let ip = format!("203.0.113.{attempt}");
-        let response = log_in(&app, "ada@example.com", "wrong password!", &ip).await;
+    for attempt in 0..5 {
+        let response = log_in(&app, "ada@example.com", "wrong password!", "203.0.113.9").await;
         assert_eq!(
             response.status(),
             StatusCode::UNAUTHORIZED,
-            "attempt {attempt}"
+            "attempt {attempt} on {}",
+            app.label()
         );
     }
-    let limited = log_in(&app, "ada@example.com", PASSWORD, "203.0.113.99").await;
+    // The guesser's sixth try is refused, even with the right password...
+    let limited = log_in(&app, "ada@example.com", PASSWORD, "203.0.113.9").await;
     assert_eq!(
         limited.status(),
         StatusCode::TOO_MANY_REQUESTS,
@@ -413,6 +417,97 @@ async fn log_in_attempts_are_limited_per_account_with_a_clear_message(app: TestA
     assert!(limited.headers().contains_key(header::RETRY_AFTER));
     assert!(session_set_cookie(&limited).is_none());
     assert!(body_text(limited).await.contains(notices::RATE_LIMITED));
+    // ...while the member, elsewhere, logs in.
+    let member = log_in(&app, "ada@example.com", PASSWORD, "198.51.100.77").await;
+    assert_eq!(member.status(), StatusCode::SEE_OTHER, "{}", app.label());
+}
+
+#[backend_test]
+async fn strangers_failing_to_log_in_from_everywhere_at_once_never_lock_the_member_out(
+    app: TestApp,
+) {
+    use crate::support::RouterOnly;
+
+    sign_up(&app, "ada@example.com").await;
+    let member = session_cookie(&log_in(&app, "ada@example.com", PASSWORD, "198.51.100.77").await);
+    // Forty wrong passwords for her account, each from an address of its own, all in flight
+    // together: more than any per-account limit used to allow in fifteen minutes.
+    let strangers: Vec<_> = (0..40_u8)
+        .map(|i| {
+            let view = RouterOnly {
+                router: app.router.clone(),
+                label: app.label(),
+            };
+            tokio::spawn(async move {
+                view.post_form(
+                    "/login",
+                    &[
+                        ("email", "ada@example.com"),
+                        ("password", "wrong password!"),
+                    ],
+                    &format!("203.0.113.{i}"),
+                )
+                .await
+                .status()
+            })
+        })
+        .collect();
+    for stranger in strangers {
+        assert_eq!(
+            stranger.await.expect("task"),
+            StatusCode::UNAUTHORIZED,
+            "{}",
+            app.label()
+        );
+    }
+    // She logs in with her password from her own address...
+    let login = log_in(&app, "ada@example.com", PASSWORD, "198.51.100.78").await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER, "{}", app.label());
+    // ...and, logged in, her forms that ask for her current password still take it.
+    let changed = post(
+        &app,
+        "/app/settings/profile/password",
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", "quiet meadow lantern"),
+        ],
+        Some(&member),
+        "198.51.100.77",
+    )
+    .await;
+    assert_eq!(
+        location(&changed),
+        "/app/settings/profile?saved=password",
+        "{}",
+        app.label()
+    );
+}
+
+#[backend_test]
+async fn an_office_behind_one_address_logs_in_as_often_as_it_likes_and_successes_count_nowhere(
+    app: TestApp,
+) {
+    sign_up(&app, "ada@example.com").await;
+    // More log-ins from one address than its limit of failures, all of them right.
+    for attempt in 0..35 {
+        let response = log_in(&app, "ada@example.com", PASSWORD, "198.51.100.90").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "log-in {attempt} on {}",
+            app.label()
+        );
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM rate_limit_hits WHERE bucket LIKE 'login%'"
+        )
+        .await,
+        0,
+        "{}",
+        app.label()
+    );
 }
 
 /// What a stranger sees of an answer: its status, the headers that carry meaning, and its body with

@@ -684,8 +684,8 @@ async fn field_edits_at_once_are_saved_or_answered_as_conflicts_and_none_is_lost
 async fn stage_id(app: &TestApp, cookie: &str, name: &str) -> String {
     let (status, body) = api(app, "/api/opportunities/stages", &[], cookie).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let stages: Value = serde_json::from_str(&body).expect("json");
-    stages
+    let pipeline: Value = serde_json::from_str(&body).expect("json");
+    pipeline["stages"]
         .as_array()
         .expect("a list of stages")
         .iter()

@@ -524,3 +524,80 @@ async fn every_cookie_the_server_sets_is_in_the_registry(app: TestApp) {
     }
     assert!(seen >= 3, "the crawl did set cookies ({seen})");
 }
+
+#[backend_test]
+async fn a_refused_cookie_choice_says_the_network_address_made_too_many_not_this_browser(
+    app: TestApp,
+) {
+    use crm_backend::consent::service::CONSENT_LIMIT;
+
+    let body = "choice=reject_all&source=banner&return_to=%2F";
+    for attempt in 0..CONSENT_LIMIT.max_attempts {
+        let response = post_choice(&app, body, &[]).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "choice {attempt} on {}",
+            app.label()
+        );
+    }
+    let refused = post_choice(&app, body, &[]).await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        app.label()
+    );
+    assert_eq!(refused.headers()[header::RETRY_AFTER], "900");
+    let page = body_text(refused).await;
+    assert!(
+        page.contains(app::consent::posts::CONSENT_RATE_LIMITED),
+        "{page}"
+    );
+    assert!(!page.contains("This browser has changed"));
+}
+
+#[backend_test]
+async fn public_pages_follow_the_consent_cookie_and_gpc_so_no_shared_cache_may_keep_them(
+    app: TestApp,
+) {
+    let chose = post_choice(&app, "choice=accept_all&source=banner&return_to=%2F", &[]).await;
+    let cookie = cookie_header(&consent_set_by(&chose));
+    for path in ["/", "/privacy", "/cookies", "/demo", "/login"] {
+        let first_visit = get_with(&app, path, &[]).await;
+        let chosen = get_with(&app, path, &[("cookie", &cookie)]).await;
+        let gpc = get_with(&app, path, &[("sec-gpc", "1")]).await;
+        for (who, response) in [
+            ("first visit", &first_visit),
+            ("chosen", &chosen),
+            ("gpc", &gpc),
+        ] {
+            assert_eq!(
+                response.status(),
+                StatusCode::OK,
+                "{path} {who} on {}",
+                app.label()
+            );
+            assert_eq!(
+                response.headers()[header::CACHE_CONTROL],
+                "private, no-cache",
+                "{path} {who}"
+            );
+            let vary: Vec<String> = response
+                .headers()
+                .get_all(header::VARY)
+                .iter()
+                .flat_map(|v| v.to_str().expect("ascii").split(','))
+                .map(|v| v.trim().to_ascii_lowercase())
+                .collect();
+            assert!(
+                vary.contains(&"cookie".to_owned()) && vary.contains(&"sec-gpc".to_owned()),
+                "{path} {who}: Vary {vary:?}"
+            );
+        }
+        // Why: the same address answers differently with and without a choice.
+        let banner = r#"class="consent-banner""#;
+        assert!(body_text(first_visit).await.contains(banner), "{path}");
+        assert!(!body_text(chosen).await.contains(banner), "{path}");
+    }
+}

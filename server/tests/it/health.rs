@@ -41,6 +41,7 @@ async fn readyz_is_unavailable_while_migrations_are_pending() {
             .expect("uuid"),
         outbox: Default::default(),
         faults: Default::default(),
+        passwords: Default::default(),
     };
     let router = server::build_router(app::context::SiteState::new(state, leptos));
     let response = router

@@ -44,8 +44,8 @@ async fn load(app: &TestApp, cookie: &str, id: &str) -> Value {
 
 /// The pipeline's stages as (id, name), in order.
 async fn stages(app: &TestApp, cookie: &str) -> Vec<(String, String)> {
-    let stages = call(app, cookie, "/api/opportunities/stages", &[]).await;
-    stages
+    let pipeline = call(app, cookie, "/api/opportunities/stages", &[]).await;
+    pipeline["stages"]
         .as_array()
         .expect("stages")
         .iter()

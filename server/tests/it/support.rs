@@ -63,6 +63,48 @@ impl TestApp {
     }
 }
 
+/// The app's router alone, for requests sent from tasks spawned to run at once (a [`TestApp`]
+/// cannot move into them).
+#[derive(Clone)]
+pub struct RouterOnly {
+    pub router: Router,
+    pub label: &'static str,
+}
+
+impl RouterOnly {
+    pub async fn get(&self, path: &str) -> Response<Body> {
+        self.send(Request::get(path).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// A form POST from Chrome at `ip`, as [`browser::post_form`] sends it.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)], ip: &str) -> Response<Body> {
+        let mut request = Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("sec-fetch-site", "same-origin")
+            .header("user-agent", browser::CHROME_ON_LINUX)
+            .body(Body::from(browser::encode(fields)))
+            .expect("request");
+        let addr: std::net::SocketAddr = format!("{ip}:40000").parse().expect("address");
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+        self.send(request).await
+    }
+
+    async fn send(&self, request: Request<Body>) -> Response<Body> {
+        let what = format!("{} {}", request.method(), request.uri().path());
+        tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            self.router.clone().oneshot(request),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{what} got no answer within 60 s on {}", self.label))
+        .expect("the router never fails")
+    }
+}
+
 /// Builds the configuration a test server uses: a temporary data folder and the given database.
 pub fn test_config(
     database_url: &str,

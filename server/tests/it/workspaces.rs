@@ -7,9 +7,10 @@ use axum::http::{Request, Response, StatusCode, header};
 
 use crate::support::browser::{
     Client, FIREFOX_ON_LINUX, PASSWORD, encode, get_page, link_path, location, mail_to, post_form,
-    session_cookie, sign_up_and_log_in,
+    session_cookie, session_set_cookie, sign_up_and_log_in,
 };
 use crate::support::{TestApp, body_text, member_id};
+use crm_core::accounts::notices;
 use crm_test_macros::backend_test;
 
 /// Firefox at one address.
@@ -261,7 +262,8 @@ async fn removing_a_member_ends_their_access_at_once(app: TestApp) {
         StatusCode::SEE_OTHER,
         "the session no longer opens the app"
     );
-    // With no workspace left, logging in does not get in either.
+    // With no workspace left, logging in does not get in either, and says why to the member who
+    // knows the password (and only to them).
     let login = post(
         &app,
         "/login",
@@ -269,7 +271,18 @@ async fn removing_a_member_ends_their_access_at_once(app: TestApp) {
         None,
     )
     .await;
-    assert_eq!(login.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(login.status(), StatusCode::FORBIDDEN, "{}", app.label());
+    assert!(session_set_cookie(&login).is_none());
+    assert!(body_text(login).await.contains(notices::NO_WORKSPACE));
+    let guess = post(
+        &app,
+        "/login",
+        &[("email", "bob@example.com"), ("password", "a wrong guess!")],
+        None,
+    )
+    .await;
+    assert_eq!(guess.status(), StatusCode::UNAUTHORIZED);
+    assert!(body_text(guess).await.contains(notices::LOGIN_FAILED));
 }
 
 #[backend_test]

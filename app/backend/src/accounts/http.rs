@@ -13,7 +13,7 @@ use crate::state::AppState;
 /// Around every request: puts the session, when the cookie opens a valid one, in the request's
 /// extensions; sends visitors without one from `/app` pages to the log-in page (and members with
 /// one from the log-in and sign-up pages to the app); removes a cookie whose session has ended;
-/// and keeps pages with a member's data out of every cache.
+/// keeps pages with a member's data out of every cache, and every other page out of shared ones.
 pub async fn load_session(
     State(state): State<AppState>,
     mut request: Request,
@@ -45,8 +45,18 @@ pub async fn load_session(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if logged_in && is_html {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if is_html {
+        if logged_in {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        } else if !headers.contains_key(header::CACHE_CONTROL) {
+            // Every page's HTML depends on the visitor's consent cookie and `Sec-GPC` (the banner,
+            // the analytics script): no shared cache may keep it, and a browser asks again.
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-cache"),
+            );
+        }
+        headers.append(header::VARY, HeaderValue::from_static("Cookie, Sec-GPC"));
     }
     response
 }

@@ -1,8 +1,13 @@
 //! Passwords: Argon2id hashes made and checked on the blocking thread pool (a hash takes tens of
-//! milliseconds of CPU, which must never stall the async threads), and the common-password list.
+//! milliseconds of CPU, which must never stall the async threads), never more at once than the
+//! [`HashGate`] allows, and the common-password list.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -51,9 +56,113 @@ fn new_salt() -> Result<SaltString, AppError> {
         .map_err(|e| AppError::internal(format!("could not encode a salt ({e})")))
 }
 
-/// Hashes a password with a fresh salt, off the async threads.
-pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+/// How long a request waits for its turn to hash before it is refused with
+/// [`AppError::Overloaded`] (503, with `Retry-After`).
+pub const HASH_WAIT: Duration = Duration::from_secs(2);
+
+/// The one limit, per server process, on how many password hashes run at once. Each Argon2 hash
+/// holds 19 MiB and a core for tens of milliseconds: without a ceiling, a flood of log-in or
+/// reset posts would queue thousands of them on the blocking pool (gigabytes, every core) and
+/// starve every other page. Requests beyond the ceiling wait their turn for [`HASH_WAIT`], then
+/// are refused. A hash whose request was abandoned still holds its place until it finishes, so
+/// the ceiling holds for the work really running, not for the requests still listening.
+#[derive(Clone, Debug)]
+pub struct HashGate {
+    permits: Arc<Semaphore>,
+    at_once: usize,
+    wait: Duration,
+    counts: Arc<Counts>,
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    started: AtomicU64,
+    refused: AtomicU64,
+    running: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// What a [`HashGate`] has let through and refused since it was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashCounts {
+    /// Hashes and checks started.
+    pub started: u64,
+    /// Requests refused because they waited too long for their turn.
+    pub refused: u64,
+    /// The most that ever ran at once.
+    pub peak_at_once: usize,
+}
+
+impl HashGate {
+    /// A gate letting `at_once` hashes run together (at least one); others wait up to `wait`.
+    pub fn new(at_once: usize, wait: Duration) -> Self {
+        let at_once = at_once.max(1);
+        Self {
+            permits: Arc::new(Semaphore::new(at_once)),
+            at_once,
+            wait,
+            counts: Arc::default(),
+        }
+    }
+
+    /// How many hashes may run at once.
+    pub fn at_once(&self) -> usize {
+        self.at_once
+    }
+
+    pub fn counts(&self) -> HashCounts {
+        HashCounts {
+            started: self.counts.started.load(Ordering::Relaxed),
+            refused: self.counts.refused.load(Ordering::Relaxed),
+            peak_at_once: self.counts.peak.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Runs `work` on the blocking pool once a place is free.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let permit =
+            match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await {
+                Ok(Ok(permit)) => permit,
+                Ok(Err(closed)) => return Err(AppError::internal(closed)),
+                Err(_) => {
+                    self.counts.refused.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(
+                        at_once = self.at_once,
+                        "a password hash waited too long for its turn; the request is refused"
+                    );
+                    return Err(AppError::Overloaded);
+                }
+            };
+        let counts = self.counts.clone();
+        tokio::task::spawn_blocking(move || {
+            // The place is given back when the work ends, even if the request has gone.
+            let _permit = permit;
+            counts.started.fetch_add(1, Ordering::Relaxed);
+            let running = counts.running.fetch_add(1, Ordering::Relaxed) + 1;
+            counts.peak.fetch_max(running, Ordering::Relaxed);
+            let result = work();
+            counts.running.fetch_sub(1, Ordering::Relaxed);
+            result
+        })
+        .await
+        .map_err(AppError::internal)?
+    }
+}
+
+impl Default for HashGate {
+    /// As many hashes at once as the machine has cores.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self::new(cores, HASH_WAIT)
+    }
+}
+
+/// Hashes a password with a fresh salt, off the async threads, within the gate.
+pub async fn hash(gate: &HashGate, password: String) -> Result<String, AppError> {
+    gate.run(move || {
         let salt = new_salt()?;
         argon2()
             .hash_password(password.as_bytes(), &salt)
@@ -61,14 +170,17 @@ pub async fn hash(password: String) -> Result<String, AppError> {
             .map_err(|e| AppError::internal(format!("password hashing failed ({e})")))
     })
     .await
-    .map_err(AppError::internal)?
 }
 
-/// Checks a password against a stored hash, off the async threads. With no stored hash (no such
-/// account, or one without a password yet) a hash is checked all the same, so that the answer
-/// takes as long and says nothing about which accounts exist.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
+/// Checks a password against a stored hash, off the async threads, within the gate. With no
+/// stored hash (no such account, or one without a password yet) a hash is checked all the same,
+/// so that the answer takes as long and says nothing about which accounts exist.
+pub async fn verify(
+    gate: &HashGate,
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, AppError> {
+    gate.run(move || {
         let (stored, real) = match stored {
             Some(stored) => (stored, true),
             None => (dummy_hash().to_owned(), false),
@@ -82,7 +194,6 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         Ok(real && matches)
     })
     .await
-    .map_err(AppError::internal)?
 }
 
 /// A hash of a random password nobody knows, made once, for [`verify`] without an account.
@@ -130,23 +241,82 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_is_argon2id_salted_and_checks_only_its_own_password() {
-        let first = hash("lantern orbit fiddle".into()).await.expect("hash");
-        let second = hash("lantern orbit fiddle".into()).await.expect("hash");
+        let gate = HashGate::default();
+        let first = hash(&gate, "lantern orbit fiddle".into())
+            .await
+            .expect("hash");
+        let second = hash(&gate, "lantern orbit fiddle".into())
+            .await
+            .expect("hash");
         assert!(
             first.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
             "{first}"
         );
         assert_ne!(first, second, "each hash has its own salt");
         assert!(
-            verify("lantern orbit fiddle".into(), Some(first.clone()))
+            verify(&gate, "lantern orbit fiddle".into(), Some(first.clone()))
                 .await
                 .expect("verify")
         );
         assert!(
-            !verify("lantern orbit fiddles".into(), Some(first))
+            !verify(&gate, "lantern orbit fiddles".into(), Some(first))
                 .await
                 .expect("verify")
         );
-        assert!(!verify("anything".into(), None).await.expect("verify"));
+        assert!(
+            !verify(&gate, "anything".into(), None)
+                .await
+                .expect("verify")
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_more_hashes_run_at_once_than_the_gate_allows_and_the_others_wait_their_turn() {
+        let gate = HashGate::new(2, Duration::from_secs(60));
+        let hashes: Vec<_> = (0..12)
+            .map(|i| {
+                let gate = gate.clone();
+                tokio::spawn(async move { hash(&gate, format!("lantern orbit fiddle {i}")).await })
+            })
+            .collect();
+        for handle in hashes {
+            handle
+                .await
+                .expect("task")
+                .expect("every hash is made in turn");
+        }
+        let counts = gate.counts();
+        assert_eq!(counts.started, 12);
+        assert_eq!(counts.refused, 0);
+        assert_eq!(counts.peak_at_once, 2, "{counts:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_that_waits_too_long_for_its_turn_is_refused_as_overloaded_and_says_when_to_come_back()
+     {
+        let gate = HashGate::new(1, Duration::from_millis(1));
+        let checks: Vec<_> = (0..8)
+            .map(|_| {
+                let gate = gate.clone();
+                tokio::spawn(async move { verify(&gate, "guess".into(), None).await })
+            })
+            .collect();
+        let mut refused = 0;
+        for handle in checks {
+            match handle.await.expect("task") {
+                Ok(matches) => assert!(!matches),
+                Err(error) => {
+                    assert_eq!(error, AppError::Overloaded);
+                    assert_eq!(error.status_code(), 503);
+                    assert!(error.retry_after().is_some());
+                    refused += 1;
+                }
+            }
+        }
+        let counts = gate.counts();
+        assert!(refused >= 1, "{counts:?}");
+        assert_eq!(counts.refused, refused);
+        assert_eq!(counts.started + counts.refused, 8);
+        assert_eq!(counts.peak_at_once, 1);
     }
 }

@@ -22,18 +22,51 @@ use crate::state::AppState;
 const FIFTEEN_MINUTES: i64 = 15 * 60 * 1000;
 const ONE_HOUR: i64 = 60 * 60 * 1000;
 
-/// Log-in attempts per address of the client.
-pub const LOGIN_PER_IP: RateLimit = RateLimit {
-    bucket: "login-ip",
+/// Failed log-ins per address of the client (an office behind one address shares it, so only
+/// failures count: a successful log-in counts nowhere).
+pub const LOGIN_FAILURES_PER_IP: RateLimit = RateLimit {
+    bucket: "login-fail-ip",
     max_attempts: 30,
     window_ms: FIFTEEN_MINUTES,
 };
-/// Log-in attempts per account (by the e-mail address typed), whatever the client.
-pub const LOGIN_PER_ACCOUNT: RateLimit = RateLimit {
-    bucket: "login-account",
+/// Failed log-ins per account from one client address: the limit that stops one guesser without
+/// touching the member, who logs in from elsewhere.
+pub const LOGIN_FAILURES_PER_CLIENT_AND_ACCOUNT: RateLimit = RateLimit {
+    bucket: "login-fail-client-account",
+    max_attempts: 5,
+    window_ms: FIFTEEN_MINUTES,
+};
+/// Failed log-ins per account from anywhere. Never refuses (a stranger could otherwise lock the
+/// member out from anywhere): past this many, each failed answer is slowed, progressively.
+pub const LOGIN_FAILURES_PER_ACCOUNT: RateLimit = RateLimit {
+    bucket: "login-fail-account",
+    max_attempts: 5,
+    window_ms: FIFTEEN_MINUTES,
+};
+/// Wrong current passwords in the logged-in member's own forms (e-mail and password change), per
+/// member: only their own session can reach it, so no stranger can fill it.
+pub const CURRENT_PASSWORD_FAILURES_PER_MEMBER: RateLimit = RateLimit {
+    bucket: "current-password-fail",
     max_attempts: 10,
     window_ms: FIFTEEN_MINUTES,
 };
+/// The slowest a failed log-in is answered.
+pub const LOGIN_SLOWDOWN_CAP_MS: u64 = 2_000;
+
+/// How long a failed log-in waits before it is answered, after `failures` failures for the
+/// account in the window: nothing up to the limit, then 100 ms doubling with each failure, up to
+/// [`LOGIN_SLOWDOWN_CAP_MS`]. A right password is never slowed.
+pub fn login_slowdown(failures: i64) -> std::time::Duration {
+    let beyond = failures - LOGIN_FAILURES_PER_ACCOUNT.max_attempts;
+    if beyond <= 0 {
+        return std::time::Duration::ZERO;
+    }
+    let ms = 100_u64
+        .saturating_mul(1 << (beyond - 1).clamp(0, 20))
+        .min(LOGIN_SLOWDOWN_CAP_MS);
+    std::time::Duration::from_millis(ms)
+}
+
 /// Sign-ups per address of the client.
 pub const SIGNUP_PER_IP: RateLimit = RateLimit {
     bucket: "signup-ip",
@@ -57,6 +90,19 @@ pub const RESET_PER_ADDRESS: RateLimit = RateLimit {
     bucket: "reset-address",
     max_attempts: 3,
     window_ms: ONE_HOUR,
+};
+/// Posts of the new-password form per reset link (a link is used once; more posts are guesses at
+/// what the form accepts, or a flood).
+pub const RESET_POSTS_PER_LINK: RateLimit = RateLimit {
+    bucket: "reset-post-link",
+    max_attempts: 10,
+    window_ms: ONE_HOUR,
+};
+/// Posts of the new-password and invitation forms per address of the client.
+pub const LINK_POSTS_PER_IP: RateLimit = RateLimit {
+    bucket: "link-post-ip",
+    max_attempts: 30,
+    window_ms: FIFTEEN_MINUTES,
 };
 /// New verification links a member may ask for.
 pub const RESEND_PER_ACCOUNT: RateLimit = RateLimit {
@@ -128,7 +174,7 @@ pub async fn sign_up(
         )]));
     }
     // Hashed whether or not the address is new, so both answers take as long.
-    let password_hash = password::hash(request.password.clone()).await?;
+    let password_hash = password::hash(&state.passwords, request.password.clone()).await?;
     let policy_version =
         crate::policy::db::shown_or_current(&state.db, request.policy_version, now).await?;
 
@@ -360,22 +406,58 @@ pub async fn log_in(
     let Some(email) = email.filter(|_| problems.is_empty()) else {
         return Ok(LoginOutcome::Invalid(problems));
     };
-    if limited(state, LOGIN_PER_IP, &ip_key(client), now).await?
-        || limited(state, LOGIN_PER_ACCOUNT, &members::email_key(&email), now).await?
+    // Each attempt is counted before the password is checked (so attempts sent at once cannot
+    // all slip under a limit) and taken back when the password is right: only failures count.
+    let secret = state.config.secret_key.expose();
+    let ip = ip_key(client);
+    let account = members::email_key(&email);
+    let pair = format!("{account} from {ip}");
+    let counted = [
+        (LOGIN_FAILURES_PER_IP, ip.as_str()),
+        (LOGIN_FAILURES_PER_CLIENT_AND_ACCOUNT, pair.as_str()),
+        (LOGIN_FAILURES_PER_ACCOUNT, account.as_str()),
+    ];
+    let mut failures = [0_i64; 3];
+    for (slot, (limit, key)) in failures.iter_mut().zip(counted) {
+        *slot = limit.count(&state.db, secret, key, now).await?;
+    }
+    let forgive = async || -> Result<(), AppError> {
+        for (limit, key) in counted {
+            limit.forgive(&state.db, secret, key, now).await?;
+        }
+        Ok(())
+    };
+    // The address's and this client's own limits refuse; the account's never does.
+    if LOGIN_FAILURES_PER_IP.decide(failures[0]) == Decision::Limited
+        || LOGIN_FAILURES_PER_CLIENT_AND_ACCOUNT.decide(failures[1]) == Decision::Limited
     {
+        tracing::info!("log-in refused by the rate limit of its client");
         return Ok(LoginOutcome::RateLimited);
     }
     let member = members::find_by_email(state.db.pool(), &email).await?;
     let stored = member.as_ref().and_then(|m| m.password_hash.clone());
-    let matches = password::verify(fields.password.clone(), stored).await?;
+    let matches = match password::verify(&state.passwords, fields.password.clone(), stored).await {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Not an attempt that failed: nothing was checked.
+            forgive().await?;
+            return Err(error);
+        }
+    };
     let Some(member) = member.filter(|_| matches) else {
         tracing::info!("log-in refused: unknown address or wrong password");
+        let slowdown = login_slowdown(failures[2]);
+        if !slowdown.is_zero() {
+            tokio::time::sleep(slowdown).await;
+        }
         return Ok(LoginOutcome::Failed);
     };
+    forgive().await?;
     let Some(workspace) = members::first_workspace(state.db.pool(), member.id).await? else {
-        // A member with no workspace left (removed from every one) cannot work anywhere.
+        // A member with no workspace left (removed from every one) cannot work anywhere; the
+        // password was right, so they may be told why.
         tracing::info!(member_id = %member.id, "log-in refused: the member has no workspace");
-        return Ok(LoginOutcome::Failed);
+        return Ok(LoginOutcome::NoWorkspace);
     };
     let mut tx = state.db.begin_write().await?;
     // A fresh session id at every login: a session id planted before login is worth nothing.
@@ -403,6 +485,8 @@ pub enum LoginOutcome {
     },
     /// Unknown address or wrong password: one answer for both.
     Failed,
+    /// The password is right, but the member belongs to no workspace any more.
+    NoWorkspace,
     Invalid(Vec<FieldProblem>),
     RateLimited,
 }
@@ -477,35 +561,62 @@ pub enum ResetOutcome {
     /// The password is changed, every other session ended, and this browser logged in.
     Done(NewSession),
     Invalid(Vec<FieldProblem>),
-    /// The link is unknown, used or expired.
+    /// The link is unknown, used or expired, or was sent to an address the member no longer has.
     LinkInvalid,
+    RateLimited,
 }
 
 /// Sets a new password from a reset link, ends every session of the member, retires their other
 /// reset links, and logs this browser in. Following the link also proves the address.
+///
+/// Every cheap check (the link's shape, the rate limits, the link itself, the password rules) comes
+/// before the costly hash, so a post that will be refused never costs one.
 pub async fn reset_password(
     state: &AppState,
+    client: Option<IpAddr>,
     secret: &str,
     device: &Device,
     fields: &ResetFields,
 ) -> Result<ResetOutcome, AppError> {
     let now = state.db.now_millis();
-    if !link_is_usable(state, Purpose::ResetPassword, secret).await? {
+    if !tokens::well_formed(secret) {
         return Ok(ResetOutcome::LinkInvalid);
     }
-    if let Err(message) = password::check_new(&fields.password, None) {
+    if limited(state, LINK_POSTS_PER_IP, &ip_key(client), now).await?
+        || limited(state, RESET_POSTS_PER_LINK, secret, now).await?
+    {
+        return Ok(ResetOutcome::RateLimited);
+    }
+    let Some((member, sent_to)) =
+        tokens::find_usable(state.db.pool(), Purpose::ResetPassword, secret, now).await?
+    else {
+        return Ok(ResetOutcome::LinkInvalid);
+    };
+    let Some(stored) = members::find(state.db.pool(), member).await? else {
+        return Ok(ResetOutcome::LinkInvalid);
+    };
+    if !stored.email.eq_ignore_ascii_case(&sent_to) {
+        // Sent before an e-mail change: the old mailbox no longer speaks for the account.
+        return Ok(ResetOutcome::LinkInvalid);
+    }
+    if let Err(message) = password::check_new(&fields.password, Some(&stored.email)) {
         return Ok(ResetOutcome::Invalid(vec![FieldProblem::new(
             "password", message,
         )]));
     }
-    let password_hash = password::hash(fields.password.clone()).await?;
+    let password_hash = password::hash(&state.passwords, fields.password.clone()).await?;
     let mut tx = state.db.begin_write().await?;
     let Some((member, email)) =
         tokens::consume(&mut *tx, Purpose::ResetPassword, secret, now).await?
     else {
         return Ok(ResetOutcome::LinkInvalid);
     };
-    let Some(stored) = members::find(&mut *tx, member).await? else {
+    // Checked again in the transaction: the address may have changed while the hash was made.
+    let Some(stored) = members::find(&mut *tx, member)
+        .await?
+        .filter(|stored| stored.email.eq_ignore_ascii_case(&email))
+    else {
+        tx.commit().await?;
         return Ok(ResetOutcome::LinkInvalid);
     };
     if let Err(message) = password::check_new(&fields.password, Some(&stored.email)) {
@@ -592,8 +703,9 @@ pub struct PasswordChangeFields {
     pub new_password: String,
 }
 
-/// Checks the logged-in member's current password, within the per-account log-in limit (so the
-/// forms cannot be used to guess it). `Ok(None)` when it is right.
+/// Checks the logged-in member's current password, within a limit of failures of its own (so the
+/// forms cannot be used to guess it, and no stranger's failed log-ins can block them). `Ok(None)`
+/// when it is right.
 async fn check_current_password(
     state: &AppState,
     current: &CurrentSession,
@@ -606,14 +718,26 @@ async fn check_current_password(
             "Enter your current password.",
         )])));
     }
-    let email = parse_stored_email(&current.viewer.email)?;
-    if limited(state, LOGIN_PER_ACCOUNT, &members::email_key(&email), now).await? {
+    let limit = CURRENT_PASSWORD_FAILURES_PER_MEMBER;
+    let secret = state.config.secret_key.expose();
+    let key = current.viewer.member_id.to_string();
+    let failures = limit.count(&state.db, secret, &key, now).await?;
+    if limit.decide(failures) == Decision::Limited {
+        tracing::info!(
+            bucket = limit.bucket,
+            "current password check refused by the rate limit"
+        );
         return Ok(Some(Outcome::RateLimited));
     }
     let stored = members::find(state.db.pool(), current.viewer.member_id)
         .await?
         .and_then(|m| m.password_hash);
-    if !password::verify(password.to_owned(), stored).await? {
+    let matches = password::verify(&state.passwords, password.to_owned(), stored).await;
+    if !matches.as_ref().is_ok_and(|m| !m) {
+        // Right, or not checked at all: either way not a failure.
+        limit.forgive(&state.db, secret, &key, now).await?;
+    }
+    if !matches? {
         return Ok(Some(Outcome::Invalid(vec![FieldProblem::new(
             "current_password",
             "That is not your current password.",
@@ -724,6 +848,11 @@ async fn confirm_email_change(state: &AppState, secret: &str, now: i64) -> Resul
         Err(AppError::Conflict(_)) => return Ok(false),
         Err(other) => return Err(other),
     }
+    // Links sent to the old address stop working with it: a reset link from a mailbox that may
+    // be the reason for the change must not reset the password.
+    for purpose in [Purpose::ResetPassword, Purpose::VerifyEmail] {
+        tokens::retire_all(&mut *tx, purpose, member, now).await?;
+    }
     let notice = Email {
         to: parse_stored_email(&stored.email)?,
         reply_to: None,
@@ -763,7 +892,7 @@ pub async fn change_password(
     {
         return Ok(refused);
     }
-    let password_hash = password::hash(fields.new_password.clone()).await?;
+    let password_hash = password::hash(&state.passwords, fields.new_password.clone()).await?;
     let viewer = &current.viewer;
     let mut tx = state.db.begin_write().await?;
     members::set_password(&mut *tx, viewer.member_id, &password_hash, now).await?;

@@ -86,11 +86,21 @@ pub async fn is_usable<'e>(
     secret: &str,
     now: i64,
 ) -> Result<bool, AppError> {
+    Ok(find_usable(executor, purpose, secret, now).await?.is_some())
+}
+
+/// The member and the address of a token that would be accepted now, without using it.
+pub async fn find_usable<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    purpose: Purpose,
+    secret: &str,
+    now: i64,
+) -> Result<Option<(MemberId, String)>, AppError> {
     if !well_formed(secret) {
-        return Ok(false);
+        return Ok(None);
     }
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM account_tokens
+    let row = sqlx::query(
+        "SELECT member_id, email FROM account_tokens
          WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
     )
     .bind(hash(secret))
@@ -98,7 +108,10 @@ pub async fn is_usable<'e>(
     .bind(now)
     .fetch_optional(executor)
     .await?;
-    Ok(found.is_some())
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some((row.try_get("member_id")?, row.try_get("email")?)))
 }
 
 /// Uses a token: one statement marks it used if it is unused and unexpired, so two requests

@@ -99,7 +99,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
         .collect();
     let is_page_view = parts.method == Method::GET;
     let is_write = !matches!(parts.method, Method::GET | Method::HEAD);
-    let who = super::service::Requester::of(&parts, state.config.trust_forwarded_for);
+    let who = super::service::Requester::of(&parts, state.config.trusted_proxy_hops);
 
     let mut response = next.run(Request::from_parts(parts, body)).await;
     let secure = state.config.is_https();

@@ -234,10 +234,15 @@ mod tests {
         append(db, &entry(Action::AcceptAll, 1))
             .await
             .expect("append");
-        for statement in [
+        let mut statements = vec![
             "UPDATE consent_ledger SET action = 'reject_all'",
             "DELETE FROM consent_ledger",
-        ] {
+        ];
+        if db.backend() == crate::config::Backend::Postgres {
+            // Row triggers do not fire on TRUNCATE; SQLite has no TRUNCATE.
+            statements.push("TRUNCATE consent_ledger");
+        }
+        for statement in statements {
             assert!(
                 sqlx::query(statement).execute(db.pool()).await.is_err(),
                 "{statement} on {}",

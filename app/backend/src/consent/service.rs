@@ -30,9 +30,9 @@ pub struct Requester {
 
 impl Requester {
     /// The requester of a request, from its address and session.
-    pub fn of(parts: &axum::http::request::Parts, trust_forwarded_for: bool) -> Self {
+    pub fn of(parts: &axum::http::request::Parts, trusted_proxy_hops: usize) -> Self {
         Self {
-            client: crate::client_ip::client_ip(parts, trust_forwarded_for),
+            client: crate::client_ip::client_ip(parts, trusted_proxy_hops),
             member: parts
                 .extensions
                 .get::<crate::accounts::session::CurrentSession>()

@@ -60,15 +60,35 @@ impl Readiness {
     }
 }
 
+/// Creates the SQLite file, and its folder, for this user alone (0600 in a 0700 folder) when it is
+/// missing; SQLite gives its `-wal` and `-shm` files the database file's mode.
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        crate::config::create_private_dir(parent)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 impl Db {
     /// Opens the pool. For SQLite the file and its folder are created when missing, and each
     /// connection gets WAL, foreign keys, a busy timeout and durable (`FULL`) commits.
     pub async fn connect(url: &DatabaseUrl) -> Result<Self, sqlx::Error> {
         sqlx::any::install_default_drivers();
-        if let Some(parent) = url.sqlite_path().and_then(|p| p.parent())
-            && !parent.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(parent)?;
+        if let Some(path) = url.sqlite_path() {
+            create_private_file(path)?;
         }
         let backend = url.backend();
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));

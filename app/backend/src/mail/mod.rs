@@ -168,7 +168,7 @@ struct Claimed {
 /// Writes the message as `<created>-<id>.eml`, readable by the server's user only (it holds
 /// personal data). Written to a temporary name first, so a reader never sees half a file.
 async fn write_eml(dir: &Path, claimed: &Claimed) -> std::io::Result<()> {
-    tokio::fs::create_dir_all(dir).await?;
+    crate::config::create_private_dir(dir)?;
     let final_path = dir.join(format!("{}.eml", claimed.id));
     let temp_path = dir.join(format!(".{}.tmp", claimed.id));
     let mut options = tokio::fs::OpenOptions::new();

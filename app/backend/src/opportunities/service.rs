@@ -522,6 +522,17 @@ pub async fn stages(db: &Db, workspace: WorkspaceId) -> Result<Vec<Stage>, AppEr
     db::stages(&mut conn, workspace).await
 }
 
+/// The pipeline is the whole workspace's: only its owner and admins change it.
+fn may_change_pipeline(session: &CurrentSession) -> Result<(), AppError> {
+    if session.viewer.role.runs_workspace() {
+        return Ok(());
+    }
+    Err(AppError::NotAllowed(
+        "Only the workspace's owner and admins can rename or reorder the pipeline's stages. Ask one of them."
+            .to_owned(),
+    ))
+}
+
 /// Renames one of the workspace's stages. Opportunities in it keep their place; their
 /// timelines keep the name the stage had at each move.
 pub async fn rename_stage(
@@ -530,6 +541,7 @@ pub async fn rename_stage(
     stage: StageId,
     name: &str,
 ) -> Result<Vec<Stage>, AppError> {
+    may_change_pipeline(session)?;
     let workspace = session.viewer.workspace_id;
     let name = check_stage_name(name).map_err(|message| AppError::validation("name", message))?;
     let mut tx = db.begin_write().await?;
@@ -556,6 +568,7 @@ pub async fn reorder_stage(
     stage: StageId,
     direction: Direction,
 ) -> Result<Vec<Stage>, AppError> {
+    may_change_pipeline(session)?;
     let workspace = session.viewer.workspace_id;
     let mut tx = db.begin_write().await?;
     let mut order: Vec<StageId> = db::stages(&mut tx, workspace)

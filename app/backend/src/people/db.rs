@@ -309,7 +309,7 @@ pub async fn list(
     ));
     match (&search, db.backend()) {
         (Search::Anywhere(_), Backend::Sqlite) => {
-            statement.push("people_search s CROSS JOIN people p ON p.rowid = s.rowid");
+            statement.push("people_search s CROSS JOIN people p ON p.search_key = s.rowid");
         }
         (Search::Anywhere(text), Backend::Postgres) => {
             statement

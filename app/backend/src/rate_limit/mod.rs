@@ -38,15 +38,65 @@ impl RateLimit {
         key: &str,
         now: i64,
     ) -> Result<Decision, AppError> {
-        let window_start = now - now.rem_euclid(self.window_ms);
-        let key_hash = {
-            let mut hasher = Sha256::new();
-            hasher.update(secret);
-            hasher.update(self.bucket.as_bytes());
-            hasher.update([0]);
-            hasher.update(key.as_bytes());
-            hex::encode(hasher.finalize())
-        };
+        let attempts = self.count(db, secret, key, now).await?;
+        Ok(self.decide(attempts))
+    }
+
+    /// Whether `attempts` in one window are within the limit.
+    pub fn decide(&self, attempts: i64) -> Decision {
+        if attempts > self.max_attempts {
+            Decision::Limited
+        } else {
+            Decision::Allowed
+        }
+    }
+
+    fn window_start(&self, now: i64) -> i64 {
+        now - now.rem_euclid(self.window_ms)
+    }
+
+    fn key_hash(&self, secret: &[u8], key: &str) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(secret);
+        hasher.update(self.bucket.as_bytes());
+        hasher.update([0]);
+        hasher.update(key.as_bytes());
+        hex::encode(hasher.finalize())
+    }
+
+    /// Takes back an attempt counted at `now` (with the same `now`), for limits that count only
+    /// the attempts that fail: counted before the work, so attempts sent at once cannot all slip
+    /// under the limit, and taken back when the work succeeds.
+    pub async fn forgive(
+        &self,
+        db: &Db,
+        secret: &[u8],
+        key: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "UPDATE rate_limit_hits SET attempts = attempts - 1
+             WHERE bucket = $1 AND key_hash = $2 AND window_start = $3 AND attempts > 0",
+        )
+        .bind(self.bucket)
+        .bind(self.key_hash(secret, key))
+        .bind(self.window_start(now))
+        .execute(db.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Counts one attempt by `key` at `now`; returns the attempts of the window so far, this
+    /// one included.
+    pub async fn count(
+        &self,
+        db: &Db,
+        secret: &[u8],
+        key: &str,
+        now: i64,
+    ) -> Result<i64, AppError> {
+        let window_start = self.window_start(now);
+        let key_hash = self.key_hash(secret, key);
         // One statement, so concurrent attempts on several instances never lose a count.
         let attempts: i64 = sqlx::query_scalar(
             "INSERT INTO rate_limit_hits (bucket, key_hash, window_start, attempts)
@@ -67,11 +117,7 @@ impl RateLimit {
                 .execute(db.pool())
                 .await?;
         }
-        Ok(if attempts > self.max_attempts {
-            Decision::Limited
-        } else {
-            Decision::Allowed
-        })
+        Ok(attempts)
     }
 }
 
@@ -123,6 +169,22 @@ mod tests {
                 .await
                 .unwrap(),
             Decision::Allowed
+        );
+    }
+
+    #[backend_test]
+    async fn a_forgiven_attempt_no_longer_counts_toward_the_limit(test: TestDatabase) {
+        let db = &test.db;
+        let now = 10 * 60_000;
+        for _ in 0..10 {
+            LIMIT.count(db, b"secret", "ada", now).await.unwrap();
+            LIMIT.forgive(db, b"secret", "ada", now).await.unwrap();
+        }
+        assert_eq!(
+            LIMIT.count(db, b"secret", "ada", now).await.unwrap(),
+            1,
+            "on {}",
+            test.label()
         );
     }
 

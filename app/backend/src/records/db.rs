@@ -569,6 +569,30 @@ pub async fn ensure_all_found(
     ensure_all_in(conn, table(kind), workspace, records).await
 }
 
+/// How many of the workspace's records of `kind` among `records` are not owned by `member`
+/// (another member's, or nobody's).
+pub async fn count_not_owned_by(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    member: MemberId,
+    records: &[String],
+) -> Result<usize, AppError> {
+    let mut statement = Statement::new(&format!(
+        "SELECT COUNT(*) FROM {} WHERE workspace_id = ",
+        table(kind)
+    ));
+    statement
+        .push_bind(workspace)
+        .push(" AND (owner_id IS NULL OR owner_id <> ")
+        .push_bind(member)
+        .push(") AND id IN (")
+        .push_bind_list(records.iter().map(String::as_str))
+        .push(")");
+    let count: i64 = statement.query()?.fetch_one(&mut *conn).await?.try_get(0)?;
+    usize::try_from(count).map_err(AppError::internal)
+}
+
 /// "Not found" unless every one of `rows` is a row of the workspace's in `table` (a name from the
 /// code, never from a request).
 pub(crate) async fn ensure_all_in(

@@ -59,8 +59,11 @@ pub async fn delete(
     let workspace = session.viewer.workspace_id;
     let record = parse_id(record)?.to_string();
     let mut tx = db.begin_write().await?;
-    // Another workspace's record, or none: nothing deleted, and the transaction rolls back.
-    if delete_all(&mut tx, kind, workspace, std::slice::from_ref(&record)).await? == 0 {
+    let ids = std::slice::from_ref(&record);
+    // Another workspace's record, or none: "not found" before anything is said of its owner.
+    db::ensure_all_found(&mut tx, kind, workspace, ids).await?;
+    may_delete(&mut tx, session, kind, ids).await?;
+    if delete_all(&mut tx, kind, workspace, ids).await? == 0 {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
@@ -141,6 +144,41 @@ fn capitalised(word: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Refuses, with a message that says who may, to delete records the member may not: owners and
+/// admins delete any of the workspace's records, members only those they own.
+async fn may_delete(
+    conn: &mut sqlx::AnyConnection,
+    session: &CurrentSession,
+    kind: Kind,
+    ids: &[String],
+) -> Result<(), AppError> {
+    let viewer = &session.viewer;
+    if viewer.role.runs_workspace() {
+        return Ok(());
+    }
+    let others =
+        db::count_not_owned_by(&mut *conn, kind, viewer.workspace_id, viewer.member_id, ids)
+            .await?;
+    if others == 0 {
+        return Ok(());
+    }
+    tracing::info!(member_id = %viewer.member_id, ?kind, others, "deletion refused: records owned by others");
+    Err(AppError::NotAllowed(if ids.len() == 1 {
+        format!(
+            "Only the workspace's owner and admins, and the member who owns this {noun}, can delete it. Nothing was deleted: ask one of them.",
+            noun = kind.noun()
+        )
+    } else {
+        format!(
+            "You can delete only the {plural} you own, and {others} of the {selected} selected {are} owned by someone else or by nobody. Nothing was deleted: leave {them} out, or ask the workspace's owner or an admin.",
+            plural = kind.plural(),
+            selected = ids.len(),
+            are = if others == 1 { "is" } else { "are" },
+            them = if others == 1 { "it" } else { "them" },
+        )
+    }))
+}
+
 /// A bulk action on records selected in a list, all in one transaction: every selected record
 /// must be one of the workspace's records of `kind`, or nothing changes. Tag and owner changes go
 /// into each record's timeline like an edit in its page; a deletion removes the records with
@@ -157,6 +195,9 @@ pub async fn bulk(
     let ids = selected_ids(kind.noun(), kind.plural(), ids)?;
     let mut tx = db.begin_write().await?;
     db::ensure_all_found(&mut tx, kind, workspace, &ids).await?;
+    if action == BulkAction::Delete {
+        may_delete(&mut tx, session, kind, &ids).await?;
+    }
     let changed = match action {
         BulkAction::AddTag => {
             let tag = one_tag(kind, value)?;

@@ -82,6 +82,7 @@ pub mod notices {
     pub const UNAVAILABLE: &str =
         "We could not do that just now. Nothing was lost: please try again in a moment.";
     pub const LOGIN_FAILED: &str = "That e-mail address and password do not match an account. Check both and try again, or reset your password.";
+    pub const NO_WORKSPACE: &str = "Your password is right, but you are no longer a member of any workspace, so there is nothing to open. Ask the owner or an admin of your workspace to invite you again.";
     pub const LINK_INVALID: &str = "This link has expired or has already been used. Links in our e-mails work once and for a limited time.";
 }
 
