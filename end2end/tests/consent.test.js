@@ -246,7 +246,16 @@ test('a Global Privacy Control signal refuses marketing without asking, and says
   await waitForScripts(page);
   await banner(page).getByText('Global Privacy Control signal honoured').waitFor();
   const id = await consentId(context);
+  // Recorded once the browser shows it kept its consent id: on the next page, not before.
+  assert.deepEqual(ledgerRows(id), []);
+  await page.reload();
+  await waitForScripts(page);
+  await banner(page).getByText('Global Privacy Control signal honoured').waitFor();
+  assert.equal(await consentId(context), id);
   assert.deepEqual(ledgerRows(id), [['gpc', 'gpc', 0, 0, 0, 1]]);
+  await page.reload();
+  await waitForScripts(page);
+  assert.deepEqual(ledgerRows(id), [['gpc', 'gpc', 0, 0, 0, 1]], 'once per consent id');
   await banner(page).getByRole('button', { name: 'Customize' }).click();
   await dialog(page).getByText('Global Privacy Control signal honoured').waitFor();
   const marketing = dialog(page).getByRole('switch', { name: 'Marketing' });

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import {
   BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
   takeExpectedStatusReports, DATA_DIR, freshEmail, activeId, waitForFocus, signUpConfirmed,
+  logInWithKeyboard, PASSWORD,
 } from './support.js';
 
 after(closeBrowser);
@@ -27,7 +28,8 @@ function fieldValue(page, label) {
 
 test('a member adds a person and edits them in the page by keyboard, with every change in the timeline', async () => {
   const page = await newPage();
-  await signUpConfirmed(page, 'Petra People', freshEmail('petra'), 'Petra Partners');
+  const email = freshEmail('petra');
+  await signUpConfirmed(page, 'Petra People', email, 'Petra Partners');
 
   await page.getByRole('link', { name: 'People', exact: true }).first().click();
   await page.waitForURL('**/app/people');
@@ -124,6 +126,71 @@ test('a member adds a person and edits them in the page by keyboard, with every 
   await page.getByRole('status').filter({ hasText: 'Note added to the activity.' }).waitFor();
   assert.match(await page.locator('.timeline__entry').first().innerText(), /Petra People wrote a note:[\s\S]*Met at the fair\.\nCall in May\./);
   assert.equal(await page.locator('#note-body').inputValue(), '');
+
+  // A draft of a field someone else changed since comes back showing their value and this one,
+  // and saves nothing by itself.
+  const personPath = new URL(page.url()).pathname;
+  const personId = personPath.split('/').pop();
+  await openEditor(page, 'job title', 'person-job_title');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('Vice Admiral');
+  await page.evaluate(async (id) => {
+    const form = (fields) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields),
+    });
+    const { person } = await (await fetch('/api/people/load', form({ id }))).json();
+    const saved = await fetch('/api/people/save-field', form({
+      id, field: 'JobTitle', value: 'Commodore', base: person.job_title, version: String(person.version),
+    }));
+    if (!saved.ok) throw new Error(await saved.text());
+  }, personId);
+  await page.reload();
+  await waitForScripts(page);
+  await page.waitForSelector('#person-job_title-error');
+  assert.equal(await page.locator('#person-job_title').inputValue(), 'Vice Admiral');
+  const conflict = await page.locator('#person-job_title-error').innerText();
+  assert.match(conflict, /someone else changed job title to “Commodore”/);
+  assert.match(conflict, /Yours, not saved yet, is “Vice Admiral”/);
+  await assertAccessible(page, '/app/people/{id} with a restored draft whose field changed since');
+  await page.locator('#person-job_title').press('Escape');
+  await page.waitForSelector('#person-job_title-edit');
+  assert.match(await fieldValue(page, 'Job title').innerText(), /Commodore/);
+  assert.equal(await page.evaluate(() => localStorage.getItem('candor_person_drafts')), null);
+
+  // A draft another member typed on this browser is never shown to this one; their own is.
+  await page.evaluate(async (id) => {
+    const me = await (await fetch('/api/accounts/me', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    })).json();
+    localStorage.setItem('candor_person_drafts', JSON.stringify([
+      { member: '00000000-0000-4000-8000-000000000000', record: id, field: 'JobTitle', value: 'Not yours', base: 'Commodore' },
+      { member: me.member_id, record: id, field: 'Company', value: 'Navy Labs', base: '' },
+    ]));
+  }, personId);
+  await page.reload();
+  await waitForScripts(page);
+  await page.getByRole('status').filter({ hasText: 'We brought back' }).waitFor();
+  assert.equal(await page.locator('#person-company_name').inputValue(), 'Navy Labs', 'their own draft');
+  assert.equal(await page.locator('#person-job_title').count(), 0, 'no editor for the other member\'s draft');
+  assert.match(await fieldValue(page, 'Job title').innerText(), /Commodore/);
+  await page.locator('#person-company_name').press('Escape');
+  await page.waitForSelector('#person-company_name-edit');
+
+  // Logging out leaves no draft behind for the next person on this browser.
+  await openEditor(page, 'job title', 'person-job_title');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('Left unsaved');
+  assert.notEqual(await page.evaluate(() => localStorage.getItem('candor_person_drafts')), null);
+  await Promise.all([page.waitForURL('**/logout'), page.getByRole('button', { name: 'Log out' }).click()]);
+  assert.equal(await page.evaluate(() => localStorage.getItem('candor_person_drafts')), null);
+  await logInWithKeyboard(page, email, PASSWORD);
+  await page.goto(`${BASE_URL}${personPath}`);
+  await waitForScripts(page);
+  assert.equal(await page.locator('#person-job_title').count(), 0, 'no draft came back');
 
   // Deleting asks first, with the focus on "Cancel"; then the list is shown without them.
   await page.getByRole('button', { name: 'Delete this person…' }).click();

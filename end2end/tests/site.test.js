@@ -4,6 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
+  freshEmail, signUpConfirmed, addRecord,
 } from './support.js';
 
 after(closeBrowser);
@@ -65,6 +66,38 @@ test('the cookie policy lists what the site stores, and the site stores nothing 
   }
   const cookies = (await page.context().cookies()).map((c) => c.name);
   const storage = await page.evaluate(() => Object.keys(localStorage));
+  for (const name of [...cookies, ...storage]) {
+    assert.ok(listed.includes(name), `${name} is stored but not in the cookie policy`);
+  }
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('logged in, with choices made and edits left unsaved, the browser holds only what the cookie policy lists', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE_URL}/cookies`);
+  const listed = await page.locator('.cookies__table tbody th code').allInnerTexts();
+  await waitForScripts(page);
+  await page.getByRole('button', { name: 'Accept all' }).first().click();
+  await page.locator('.consent-banner').waitFor({ state: 'hidden' });
+  await signUpConfirmed(page, 'Sam Storage', freshEmail('storage'), 'Storage Works');
+
+  // Every list, a person's page with an edit left unsaved, the profile with one too.
+  for (const path of ['/app', '/app/people', '/app/companies', '/app/leads', '/app/opportunities', '/app/tasks']) {
+    await page.goto(`${BASE_URL}${path}`);
+    await waitForScripts(page);
+  }
+  await addRecord(page, 'people', { 'First name': 'Grace', 'Last name (optional)': 'Hopper' }, 'Add this person');
+  await waitForScripts(page);
+  await page.getByRole('button', { name: 'Edit job title', exact: true }).click();
+  await page.locator('#person-job_title').fill('Rear Admiral');
+  await page.goto(`${BASE_URL}/app/settings/profile`);
+  await waitForScripts(page);
+  await page.getByLabel(/Job title/).fill('Chief Analyst');
+
+  const cookies = (await page.context().cookies()).map((c) => c.name);
+  const storage = await page.evaluate(() => Object.keys(localStorage));
+  assert.ok(cookies.includes('candor_session') && storage.includes('candor_profile_draft'), `the crawl stored things: ${cookies} ${storage}`);
   for (const name of [...cookies, ...storage]) {
     assert.ok(listed.includes(name), `${name} is stored but not in the cookie policy`);
   }

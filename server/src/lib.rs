@@ -206,11 +206,14 @@ async fn sitemap_xml(
     )
 }
 
-/// Delivers queued e-mail: at once when a request queued some, and every 30 seconds for retries
-/// and for messages queued by other instances. Runs until the process ends.
+/// Handles queued password-reset requests and delivers queued e-mail: at once when a request
+/// queued some, and every 30 seconds for retries and for work queued by other instances. Runs
+/// until the process ends.
 pub fn spawn_mail_worker(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            // Errors are logged where they happened; the mail already queued still goes.
+            let _ = crm_backend::accounts::service::handle_reset_requests(&state).await;
             match crm_backend::mail::deliver_due(&state.db, &state.config, state.db.now_millis())
                 .await
             {

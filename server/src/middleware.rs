@@ -130,7 +130,7 @@ fn is_cross_site_write(request: &Request, site_origin: &str) -> bool {
         Some(origin) => !origin
             .to_str()
             .is_ok_and(|origin| origin.eq_ignore_ascii_case(site_origin)),
-        None => crm_backend::accounts::session::secret_from(headers).is_some(),
+        None => crm_backend::accounts::session::carries_session(headers),
     }
 }
 

@@ -7,15 +7,17 @@
 //! `ssr` feature).
 //!
 //! Modules import only downward. Bottom to top: the shared layer (`client_ip`, `config`,
-//! `cookies`, `db`, `faults`, `mail`, `rate_limit`, `seo`, `state`, `workspaces`), then `policy`,
-//! `accounts`, `consent`, `analytics`, `team`, `records`, `tasks`, `opportunities`, `people`,
-//! `companies`, `leads`, `dashboard` and `demo`; `seed` (fake data for measurement) on top.
+//! `cookies`, `db`, `faults`, `hash_gate`, `mail`, `rate_limit`, `seo`, `state`, `workspaces`),
+//! then `policy`, `accounts`, `consent`, `analytics`, `team`, `records`, `tasks`, `opportunities`,
+//! `people`, `companies`, `leads`, `dashboard` and `demo`; `seed` (fake data for measurement) on
+//! top.
 
 pub mod client_ip;
 pub mod config;
 pub mod cookies;
 pub mod db;
 pub mod faults;
+pub mod hash_gate;
 pub mod mail;
 pub mod rate_limit;
 pub mod seo;

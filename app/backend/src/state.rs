@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use crm_core::ids::WorkspaceId;
 
-use crate::accounts::password::HashGate;
 use crate::config::Config;
 use crate::db::Db;
 use crate::faults::Faults;
+use crate::hash_gate::HashGate;
 use crate::mail::OutboxSignal;
 
 #[derive(Clone, Debug)]

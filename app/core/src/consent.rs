@@ -215,21 +215,30 @@ pub struct ConsentRecord {
     pub choices: Choices,
     /// A Global Privacy Control signal has been recorded for this browser.
     pub gpc: bool,
+    /// A Global Privacy Control signal was seen but not recorded yet: it is recorded, once, when
+    /// the cookie comes back (a browser that keeps no cookie adds no row per page it views).
+    pub gpc_pending: bool,
 }
 
 impl ConsentRecord {
-    /// The cookie value: `1.<id>.<revision>.<decided-at seconds, 0 if never>.<p><a><m><gpc>`.
+    /// The cookie value: `1.<id>.<revision>.<decided-at seconds, 0 if never>.<p><a><m><gpc>`,
+    /// where `<gpc>` is 1 when recorded and 2 when seen and not recorded yet. (The server adds a
+    /// signature of the id.)
     pub fn to_cookie_value(&self) -> String {
         let bit = |b: bool| if b { '1' } else { '0' };
+        let gpc = match (self.gpc, self.gpc_pending) {
+            (true, _) => '1',
+            (false, true) => '2',
+            (false, false) => '0',
+        };
         format!(
-            "1.{}.{}.{}.{}{}{}{}",
+            "1.{}.{}.{}.{}{}{}{gpc}",
             self.id.as_str(),
             self.revision,
             self.decided_at.map_or(0, |ms| ms / 1000),
             bit(self.choices.preferences),
             bit(self.choices.analytics),
             bit(self.choices.marketing),
-            bit(self.gpc),
         )
     }
 
@@ -262,7 +271,10 @@ impl ConsentRecord {
         }
         let seconds: i64 = decided.parse().ok()?;
         let bits = bits.as_bytes();
-        if bits.len() != 4 || !bits.iter().all(|b| *b == b'0' || *b == b'1') {
+        if bits.len() != 4
+            || !bits[..3].iter().all(|b| *b == b'0' || *b == b'1')
+            || !matches!(bits[3], b'0' | b'1' | b'2')
+        {
             return None;
         }
         Some(Self {
@@ -275,6 +287,7 @@ impl ConsentRecord {
                 marketing: bits[2] == b'1',
             },
             gpc: bits[3] == b'1',
+            gpc_pending: bits[3] == b'2',
         })
     }
 
@@ -303,7 +316,7 @@ impl ConsentView {
     /// The view for a request carrying `record` (if any) and, or not, a GPC signal.
     pub fn of(record: Option<&ConsentRecord>, gpc_signal: bool, now_ms: i64) -> Self {
         let current = record.filter(|r| r.is_current(now_ms));
-        let gpc = gpc_signal || record.is_some_and(|r| r.gpc);
+        let gpc = gpc_signal || record.is_some_and(|r| r.gpc || r.gpc_pending);
         let mut choices = current.map_or(Choices::NONE, |r| r.choices);
         if gpc {
             choices.marketing = false;
@@ -376,6 +389,7 @@ mod tests {
             decided_at,
             choices,
             gpc: false,
+            gpc_pending: false,
         }
     }
 
@@ -399,6 +413,19 @@ mod tests {
             ConsentRecord::from_cookie_value(&gpc_only.to_cookie_value()),
             Some(gpc_only)
         );
+        let pending = ConsentRecord {
+            gpc_pending: true,
+            ..record(Choices::NONE, None)
+        };
+        assert!(pending.to_cookie_value().ends_with(".0002"));
+        assert_eq!(
+            ConsentRecord::from_cookie_value(&pending.to_cookie_value()),
+            Some(pending.clone())
+        );
+        assert!(
+            ConsentView::of(Some(&pending), false, NOW).gpc,
+            "a signal seen is honoured before it is recorded"
+        );
     }
 
     #[test]
@@ -409,7 +436,8 @@ mod tests {
             "yes".to_owned(),
             good.replacen("1.", "2.", 1),
             format!("{good}.1"),
-            good.replace(".1110", ".1112"),
+            good.replace(".1110", ".1113"),
+            good.replace(".1110", ".2110"),
             good.replace("0123456789abcdef", "0123456789ABCDEF"),
             good.replace(REVISION, "<script>"),
             good.replace(&(NOW / 1000).to_string(), "-5"),

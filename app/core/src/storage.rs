@@ -227,6 +227,9 @@ pub fn items_in(category: Category) -> impl Iterator<Item = &'static StorageItem
 
 /// Looks up a cookie by name.
 pub fn cookie(name: &str) -> Option<&'static StorageItem> {
+    // On https the session cookie is named with the `__Host-` prefix, which only binds it to this
+    // host: it is the same cookie.
+    let name = name.strip_prefix("__Host-").unwrap_or(name);
     REGISTRY
         .iter()
         .find(|item| item.kind == StorageKind::Cookie && item.name == name)
@@ -235,6 +238,17 @@ pub fn cookie(name: &str) -> Option<&'static StorageItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_session_cookie_under_its_host_prefix_is_the_same_listed_cookie_and_nothing_else_is_listed()
+     {
+        assert_eq!(
+            cookie("__Host-candor_session").map(|item| item.name),
+            Some(SESSION_COOKIE)
+        );
+        assert!(cookie("__Secure-candor_session").is_none());
+        assert!(cookie("__Host-_ga").is_none());
+    }
 
     #[test]
     fn names_are_unique_within_each_kind_of_storage() {

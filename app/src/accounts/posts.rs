@@ -101,7 +101,7 @@ pub async fn post_login(State(state): State<SiteState>, request: Request) -> Res
         ("email".to_owned(), fields.email.clone()),
         ("next".to_owned(), fields.next.clone()),
     ];
-    let previous = session::secret_from(&parts.headers).map(str::to_owned);
+    let previous = session::secret_from(&parts.headers, state.config.is_https()).map(str::to_owned);
     let outcome = service::log_in(
         &state,
         client(&state, &parts),
@@ -118,7 +118,10 @@ pub async fn post_login(State(state): State<SiteState>, request: Request) -> Res
         }) => {
             let mut response = redirect_with_session(&state, &next, &session);
             if crm_backend::consent::http::gpc_signal(&parts.headers) {
-                let previous = crm_backend::consent::http::read_record(&parts.headers);
+                let previous = crm_backend::consent::http::read_record(
+                    &parts.headers,
+                    state.config.secret_key.expose(),
+                );
                 let now = state.db.now_millis();
                 let client = client(&state, &parts);
                 match crm_backend::consent::service::record_gpc_on_account(
@@ -135,6 +138,7 @@ pub async fn post_login(State(state): State<SiteState>, request: Request) -> Res
                             header::SET_COOKIE,
                             crm_backend::consent::http::consent_cookie(
                                 &record,
+                                state.config.secret_key.expose(),
                                 state.config.is_https(),
                             ),
                         );
@@ -174,7 +178,7 @@ pub async fn post_login(State(state): State<SiteState>, request: Request) -> Res
 /// `POST /logout`: ends this browser's session and removes its cookie.
 pub async fn post_logout(State(state): State<SiteState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    if let Some(secret) = session::secret_from(&parts.headers) {
+    if let Some(secret) = session::secret_from(&parts.headers, state.config.is_https()) {
         // Logged where it happened; the cookie is removed all the same.
         let _ = service::log_out(&state, secret).await;
     }

@@ -8,7 +8,9 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use crm_core::accounts::profile::{LANGUAGES, ProfileField, ProfileFields, TIME_ZONES};
+use crm_core::accounts::profile::{
+    DraftConflict, LANGUAGES, ProfileField, ProfileFields, TIME_ZONES,
+};
 use crm_core::error::AppError;
 use crm_core::forms::{FieldProblem, FormState};
 use crm_core::ids::MemberId;
@@ -23,6 +25,9 @@ use crate::layout::{focus_by_id, loaded, loading, textarea_text};
 struct Draft {
     member: MemberId,
     fields: ProfileFields,
+    /// The profile as stored when the edits started (absent from drafts kept before it was).
+    #[serde(default)]
+    base: Option<ProfileFields>,
 }
 
 fn read_draft() -> Option<Draft> {
@@ -36,6 +41,15 @@ fn write_draft(draft: &Draft) {
 
 fn discard_draft() {
     gloo_storage::LocalStorage::delete(PROFILE_DRAFT_KEY);
+}
+
+/// A value in quotation marks, or "an empty value".
+fn quoted(value: &str) -> String {
+    if value.is_empty() {
+        "an empty value".to_owned()
+    } else {
+        format!("\u{201c}{value}\u{201d}")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,6 +145,7 @@ fn DetailsForm(
         (false, None) => SaveStatus::Idle,
     });
     let restored = RwSignal::new(false);
+    let conflicts = RwSignal::new(Vec::<DraftConflict>::new());
 
     // In the browser, once: bring back edits a reload or a closed tab would have lost.
     Effect::new(move |_| {
@@ -142,10 +157,12 @@ fn DetailsForm(
             discard_draft();
             return;
         }
-        fields.set(ProfileFields {
-            version: stored.version,
-            ..draft.fields
-        });
+        // Changes saved elsewhere since the draft was started are kept; a field changed in both
+        // places is shown with both values before anything is saved.
+        let (merged, found) =
+            ProfileFields::merge_draft(&draft.fields, draft.base.as_ref(), &stored);
+        fields.set(merged);
+        conflicts.set(found);
         errors.set(fields.with_untracked(ProfileFields::problems));
         restored.set(true);
         status.set(SaveStatus::Idle);
@@ -185,6 +202,7 @@ fn DetailsForm(
             write_draft(&Draft {
                 member,
                 fields: current,
+                base: Some(saved.get_untracked()),
             });
         }
     };
@@ -194,6 +212,7 @@ fn DetailsForm(
         errors.set(Vec::new());
         discard_draft();
         restored.set(false);
+        conflicts.set(Vec::new());
         request_animation_frame(|| focus_by_id(&ProfileField::Name.input_id()));
     };
 
@@ -218,6 +237,7 @@ fn DetailsForm(
                     errors.set(Vec::new());
                     discard_draft();
                     restored.set(false);
+                    conflicts.set(Vec::new());
                     status.set(SaveStatus::Saved);
                 }
                 Err(AppError::Validation { field, message }) => {
@@ -331,6 +351,20 @@ fn DetailsForm(
                 {move || restored.get().then(|| view! {
                     <div class="form-notice form-notice--warning profile__draft" role="status">
                         <p>"We brought back the changes you had not saved yet."</p>
+                        {move || conflicts.with(|found| (!found.is_empty()).then(|| view! {
+                            <p>"Since you made them, your profile was changed elsewhere too:"</p>
+                            <ul class="profile__conflicts">
+                                {found.iter().map(|conflict| view! {
+                                    <li>{format!(
+                                        "{}: now {}; yours, not saved yet, {}.",
+                                        conflict.field.label(),
+                                        quoted(&conflict.theirs),
+                                        quoted(&conflict.yours),
+                                    )}</li>
+                                }).collect_view()}
+                            </ul>
+                            <p>"Saving keeps yours; discarding keeps what is stored now."</p>
+                        }))}
                         <button type="button" class="button button--small button--quiet" on:click=discard>
                             "Discard these changes"
                         </button>

@@ -39,7 +39,7 @@ async fn record(decision: Option<(Decision, Source)>) -> Result<ConsentView, App
     let parts = use_context::<axum::http::request::Parts>()
         .ok_or_else(|| AppError::internal("the request is missing from the server function"))?;
     let now = state.db.now_millis();
-    let previous = read_record(&parts.headers);
+    let previous = read_record(&parts.headers, state.config.secret_key.expose());
     let who = service::Requester::of(&parts, state.config.trusted_proxy_hops);
     let (record, gpc) = match decision {
         Some((decision, source)) => {
@@ -58,7 +58,14 @@ async fn record(decision: Option<(Decision, Source)>) -> Result<ConsentView, App
         },
     };
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.append_header(SET_COOKIE, consent_cookie(&record, state.config.is_https()));
+        response.append_header(
+            SET_COOKIE,
+            consent_cookie(
+                &record,
+                state.config.secret_key.expose(),
+                state.config.is_https(),
+            ),
+        );
     }
     Ok(ConsentView::of(Some(&record), gpc, now))
 }

@@ -62,7 +62,7 @@ pub async fn post_consent(State(state): State<SiteState>, request: Request) -> R
         }
     };
     let who = Requester::of(&parts, state.config.trusted_proxy_hops);
-    let previous = read_record(&parts.headers);
+    let previous = read_record(&parts.headers, state.config.secret_key.expose());
     let now = state.db.now_millis();
     match decide(
         &state,
@@ -77,9 +77,14 @@ pub async fn post_consent(State(state): State<SiteState>, request: Request) -> R
     {
         Ok(record) => {
             let mut response = Redirect::to(&return_to).into_response();
-            response
-                .headers_mut()
-                .append(SET_COOKIE, consent_cookie(&record, state.config.is_https()));
+            response.headers_mut().append(
+                SET_COOKIE,
+                consent_cookie(
+                    &record,
+                    state.config.secret_key.expose(),
+                    state.config.is_https(),
+                ),
+            );
             response
         }
         Err(AppError::RateLimited) => {

@@ -17,27 +17,53 @@ use crm_core::records::{
 
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
+use crm_core::ids::MemberId;
 use crm_core::time::utc_time;
 
 use super::remote::RecordApi;
 use super::selection::{BulkActions, Selection, TickAllCell};
 use crate::form::TextField;
-use crate::layout::{error_alert, focus_by_id, loaded, loading, use_hydrated};
+use crate::layout::{error_alert, focus_by_id, loaded, loading, use_hydrated, use_viewer};
 
 /// An edit not yet saved, kept in local storage so a reload does not lose it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound = "F: RecordField")]
 struct FieldDraft<F> {
+    /// The member who typed it: a draft is shown to no one else on a shared browser. Drafts kept
+    /// before drafts were the member's have none, and are shown to nobody.
+    #[serde(default)]
+    member: Option<MemberId>,
     /// The record's id (`person` in drafts kept before companies had pages).
     #[serde(alias = "person")]
     record: String,
     field: F,
     value: String,
+    /// The field's value when the edit started: if the record says otherwise when the draft
+    /// comes back, someone changed it since, and the page says so before anything is saved.
     base: String,
 }
 
 fn read_drafts<R: EditableRecord>() -> Vec<FieldDraft<R::Field>> {
     gloo_storage::LocalStorage::get::<Vec<FieldDraft<R::Field>>>(R::DRAFT_KEY).unwrap_or_default()
+}
+
+/// What a restored draft says when the record changed since it was started: their value, and
+/// the one typed.
+fn draft_conflict_message(label: &str, theirs: &str, yours: &str) -> String {
+    let quoted = |value: &str| {
+        if value.is_empty() {
+            "an empty value".to_owned()
+        } else {
+            format!("\u{201c}{value}\u{201d}")
+        }
+    };
+    format!(
+        "Since you started this edit, someone else changed {} to {}. Yours, not saved yet, is {}: \
+         save to replace their value, or press Cancel to keep it.",
+        label.to_lowercase(),
+        quoted(theirs),
+        quoted(yours)
+    )
 }
 
 fn write_draft<R: EditableRecord>(draft: FieldDraft<R::Field>) {
@@ -529,16 +555,29 @@ pub fn EditableField<R: RecordApi>(
     let error_id = format!("{}-{}-error", R::KIND, field.name());
     let hint_id = format!("{}-{}-hint", R::KIND, field.name());
 
-    // In the browser, once: an edit a reload would have lost comes back.
+    // In the browser, once: an edit a reload would have lost comes back, to the member who typed
+    // it; if the field changed since it was started, the page shows both values first.
     {
         let input_id = input_id.clone();
+        let viewer = use_viewer();
         Effect::new(move |_| {
-            if let Some(draft) = read_drafts::<R>()
-                .into_iter()
-                .find(|d| id.with_value(|id| d.record == *id) && d.field == field)
-            {
+            let Some(member) = viewer.with_untracked(|v| v.as_ref().map(|v| v.member_id)) else {
+                return;
+            };
+            if let Some(draft) = read_drafts::<R>().into_iter().find(|d| {
+                d.member == Some(member) && id.with_value(|id| d.record == *id) && d.field == field
+            }) {
+                let theirs = record.with_untracked(|r| r.value(field));
+                if theirs != draft.base {
+                    error.set(Some(draft_conflict_message(
+                        field.label(),
+                        &theirs,
+                        &draft.value,
+                    )));
+                }
+                // Saving now replaces what is stored, knowingly: the base is what the page shows.
+                base.set(theirs);
                 value.set(draft.value);
-                base.set(draft.base);
                 state.set(EditState::Editing);
                 restored.set(true);
                 let input_id = input_id.clone();
@@ -643,10 +682,12 @@ pub fn EditableField<R: RecordApi>(
             _ => {}
         }
     };
+    let typist = use_viewer();
     let on_input = move |new: String| {
         value.set(new.clone());
         error.set(None);
         write_draft::<R>(FieldDraft {
+            member: typist.with_untracked(|v| v.as_ref().map(|v| v.member_id)),
             record: id.get_value(),
             field,
             value: new,

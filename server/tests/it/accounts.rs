@@ -773,9 +773,34 @@ async fn the_session_cookie_is_secure_when_the_site_is_https() {
     sign_up(&app, "ada@example.com").await;
     let response = log_in(&app, "ada@example.com", PASSWORD, "198.51.100.14").await;
     let line = session_set_cookie(&response).expect("cookie");
-    assert!(line.contains("; Secure"), "{line}");
+    // The __Host- prefix: Secure, the whole site, no Domain, so no sibling subdomain can plant or
+    // shadow it.
+    assert!(line.starts_with("__Host-candor_session="), "{line}");
+    assert!(
+        line.contains("; Secure") && line.contains("; Path=/"),
+        "{line}"
+    );
+    assert!(!line.to_ascii_lowercase().contains("domain="), "{line}");
     let mail = mail_to(&app, "ada@example.com").await;
     assert!(mail[0].contains("https://crm.example/verify-email/"));
+
+    // It opens the app; a plain candor_session cookie (as a sibling subdomain could plant) opens
+    // nothing.
+    let pair = line.split(';').next().expect("name=value").to_owned();
+    let secret = pair.split_once('=').expect("pair").1.to_owned();
+    let request = |cookie: String| {
+        Request::get("/app")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request")
+    };
+    assert_eq!(app.request(request(pair)).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.request(request(format!("candor_session={secret}")))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     app.cleanup().await;
 }
 
@@ -906,4 +931,57 @@ async fn only_operators_see_the_chart_of_cookie_decisions(app: TestApp) {
         .body(Body::empty())
         .expect("request");
     assert_eq!(app.request(api).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[backend_test]
+async fn forgot_password_does_the_same_work_in_the_request_for_a_registered_and_an_unknown_address(
+    app: TestApp,
+) {
+    sign_up(&app, "ada@example.com").await;
+    let tokens_before = count(&app, "SELECT COUNT(*) FROM account_tokens").await;
+    let mail_before = count(&app, "SELECT COUNT(*) FROM outbox").await;
+    for (email, ip) in [
+        ("ada@example.com", "198.51.100.120"),
+        ("nobody@example.com", "198.51.100.121"),
+    ] {
+        let response = post(&app, "/forgot-password", &[("email", email)], None, ip).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{email} on {}",
+            app.label()
+        );
+        // In the request: one queued request, whatever the address; no link, no e-mail yet.
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM account_tokens").await,
+            tokens_before,
+            "{email}"
+        );
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM outbox").await,
+            mail_before
+        );
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM reset_requests").await, 2);
+
+    // The worker decides: a link for the account, nothing for the stranger, and both requests
+    // forgotten.
+    let handled = crm_backend::accounts::service::handle_reset_requests(&app.state)
+        .await
+        .expect("handled");
+    assert_eq!(handled, 2, "{}", app.label());
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM reset_requests").await, 0);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM account_tokens").await,
+        tokens_before + 1
+    );
+    assert_eq!(
+        mail_to(&app, "ada@example.com")
+            .await
+            .iter()
+            .filter(|mail| mail.contains("/reset-password/"))
+            .count(),
+        1
+    );
+    assert!(mail_to(&app, "nobody@example.com").await.is_empty());
 }

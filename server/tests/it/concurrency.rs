@@ -84,7 +84,10 @@ where
 
 /// One record of each kind, added by the member with this session: the list's path segment
 /// ("people") and the record's id.
-async fn one_record_of_each_kind(app: &TestApp, cookie: &str) -> HashMap<&'static str, String> {
+pub(crate) async fn one_record_of_each_kind(
+    app: &TestApp,
+    cookie: &str,
+) -> HashMap<&'static str, String> {
     let company = add_record(
         app,
         cookie,
@@ -142,7 +145,7 @@ async fn one_record_of_each_kind(app: &TestApp, cookie: &str) -> HashMap<&'stati
 
 /// Every page route of the router as a path to ask for: a record's page names one of `records`,
 /// a link's token is one that was never issued, and a policy version is the first.
-fn page_paths(records: &HashMap<&'static str, String>) -> Vec<String> {
+pub(crate) fn page_paths(records: &HashMap<&'static str, String>) -> Vec<String> {
     server::page_routes()
         .into_iter()
         .map(|route| {

@@ -64,11 +64,17 @@ fn consent_set_by(response: &Response<Body>) -> ConsentRecord {
         .into_iter()
         .find(|(name, _, _)| name == "candor_consent")
         .expect("the response stores the choice");
-    ConsentRecord::from_cookie_value(&value).expect("a well-formed record")
+    let (body, tag) = value.rsplit_once('.').expect("a signed record");
+    assert_eq!(tag.len(), 32, "the consent id's signature: {value}");
+    ConsentRecord::from_cookie_value(body).expect("a well-formed record")
 }
 
-fn cookie_header(record: &ConsentRecord) -> String {
-    format!("candor_consent={}", record.to_cookie_value())
+/// The cookie a browser sends back after the server stored `record` (its id signed).
+fn cookie_header(app: &TestApp, record: &ConsentRecord) -> String {
+    format!(
+        "candor_consent={}",
+        crm_backend::consent::http::cookie_value(record, app.state.config.secret_key.expose())
+    )
 }
 
 async fn ledger(app: &TestApp) -> Vec<(String, String, i64, i64, i64)> {
@@ -103,6 +109,7 @@ fn record(choices: Choices, decided_at: i64) -> ConsentRecord {
         decided_at: Some(decided_at),
         choices,
         gpc: false,
+        gpc_pending: false,
     }
 }
 
@@ -165,7 +172,8 @@ async fn accept_all_without_javascript_records_the_choice_and_returns_to_the_pag
     );
 
     let html =
-        body_text(get_with(&app, "/demo", &[("cookie", &cookie_header(&stored))]).await).await;
+        body_text(get_with(&app, "/demo", &[("cookie", &cookie_header(&app, &stored))]).await)
+            .await;
     assert!(
         !html.contains(r#"class="consent-banner""#),
         "the banner is gone"
@@ -181,7 +189,7 @@ async fn reject_all_renders_no_analytics_and_the_endpoint_stores_nothing(app: Te
     let response = post_choice(&app, "choice=reject_all&source=banner&return_to=%2F", &[]).await;
     let stored = consent_set_by(&response);
     assert_eq!(stored.choices, Choices::NONE);
-    let cookie = cookie_header(&stored);
+    let cookie = cookie_header(&app, &stored);
     let html = body_text(get_with(&app, "/", &[("cookie", &cookie)]).await).await;
     assert!(!html.contains("analytics.js") && !html.contains(r#"class="consent-banner""#));
 
@@ -208,7 +216,10 @@ async fn reject_all_renders_no_analytics_and_the_endpoint_stores_nothing(app: Te
 
 #[backend_test]
 async fn with_analytics_allowed_page_views_are_stored_without_their_query_string(app: TestApp) {
-    let cookie = cookie_header(&record(Choices::ALL, app.state.db.now_millis() - 1000));
+    let cookie = cookie_header(
+        &app,
+        &record(Choices::ALL, app.state.db.now_millis() - 1000),
+    );
     let view = app
         .request(with_ip(
             Request::post("/api/analytics/page-view")
@@ -256,7 +267,7 @@ async fn withdrawing_analytics_on_the_settings_page_deletes_its_cookie_and_is_re
     let accepted = record(Choices::ALL, app.state.db.now_millis() - 1000);
     let cookies = format!(
         "{}; candor_visit=00112233445566778899aabbccddeeff",
-        cookie_header(&accepted)
+        cookie_header(&app, &accepted)
     );
     let settings = body_text(
         get_with(
@@ -298,8 +309,15 @@ async fn withdrawing_analytics_on_the_settings_page_deletes_its_cookie_and_is_re
         ledger(&app).await,
         [("withdraw".into(), "settings_page".into(), 0, 0, 0)]
     );
-    let html =
-        body_text(get_with(&app, "/privacy", &[("cookie", &cookie_header(&stored))]).await).await;
+    let html = body_text(
+        get_with(
+            &app,
+            "/privacy",
+            &[("cookie", &cookie_header(&app, &stored))],
+        )
+        .await,
+    )
+    .await;
     assert!(
         !html.contains("analytics.js"),
         "its script is no longer rendered"
@@ -310,26 +328,46 @@ async fn withdrawing_analytics_on_the_settings_page_deletes_its_cookie_and_is_re
 async fn a_global_privacy_control_signal_refuses_marketing_without_asking_and_is_recorded_once(
     app: TestApp,
 ) {
+    // The first page: honoured at once, and remembered in the cookie as seen.
     let response = get_with(&app, "/", &[("sec-gpc", "1")]).await;
-    let recorded = consent_set_by(&response);
+    let seen = consent_set_by(&response);
     assert!(
-        recorded.gpc && !recorded.choices.marketing,
+        seen.gpc_pending && !seen.gpc && !seen.choices.marketing,
         "{}",
         app.label()
     );
-    assert_eq!(recorded.decided_at, None, "the visitor has not chosen yet");
+    assert_eq!(seen.decided_at, None, "the visitor has not chosen yet");
     let html = body_text(response).await;
     assert!(html.contains("Global Privacy Control signal honoured"));
     assert!(
         html.contains(r#"class="consent-banner""#),
         "the rest is still asked"
     );
-    assert_eq!(ledger(&app).await, [("gpc".into(), "gpc".into(), 0, 0, 1)]);
+    assert!(
+        ledger(&app).await.is_empty(),
+        "not recorded before the browser shows it kept its consent id"
+    );
 
-    // The next page: already recorded, nothing new.
-    let cookie = cookie_header(&recorded);
-    let again = get_with(&app, "/", &[("sec-gpc", "1"), ("cookie", &cookie)]).await;
-    assert!(set_cookies(&again).is_empty());
+    // The next page, the cookie kept: recorded, once, under that id.
+    let again = get_with(
+        &app,
+        "/",
+        &[("sec-gpc", "1"), ("cookie", &cookie_header(&app, &seen))],
+    )
+    .await;
+    let recorded = consent_set_by(&again);
+    assert!(recorded.gpc && !recorded.gpc_pending && recorded.id == seen.id);
+    assert_eq!(ledger(&app).await, [("gpc".into(), "gpc".into(), 0, 0, 1)]);
+    let ids: Vec<String> = sqlx::query_scalar("SELECT consent_id FROM consent_ledger")
+        .fetch_all(app.state.db.pool())
+        .await
+        .expect("ids");
+    assert_eq!(ids, [seen.id.as_str()]);
+
+    // And then: already recorded, nothing new.
+    let cookie = cookie_header(&app, &recorded);
+    let third = get_with(&app, "/", &[("sec-gpc", "1"), ("cookie", &cookie)]).await;
+    assert!(set_cookies(&third).is_empty());
     assert_eq!(ledger(&app).await.len(), 1);
 
     // "Accept all" does not override the signal.
@@ -346,12 +384,69 @@ async fn a_global_privacy_control_signal_refuses_marketing_without_asking_and_is
         get_with(
             &app,
             "/cookies/settings",
-            &[("cookie", &cookie_header(&stored))],
+            &[("cookie", &cookie_header(&app, &stored))],
         )
         .await,
     )
     .await;
     assert!(settings.contains("Global Privacy Control signal honoured"));
+}
+
+#[backend_test]
+async fn a_browser_that_keeps_no_cookie_adds_no_gpc_row_per_page_it_views(app: TestApp) {
+    for path in ["/", "/privacy", "/cookies", "/demo", "/"] {
+        let response = get_with(&app, path, &[("sec-gpc", "1")]).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "{path} on {}",
+            app.label()
+        );
+        assert!(
+            body_text(response)
+                .await
+                .contains("Global Privacy Control signal honoured")
+        );
+    }
+    assert!(ledger(&app).await.is_empty(), "{}", app.label());
+}
+
+#[backend_test]
+async fn a_consent_id_the_server_did_not_sign_never_gets_a_row_under_it(app: TestApp) {
+    let someone_elses = record(Choices::NONE, app.state.db.now_millis() - 1000);
+    let unsigned = format!("candor_consent={}", someone_elses.to_cookie_value());
+    let badly_signed = format!(
+        "candor_consent={}",
+        crm_backend::consent::http::cookie_value(
+            &someone_elses,
+            b"not the server's secret key at all"
+        )
+    );
+    for cookie in [&unsigned, &badly_signed] {
+        let chose = post_choice(
+            &app,
+            "choice=reject_all&source=banner&return_to=%2F",
+            &[("cookie", cookie)],
+        )
+        .await;
+        let stored = consent_set_by(&chose);
+        assert_ne!(stored.id, someone_elses.id, "{cookie} on {}", app.label());
+    }
+    // Signed by this server, the id is the browser's own and is kept.
+    let chose = post_choice(
+        &app,
+        "choice=reject_all&source=banner&return_to=%2F",
+        &[("cookie", &cookie_header(&app, &someone_elses))],
+    )
+    .await;
+    assert_eq!(consent_set_by(&chose).id, someone_elses.id);
+    let under_it: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM consent_ledger WHERE consent_id = $1")
+            .bind(someone_elses.id.as_str())
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("count");
+    assert_eq!(under_it, 1, "{}", app.label());
 }
 
 #[backend_test]
@@ -370,7 +465,7 @@ async fn the_banner_returns_when_the_policy_revision_changes_or_the_choice_is_si
     ] {
         let cookie = format!(
             "{}; candor_visit=00112233445566778899aabbccddeeff",
-            cookie_header(stored)
+            cookie_header(&app, stored)
         );
         let response = get_with(&app, "/", &[("cookie", &cookie)]).await;
         let deleted_visit = set_cookies(&response)
@@ -485,22 +580,35 @@ async fn the_banner_and_dialog_save_through_the_server_function(app: TestApp) {
 }
 
 #[backend_test]
-async fn every_cookie_the_server_sets_is_in_the_registry(app: TestApp) {
-    let accepted = cookie_header(&record(Choices::ALL, app.state.db.now_millis() - 1000));
+async fn every_cookie_the_server_sets_on_any_page_logged_out_or_in_is_in_the_registry(
+    app: TestApp,
+) {
+    use crate::concurrency::{one_record_of_each_kind, page_paths};
+    use crate::support::browser::{CHROME_ON_LINUX, Client, session_cookie, sign_up_and_log_in};
+
+    let client = Client {
+        ip: "198.51.100.21",
+        user_agent: CHROME_ON_LINUX,
+    };
+    let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", client).await;
+    let records = one_record_of_each_kind(&app, &ada).await;
+    let paths = page_paths(&records);
+    assert!(paths.len() >= 30, "every page route: {paths:?}");
+    let accepted = cookie_header(
+        &app,
+        &record(Choices::ALL, app.state.db.now_millis() - 1000),
+    );
+    let logged_in = format!("{ada}; {accepted}");
     let mut responses = Vec::new();
-    for path in [
-        "/",
-        "/privacy",
-        "/privacy/versions",
-        "/cookies",
-        "/cookies/settings",
-        "/demo",
-        "/demo/thanks",
-        "/nowhere",
-    ] {
+    for path in paths
+        .iter()
+        .map(String::as_str)
+        .chain(["/nowhere", "/demo/thanks"])
+    {
         responses.push(get_with(&app, path, &[]).await);
         responses.push(get_with(&app, path, &[("sec-gpc", "1")]).await);
         responses.push(get_with(&app, path, &[("cookie", &accepted)]).await);
+        responses.push(get_with(&app, path, &[("cookie", &logged_in)]).await);
     }
     responses.push(post_choice(&app, "choice=accept_all&return_to=%2F", &[]).await);
     responses.push(
@@ -512,17 +620,176 @@ async fn every_cookie_the_server_sets_is_in_the_registry(app: TestApp) {
         ))
         .await,
     );
-    let mut seen = 0;
+    // Logging in and out set and clear the session.
+    let login = crate::support::browser::post_form(
+        &app,
+        "/login",
+        &[
+            ("email", "ada@example.com"),
+            ("password", crate::support::browser::PASSWORD),
+        ],
+        None,
+        client,
+    )
+    .await;
+    let session = session_cookie(&login);
+    responses.push(login);
+    responses.push(
+        crate::support::browser::post_form(&app, "/logout", &[], Some(&session), client).await,
+    );
+    let mut seen = std::collections::BTreeSet::new();
     for response in &responses {
         for (name, _, _) in set_cookies(response) {
-            seen += 1;
             assert!(
                 storage::cookie(&name).is_some(),
-                "{name} is not in the registry"
+                "{name} is set but not in the registry (and so not in the cookie policy), on {}",
+                app.label()
             );
+            seen.insert(name);
         }
     }
-    assert!(seen >= 3, "the crawl did set cookies ({seen})");
+    for expected in ["candor_consent", "candor_session", "candor_visit"] {
+        assert!(
+            seen.contains(expected),
+            "the crawl saw {expected} set: {seen:?}"
+        );
+    }
+}
+
+#[backend_test]
+async fn an_unlisted_cookie_reaches_the_crawl_in_development_and_no_visitor_in_production(
+    app: TestApp,
+) {
+    use axum::routing::get;
+    use crm_backend::config::Environment;
+    use tower::ServiceExt;
+
+    let with_unlisted = |state: crm_backend::state::AppState| {
+        axum::Router::new()
+            .route(
+                "/",
+                get(|| async {
+                    (
+                        [
+                            (header::SET_COOKIE, "_ga=GA1.2.3; Path=/"),
+                            (header::CONTENT_TYPE, "text/html"),
+                        ],
+                        "<p>hello</p>",
+                    )
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                state,
+                crm_backend::consent::http::enforce,
+            ))
+    };
+    let names = |response: &Response<Body>| -> Vec<String> {
+        set_cookies(response)
+            .into_iter()
+            .map(|(name, _, _)| name)
+            .collect()
+    };
+    let request = || Request::get("/").body(Body::empty()).expect("request");
+
+    let development = with_unlisted(app.state.clone())
+        .oneshot(request())
+        .await
+        .expect("answer");
+    assert_eq!(
+        names(&development),
+        ["_ga"],
+        "the crawl would see it, and fail"
+    );
+
+    let mut production = app.state.clone();
+    let mut config = (*production.config).clone();
+    config.environment = Environment::Production;
+    production.config = std::sync::Arc::new(config);
+    let answer = with_unlisted(production)
+        .oneshot(request())
+        .await
+        .expect("answer");
+    assert!(
+        names(&answer).is_empty(),
+        "no visitor gets it: {:?}",
+        names(&answer)
+    );
+}
+
+/// The texts between the tags of an HTML fragment, trimmed, entities decoded, empty ones left out.
+fn texts(html: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut current = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                texts.push(std::mem::take(&mut current));
+            }
+            '>' => in_tag = false,
+            c if !in_tag => current.push(c),
+            _ => {}
+        }
+    }
+    texts.push(current);
+    texts
+        .into_iter()
+        .map(|text| {
+            text.replace("&#x27;", "'")
+                .replace("&#39;", "'")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+                .trim()
+                .to_owned()
+        })
+        .filter(|text| !text.is_empty())
+        .collect()
+}
+
+#[backend_test]
+async fn the_cookie_policy_table_lists_exactly_the_registry_with_every_column(app: TestApp) {
+    use crm_core::storage::{Category, REGISTRY};
+
+    let html = body_text(app.get("/cookies").await).await;
+    // Every row of every category's table, in the page's order.
+    let shown: Vec<Vec<String>> = html
+        .split("<tbody")
+        .skip(1)
+        .map(|table| table.split_once("</tbody>").map_or(table, |(rows, _)| rows))
+        .flat_map(|rows| {
+            rows.split("<tr")
+                .skip(1)
+                .map(|row| texts(&format!("<tr{row}")))
+        })
+        .collect();
+    // The registry, category by category, each item with every column.
+    let listed: Vec<Vec<String>> = Category::ALL
+        .into_iter()
+        .flat_map(|category| {
+            REGISTRY
+                .iter()
+                .filter(move |item| item.category == category)
+        })
+        .map(|item| {
+            vec![
+                item.name.to_owned(),
+                item.kind.label().to_owned(),
+                item.purpose.to_owned(),
+                item.lifetime.to_owned(),
+                item.party.label().to_owned(),
+            ]
+        })
+        .collect();
+    assert!(!listed.is_empty());
+    assert_eq!(
+        shown,
+        listed,
+        "the table shows the registry, no row more or less, on {}",
+        app.label()
+    );
 }
 
 #[backend_test]
@@ -562,7 +829,7 @@ async fn public_pages_follow_the_consent_cookie_and_gpc_so_no_shared_cache_may_k
     app: TestApp,
 ) {
     let chose = post_choice(&app, "choice=accept_all&source=banner&return_to=%2F", &[]).await;
-    let cookie = cookie_header(&consent_set_by(&chose));
+    let cookie = cookie_header(&app, &consent_set_by(&chose));
     for path in ["/", "/privacy", "/cookies", "/demo", "/login"] {
         let first_visit = get_with(&app, path, &[]).await;
         let chosen = get_with(&app, path, &[("cookie", &cookie)]).await;

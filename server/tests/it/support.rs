@@ -283,7 +283,7 @@ pub mod browser {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("candor_session="))
+            .find(|v| v.starts_with("candor_session=") || v.starts_with("__Host-candor_session="))
             .map(str::to_owned)
     }
 
@@ -294,8 +294,12 @@ pub mod browser {
     }
 
     /// The messages queued for an address, decoded enough to follow links (quoted-printable
-    /// soft line breaks removed).
+    /// soft line breaks removed), once the worker has handled the queued password-reset requests
+    /// as the server's does.
     pub async fn mail_to(app: &TestApp, to: &str) -> Vec<String> {
+        crm_backend::accounts::service::handle_reset_requests(&app.state)
+            .await
+            .expect("the reset requests are handled");
         let messages: Vec<String> = sqlx::query_scalar(
             "SELECT message FROM outbox WHERE recipient = $1 ORDER BY created_at",
         )

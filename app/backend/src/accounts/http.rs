@@ -21,7 +21,9 @@ pub async fn load_session(
 ) -> Response {
     let now = state.db.now_millis();
     let mut ended = false;
-    if let Some(secret) = session::secret_from(request.headers()).map(str::to_owned) {
+    if let Some(secret) =
+        session::secret_from(request.headers(), state.config.is_https()).map(str::to_owned)
+    {
         match session::load(&state.db, &secret, now).await {
             Ok(Some(current)) => {
                 request.extensions_mut().insert(current);

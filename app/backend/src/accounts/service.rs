@@ -4,6 +4,8 @@
 
 use std::net::IpAddr;
 
+use sqlx::Row;
+
 use crm_core::accounts::{ForgotFields, LoginFields, PersonName, ResetFields, SignupFields};
 use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
@@ -519,11 +521,71 @@ pub async fn request_password_reset(
     if limited(state, RESET_PER_ADDRESS, &members::email_key(&email), now).await? {
         return Ok(Outcome::RateLimited);
     }
-    let Some(member) = members::find_by_email(state.db.pool(), &email).await? else {
-        tracing::info!("password reset asked for an address without an account");
-        return Ok(Outcome::Done(()));
-    };
-    let mut tx = state.db.begin_write().await?;
+    // The same work for every address: one row for the worker, which decides.
+    sqlx::query("INSERT INTO reset_requests (id, email, requested_at) VALUES ($1, $2, $3)")
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(email.as_str())
+        .bind(now)
+        .execute(state.db.pool())
+        .await?;
+    state.outbox.wake();
+    tracing::info!("password reset request queued");
+    Ok(Outcome::Done(()))
+}
+
+/// How long a worker holds a claimed reset request before another may take it over.
+const RESET_CLAIM_MS: i64 = 60 * 1000;
+
+/// The worker's half of a password reset: claims the queued requests, sends a link to each
+/// address that has an account, and forgets every request. Returns how many it handled.
+pub async fn handle_reset_requests(state: &AppState) -> Result<usize, AppError> {
+    let now = state.db.now_millis();
+    // The outer conditions are checked again on the locked row, so two instances claiming at the
+    // same moment never both get a request.
+    let rows = sqlx::query(
+        "UPDATE reset_requests SET claimed_until = $1
+         WHERE id IN (SELECT id FROM reset_requests
+                      WHERE claimed_until IS NULL OR claimed_until < $2
+                      ORDER BY requested_at LIMIT 50)
+           AND (claimed_until IS NULL OR claimed_until < $2)
+         RETURNING id, email",
+    )
+    .bind(now + RESET_CLAIM_MS)
+    .bind(now)
+    .fetch_all(state.db.pool())
+    .await?;
+    let mut handled = 0;
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let typed: String = row.try_get("email")?;
+        let mut tx = state.db.begin_write().await?;
+        if let Ok(email) = EmailAddress::parse(&typed)
+            && let Some(member) = members::find_by_email(&mut *tx, &email).await?
+        {
+            send_reset_link(state, &mut tx, &member, now).await?;
+        } else {
+            tracing::info!("password reset asked for an address without an account");
+        }
+        sqlx::query("DELETE FROM reset_requests WHERE id = $1")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        handled += 1;
+    }
+    if handled > 0 {
+        state.outbox.wake();
+    }
+    Ok(handled)
+}
+
+/// Issues a reset link for a member and queues the e-mail that carries it.
+async fn send_reset_link(
+    state: &AppState,
+    tx: &mut sqlx::AnyConnection,
+    member: &members::MemberRow,
+    now: i64,
+) -> Result<(), AppError> {
     let secret = tokens::issue(
         &mut *tx,
         Purpose::ResetPassword,
@@ -549,10 +611,8 @@ pub async fn request_password_reset(
         ),
     };
     crate::mail::enqueue(&mut *tx, &state.config, &mail, now).await?;
-    tx.commit().await?;
-    state.outbox.wake();
     tracing::info!(member_id = %member.id, "password reset link sent");
-    Ok(Outcome::Done(()))
+    Ok(())
 }
 
 /// The answer to the new-password form.

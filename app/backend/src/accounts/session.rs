@@ -167,20 +167,43 @@ pub async fn end_all_for<'e>(
     Ok(done.rows_affected())
 }
 
+/// The session cookie's name on an https site: browsers take a `__Host-` cookie only from this
+/// host, `Secure`, for the whole site and without `Domain`, so no sibling subdomain can plant or
+/// shadow it.
+pub const HOST_SESSION_COOKIE: &str = "__Host-candor_session";
+
+/// The session cookie's name: [`HOST_SESSION_COOKIE`] on https, `candor_session` on plain http
+/// (development), where browsers refuse the prefix.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
 /// The `Set-Cookie` value that stores a session in the browser until its absolute expiry.
 pub fn cookie(session: &NewSession, now: i64, secure: bool) -> axum::http::HeaderValue {
     let max_age = (session.expires_at - now).max(0) / 1000;
-    crate::cookies::cookie_header(SESSION_COOKIE, &session.secret, max_age, secure)
+    crate::cookies::cookie_header(cookie_name(secure), &session.secret, max_age, secure)
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(secure: bool) -> axum::http::HeaderValue {
-    crate::cookies::cookie_header(SESSION_COOKIE, "", 0, secure)
+    crate::cookies::cookie_header(cookie_name(secure), "", 0, secure)
 }
 
-/// The session secret a request carries, if any.
-pub fn secret_from(headers: &axum::http::HeaderMap) -> Option<&str> {
-    crate::cookies::request_cookie(headers, SESSION_COOKIE).filter(|s| !s.is_empty())
+/// The session secret a request carries, if any: on https only in the `__Host-` cookie.
+pub fn secret_from(headers: &axum::http::HeaderMap, secure: bool) -> Option<&str> {
+    crate::cookies::request_cookie(headers, cookie_name(secure)).filter(|s| !s.is_empty())
+}
+
+/// Whether the request carries a session cookie of either name (for refusing writes that do not
+/// say where they come from).
+pub fn carries_session(headers: &axum::http::HeaderMap) -> bool {
+    [SESSION_COOKIE, HOST_SESSION_COOKIE]
+        .into_iter()
+        .any(|name| crate::cookies::request_cookie(headers, name).is_some_and(|s| !s.is_empty()))
 }
 
 /// The member's sessions still in force, the most recently used first.

@@ -46,14 +46,13 @@ async fn within_limit(
     client: Option<IpAddr>,
     now: i64,
 ) -> Result<bool, AppError> {
-    let Some(client) = client else {
-        return Ok(true);
-    };
+    // Without an address (a proxy's entry that could not be read) the request is counted with
+    // every other such request: stricter, never unlimited.
     let decision = CONSENT_LIMIT
         .hit(
             &state.db,
             state.config.secret_key.expose(),
-            &crate::client_ip::rate_limit_key(Some(client)),
+            &crate::client_ip::rate_limit_key(client),
             now,
         )
         .await?;
@@ -101,8 +100,27 @@ pub async fn decide(
         revision: REVISION.to_owned(),
         decided_at: Some(now),
         choices,
+        // The decision's row records the signal, when there is one.
         gpc,
+        gpc_pending: false,
     })
+}
+
+/// The record to store when a Global Privacy Control signal is seen on a browser whose consent
+/// id is not known to be kept yet: marketing refused, the rest as it was, the signal to be
+/// recorded when the cookie comes back.
+pub fn gpc_seen(previous: Option<&ConsentRecord>) -> ConsentRecord {
+    let mut record = previous.cloned().unwrap_or_else(|| ConsentRecord {
+        id: ConsentId::generate(),
+        revision: REVISION.to_owned(),
+        decided_at: None,
+        choices: crm_core::consent::Choices::NONE,
+        gpc: false,
+        gpc_pending: false,
+    });
+    record.choices.marketing = false;
+    record.gpc_pending = !record.gpc;
+    record
 }
 
 /// Records a Global Privacy Control signal: marketing refused without asking. Anything else the
@@ -143,6 +161,7 @@ pub async fn record_gpc(
         decided_at: current.and_then(|r| r.decided_at),
         choices,
         gpc: true,
+        gpc_pending: false,
     }))
 }
 

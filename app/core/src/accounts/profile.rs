@@ -116,6 +116,18 @@ impl ProfileField {
         Self::ALL.into_iter().find(|field| field.name() == name)
     }
 
+    /// The field's label on the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::JobTitle => "Job title",
+            Self::Phone => "Phone",
+            Self::MailingAddress => "Mailing address",
+            Self::TimeZone => "Time zone",
+            Self::Language => "Language",
+        }
+    }
+
     pub fn input_id(self) -> String {
         format!("profile-{}", self.name().replace('_', "-"))
     }
@@ -236,6 +248,42 @@ impl ProfileFields {
         }
     }
 
+    /// Brings back an unsaved draft over what is stored now. `base` is what was stored when the
+    /// draft was started (drafts kept before it was recorded have none). A field changed only
+    /// in the draft keeps the draft's value; one changed only since, by another tab or device,
+    /// keeps the stored value; one changed in both keeps the draft's value and is returned as a
+    /// conflict, so that the page shows both before anything is saved. The result carries the
+    /// stored version: saving it replaces what is stored, knowingly.
+    pub fn merge_draft(
+        draft: &Self,
+        base: Option<&Self>,
+        stored: &Self,
+    ) -> (Self, Vec<DraftConflict>) {
+        let mut merged = stored.clone();
+        let mut conflicts = Vec::new();
+        let unchanged_since = base.is_some_and(|b| b.version == stored.version)
+            || (base.is_none() && draft.version == stored.version);
+        for field in ProfileField::ALL {
+            let yours = field.value(draft).trim();
+            let theirs = field.value(stored).trim();
+            let started = base.map(|b| field.value(b).trim());
+            let you_changed = started.is_none_or(|started| yours != started);
+            let they_changed = !unchanged_since && started.is_none_or(|started| theirs != started);
+            if you_changed {
+                field.set(&mut merged, field.value(draft).to_owned());
+                if they_changed && yours != theirs {
+                    conflicts.push(DraftConflict {
+                        field,
+                        theirs: theirs.to_owned(),
+                        yours: yours.to_owned(),
+                    });
+                }
+            }
+        }
+        merged.version = stored.version;
+        (merged, conflicts)
+    }
+
     /// The values as form values (for a page answering a plain POST).
     pub fn to_values(&self) -> Vec<(String, String)> {
         ProfileField::ALL
@@ -259,6 +307,16 @@ impl ProfileFields {
     }
 }
 
+/// A field of a restored draft that was also changed elsewhere since the draft was started.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftConflict {
+    pub field: ProfileField,
+    /// What is stored now.
+    pub theirs: String,
+    /// What the draft holds.
+    pub yours: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +331,73 @@ mod tests {
             language: "en".into(),
             version: 3,
         }
+    }
+
+    #[test]
+    fn a_draft_over_an_unchanged_profile_comes_back_whole_with_no_conflict() {
+        let base = valid();
+        let draft = ProfileFields {
+            job_title: "Chief Analyst".into(),
+            ..base.clone()
+        };
+        let (merged, conflicts) = ProfileFields::merge_draft(&draft, Some(&base), &base);
+        assert_eq!(merged, draft);
+        assert!(conflicts.is_empty());
+    }
+
+    #[test]
+    fn a_draft_keeps_changes_made_elsewhere_to_other_fields_and_names_the_fields_changed_in_both() {
+        let base = valid();
+        // Typed here: the job title and the phone.
+        let draft = ProfileFields {
+            job_title: "Chief Analyst".into(),
+            phone: "+41 44 668 18 00".into(),
+            ..base.clone()
+        };
+        // Saved meanwhile in another tab: the phone and the time zone.
+        let stored = ProfileFields {
+            phone: "+44 20 7946 0000".into(),
+            time_zone: "Europe/Paris".into(),
+            version: base.version + 1,
+            ..base.clone()
+        };
+        let (merged, conflicts) = ProfileFields::merge_draft(&draft, Some(&base), &stored);
+        assert_eq!(merged.job_title, "Chief Analyst", "changed here only");
+        assert_eq!(
+            merged.time_zone, "Europe/Paris",
+            "changed elsewhere only: not undone"
+        );
+        assert_eq!(
+            merged.phone, "+41 44 668 18 00",
+            "changed in both: yours, shown"
+        );
+        assert_eq!(merged.version, stored.version);
+        assert_eq!(
+            conflicts,
+            vec![DraftConflict {
+                field: ProfileField::Phone,
+                theirs: "+44 20 7946 0000".into(),
+                yours: "+41 44 668 18 00".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn a_draft_without_its_starting_point_over_a_newer_profile_shows_every_difference() {
+        let draft = ProfileFields {
+            job_title: "Chief Analyst".into(),
+            ..valid()
+        };
+        let stored = ProfileFields {
+            name: "Ada King".into(),
+            version: 4,
+            ..valid()
+        };
+        let (merged, conflicts) = ProfileFields::merge_draft(&draft, None, &stored);
+        assert_eq!(merged.job_title, "Chief Analyst");
+        assert_eq!(merged.name, "Ada Lovelace");
+        let fields: Vec<ProfileField> = conflicts.iter().map(|c| c.field).collect();
+        assert_eq!(fields, vec![ProfileField::Name, ProfileField::JobTitle]);
     }
 
     #[test]
