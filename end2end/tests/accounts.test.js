@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import {
   BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertAccessibleWithoutJs,
   assertNoPageErrors, takeExpectedStatusReports, PASSWORD, DATA_DIR, freshEmail, linkFromOutbox,
-  activeId, waitForFocus, pressEnterAndWait, logInWithKeyboard, signUpConfirmed,
+  activeId, waitForFocus, pressEnterAndWait, logInWithKeyboard, signUpConfirmed, addRecord,
 } from './support.js';
 
 after(closeBrowser);
@@ -223,6 +223,17 @@ test('an owner invites a second member by e-mail, who accepts with a new account
   assert.equal(new URL(bob.url()).pathname, '/app');
   assert.match(await bob.locator('h1').innerText(), /Orchard Partners/);
   assert.match(await bob.locator('.app-home__who').innerText(), /member of this workspace/);
+
+  // A member may delete only what they own: on a person the owner added, they are told who may
+  // instead of being offered the button.
+  const olivesPerson = await addRecord(owner, 'people', { 'First name': 'Grace', 'Last name (optional)': 'Hopper' }, 'Add this person');
+  await owner.goto(`${BASE_URL}/app/settings/workspace`);
+  await waitForScripts(owner);
+  await bob.goto(`${BASE_URL}${olivesPerson}`);
+  await waitForScripts(bob);
+  assert.match(await bob.locator('.record__delete').innerText(), /Only the workspace's owner and admins, and the member who owns this person, can delete it\./);
+  assert.equal(await bob.getByRole('button', { name: /Delete this person/ }).count(), 0);
+  await assertAccessible(bob, '/app/people/{id} as a member who does not own it');
 
   // A member sees the pipeline but is offered no change to it, and told who may change it.
   await bob.goto(`${BASE_URL}/app/opportunities/stages`);

@@ -249,6 +249,7 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
             explained="Deleting a company removes its details, tags, notes and activity from this workspace. Its people, leads and opportunities stay, without the link to it."
             what="Its details, tags, notes and activity"
             list_href="/app/companies"
+            owner=Signal::derive(move || company.with(|c: &Company| c.owner.as_ref().map(|owner| owner.id)))
         />
     }
 }

@@ -279,6 +279,7 @@ fn LeadView(record: LeadRecord, created: bool) -> impl IntoView {
             explained="Deleting a lead removes its details, its marketing choice, notes and activity from this workspace. A person, company or opportunity it was converted into stays."
             what="Its details, notes and activity"
             list_href="/app/leads"
+            owner=Signal::derive(move || lead.with(|l: &Lead| l.owner.as_ref().map(|owner| owner.id)))
         />
     }
 }

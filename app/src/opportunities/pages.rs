@@ -574,6 +574,7 @@ fn OpportunityView(record: OpportunityRecord, created: bool) -> impl IntoView {
             explained="Deleting an opportunity removes its details, notes and activity from this workspace. Its people and company stay."
             what="Its details, notes and activity"
             list_href="/app/opportunities"
+            owner=Signal::derive(move || opportunity.with(|o: &Opportunity| o.owner.as_ref().map(|owner| owner.id)))
         />
     }
 }

@@ -263,6 +263,7 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
             explained="Deleting a person removes their details, tags, notes, tasks and activity from this workspace, the leads they were converted from, and their name from the timelines of the opportunities they were part of."
             what="Their details, tags, notes, tasks, activity and the leads they came from"
             list_href="/app/people"
+            owner=Signal::derive(move || person.with(|p: &Person| p.owner.as_ref().map(|owner| owner.id)))
         />
     }
 }

@@ -1006,7 +1006,18 @@ pub fn DeleteRecord(
     what: &'static str,
     /// The list shown afterwards ("/app/companies").
     list_href: &'static str,
+    /// The member who owns the record, if anyone: they may delete it, as the workspace's owner
+    /// and admins may; other members are told who may instead of being offered the button.
+    owner: Signal<Option<MemberId>>,
 ) -> impl IntoView {
+    let viewer = use_viewer();
+    let may_delete = move || {
+        viewer.with(|viewer| {
+            viewer.as_ref().is_some_and(|viewer| {
+                viewer.role.runs_workspace() || owner.get() == Some(viewer.member_id)
+            })
+        })
+    };
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
@@ -1056,7 +1067,13 @@ pub fn DeleteRecord(
         <section aria-labelledby=labelled_by class="record__delete js-only">
             <h2 id=title_id>"Delete"</h2>
             <p>{explained}</p>
+            {move || (!may_delete()).then(|| view! {
+                <p class="record__delete-who">
+                    {format!("Only the workspace's owner and admins, and the member who owns this {noun}, can delete it.")}
+                </p>
+            })}
             <button
+                hidden=move || !may_delete()
                 type="button"
                 id=button_id
                 class="button button--danger"

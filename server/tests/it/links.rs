@@ -10,8 +10,8 @@ use crm_backend::accounts::password::{HASH_WAIT, HashGate};
 use crm_core::accounts::notices;
 
 use crate::support::browser::{
-    CHROME_ON_LINUX, Client, PASSWORD, get_page, link_path, location, mail_to, post_form,
-    session_cookie, sign_up_and_log_in,
+    self, CHROME_ON_LINUX, Client, PASSWORD, get_page, join, link_path, location, mail_to,
+    post_form, sign_up_and_log_in,
 };
 use crate::support::{RouterOnly, TestApp, body_text, member_id};
 use crm_test_macros::backend_test;
@@ -223,21 +223,15 @@ async fn an_invitation_to_an_address_that_has_an_account_is_refused_before_any_p
         "/invitations/",
     );
     let started = app.state.passwords.counts().started;
-    let join = post_form(
+    let joined = join(
         &app,
         &path,
-        &[
-            ("action", "join"),
-            ("name", "Bob Again"),
-            ("password", "a brand new phrase"),
-            ("age", "on"),
-            ("policy", "on"),
-        ],
-        None,
+        "Bob Again",
+        "a brand new phrase",
         from("203.0.113.6"),
     )
     .await;
-    assert_eq!(join.status(), StatusCode::CONFLICT, "{}", app.label());
+    assert_eq!(joined.status(), StatusCode::CONFLICT, "{}", app.label());
     assert_eq!(app.state.passwords.counts().started, started);
 }
 
@@ -333,52 +327,18 @@ async fn a_reset_link_works_for_an_hour_and_not_a_moment_longer(app: TestApp) {
     }
 }
 
-/// Has `email` join the session's workspace as `role` through an invitation; returns their cookie.
+/// Has `email` join the inviter's workspace as `role`; returns their cookie.
 pub(crate) async fn invite_and_join(
     app: &TestApp,
     inviter: &str,
     email: &str,
     role: &str,
 ) -> String {
-    let path = invite(app, inviter, email, role).await;
-    let joined = post_form(
-        app,
-        &path,
-        &[
-            ("action", "join"),
-            ("name", "Invited Person"),
-            ("password", PASSWORD),
-            ("age", "on"),
-            ("policy", "on"),
-        ],
-        None,
-        HOME,
-    )
-    .await;
-    assert_eq!(location(&joined), "/app", "{}", app.label());
-    session_cookie(&joined)
+    browser::invite_and_join(app, inviter, email, role, "Invited Person", HOME).await
 }
 
-/// Sends an invitation; returns the path of its link.
 async fn invite(app: &TestApp, inviter: &str, email: &str, role: &str) -> String {
-    let invited = post_form(
-        app,
-        "/app/settings/workspace/invite",
-        &[("email", email), ("role", role)],
-        Some(inviter),
-        HOME,
-    )
-    .await;
-    assert_eq!(
-        location(&invited),
-        "/app/settings/workspace?done=invited",
-        "{}",
-        app.label()
-    );
-    link_path(
-        mail_to(app, email).await.last().expect("invitation"),
-        "/invitations/",
-    )
+    browser::invite(app, inviter, email, role, HOME).await
 }
 
 async fn invitation_is_open(app: &TestApp, path: &str) -> bool {
@@ -425,21 +385,8 @@ async fn invitations_sent_by_a_member_who_is_demoted_or_removed_are_revoked_with
     assert!(!invitation_is_open(&app, &by_bob).await, "{}", app.label());
     assert!(!invitation_is_open(&app, &by_cat).await, "{}", app.label());
     assert!(invitation_is_open(&app, &by_ada).await, "{}", app.label());
-    let join = post_form(
-        &app,
-        &by_bob,
-        &[
-            ("action", "join"),
-            ("name", "Dan"),
-            ("password", PASSWORD),
-            ("age", "on"),
-            ("policy", "on"),
-        ],
-        None,
-        HOME,
-    )
-    .await;
-    assert_eq!(join.status(), StatusCode::NOT_FOUND, "{}", app.label());
+    let joined = join(&app, &by_bob, "Dan", PASSWORD, HOME).await;
+    assert_eq!(joined.status(), StatusCode::NOT_FOUND, "{}", app.label());
 }
 
 #[backend_test]
@@ -459,19 +406,6 @@ async fn an_invitation_works_for_its_lifetime_and_not_after(app: TestApp) {
     assert!(invitation_is_open(&app, &first).await);
     clock.set(sent + lifetime);
     assert!(!invitation_is_open(&app, &second).await, "{}", app.label());
-    let join = post_form(
-        &app,
-        &second,
-        &[
-            ("action", "join"),
-            ("name", "Cat"),
-            ("password", PASSWORD),
-            ("age", "on"),
-            ("policy", "on"),
-        ],
-        None,
-        HOME,
-    )
-    .await;
-    assert_eq!(join.status(), StatusCode::NOT_FOUND, "{}", app.label());
+    let joined = join(&app, &second, "Cat", PASSWORD, HOME).await;
+    assert_eq!(joined.status(), StatusCode::NOT_FOUND, "{}", app.label());
 }

@@ -354,6 +354,75 @@ pub mod browser {
         session_cookie(&login)
     }
 
+    /// Posts an invitation's new-account form (name, a password, both boxes ticked) from
+    /// `client`.
+    pub async fn join(
+        app: &TestApp,
+        path: &str,
+        name: &str,
+        password: &str,
+        client: Client<'_>,
+    ) -> Response<Body> {
+        post_form(
+            app,
+            path,
+            &[
+                ("action", "join"),
+                ("name", name),
+                ("password", password),
+                ("age", "on"),
+                ("policy", "on"),
+            ],
+            None,
+            client,
+        )
+        .await
+    }
+
+    /// Sends an invitation from the `inviter`'s session; returns the path of its link.
+    pub async fn invite(
+        app: &TestApp,
+        inviter: &str,
+        email: &str,
+        role: &str,
+        client: Client<'_>,
+    ) -> String {
+        let invited = post_form(
+            app,
+            "/app/settings/workspace/invite",
+            &[("email", email), ("role", role)],
+            Some(inviter),
+            client,
+        )
+        .await;
+        assert_eq!(
+            location(&invited),
+            "/app/settings/workspace?done=invited",
+            "{}",
+            app.label()
+        );
+        link_path(
+            mail_to(app, email).await.last().expect("invitation"),
+            "/invitations/",
+        )
+    }
+
+    /// Has `email` join the inviter's workspace as `role` under `name` through an invitation;
+    /// returns their session cookie.
+    pub async fn invite_and_join(
+        app: &TestApp,
+        inviter: &str,
+        email: &str,
+        role: &str,
+        name: &str,
+        client: Client<'_>,
+    ) -> String {
+        let path = invite(app, inviter, email, role, client).await;
+        let joined = join(app, &path, name, PASSWORD, client).await;
+        assert_eq!(location(&joined), "/app", "{}", app.label());
+        session_cookie(&joined)
+    }
+
     /// The path of the first link to `prefix` in a message.
     pub fn link_path(message: &str, prefix: &str) -> String {
         let start = message

@@ -6,8 +6,8 @@ use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 
 use crate::support::browser::{
-    Client, FIREFOX_ON_LINUX, PASSWORD, encode, get_page, link_path, location, mail_to, post_form,
-    session_cookie, session_set_cookie, sign_up_and_log_in,
+    self, Client, FIREFOX_ON_LINUX, PASSWORD, encode, get_page, link_path, location, mail_to,
+    post_form, session_cookie, session_set_cookie, sign_up_and_log_in,
 };
 use crate::support::{TestApp, body_text, member_id};
 use crm_core::accounts::notices;
@@ -48,38 +48,7 @@ async fn owner(app: &TestApp, email: &str, workspace: &str) -> String {
 
 /// Invites `email` as `role` and has them join with a new account; returns their cookie.
 async fn invite_and_join(app: &TestApp, owner: &str, email: &str, role: &str) -> String {
-    let invited = post(
-        app,
-        "/app/settings/workspace/invite",
-        &[("email", email), ("role", role)],
-        Some(owner),
-    )
-    .await;
-    assert_eq!(
-        location(&invited),
-        "/app/settings/workspace?done=invited",
-        "{}",
-        app.label()
-    );
-    let path = link_path(
-        mail_to(app, email).await.last().expect("invitation"),
-        "/invitations/",
-    );
-    let joined = post(
-        app,
-        &path,
-        &[
-            ("action", "join"),
-            ("name", "Bob Builder"),
-            ("password", PASSWORD),
-            ("age", "on"),
-            ("policy", "on"),
-        ],
-        None,
-    )
-    .await;
-    assert_eq!(location(&joined), "/app", "{}", app.label());
-    session_cookie(&joined)
+    browser::invite_and_join(app, owner, email, role, "Bob Builder", CLIENT).await
 }
 
 #[backend_test]
@@ -97,19 +66,7 @@ async fn an_invited_person_joins_with_a_new_account_through_a_link_that_works_on
         mail_to(&app, "bob@example.com").await.last().expect("mail"),
         "/invitations/",
     );
-    let again = post(
-        &app,
-        &path,
-        &[
-            ("action", "join"),
-            ("name", "Eve"),
-            ("password", PASSWORD),
-            ("age", "on"),
-            ("policy", "on"),
-        ],
-        None,
-    )
-    .await;
+    let again = browser::join(&app, &path, "Eve", PASSWORD, CLIENT).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM members WHERE email <> $1", "").await,

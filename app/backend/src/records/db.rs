@@ -15,6 +15,7 @@ use crm_core::people::full_name;
 use crm_core::records::{ConversionRole, MemberOption, TimelineEntry, TimelineEvent};
 use crm_core::time::CalendarDate;
 
+use crate::config::Backend;
 use crate::db::Statement;
 
 /// The most recent entries a timeline shows.
@@ -591,6 +592,43 @@ pub async fn count_not_owned_by(
         .push(")");
     let count: i64 = statement.query()?.fetch_one(&mut *conn).await?.try_get(0)?;
     usize::try_from(count).map_err(AppError::internal)
+}
+
+/// Locks the workspace's records of `kind` among `records` in the order of their ids, before a
+/// bulk change touches them (see [`lock_in_order`]).
+pub async fn lock_records_in_order(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    kind: Kind,
+    workspace: WorkspaceId,
+    records: &[String],
+) -> Result<(), AppError> {
+    lock_in_order(conn, backend, table(kind), workspace, records).await
+}
+
+/// On PostgreSQL, locks the workspace's rows of `table` (a name from the code) among `records`
+/// in the order of their ids, before a bulk change touches them: two bulk changes of
+/// overlapping selections then wait for each other instead of deadlocking (a multi-row UPDATE
+/// locks rows in the order it meets them, which can differ between transactions as rows move).
+/// SQLite writes one transaction at a time and needs none.
+pub(crate) async fn lock_in_order(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    table: &'static str,
+    workspace: WorkspaceId,
+    records: &[String],
+) -> Result<(), AppError> {
+    if backend != Backend::Postgres || records.is_empty() {
+        return Ok(());
+    }
+    let mut statement = Statement::new(&format!("SELECT id FROM {table} WHERE workspace_id = "));
+    statement
+        .push_bind(workspace)
+        .push(" AND id IN (")
+        .push_bind_list(records.iter().map(String::as_str))
+        .push(") ORDER BY id FOR UPDATE");
+    statement.query()?.fetch_all(&mut *conn).await?;
+    Ok(())
 }
 
 /// "Not found" unless every one of `rows` is a row of the workspace's in `table` (a name from the

@@ -195,6 +195,7 @@ pub async fn bulk(
     let ids = selected_ids(kind.noun(), kind.plural(), ids)?;
     let mut tx = db.begin_write().await?;
     db::ensure_all_found(&mut tx, kind, workspace, &ids).await?;
+    db::lock_records_in_order(&mut tx, db.backend(), kind, workspace, &ids).await?;
     if action == BulkAction::Delete {
         may_delete(&mut tx, session, kind, &ids).await?;
     }

@@ -102,6 +102,7 @@ pub async fn bulk(
     let ids = crate::records::service::selected_ids("task", "tasks", ids)?;
     let mut tx = db.begin_write().await?;
     db::ensure_all_found(&mut tx, workspace, &ids).await?;
+    crate::records::db::lock_in_order(&mut tx, db.backend(), "tasks", workspace, &ids).await?;
     let member = session.viewer.member_id;
     let changed = match action {
         TaskBulkAction::Assign => {
