@@ -57,7 +57,14 @@ async fn unavailable(
 ) -> Response {
     let status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    form_again(state, parts, status, notice(values, notices::UNAVAILABLE)).await
+    let mut response = form_again(state, parts, status, notice(values, notices::UNAVAILABLE)).await;
+    // The error says when to come back (the hash ceiling's wait is longer than a busy database's).
+    if let Some(seconds) = error.retry_after() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// A redirect that also stores a new session cookie.
