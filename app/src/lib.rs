@@ -212,6 +212,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/opportunities/stages") view={Lazy::<StagesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/opportunities/:id") view={Lazy::<OpportunityRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/tasks") view={Lazy::<TasksRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/tasks/:id") view={Lazy::<TaskRoute>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=path!("/app/settings/profile")
                         view={Lazy::<ProfileRoute>::new()}

@@ -28,7 +28,7 @@ use crate::opportunities::{
     NewOpportunityPage, OpportunitiesBoardPage, OpportunitiesListPage, OpportunityPage, StagesPage,
 };
 use crate::people::{NewPersonPage, PeopleListPage, PersonPage};
-use crate::tasks::TasksPage;
+use crate::tasks::{TaskPage, TasksPage};
 use crate::workspaces::{InvitationPage, WorkspaceSettingsPage};
 
 /// Declares `$route`, a lazily loaded route that shows the component `$page`. The pages load
@@ -71,6 +71,7 @@ lazy_pages! {
     NewPersonRoute => NewPersonPage,
     PersonRoute => PersonPage,
     TasksRoute => TasksPage,
+    TaskRoute => TaskPage,
     CompaniesListRoute => CompaniesListPage,
     NewCompanyRoute => NewCompanyPage,
     CompanyRoute => CompanyPage,

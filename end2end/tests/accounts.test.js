@@ -82,7 +82,7 @@ test('a new member signs up, confirms the address from the e-mail, logs out and 
   // Log out from the header, with the keyboard.
   await page.goto(`${BASE_URL}/app`);
   await waitForScripts(page);
-  await page.getByRole('button', { name: 'Log out' }).focus();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Log out' }).focus();
   await pressEnterAndWait(page);
   assert.equal(new URL(page.url()).pathname, '/logout');
   assert.match(await page.locator('h1').innerText(), /You are logged out/);

@@ -185,7 +185,7 @@ test('a member adds a person and edits them in the page by keyboard, with every 
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.type('Left unsaved');
   assert.notEqual(await page.evaluate(() => localStorage.getItem('candor_person_drafts')), null);
-  await Promise.all([page.waitForURL('**/logout'), page.getByRole('button', { name: 'Log out' }).click()]);
+  await Promise.all([page.waitForURL('**/logout'), page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Log out' }).click()]);
   assert.equal(await page.evaluate(() => localStorage.getItem('candor_person_drafts')), null);
   await logInWithKeyboard(page, email, PASSWORD);
   await page.goto(`${BASE_URL}${personPath}`);

@@ -134,6 +134,11 @@ typed_id!(
     TaskId
 );
 
+typed_id!(
+    /// The id of a note written on a record.
+    NoteId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,8 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::MemberId;
+use crate::ids::{MemberId, NoteId};
+use crate::workspaces::Role;
 
 /// A list's state as its URL holds it (`/app/leads?q=&status=&after=`): search, filters and the
 /// page cursor, so that back, forward, reload and shared links show the same list.
@@ -409,6 +410,19 @@ pub const PEOPLE_EVENT: &str = "people";
 pub const CONTACTS_EVENT: &str = "contacts";
 /// The timeline's field name for a mailing address added or removed.
 pub const ADDRESSES_EVENT: &str = "addresses";
+/// The timeline's field name of a note deleted (stored as a change with no values).
+pub const NOTE_DELETED_EVENT: &str = "note_deleted";
+
+/// Whether `viewer` may edit a note by `author`: only its author.
+pub fn may_edit_note(author: Option<MemberId>, viewer: MemberId) -> bool {
+    author == Some(viewer)
+}
+
+/// Whether `viewer` (in `role`) may delete a note by `author`: its author, and the workspace's
+/// owner and admins (a note about the wrong person must be removable when its author has left).
+pub fn may_delete_note(author: Option<MemberId>, viewer: MemberId, role: Role) -> bool {
+    author == Some(viewer) || role.runs_workspace()
+}
 
 /// The list a "changed" event with this field name adds an item to or removes one from, as the
 /// timeline says it ("added “Grace Hopper” to the people of this opportunity"); `None` for a plain
@@ -431,10 +445,16 @@ pub enum TimelineEvent {
         old: String,
         new: String,
     },
-    /// A note written on the record.
+    /// A note written on the record: by `author` (`None` once they have left), edited last at
+    /// `edited_at` (by its author: no one else may).
     Note {
+        id: NoteId,
         body: String,
+        author: Option<MemberId>,
+        edited_at: Option<i64>,
     },
+    /// A note was deleted: its text went with it; the timeline keeps only who deleted it, when.
+    NoteDeleted,
     /// A task about the record was added (`due` is the day in words).
     TaskAdded {
         title: String,

@@ -115,7 +115,7 @@ pub struct StorageItem {
 /// The revision of the cookie policy and this registry. A choice made under another revision is
 /// asked again: change it whenever the registry changes (a test holds the two together). It is
 /// the date of the change, with `-2`, `-3`... for further changes on the same day.
-pub const REVISION: &str = "2026-11-30-3";
+pub const REVISION: &str = "2026-12-07";
 
 /// The date part of [`REVISION`], for display and `<time datetime>`.
 pub fn revision_date() -> &'static str {
@@ -136,6 +136,8 @@ pub const PERSON_DRAFT_KEY: &str = "candor_person_drafts";
 pub const COMPANY_DRAFT_KEY: &str = "candor_company_drafts";
 pub const LEAD_DRAFT_KEY: &str = "candor_lead_drafts";
 pub const OPPORTUNITY_DRAFT_KEY: &str = "candor_opportunity_drafts";
+/// Local-storage key of unsaved edits on a task's page.
+pub const TASK_DRAFT_KEY: &str = "candor_task_drafts";
 
 /// The analytics visit cookie.
 pub const VISIT_COOKIE: &str = "candor_visit";
@@ -205,6 +207,14 @@ pub const REGISTRY: &[StorageItem] = &[
         kind: StorageKind::LocalStorage,
         category: Category::Necessary,
         purpose: "Keeps an edit you have not saved yet on an opportunity's page in the CRM, so that a reload or a closed tab does not lose it. Deleted as soon as you save or cancel that edit.",
+        lifetime: "Until you save or cancel the edit",
+        party: Party::First,
+    },
+    StorageItem {
+        name: TASK_DRAFT_KEY,
+        kind: StorageKind::LocalStorage,
+        category: Category::Necessary,
+        purpose: "Keeps an edit you have not saved yet on a task's page in the CRM, so that a reload or a closed tab does not lose it. Deleted as soon as you save or cancel that edit.",
         lifetime: "Until you save or cancel the edit",
         party: Party::First,
     },
@@ -322,7 +332,7 @@ mod tests {
         // Visitors agreed to what the registry said under REVISION. When the registry changes,
         // bump REVISION above (everyone is asked again) and then update the pair
         // below to the new revision and the fingerprint this test prints.
-        let recorded = ("2026-11-30-3", 0x690d_3b67_59d8_677a_u64);
+        let recorded = ("2026-12-07", 0xff3c_162c_857d_eb57_u64);
         assert_eq!(
             (REVISION, fingerprint()),
             recorded,

@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{MemberId, TaskId};
-use crate::records::{BulkOutcome, Kind, ListQuery, MemberOption};
+use crate::records::{
+    BulkOutcome, EditableRecord, FieldInput, Kind, ListQuery, MemberOption, RecordField,
+};
+use crate::storage::TASK_DRAFT_KEY;
 use crate::time::CalendarDate;
 
 /// The longest title, in characters.
@@ -67,6 +70,9 @@ pub struct Task {
     pub done: bool,
     /// Open, and due before today (UTC).
     pub overdue: bool,
+    /// One more for each change, so that an edit made from an older copy is checked field by
+    /// field before it is saved.
+    pub version: i64,
 }
 
 impl Task {
@@ -75,6 +81,161 @@ impl Task {
         self.due_on
             .map_or_else(|| "No due date".to_owned(), CalendarDate::long)
     }
+
+    /// The task's own page, where each field is edited in place.
+    pub fn href(&self) -> String {
+        format!("/app/tasks/{}", self.id)
+    }
+}
+
+/// A field of a task that its page edits in place. The record it is about is changed by
+/// choosing another record (the page finds them by name), the others as typed or chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TaskField {
+    Title,
+    Due,
+    Assignee,
+    /// The id of a person, company, lead or opportunity, or empty for nothing in particular.
+    About,
+}
+
+impl TaskField {
+    /// The fields edited with an input of their own, in page order.
+    pub const TYPED: [Self; 3] = [Self::Title, Self::Due, Self::Assignee];
+}
+
+impl RecordField for TaskField {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Title => "title",
+            Self::Due => "due_on",
+            Self::Assignee => "assignee",
+            Self::About => "about",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Title => "Title",
+            Self::Due => "Due date",
+            Self::Assignee => "Assigned to",
+            Self::About => "About",
+        }
+    }
+
+    fn input(self) -> FieldInput {
+        match self {
+            Self::Title | Self::About => FieldInput::Text {
+                kind: "text",
+                autocomplete: "off",
+                max_chars: TITLE_MAX_CHARS,
+            },
+            Self::Due => FieldInput::Text {
+                kind: "date",
+                autocomplete: "off",
+                max_chars: 10,
+            },
+            Self::Assignee => FieldInput::Member,
+        }
+    }
+
+    fn hint(self) -> Option<&'static str> {
+        match self {
+            Self::Due => Some("Leave it empty for no due date."),
+            _ => None,
+        }
+    }
+
+    fn check(self, value: &str) -> Result<(), String> {
+        match self {
+            Self::Title => check_title(value).map(drop),
+            Self::Due => check_due(value).map(drop),
+            Self::Assignee => Ok(()),
+            Self::About => match value.trim() {
+                "" => Ok(()),
+                raw => uuid::Uuid::parse_str(raw).map(drop).map_err(|_| {
+                    "Choose one of the records found, or nothing in particular.".to_owned()
+                }),
+            },
+        }
+    }
+}
+
+impl EditableRecord for Task {
+    type Field = TaskField;
+    const KIND: &'static str = "task";
+    const DRAFT_KEY: &'static str = TASK_DRAFT_KEY;
+
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn value(&self, field: TaskField) -> String {
+        match field {
+            TaskField::Title => self.title.clone(),
+            TaskField::Due => self.due_on.map(|due| due.to_string()).unwrap_or_default(),
+            TaskField::Assignee => self
+                .assignee
+                .as_ref()
+                .map(|a| a.id.to_string())
+                .unwrap_or_default(),
+            TaskField::About => self
+                .about
+                .as_ref()
+                .map(|a| a.id.to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn display(&self, field: TaskField) -> String {
+        match field {
+            TaskField::Title => self.title.clone(),
+            TaskField::Due => self.due_on.map(CalendarDate::long).unwrap_or_default(),
+            TaskField::Assignee => self
+                .assignee
+                .as_ref()
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            TaskField::About => self
+                .about
+                .as_ref()
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn set(&mut self, field: TaskField, value: String, members: &[MemberOption]) {
+        match field {
+            TaskField::Title => self.title = value,
+            TaskField::Due => self.due_on = CalendarDate::parse(&value),
+            TaskField::Assignee => {
+                self.assignee = members.iter().find(|m| m.id.to_string() == value).cloned();
+            }
+            // Shown once the server has named the record.
+            TaskField::About => {}
+        }
+    }
+}
+
+/// The fewest letters a search for the record a task is about may have: one would match half
+/// the workspace.
+pub const FIND_ABOUT_MIN_CHARS: usize = 2;
+
+/// What is wrong with a search for the record a task is about, if anything.
+pub fn check_find_about(q: &str) -> Result<(), String> {
+    if q.trim().chars().count() < FIND_ABOUT_MIN_CHARS {
+        return Err(format!(
+            "Type at least {FIND_ABOUT_MIN_CHARS} letters of the name."
+        ));
+    }
+    Ok(())
+}
+
+/// A task's page: the task, the members it can be assigned to, and who is looking.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskPage {
+    pub task: Task,
+    pub members: Vec<MemberOption>,
 }
 
 /// What the tasks list's search box looks in: the title, in lower case (stored beside it, so that
@@ -355,6 +516,7 @@ mod tests {
             about: None,
             done: false,
             overdue: false,
+            version: 1,
         };
         let call = task("Call Ångström Labs", Some(viewer));
         assert!(query("", "", "").shows(&call, viewer));

@@ -30,6 +30,40 @@ pub async fn add_note(
     .await
 }
 
+/// Replaces the text of a note the member wrote, if it still holds `base`, the text their edit
+/// started from; answers with the timeline of the note's record. Its author only.
+#[server(prefix = "/api", endpoint = "records/edit-note")]
+pub async fn edit_note(
+    id: String,
+    body: String,
+    base: String,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    as_member(|session, state| async move {
+        crm_backend::records::service::edit_note(&state.db, &session, &id, &body, &base).await
+    })
+    .await
+}
+
+/// The timeline of the record a note is on, read again after an edit of the note was refused
+/// because it had changed meanwhile.
+#[server(prefix = "/api", endpoint = "records/note-timeline")]
+pub async fn note_timeline(id: String) -> Result<Vec<TimelineEntry>, AppError> {
+    as_member(|session, state| async move {
+        crm_backend::records::service::note_timeline(&state.db, &session, &id).await
+    })
+    .await
+}
+
+/// Deletes a note, its text with it; answers with the timeline of its record, which says that a
+/// note was deleted. Its author, and the workspace's owner and admins.
+#[server(prefix = "/api", endpoint = "records/delete-note")]
+pub async fn delete_note(id: String) -> Result<Vec<TimelineEntry>, AppError> {
+    as_member(|session, state| async move {
+        crm_backend::records::service::delete_note(&state.db, &session, &id).await
+    })
+    .await
+}
+
 /// Deletes one of the workspace's records of `kind` with what belongs to it (see
 /// [`crm_backend::records::service::delete`]). An id that is not one of them is "not found", and nothing
 /// changes. Members only.

@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use crm_core::records::{
     ConversionRole, EditableRecord, FieldInput, Kind, MemberOption, NOTE_MAX_CHARS, RecordField,
-    TimelineEntry, TimelineEvent, check_note, list_field_phrase,
+    TimelineEntry, TimelineEvent, check_note, list_field_phrase, may_delete_note, may_edit_note,
 };
 
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
-use crm_core::ids::MemberId;
+use crm_core::ids::{MemberId, NoteId};
 use crm_core::time::utc_time;
 
 use super::remote::RecordApi;
@@ -507,15 +507,20 @@ pub fn Timeline(
     label: fn(&str) -> Option<&'static str>,
     noun: &'static str,
 ) -> impl IntoView {
+    // What the last change to a note did, said once to screen readers and shown beside the
+    // heading.
+    let said = RwSignal::new(None::<&'static str>);
     view! {
         <section aria-labelledby="timeline-title" class="record__timeline">
-            <h2 id="timeline-title">"Activity"</h2>
+            // Focused when the note that had the focus is deleted.
+            <h2 id="timeline-title" tabindex="-1">"Activity"</h2>
+            <p class="timeline__said" role="status">{move || said.get()}</p>
             {move || timeline.with(Vec::is_empty).then(|| view! {
                 <p class="record__empty">"No activity recorded yet."</p>
             })}
             <ol class="timeline">
                 <For each=move || timeline.get() key=|entry| (entry.at, format!("{:?}", entry.event)) let:entry>
-                    <TimelineItem entry label noun/>
+                    <TimelineItem entry label noun timeline said/>
                 </For>
             </ol>
         </section>
@@ -843,8 +848,27 @@ fn TimelineItem(
     entry: TimelineEntry,
     label: fn(&str) -> Option<&'static str>,
     noun: &'static str,
+    timeline: RwSignal<Vec<TimelineEntry>>,
+    said: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let who = entry.actor.unwrap_or_else(|| "A former member".to_owned());
+    if let TimelineEvent::Note {
+        id,
+        body,
+        author,
+        edited_at,
+    } = entry.event
+    {
+        let note = WrittenNote {
+            id,
+            body,
+            who,
+            author,
+            at: entry.at,
+            edited_at,
+        };
+        return view! { <NoteItem note timeline said/> }.into_any();
+    }
     let quoted = |value: &str| {
         if value.is_empty() {
             "(empty)".to_owned()
@@ -874,12 +898,14 @@ fn TimelineItem(
                 quoted(&new)
             ))
         }
-        TimelineEvent::Note { body } => (
+        // Shown by `NoteItem`, above.
+        TimelineEvent::Note { body, .. } => (
             format!("{who} wrote a note:"),
             None,
             String::new(),
             Some(body),
         ),
+        TimelineEvent::NoteDeleted => said(format!("{who} deleted a note.")),
         TimelineEvent::TaskAdded { title, due } => said(match due {
             Some(due) => format!("{who} added the task {}, due {due}.", quoted(&title)),
             None => format!("{who} added the task {}.", quoted(&title)),
@@ -935,6 +961,301 @@ fn TimelineItem(
             {note.map(|body| view! { <blockquote class="timeline__note">{body}</blockquote> })}
         </li>
     }
+    .into_any()
+}
+
+/// A note as its timeline entry shows it: `who` wrote it (`author`, `None` once they have left).
+struct WrittenNote {
+    id: NoteId,
+    body: String,
+    who: String,
+    author: Option<MemberId>,
+    at: i64,
+    edited_at: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NoteState {
+    Showing,
+    Editing,
+    Saving,
+    ConfirmingDeletion,
+    Deleting,
+}
+
+/// A note in the timeline, with "Edit" for its author and "Delete" for its author and the
+/// workspace's owner and admins (the server decides again). Editing happens in place: Ctrl+Enter
+/// (or Save) saves, Escape (or Cancel) leaves it as it was. Deleting is asked first.
+#[component]
+fn NoteItem(
+    note: WrittenNote,
+    timeline: RwSignal<Vec<TimelineEntry>>,
+    said: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let WrittenNote {
+        id,
+        body,
+        who,
+        author,
+        at,
+        edited_at,
+    } = note;
+    let viewer = use_viewer();
+    let ready = use_hydrated();
+    let (may_edit, may_delete) = viewer.with_untracked(|viewer| {
+        viewer.as_ref().map_or((false, false), |v| {
+            (
+                may_edit_note(author, v.member_id),
+                may_delete_note(author, v.member_id, v.role),
+            )
+        })
+    });
+    let state = RwSignal::new(NoteState::Showing);
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let base = StoredValue::new(body.clone());
+    let prefix = format!("note-{id}");
+    let (edit_id, input_id, error_id, delete_id, cancel_id, question_id) = (
+        format!("{prefix}-edit"),
+        format!("{prefix}-body"),
+        format!("{prefix}-error"),
+        format!("{prefix}-delete"),
+        format!("{prefix}-cancel"),
+        format!("{prefix}-question"),
+    );
+    let note_id = StoredValue::new(id.to_string());
+
+    let start = {
+        let input_id = input_id.clone();
+        move |_| {
+            draft.set(base.get_value());
+            error.set(None);
+            state.set(NoteState::Editing);
+            let input_id = input_id.clone();
+            request_animation_frame(move || focus_by_id(&input_id));
+        }
+    };
+    let back_to = move |button: String| {
+        state.set(NoteState::Showing);
+        error.set(None);
+        request_animation_frame(move || focus_by_id(&button));
+    };
+    let save = {
+        let input_id = input_id.clone();
+        let edit_id = edit_id.clone();
+        move || {
+            if state.get_untracked() == NoteState::Saving {
+                return;
+            }
+            let typed = draft.get_untracked();
+            if let Err(message) = check_note(&typed) {
+                error.set(Some(message));
+                focus_by_id(&input_id);
+                return;
+            }
+            state.set(NoteState::Saving);
+            let input_id = input_id.clone();
+            let edit_id = edit_id.clone();
+            leptos::task::spawn_local(async move {
+                match super::api::edit_note(note_id.get_value(), typed, base.get_value()).await {
+                    Ok(entries) => {
+                        said.set(Some("Note saved."));
+                        state.set(NoteState::Showing);
+                        // The note is drawn again with its new text; its "Edit" takes the focus.
+                        timeline.set(entries);
+                        request_animation_frame(move || focus_by_id(&edit_id));
+                    }
+                    Err(problem) => {
+                        if let AppError::Conflict(_) = problem
+                            && let Ok(entries) =
+                                super::api::note_timeline(note_id.get_value()).await
+                        {
+                            timeline.set(entries);
+                        }
+                        error.set(Some(problem.to_string()));
+                        state.set(NoteState::Editing);
+                        focus_by_id(&input_id);
+                    }
+                }
+            });
+        }
+    };
+    let delete = {
+        let delete_id = delete_id.clone();
+        move || {
+            if state.get_untracked() == NoteState::Deleting {
+                return;
+            }
+            state.set(NoteState::Deleting);
+            let delete_id = delete_id.clone();
+            leptos::task::spawn_local(async move {
+                match super::api::delete_note(note_id.get_value()).await {
+                    Ok(entries) => {
+                        said.set(Some("Note deleted."));
+                        timeline.set(entries);
+                        request_animation_frame(|| focus_by_id("timeline-title"));
+                    }
+                    Err(problem) => {
+                        error.set(Some(problem.to_string()));
+                        state.set(NoteState::Showing);
+                        focus_by_id(&delete_id);
+                    }
+                }
+            });
+        }
+    };
+
+    let shown = {
+        let (edit_id, delete_id) = (edit_id.clone(), delete_id.clone());
+        let body = body.clone();
+        move || {
+            let start = start.clone();
+            view! {
+                <blockquote class="timeline__note">{body.clone()}</blockquote>
+                {(may_edit || may_delete).then(|| view! {
+                    <span class="record__actions">
+                        {may_edit.then(|| view! {
+                            <button type="button" id=edit_id.clone() class="button button--small button--quiet"
+                                aria-label="Edit this note" disabled=move || !ready.get() on:click=start.clone()>
+                                "Edit"
+                            </button>
+                        })}
+                        {may_delete.then(|| {
+                            let cancel_id = cancel_id.clone();
+                            view! {
+                                <button type="button" id=delete_id.clone() class="button button--small button--quiet"
+                                    aria-label="Delete this note" disabled=move || !ready.get()
+                                    on:click=move |_| {
+                                        error.set(None);
+                                        state.set(NoteState::ConfirmingDeletion);
+                                        let cancel_id = cancel_id.clone();
+                                        request_animation_frame(move || focus_by_id(&cancel_id));
+                                    }>
+                                    "Delete"
+                                </button>
+                            }
+                        })}
+                    </span>
+                })}
+            }
+            .into_any()
+        }
+    };
+    let editor = {
+        let (edit_id, error_id, input_id) = (edit_id.clone(), error_id.clone(), input_id.clone());
+        move || {
+            let (save, save_key) = (save.clone(), save.clone());
+            let (cancel_edit, cancel_key) = (edit_id.clone(), edit_id.clone());
+            let error_id = error_id.clone();
+            let described = error_id.clone();
+            view! {
+                <label class="visually-hidden" for=input_id.clone()>"Note"</label>
+                <textarea
+                    id=input_id.clone()
+                    class="timeline__note-input"
+                    rows="4"
+                    maxlength=NOTE_MAX_CHARS.to_string()
+                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    aria-describedby=move || error.with(Option::is_some).then(|| described.clone())
+                    prop:value=move || draft.get()
+                    on:input:target=move |ev| {
+                        draft.set(ev.target().value());
+                        error.set(None);
+                    }
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+                        "Enter" if ev.ctrl_key() || ev.meta_key() => {
+                            ev.prevent_default();
+                            save_key();
+                        }
+                        "Escape" => {
+                            ev.prevent_default();
+                            back_to(cancel_key.clone());
+                        }
+                        _ => {}
+                    }
+                ></textarea>
+                <span class="record__actions">
+                    <button type="button" class="button button--small"
+                        disabled=move || state.get() == NoteState::Saving on:click=move |_| save()>
+                        {move || if state.get() == NoteState::Saving { "Saving\u{2026}" } else { "Save note" }}
+                    </button>
+                    <button type="button" class="button button--small button--quiet"
+                        on:click=move |_| back_to(cancel_edit.clone())>
+                        "Cancel"
+                    </button>
+                </span>
+                {move || error.get().map(|message| view! {
+                    <p id=error_id.clone() class="field__error" role="alert">
+                        <span class="visually-hidden">"Error: "</span>
+                        {message}
+                    </p>
+                })}
+            }
+            .into_any()
+        }
+    };
+    let question = {
+        let (delete_id, question_id) = (delete_id.clone(), question_id.clone());
+        let cancel_id = format!("{prefix}-cancel");
+        move || {
+            let delete = delete.clone();
+            let (cancel_button, cancel_key) = (delete_id.clone(), delete_id.clone());
+            view! {
+                <blockquote class="timeline__note">{body.clone()}</blockquote>
+                <div class="confirm-deletion" role="alertdialog" aria-labelledby=question_id.clone()
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Escape" {
+                            ev.prevent_default();
+                            back_to(cancel_key.clone());
+                        }
+                    }>
+                    <p id=question_id.clone() class="confirm-deletion__title">
+                        "Delete this note? Its text is deleted for good; the activity keeps only that a note was deleted."
+                    </p>
+                    <button type="button" class="button button--danger"
+                        disabled=move || state.get() == NoteState::Deleting on:click=move |_| delete()>
+                        "Delete the note"
+                    </button>
+                    " "
+                    <button type="button" id=cancel_id.clone() class="button button--quiet"
+                        on:click=move |_| back_to(cancel_button.clone())>
+                        "Cancel"
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    // A memo: the note is drawn again only when it switches between shown, edited and asked
+    // about, not while the server answers.
+    let mode = Memo::new(move |_| match state.get() {
+        NoteState::Showing => NoteState::Showing,
+        NoteState::Editing | NoteState::Saving => NoteState::Editing,
+        NoteState::ConfirmingDeletion | NoteState::Deleting => NoteState::ConfirmingDeletion,
+    });
+    let view_now = move || match mode.get() {
+        NoteState::Editing => editor(),
+        NoteState::ConfirmingDeletion => question(),
+        _ => shown(),
+    };
+    view! {
+        <li class="timeline__entry">
+            <span>{format!("{who} wrote a note:")}</span>
+            " "
+            <span class="timeline__time">
+                {utc_time(at)}
+                {edited_at.map(|edited| format!(" (edited {})", utc_time(edited)))}
+            </span>
+            {view_now}
+            {move || (state.get() == NoteState::Showing).then(|| error.get()).flatten().map(|message| view! {
+                <p class="field__error" role="alert">
+                    <span class="visually-hidden">"Error: "</span>
+                    {message}
+                </p>
+            })}
+        </li>
+    }
+    .into_any()
 }
 
 /// The id of "Cancel" in [`ConfirmDeletion`], which has the focus when it opens.

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 use crm_core::error::AppError;
 use crm_core::records::BulkOutcome;
-use crm_core::tasks::{Task, TaskBulkAction, TaskList, TasksQuery};
+use crm_core::records::Saved;
+use crm_core::tasks::{Task, TaskAbout, TaskBulkAction, TaskField, TaskList, TaskPage, TasksQuery};
+
+use crate::records::RecordApi;
 
 #[cfg(feature = "ssr")]
 use crate::member::as_member;
@@ -73,4 +76,77 @@ pub async fn bulk_tasks(
         crm_backend::tasks::service::bulk(&state.db, &session, &ids, action, &value).await
     })
     .await
+}
+
+/// A task's page. An id that is not one of this workspace's tasks is "not found".
+#[server(prefix = "/api", endpoint = "tasks/load")]
+pub async fn load_task(id: String) -> Result<TaskPage, AppError> {
+    as_member(|session, state| async move {
+        crm_backend::tasks::service::page(&state.db, &session, &id).await
+    })
+    .await
+}
+
+/// Saves one field edited on a task's page; answers with the task as now stored.
+#[server(prefix = "/api", endpoint = "tasks/save-field")]
+pub async fn save_task_field(
+    id: String,
+    field: TaskField,
+    value: String,
+    base: String,
+    version: i64,
+) -> Result<TaskPage, AppError> {
+    as_member(|session, state| async move {
+        let edit = crm_backend::tasks::service::TaskEdit {
+            task: id,
+            field,
+            value,
+            base,
+            version,
+        };
+        crm_backend::tasks::service::save_field(&state.db, &session, &edit).await
+    })
+    .await
+}
+
+/// Deletes a task, for good.
+#[server(prefix = "/api", endpoint = "tasks/delete")]
+pub async fn delete_task(id: String) -> Result<(), AppError> {
+    as_member(|session, state| async move {
+        crm_backend::tasks::service::delete(&state.db, &session, &id).await
+    })
+    .await
+}
+
+/// The records (of any kind) whose name holds `q`, for a task to be about.
+#[server(prefix = "/api", endpoint = "tasks/find-about")]
+pub async fn find_task_about(q: String) -> Result<Vec<TaskAbout>, AppError> {
+    as_member(|session, state| async move {
+        crm_backend::tasks::service::find_about(&state.db, &session, &q).await
+    })
+    .await
+}
+
+impl RecordApi for Task {
+    async fn save(
+        id: String,
+        field: TaskField,
+        value: String,
+        base: String,
+        version: i64,
+    ) -> Result<Saved<Self>, AppError> {
+        let page = save_task_field(id, field, value, base, version).await?;
+        Ok(Saved {
+            record: page.task,
+            timeline: Vec::new(),
+        })
+    }
+
+    async fn reload(id: String) -> Result<Saved<Self>, AppError> {
+        let page = load_task(id).await?;
+        Ok(Saved {
+            record: page.task,
+            timeline: Vec::new(),
+        })
+    }
 }

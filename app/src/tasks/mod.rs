@@ -3,6 +3,8 @@
 //! of the record they are about, where adding one and ticking it done go into its timeline.
 
 pub mod api;
+mod page;
 mod pages;
 
+pub use page::TaskPage;
 pub use pages::{RecordTasks, TaskItem, TasksPage};

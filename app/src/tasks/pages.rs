@@ -46,11 +46,16 @@ pub fn TasksPage() -> impl IntoView {
         },
     );
     let (on_done, notice) = bulk_notice("tasks", query, move || data.refetch());
+    // Back from a task's page after deleting it.
+    let deleted = move || url.with(|q| q.get("deleted").is_some());
     view! {
         <Title text="Tasks"/>
         <Meta name="robots" content="noindex"/>
         <div class="page tasks">
             <h1>"Tasks"</h1>
+            {move || deleted().then(|| view! {
+                <p class="form-notice form-notice--ok" role="status">"Task deleted."</p>
+            })}
             {notice}
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
@@ -207,6 +212,11 @@ pub fn TaskItem(
                 <span class="visually-hidden">"Done: "</span>
                 {title.clone()}
             </label>
+            " "
+            <a href=task.href() class="task__edit">
+                "Edit"
+                <span class="visually-hidden">{format!(" the task {title}")}</span>
+            </a>
             {select}
             <span class="task__meta">
                 {move || overdue.get().then(|| view! { <strong class="task__overdue">"Overdue"</strong> " " })}

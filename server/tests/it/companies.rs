@@ -559,7 +559,8 @@ async fn a_note_on_a_company_goes_into_its_timeline_and_a_bad_or_foreign_note_is
     .await;
     assert_eq!(status, StatusCode::OK, "{}: {body}", app.label());
     assert!(
-        body.contains(r#"{"Note":{"body":"Visited their lab."}}"#),
+        body.contains(r#""body":"Visited their lab.","author":""#)
+            && body.contains(r#""edited_at":null"#),
         "{body}"
     );
     let page = body_text(get_page(&app, &format!("/app/companies/{id}"), Some(&ada)).await).await;

@@ -82,8 +82,8 @@ where
     outputs
 }
 
-/// One record of each kind, added by the member with this session: the list's path segment
-/// ("people") and the record's id.
+/// One record of each kind (and a task about nothing in particular), added by the member with this
+/// session: the list's path segment ("people") and the record's id.
 pub(crate) async fn one_record_of_each_kind(
     app: &TestApp,
     cookie: &str,
@@ -135,11 +135,22 @@ pub(crate) async fn one_record_of_each_kind(
         CLIENT,
     )
     .await;
+    let (status, task) = crate::tasks::add_task(
+        app,
+        cookie,
+        "Order more punched cards",
+        "2027-03-01",
+        "",
+        "",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{task}");
     HashMap::from([
         ("people", person),
         ("companies", company),
         ("leads", lead),
         ("opportunities", opportunity),
+        ("tasks", crate::tasks::task_id(&task)),
     ])
 }
 

@@ -18,6 +18,7 @@ mod leads;
 mod links;
 mod malformed;
 mod middleware;
+mod notes;
 mod opportunities;
 mod pages;
 mod people;

@@ -409,3 +409,41 @@ async fn pages_render_whole_when_requests_run_on_many_threads(app: TestApp) {
         .cleanup()
         .await;
 }
+
+/// The page's footer, as sent.
+fn footer_of(html: &str) -> &str {
+    let start = html.find("<footer").expect("a footer");
+    let end = html[start..].find("</footer>").expect("the footer's end") + start;
+    &html[start..end]
+}
+
+#[backend_test]
+async fn the_footer_offers_a_visitor_log_in_and_a_member_their_workspace_and_log_out(app: TestApp) {
+    use crate::support::browser::{CHROME_ON_LINUX, Client, get_page, sign_up_and_log_in};
+    let client = Client {
+        ip: "198.51.100.82",
+        user_agent: CHROME_ON_LINUX,
+    };
+    let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", client).await;
+    for path in ["/", "/privacy", "/app", "/app/people", "/app/tasks"] {
+        let visitor = body_text(get_page(&app, path, None).await).await;
+        if !path.starts_with("/app") {
+            let footer = footer_of(&visitor);
+            assert!(
+                footer.contains(r#"href="/login""#) && !footer.contains("Log out"),
+                "{path} on {}: {footer}",
+                app.label()
+            );
+        }
+        let member = body_text(get_page(&app, path, Some(&ada)).await).await;
+        let footer = footer_of(&member);
+        assert!(
+            footer.contains("Your workspace: Analytical Engines")
+                && footer.contains(r#"action="/logout""#)
+                && footer.contains("Log out")
+                && !footer.contains(r#"href="/login""#),
+            "{path} on {}: {footer}",
+            app.label()
+        );
+    }
+}

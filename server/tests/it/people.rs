@@ -985,7 +985,7 @@ async fn a_note_goes_into_the_persons_timeline_and_an_empty_overlong_or_foreign_
     .await;
     assert_eq!(status, StatusCode::OK, "{}: {body}", app.label());
     assert!(
-        body.contains(r#"{"Note":{"body":"Met at the fair.\nCall in May."}}"#),
+        body.contains(r#""body":"Met at the fair.\nCall in May.","author":""#),
         "{body}"
     );
     assert!(body.contains("added") || body.contains("Created"), "{body}");

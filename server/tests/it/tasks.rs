@@ -791,3 +791,350 @@ async fn a_bulk_action_on_tasks_refuses_bad_input_with_a_message_and_never_reach
     assert_eq!(before, after, "{label}");
     assert!(before.0.is_some() && before.1.is_some(), "{label}");
 }
+
+/// Saves one field of a task as its page does: from `version`, the field holding `base`.
+async fn save_task_field(
+    app: &TestApp,
+    cookie: &str,
+    id: &str,
+    field: &str,
+    value: &str,
+    base: &str,
+    version: i64,
+) -> (StatusCode, String) {
+    api(
+        app,
+        "/api/tasks/save-field",
+        &[
+            ("id", id),
+            ("field", field),
+            ("value", value),
+            ("base", base),
+            ("version", &version.to_string()),
+        ],
+        cookie,
+    )
+    .await
+}
+
+/// A task's title, due day, assignee, record and version as stored.
+async fn task_row(
+    app: &TestApp,
+    id: &str,
+) -> (String, Option<String>, Option<String>, Option<String>, i64) {
+    sqlx::query_as("SELECT title, due_on, assignee_id, record_id, version FROM tasks WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("the task")
+}
+
+#[backend_test]
+async fn each_field_of_a_task_is_edited_in_place_and_a_stale_edit_of_a_changed_field_is_refused(
+    app: TestApp,
+) {
+    let (ada, mallory) = ada_and_mallory(&app).await;
+    let label = app.label();
+    let ada_id = member_id(&app, "ada@example.com").await;
+    let grace = add_person(
+        &app,
+        &ada,
+        &[("first_name", "Grace"), ("last_name", "Hopper")],
+    )
+    .await;
+    let navy = crate::companies::add_company(&app, &ada, &[("name", "Navy Labs")]).await;
+    let theirs = add_person(&app, &mallory, &[("first_name", "Eve")]).await;
+    let task = quick_task(&app, &ada, "Call Grace", "", &grace).await;
+
+    // Each field, one after the other, each from the version the last answer gave.
+    let mut version = 1;
+    for (field, value, base, shown) in [
+        (
+            "Title",
+            "  Call Grace about COBOL ",
+            "Call Grace",
+            r#""title":"Call Grace about COBOL""#,
+        ),
+        (
+            "Due",
+            "2026-12-24",
+            "",
+            r#""due_on":{"year":2026,"month":12,"day":24}"#,
+        ),
+        (
+            "Assignee",
+            ada_id.as_str(),
+            "",
+            r#""name":"Owner of Workspace A""#,
+        ),
+        (
+            "About",
+            navy.as_str(),
+            grace.as_str(),
+            r#""name":"Navy Labs""#,
+        ),
+        ("Due", "", "2026-12-24", r#""due_on":null"#),
+        ("About", "", navy.as_str(), r#""about":null"#),
+    ] {
+        let (status, body) = save_task_field(&app, &ada, &task, field, value, base, version).await;
+        assert_eq!(status, StatusCode::OK, "{field} on {label}: {body}");
+        assert!(body.contains(shown), "{field}: {body}");
+        version += 1;
+        assert!(
+            body.contains(&format!(r#""version":{version}"#)),
+            "{field}: {body}"
+        );
+    }
+    let (title, due, assignee, record, stored_version) = task_row(&app, &task).await;
+    assert_eq!(
+        (
+            title.as_str(),
+            due,
+            assignee.as_deref(),
+            record,
+            stored_version
+        ),
+        (
+            "Call Grace about COBOL",
+            None,
+            Some(ada_id.as_str()),
+            None,
+            version
+        ),
+        "{label}"
+    );
+    // The search finds it by its new title.
+    let found = api_ok(&app, "/api/tasks/list", &[("query[q]", "cobol")], &ada).await;
+    assert!(found.contains("Call Grace about COBOL"), "{found}");
+
+    // From an older page: a field changed since is refused with its value; another is saved.
+    let (status, body) =
+        save_task_field(&app, &ada, &task, "Title", "Call Grace", "Call Grace", 1).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{label}: {body}");
+    assert!(
+        body.contains("Someone else changed title to \u{201c}Call Grace about COBOL\u{201d}"),
+        "{body}"
+    );
+    let (status, body) = save_task_field(&app, &ada, &task, "Due", "2027-01-04", "", version).await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
+    let (status, body) = save_task_field(
+        &app,
+        &ada,
+        &task,
+        "Title",
+        "Call Grace today",
+        "Call Grace about COBOL",
+        2,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a field unchanged since on {label}: {body}"
+    );
+
+    // Wrong values: each with its own message, nothing stored.
+    let version = task_row(&app, &task).await.4;
+    for (field, value, message) in [
+        ("Title", " ", "Say what is to be done."),
+        (
+            "Due",
+            "2026-02-30",
+            "Give the due date as a date, for example 2026-12-24.",
+        ),
+        (
+            "Due",
+            "1999-12-31",
+            "Choose a due date between the years 2000 and 2100.",
+        ),
+        (
+            "Assignee",
+            "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10",
+            "Choose someone from the workspace's members.",
+        ),
+        (
+            "About",
+            "someone",
+            "Choose one of the records found, or nothing in particular.",
+        ),
+        (
+            "About",
+            theirs.as_str(),
+            "That record is no longer in the workspace.",
+        ),
+    ] {
+        let (status, body) = save_task_field(&app, &ada, &task, field, value, "", version).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field} {value} on {label}: {body}"
+        );
+        assert!(body.contains(message), "{field} {value}: {body}");
+    }
+    assert_eq!(task_row(&app, &task).await.4, version, "{label}");
+
+    // Another workspace, a made-up id, no session: nothing.
+    for (cookie, id, expected) in [
+        (mallory.as_str(), task.as_str(), StatusCode::NOT_FOUND),
+        (
+            ada.as_str(),
+            "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10",
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "candor_session=forged",
+            task.as_str(),
+            StatusCode::UNAUTHORIZED,
+        ),
+    ] {
+        let (status, body) = save_task_field(
+            &app,
+            cookie,
+            id,
+            "Title",
+            "pwned",
+            "Call Grace today",
+            version,
+        )
+        .await;
+        assert_eq!(status, expected, "{label}: {body}");
+        let (status, _) = api(&app, "/api/tasks/load", &[("id", id)], cookie).await;
+        assert_eq!(status, expected, "{label}");
+    }
+    assert_eq!(task_row(&app, &task).await.0, "Call Grace today");
+}
+
+#[backend_test]
+async fn a_task_has_a_page_that_shows_its_fields_and_it_is_deleted_from_there(app: TestApp) {
+    let (ada, mallory) = ada_and_mallory(&app).await;
+    let label = app.label();
+    let grace = add_person(&app, &ada, &[("first_name", "Grace")]).await;
+    let task = quick_task(&app, &ada, "Call Grace", "", &grace).await;
+
+    let response = get_page(&app, &format!("/app/tasks/{task}"), Some(&ada)).await;
+    assert_eq!(response.status(), StatusCode::OK, "{label}");
+    let page = body_text(response).await;
+    for shown in [
+        "<title>Call Grace",
+        "Due date",
+        "Assigned to",
+        "Change what it is about",
+        "Delete this task",
+        &format!(r#"href="/app/people/{grace}""#),
+    ] {
+        assert!(page.contains(shown), "{label}: the page lacks {shown}");
+    }
+    let list = body_text(get_page(&app, "/app/tasks", Some(&ada)).await).await;
+    assert!(
+        list.contains(&format!(r#"href="/app/tasks/{task}""#)),
+        "{list}"
+    );
+    let response = get_page(&app, &format!("/app/tasks/{task}"), Some(&mallory)).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "{label}");
+
+    let (status, _) = api(&app, "/api/tasks/delete", &[("id", &task)], &mallory).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
+    let (status, body) = api(&app, "/api/tasks/delete", &[("id", &task)], &ada).await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
+    assert!(stored_task(&app, &task).await.is_none());
+    let (status, _) = api(&app, "/api/tasks/delete", &[("id", &task)], &ada).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "deleted already: {label}");
+    let response = get_page(&app, &format!("/app/tasks/{task}"), Some(&ada)).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "{label}");
+    let page = body_text(get_page(&app, &format!("/app/people/{grace}"), Some(&ada)).await).await;
+    assert!(!page.contains("Call Grace"), "{label}: {page}");
+}
+
+#[backend_test]
+async fn records_of_every_kind_are_found_by_name_for_a_task_to_be_about_and_only_in_the_workspace(
+    app: TestApp,
+) {
+    let (ada, mallory) = ada_and_mallory(&app).await;
+    let label = app.label();
+    add_person(
+        &app,
+        &ada,
+        &[("first_name", "Grace"), ("last_name", "Navarro")],
+    )
+    .await;
+    one_of_each(&app, &ada, "").await;
+    add_person(
+        &app,
+        &mallory,
+        &[("first_name", "Grace"), ("last_name", "Elsewhere")],
+    )
+    .await;
+
+    for (q, kind, name) in [
+        (" NAVARRO ", "People", "Grace Navarro"),
+        ("acme labs", "Companies", "Acme Labs"),
+        ("alan", "Leads", "Alan Turing"),
+        ("renewal", "Opportunities", "Acme renewal"),
+    ] {
+        let found = api_ok(&app, "/api/tasks/find-about", &[("q", q)], &ada).await;
+        let found: Value = serde_json::from_str(&found).expect("json");
+        let found = found.as_array().expect("a list");
+        assert!(
+            found
+                .iter()
+                .any(|record| record["kind"] == kind && record["name"] == name),
+            "{q} on {label}: {found:?}"
+        );
+    }
+    let found = api_ok(&app, "/api/tasks/find-about", &[("q", "grace")], &ada).await;
+    assert!(
+        found.contains("Grace Navarro") && !found.contains("Elsewhere"),
+        "{label}: {found}"
+    );
+    let (status, body) = api(&app, "/api/tasks/find-about", &[("q", "n")], &ada).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+    assert!(
+        body.contains("Type at least 2 letters of the name."),
+        "{body}"
+    );
+    let none = api_ok(&app, "/api/tasks/find-about", &[("q", "50%_off")], &ada).await;
+    assert_eq!(none, "[]", "{label}");
+}
+
+#[backend_test(flavor = "multi_thread", worker_threads = 4)]
+async fn members_saving_one_task_at_once_keep_one_value_per_field_and_the_others_are_told(
+    app: TestApp,
+) {
+    let (ada, _) = ada_and_mallory(&app).await;
+    let task = quick_task(&app, &ada, "Call Grace", "", "").await;
+    let app = std::sync::Arc::new(app);
+    let mut requests = Vec::new();
+    // Six titles from the same page, and a due day beside them.
+    for i in 0..7 {
+        let (app, ada, task) = (app.clone(), ada.clone(), task.clone());
+        requests.push(tokio::spawn(async move {
+            let (field, value, base) = if i == 6 {
+                ("Due", "2027-01-04".to_owned(), "")
+            } else {
+                ("Title", format!("Title {i}"), "Call Grace")
+            };
+            let answer = save_task_field(&app, &ada, &task, field, &value, base, 1).await;
+            (field, value, answer)
+        }));
+    }
+    let mut titles = Vec::new();
+    for request in requests {
+        let (field, value, (status, body)) = request.await.expect("the request");
+        match (field, status) {
+            ("Due", StatusCode::OK) => {}
+            ("Title", StatusCode::OK) => titles.push(value),
+            ("Title", StatusCode::CONFLICT) => {
+                assert!(body.contains("Someone else changed title"), "{body}");
+            }
+            _ => panic!("{field} {status} on {}: {body}", app.label()),
+        }
+    }
+    assert_eq!(titles.len(), 1, "{}: {titles:?}", app.label());
+    let (title, due, ..) = task_row(&app, &task).await;
+    assert_eq!(
+        (title, due.as_deref()),
+        (titles[0].clone(), Some("2027-01-04")),
+        "{}",
+        app.label()
+    );
+}

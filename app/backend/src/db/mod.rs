@@ -245,7 +245,9 @@ impl Db {
     }
 }
 
-/// Every SQLite connection gets WAL, foreign keys, a busy timeout and durable (`FULL`) commits.
+/// Every SQLite connection gets WAL, foreign keys, a busy timeout, durable (`FULL`) commits, and
+/// `secure_delete`: what is deleted (a note written on the wrong person, an erased record) is
+/// overwritten in the file, not left in its free pages.
 fn sqlite_options(options: AnyPoolOptions) -> AnyPoolOptions {
     options.after_connect(|conn, _meta| {
         Box::pin(async move {
@@ -255,6 +257,7 @@ fn sqlite_options(options: AnyPoolOptions) -> AnyPoolOptions {
                 "PRAGMA foreign_keys = ON",
                 busy_timeout.as_str(),
                 "PRAGMA synchronous = FULL",
+                "PRAGMA secure_delete = ON",
             ] {
                 conn.execute(pragma).await?;
             }
@@ -321,7 +324,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn sqlite_connections_use_wal_foreign_keys_a_busy_timeout_and_full_sync() {
+    async fn sqlite_connections_use_wal_foreign_keys_a_busy_timeout_full_sync_and_secure_delete() {
         let test_db = TestDatabase::sqlite().await;
         let pool = test_db.db.pool();
         let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
@@ -344,6 +347,11 @@ mod tests {
         assert_eq!(foreign_keys, 1);
         assert_eq!(busy, 5000);
         assert_eq!(synchronous, 2, "2 is FULL");
+        let secure_delete: i64 = sqlx::query_scalar("PRAGMA secure_delete")
+            .fetch_one(pool)
+            .await
+            .expect("pragma");
+        assert_eq!(secure_delete, 1);
         test_db.cleanup().await;
     }
 

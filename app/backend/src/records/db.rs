@@ -9,10 +9,13 @@ use sqlx::{Any, Executor, Row};
 pub use crm_core::records::Kind;
 
 use crm_core::error::AppError;
+use crm_core::ids::NoteId;
 use crm_core::ids::{CompanyId, MemberId, PersonId, WorkspaceId};
 use crm_core::leads::RecordLink;
 use crm_core::people::full_name;
-use crm_core::records::{ConversionRole, MemberOption, TimelineEntry, TimelineEvent};
+use crm_core::records::{
+    ConversionRole, MemberOption, NOTE_DELETED_EVENT, TimelineEntry, TimelineEvent,
+};
 use crm_core::time::CalendarDate;
 
 use crate::config::Backend;
@@ -51,6 +54,7 @@ pub async fn record_event_about<'e>(
 ) -> Result<(), AppError> {
     let (kind, field, old, new) = match event {
         TimelineEvent::Created => ("created", None, None, None),
+        TimelineEvent::NoteDeleted => ("changed", Some(NOTE_DELETED_EVENT), None, None),
         TimelineEvent::Note { .. }
         | TimelineEvent::TaskAdded { .. }
         | TimelineEvent::TaskDone { .. } => {
@@ -220,6 +224,7 @@ pub async fn timeline(
                     id: old,
                     name: new,
                 },
+                _ if field == NOTE_DELETED_EVENT => TimelineEvent::NoteDeleted,
                 _ => TimelineEvent::Changed { field, old, new },
             };
             Ok(TimelineEntry {
@@ -230,7 +235,7 @@ pub async fn timeline(
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     let notes = sqlx::query(
-        "SELECT n.created_at, n.body, m.name AS author
+        "SELECT n.id, n.created_at, n.edited_at, n.body, n.author_id, m.name AS author
          FROM notes n LEFT JOIN members m ON m.id = n.author_id
          WHERE n.workspace_id = $1 AND n.record_id = $2
          ORDER BY n.created_at DESC, n.id DESC LIMIT $3",
@@ -245,7 +250,10 @@ pub async fn timeline(
             at: row.try_get("created_at")?,
             actor: row.try_get("author")?,
             event: TimelineEvent::Note {
+                id: row.try_get("id")?,
                 body: row.try_get("body")?,
+                author: row.try_get("author_id")?,
+                edited_at: row.try_get("edited_at")?,
             },
         });
     }
@@ -851,6 +859,74 @@ pub async fn add_note(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// A note as its edit and deletion see it.
+pub struct StoredNote {
+    pub record: String,
+    pub author: Option<MemberId>,
+    pub body: String,
+}
+
+/// One of the workspace's notes; `None` when it is not one of them (deleted meanwhile, or another
+/// workspace's).
+pub async fn note(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    note: NoteId,
+) -> Result<Option<StoredNote>, AppError> {
+    let row = sqlx::query(
+        "SELECT record_id, author_id, body FROM notes WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(workspace)
+    .bind(note)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| {
+        Ok(StoredNote {
+            record: row.try_get("record_id")?,
+            author: row.try_get("author_id")?,
+            body: row.try_get("body")?,
+        })
+    })
+    .transpose()
+}
+
+/// Replaces a note's text, if it still holds `base`; answers whether it did.
+pub async fn edit_note(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    note: NoteId,
+    base: &str,
+    body: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE notes SET body = $1, edited_at = $2
+         WHERE workspace_id = $3 AND id = $4 AND body = $5",
+    )
+    .bind(body)
+    .bind(now)
+    .bind(workspace)
+    .bind(note)
+    .bind(base)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes a note, its text with it; answers whether it was there.
+pub async fn delete_note(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    note: NoteId,
+) -> Result<bool, AppError> {
+    let done = sqlx::query("DELETE FROM notes WHERE workspace_id = $1 AND id = $2")
+        .bind(workspace)
+        .bind(note)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// A search box's text cut to what is accepted, with the message to show when it was too long.

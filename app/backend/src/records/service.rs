@@ -3,10 +3,11 @@
 
 use crm_core::records::{
     BULK_MAX, BulkAction, BulkOutcome, TimelineEntry, TimelineEvent, check_note, choose_owner,
+    may_delete_note, may_edit_note,
 };
 
 use crm_core::error::AppError;
-use crm_core::ids::{MemberId, WorkspaceId};
+use crm_core::ids::{MemberId, NoteId, WorkspaceId};
 use crm_core::text::{TAGS_MAX, parse_tags};
 
 use super::db::{self, Kind};
@@ -44,6 +45,115 @@ pub async fn add_note(
     let timeline = db::timeline(&mut tx, workspace, record.as_str()).await?;
     tx.commit().await?;
     tracing::info!(record_id = %record, workspace_id = %workspace, ?kind, "note added");
+    Ok(timeline)
+}
+
+/// Replaces the text of a note the member wrote, if it still holds `base` (what their edit
+/// started from); answers with the timeline of the note's record. Only its author may: anyone
+/// else is refused with a message, and a note that is not the workspace's is "not found".
+pub async fn edit_note(
+    db: &Db,
+    session: &CurrentSession,
+    note: &str,
+    body: &str,
+    base: &str,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let note = NoteId::parse(note.trim()).ok_or(AppError::NotFound)?;
+    let body = check_note(body).map_err(|message| AppError::validation("note", message))?;
+    let mut tx = db.begin_write().await?;
+    db.lock_record(&mut tx, "notes", &note.to_string()).await?;
+    let stored = db::note(&mut tx, workspace, note)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_edit_note(stored.author, session.viewer.member_id) {
+        return Err(AppError::NotAllowed(
+            "Only the member who wrote a note can edit it. Add a note of your own instead."
+                .to_owned(),
+        ));
+    }
+    if stored.body != body {
+        if stored.body != base.replace("\r\n", "\n").trim() {
+            return Err(AppError::Conflict(
+                "This note was changed in another window while you were editing it. Your \
+                 change was not saved; the note now shows the other text. Edit again to replace \
+                 it."
+                .to_owned(),
+            ));
+        }
+        if !db::edit_note(
+            &mut tx,
+            workspace,
+            note,
+            &stored.body,
+            &body,
+            db.now_millis(),
+        )
+        .await?
+        {
+            return Err(AppError::internal("a locked note changed under its edit"));
+        }
+    }
+    let timeline = db::timeline(&mut tx, workspace, stored.record.as_str()).await?;
+    tx.commit().await?;
+    tracing::info!(note_id = %note, workspace_id = %workspace, "note edited");
+    Ok(timeline)
+}
+
+/// The timeline of the record a note is on. A note that is not the workspace's is "not found".
+pub async fn note_timeline(
+    db: &Db,
+    session: &CurrentSession,
+    note: &str,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let note = NoteId::parse(note.trim()).ok_or(AppError::NotFound)?;
+    let mut conn = db.pool().acquire().await?;
+    let stored = db::note(&mut conn, workspace, note)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    db::timeline(&mut conn, workspace, stored.record.as_str()).await
+}
+
+/// Deletes a note, its text with it (a note may hold personal data written on the wrong record);
+/// the record's timeline keeps that a note was deleted, by whom and when. Its author may, and the
+/// workspace's owner and admins. Answers with the record's timeline.
+pub async fn delete_note(
+    db: &Db,
+    session: &CurrentSession,
+    note: &str,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let viewer = &session.viewer;
+    let workspace = viewer.workspace_id;
+    let note = NoteId::parse(note.trim()).ok_or(AppError::NotFound)?;
+    let mut tx = db.begin_write().await?;
+    db.lock_record(&mut tx, "notes", &note.to_string()).await?;
+    let stored = db::note(&mut tx, workspace, note)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_delete_note(stored.author, viewer.member_id, viewer.role) {
+        return Err(AppError::NotAllowed(
+            "Only the member who wrote a note, and the workspace's owner and admins, can delete \
+             it. Nothing was deleted: ask one of them."
+                .to_owned(),
+        ));
+    }
+    if !db::delete_note(&mut tx, workspace, note).await? {
+        return Err(AppError::NotFound);
+    }
+    let now = db.now_millis();
+    db::record_event(
+        &mut *tx,
+        workspace,
+        &stored.record,
+        viewer.member_id,
+        &TimelineEvent::NoteDeleted,
+        now,
+    )
+    .await?;
+    let timeline = db::timeline(&mut tx, workspace, stored.record.as_str()).await?;
+    tx.commit().await?;
+    tracing::info!(note_id = %note, workspace_id = %workspace, "note deleted");
     Ok(timeline)
 }
 

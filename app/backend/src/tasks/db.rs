@@ -13,7 +13,8 @@ use crm_core::time::CalendarDate;
 use crate::db::Statement;
 use crate::records::db::{Cursor, escape_like, page_link_expired};
 
-const TASK_COLUMNS: &str = "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id,
+const TASK_COLUMNS: &str =
+    "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id, t.version,
     t.assignee_id, a.name AS assignee_name, p.first_name, p.last_name,
     c.name AS company_name, l.name AS lead_name, o.name AS opportunity_name";
 
@@ -99,6 +100,7 @@ fn task_from(row: &AnyRow, today: CalendarDate) -> Result<Task, AppError> {
         assignee,
         about: about_from(row)?,
         done,
+        version: row.try_get("version")?,
     })
 }
 
@@ -422,6 +424,7 @@ pub async fn set_done(
     let query = if done {
         sqlx::query(
             "UPDATE tasks SET done_by = CASE WHEN done_at IS NULL THEN $2 ELSE done_by END,
+                              version = CASE WHEN done_at IS NULL THEN version + 1 ELSE version END,
                               done_at = COALESCE(done_at, $1)
              WHERE workspace_id = $3 AND id = $4",
         )
@@ -429,12 +432,82 @@ pub async fn set_done(
         .bind(member)
     } else {
         sqlx::query(
-            "UPDATE tasks SET done_at = NULL, done_by = NULL
+            "UPDATE tasks SET done_at = NULL, done_by = NULL,
+                              version = CASE WHEN done_at IS NULL THEN version ELSE version + 1 END
              WHERE workspace_id = $1 AND id = $2",
         )
     };
     let result = query.bind(workspace).bind(id).execute(&mut *conn).await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Stores the editable fields of a task read with `load` and changed since, if its version is
+/// still `version`; answers whether it was.
+pub async fn update(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    task: &Task,
+    version: i64,
+) -> Result<bool, AppError> {
+    let updated = sqlx::query(
+        "UPDATE tasks SET title = $1, search_text = $2, due_on = $3, assignee_id = $4,
+                record_id = $5, version = version + 1
+         WHERE workspace_id = $6 AND id = $7 AND version = $8",
+    )
+    .bind(&task.title)
+    .bind(search_text(&task.title))
+    .bind(task.due_on.map(|due| due.to_string()))
+    .bind(task.assignee.as_ref().map(|a| a.id))
+    .bind(task.about.as_ref().map(|a| a.id.to_string()))
+    .bind(workspace)
+    .bind(task.id)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Records of any kind whose search text holds `search` (already lower case), for a task to be
+/// about: at most `per_kind` of each kind, by name.
+pub async fn find_records(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    search: &str,
+    per_kind: i64,
+) -> Result<Vec<TaskAbout>, AppError> {
+    let pattern = format!("%{}%", escape_like(search));
+    let mut found = Vec::new();
+    for (kind, name) in [
+        (
+            Kind::People,
+            "CASE WHEN last_name = '' THEN first_name ELSE first_name || ' ' || last_name END",
+        ),
+        (Kind::Companies, "name"),
+        (Kind::Leads, "name"),
+        (Kind::Opportunities, "name"),
+    ] {
+        let rows = sqlx::query(&format!(
+            "SELECT id, {name} AS name FROM {table}
+             WHERE workspace_id = $1 AND search_text LIKE $2 ESCAPE '\\'
+             ORDER BY {name}, id LIMIT $3",
+            table = kind.plural()
+        ))
+        .bind(workspace)
+        .bind(&pattern)
+        .bind(per_kind)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            found.push(TaskAbout {
+                kind,
+                id: uuid::Uuid::parse_str(&id)
+                    .map_err(|_| AppError::internal("a stored record id is not a UUID"))?,
+                name: row.try_get("name")?,
+            });
+        }
+    }
+    Ok(found)
 }
 
 /// "Not found" unless every one of `ids` is one of the workspace's tasks: one that is not (deleted
@@ -456,7 +529,7 @@ pub async fn assign_all(
     assignee: Option<MemberId>,
 ) -> Result<usize, AppError> {
     let assignee = assignee.map(|member| member.to_string());
-    let mut statement = Statement::new("UPDATE tasks SET assignee_id = ");
+    let mut statement = Statement::new("UPDATE tasks SET version = version + 1, assignee_id = ");
     statement
         .push_bind(assignee.clone())
         .push(" WHERE COALESCE(assignee_id, '') <> ")
@@ -476,7 +549,7 @@ pub async fn set_done_all(
     now: i64,
 ) -> Result<usize, AppError> {
     let statement = if done {
-        let mut statement = Statement::new("UPDATE tasks SET done_at = ");
+        let mut statement = Statement::new("UPDATE tasks SET version = version + 1, done_at = ");
         statement
             .push_bind(now)
             .push(", done_by = ")
@@ -485,7 +558,8 @@ pub async fn set_done_all(
         statement
     } else {
         Statement::new(
-            "UPDATE tasks SET done_at = NULL, done_by = NULL WHERE done_at IS NOT NULL AND ",
+            "UPDATE tasks SET version = version + 1, done_at = NULL, done_by = NULL
+             WHERE done_at IS NOT NULL AND ",
         )
     };
     on_tasks(conn, statement, workspace, ids).await

@@ -3,12 +3,13 @@
 //! assign, tick or delete many at once.
 
 use crm_core::tasks::{
-    PAGE_SIZE, Task, TaskBulkAction, TaskList, TasksQuery, check_due, check_title,
+    PAGE_SIZE, Task, TaskAbout, TaskBulkAction, TaskField, TaskList, TaskPage, TasksQuery,
+    check_due, check_title,
 };
 
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, TaskId, WorkspaceId};
-use crm_core::records::BulkOutcome;
+use crm_core::records::{BulkOutcome, EditableRecord, RecordField, conflict_message};
 use crm_core::time::CalendarDate;
 
 use super::db::{self, NewTask};
@@ -235,4 +236,138 @@ async fn record_of(
     let id = crate::records::service::parse_id(raw)?;
     crate::records::db::kind_of(conn, workspace, &id.to_string()).await?;
     Ok(id)
+}
+
+/// A task's page. An id that is not one of the workspace's tasks is "not found".
+pub async fn page(db: &Db, session: &CurrentSession, id: &str) -> Result<TaskPage, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let id = TaskId::parse(id.trim()).ok_or(AppError::NotFound)?;
+    let mut conn = db.pool().acquire().await?;
+    let task = db::load(&mut conn, workspace, id, today(db))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(TaskPage {
+        task,
+        members: crate::records::db::members(&mut *conn, workspace).await?,
+    })
+}
+
+/// An edit of one of a task's fields, as its page sends it.
+#[derive(Clone, Debug)]
+pub struct TaskEdit {
+    pub task: String,
+    pub field: TaskField,
+    pub value: String,
+    /// The field's value when the member began to edit it.
+    pub base: String,
+    /// The task's version the page had.
+    pub version: i64,
+}
+
+/// Saves one field of a task, as a record's field is saved: when the task changed since the page
+/// read it, the save goes ahead only if this field still holds what the member started from;
+/// otherwise it is refused with the other value, and nothing is overwritten. Any member may edit
+/// any of the workspace's tasks.
+pub async fn save_field(
+    db: &Db,
+    session: &CurrentSession,
+    edit: &TaskEdit,
+) -> Result<TaskPage, AppError> {
+    let workspace = session.viewer.workspace_id;
+    let id = TaskId::parse(edit.task.trim()).ok_or(AppError::NotFound)?;
+    let field = edit.field;
+    let invalid = |message: String| AppError::validation(field.name(), message);
+    let mut tx = db.begin_write().await?;
+    db.lock_record(&mut tx, "tasks", &id.to_string()).await?;
+    let today = today(db);
+    let stored = db::load(&mut tx, workspace, id, today)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut task = stored.clone();
+    match field {
+        TaskField::Title => task.title = check_title(&edit.value).map_err(invalid)?,
+        TaskField::Due => task.due_on = check_due(&edit.value).map_err(invalid)?,
+        TaskField::Assignee => {
+            let assignee = assignee_of(&mut tx, workspace, &edit.value).await?;
+            let members = crate::records::db::members(&mut *tx, workspace).await?;
+            task.assignee = assignee.and_then(|id| members.into_iter().find(|m| m.id == id));
+        }
+        TaskField::About => {
+            field.check(&edit.value).map_err(invalid)?;
+            task.about = match edit.value.trim() {
+                "" => None,
+                raw => {
+                    let gone = || {
+                        invalid(
+                            "That record is no longer in the workspace. Find it again, or choose \
+                             nothing in particular."
+                                .to_owned(),
+                        )
+                    };
+                    let id = crate::records::service::parse_id(raw).map_err(|_| gone())?;
+                    let kind = crate::records::db::kind_of(&mut tx, workspace, &id.to_string())
+                        .await
+                        .map_err(|error| match error {
+                            AppError::NotFound => gone(),
+                            other => other,
+                        })?;
+                    Some(TaskAbout {
+                        kind,
+                        id,
+                        name: String::new(),
+                    })
+                }
+            };
+        }
+    }
+    if stored.version != edit.version && stored.value(field) != edit.base {
+        return Err(AppError::Conflict(conflict_message(
+            field.label(),
+            &stored.display(field),
+        )));
+    }
+    if task.value(field) != stored.value(field) {
+        if !db::update(&mut tx, workspace, &task, stored.version).await? {
+            return Err(AppError::internal("a locked task changed under its edit"));
+        }
+        tracing::info!(task_id = %id, workspace_id = %workspace, field = field.name(), "task changed");
+    }
+    let task = db::load(&mut tx, workspace, id, today)
+        .await?
+        .ok_or_else(|| AppError::internal("a task just saved is not there"))?;
+    let members = crate::records::db::members(&mut *tx, workspace).await?;
+    tx.commit().await?;
+    Ok(TaskPage { task, members })
+}
+
+/// Deletes one of the workspace's tasks (any member may, as in the list's bulk action); with it
+/// go its entries in the timeline of the record it was about. "Not found" when it is not one of
+/// them (deleted meanwhile).
+pub async fn delete(db: &Db, session: &CurrentSession, id: &str) -> Result<(), AppError> {
+    let workspace = session.viewer.workspace_id;
+    let id = TaskId::parse(id.trim()).ok_or(AppError::NotFound)?;
+    let ids = [id.to_string()];
+    let mut tx = db.begin_write().await?;
+    if db::delete_all(&mut tx, workspace, &ids).await? != 1 {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    tracing::info!(task_id = %id, workspace_id = %workspace, "task deleted");
+    Ok(())
+}
+
+/// Records of any kind whose name (or e-mail address, or other searched detail) holds `q`, for a
+/// task to be about: at most five of each kind.
+pub async fn find_about(
+    db: &Db,
+    session: &CurrentSession,
+    q: &str,
+) -> Result<Vec<TaskAbout>, AppError> {
+    let mut q = q.trim().to_lowercase();
+    if let Some(message) = crate::records::db::searchable(&mut q) {
+        return Err(AppError::validation("q", message));
+    }
+    crm_core::tasks::check_find_about(&q).map_err(|message| AppError::validation("q", message))?;
+    let mut conn = db.pool().acquire().await?;
+    db::find_records(&mut conn, session.viewer.workspace_id, &q, 5).await
 }
