@@ -448,3 +448,40 @@ test('a member adds further e-mail addresses, phone numbers and mailing addresse
   assertNoPageErrors(page);
   await page.context().close();
 });
+
+test('a name typed without its accents is found, and a search of two letters says which people it shows', async () => {
+  const page = await newPage();
+  await signUpConfirmed(page, 'Ana Accents', freshEmail('ana'), 'Accent Works');
+  for (const [first, last] of [['Jürgen', 'Müller'], ['Grace', 'Hopper']]) {
+    await page.goto(`${BASE_URL}/app/people/new`);
+    await waitForScripts(page);
+    await page.getByLabel('First name').fill(first);
+    await page.getByLabel('Last name (optional)').fill(last);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this person' }).click()]);
+  }
+  await page.goto(`${BASE_URL}/app/people`);
+  await waitForScripts(page);
+  const rows = page.locator('.list__table tbody tr');
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  await search.focus();
+  await page.keyboard.type('muller');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/[?&]q=muller/);
+  await page.waitForFunction(() => document.querySelectorAll('.list__table tbody tr').length === 1);
+  assert.match(await rows.first().innerText(), /Jürgen Müller/);
+  assert.equal(await page.locator('#people-search-note').count(), 0);
+
+  await search.fill('');
+  await search.focus();
+  await page.keyboard.type('HO');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/[?&]q=HO/);
+  const note = page.locator('#people-search-note');
+  await note.waitFor();
+  assert.match(await note.innerText(), /Showing the people whose last name starts with “ho”\. Type three or more letters to search anywhere/);
+  await page.waitForFunction(() => document.querySelectorAll('.list__table tbody tr').length === 1);
+  assert.match(await rows.first().innerText(), /Grace Hopper/);
+  await assertAccessible(page, '/app/people searched by two letters');
+  assertNoPageErrors(page);
+  await page.context().close();
+});

@@ -188,6 +188,27 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             },
         ),
         (
+            "search: one letter (\"m\")",
+            PeopleQuery {
+                q: "m".to_owned(),
+                ..PeopleQuery::default()
+            },
+        ),
+        (
+            "search: a term in every address (\"example\")",
+            PeopleQuery {
+                q: "example".to_owned(),
+                ..PeopleQuery::default()
+            },
+        ),
+        (
+            "search: accented, typed with the accents (\"lövelace\")",
+            PeopleQuery {
+                q: "lövelace".to_owned(),
+                ..PeopleQuery::default()
+            },
+        ),
+        (
             "search: no match (\"zzzqx\")",
             PeopleQuery {
                 q: "zzzqx".to_owned(),
@@ -209,6 +230,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         ("companies: first page", "", ""),
         ("companies: first page, newest first", "", "newest"),
         ("companies: search (\"labs\")", "labs", ""),
+        ("companies: search, two letters (\"qu\")", "qu", ""),
     ] {
         let query = &CompaniesQuery {
             q: q.to_owned(),
@@ -242,6 +264,13 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             "leads: one status",
             LeadsQuery {
                 status: "qualified".to_owned(),
+                ..LeadsQuery::default()
+            },
+        ),
+        (
+            "leads: search, two letters (\"be\")",
+            LeadsQuery {
+                q: "be".to_owned(),
                 ..LeadsQuery::default()
             },
         ),
@@ -355,6 +384,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     // of the open ones, each with the name of what it is about.
     seed_tasks(db, workspace, people / 10).await;
     let open_tasks = |search: &'static str| crm_backend::tasks::db::Filter {
+        backend: db.backend(),
         done: false,
         assignee: None,
         newest: false,
@@ -390,6 +420,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             "tasks: search, part of a title (\"up 777\")",
             open_tasks("up 777"),
         ),
+        ("tasks: search, two letters (\"fo\")", open_tasks("fo")),
     ] {
         let filter = &filter;
         measure(

@@ -394,6 +394,8 @@ pub struct CompaniesPage {
     pub members: Vec<MemberOption>,
     /// What was wrong with the query (the list is then shown without that part).
     pub problem: Option<String>,
+    /// How a short search was read ("Showing the people whose last name starts with …").
+    pub search_note: Option<String>,
 }
 
 /// The fields of the "Add a company" form, as typed.

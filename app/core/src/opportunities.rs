@@ -624,6 +624,8 @@ pub struct OpportunitiesPage {
     pub stages: Vec<Stage>,
     pub members: Vec<MemberOption>,
     pub problem: Option<String>,
+    /// How a short search was read ("Showing the people whose last name starts with …").
+    pub search_note: Option<String>,
 }
 
 /// The fields of the "Add an opportunity" form, as typed.
@@ -685,24 +687,21 @@ pub fn bar_length(value: i64, largest: i64, room: i64) -> i64 {
     i64::try_from(length).unwrap_or(room).clamp(2, room)
 }
 
-/// The text the opportunities list's search box looks in: name and company name, in lower case
-/// (stored beside them, so that both databases compare the same text).
+/// The text the opportunities list's search box looks in: name and company name, folded
+/// ([`crate::text::fold`]: stored beside them, so that both databases compare the same text).
+#[cfg(feature = "server")]
 pub fn search_text(name: &str, company_name: &str) -> String {
-    [name, company_name]
-        .iter()
-        .filter(|part| !part.is_empty())
-        .map(|part| part.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::text::fold_words(&[name, company_name])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[cfg(feature = "server")]
     #[test]
     fn an_opportunity_is_searched_by_its_name_and_company() {
-        assert_eq!(search_text("Renewal 2027", "Acme"), "renewal 2027 acme");
+        assert_eq!(search_text("Renewal 2027", "Acmé"), "renewal 2027 acme");
         assert_eq!(search_text("Pilot", ""), "pilot");
     }
 

@@ -238,8 +238,10 @@ pub struct TaskPage {
     pub members: Vec<MemberOption>,
 }
 
-/// What the tasks list's search box looks in: the title, in lower case (stored beside it, so that
-/// both databases compare the same text).
+/// What the browser compares a task just added with the list's search: the title in lower case.
+/// (The server stores and searches the title folded, accents off, with [`crate::text::fold`]; the
+/// browser has no table of accents, so a task whose title matches the search only once its
+/// accents are folded is shown when the list is next read.)
 pub fn search_text(title: &str) -> String {
     title.to_lowercase()
 }
@@ -314,7 +316,22 @@ impl TasksQuery {
         !self.done()
             && !task.done
             && (!self.mine() || task.assignee.as_ref().is_some_and(|a| a.id == viewer))
-            && search_text(&task.title).contains(&self.q.trim().to_lowercase())
+            && self.finds(&task.title)
+    }
+}
+
+impl TasksQuery {
+    /// Whether the search finds a title, as the server's search does (three or more letters
+    /// anywhere in it, one or two its start), but by lower case alone: the server also folds
+    /// accents away (see [`search_text`]).
+    fn finds(&self, title: &str) -> bool {
+        let q = self.q.trim().to_lowercase();
+        let title = search_text(title);
+        if q.chars().count() < 3 {
+            title.starts_with(&q)
+        } else {
+            title.contains(&q)
+        }
     }
 }
 
@@ -351,6 +368,8 @@ pub struct TaskList {
     pub next: Option<String>,
     /// What was wrong with the query (a damaged page link), shown above the list.
     pub problem: Option<String>,
+    /// How a short search was read ("Showing the people whose last name starts with …").
+    pub search_note: Option<String>,
     pub members: Vec<MemberOption>,
     pub viewer: MemberId,
 }
@@ -521,6 +540,9 @@ mod tests {
         let call = task("Call Ångström Labs", Some(viewer));
         assert!(query("", "", "").shows(&call, viewer));
         assert!(query(" ångSTRÖM ", "", "me").shows(&call, viewer));
+        // One or two letters: the start of the title.
+        assert!(query("ca", "", "").shows(&call, viewer));
+        assert!(!query("ll", "", "").shows(&call, viewer));
         assert!(!query("email", "", "").shows(&call, viewer));
         assert!(!query("", "done", "").shows(&call, viewer));
         let theirs = task("Call Grace", Some(MemberId::random()));

@@ -81,6 +81,7 @@ fn CompaniesList(
         tags,
         members,
         problem,
+        search_note,
     } = page;
     let selection = Selection::new(
         Kind::Companies,
@@ -121,7 +122,7 @@ fn CompaniesList(
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>
-        <ListNotices prefix="companies" problem clear_href/>
+        <ListNotices prefix="companies" problem note=search_note clear_href/>
         <ListTable prefix="companies" caption headers=HEADERS empty=empty_message selection>
             {rows.into_iter().map(|row| view! {
                 <tr>

@@ -86,6 +86,7 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
         next,
         members,
         problem,
+        search_note,
     } = page;
     let selection = Selection::new(
         Kind::Leads,
@@ -126,7 +127,7 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>
-        <ListNotices prefix="leads" problem clear_href/>
+        <ListNotices prefix="leads" problem note=search_note clear_href/>
         <ListTable prefix="leads" caption headers=HEADERS empty=empty_message selection>
             {rows.into_iter().map(|row| view! {
                 <tr>

@@ -137,6 +137,7 @@ fn OpportunitiesList(
         stages,
         members,
         problem,
+        search_note,
     } = page;
     let selection = Selection::new(
         Kind::Opportunities,
@@ -177,7 +178,7 @@ fn OpportunitiesList(
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>
-        <ListNotices prefix="opportunities" problem clear_href/>
+        <ListNotices prefix="opportunities" problem note=search_note clear_href/>
         <ListTable prefix="opportunities" caption headers=HEADERS empty=empty_message selection>
             {rows.into_iter().map(|row| view! {
                 <tr>

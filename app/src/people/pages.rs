@@ -85,6 +85,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
         tags,
         members,
         problem,
+        search_note,
     } = page;
     let selection = Selection::new(
         Kind::People,
@@ -131,7 +132,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>
-        <ListNotices prefix="people" problem clear_href/>
+        <ListNotices prefix="people" problem note=search_note clear_href/>
         <ListTable prefix="people" caption headers=HEADERS empty=empty_message selection>
             {rows.into_iter().map(|row| view! {
                 <tr>

@@ -254,12 +254,17 @@ pub fn tag_choices(tags: Vec<String>) -> Vec<(String, String)> {
 pub fn ListNotices(
     prefix: &'static str,
     problem: Option<String>,
+    /// How a short search was read: which records the list shows for it.
+    note: Option<String>,
     /// The unfiltered list's URL, when the list is searched or filtered.
     clear_href: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         {problem.map(|message| view! {
             <p id=format!("{prefix}-problem") class="form-notice form-notice--error" role="alert">{message}</p>
+        })}
+        {note.map(|message| view! {
+            <p id=format!("{prefix}-search-note") class="form-notice" role="status">{message}</p>
         })}
         {clear_href.map(|href| view! { <p><a href=href>"Clear the search and filters"</a></p> })}
     }

@@ -73,6 +73,7 @@ fn TasksView(list: TaskList, query: TasksQuery, on_done: Callback<String>) -> im
         tasks,
         next,
         problem,
+        search_note,
         members,
         viewer,
     } = list;
@@ -114,7 +115,7 @@ fn TasksView(list: TaskList, query: TasksQuery, on_done: Callback<String>) -> im
                 <button type="submit" class="button">"Show"</button>
             </Form>
         </div>
-        <ListNotices prefix="tasks" problem clear_href/>
+        <ListNotices prefix="tasks" problem note=search_note clear_href/>
         <TaskForm members=members.clone() viewer about=None on_added/>
         <h2 id="tasks-caption">{caption}</h2>
         {move || tasks.with(Vec::is_empty).then(|| view! {

@@ -25,6 +25,7 @@ mod people;
 mod person_contacts;
 mod policy;
 mod roles;
+mod search;
 mod support;
 mod tasks;
 mod workspaces;

@@ -546,7 +546,13 @@ async fn the_tasks_list_is_searched_by_part_of_a_title_in_any_case_and_pages_thr
     // Letters beyond ASCII match in any case too; % and _ are only themselves.
     for (q, expected) in [
         ("ångström", vec!["E-mail the ÅNGSTRÖM team"]),
-        ("0%", vec!["Refund 100% of order_7"]),
+        ("00%", vec!["Refund 100% of order_7"]),
+        // One or two characters: the start of the title.
+        (
+            "RE",
+            vec!["Recall the 10 percent offer", "Refund 100% of order_7"],
+        ),
+        ("0%", vec![]),
         ("order_", vec!["Refund 100% of order_7"]),
         ("no such task", vec![]),
     ] {

@@ -13,7 +13,8 @@ use crm_core::people::full_name;
 use crm_core::records::{ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
-use crate::records::db::{Cursor, KeysetOrder, Kind, escape_like, replace_tags};
+use crate::records::db::{Cursor, KeysetOrder, Kind, replace_tags};
+use crate::records::search::Search;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
@@ -31,12 +32,7 @@ pub fn search_text(
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
-    [name, domain.unwrap_or_default(), &digits, city, country]
-        .iter()
-        .filter(|part| !part.is_empty())
-        .map(|part| part.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    crm_core::text::fold_words(&[name, domain.unwrap_or_default(), &digits, city, country])
 }
 
 fn search_text_of(company: &Company) -> String {
@@ -288,20 +284,21 @@ pub async fn list(
         key = order.key,
     ));
     statement.push_bind(workspace);
-    let search = query.q.trim().to_lowercase();
-    if !search.is_empty() {
-        statement
-            .push(" AND c.search_text LIKE ")
-            .push_bind(format!("%{}%", escape_like(&search)))
-            .push(" ESCAPE '\\'");
-    }
-    if !query.tag.is_empty() {
+    Search::from_query(&query.q).push_condition(&mut statement, db.backend(), "companies", "c");
+    // The tag as the workspace spells it, in whatever case it was asked for.
+    let tag = match query.tag.as_str() {
+        "" => String::new(),
+        typed => crate::records::db::spelling_of(db.pool(), Kind::Companies, workspace, typed)
+            .await?
+            .unwrap_or_else(|| typed.to_owned()),
+    };
+    if !tag.is_empty() {
         statement
             .push(
                 " AND EXISTS (SELECT 1 FROM company_tags t
                           WHERE t.company_id = c.id AND t.workspace_id = c.workspace_id AND t.tag = ",
             )
-            .push_bind(query.tag.as_str())
+            .push_bind(tag)
             .push(")");
     }
     if let Some(owner) = owner {

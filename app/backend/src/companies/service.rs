@@ -21,6 +21,7 @@ use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::Db;
 use crate::records::db::{members, record_event, timeline};
+use crate::records::search::Search;
 
 /// Sets `field` of `company` from what was typed, as stored (a domain and a phone number
 /// normalised), or says what is wrong with it.
@@ -177,6 +178,16 @@ pub async fn save_field(
     let mut company = stored.clone();
     apply(&mut company, field, &edit.value, &members)
         .map_err(|message| AppError::validation(field.name(), message))?;
+    if field == CompanyField::Tags {
+        let spelled = crate::records::db::spell_tags(
+            &mut tx,
+            crate::records::db::Kind::Companies,
+            workspace,
+            &company.tags,
+        )
+        .await?;
+        company.tags = crate::records::db::same_tags_as_stored(spelled, &stored.tags);
+    }
     if stored.version != edit.version && stored.value(field) != edit.base {
         return Err(AppError::Conflict(conflict_message(
             field.label(),
@@ -264,6 +275,11 @@ pub async fn list_page(
         tags: db::workspace_tags(db, workspace).await?,
         members,
         problem,
+        search_note: Search::from_query(&query.q).note(
+            "companies",
+            "name",
+            "names, domains, phone numbers and places",
+        ),
     })
 }
 

@@ -15,6 +15,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{Executor, Row};
 
 mod clock;
+mod data_steps;
 mod statement;
 
 pub use crate::config::Backend;
@@ -199,10 +200,14 @@ impl Db {
         }
     }
 
-    /// Applies every migration not yet applied. Safe to run concurrently from several instances:
-    /// sqlx takes an advisory lock on PostgreSQL.
+    /// Applies every migration not yet applied, then the data steps not yet done
+    /// ([`data_steps`]). Safe to run concurrently from several instances: sqlx takes an advisory
+    /// lock on PostgreSQL, and each data step is one transaction that records itself.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        self.migrator().run(&self.pool).await
+        self.migrator().run(&self.pool).await?;
+        data_steps::run(self)
+            .await
+            .map_err(sqlx::migrate::MigrateError::Execute)
     }
 
     /// Whether the database answers and every migration this binary knows has been applied.

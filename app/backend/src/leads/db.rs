@@ -16,7 +16,8 @@ use crm_core::people::full_name;
 use crm_core::records::{ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
-use crate::records::db::{Cursor, KeysetOrder, escape_like};
+use crate::records::db::{Cursor, KeysetOrder};
+use crate::records::search::Search;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
@@ -45,12 +46,7 @@ pub fn search_text(name: &str, email: &str, company_name: &str, phone: Option<&s
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
-    [name, email, company_name, &digits]
-        .iter()
-        .filter(|part| !part.is_empty())
-        .map(|part| part.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
+    crm_core::text::fold_words(&[name, email, company_name, &digits])
 }
 
 /// Stores a new lead with status "new".
@@ -320,13 +316,7 @@ pub async fn list(
         key = order.key,
     ));
     statement.push_bind(workspace);
-    let search = query.q.trim().to_lowercase();
-    if !search.is_empty() {
-        statement
-            .push(" AND l.search_text LIKE ")
-            .push_bind(format!("%{}%", escape_like(&search)))
-            .push(" ESCAPE '\\'");
-    }
+    Search::from_query(&query.q).push_condition(&mut statement, db.backend(), "leads", "l");
     if let Some(status) = status {
         statement
             .push(" AND l.status = ")

@@ -24,6 +24,7 @@ use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::Db;
 use crate::records::db::{members, record_event, timeline};
+use crate::records::search::Search;
 
 /// Sets `field` of `lead` from what was typed, as stored (an e-mail address and a phone number
 /// normalised), or says what is wrong with it.
@@ -260,6 +261,11 @@ pub async fn list_page(
         next,
         members,
         problem,
+        search_note: Search::from_query(&query.q).note(
+            "leads",
+            "name",
+            "names, e-mail addresses, companies and phone numbers",
+        ),
     })
 }
 

@@ -16,7 +16,8 @@ use crm_core::people::full_name;
 use crm_core::records::{ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
-use crate::records::db::{Cursor, KeysetOrder, escape_like};
+use crate::records::db::{Cursor, KeysetOrder};
+use crate::records::search::Search;
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
@@ -540,13 +541,7 @@ pub async fn list(
         key = order.key,
     ));
     statement.push_bind(workspace);
-    let search = query.q.trim().to_lowercase();
-    if !search.is_empty() {
-        statement
-            .push(" AND o.search_text LIKE ")
-            .push_bind(format!("%{}%", escape_like(&search)))
-            .push(" ESCAPE '\\'");
-    }
+    Search::from_query(&query.q).push_condition(&mut statement, db.backend(), "opportunities", "o");
     if let Some(stage) = stage {
         statement.push(" AND o.stage_id = ").push_bind(stage);
     }

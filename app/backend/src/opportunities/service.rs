@@ -25,6 +25,7 @@ use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::Db;
 use crate::records::db::{members, record_event, record_event_about, timeline};
+use crate::records::search::Search;
 
 /// Sets `field` of `opportunity` from what was typed, as stored, or says what is wrong with it.
 /// The company is looked up among the workspace's companies by name.
@@ -513,6 +514,11 @@ pub async fn list_page(
         stages,
         members,
         problem,
+        search_note: Search::from_query(&query.q).note(
+            "opportunities",
+            "name",
+            "names and companies",
+        ),
     })
 }
 

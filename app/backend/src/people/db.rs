@@ -17,6 +17,7 @@ use crm_core::records::{ListSort, MemberOption, RecordField, TimelineEvent};
 use crate::db::{Backend, Db, Statement};
 use crate::records::db::{Cursor, KeysetOrder, Kind, escape_like};
 pub use crate::records::db::{members, record_event, timeline};
+use crate::records::search::{Search, fts_phrase};
 
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
@@ -30,18 +31,14 @@ pub fn derived(
     phone: Option<&str>,
     company: &str,
 ) -> (String, String) {
-    let sort_name = format!("{last} {first}").trim().to_lowercase();
+    let sort_name = crm_core::text::fold(format!("{last} {first}").trim());
     let digits: String = phone
         .unwrap_or_default()
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
-    let search_text = [first, last, email.unwrap_or_default(), &digits, company]
-        .iter()
-        .filter(|part| !part.is_empty())
-        .map(|part| part.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let search_text =
+        crm_core::text::fold_words(&[first, last, email.unwrap_or_default(), &digits, company]);
     (sort_name, search_text)
 }
 
@@ -57,7 +54,7 @@ pub fn derived_for(person: &Person) -> (String, String) {
     );
     for contact in &person.contacts {
         let text = match contact.kind.channel() {
-            Channel::Email => contact.value.to_lowercase(),
+            Channel::Email => crm_core::text::fold(&contact.value),
             Channel::Phone => contact.value.chars().filter(char::is_ascii_digit).collect(),
         };
         search_text.push(' ');
@@ -230,45 +227,6 @@ pub async fn tags_of<'e>(
         .collect()
 }
 
-/// How the search box's text is looked for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Search {
-    None,
-    /// Three or more characters: anywhere in names, e-mail, phone digits and company (trigram
-    /// index).
-    Anywhere(String),
-    /// One or two characters: the start of the last name (the sort key's index).
-    Prefix(String),
-}
-
-impl Search {
-    fn from_query(q: &str) -> Self {
-        let q = q.trim().to_lowercase();
-        if q.is_empty() {
-            return Self::None;
-        }
-        // A phone number as people write it ("020 7946-0958", "+44 20"): its digits, without the
-        // leading zeros of a trunk or international prefix, which E.164 does not store.
-        let phone_like = q.chars().any(|c| c.is_ascii_digit())
-            && q.chars()
-                .all(|c| c.is_ascii_digit() || " .-()/+".contains(c));
-        let text = if phone_like {
-            q.chars()
-                .filter(char::is_ascii_digit)
-                .collect::<String>()
-                .trim_start_matches('0')
-                .to_owned()
-        } else {
-            q
-        };
-        match text.chars().count() {
-            0 => Self::None,
-            1 | 2 => Self::Prefix(text),
-            _ => Self::Anywhere(text),
-        }
-    }
-}
-
 /// How the list is ordered for `sort`, by the index that holds that order.
 fn order(sort: ListSort) -> KeysetOrder {
     match sort {
@@ -329,13 +287,20 @@ pub async fn list(
     if let Some(owner) = owner {
         statement.push(" AND p.owner_id = ").push_bind(owner);
     }
-    if !query.tag.is_empty() {
+    // The tag as the workspace spells it, in whatever case it was asked for.
+    let tag = match query.tag.as_str() {
+        "" => String::new(),
+        typed => crate::records::db::spelling_of(db.pool(), Kind::People, workspace, typed)
+            .await?
+            .unwrap_or_else(|| typed.to_owned()),
+    };
+    if !tag.is_empty() {
         statement
             .push(
                 " AND EXISTS (SELECT 1 FROM person_tags t
                           WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = ",
             )
-            .push_bind(query.tag.as_str())
+            .push_bind(tag)
             .push(")");
     }
     match &search {
@@ -355,7 +320,7 @@ pub async fn list(
                 // One FTS5 string token: the text in double quotes, inner quotes doubled.
                 statement
                     .push(" AND s.people_search MATCH ")
-                    .push_bind(format!("\"{}\"", text.replace('"', "\"\"")));
+                    .push_bind(fts_phrase(text));
             }
             // Already in the FROM clause.
             Backend::Postgres => {}
@@ -750,15 +715,5 @@ mod tests {
             search,
             "ada lovelace ada@example.com 442079460958 analytical engines"
         );
-    }
-
-    #[test]
-    fn a_phone_number_typed_nationally_searches_by_its_digits_without_the_trunk_zero() {
-        assert_eq!(
-            Search::from_query("020 7946-0958"),
-            Search::Anywhere("2079460958".to_owned())
-        );
-        assert_eq!(Search::from_query(" Lo "), Search::Prefix("lo".to_owned()));
-        assert_eq!(Search::from_query("   "), Search::None);
     }
 }

@@ -26,6 +26,7 @@ use super::db::{self, NewPerson};
 use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::Db;
+use crate::records::search::Search;
 
 /// The source of a person added with the form.
 pub const SOURCE_BY_HAND: &str = "Added by hand";
@@ -260,7 +261,16 @@ pub async fn save_field(
             update.push_str(", owner_id = $6");
             extra = Some(owner.map(|id| id.to_string()));
         }
-        Parsed::Tags(tags) => person.tags = tags.clone(),
+        Parsed::Tags(tags) => {
+            let spelled = crate::records::db::spell_tags(
+                &mut tx,
+                crate::records::db::Kind::People,
+                workspace,
+                tags,
+            )
+            .await?;
+            person.tags = crate::records::db::same_tags_as_stored(spelled, &person.tags);
+        }
     }
     if person.value(field) == current {
         // Nothing changed: no write, no event.
@@ -352,6 +362,11 @@ pub async fn list_page(
         tags: db::workspace_tags(db, workspace).await?,
         members: db::members(db.pool(), workspace).await?,
         problem,
+        search_note: Search::from_query(&query.q).note(
+            "people",
+            "last name",
+            "names, e-mail addresses, phone numbers and companies",
+        ),
     })
 }
 

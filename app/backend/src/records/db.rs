@@ -806,6 +806,66 @@ pub async fn touch_many(
 }
 
 /// Sets a record's tags to exactly `tags`.
+/// `tags` as the workspace spells them: each in the spelling it was first written in, whatever
+/// the case it was typed in now ("VIP" where "vip" exists is "vip"), a new one recorded as typed;
+/// each once. Two members adding a new tag at the same moment get one spelling (the row's key is
+/// the tag in lower case).
+pub async fn spell_tags(
+    conn: &mut sqlx::AnyConnection,
+    kind: Kind,
+    workspace: WorkspaceId,
+    tags: &[String],
+) -> Result<Vec<String>, AppError> {
+    let mut spelled: Vec<String> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        sqlx::query(
+            "INSERT INTO tag_spellings (workspace_id, kind, tag_key, tag) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (workspace_id, kind, tag_key) DO NOTHING",
+        )
+        .bind(workspace)
+        .bind(kind.plural())
+        .bind(tag.to_lowercase())
+        .bind(tag)
+        .execute(&mut *conn)
+        .await?;
+        let tag = spelling_of(&mut *conn, kind, workspace, tag)
+            .await?
+            .ok_or_else(|| AppError::internal("a tag's spelling just recorded is not there"))?;
+        if !spelled.contains(&tag) {
+            spelled.push(tag);
+        }
+    }
+    Ok(spelled)
+}
+
+/// `spelled`, or `stored` when they are the same tags in another order: a record's tags are a
+/// set, and saving them in another order changes nothing.
+pub fn same_tags_as_stored(spelled: Vec<String>, stored: &[String]) -> Vec<String> {
+    let mut sorted = spelled.clone();
+    sorted.sort();
+    let mut before = stored.to_vec();
+    before.sort();
+    if sorted == before { before } else { spelled }
+}
+
+/// How the workspace spells a tag typed in any case; `None` when no record has had it.
+pub async fn spelling_of<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    kind: Kind,
+    workspace: WorkspaceId,
+    tag: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT tag FROM tag_spellings WHERE workspace_id = $1 AND kind = $2 AND tag_key = $3",
+    )
+    .bind(workspace)
+    .bind(kind.plural())
+    .bind(tag.to_lowercase())
+    .fetch_optional(executor)
+    .await?)
+}
+
+/// Replaces a record's tags with `tags`, as the workspace spells them ([`spell_tags`]).
 pub async fn replace_tags(
     conn: &mut sqlx::AnyConnection,
     kind: Kind,
@@ -815,6 +875,7 @@ pub async fn replace_tags(
 ) -> Result<(), AppError> {
     let (table, column) = tag_table(kind)?;
     let record = record.to_string();
+    let tags = spell_tags(&mut *conn, kind, workspace, tags).await?;
     sqlx::query(&format!(
         "DELETE FROM {table} WHERE workspace_id = $1 AND {column} = $2"
     ))
@@ -822,7 +883,7 @@ pub async fn replace_tags(
     .bind(&record)
     .execute(&mut *conn)
     .await?;
-    for tag in tags {
+    for tag in &tags {
         sqlx::query(&format!(
             "INSERT INTO {table} ({column}, workspace_id, tag) VALUES ($1, $2, $3)"
         ))

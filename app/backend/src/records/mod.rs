@@ -4,4 +4,5 @@
 //! workspace.
 
 pub mod db;
+pub mod search;
 pub mod service;

@@ -311,7 +311,11 @@ pub async fn bulk(
     }
     let changed = match action {
         BulkAction::AddTag => {
-            let tag = one_tag(kind, value)?;
+            let typed = one_tag(kind, value)?;
+            let tag = db::spell_tags(&mut tx, kind, workspace, &[typed])
+                .await?
+                .pop()
+                .ok_or_else(|| AppError::internal("a tag was spelled as nothing"))?;
             tag_all(&mut tx, session, kind, &ids, &tag, db.now_millis()).await?
         }
         BulkAction::SetOwner => {

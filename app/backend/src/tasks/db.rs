@@ -7,11 +7,13 @@ use crm_core::error::AppError;
 use crm_core::ids::{MemberId, TaskId, WorkspaceId};
 use crm_core::people::full_name;
 use crm_core::records::{Kind, MemberOption};
-use crm_core::tasks::{Task, TaskAbout, search_text};
+use crm_core::tasks::{Task, TaskAbout};
+use crm_core::text::fold;
 use crm_core::time::CalendarDate;
 
-use crate::db::Statement;
-use crate::records::db::{Cursor, escape_like, page_link_expired};
+use crate::db::{Backend, Statement};
+use crate::records::db::{Cursor, page_link_expired};
+use crate::records::search::Search;
 
 const TASK_COLUMNS: &str =
     "t.id, t.title, t.due_on, t.done_at, t.created_at, t.record_id, t.version,
@@ -129,7 +131,7 @@ pub async fn insert(
     .bind(id)
     .bind(workspace)
     .bind(&task.title)
-    .bind(search_text(&task.title))
+    .bind(fold(&task.title))
     .bind(task.due_on.map(|due| due.to_string()))
     .bind(task.assignee)
     .bind(task.about.map(|record| record.to_string()))
@@ -248,6 +250,7 @@ impl After {
 /// in the list's own order or the most recently added first (`newest`).
 #[derive(Clone, Copy)]
 pub struct Filter<'a> {
+    pub backend: Backend,
     pub done: bool,
     pub assignee: Option<MemberId>,
     pub newest: bool,
@@ -265,6 +268,7 @@ pub async fn list<'e>(
     today: CalendarDate,
 ) -> Result<(Vec<Task>, Option<String>), AppError> {
     let Filter {
+        backend,
         done,
         assignee,
         newest,
@@ -287,13 +291,7 @@ pub async fn list<'e>(
         format!("${}", binds.len() + 2)
     };
     let mut conditions = String::new();
-    let search = search_text(search.trim());
-    if !search.is_empty() {
-        conditions.push_str(&format!(
-            " AND t.search_text LIKE {} ESCAPE '\\'",
-            next(format!("%{}%", escape_like(&search)))
-        ));
-    }
+    conditions.push_str(&Search::from_query(search).condition(backend, "tasks", "t", &mut next));
     if let Some(member) = assignee {
         conditions.push_str(&format!(
             " AND t.assignee_id = {}",
@@ -455,7 +453,7 @@ pub async fn update(
          WHERE workspace_id = $6 AND id = $7 AND version = $8",
     )
     .bind(&task.title)
-    .bind(search_text(&task.title))
+    .bind(fold(&task.title))
     .bind(task.due_on.map(|due| due.to_string()))
     .bind(task.assignee.as_ref().map(|a| a.id))
     .bind(task.about.as_ref().map(|a| a.id.to_string()))
@@ -467,37 +465,41 @@ pub async fn update(
     Ok(updated.rows_affected() == 1)
 }
 
-/// Records of any kind whose search text holds `search` (already lower case), for a task to be
-/// about: at most `per_kind` of each kind, by name.
+/// Records of any kind that `search` finds, for a task to be about: at most `per_kind` of each
+/// kind, by name. Each kind's search index answers it, as its list's search does.
 pub async fn find_records(
     conn: &mut sqlx::AnyConnection,
+    backend: Backend,
     workspace: WorkspaceId,
-    search: &str,
+    search: &Search,
     per_kind: i64,
 ) -> Result<Vec<TaskAbout>, AppError> {
-    let pattern = format!("%{}%", escape_like(search));
     let mut found = Vec::new();
     for (kind, name) in [
         (
             Kind::People,
-            "CASE WHEN last_name = '' THEN first_name ELSE first_name || ' ' || last_name END",
+            "CASE WHEN r.last_name = '' THEN r.first_name ELSE r.first_name || ' ' || r.last_name END",
         ),
-        (Kind::Companies, "name"),
-        (Kind::Leads, "name"),
-        (Kind::Opportunities, "name"),
+        (Kind::Companies, "r.name"),
+        (Kind::Leads, "r.name"),
+        (Kind::Opportunities, "r.name"),
     ] {
-        let rows = sqlx::query(&format!(
-            "SELECT id, {name} AS name FROM {table}
-             WHERE workspace_id = $1 AND search_text LIKE $2 ESCAPE '\\'
-             ORDER BY {name}, id LIMIT $3",
+        let mut values = Vec::new();
+        let condition = search.condition(backend, kind.plural(), "r", |value| {
+            values.push(value);
+            format!("${}", values.len() + 2)
+        });
+        let sql = format!(
+            "SELECT r.id, {name} AS name FROM {table} r
+             WHERE r.workspace_id = $1{condition}
+             ORDER BY {name}, r.id LIMIT $2",
             table = kind.plural()
-        ))
-        .bind(workspace)
-        .bind(&pattern)
-        .bind(per_kind)
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in &rows {
+        );
+        let mut query = sqlx::query(&sql).bind(workspace).bind(per_kind);
+        for value in values {
+            query = query.bind(value);
+        }
+        for row in &query.fetch_all(&mut *conn).await? {
             let id: String = row.try_get("id")?;
             found.push(TaskAbout {
                 kind,

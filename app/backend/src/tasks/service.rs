@@ -174,6 +174,7 @@ pub async fn list_page(
             .ok_or_else(crate::records::db::page_link_expired),
     };
     let filter = db::Filter {
+        backend: db.backend(),
         done: query.done(),
         assignee: query.mine().then_some(session.viewer.member_id),
         newest: query.newest(),
@@ -207,6 +208,8 @@ pub async fn list_page(
         tasks,
         next,
         problem: (!problems.is_empty()).then(|| problems.join(" ")),
+        search_note: crate::records::search::Search::from_query(&q)
+            .note("tasks", "title", "titles"),
         members: crate::records::db::members(db.pool(), workspace).await?,
         viewer: session.viewer.member_id,
     })
@@ -221,6 +224,7 @@ pub async fn about(db: &Db, session: &CurrentSession, record: &str) -> Result<Ta
         tasks: db::about(&mut *conn, workspace, record, today(db)).await?,
         next: None,
         problem: None,
+        search_note: None,
         members: crate::records::db::members(&mut *conn, workspace).await?,
         viewer: session.viewer.member_id,
     })
@@ -357,17 +361,26 @@ pub async fn delete(db: &Db, session: &CurrentSession, id: &str) -> Result<(), A
 }
 
 /// Records of any kind whose name (or e-mail address, or other searched detail) holds `q`, for a
-/// task to be about: at most five of each kind.
+/// task to be about: at most five of each kind. Two letters find the records whose name starts
+/// with them.
 pub async fn find_about(
     db: &Db,
     session: &CurrentSession,
     q: &str,
 ) -> Result<Vec<TaskAbout>, AppError> {
-    let mut q = q.trim().to_lowercase();
+    let mut q = q.trim().to_owned();
     if let Some(message) = crate::records::db::searchable(&mut q) {
         return Err(AppError::validation("q", message));
     }
     crm_core::tasks::check_find_about(&q).map_err(|message| AppError::validation("q", message))?;
+    let search = crate::records::search::Search::from_query(&q);
     let mut conn = db.pool().acquire().await?;
-    db::find_records(&mut conn, session.viewer.workspace_id, &q, 5).await
+    db::find_records(
+        &mut conn,
+        db.backend(),
+        session.viewer.workspace_id,
+        &search,
+        5,
+    )
+    .await
 }

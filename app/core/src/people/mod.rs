@@ -500,6 +500,8 @@ pub struct PeoplePage {
     /// What was wrong with the query, shown beside the search box (the list is then unfiltered
     /// by it).
     pub problem: Option<String>,
+    /// How a short search was read ("Showing the people whose last name starts with …").
+    pub search_note: Option<String>,
 }
 
 /// Everything a person's page shows.
