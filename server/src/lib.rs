@@ -2,6 +2,11 @@
 //! Leptos app (its pages, server functions and the features' plain form POSTs), and the
 //! middleware every response passes through. Features live in `app`.
 
+// The pages' view types nest deeply; an optimised build of the server (the release and the
+// benches) computes their layout past the default depth of 128, as the app's and the frontend's
+// do.
+#![recursion_limit = "256"]
+
 mod health;
 mod middleware;
 mod static_files;
