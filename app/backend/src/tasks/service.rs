@@ -287,14 +287,25 @@ pub async fn save_field(
     let stored = db::load(&mut tx, workspace, id, today)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Read once: an assignee is checked against them, and the answer lists them.
+    let members = crate::records::db::members(&mut *tx, workspace).await?;
     let mut task = stored.clone();
     match field {
         TaskField::Title => task.title = check_title(&edit.value).map_err(invalid)?,
         TaskField::Due => task.due_on = check_due(&edit.value).map_err(invalid)?,
         TaskField::Assignee => {
-            let assignee = assignee_of(&mut tx, workspace, &edit.value).await?;
-            let members = crate::records::db::members(&mut *tx, workspace).await?;
-            task.assignee = assignee.and_then(|id| members.into_iter().find(|m| m.id == id));
+            task.assignee = match edit.value.trim() {
+                "" => None,
+                raw => Some(
+                    members
+                        .iter()
+                        .find(|m| m.id.to_string() == raw)
+                        .cloned()
+                        .ok_or_else(|| {
+                            invalid("Choose someone from the workspace's members.".to_owned())
+                        })?,
+                ),
+            };
         }
         TaskField::About => {
             field.check(&edit.value).map_err(invalid)?;
@@ -339,7 +350,6 @@ pub async fn save_field(
     let task = db::load(&mut tx, workspace, id, today)
         .await?
         .ok_or_else(|| AppError::internal("a task just saved is not there"))?;
-    let members = crate::records::db::members(&mut *tx, workspace).await?;
     tx.commit().await?;
     Ok(TaskPage { task, members })
 }
