@@ -77,6 +77,60 @@ pub fn TextField(
     }
 }
 
+/// A country chosen from the full list, or none: `chosen` is the code selected when the form
+/// was not posted back ("GB", from the browser's languages), or empty.
+#[component]
+pub fn CountryField(
+    form_id: &'static str,
+    state: FormState,
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    chosen: String,
+) -> impl IntoView {
+    use crm_core::country::COUNTRIES;
+    let id = input_id(form_id, name);
+    let error = state.error(name);
+    let invalid = error.is_some();
+    let hint_id = format!("{id}-hint");
+    let described_by = if invalid {
+        format!("{hint_id} {}", error_id(form_id, name))
+    } else {
+        hint_id.clone()
+    };
+    let first_invalid = state.errors.first().is_some_and(|p| p.field == name);
+    // What was posted back wins over the guess.
+    let selected = if state.values.iter().any(|(field, _)| field == name) {
+        state.value(name)
+    } else {
+        chosen
+    };
+    let options = COUNTRIES
+        .iter()
+        .map(|(code, country)| {
+            view! { <option value=*code selected=selected.eq_ignore_ascii_case(code)>{*country}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field" class:field--invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                name=name
+                autocomplete="country"
+                autofocus=first_invalid
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=described_by
+            >
+                <option value="" selected=selected.is_empty()>"None (numbers need their country code)"</option>
+                {options}
+            </select>
+            <p id=hint_id class="field__hint">{hint}</p>
+            {error.map(|message| view! { <FieldError id=error_id(form_id, name) message/> })}
+        </div>
+    }
+}
+
 /// A box the person must tick, with its label and error.
 #[component]
 pub fn RequiredCheckbox(

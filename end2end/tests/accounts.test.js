@@ -40,6 +40,9 @@ test('a new member signs up, confirms the address from the e-mail, logs out and 
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press('Tab');
   await page.keyboard.type('Analytical Engines');
+  // The workspace's country, chosen from the browser's languages, is kept as it is.
+  await page.keyboard.press('Tab');
+  assert.equal(await activeId(page), 'signup-country');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Space');
   await page.keyboard.press('Tab');

@@ -7,14 +7,10 @@ import assert from 'node:assert/strict';
 import {
   BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
   takeExpectedStatusReports, freshEmail, waitForFocus, signUpConfirmed,
+  fieldValue,
 } from './support.js';
 
 after(closeBrowser);
-
-/** The text of the field's value on a record's page. */
-function fieldValue(page, label) {
-  return page.locator('.record__field', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
-}
 
 test('a member adds a company, edits it in the page by keyboard and finds its people linked both ways', async () => {
   const page = await newPage();

@@ -8,14 +8,10 @@ import assert from 'node:assert/strict';
 import {
   BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
   takeExpectedStatusReports, freshEmail, waitForFocus, signUpConfirmed,
+  fieldValue,
 } from './support.js';
 
 after(closeBrowser);
-
-/** The text of the field's value on a record's page. */
-function fieldValue(page, label) {
-  return page.locator('.record__field', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
-}
 
 /** Adds a lead with the form and waits for its page. */
 async function addLead(page, { name, email, company, source }) {

@@ -60,10 +60,12 @@ function visitorAddress() {
  * A fresh page in a new context, as a new visitor. Errors the page logs are collected in
  * `page.errors`; call `assertNoPageErrors(page)` to fail on them.
  */
-export async function newPage({ viewport = DESKTOP, javaScriptEnabled = true } = {}) {
+export async function newPage({ viewport = DESKTOP, javaScriptEnabled = true, locale } = {}) {
   const context = await (await browser()).newContext({
     viewport,
     javaScriptEnabled,
+    // The browser's languages (Accept-Language, navigator.language): its default unless asked.
+    ...(locale ? { locale } : {}),
     extraHTTPHeaders: { 'X-Forwarded-For': visitorAddress() },
   });
   const page = await context.newPage();
@@ -233,14 +235,19 @@ export async function logInWithKeyboard(page, email, password) {
   return pressEnterAndWait(page);
 }
 
-/** Signs up through the form, confirms the address from the outbox and logs in. */
-export async function signUpConfirmed(page, name, email, workspace) {
+/**
+ * Signs up through the form, confirms the address from the outbox and logs in. The workspace's
+ * country is `country` (a code such as 'GB'; none by default, whatever the browser's languages
+ * pre-selected, so that numbers are typed with their country code).
+ */
+export async function signUpConfirmed(page, name, email, workspace, { country = '' } = {}) {
   await page.goto(`${BASE_URL}/signup`);
   await waitForScripts(page);
   await page.getByLabel('Your name').fill(name);
   await page.getByLabel('Work e-mail').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByLabel('Workspace name').fill(workspace);
+  await page.getByLabel("Workspace's country").selectOption(country);
   await page.getByLabel(/at least 18 years old/).check();
   await page.getByLabel(/I have read and accept/).check();
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create account' }).click()]);
@@ -263,4 +270,16 @@ export async function addRecord(page, kind, fields, button) {
   assert.match(path, new RegExp(`^/app/${kind}/[0-9a-f-]{36}$`));
   await waitForScripts(page);
   return path;
+}
+
+/** Opens a field's editor from its "Edit" button with the keyboard; resolves once its input has focus. */
+export async function openEditor(page, label, inputId) {
+  await page.getByRole('button', { name: `Edit ${label}`, exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => document.activeElement?.id === id, inputId);
+}
+
+/** The text of the field's value on a record's page. */
+export function fieldValue(page, label) {
+  return page.locator('.record__field', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
 }

@@ -116,7 +116,11 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
     // The cursor of a page about half way down: walked to once, then measured.
     let mut deep = PeopleQuery::default();
     for _ in 0..(people / 2 / crm_backend::people::db::PAGE_SIZE) {
-        match list_page(db, workspace, &deep).await.expect("walk").next {
+        match list_page(db, workspace, None, &deep)
+            .await
+            .expect("walk")
+            .next
+        {
             Some(next) => deep.after = next,
             None => break,
         }
@@ -221,7 +225,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
             label,
             runs,
             |page: &PeoplePage| page.rows.len(),
-            move || async move { list_page(db, workspace, query).await.expect("list") },
+            move || async move { list_page(db, workspace, None, query).await.expect("list") },
         )
         .await;
     }

@@ -121,6 +121,10 @@ pub fn build_router(site: SiteState) -> Router {
             post(workspaces::posts::post_transfer),
         )
         .route(
+            "/app/settings/workspace/country",
+            post(workspaces::posts::post_country),
+        )
+        .route(
             "/app/workspace/switch",
             post(workspaces::posts::post_switch),
         )

@@ -10,6 +10,7 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use crm_core::accounts::{AGE_REQUIRED, POLICY_REQUIRED, PersonName, check_new_password, ticked};
+use crm_core::country::Country;
 use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
@@ -347,6 +348,32 @@ pub async fn remove(
 }
 
 /// Changes a member's role between admin and member. Owner only.
+/// Sets the workspace's home country from its code ("GB"; empty for none): owners and admins only.
+pub async fn set_country(
+    state: &AppState,
+    session: &CurrentSession,
+    code: &str,
+) -> Result<(), AppError> {
+    if !session.viewer.role.manages_members() {
+        return Err(AppError::Forbidden);
+    }
+    let country =
+        match code.trim() {
+            "" => None,
+            code => Some(Country::parse(code).ok_or_else(|| {
+                AppError::validation("country", crm_core::accounts::COUNTRY_UNKNOWN)
+            })?),
+        };
+    crate::workspaces::db::set_country(state.db.pool(), session.viewer.workspace_id, country)
+        .await?;
+    tracing::info!(
+        workspace_id = %session.viewer.workspace_id,
+        country = country.map_or("none", Country::code),
+        "workspace country changed"
+    );
+    Ok(())
+}
+
 pub async fn change_role(
     state: &AppState,
     session: &CurrentSession,

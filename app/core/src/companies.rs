@@ -153,7 +153,9 @@ impl RecordField for CompanyField {
     fn hint(self) -> Option<&'static str> {
         match self {
             Self::Domain => Some("Like example.com."),
-            Self::Phone => Some("With the country code, for example +44 20 7946 0958."),
+            Self::Phone => Some(
+                "As dialled in the workspace's country, or with the country code: +44 20 7946 0958.",
+            ),
             Self::Tags => Some("Separate tags with commas."),
             _ => None,
         }
@@ -494,7 +496,9 @@ mod tests {
             CompanyField::Name.check("  "),
             Err("Enter the company's name.".to_owned())
         );
-        assert!(CompanyField::Phone.check("020 7946 0958").is_err());
+        // Its characters only: whether a national number is one is the workspace's country's to say.
+        assert!(CompanyField::Phone.check("020 7946 0958").is_ok());
+        assert!(CompanyField::Phone.check("020 CALL NOW").is_err());
         assert!(
             CompanyField::City
                 .check(&"x".repeat(ADDRESS_MAX_CHARS + 1))

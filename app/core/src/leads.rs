@@ -192,7 +192,9 @@ impl RecordField for LeadField {
 
     fn hint(self) -> Option<&'static str> {
         match self {
-            Self::Phone => Some("With the country code, for example +44 20 7946 0958."),
+            Self::Phone => Some(
+                "As dialled in the workspace's country, or with the country code: +44 20 7946 0958.",
+            ),
             Self::Name => Some("Converting the lead makes the first word the first name."),
             _ => None,
         }
@@ -525,7 +527,9 @@ mod tests {
             Err("Enter an e-mail address like name@example.com.".to_owned())
         );
         assert_eq!(LeadField::Email.check("ada@example.com"), Ok(()));
-        assert!(LeadField::Phone.check("020 7946 0958").is_err());
+        // Its characters only: whether a national number is one is the workspace's country's to say.
+        assert!(LeadField::Phone.check("020 7946 0958").is_ok());
+        assert!(LeadField::Phone.check("020 CALL NOW").is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 pub mod accounts;
 pub mod companies;
 pub mod consent;
+pub mod country;
 pub mod dashboard;
 pub mod demo;
 pub mod email_address;

@@ -166,6 +166,8 @@ pub struct WorkspaceChoice {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceSettings {
     pub workspace_name: String,
+    /// The workspace's home country, where its phone numbers may be typed as dialled there.
+    pub country: Option<crate::country::Country>,
     pub viewer: MemberId,
     pub viewer_role: Role,
     pub viewer_verified: bool,

@@ -19,6 +19,9 @@ pub async fn account_form() -> Result<FormState, AppError> {
 pub struct SignupFormState {
     pub form: FormState,
     pub policy_version: Option<i64>,
+    /// The country code to select at first ("GB"): the region of the browser's first language
+    /// that names one, or empty.
+    pub country: String,
 }
 
 #[server(prefix = "/api", endpoint = "accounts/signup-form")]
@@ -30,9 +33,17 @@ pub async fn signup_form() -> Result<SignupFormState, AppError> {
             Err(AppError::NotFound) => None,
             Err(other) => return Err(other),
         };
+    let country = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            let languages = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE)?;
+            crm_core::country::Country::from_accept_language(languages.to_str().ok()?)
+        })
+        .map(|country| country.code().to_owned())
+        .unwrap_or_default();
     Ok(SignupFormState {
         form: crate::form::posted_form(),
         policy_version,
+        country,
     })
 }
 

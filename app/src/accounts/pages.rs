@@ -12,7 +12,7 @@ use crm_core::forms::FormState;
 use super::api::{
     LinkKind, LinkPageState, SignupFormState, account_form, link_page, load_sessions, signup_form,
 };
-use crate::form::{FormMessages, RequiredCheckbox, TextField};
+use crate::form::{CountryField, FormMessages, RequiredCheckbox, TextField};
 use crate::layout::{PageMeta, loaded, loading, use_viewer};
 
 const PASSWORD_HINT: &str = "At least 12 characters. A few unrelated words make a strong password that is easy to remember.";
@@ -47,6 +47,7 @@ fn SignupForm(state: SignupFormState) -> impl IntoView {
     let SignupFormState {
         form,
         policy_version,
+        country,
     } = state;
     const ID: &str = "signup";
     view! {
@@ -80,6 +81,14 @@ fn SignupForm(state: SignupFormState) -> impl IntoView {
                 label="Workspace name"
                 autocomplete="organization"
                 hint="Usually your team's or company's name."
+            />
+            <CountryField
+                form_id=ID
+                state=form.clone()
+                name="country"
+                label="Workspace's country"
+                hint="Phone numbers from this country can be typed as they are dialled there. Admins can change it later."
+                chosen=country
             />
             <RequiredCheckbox form_id=ID state=form.clone() name="age">
                 "I am at least 18 years old or of legal age to contract where I live"

@@ -29,7 +29,13 @@ pub async fn list_companies(query: CompaniesQuery) -> Result<CompaniesPage, AppE
 pub async fn load_company(id: String) -> Result<CompanyRecord, AppError> {
     as_member(|session, state| async move {
         let id = crm_core::ids::CompanyId::parse(&id).ok_or(AppError::NotFound)?;
-        crm_backend::companies::service::record(&state.db, session.viewer.workspace_id, id).await
+        crm_backend::companies::service::record(
+            &state.db,
+            session.viewer.workspace_id,
+            session.viewer.workspace_country,
+            id,
+        )
+        .await
     })
     .await
 }

@@ -28,7 +28,13 @@ pub async fn list_leads(query: LeadsQuery) -> Result<LeadsPage, AppError> {
 pub async fn load_lead(id: String) -> Result<LeadRecord, AppError> {
     as_member(|session, state| async move {
         let id = crm_core::ids::LeadId::parse(&id).ok_or(AppError::NotFound)?;
-        crm_backend::leads::service::record(&state.db, session.viewer.workspace_id, id).await
+        crm_backend::leads::service::record(
+            &state.db,
+            session.viewer.workspace_id,
+            session.viewer.workspace_country,
+            id,
+        )
+        .await
     })
     .await
 }

@@ -512,7 +512,7 @@ fn ConvertedSection(conversion: Conversion, done: RwSignal<Option<Converted>>) -
                     <p class="form-notice form-notice--ok" role="status">
                         {what}
                         {done.phone_not_copied.map(|phone| format!(
-                            " Its phone number \u{201c}{phone}\u{201d} has no country code, so it was not copied; add it on their page with the country code."
+                            " Its phone number \u{201c}{phone}\u{201d} is not one we could read (it may need its country code), so it was not copied; add it on their page."
                         ))}
                     </p>
                 }

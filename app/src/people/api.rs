@@ -19,8 +19,13 @@ use crate::records::RecordApi;
 #[server(prefix = "/api", endpoint = "people/list")]
 pub async fn list_people(query: PeopleQuery) -> Result<PeoplePage, AppError> {
     as_member(|session, state| async move {
-        crm_backend::people::service::list_page(&state.db, session.viewer.workspace_id, &query)
-            .await
+        crm_backend::people::service::list_page(
+            &state.db,
+            session.viewer.workspace_id,
+            session.viewer.workspace_country,
+            &query,
+        )
+        .await
     })
     .await
 }
@@ -31,7 +36,13 @@ pub async fn list_people(query: PeopleQuery) -> Result<PeoplePage, AppError> {
 pub async fn load_person(id: String) -> Result<PersonRecord, AppError> {
     as_member(|session, state| async move {
         let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
-        crm_backend::people::service::record(&state.db, session.viewer.workspace_id, id).await
+        crm_backend::people::service::record(
+            &state.db,
+            session.viewer.workspace_id,
+            session.viewer.workspace_country,
+            id,
+        )
+        .await
     })
     .await
 }

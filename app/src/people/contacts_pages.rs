@@ -122,7 +122,7 @@ pub fn PersonContacts(person: RwSignal<Person>, apply: Callback<PersonRecord>) -
     let hint = move || match kind.get().channel() {
         crm_core::people::contacts::Channel::Email => "For example ada@example.com.",
         crm_core::people::contacts::Channel::Phone => {
-            "With the country code, for example +44 20 7946 0958."
+            "As dialled in the workspace's country, or with the country code: +44 20 7946 0958."
         }
     };
     view! {

@@ -371,7 +371,7 @@ pub fn PhoneField(form_id: &'static str, state: FormState) -> impl IntoView {
             label="Phone (optional)"
             kind="tel"
             autocomplete="off"
-            hint="With the country code, for example +44 20 7946 0958."
+            hint="As dialled in the workspace's country, or with the country code: +44 20 7946 0958."
             maxlength=30
         />
     }

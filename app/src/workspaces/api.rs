@@ -18,6 +18,7 @@ pub async fn load_workspace_settings() -> Result<WorkspaceSettings, AppError> {
         };
         Ok(WorkspaceSettings {
             workspace_name: session.viewer.workspace_name.clone(),
+            country: session.viewer.workspace_country,
             viewer: session.viewer.member_id,
             viewer_role: session.viewer.role,
             viewer_verified: session.viewer.email_verified,

@@ -5,11 +5,13 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crm_core::country::Country;
 use crm_core::error::AppError;
+use crm_core::forms::FormState;
 use crm_core::workspaces::{InvitationView, Role, TeamMember, WorkspaceSettings};
 
 use super::api::{load_invitation, load_workspace_settings};
-use crate::form::{FormMessages, RequiredCheckbox, TextField};
+use crate::form::{CountryField, FormMessages, RequiredCheckbox, TextField};
 use crate::layout::{error_alert, loaded, loading};
 
 fn done_message(done: &str) -> Option<&'static str> {
@@ -19,6 +21,7 @@ fn done_message(done: &str) -> Option<&'static str> {
         "removed" => "Member removed. Their access to this workspace has ended.",
         "role" => "Role changed.",
         "transferred" => "Ownership transferred. You are now an admin of this workspace.",
+        "country" => "Country saved. Phone numbers are read and shown for it from now on.",
         _ => return None,
     })
 }
@@ -80,6 +83,7 @@ fn Settings(settings: WorkspaceSettings, done: String) -> impl IntoView {
     let can_manage = settings.can_manage();
     let WorkspaceSettings {
         workspace_name,
+        country,
         viewer,
         viewer_role,
         viewer_verified,
@@ -119,6 +123,7 @@ fn Settings(settings: WorkspaceSettings, done: String) -> impl IntoView {
                 </table>
             </div>
         </section>
+        <CountrySection country can_manage/>
         {can_manage.then(|| view! { <Invitations invitations invite_form verified=viewer_verified/> }.into_any())}
         {(workspaces.len() > 1).then(|| view! {
             <section aria-labelledby="switch-title">
@@ -152,6 +157,43 @@ fn Settings(settings: WorkspaceSettings, done: String) -> impl IntoView {
             </section>
         }
         .into_any())}
+    }
+}
+
+/// The workspace's home country: chosen by owners and admins, shown to the others.
+#[component]
+fn CountrySection(country: Option<Country>, can_manage: bool) -> impl IntoView {
+    const ID: &str = "country";
+    let named = country.map_or_else(
+        || "None: phone numbers are typed with their country code.".to_owned(),
+        |country| country.name().to_owned(),
+    );
+    view! {
+        <section aria-labelledby="country-title">
+            <h2 id="country-title">"Country"</h2>
+            {if can_manage {
+                view! {
+                    <form id=ID class="account__form" method="post" action="/app/settings/workspace/country">
+                        <CountryField
+                            form_id=ID
+                            state=FormState::default()
+                            name="country"
+                            label="Workspace's country"
+                            hint="Phone numbers from this country can be typed as they are dialled there (020 7946 0958 in the United Kingdom) and are shown so; others keep their country code."
+                            chosen=country.map(|c| c.code().to_owned()).unwrap_or_default()
+                        />
+                        <p><button type="submit" class="button">"Save country"</button></p>
+                    </form>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p>{format!("Workspace's country: {named}")}</p>
+                    <p class="field__hint">"Owners and admins can change it."</p>
+                }
+                .into_any()
+            }}
+        </section>
     }
 }
 

@@ -174,6 +174,24 @@ pub async fn post_transfer(State(state): State<SiteState>, request: Request) -> 
 }
 
 #[derive(Debug, Default, Deserialize)]
+struct CountryForm {
+    #[serde(default)]
+    country: String,
+}
+
+/// `POST /app/settings/workspace/country`.
+pub async fn post_country(State(state): State<SiteState>, request: Request) -> Response {
+    let (parts, form) = read_form::<CountryForm>(&state, request).await;
+    let Some(session) = session_of(&parts) else {
+        return log_in_first();
+    };
+    match team::set_country(&state, &session, &form.country).await {
+        Ok(()) => done("country"),
+        Err(error) => refused(state, parts, error).await,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
 struct SwitchForm {
     #[serde(default)]
     workspace_id: String,

@@ -136,7 +136,8 @@ async fn a_company_added_with_the_form_is_stored_normalised_and_gathers_the_peop
         "Navy Labs",
         "Company added.",
         "navy-labs.example",
-        "+442079460958",
+        // Stored in E.164, shown in international form (the workspace has no country).
+        "+44 20 7946 0958",
         "Grace Hopper",
         "Alan Turing",
         &format!("/app/people/{grace}"),

@@ -187,7 +187,8 @@ async fn a_person_added_with_the_form_has_a_page_with_their_details_and_a_timeli
         "Grace Hopper",
         "Rear Admiral",
         "Navy Labs",
-        "+442079460958",
+        // Stored in E.164, shown in international form (the workspace has no country).
+        "+44 20 7946 0958",
         "speaker, vip",
         "Person added.",
         "Owner of Analytical Engines added this person.",
@@ -236,7 +237,8 @@ async fn the_form_refuses_a_missing_name_and_bad_contact_details_with_messages_a
     }
     assert!(page.contains("value=\"Hopper\""), "what was typed stays");
     assert!(page.contains("value=\"020 7946 0958\""));
-    // An impossible number is refused too, not only a number without its country.
+    // An impossible number is refused too, not only a number without its country, and the
+    // message says why.
     let response = post_form(
         &app,
         "/app/people/new",
@@ -248,7 +250,7 @@ async fn the_form_refuses_a_missing_name_and_bad_contact_details_with_messages_a
     assert!(
         body_text(response)
             .await
-            .contains("This is not a valid phone number.")
+            .contains("This is too short for a phone number in United Kingdom: check the digits.")
     );
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people")
         .fetch_one(app.state.db.pool())
@@ -399,7 +401,7 @@ async fn an_edit_in_the_page_is_saved_logged_and_a_stale_edit_of_a_changed_field
         page.contains("changed job title from (empty) to \u{201c}Admiral\u{201d}"),
         "{page}"
     );
-    assert!(page.contains("changed phone from (empty) to \u{201c}+41446681800\u{201d}"));
+    assert!(page.contains("changed phone from (empty) to \u{201c}+41 44 668 18 00\u{201d}"));
 }
 
 #[backend_test]

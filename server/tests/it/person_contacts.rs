@@ -146,7 +146,8 @@ async fn further_addresses_and_numbers_are_added_with_their_type_found_by_search
     );
     let (status, body) = add_contact(&app, &ada, &id, "MobilePhone", "0041 79 123 45 67").await;
     let record = json(status, &body);
-    assert_eq!(record["person"]["contacts"][1]["value"], "+41791234567");
+    // Stored in E.164, shown in international form (the workspace has no country).
+    assert_eq!(record["person"]["contacts"][1]["value"], "+41 79 123 45 67");
     assert_eq!(record["person"]["contacts"][1]["kind"], "MobilePhone");
 
     // Search looks in them as in the main ones: part of the address, the number's digits.
@@ -226,7 +227,21 @@ async fn bad_repeated_and_excess_contacts_and_addresses_are_refused_with_what_to
         ),
         ("PersonalPhone", "079 123 45 67", "with its country code"),
         ("WorkPhone", "+1 555 CALL NOW", "Use only digits"),
-        ("WorkPhone", "+44 12", "not a valid phone number"),
+        (
+            "WorkPhone",
+            "+44 12",
+            "too short for a phone number in United Kingdom",
+        ),
+        (
+            "WorkPhone",
+            "+44 20 7946 0958 1234",
+            "too long for a phone number in United Kingdom",
+        ),
+        (
+            "WorkPhone",
+            "+999 1234 5678",
+            "No country has this country code",
+        ),
         ("WorkPhone", "+41 44\u{0} 668", "Use only digits"),
         // Hers already, as her main address or number (in another case or spelling).
         (

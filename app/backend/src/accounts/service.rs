@@ -192,6 +192,7 @@ pub async fn sign_up(
                 &mut *tx,
                 &request.workspace_name,
                 WorkspaceKind::Customer,
+                request.country,
                 now,
             )
             .await?;

@@ -5,6 +5,7 @@ use sqlx::{Any, Executor, Row};
 use uuid::Uuid;
 
 use crm_core::accounts::Viewer;
+use crm_core::country::Country;
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, WorkspaceId};
 use crm_core::workspaces::Role;
@@ -88,7 +89,8 @@ pub async fn load(db: &Db, secret: &str, now: i64) -> Result<Option<CurrentSessi
     let secret_hash = tokens::hash(secret);
     let row = sqlx::query(
         "SELECT s.id, s.member_id, s.workspace_id, s.last_seen_at, s.expires_at,
-                m.name, m.email, m.email_verified_at, w.name AS workspace_name, ms.role
+                m.name, m.email, m.email_verified_at, w.name AS workspace_name,
+                w.country AS workspace_country, ms.role
          FROM sessions s
          JOIN members m ON m.id = s.member_id
          JOIN memberships ms ON ms.member_id = s.member_id AND ms.workspace_id = s.workspace_id
@@ -132,6 +134,11 @@ pub async fn load(db: &Db, secret: &str, now: i64) -> Result<Option<CurrentSessi
             email_verified: verified.is_some(),
             workspace_id: workspace.parse()?,
             workspace_name: row.try_get("workspace_name")?,
+            // A code no longer in the list (none is ever removed) reads as no country.
+            workspace_country: row
+                .try_get::<Option<String>, _>("workspace_country")?
+                .as_deref()
+                .and_then(Country::parse),
             role: Role::parse(&role)
                 .ok_or_else(|| AppError::internal(format!("stored role is unknown: {role}")))?,
         },

@@ -10,6 +10,7 @@ use crm_core::records::{
     conflict_message, owner_filter,
 };
 
+use crm_core::country::Country;
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
 use crm_core::ids::{CompanyId, WorkspaceId};
@@ -30,22 +31,24 @@ fn apply(
     field: CompanyField,
     raw: &str,
     members: &[MemberOption],
+    home: Option<Country>,
 ) -> Result<(), String> {
     field.check(raw)?;
     let value = raw.trim();
-    let optional = |value: &str, parse: fn(&str) -> Result<String, &'static str>| {
-        if value.is_empty() {
-            Ok(None)
-        } else {
-            parse(value).map(Some).map_err(str::to_owned)
-        }
-    };
     match field {
         CompanyField::Domain => {
-            company.domain = optional(value, |v| Domain::parse(v).map(|d| d.as_str().to_owned()))?;
+            company.domain = if value.is_empty() {
+                None
+            } else {
+                Some(Domain::parse(value)?.as_str().to_owned())
+            };
         }
         CompanyField::Phone => {
-            company.phone = optional(value, |v| PhoneNumber::parse(v).map(|p| p.to_string()))?;
+            company.phone = if value.is_empty() {
+                None
+            } else {
+                Some(PhoneNumber::parse(value, home)?.to_string())
+            };
         }
         CompanyField::Tags => company.tags = parse_tags(value)?,
         CompanyField::Owner => company.owner = choose_owner(value, members)?.cloned(),
@@ -78,7 +81,13 @@ pub async fn create(
     };
     let mut problems = Vec::new();
     for &field in NewCompanyFields::FIELDS {
-        if let Err(message) = apply(&mut company, field, fields.value(field), &[]) {
+        if let Err(message) = apply(
+            &mut company,
+            field,
+            fields.value(field),
+            &[],
+            session.viewer.workspace_country,
+        ) {
             problems.push(FieldProblem::new(field.name(), message));
         }
     }
@@ -114,20 +123,24 @@ pub async fn create(
 pub async fn record(
     db: &Db,
     workspace: WorkspaceId,
+    home: Option<Country>,
     id: CompanyId,
 ) -> Result<CompanyRecord, AppError> {
     let mut conn = db.pool().acquire().await?;
-    record_in(&mut conn, workspace, id).await
+    record_in(&mut conn, workspace, home, id).await
 }
 
+/// [`record`], read on a connection; its phone number as people write it in `home`.
 async fn record_in(
     conn: &mut sqlx::AnyConnection,
     workspace: WorkspaceId,
+    home: Option<Country>,
     id: CompanyId,
 ) -> Result<CompanyRecord, AppError> {
-    let company = db::load(conn, workspace, id)
+    let mut company = db::load(conn, workspace, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    company.phone = company.phone.map(|phone| PhoneNumber::shown(&phone, home));
     let (people, people_count) = db::people_of(conn, workspace, id).await?;
     Ok(CompanyRecord {
         company,
@@ -175,8 +188,10 @@ pub async fn save_field(
     let stored = db::load(&mut tx, workspace, edit.company)
         .await?
         .ok_or(AppError::NotFound)?;
+    let home = session.viewer.workspace_country;
+    let shown = |value: String| PhoneNumber::shown_if(field == CompanyField::Phone, value, home);
     let mut company = stored.clone();
-    apply(&mut company, field, &edit.value, &members)
+    apply(&mut company, field, &edit.value, &members, home)
         .map_err(|message| AppError::validation(field.name(), message))?;
     if field == CompanyField::Tags {
         let spelled = crate::records::db::spell_tags(
@@ -188,15 +203,19 @@ pub async fn save_field(
         .await?;
         company.tags = crate::records::db::same_tags_as_stored(spelled, &stored.tags);
     }
-    if stored.version != edit.version && stored.value(field) != edit.base {
+    // The page had the value as shown (a phone number in national form) or, from before, stored.
+    if stored.version != edit.version
+        && stored.value(field) != edit.base
+        && shown(stored.value(field)) != edit.base
+    {
         return Err(AppError::Conflict(conflict_message(
             field.label(),
-            &stored.display(field),
+            &shown(stored.display(field)),
         )));
     }
     if company.value(field) == stored.value(field) {
         // Nothing changed: no write, no event.
-        return record_in(&mut tx, workspace, edit.company).await;
+        return record_in(&mut tx, workspace, home, edit.company).await;
     }
     let renamed = field == CompanyField::Name;
     if renamed
@@ -220,8 +239,8 @@ pub async fn save_field(
         actor,
         &TimelineEvent::Changed {
             field: field.name().to_owned(),
-            old: stored.display(field),
-            new: company.display(field),
+            old: shown(stored.display(field)),
+            new: shown(company.display(field)),
         },
         now,
     )
@@ -239,7 +258,7 @@ pub async fn save_field(
             .await?;
         }
     }
-    let record = record_in(&mut tx, workspace, edit.company).await?;
+    let record = record_in(&mut tx, workspace, home, edit.company).await?;
     tx.commit().await?;
     tracing::info!(company_id = %edit.company, workspace_id = %workspace, field = field.name(), "company changed");
     Ok(record)
@@ -299,12 +318,20 @@ mod tests {
             CompanyField::Domain,
             "https://www.Acme.example/",
             &[],
+            None,
         )
         .unwrap();
-        apply(&mut acme, CompanyField::Phone, "+44 20 7946 0958", &[]).unwrap();
+        apply(
+            &mut acme,
+            CompanyField::Phone,
+            "+44 20 7946 0958",
+            &[],
+            None,
+        )
+        .unwrap();
         assert_eq!(acme.domain.as_deref(), Some("acme.example"));
         assert_eq!(acme.phone.as_deref(), Some("+442079460958"));
-        apply(&mut acme, CompanyField::Domain, "  ", &[]).unwrap();
+        apply(&mut acme, CompanyField::Domain, "  ", &[], None).unwrap();
         assert_eq!(acme.domain, None);
     }
 
@@ -316,7 +343,8 @@ mod tests {
                 &mut acme,
                 CompanyField::Owner,
                 "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10",
-                &[]
+                &[],
+                None
             ),
             Err("Choose an owner from the workspace's members.".to_owned())
         );

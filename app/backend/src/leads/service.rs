@@ -12,6 +12,7 @@ use crm_core::records::{
 };
 
 use crm_core::companies::Company;
+use crm_core::country::Country;
 use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
@@ -33,13 +34,14 @@ fn apply(
     field: LeadField,
     raw: &str,
     members: &[MemberOption],
+    home: Option<Country>,
 ) -> Result<(), String> {
     field.check(raw)?;
     let value = raw.trim();
     match field {
         LeadField::Email => lead.email = EmailAddress::parse(value)?.as_str().to_owned(),
         LeadField::Phone if value.is_empty() => lead.phone = None,
-        LeadField::Phone => lead.phone = Some(PhoneNumber::parse(value)?.to_string()),
+        LeadField::Phone => lead.phone = Some(PhoneNumber::parse(value, home)?.to_string()),
         LeadField::Owner => lead.owner = choose_owner(value, members)?.cloned(),
         other => lead.set(other, value.to_owned(), members),
     }
@@ -71,7 +73,13 @@ pub async fn create(
     };
     let mut problems = Vec::new();
     for &field in NewLeadFields::FIELDS {
-        if let Err(message) = apply(&mut lead, field, fields.value(field), &[]) {
+        if let Err(message) = apply(
+            &mut lead,
+            field,
+            fields.value(field),
+            &[],
+            session.viewer.workspace_country,
+        ) {
             problems.push(FieldProblem::new(field.name(), message));
         }
     }
@@ -114,19 +122,27 @@ pub async fn create(
 
 /// A lead's page: the lead, what it was converted into (or would match), its timeline and the
 /// workspace's members.
-pub async fn record(db: &Db, workspace: WorkspaceId, id: LeadId) -> Result<LeadRecord, AppError> {
+pub async fn record(
+    db: &Db,
+    workspace: WorkspaceId,
+    home: Option<Country>,
+    id: LeadId,
+) -> Result<LeadRecord, AppError> {
     let mut conn = db.pool().acquire().await?;
-    record_in(&mut conn, workspace, id).await
+    record_in(&mut conn, workspace, home, id).await
 }
 
+/// [`record`], read on a connection; its phone number as people write it in `home`.
 async fn record_in(
     conn: &mut sqlx::AnyConnection,
     workspace: WorkspaceId,
+    home: Option<Country>,
     id: LeadId,
 ) -> Result<LeadRecord, AppError> {
-    let lead = db::load(conn, workspace, id)
+    let mut lead = db::load(conn, workspace, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    lead.phone = lead.phone.map(|phone| PhoneNumber::shown(&phone, home));
     let conversion = db::conversion(conn, workspace, id).await?;
     let (matching_person, matching_company) = if conversion.is_some() {
         (None, None)
@@ -182,17 +198,23 @@ pub async fn save_field(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut lead = stored.clone();
-    apply(&mut lead, field, &edit.value, &members)
+    let home = session.viewer.workspace_country;
+    let shown = |value: String| PhoneNumber::shown_if(field == LeadField::Phone, value, home);
+    apply(&mut lead, field, &edit.value, &members, home)
         .map_err(|message| AppError::validation(field.name(), message))?;
-    if stored.version != edit.version && stored.value(field) != edit.base {
+    // The page had the value as shown (a phone number in national form) or, from before, stored.
+    if stored.version != edit.version
+        && stored.value(field) != edit.base
+        && shown(stored.value(field)) != edit.base
+    {
         return Err(AppError::Conflict(conflict_message(
             field.label(),
-            &stored.display(field),
+            &shown(stored.display(field)),
         )));
     }
     if lead.value(field) == stored.value(field) {
         // Nothing changed: no write, no event.
-        return record_in(&mut tx, workspace, edit.lead).await;
+        return record_in(&mut tx, workspace, home, edit.lead).await;
     }
     let now = db.now_millis();
     if !db::update(&mut tx, workspace, &lead, stored.version, now).await? {
@@ -208,13 +230,13 @@ pub async fn save_field(
         session.viewer.member_id,
         &TimelineEvent::Changed {
             field: field.name().to_owned(),
-            old: stored.display(field),
-            new: lead.display(field),
+            old: shown(stored.display(field)),
+            new: shown(lead.display(field)),
         },
         now,
     )
     .await?;
-    let record = record_in(&mut tx, workspace, edit.lead).await?;
+    let record = record_in(&mut tx, workspace, home, edit.lead).await?;
     tx.commit().await?;
     tracing::info!(lead_id = %edit.lead, workspace_id = %workspace, field = field.name(), "lead changed");
     Ok(record)
@@ -347,7 +369,12 @@ pub async fn convert(
             Some((person, _)) => (person, true),
             None => {
                 let (first_name, last_name) = split_name(&lead.name);
-                let phone = match lead.phone.as_deref().map(PhoneNumber::parse) {
+                let home = session.viewer.workspace_country;
+                let phone = match lead
+                    .phone
+                    .as_deref()
+                    .map(|raw| PhoneNumber::parse(raw, home))
+                {
                     Some(Ok(phone)) => Some(phone.to_string()),
                     Some(Err(_)) => {
                         phone_not_copied = lead.phone.clone();
@@ -516,7 +543,13 @@ pub async fn convert(
     } else {
         None
     };
-    let record = record_in(&mut tx, workspace, lead.id).await?;
+    let record = record_in(
+        &mut tx,
+        workspace,
+        session.viewer.workspace_country,
+        lead.id,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(lead_id = %lead.id, person_id = %person, workspace_id = %workspace, matched, company_added = added_company.is_some(), opportunity_opened = opportunity.is_some(), "lead converted");
     Ok(Converted {
@@ -591,8 +624,15 @@ mod tests {
     #[test]
     fn a_typed_email_address_and_phone_are_stored_normalised() {
         let mut ada = lead();
-        apply(&mut ada, LeadField::Email, " Ada@Engines.EXAMPLE ", &[]).unwrap();
-        apply(&mut ada, LeadField::Phone, "+44 20 7946 0958", &[]).unwrap();
+        apply(
+            &mut ada,
+            LeadField::Email,
+            " Ada@Engines.EXAMPLE ",
+            &[],
+            None,
+        )
+        .unwrap();
+        apply(&mut ada, LeadField::Phone, "+44 20 7946 0958", &[], None).unwrap();
         assert_eq!(ada.email, "Ada@engines.example");
         assert_eq!(ada.phone.as_deref(), Some("+442079460958"));
     }
@@ -601,7 +641,7 @@ mod tests {
     fn a_status_outside_the_choices_or_a_stranger_as_owner_is_refused() {
         let mut ada = lead();
         assert_eq!(
-            apply(&mut ada, LeadField::Status, "won", &[]),
+            apply(&mut ada, LeadField::Status, "won", &[], None),
             Err("Choose one of the statuses.".to_owned())
         );
         assert_eq!(
@@ -609,11 +649,12 @@ mod tests {
                 &mut ada,
                 LeadField::Owner,
                 "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10",
-                &[]
+                &[],
+                None
             ),
             Err("Choose an owner from the workspace's members.".to_owned())
         );
-        apply(&mut ada, LeadField::Status, "qualified", &[]).unwrap();
+        apply(&mut ada, LeadField::Status, "qualified", &[], None).unwrap();
         assert_eq!(ada.status, LeadStatus::Qualified);
     }
 }

@@ -398,7 +398,7 @@ pub async fn touch(
 }
 
 /// A board column's cards (the soonest to close, at most `limit`), how many the stage holds and
-/// their value per currency.
+/// their value per currency (kept in `pipeline_totals`, not summed here).
 pub async fn column(
     conn: &mut AnyConnection,
     workspace: WorkspaceId,
@@ -418,9 +418,8 @@ pub async fn column(
     .await?;
     let cards = rows.iter().map(row_from).collect::<Result<Vec<_>, _>>()?;
     let sums = sqlx::query(
-        "SELECT currency, CAST(SUM(amount_minor) AS BIGINT) AS total, COUNT(*) AS n
-         FROM opportunities
-         WHERE workspace_id = $1 AND stage_id = $2 GROUP BY currency ORDER BY currency",
+        "SELECT currency, amount_minor AS total, n FROM pipeline_totals
+         WHERE workspace_id = $1 AND stage_id = $2 AND n > 0 ORDER BY currency",
     )
     .bind(workspace)
     .bind(stage.id)
@@ -444,7 +443,9 @@ pub async fn column(
 }
 
 /// The open pipeline's value per currency, each with every open stage in the pipeline's order
-/// (those without opportunities at zero), the currency with the most opportunities first.
+/// (those without opportunities at zero), the currency with the most opportunities first. The sums
+/// are kept (`pipeline_totals`, moved by triggers in each change's transaction), so this reads one
+/// row per stage and currency, not the opportunities.
 pub async fn open_value(
     conn: &mut AnyConnection,
     workspace: WorkspaceId,
@@ -455,11 +456,9 @@ pub async fn open_value(
         .filter(|stage| stage.outcome == StageOutcome::Open)
         .collect();
     let rows = sqlx::query(
-        "SELECT o.stage_id, o.currency, CAST(SUM(o.amount_minor) AS BIGINT) AS total,
-                COUNT(*) AS n
-         FROM opportunities o JOIN pipeline_stages s ON s.id = o.stage_id
-         WHERE o.workspace_id = $1 AND s.outcome = 'open'
-         GROUP BY o.stage_id, o.currency",
+        "SELECT t.stage_id, t.currency, t.amount_minor AS total, t.n
+         FROM pipeline_totals t JOIN pipeline_stages s ON s.id = t.stage_id
+         WHERE t.workspace_id = $1 AND s.outcome = 'open' AND t.n > 0",
     )
     .bind(workspace)
     .fetch_all(&mut *conn)

@@ -15,6 +15,7 @@ use crm_core::records::{
     conflict_message,
 };
 
+use crm_core::country::Country;
 use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
@@ -41,7 +42,12 @@ enum Parsed {
 }
 
 /// Parses a typed value for `field`, with the message to show beside the field when it is wrong.
-fn parse_value(field: PersonField, raw: &str, members: &[MemberId]) -> Result<Parsed, String> {
+fn parse_value(
+    field: PersonField,
+    raw: &str,
+    members: &[MemberId],
+    home: Option<Country>,
+) -> Result<Parsed, String> {
     field.check(raw)?;
     let value = raw.trim();
     Ok(match field {
@@ -50,7 +56,7 @@ fn parse_value(field: PersonField, raw: &str, members: &[MemberId]) -> Result<Pa
             Parsed::Optional(Some(EmailAddress::parse(value)?.as_str().to_owned()))
         }
         PersonField::Phone if value.is_empty() => Parsed::Optional(None),
-        PersonField::Phone => Parsed::Optional(Some(PhoneNumber::parse(value)?.to_string())),
+        PersonField::Phone => Parsed::Optional(Some(PhoneNumber::parse(value, home)?.to_string())),
         PersonField::Tags => Parsed::Tags(parse_tags(value)?),
         PersonField::LawfulBasis => {
             Parsed::Optional(LawfulBasis::parse(value).map(|basis| basis.as_str().to_owned()))
@@ -83,7 +89,12 @@ pub async fn create(
     let mut problems = Vec::new();
     let mut parsed = Vec::new();
     for &field in NewPersonFields::FIELDS {
-        match parse_value(field, fields.value(field), &[]) {
+        match parse_value(
+            field,
+            fields.value(field),
+            &[],
+            session.viewer.workspace_country,
+        ) {
             Ok(value) => parsed.push(value),
             Err(message) => {
                 problems.push(FieldProblem::new(field.name(), &message));
@@ -138,25 +149,29 @@ pub async fn create(
 }
 
 /// A person's page: the person, their timeline, the workspace's members and the opportunities
-/// they are part of.
+/// they are part of. Phone numbers are shown as people write them in the workspace's country
+/// (`home`).
 pub async fn record(
     db: &Db,
     workspace: WorkspaceId,
+    home: Option<Country>,
     id: PersonId,
 ) -> Result<PersonRecord, AppError> {
     let mut conn = db.pool().acquire().await?;
-    record_in(&mut conn, workspace, id).await
+    record_in(&mut conn, workspace, home, id).await
 }
 
 /// [`record`], read on a connection (in a transaction, the person as it will be stored).
 async fn record_in(
     conn: &mut sqlx::AnyConnection,
     workspace: WorkspaceId,
+    home: Option<Country>,
     id: PersonId,
 ) -> Result<PersonRecord, AppError> {
-    let person = db::load(conn, workspace, id)
+    let mut person = db::load(conn, workspace, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    show_phones(&mut person, home);
     Ok(PersonRecord {
         person,
         timeline: db::timeline(conn, workspace, id).await?,
@@ -168,6 +183,32 @@ async fn record_in(
         )
         .await?,
     })
+}
+
+/// The person's numbers as people write them in `home` (stored in E.164).
+fn show_phones(person: &mut crm_core::people::Person, home: Option<Country>) {
+    if let Some(phone) = person.phone.as_mut() {
+        *phone = PhoneNumber::shown(phone, home);
+    }
+    for contact in &mut person.contacts {
+        if contact.kind.channel() == Channel::Phone {
+            contact.value = PhoneNumber::shown(&contact.value, home);
+        }
+    }
+}
+
+/// A further contact as the page shows it (a number as written in `home`), for its timeline.
+fn shown_contact(contact: &ContactPoint, home: Option<Country>) -> ContactPoint {
+    let mut shown = contact.clone();
+    if shown.kind.channel() == Channel::Phone {
+        shown.value = PhoneNumber::shown(&shown.value, home);
+    }
+    shown
+}
+
+/// A field's value as the page shows it: a phone number as written in `home`.
+fn shown(field: PersonField, value: String, home: Option<Country>) -> String {
+    PhoneNumber::shown_if(field == PersonField::Phone, value, home)
 }
 
 /// An edit of one field, as the page sends it.
@@ -219,19 +260,24 @@ pub async fn save_field(
     // Read once: an owner is checked against them, and the answer lists them.
     let members = db::members(&mut *tx, workspace).await?;
     let member_ids: Vec<MemberId> = members.iter().map(|m| m.id).collect();
-    let parsed = parse_value(field, &edit.value, &member_ids)
+    let home = session.viewer.workspace_country;
+    let parsed = parse_value(field, &edit.value, &member_ids, home)
         .map_err(|message| AppError::validation(field.name(), message))?;
     let mut person = db::load(&mut tx, workspace, edit.person)
         .await?
         .ok_or(AppError::NotFound)?;
     let current = person.value(field);
-    if person.version != edit.version && current != edit.base {
+    // The page had the value as shown (a phone number in national form) or, from before, stored.
+    if person.version != edit.version
+        && current != edit.base
+        && shown(field, current.clone(), home) != edit.base
+    {
         return Err(AppError::Conflict(conflict_message(
             field.label(),
-            &person.display(field),
+            &shown(field, person.display(field), home),
         )));
     }
-    let old_display = person.display(field);
+    let old_display = shown(field, person.display(field), home);
     let now = db.now_millis();
     let stored_before = person.version;
     let mut update = String::from(
@@ -275,7 +321,7 @@ pub async fn save_field(
     if person.value(field) == current {
         // Nothing changed: no write, no event.
         drop(tx);
-        return record(db, workspace, edit.person).await;
+        return record(db, workspace, home, edit.person).await;
     }
     match field {
         PersonField::LawfulBasis => update.push_str(", lawful_basis_at = $1"),
@@ -322,14 +368,14 @@ pub async fn save_field(
         &TimelineEvent::Changed {
             field: field.name().to_owned(),
             old: old_display,
-            new: saved.display(field),
+            new: shown(field, saved.display(field), home),
         },
         now,
     )
     .await?;
     // The answer is read in the same transaction: the person as saved, with this change in
     // their timeline.
-    let answer = record_in(&mut tx, workspace, edit.person).await?;
+    let answer = record_in(&mut tx, workspace, home, edit.person).await?;
     tx.commit().await?;
     tracing::info!(person_id = %edit.person, workspace_id = %workspace, field = field.name(), "person changed");
     Ok(answer)
@@ -341,6 +387,7 @@ pub async fn save_field(
 pub async fn list_page(
     db: &Db,
     workspace: WorkspaceId,
+    home: Option<Country>,
     query: &PeopleQuery,
 ) -> Result<PeoplePage, AppError> {
     let mut query = query.clone();
@@ -356,6 +403,12 @@ pub async fn list_page(
         }
         other => other?,
     };
+    let mut rows = rows;
+    for row in &mut rows {
+        if let Some(phone) = row.phone.as_mut() {
+            *phone = PhoneNumber::shown(phone, home);
+        }
+    }
     Ok(PeoplePage {
         rows,
         next,
@@ -408,7 +461,7 @@ pub async fn add_item(
                     .map_err(|message| AppError::validation("value", message))?
                     .as_str()
                     .to_owned(),
-                Channel::Phone => PhoneNumber::parse(value)
+                Channel::Phone => PhoneNumber::parse(value, session.viewer.workspace_country)
                     .map_err(|message| AppError::validation("value", message))?
                     .to_string(),
             };
@@ -464,7 +517,7 @@ pub async fn add_item(
                 kind,
                 value,
             };
-            let described = contact.describe();
+            let described = shown_contact(&contact, session.viewer.workspace_country).describe();
             person.contacts.push(contact);
             (CONTACTS_EVENT, described)
         }
@@ -519,7 +572,11 @@ pub async fn remove_item(
             let at = ContactId::parse(item)
                 .and_then(|wanted| person.contacts.iter().position(|c| c.id == wanted))
                 .ok_or(AppError::NotFound)?;
-            person.contacts.remove(at).describe()
+            shown_contact(
+                &person.contacts.remove(at),
+                session.viewer.workspace_country,
+            )
+            .describe()
         }
         PersonList::Addresses => {
             let at = AddressId::parse(item)
@@ -564,7 +621,13 @@ async fn finish_list_change(
         now,
     )
     .await?;
-    let answer = record_in(&mut tx, workspace, person.id).await?;
+    let answer = record_in(
+        &mut tx,
+        workspace,
+        session.viewer.workspace_country,
+        person.id,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(person_id = %person.id, workspace_id = %workspace, "person's contact details changed");
     Ok(answer)

@@ -3,6 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
+use crm_core::country::Country;
 use crm_core::error::AppError;
 use crm_core::ids::WorkspaceId;
 use crm_core::workspaces::{Workspace, WorkspaceKind, WorkspaceName};
@@ -33,6 +34,7 @@ pub async fn create<'e>(
     executor: impl Executor<'e, Database = Any>,
     name: &WorkspaceName,
     kind: WorkspaceKind,
+    country: Option<Country>,
     now: i64,
 ) -> Result<Workspace, AppError> {
     let workspace = Workspace {
@@ -41,14 +43,31 @@ pub async fn create<'e>(
         kind,
         created_at: now,
     };
-    sqlx::query("INSERT INTO workspaces (id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(workspace.id)
-        .bind(workspace.name.as_str())
-        .bind(kind.as_str())
-        .bind(workspace.created_at)
+    sqlx::query(
+        "INSERT INTO workspaces (id, name, kind, country, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(workspace.id)
+    .bind(workspace.name.as_str())
+    .bind(kind.as_str())
+    .bind(country.map(Country::code))
+    .bind(workspace.created_at)
+    .execute(executor)
+    .await?;
+    Ok(workspace)
+}
+
+/// Sets the workspace's home country (or none).
+pub async fn set_country<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    workspace: WorkspaceId,
+    country: Option<Country>,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE workspaces SET country = $1 WHERE id = $2")
+        .bind(country.map(Country::code))
+        .bind(workspace)
         .execute(executor)
         .await?;
-    Ok(workspace)
+    Ok(())
 }
 
 /// Finds a workspace by id.
@@ -125,14 +144,28 @@ mod tests {
     ) {
         let db = &test_db.db;
         let name = WorkspaceName::parse("Acme Bakery — Zürich").expect("valid");
-        let created = create(db.pool(), &name, WorkspaceKind::Customer, db.now_millis())
-            .await
-            .expect("created");
+        let swiss = Country::parse("CH");
+        let created = create(
+            db.pool(),
+            &name,
+            WorkspaceKind::Customer,
+            swiss,
+            db.now_millis(),
+        )
+        .await
+        .expect("created");
         let found = find(db.pool(), created.id)
             .await
             .expect("query")
             .expect("exists");
         assert_eq!(found, created, "{}", test_db.label());
+        let country: Option<String> =
+            sqlx::query_scalar("SELECT country FROM workspaces WHERE id = $1")
+                .bind(created.id)
+                .fetch_one(db.pool())
+                .await
+                .expect("country");
+        assert_eq!(country.as_deref(), Some("CH"), "{}", test_db.label());
         assert_eq!(
             find(db.pool(), WorkspaceId::random()).await.expect("query"),
             None
@@ -144,9 +177,15 @@ mod tests {
         let db = &test_db.db;
         ensure_vendor_workspace(db).await.expect("created");
         let name = WorkspaceName::parse("Impostor").expect("valid");
-        let error = create(db.pool(), &name, WorkspaceKind::Vendor, db.now_millis())
-            .await
-            .unwrap_err();
+        let error = create(
+            db.pool(),
+            &name,
+            WorkspaceKind::Vendor,
+            None,
+            db.now_millis(),
+        )
+        .await
+        .unwrap_err();
         assert!(
             matches!(error, AppError::Conflict(_)),
             "{}: {error:?}",

@@ -6,6 +6,7 @@ pub mod profile;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::country::Country;
 use crate::email_address::EmailAddress;
 use crate::forms::FieldProblem;
 use crate::ids::{MemberId, WorkspaceId};
@@ -21,6 +22,9 @@ pub struct Viewer {
     pub email_verified: bool,
     pub workspace_id: WorkspaceId,
     pub workspace_name: String,
+    /// The workspace's home country, where its phone numbers may be typed as dialled there;
+    /// `None` until an admin chooses one (numbers then need their country code).
+    pub workspace_country: Option<Country>,
     pub role: Role,
 }
 
@@ -97,6 +101,9 @@ pub struct SignupFields {
     pub password: String,
     #[serde(default)]
     pub workspace_name: String,
+    /// The workspace's country code ("GB"), or empty for none.
+    #[serde(default)]
+    pub country: String,
     /// The legal-age box: "on" when ticked.
     #[serde(default)]
     pub age: Option<String>,
@@ -115,6 +122,7 @@ pub struct SignupRequest {
     pub email: EmailAddress,
     pub password: String,
     pub workspace_name: WorkspaceName,
+    pub country: Option<Country>,
     pub policy_version: Option<i64>,
 }
 
@@ -125,6 +133,8 @@ pub fn ticked(value: &Option<String>) -> bool {
 
 /// Said when the legal-age box is not ticked.
 pub const AGE_REQUIRED: &str = "To create an account you must confirm that you are at least 18 years old or of legal age to contract where you live.";
+/// Said when the country sent is not one of the list's.
+pub const COUNTRY_UNKNOWN: &str = "Choose the workspace's country from the list.";
 /// Said when the privacy-policy box is not ticked.
 pub const POLICY_REQUIRED: &str = "To create an account, read and accept the privacy policy.";
 
@@ -144,6 +154,16 @@ impl SignupFields {
         let workspace_name = WorkspaceName::parse(&self.workspace_name)
             .map_err(|e| problems.push(FieldProblem::new("workspace_name", e.to_string())))
             .ok();
+        let country = match self.country.trim() {
+            "" => None,
+            code => {
+                let country = Country::parse(code);
+                if country.is_none() {
+                    problems.push(FieldProblem::new("country", COUNTRY_UNKNOWN));
+                }
+                country
+            }
+        };
         if !ticked(&self.age) {
             problems.push(FieldProblem::new("age", AGE_REQUIRED));
         }
@@ -157,6 +177,7 @@ impl SignupFields {
                     email,
                     password: self.password.clone(),
                     workspace_name,
+                    country,
                     policy_version: self.policy_version.trim().parse().ok(),
                 })
             }
@@ -170,6 +191,7 @@ impl SignupFields {
             ("name".to_owned(), self.name.clone()),
             ("email".to_owned(), self.email.clone()),
             ("workspace_name".to_owned(), self.workspace_name.clone()),
+            ("country".to_owned(), self.country.clone()),
         ];
         if ticked(&self.age) {
             values.push(("age".to_owned(), "on".to_owned()));
@@ -282,6 +304,7 @@ mod tests {
             email: "Ada@Example.COM".into(),
             password: "correct horse battery".into(),
             workspace_name: "Analytical Engines".into(),
+            country: "gb".into(),
             age: Some("on".into()),
             policy: Some("on".into()),
             policy_version: "1".into(),
@@ -294,6 +317,25 @@ mod tests {
         assert_eq!(request.name.as_str(), "Ada Lovelace");
         assert_eq!(request.email.as_str(), "Ada@example.com");
         assert_eq!(request.policy_version, Some(1));
+        assert_eq!(request.country.map(Country::code), Some("GB"));
+    }
+
+    #[test]
+    fn a_sign_up_may_leave_the_country_out_but_not_send_an_unknown_one() {
+        let none = SignupFields {
+            country: " ".into(),
+            ..complete()
+        };
+        assert_eq!(none.parse().expect("valid").country, None);
+        let unknown = SignupFields {
+            country: "XX".into(),
+            ..complete()
+        };
+        let problems = unknown.parse().expect_err("refused");
+        assert_eq!(
+            problems,
+            vec![FieldProblem::new("country", COUNTRY_UNKNOWN)]
+        );
     }
 
     #[test]

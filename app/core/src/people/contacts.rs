@@ -399,7 +399,9 @@ mod tests {
         assert!(ContactType::WorkEmail.check("+41 44 668 18 00").is_err());
         assert!(ContactType::MobilePhone.check("+41 79 123 45 67").is_ok());
         assert!(ContactType::MobilePhone.check("ada@example.com").is_err());
-        assert!(ContactType::WorkPhone.check("079 123 45 67").is_err());
+        // Its characters only: a national number is the workspace's country's to read.
+        assert!(ContactType::WorkPhone.check("079 123 45 67").is_ok());
+        assert!(ContactType::WorkPhone.check("079 CALL ME").is_err());
     }
 
     #[test]

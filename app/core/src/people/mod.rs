@@ -227,7 +227,9 @@ impl RecordField for PersonField {
     /// A hint shown under the input while editing.
     fn hint(self) -> Option<&'static str> {
         match self {
-            Self::Phone => Some("With the country code, for example +44 20 7946 0958."),
+            Self::Phone => Some(
+                "As dialled in the workspace's country, or with the country code: +44 20 7946 0958.",
+            ),
             Self::Tags => Some("Separate tags with commas."),
             _ => None,
         }
