@@ -225,3 +225,34 @@ pub fn FormMessages(form_id: &'static str, state: FormState) -> impl IntoView {
     });
     view! { {notice} {summary} }
 }
+
+/// The new member's time zone and language, which only the browser knows, as two hidden fields
+/// of a form that creates an account: the page fills in the browser's zone (and its language,
+/// when the server did not already choose one from `Accept-Language`) once it runs. Without
+/// JavaScript the zone stays empty: the member's times are then in UTC until they choose a zone
+/// in their profile, which says so.
+#[component]
+pub fn BrowserClockFields(
+    /// The zone the form was posted back with, or empty.
+    time_zone: String,
+    /// The language tag chosen on the server ("en-US"), or empty.
+    language: String,
+) -> impl IntoView {
+    let zone_input = NodeRef::<leptos::html::Input>::new();
+    let language_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let (Some(input), Some(zone)) = (zone_input.get(), crate::layout::browser_time_zone()) {
+            input.set_value(&zone);
+        }
+        if let (Some(input), Some(languages)) =
+            (language_input.get(), crate::layout::browser_languages())
+            && input.value().is_empty()
+        {
+            input.set_value(crm_core::time::Locale::from_accept_language(&languages).tag());
+        }
+    });
+    view! {
+        <input type="hidden" name="time_zone" node_ref=zone_input value=time_zone/>
+        <input type="hidden" name="language" node_ref=language_input value=language/>
+    }
+}

@@ -60,12 +60,14 @@ function visitorAddress() {
  * A fresh page in a new context, as a new visitor. Errors the page logs are collected in
  * `page.errors`; call `assertNoPageErrors(page)` to fail on them.
  */
-export async function newPage({ viewport = DESKTOP, javaScriptEnabled = true, locale } = {}) {
+export async function newPage({ viewport = DESKTOP, javaScriptEnabled = true, locale, timezoneId } = {}) {
   const context = await (await browser()).newContext({
     viewport,
     javaScriptEnabled,
     // The browser's languages (Accept-Language, navigator.language): its default unless asked.
     ...(locale ? { locale } : {}),
+    // The browser's time zone (Intl): the machine's unless asked.
+    ...(timezoneId ? { timezoneId } : {}),
     extraHTTPHeaders: { 'X-Forwarded-For': visitorAddress() },
   });
   const page = await context.newPage();

@@ -647,12 +647,21 @@ pub struct JoinFields {
     pub policy: Option<String>,
     #[serde(default)]
     pub policy_version: String,
+    /// The browser's time zone and language, filled in by the page (see `SignupFields`).
+    #[serde(default)]
+    pub time_zone: String,
+    #[serde(default)]
+    pub language: String,
 }
 
 impl JoinFields {
     /// What is sent back to the page: everything but the password.
     pub fn echo(&self) -> Vec<(String, String)> {
-        let mut values = vec![("name".to_owned(), self.name.clone())];
+        let mut values = vec![
+            ("name".to_owned(), self.name.clone()),
+            ("time_zone".to_owned(), self.time_zone.clone()),
+            ("language".to_owned(), self.language.clone()),
+        ];
         for (name, value) in [("age", &self.age), ("policy", &self.policy)] {
             if ticked(value) {
                 values.push((name.to_owned(), "on".to_owned()));
@@ -760,6 +769,8 @@ pub async fn join_with_new_account(
             email: &email,
             password_hash: Some(&password_hash),
             age_confirmed_at: Some(now),
+            time_zone: crm_core::time::zones::listed(&fields.time_zone),
+            locale: crm_core::time::Locale::parse(&fields.language),
         },
         now,
     )

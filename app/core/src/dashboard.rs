@@ -18,9 +18,9 @@ pub struct Summary {
     /// The open pipeline's value per stage, one chart per currency.
     pub pipeline: Vec<CurrencyPipeline>,
     pub open_tasks: i64,
-    /// Open tasks due before today.
+    /// Open tasks due before today (the member's day).
     pub overdue_tasks: i64,
-    /// The last day of this week (Sunday, UTC).
+    /// The last day of this week (Sunday), in the member's zone.
     pub week_ends: CalendarDate,
     /// Open tasks due by `week_ends`, the soonest first, at most [`WEEK_TASKS_MAX`].
     pub week: Vec<Task>,

@@ -448,6 +448,14 @@ impl EditableRecord for Opportunity {
         }
     }
 
+    fn shown(&self, field: OpportunityField, clock: &crate::time::Wallclock) -> String {
+        match field {
+            OpportunityField::CloseOn => CalendarDate::parse(&self.close_on)
+                .map_or_else(|| self.close_on.clone(), |day| clock.date(day)),
+            other => self.display(other),
+        }
+    }
+
     fn display(&self, field: OpportunityField) -> String {
         match field {
             OpportunityField::Amount => self.amount.to_string(),

@@ -179,8 +179,13 @@ pub trait EditableRecord: Clone + Send + Sync + 'static {
     fn version(&self) -> i64;
     /// The field's value as its input holds it (the stored value for choices).
     fn value(&self, field: Self::Field) -> String;
-    /// The field's value as the page shows it.
+    /// The field's value as the page shows it (and as timelines record it).
     fn display(&self, field: Self::Field) -> String;
+    /// The field's value as the page shows it to a member: [`Self::display`], with dates in the
+    /// member's language.
+    fn shown(&self, field: Self::Field, _clock: &crate::time::Wallclock) -> String {
+        self.display(field)
+    }
     /// Sets a field from its input's value, as the page does at once when a member saves (and
     /// undoes if the server refuses). `members` names a new owner.
     fn set(&mut self, field: Self::Field, value: String, members: &[MemberOption]);
@@ -455,10 +460,10 @@ pub enum TimelineEvent {
     },
     /// A note was deleted: its text went with it; the timeline keeps only who deleted it, when.
     NoteDeleted,
-    /// A task about the record was added (`due` is the day in words).
+    /// A task about the record was added, due on `due` (written in the reader's language).
     TaskAdded {
         title: String,
-        due: Option<String>,
+        due: Option<crate::time::CalendarDate>,
     },
     /// A task about the record was ticked done.
     TaskDone {

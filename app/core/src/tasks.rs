@@ -68,7 +68,7 @@ pub struct Task {
     pub assignee: Option<MemberOption>,
     pub about: Option<TaskAbout>,
     pub done: bool,
-    /// Open, and due before today (UTC).
+    /// Open, and due before today (in the zone of the member who asked).
     pub overdue: bool,
     /// One more for each change, so that an edit made from an older copy is checked field by
     /// field before it is saved.
@@ -76,10 +76,10 @@ pub struct Task {
 }
 
 impl Task {
-    /// "December 24, 2026", "No due date".
-    pub fn due_label(&self) -> String {
+    /// "24 December 2026" (as the member's language writes it), "No due date".
+    pub fn due_label(&self, clock: &crate::time::Wallclock) -> String {
         self.due_on
-            .map_or_else(|| "No due date".to_owned(), CalendarDate::long)
+            .map_or_else(|| "No due date".to_owned(), |day| clock.date(day))
     }
 
     /// The task's own page, where each field is edited in place.
@@ -184,6 +184,13 @@ impl EditableRecord for Task {
                 .as_ref()
                 .map(|a| a.id.to_string())
                 .unwrap_or_default(),
+        }
+    }
+
+    fn shown(&self, field: TaskField, clock: &crate::time::Wallclock) -> String {
+        match field {
+            TaskField::Due => self.due_on.map(|day| clock.date(day)).unwrap_or_default(),
+            other => self.display(other),
         }
     }
 

@@ -22,6 +22,8 @@ pub struct SignupFormState {
     /// The country code to select at first ("GB"): the region of the browser's first language
     /// that names one, or empty.
     pub country: String,
+    /// How the new member's dates will be written, from the browser's languages ("en-US").
+    pub language: String,
 }
 
 #[server(prefix = "/api", endpoint = "accounts/signup-form")]
@@ -33,17 +35,22 @@ pub async fn signup_form() -> Result<SignupFormState, AppError> {
             Err(AppError::NotFound) => None,
             Err(other) => return Err(other),
         };
-    let country = use_context::<axum::http::request::Parts>()
+    let languages = use_context::<axum::http::request::Parts>()
         .and_then(|parts| {
             let languages = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE)?;
-            crm_core::country::Country::from_accept_language(languages.to_str().ok()?)
+            Some(languages.to_str().ok()?.to_owned())
         })
+        .unwrap_or_default();
+    let country = crm_core::country::Country::from_accept_language(&languages)
         .map(|country| country.code().to_owned())
         .unwrap_or_default();
     Ok(SignupFormState {
         form: crate::form::posted_form(),
         policy_version,
         country,
+        language: crm_core::time::Locale::from_accept_language(&languages)
+            .tag()
+            .to_owned(),
     })
 }
 
@@ -165,10 +172,18 @@ pub async fn load_profile() -> Result<ProfilePageState, AppError> {
 /// Saves the profile from the page (with JavaScript). The plain form POST runs the same checks.
 /// A field's problem comes back as a validation error naming it; an edit from an older version
 /// as a conflict.
+/// A saved profile, and the member's clock from its time zone and language, for the pages
+/// drawn from then on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedProfile {
+    pub fields: crm_core::accounts::profile::ProfileFields,
+    pub clock: crm_core::time::Wallclock,
+}
+
 #[server(prefix = "/api", endpoint = "accounts/profile/save")]
 pub async fn save_profile(
     fields: crm_core::accounts::profile::ProfileFields,
-) -> Result<crm_core::accounts::profile::ProfileFields, AppError> {
+) -> Result<SavedProfile, AppError> {
     crate::member::as_member(|current, state| async move {
         if let Some(problem) = fields.problems().into_iter().next() {
             return Err(AppError::validation(problem.field, problem.message));
@@ -181,7 +196,16 @@ pub async fn save_profile(
         )
         .await?;
         tracing::info!(member_id = %current.viewer.member_id, "profile saved");
-        Ok(saved)
+        let optional = |value: &str| (!value.is_empty()).then(|| value.to_owned());
+        let clock = crm_backend::accounts::session::clock_of(
+            optional(&saved.time_zone).as_deref(),
+            optional(&saved.language).as_deref(),
+            state.db.now_millis(),
+        );
+        Ok(SavedProfile {
+            fields: saved,
+            clock,
+        })
     })
     .await
 }

@@ -12,7 +12,7 @@ use crm_core::forms::FormState;
 use super::api::{
     LinkKind, LinkPageState, SignupFormState, account_form, link_page, load_sessions, signup_form,
 };
-use crate::form::{CountryField, FormMessages, RequiredCheckbox, TextField};
+use crate::form::{BrowserClockFields, CountryField, FormMessages, RequiredCheckbox, TextField};
 use crate::layout::{PageMeta, loaded, loading, use_viewer};
 
 const PASSWORD_HINT: &str = "At least 12 characters. A few unrelated words make a strong password that is easy to remember.";
@@ -48,8 +48,10 @@ fn SignupForm(state: SignupFormState) -> impl IntoView {
         form,
         policy_version,
         country,
+        language,
     } = state;
     const ID: &str = "signup";
+    let posted_zone = form.value("time_zone");
     view! {
         <form id=ID class="account__form" method="post" action="/signup" novalidate>
             <FormMessages form_id=ID state=form.clone()/>
@@ -99,6 +101,7 @@ fn SignupForm(state: SignupFormState) -> impl IntoView {
             {policy_version.map(|version| view! {
                 <input type="hidden" name="policy_version" value=version.to_string()/>
             })}
+            <BrowserClockFields time_zone=posted_zone language/>
             <p><button type="submit" class="button">"Create account"</button></p>
         </form>
     }

@@ -8,17 +8,16 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use crm_core::accounts::profile::{
-    DraftConflict, LANGUAGES, ProfileField, ProfileFields, TIME_ZONES,
-};
+use crm_core::accounts::profile::{DraftConflict, ProfileField, ProfileFields, TIME_ZONES};
 use crm_core::error::AppError;
 use crm_core::forms::{FieldProblem, FormState};
 use crm_core::ids::MemberId;
 use crm_core::storage::PROFILE_DRAFT_KEY;
+use crm_core::time::{Locale, zones};
 
 use super::api::{ProfilePageState, load_profile, save_profile};
 use crate::form::{FormMessages, TextField};
-use crate::layout::{focus_by_id, loaded, loading, textarea_text};
+use crate::layout::{clock_setter, focus_by_id, loaded, loading, textarea_text};
 
 /// Unsaved edits, kept in local storage under [`PROFILE_DRAFT_KEY`].
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -216,6 +215,7 @@ fn DetailsForm(
         request_animation_frame(|| focus_by_id(&ProfileField::Name.input_id()));
     };
 
+    let set_clock = clock_setter();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if status.get_untracked() == SaveStatus::Saving {
@@ -231,7 +231,9 @@ fn DetailsForm(
         status.set(SaveStatus::Saving);
         leptos::task::spawn_local(async move {
             match save_profile(current).await {
-                Ok(stored) => {
+                Ok(answer) => {
+                    let stored = answer.fields;
+                    set_clock(answer.clock);
                     saved.set(stored.clone());
                     fields.set(stored);
                     errors.set(Vec::new());
@@ -307,8 +309,11 @@ fn DetailsForm(
     };
     let select_row = move |field: ProfileField,
                            label: &'static str,
-                           options: Vec<(&'static str, &'static str)>| {
+                           unset: &'static str,
+                           options: Vec<(&'static str, String)>,
+                           hint: (&'static str, &'static str)| {
         let chosen = initial_of(field);
+        let (hint_id, hint_text) = hint;
         view! {
             <div class="field" class:field--invalid=move || error_of(field).is_some()>
                 <label for=field.input_id()>
@@ -321,10 +326,10 @@ fn DetailsForm(
                     prop:value=value_of(field)
                     autofocus=first_invalid == Some(field)
                     aria-invalid=move || error_of(field).is_some().then_some("true")
-                    aria-describedby=move || described_by(field, None)
+                    aria-describedby=move || described_by(field, Some(hint_id))
                     on:change:target=move |ev| input(field, ev.target().value())
                 >
-                    <option value="" selected=chosen.is_empty()>"Not set"</option>
+                    <option value="" selected=chosen.is_empty()>{unset}</option>
                     {options
                         .into_iter()
                         .map(|(value, text)| view! {
@@ -332,6 +337,7 @@ fn DetailsForm(
                         })
                         .collect_view()}
                 </select>
+                <p id=hint_id class="field__hint">{hint_text}</p>
                 {field_error(field)}
             </div>
         }
@@ -402,9 +408,23 @@ fn DetailsForm(
                 {select_row(
                     ProfileField::TimeZone,
                     "Time zone",
-                    TIME_ZONES.iter().map(|zone| (*zone, *zone)).collect(),
+                    "Not set: UTC",
+                    TIME_ZONES.iter().map(|zone| (*zone, zones::label(zone))).collect(),
+                    (
+                        "profile-time-zone-hint",
+                        "Every time the CRM shows you is in this zone, and your \"today\", \"this week\" and \"overdue\" are its days.",
+                    ),
                 )}
-                {select_row(ProfileField::Language, "Language", LANGUAGES.to_vec())}
+                {select_row(
+                    ProfileField::Language,
+                    "Language",
+                    "Not set: English (United Kingdom)",
+                    Locale::ALL.into_iter().map(|locale| (locale.tag(), locale.name().to_owned())).collect(),
+                    (
+                        "profile-language-hint",
+                        "How dates and times are written: 7 December 2026, 14:30 in the United Kingdom; December 7, 2026, 2:30 PM in the United States.",
+                    ),
+                )}
                 <div class="profile__actions">
                     <button
                         type="submit"

@@ -9,11 +9,11 @@ use crm_core::error::AppError;
 #[server(prefix = "/api", endpoint = "dashboard/summary")]
 pub async fn dashboard_summary() -> Result<Summary, AppError> {
     use crm_core::dashboard::WEEK_TASKS_MAX;
-    use crm_core::time::CalendarDate;
 
     crate::member::as_member(|session, state| async move {
         let workspace = session.viewer.workspace_id;
-        let today = CalendarDate::from_millis(state.db.now_millis());
+        // The member's day, in their zone: what is overdue and what is due this week.
+        let today = session.viewer.clock.today(state.db.now_millis());
         let week_ends = today.end_of_week();
         let mut conn = state.db.pool().acquire().await?;
         let counts = crm_backend::dashboard::db::counts(&mut *conn, workspace, today).await?;

@@ -7,7 +7,7 @@ use crm_core::error::AppError;
 use crm_core::records::Kind;
 
 use super::api::dashboard_summary;
-use crate::layout::{loaded, loading};
+use crate::layout::{loaded, loading, use_clock};
 use crate::opportunities::PipelineChart;
 use crate::tasks::TaskItem;
 
@@ -66,7 +66,7 @@ fn SummaryView(summary: Summary) -> impl IntoView {
             <p><a href="/app/opportunities/board">"Open the pipeline board"</a></p>
         </section>
         <section class="dashboard" aria-labelledby="week-title">
-            <h2 id="week-title">{format!("Due by Sunday, {}", week_ends.long())}</h2>
+            <h2 id="week-title">{format!("Due by Sunday, {}", use_clock().date(week_ends))}</h2>
             {if empty {
                 view! { <p class="tasks__empty">"Nothing open is due this week."</p> }.into_any()
             } else {

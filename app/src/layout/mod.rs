@@ -12,7 +12,9 @@ pub use header::SiteHeader;
 pub use links::{CookieSettingsLink, current_path};
 pub use meta::{PageMeta, absolute_url, site_origin};
 pub use not_found::NotFoundPage;
-pub use viewer::{provide_viewer, use_viewer};
+pub use viewer::{
+    browser_languages, browser_time_zone, clock_setter, provide_viewer, use_clock, use_viewer,
+};
 
 use leptos::prelude::*;
 

@@ -14,11 +14,11 @@ use crm_core::leads::{
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::records::{Kind, ListQuery, ListSort, RecordField};
-use crm_core::time::utc_time;
+use crm_core::time::Wallclock;
 
 use super::api::{convert_lead, list_leads, load_lead};
 use crate::form::{FormMessages, TextField, input_id};
-use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
+use crate::layout::{focus_by_id, loaded, loading, use_clock, use_hydrated};
 use crate::records::{
     AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
     ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle, RestoredNotice, Selection,
@@ -98,6 +98,7 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
     let filtered = query.is_filtered();
     let clear_href = filtered.then_some("/app/leads");
     let (first_href, next_href) = query.page_links(next);
+    let clock = use_clock();
     let has_problem = problem.is_some();
     let sort = ListSort::choose(&query.sort, &SORTS);
     let caption = sort.caption(if filtered {
@@ -143,7 +144,9 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
                     </td>
                     <td>{row.source.as_str()}</td>
                     <td>{row.owner.unwrap_or_default()}</td>
-                    <td>{utc_time(row.created_at)}</td>
+                    <td>
+                        <time datetime=Wallclock::machine(row.created_at)>{clock.time(row.created_at)}</time>
+                    </td>
                 </tr>
             }).collect_view()}
         </ListTable>
@@ -242,7 +245,7 @@ fn LeadView(record: LeadRecord, created: bool) -> impl IntoView {
         members,
     } = record;
     let id = lead.id;
-    let facts = FormFacts::of(&lead);
+    let facts = FormFacts::of(&lead, &use_clock());
     let lead = RwSignal::new(lead);
     let timeline = RwSignal::new(timeline);
     let members = StoredValue::new(members);
@@ -294,9 +297,9 @@ struct FormFacts {
 }
 
 impl FormFacts {
-    fn of(lead: &Lead) -> Self {
+    fn of(lead: &Lead, clock: &Wallclock) -> Self {
         Self {
-            added: utc_time(lead.created_at),
+            added: clock.time(lead.created_at),
             team_size: lead.team_size.clone(),
             message: lead.message.clone(),
             marketing: lead.marketing.map(|choice| {
@@ -307,7 +310,7 @@ impl FormFacts {
                     } else {
                         "No, chosen"
                     },
-                    utc_time(choice.at),
+                    clock.time(choice.at),
                     choice.policy_version
                 )
             }),
@@ -530,7 +533,7 @@ fn ConvertedSection(conversion: Conversion, done: RwSignal<Option<Converted>>) -
                     ", with the company "
                     <a href=format!("/app/companies/{}", company.id)>{company.name}</a>
                 })}
-                {format!(", on {} by {by}.", utc_time(at))}
+                {format!(", on {} by {by}.", use_clock().time(at))}
             </p>
             {opportunity.map(|opportunity| view! {
                 <p>

@@ -25,7 +25,7 @@ use super::api::{
     opportunities_board, pipeline_stages, remove_opportunity_person, rename_stage, reorder_stage,
 };
 use crate::form::{FieldError, FormMessages, TextField, input_id};
-use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
+use crate::layout::{focus_by_id, loaded, loading, use_clock, use_hydrated};
 use crate::records::{
     AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
     ListTable, NewRecordPage, RecordPage, RecordTitle, RestoredNotice, Selection, TickCell,
@@ -33,9 +33,10 @@ use crate::records::{
 };
 use crate::tasks::RecordTasks;
 
-/// "March 31, 2027", or the stored text if it is not a date.
+/// "31 March 2027" (as the member's language writes it), or the stored text if it is not a
+/// date.
 fn close_day(raw: &str) -> String {
-    CalendarDate::parse(raw).map_or_else(|| raw.to_owned(), CalendarDate::long)
+    CalendarDate::parse(raw).map_or_else(|| raw.to_owned(), |day| use_clock().date(day))
 }
 
 /// The links between the opportunities pages, the current one marked.

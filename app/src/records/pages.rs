@@ -18,12 +18,14 @@ use crm_core::records::{
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::ids::{MemberId, NoteId};
-use crm_core::time::utc_time;
+use crm_core::time::Wallclock;
 
 use super::remote::RecordApi;
 use super::selection::{BulkActions, Selection, TickAllCell};
 use crate::form::TextField;
-use crate::layout::{error_alert, focus_by_id, loaded, loading, use_hydrated, use_viewer};
+use crate::layout::{
+    error_alert, focus_by_id, loaded, loading, use_clock, use_hydrated, use_viewer,
+};
 
 /// An edit not yet saved, kept in local storage so a reload does not lose it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -787,8 +789,9 @@ pub fn EditableField<R: RecordApi>(
             }
         }
     };
+    let clock = StoredValue::new(use_clock());
     let display = move || {
-        let shown = record.with(|r| r.display(field));
+        let shown = clock.with_value(|clock| record.with(|r| r.shown(field, clock)));
         if shown.is_empty() {
             view! { <span class="record__empty">"Not set"</span> }.into_any()
         } else {
@@ -912,7 +915,11 @@ fn TimelineItem(
         ),
         TimelineEvent::NoteDeleted => said(format!("{who} deleted a note.")),
         TimelineEvent::TaskAdded { title, due } => said(match due {
-            Some(due) => format!("{who} added the task {}, due {due}.", quoted(&title)),
+            Some(due) => format!(
+                "{who} added the task {}, due {}.",
+                quoted(&title),
+                use_clock().date(due)
+            ),
             None => format!("{who} added the task {}.", quoted(&title)),
         }),
         TimelineEvent::TaskDone { title } => {
@@ -962,7 +969,9 @@ fn TimelineItem(
                 {after}
             </span>
             " "
-            <span class="timeline__time">{utc_time(entry.at)}</span>
+            <time class="timeline__time" datetime=Wallclock::machine(entry.at)>
+                {use_clock().time(entry.at)}
+            </time>
             {note.map(|body| view! { <blockquote class="timeline__note">{body}</blockquote> })}
         </li>
     }
@@ -1006,6 +1015,7 @@ fn NoteItem(
         edited_at,
     } = note;
     let viewer = use_viewer();
+    let clock = use_clock();
     let ready = use_hydrated();
     let (may_edit, may_delete) = viewer.with_untracked(|viewer| {
         viewer.as_ref().map_or((false, false), |v| {
@@ -1248,8 +1258,8 @@ fn NoteItem(
             <span>{format!("{who} wrote a note:")}</span>
             " "
             <span class="timeline__time">
-                {utc_time(at)}
-                {edited_at.map(|edited| format!(" (edited {})", utc_time(edited)))}
+                <time datetime=Wallclock::machine(at)>{clock.time(at)}</time>
+                {edited_at.map(|edited| format!(" (edited {})", clock.time(edited)))}
             </span>
             {view_now}
             {move || (state.get() == NoteState::Showing).then(|| error.get()).flatten().map(|message| view! {

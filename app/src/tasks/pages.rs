@@ -16,7 +16,7 @@ use crm_core::ids::MemberId;
 use crm_core::records::{Kind, ListQuery, MemberOption, TimelineEntry};
 
 use super::api::{add_task, bulk_tasks, list_tasks, record_tasks, set_task_done};
-use crate::layout::{focus_by_id, loaded, loading, use_hydrated};
+use crate::layout::{focus_by_id, loaded, loading, use_clock, use_hydrated};
 use crate::records::ListPages;
 use crate::records::api::record_timeline;
 use crate::records::{
@@ -182,7 +182,7 @@ pub fn TaskItem(
         about,
         ..
     } = task.clone();
-    let due = task.due_label();
+    let due = task.due_label(&use_clock());
     let assignee = assignee.map_or_else(|| "Nobody".to_owned(), |member| member.name);
     let select = selected.map(|selected| {
         let row = id.uuid();

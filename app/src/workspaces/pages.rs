@@ -11,7 +11,7 @@ use crm_core::forms::FormState;
 use crm_core::workspaces::{InvitationView, Role, TeamMember, WorkspaceSettings};
 
 use super::api::{load_invitation, load_workspace_settings};
-use crate::form::{CountryField, FormMessages, RequiredCheckbox, TextField};
+use crate::form::{BrowserClockFields, CountryField, FormMessages, RequiredCheckbox, TextField};
 use crate::layout::{error_alert, loaded, loading};
 
 fn done_message(done: &str) -> Option<&'static str> {
@@ -371,6 +371,7 @@ fn Invitation(view: InvitationView, token: String) -> impl IntoView {
         None => {
             const ID: &str = "join";
             let form = view.form;
+            let (posted_zone, posted_language) = (form.value("time_zone"), form.value("language"));
             view! {
                 <p>"Create your account to join. Your e-mail address is the one this invitation was sent to."</p>
                 <form id=ID class="account__form" method="post" action=action novalidate>
@@ -396,6 +397,7 @@ fn Invitation(view: InvitationView, token: String) -> impl IntoView {
                     {view.policy_version.map(|version| view! {
                         <input type="hidden" name="policy_version" value=version.to_string()/>
                     })}
+                    <BrowserClockFields time_zone=posted_zone language=posted_language/>
                     <p><button type="submit" class="button">"Create account and join"</button></p>
                 </form>
             }

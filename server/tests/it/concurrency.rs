@@ -984,7 +984,7 @@ async fn records_added_and_settings_saved_by_many_writers_at_once_are_all_kept(a
             ("fields[name]", &format!("Ada {writer}")),
             ("fields[job_title]", "Analyst"),
             ("fields[time_zone]", "Europe/London"),
-            ("fields[language]", "en"),
+            ("fields[language]", "en-GB"),
             ("fields[version]", "1"),
         ])
     })

@@ -75,7 +75,10 @@ async fn the_dashboard_counts_the_workspace_and_lists_what_is_due_by_sunday(app:
         "1 company",
         "5 open tasks",
         ", 1 overdue",
-        &format!("Due by Sunday, {}", sunday.long()),
+        &format!(
+            "Due by Sunday, {}",
+            crm_core::time::Locale::EnGb.date(sunday)
+        ),
         "Overdue call",
     ] {
         assert!(page.contains(shown), "{shown}: {page}");

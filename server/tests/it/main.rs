@@ -30,4 +30,5 @@ mod roles;
 mod search;
 mod support;
 mod tasks;
+mod time_zones;
 mod workspaces;

@@ -135,7 +135,7 @@ async fn an_opportunity_added_with_the_form_keeps_its_amount_in_minor_units_and_
     let page =
         body_text(get_page(&app, &format!("/app/opportunities/{id}"), Some(&ada)).await).await;
     assert!(page.contains("$12,500.50"), "{page}");
-    assert!(page.contains("March 31, 2027"), "{page}");
+    assert!(page.contains("31 March 2027"), "{page}");
 }
 
 #[backend_test]
@@ -906,7 +906,7 @@ async fn a_persons_and_a_companys_pages_list_their_opportunities_soonest_to_clos
     let page =
         body_text(get_page(&app, &format!("/app/companies/{company}"), Some(&ada)).await).await;
     assert!(
-        page.contains("Lead, €12,500.00, expected to close March 1, 2027"),
+        page.contains("Lead, €12,500.00, expected to close 1 March 2027"),
         "{page}"
     );
     assert!(!page.contains("Mallory"), "{page}");

@@ -119,7 +119,7 @@ async fn a_task_about_a_person_is_listed_by_due_day_ticked_done_and_shown_in_the
     );
     let page = body_text(get_page(&app, &format!("/app/people/{grace}"), Some(&ada)).await).await;
     for shown in [
-        "Owner of Analytical Engines added the task \u{201c}Call Grace\u{201d}, due December 24, 2026.",
+        "Owner of Analytical Engines added the task \u{201c}Call Grace\u{201d}, due 24 December 2026.",
         "Owner of Analytical Engines ticked the task \u{201c}Call Grace\u{201d} done.",
     ] {
         assert!(
@@ -294,7 +294,7 @@ async fn a_task_about_a_company_a_lead_or_an_opportunity_is_on_its_page_in_its_t
         assert_eq!(status, StatusCode::OK, "{label} {kind}: {body}");
         assert!(body.contains("TaskAdded") && body.contains(title), "{body}");
         let page = body_text(get_page(&app, &format!("/app/{path}/{id}"), Some(&ada)).await).await;
-        let told = format!("added the task \u{201c}{title}\u{201d}, due January 15, 2030.");
+        let told = format!("added the task \u{201c}{title}\u{201d}, due 15 January 2030.");
         assert!(page.contains(&told), "{label}: /app/{path} lacks {told}");
 
         // Out of another workspace's reach, and of a visitor's.

@@ -495,7 +495,7 @@ async fn the_profile_saves_without_javascript_and_refuses_an_edit_from_an_older_
         ("phone", "+44 20 7946 0958"),
         ("mailing_address", "12 St James's Square\r\nLondon"),
         ("time_zone", "Europe/London"),
-        ("language", "en"),
+        ("language", "en-GB"),
         ("version", "1"),
     ];
     let saved = post(&app, "/app/settings/profile", &fields, Some(&ada)).await;

@@ -72,6 +72,9 @@ pub struct NewMember<'a> {
     pub password_hash: Option<&'a str>,
     /// When they confirmed being of legal age (at sign-up); `None` for operators made by the CLI.
     pub age_confirmed_at: Option<i64>,
+    /// The browser's time zone and language at sign-up, until they choose in their profile.
+    pub time_zone: Option<&'a str>,
+    pub locale: Option<crm_core::time::Locale>,
 }
 
 /// Creates a member. A second member with the same address is refused as a conflict.
@@ -82,8 +85,9 @@ pub async fn insert<'e>(
 ) -> Result<MemberId, AppError> {
     let id = MemberId::random();
     sqlx::query(
-        "INSERT INTO members (id, name, email, email_key, password_hash, age_confirmed_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        "INSERT INTO members (id, name, email, email_key, password_hash, age_confirmed_at,
+                              time_zone, language, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
     )
     .bind(id)
     .bind(member.name.as_str())
@@ -91,6 +95,8 @@ pub async fn insert<'e>(
     .bind(email_key(member.email))
     .bind(member.password_hash)
     .bind(member.age_confirmed_at)
+    .bind(member.time_zone)
+    .bind(member.locale.map(crm_core::time::Locale::tag))
     .bind(now)
     .execute(executor)
     .await?;

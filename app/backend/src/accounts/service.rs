@@ -203,6 +203,8 @@ pub async fn sign_up(
                     email: &request.email,
                     password_hash: Some(&password_hash),
                     age_confirmed_at: Some(now),
+                    time_zone: request.time_zone,
+                    locale: Some(request.locale),
                 },
                 now,
             )
@@ -716,6 +718,8 @@ pub async fn create_operator(state: &AppState, email: &EmailAddress) -> Result<S
                     email,
                     password_hash: None,
                     age_confirmed_at: None,
+                    time_zone: None,
+                    locale: None,
                 },
                 now,
             )

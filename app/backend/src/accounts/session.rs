@@ -8,6 +8,7 @@ use crm_core::accounts::Viewer;
 use crm_core::country::Country;
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, WorkspaceId};
+use crm_core::time::{Locale, Wallclock};
 use crm_core::workspaces::Role;
 
 use super::tokens;
@@ -89,7 +90,8 @@ pub async fn load(db: &Db, secret: &str, now: i64) -> Result<Option<CurrentSessi
     let secret_hash = tokens::hash(secret);
     let row = sqlx::query(
         "SELECT s.id, s.member_id, s.workspace_id, s.last_seen_at, s.expires_at,
-                m.name, m.email, m.email_verified_at, w.name AS workspace_name,
+                m.name, m.email, m.email_verified_at, m.time_zone, m.language,
+                w.name AS workspace_name,
                 w.country AS workspace_country, ms.role
          FROM sessions s
          JOIN members m ON m.id = s.member_id
@@ -141,11 +143,23 @@ pub async fn load(db: &Db, secret: &str, now: i64) -> Result<Option<CurrentSessi
                 .and_then(Country::parse),
             role: Role::parse(&role)
                 .ok_or_else(|| AppError::internal(format!("stored role is unknown: {role}")))?,
+            clock: clock_of(
+                row.try_get::<Option<String>, _>("time_zone")?.as_deref(),
+                row.try_get::<Option<String>, _>("language")?.as_deref(),
+                now,
+            ),
         },
         id: Uuid::parse_str(&id).map_err(AppError::internal)?,
         secret_hash,
         expires_at,
     }))
+}
+
+/// A member's clock from their profile's time zone and language as stored (either may be unset:
+/// UTC, UK English).
+pub fn clock_of(time_zone: Option<&str>, language: Option<&str>, now: i64) -> Wallclock {
+    let locale = language.and_then(Locale::parse).unwrap_or_default();
+    Wallclock::for_zone(time_zone, locale, now)
 }
 
 /// Ends one session, by the hash of its secret.
@@ -240,8 +254,8 @@ pub async fn list_for(
                     user_agent.as_deref().unwrap_or(""),
                 ),
                 ip_address: row.try_get("ip_address")?,
-                started: crm_core::time::utc_time(row.try_get("created_at")?),
-                last_seen: crm_core::time::utc_time(row.try_get("last_seen_at")?),
+                started: current.viewer.clock.time(row.try_get("created_at")?),
+                last_seen: current.viewer.clock.time(row.try_get("last_seen_at")?),
                 current: id == current.id,
             })
         })

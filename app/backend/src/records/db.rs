@@ -293,8 +293,7 @@ async fn task_entries<'e>(
                 title: title.clone(),
                 due: row
                     .try_get::<Option<String>, _>("due_on")?
-                    .and_then(|raw| CalendarDate::parse(&raw))
-                    .map(CalendarDate::long),
+                    .and_then(|raw| CalendarDate::parse(&raw)),
             },
         });
         if let Some(at) = row.try_get::<Option<i64>, _>("done_at")? {

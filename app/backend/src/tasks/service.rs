@@ -16,9 +16,9 @@ use super::db::{self, NewTask};
 use crate::accounts::session::CurrentSession;
 use crate::db::Db;
 
-/// Today in UTC, by the database's clock, which decides what is overdue.
-fn today(db: &Db) -> CalendarDate {
-    CalendarDate::from_millis(db.now_millis())
+/// Today in the member's time zone, by the database's clock: what is overdue for them.
+fn today(db: &Db, session: &CurrentSession) -> CalendarDate {
+    session.viewer.clock.today(db.now_millis())
 }
 
 /// A task as typed in an "Add a task" form.
@@ -60,7 +60,7 @@ pub async fn add(db: &Db, session: &CurrentSession, fields: &TaskFields) -> Resu
         db.now_millis(),
     )
     .await?;
-    let task = db::load(&mut tx, workspace, id, today(db))
+    let task = db::load(&mut tx, workspace, id, today(db, session))
         .await?
         .ok_or_else(|| AppError::internal("a task just added is not there"))?;
     tx.commit().await?;
@@ -148,7 +148,7 @@ pub async fn set_done(
     {
         return Err(AppError::NotFound);
     }
-    let task = db::load(&mut tx, workspace, id, today(db))
+    let task = db::load(&mut tx, workspace, id, today(db, session))
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -187,7 +187,7 @@ pub async fn list_page(
                 after: after.as_ref(),
                 ..filter
             };
-            db::list(db.pool(), workspace, &filter, PAGE_SIZE, today(db)).await
+            db::list(db.pool(), workspace, &filter, PAGE_SIZE, today(db, session)).await
         }
         Err(problem) => Err(problem),
     };
@@ -195,7 +195,7 @@ pub async fn list_page(
         Ok((tasks, next)) => (tasks, next, None),
         Err(AppError::Validation { message, .. }) => {
             let (tasks, next) =
-                db::list(db.pool(), workspace, &filter, PAGE_SIZE, today(db)).await?;
+                db::list(db.pool(), workspace, &filter, PAGE_SIZE, today(db, session)).await?;
             (tasks, next, Some(message))
         }
         Err(other) => return Err(other),
@@ -221,7 +221,7 @@ pub async fn about(db: &Db, session: &CurrentSession, record: &str) -> Result<Ta
     let mut conn = db.pool().acquire().await?;
     let record = record_of(&mut conn, workspace, record).await?;
     Ok(TaskList {
-        tasks: db::about(&mut *conn, workspace, record, today(db)).await?,
+        tasks: db::about(&mut *conn, workspace, record, today(db, session)).await?,
         next: None,
         problem: None,
         search_note: None,
@@ -247,7 +247,7 @@ pub async fn page(db: &Db, session: &CurrentSession, id: &str) -> Result<TaskPag
     let workspace = session.viewer.workspace_id;
     let id = TaskId::parse(id.trim()).ok_or(AppError::NotFound)?;
     let mut conn = db.pool().acquire().await?;
-    let task = db::load(&mut conn, workspace, id, today(db))
+    let task = db::load(&mut conn, workspace, id, today(db, session))
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(TaskPage {
@@ -283,7 +283,7 @@ pub async fn save_field(
     let invalid = |message: String| AppError::validation(field.name(), message);
     let mut tx = db.begin_write().await?;
     db.lock_record(&mut tx, "tasks", &id.to_string()).await?;
-    let today = today(db);
+    let today = today(db, session);
     let stored = db::load(&mut tx, workspace, id, today)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -10,6 +10,7 @@ use crate::country::Country;
 use crate::email_address::EmailAddress;
 use crate::forms::FieldProblem;
 use crate::ids::{MemberId, WorkspaceId};
+use crate::time::{Locale, Wallclock};
 use crate::workspaces::{Role, WorkspaceName};
 
 /// The member a request comes from, as the session says, with the workspace they are working in.
@@ -26,6 +27,9 @@ pub struct Viewer {
     /// `None` until an admin chooses one (numbers then need their country code).
     pub workspace_country: Option<Country>,
     pub role: Role,
+    /// The member's time zone and language, from their profile: every time and date the CRM
+    /// shows them, and their "today".
+    pub clock: Wallclock,
 }
 
 /// A person's name as they want it shown: trimmed, 1 to 100 characters, no control characters.
@@ -104,6 +108,14 @@ pub struct SignupFields {
     /// The workspace's country code ("GB"), or empty for none.
     #[serde(default)]
     pub country: String,
+    /// The browser's time zone (an IANA name), which the page fills in: the new member's zone
+    /// until they choose another in their profile. Empty or unknown reads as UTC.
+    #[serde(default)]
+    pub time_zone: String,
+    /// The language the page was written for from the browser's languages ("en-US"): how the
+    /// new member's dates are written until they choose. Empty or unknown reads as UK English.
+    #[serde(default)]
+    pub language: String,
     /// The legal-age box: "on" when ticked.
     #[serde(default)]
     pub age: Option<String>,
@@ -123,6 +135,9 @@ pub struct SignupRequest {
     pub password: String,
     pub workspace_name: WorkspaceName,
     pub country: Option<Country>,
+    /// The browser's zone, as listed; `None` reads as UTC.
+    pub time_zone: Option<&'static str>,
+    pub locale: Locale,
     pub policy_version: Option<i64>,
 }
 
@@ -178,6 +193,10 @@ impl SignupFields {
                     password: self.password.clone(),
                     workspace_name,
                     country,
+                    // Filled in by the page, not typed: one it does not know is not the
+                    // member's mistake, and reads as UTC (the profile shows which it is).
+                    time_zone: crate::time::zones::listed(&self.time_zone),
+                    locale: Locale::parse(&self.language).unwrap_or_default(),
                     policy_version: self.policy_version.trim().parse().ok(),
                 })
             }
@@ -192,6 +211,8 @@ impl SignupFields {
             ("email".to_owned(), self.email.clone()),
             ("workspace_name".to_owned(), self.workspace_name.clone()),
             ("country".to_owned(), self.country.clone()),
+            ("time_zone".to_owned(), self.time_zone.clone()),
+            ("language".to_owned(), self.language.clone()),
         ];
         if ticked(&self.age) {
             values.push(("age".to_owned(), "on".to_owned()));
@@ -305,6 +326,8 @@ mod tests {
             password: "correct horse battery".into(),
             workspace_name: "Analytical Engines".into(),
             country: "gb".into(),
+            time_zone: "Europe/London".into(),
+            language: "en-GB".into(),
             age: Some("on".into()),
             policy: Some("on".into()),
             policy_version: "1".into(),
@@ -336,6 +359,30 @@ mod tests {
             problems,
             vec![FieldProblem::new("country", COUNTRY_UNKNOWN)]
         );
+    }
+
+    #[test]
+    fn the_browsers_zone_and_language_are_kept_and_anything_else_reads_as_utc_in_uk_english() {
+        let request = complete().parse().expect("valid");
+        assert_eq!(request.time_zone, Some("Europe/London"));
+        assert_eq!(request.locale, Locale::EnGb);
+        let older = SignupFields {
+            time_zone: "Asia/Calcutta".into(),
+            language: "en-US".into(),
+            ..complete()
+        };
+        let request = older.parse().expect("valid");
+        assert_eq!(request.time_zone, Some("Asia/Kolkata"));
+        assert_eq!(request.locale, Locale::EnUs);
+        // Not typed by the member, so never a reason to refuse the form.
+        let odd = SignupFields {
+            time_zone: "Mars/Olympus".into(),
+            language: "tlh".into(),
+            ..complete()
+        };
+        let request = odd.parse().expect("valid");
+        assert_eq!(request.time_zone, None);
+        assert_eq!(request.locale, Locale::EnGb);
     }
 
     #[test]

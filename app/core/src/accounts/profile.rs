@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::PersonName;
 use crate::forms::FieldProblem;
+use crate::time::Locale;
 
 /// The profile as edited. Names match the HTML form's, so the plain POST and the server function
 /// read the same shape.
@@ -38,54 +39,7 @@ pub enum ProfileField {
     Language,
 }
 
-/// Time zones offered, by IANA name.
-pub const TIME_ZONES: &[&str] = &[
-    "UTC",
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Lisbon",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Zurich",
-    "Europe/Amsterdam",
-    "Europe/Brussels",
-    "Europe/Madrid",
-    "Europe/Rome",
-    "Europe/Vienna",
-    "Europe/Stockholm",
-    "Europe/Warsaw",
-    "Europe/Athens",
-    "Europe/Helsinki",
-    "Europe/Istanbul",
-    "Africa/Lagos",
-    "Africa/Johannesburg",
-    "Africa/Nairobi",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Shanghai",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-    "America/Sao_Paulo",
-    "America/Mexico_City",
-    "America/New_York",
-    "America/Toronto",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-];
-
-/// Languages offered, as `(tag, name in that language)`.
-pub const LANGUAGES: &[(&str, &str)] = &[
-    ("en", "English"),
-    ("de", "Deutsch"),
-    ("fr", "Français"),
-    ("es", "Español"),
-    ("it", "Italiano"),
-    ("nl", "Nederlands"),
-    ("pt", "Português"),
-];
+pub use crate::time::zones::TIME_ZONES;
 
 pub const JOB_TITLE_MAX_CHARS: usize = 100;
 pub const ADDRESS_MAX_CHARS: usize = 500;
@@ -187,9 +141,8 @@ impl ProfileField {
             }
             Self::TimeZone => (!value.is_empty() && !TIME_ZONES.contains(&value))
                 .then_some("Choose a time zone from the list."),
-            Self::Language => (!value.is_empty()
-                && !LANGUAGES.iter().any(|(tag, _)| *tag == value))
-            .then_some("Choose a language from the list."),
+            Self::Language => (!value.is_empty() && Locale::parse(value).is_none())
+                .then_some("Choose a language from the list."),
         };
         problem.map(str::to_owned)
     }
@@ -328,7 +281,7 @@ mod tests {
             phone: "+44 20 7946 0958".into(),
             mailing_address: "12 St James's Square\nLondon".into(),
             time_zone: "Europe/London".into(),
-            language: "en".into(),
+            language: "en-GB".into(),
             version: 3,
         }
     }
@@ -419,6 +372,8 @@ mod tests {
             (ProfileField::Phone, "12"),
             (ProfileField::TimeZone, "Mars/Olympus_Mons"),
             (ProfileField::Language, "tlh"),
+            // Offered once, but it changed nothing: no longer a choice.
+            (ProfileField::Language, "de"),
         ];
         for (field, value) in cases {
             let mut fields = valid();
