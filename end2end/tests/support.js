@@ -6,6 +6,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 
@@ -45,15 +46,29 @@ export const DESKTOP = { width: 1280, height: 800 };
 let visitors = 0;
 
 /**
- * The address of a new visitor, from the documentation ranges (RFC 5737). The server under test
- * trusts `X-Forwarded-For` (scripts/test sets TRUST_X_FORWARDED_FOR=true, as behind a proxy), so
- * each browser context counts as its own client for the per-address rate limits: the suite signs
- * up more members than one address may in an hour, as many real visitors would.
+ * Which test file this process runs, by its place among the suite's files (0 when the process
+ * runs none of them by name). The runner gives each file a process of its own, whose visitors
+ * are numbered from 1 again: the file's place keeps its addresses apart from every other file's.
+ */
+const fileIndex = (() => {
+  const running = path.basename(process.argv[1] ?? '');
+  const files = readdirSync(path.dirname(fileURLToPath(import.meta.url)))
+    .filter((name) => name.endsWith('.test.js'))
+    .sort();
+  return Math.max(files.indexOf(running), 0);
+})();
+
+/**
+ * The address of a new visitor, from the benchmarking range 198.18.0.0/15 (RFC 2544), a block of
+ * 1,000 addresses for each test file. The server under test trusts `X-Forwarded-For`
+ * (scripts/test sets TRUST_X_FORWARDED_FOR=true, as behind a proxy), so each browser context
+ * counts as its own client for the per-address rate limits, across the whole suite: it signs up
+ * more members than one address may in an hour, as many real visitors would.
  */
 function visitorAddress() {
   visitors += 1;
-  const block = ['192.0.2', '198.51.100', '203.0.113'][Math.floor(visitors / 250) % 3];
-  return `${block}.${(visitors % 250) + 1}`;
+  const n = fileIndex * 1000 + visitors;
+  return `198.${18 + Math.floor(n / 65536)}.${Math.floor(n / 256) % 256}.${n % 256}`;
 }
 
 /**
