@@ -119,6 +119,7 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         match list_page(db, workspace, None, &deep)
             .await
             .expect("walk")
+            .place
             .next
         {
             Some(next) => deep.after = next,
@@ -393,47 +394,58 @@ async fn bench(database: TestDatabase, people: usize, runs: usize) {
         assignee: None,
         newest: false,
         search,
-        after: None,
     };
     // Half way down the list, as its page links lead there.
-    let (_, halfway) =
-        crm_backend::tasks::db::list(db.pool(), workspace, &open_tasks(""), people / 20, today)
-            .await
-            .expect("tasks");
+    let first = crm_backend::records::db::PageAt::First;
+    let (_, halfway) = {
+        let mut conn = db.pool().acquire().await.expect("connection");
+        crm_backend::tasks::db::list(
+            &mut conn,
+            workspace,
+            &open_tasks(""),
+            &first,
+            people / 20,
+            today,
+        )
+        .await
+        .expect("tasks")
+    };
     let halfway =
-        crm_backend::tasks::db::After::decode(&halfway.expect("a next page")).expect("cursor");
+        crm_backend::records::db::PageAt::from_query(&halfway.next.expect("a next page"), "")
+            .expect("cursor");
     let open = open_tasks("");
-    for (label, filter) in [
-        ("tasks: first page of open tasks", open),
+    for (label, filter, at) in [
+        ("tasks: first page of open tasks", open, &first),
         (
             "tasks: first page of open tasks, newest first",
             crm_backend::tasks::db::Filter {
                 newest: true,
                 ..open
             },
+            &first,
         ),
-        (
-            "tasks: a page half way down the open tasks",
-            crm_backend::tasks::db::Filter {
-                after: Some(&halfway),
-                ..open
-            },
-        ),
+        ("tasks: a page half way down the open tasks", open, &halfway),
         // A search that only a few titles match, so that most of the open tasks are looked at.
         (
             "tasks: search, part of a title (\"up 777\")",
             open_tasks("up 777"),
+            &first,
         ),
-        ("tasks: search, two letters (\"fo\")", open_tasks("fo")),
+        (
+            "tasks: search, two letters (\"fo\")",
+            open_tasks("fo"),
+            &first,
+        ),
     ] {
         let filter = &filter;
         measure(
             label,
             runs,
-            |(tasks, _): &(Vec<crm_core::tasks::Task>, Option<String>)| tasks.len(),
+            |(tasks, _): &(Vec<crm_core::tasks::Task>, crm_core::records::ListPlace)| tasks.len(),
             move || async move {
                 let size = crm_core::tasks::PAGE_SIZE;
-                crm_backend::tasks::db::list(db.pool(), workspace, filter, size, today)
+                let mut conn = db.pool().acquire().await.expect("connection");
+                crm_backend::tasks::db::list(&mut conn, workspace, filter, at, size, today)
                     .await
                     .expect("tasks")
             },

@@ -347,6 +347,8 @@ pub struct CompaniesQuery {
     pub owner: String,
     /// The page after this cursor ("" for the first page); opaque to the browser.
     pub after: String,
+    /// The page before this cursor ("Previous page"; "" otherwise); opaque to the browser.
+    pub before: String,
 }
 
 /// The orders the companies list offers, its default first.
@@ -369,6 +371,7 @@ impl ListQuery for CompaniesQuery {
             ("tag", &self.tag),
             ("owner", &self.owner),
             ("after", &self.after),
+            ("before", &self.before),
         ]
     }
 
@@ -376,9 +379,14 @@ impl ListQuery for CompaniesQuery {
         &self.after
     }
 
-    fn with_after(&self, after: String) -> Self {
+    fn before(&self) -> &str {
+        &self.before
+    }
+
+    fn at_page(&self, after: String, before: String) -> Self {
         Self {
             after,
+            before,
             ..self.clone()
         }
     }
@@ -388,8 +396,9 @@ impl ListQuery for CompaniesQuery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompaniesPage {
     pub rows: Vec<CompanyRow>,
-    /// The cursor of the next page, when there is one.
-    pub next: Option<String>,
+    /// Where the page stands in the list, and the cursors of the pages around it.
+    #[serde(flatten)]
+    pub place: crate::records::ListPlace,
     /// The workspace's company tags, for the filter.
     pub tags: Vec<String>,
     /// The workspace's members, for a change of owner of the selected companies.
@@ -516,6 +525,7 @@ mod tests {
             tag: "vip".to_owned(),
             owner: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
             after: String::new(),
+            before: String::new(),
         };
         assert_eq!(
             query.href(),

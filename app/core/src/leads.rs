@@ -415,6 +415,8 @@ pub struct LeadsQuery {
     pub owner: String,
     /// The page after this cursor ("" for the first page); opaque to the browser.
     pub after: String,
+    /// The page before this cursor ("Previous page"; "" otherwise); opaque to the browser.
+    pub before: String,
 }
 
 impl ListQuery for LeadsQuery {
@@ -427,6 +429,7 @@ impl ListQuery for LeadsQuery {
             ("status", &self.status),
             ("owner", &self.owner),
             ("after", &self.after),
+            ("before", &self.before),
         ]
     }
 
@@ -434,9 +437,14 @@ impl ListQuery for LeadsQuery {
         &self.after
     }
 
-    fn with_after(&self, after: String) -> Self {
+    fn before(&self) -> &str {
+        &self.before
+    }
+
+    fn at_page(&self, after: String, before: String) -> Self {
         Self {
             after,
+            before,
             ..self.clone()
         }
     }
@@ -453,8 +461,9 @@ impl LeadsQuery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadsPage {
     pub rows: Vec<LeadRow>,
-    /// The cursor of the next page, when there is one.
-    pub next: Option<String>,
+    /// Where the page stands in the list, and the cursors of the pages around it.
+    #[serde(flatten)]
+    pub place: crate::records::ListPlace,
     /// The workspace's members, for the owner filter.
     pub members: Vec<MemberOption>,
     /// What was wrong with the query (the list is then shown without that part).

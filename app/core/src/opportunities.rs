@@ -590,6 +590,8 @@ pub struct OpportunitiesQuery {
     pub owner: String,
     /// The page after this cursor ("" for the first page); opaque to the browser.
     pub after: String,
+    /// The page before this cursor ("Previous page"; "" otherwise); opaque to the browser.
+    pub before: String,
 }
 
 impl OpportunitiesQuery {
@@ -608,6 +610,7 @@ impl ListQuery for OpportunitiesQuery {
             ("stage", &self.stage),
             ("owner", &self.owner),
             ("after", &self.after),
+            ("before", &self.before),
         ]
     }
 
@@ -615,9 +618,14 @@ impl ListQuery for OpportunitiesQuery {
         &self.after
     }
 
-    fn with_after(&self, after: String) -> Self {
+    fn before(&self) -> &str {
+        &self.before
+    }
+
+    fn at_page(&self, after: String, before: String) -> Self {
         Self {
             after,
+            before,
             ..self.clone()
         }
     }
@@ -627,7 +635,9 @@ impl ListQuery for OpportunitiesQuery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpportunitiesPage {
     pub rows: Vec<OpportunityRow>,
-    pub next: Option<String>,
+    /// Where the page stands in the list, and the cursors of the pages around it.
+    #[serde(flatten)]
+    pub place: crate::records::ListPlace,
     /// For the filters.
     pub stages: Vec<Stage>,
     pub members: Vec<MemberOption>,

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{MemberId, NoteId};
 use crate::workspaces::Role;
 
-/// A list's state as its URL holds it (`/app/leads?q=&status=&after=`): search, filters and the
-/// page cursor, so that back, forward, reload and shared links show the same list.
+/// A list's state as its URL holds it (`/app/leads?q=&status=&after=` or `&before=`): search,
+/// filters and the page cursor, so that back, forward, reload and shared links show the same list.
 pub trait ListQuery: Clone {
     /// The list's path ("/app/leads").
     const PATH: &'static str;
@@ -16,11 +16,17 @@ pub trait ListQuery: Clone {
     /// The query string's parameters in order; empty ones are left out of the URL.
     fn parameters(&self) -> Vec<(&'static str, &str)>;
 
-    /// The page cursor ("" on the first page).
+    /// The cursor of the row after which this page starts ("" unless it is a page after one,
+    /// reached by "Next page").
     fn after(&self) -> &str;
 
-    /// The same list from the page after `after` ("" for the first page).
-    fn with_after(&self, after: String) -> Self;
+    /// The cursor of the row before which this page ends ("" unless it is a page before one,
+    /// reached by "Previous page").
+    fn before(&self) -> &str;
+
+    /// The same list at another page: after the cursor `after`, before the cursor `before`, or
+    /// its first page when both are empty.
+    fn at_page(&self, after: String, before: String) -> Self;
 
     /// The list's URL, leaving out defaults.
     fn href(&self) -> String {
@@ -38,12 +44,94 @@ pub trait ListQuery: Clone {
         }
     }
 
-    /// The links under a page of the list: to its first page (when not on it) and to the next
-    /// page (when there is one, after the cursor `next`).
-    fn page_links(&self, next: Option<String>) -> (Option<String>, Option<String>) {
-        let first = (!self.after().is_empty()).then(|| self.with_after(String::new()).href());
-        (first, next.map(|after| self.with_after(after).href()))
+    /// Whether this is a page other than the first.
+    fn is_later_page(&self) -> bool {
+        !self.after().is_empty() || !self.before().is_empty()
     }
+
+    /// The links under a page of the list: to its first page (when not on it), to the page
+    /// before it and to the page after it (when there are such pages: `place` says).
+    fn page_links(&self, place: &ListPlace) -> PageLinks {
+        PageLinks {
+            first: self
+                .is_later_page()
+                .then(|| self.at_page(String::new(), String::new()).href()),
+            previous: place
+                .previous
+                .clone()
+                .map(|before| self.at_page(String::new(), before).href()),
+            next: place
+                .next
+                .clone()
+                .map(|after| self.at_page(after, String::new()).href()),
+        }
+    }
+}
+
+/// The links to other pages of a list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PageLinks {
+    pub first: Option<String>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+/// How many rows of a list match: exactly, or more than a number (where counting stops, so that
+/// a broad search never counts a whole workspace on each page view).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Total {
+    Exact(u64),
+    MoreThan(u64),
+}
+
+/// Where a page of a list stands: the position of its first row (from 1), how many rows it
+/// shows, how many match, and the cursors of the pages before and after it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListPlace {
+    pub first: u64,
+    pub shown: u64,
+    /// `None` where the list was not counted (an empty page).
+    pub total: Option<Total>,
+    /// The cursor for the page before this one, when there is one.
+    pub previous: Option<String>,
+    /// The cursor for the page after this one, when there is one.
+    pub next: Option<String>,
+}
+
+impl ListPlace {
+    /// "1–50 of 12,408", "51–100 of more than 1,000", "3 of 3"; empty for an empty page.
+    pub fn summary(&self) -> String {
+        if self.shown == 0 {
+            return String::new();
+        }
+        let last = self.first + self.shown - 1;
+        let span = if self.shown == 1 {
+            thousands(self.first)
+        } else {
+            format!("{}\u{2013}{}", thousands(self.first), thousands(last))
+        };
+        match self.total {
+            Some(Total::Exact(n)) => format!("{span} of {}", thousands(n.max(last))),
+            Some(Total::MoreThan(n)) if last > n => {
+                format!("{span} of more than {}", thousands(last))
+            }
+            Some(Total::MoreThan(n)) => format!("{span} of more than {}", thousands(n)),
+            None => span,
+        }
+    }
+}
+
+/// A count with thousands separated by commas: "12,408".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// An order a list offers, by its value in the URL (`?sort=newest`).
@@ -698,5 +786,37 @@ mod tests {
             Err("A note can be at most 5000 characters long; this one has 5001.".to_owned())
         );
         assert!(check_note("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn a_page_says_where_it_stands_in_the_list() {
+        let place = |first, shown, total| ListPlace {
+            first,
+            shown,
+            total,
+            ..ListPlace::default()
+        };
+        assert_eq!(
+            place(1, 50, Some(Total::Exact(12_408))).summary(),
+            "1\u{2013}50 of 12,408"
+        );
+        assert_eq!(
+            place(51, 50, Some(Total::MoreThan(1_000))).summary(),
+            "51\u{2013}100 of more than 1,000"
+        );
+        assert_eq!(place(3, 1, Some(Total::Exact(3))).summary(), "3 of 3");
+        assert_eq!(place(0, 0, None).summary(), "");
+        // A count read before rows were added never reads less than the page shows.
+        assert_eq!(
+            place(1001, 50, Some(Total::MoreThan(1_000))).summary(),
+            "1,001\u{2013}1,050 of more than 1,050"
+        );
+        assert_eq!(
+            place(1, 2, Some(Total::Exact(1))).summary(),
+            "1\u{2013}2 of 2"
+        );
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }

@@ -269,6 +269,8 @@ pub struct TasksQuery {
     pub assignee: String,
     /// The page after this cursor ("" for the first page); opaque to the browser.
     pub after: String,
+    /// The page before this cursor ("Previous page"; "" otherwise); opaque to the browser.
+    pub before: String,
 }
 
 impl TasksQuery {
@@ -352,6 +354,7 @@ impl ListQuery for TasksQuery {
             ("status", &self.status),
             ("assignee", &self.assignee),
             ("after", &self.after),
+            ("before", &self.before),
         ]
     }
 
@@ -359,9 +362,14 @@ impl ListQuery for TasksQuery {
         &self.after
     }
 
-    fn with_after(&self, after: String) -> Self {
+    fn before(&self) -> &str {
+        &self.before
+    }
+
+    fn at_page(&self, after: String, before: String) -> Self {
         Self {
             after,
+            before,
             ..self.clone()
         }
     }
@@ -371,8 +379,9 @@ impl ListQuery for TasksQuery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskList {
     pub tasks: Vec<Task>,
-    /// The cursor of the next page, when there is one.
-    pub next: Option<String>,
+    /// Where the page stands in the list, and the cursors of the pages around it.
+    #[serde(flatten)]
+    pub place: crate::records::ListPlace,
     /// What was wrong with the query (a damaged page link), shown above the list.
     pub problem: Option<String>,
     /// How a short search was read ("Showing the people whose last name starts with …").

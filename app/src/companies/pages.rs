@@ -37,6 +37,7 @@ pub fn CompaniesListPage() -> impl IntoView {
             tag: q.get("tag").unwrap_or_default(),
             owner: q.get("owner").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
+            before: q.get("before").unwrap_or_default(),
         })
     });
     let data = Resource::new_blocking(
@@ -77,7 +78,7 @@ fn CompaniesList(
 ) -> impl IntoView {
     let CompaniesPage {
         rows,
-        next,
+        place,
         tags,
         members,
         problem,
@@ -92,7 +93,7 @@ fn CompaniesList(
     let selected = selection.selected;
     let filtered = query.is_filtered();
     let clear_href = filtered.then_some("/app/companies");
-    let (first_href, next_href) = query.page_links(next);
+    let links = query.page_links(&place);
     let has_problem = problem.is_some();
     let sort = ListSort::choose(&query.sort, &SORTS);
     let caption = sort.caption(if filtered {
@@ -138,7 +139,7 @@ fn CompaniesList(
                 </tr>
             }).collect_view()}
         </ListTable>
-        <ListPages first=first_href next=next_href/>
+        <ListPages links summary=place.summary()/>
     }
 }
 

@@ -38,6 +38,7 @@ pub fn LeadsListPage() -> impl IntoView {
             status: q.get("status").unwrap_or_default(),
             owner: q.get("owner").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
+            before: q.get("before").unwrap_or_default(),
         })
     });
     let data = Resource::new_blocking(
@@ -83,7 +84,7 @@ fn status_choices() -> Vec<(String, String)> {
 fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> impl IntoView {
     let LeadsPage {
         rows,
-        next,
+        place,
         members,
         problem,
         search_note,
@@ -97,7 +98,7 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
     let selected = selection.selected;
     let filtered = query.is_filtered();
     let clear_href = filtered.then_some("/app/leads");
-    let (first_href, next_href) = query.page_links(next);
+    let links = query.page_links(&place);
     let clock = use_clock();
     let has_problem = problem.is_some();
     let sort = ListSort::choose(&query.sort, &SORTS);
@@ -150,7 +151,7 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
                 </tr>
             }).collect_view()}
         </ListTable>
-        <ListPages first=first_href next=next_href/>
+        <ListPages links summary=place.summary()/>
     }
 }
 

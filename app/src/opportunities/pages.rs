@@ -71,6 +71,7 @@ pub fn OpportunitiesListPage() -> impl IntoView {
             stage: q.get("stage").unwrap_or_default(),
             owner: q.get("owner").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
+            before: q.get("before").unwrap_or_default(),
         })
     });
     let data = Resource::new_blocking(
@@ -134,7 +135,7 @@ fn OpportunitiesList(
 ) -> impl IntoView {
     let OpportunitiesPage {
         rows,
-        next,
+        place,
         stages,
         members,
         problem,
@@ -149,7 +150,7 @@ fn OpportunitiesList(
     let selected = selection.selected;
     let filtered = query.is_filtered();
     let clear_href = filtered.then_some("/app/opportunities");
-    let (first_href, next_href) = query.page_links(next);
+    let links = query.page_links(&place);
     let has_problem = problem.is_some();
     let sort = ListSort::choose(&query.sort, &SORTS);
     let caption = sort.caption(if filtered {
@@ -195,7 +196,7 @@ fn OpportunitiesList(
                 </tr>
             }).collect_view()}
         </ListTable>
-        <ListPages first=first_href next=next_href/>
+        <ListPages links summary=place.summary()/>
     }
 }
 

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::people::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord, SORTS};
-use crm_core::records::{Kind, ListSort, RecordField};
+use crm_core::records::{Kind, ListQuery, ListSort, RecordField};
 
 use super::api::{list_people, load_person};
 use super::contacts_pages::{PersonAddresses, PersonContacts, applier};
@@ -30,15 +30,7 @@ fn query_from_url(q: &leptos_router::params::ParamsMap) -> PeopleQuery {
         tag: q.get("tag").unwrap_or_default(),
         owner: q.get("owner").unwrap_or_default(),
         after: q.get("after").unwrap_or_default(),
-    }
-}
-
-fn list_href(query: &PeopleQuery) -> String {
-    let query = query.to_query_string();
-    if query.is_empty() {
-        "/app/people".to_owned()
-    } else {
-        format!("/app/people?{query}")
+        before: q.get("before").unwrap_or_default(),
     }
 }
 
@@ -81,7 +73,7 @@ pub fn PeopleListPage() -> impl IntoView {
 fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -> impl IntoView {
     let PeoplePage {
         rows,
-        next,
+        place,
         tags,
         members,
         problem,
@@ -100,13 +92,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
     } else {
         "Everyone in this workspace"
     };
-    let next_href = next.map(|after| {
-        list_href(&PeopleQuery {
-            after,
-            ..query.clone()
-        })
-    });
-    let first_href = (!query.after.is_empty()).then(|| list_href(&query.first_page()));
+    let links = query.page_links(&place);
     let clear_href = query.is_filtered().then_some("/app/people");
     let filtered = searched || query.is_filtered();
     let empty_message = rows.is_empty().then_some(if filtered {
@@ -148,7 +134,7 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
                 </tr>
             }).collect_view()}
         </ListTable>
-        <ListPages first=first_href next=next_href/>
+        <ListPages links summary=place.summary()/>
     }
 }
 

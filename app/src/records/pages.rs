@@ -11,8 +11,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crm_core::records::{
-    ConversionRole, EditableRecord, FieldInput, Kind, MemberOption, NOTE_MAX_CHARS, RecordField,
-    TimelineEntry, TimelineEvent, check_note, list_field_phrase, may_delete_note, may_edit_note,
+    ConversionRole, EditableRecord, FieldInput, Kind, MemberOption, NOTE_MAX_CHARS, PageLinks,
+    RecordField, TimelineEntry, TimelineEvent, check_note, list_field_phrase, may_delete_note,
+    may_edit_note,
 };
 
 use crm_core::error::AppError;
@@ -395,12 +396,20 @@ pub fn TagsField(form_id: &'static str, state: FormState) -> impl IntoView {
     }
 }
 
-/// "First page" and "Next page" under a list, when there are such pages.
+/// Where the page stands in the list ("Showing 1–50 of 12,408"), and "First page", "Previous
+/// page" and "Next page" under it, when there are such pages.
 #[component]
-pub fn ListPages(first: Option<String>, next: Option<String>) -> impl IntoView {
+pub fn ListPages(links: PageLinks, summary: String) -> impl IntoView {
+    let PageLinks {
+        first,
+        previous,
+        next,
+    } = links;
     view! {
         <nav class="list__pages" aria-label="Pages of the list">
+            {(!summary.is_empty()).then(|| view! { <p class="list__count">{format!("Showing {summary}")}</p> })}
             {first.map(|href| view! { <a href=href>"First page"</a> })}
+            {previous.map(|href| view! { <a href=href rel="prev">"Previous page"</a> })}
             {next.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
         </nav>
     }

@@ -35,6 +35,7 @@ pub fn TasksPage() -> impl IntoView {
             status: q.get("status").unwrap_or_default(),
             assignee: q.get("assignee").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
+            before: q.get("before").unwrap_or_default(),
         })
     });
     let data = Resource::new_blocking(
@@ -71,13 +72,13 @@ pub fn TasksPage() -> impl IntoView {
 fn TasksView(list: TaskList, query: TasksQuery, on_done: Callback<String>) -> impl IntoView {
     let TaskList {
         tasks,
-        next,
+        place,
         problem,
         search_note,
         members,
         viewer,
     } = list;
-    let (first_href, next_href) = query.page_links(next);
+    let links = query.page_links(&place);
     let done = query.done();
     let mine = query.mine();
     let newest = query.newest();
@@ -129,7 +130,7 @@ fn TasksView(list: TaskList, query: TasksQuery, on_done: Callback<String>) -> im
                 <TaskItem task show_about=true on_change=Callback::new(|_| ()) selected/>
             </For>
         </ul>
-        <ListPages first=first_href next=next_href/>
+        <ListPages links summary=place.summary()/>
     }
     .into_any()
 }

@@ -22,6 +22,7 @@ mod middleware;
 mod notes;
 mod opportunities;
 mod pages;
+mod paging;
 mod people;
 mod person_contacts;
 mod phones;

@@ -485,7 +485,7 @@ async fn the_list_pages_through_everyone_once_in_order_and_a_damaged_page_link_s
             assert_eq!(status, StatusCode::OK, "{body}");
             let page: crm_core::people::PeoplePage = serde_json::from_str(&body).expect("json");
             seen.extend(page.rows.iter().map(|r| r.id.to_string()));
-            match page.next {
+            match page.place.next {
                 Some(next) => after = next,
                 None => break,
             }

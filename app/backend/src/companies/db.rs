@@ -10,10 +10,12 @@ use crm_core::companies::{
 use crm_core::error::AppError;
 use crm_core::ids::{CompanyId, MemberId, PersonId, WorkspaceId};
 use crm_core::people::full_name;
-use crm_core::records::{ListSort, MemberOption};
+use crm_core::records::{ListPlace, ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
-use crate::records::db::{Cursor, KeysetOrder, Kind, replace_tags};
+use crate::records::db::{
+    COUNT_MATCHING, KeysetOrder, Kind, PageAt, count_matching, first_page, kept_count, replace_tags,
+};
 use crate::records::search::Search;
 
 /// Rows per list page.
@@ -264,27 +266,19 @@ fn order(sort: ListSort) -> KeysetOrder {
     }
 }
 
-/// One page of the list, in the order the query asks for, and the cursor of the next one. The
-/// owner filter is a member id checked by the caller.
+/// One page of the list, in the order the query asks for, and where it stands (positions, how
+/// many match, the cursors of the pages around it). The owner filter is a member id checked by
+/// the caller.
 pub async fn list(
     db: &Db,
     workspace: WorkspaceId,
     query: &CompaniesQuery,
     owner: Option<MemberId>,
-) -> Result<(Vec<CompanyRow>, Option<String>), AppError> {
-    let cursor = Cursor::after(&query.after)?;
+) -> Result<(Vec<CompanyRow>, ListPlace), AppError> {
+    let at = PageAt::from_query(&query.after, &query.before)?;
     let order = order(ListSort::choose(&query.sort, &SORTS));
-    // The page is chosen first; only its rows are then counted and joined.
-    let order_by = order.order_by();
-    let mut statement = Statement::new(&format!(
-        "SELECT c.id, c.name, c.domain, c.city, c.country, c.sort_key, m.name AS owner_name,
-                (SELECT COUNT(*) FROM people p
-                 WHERE p.workspace_id = c.workspace_id AND p.company_id = c.id) AS people
-         FROM (SELECT c.*, {key} AS sort_key FROM companies c WHERE c.workspace_id = ",
-        key = order.key,
-    ));
-    statement.push_bind(workspace);
-    Search::from_query(&query.q).push_condition(&mut statement, db.backend(), "companies", "c");
+    let search = Search::from_query(&query.q);
+    let backend = db.backend();
     // The tag as the workspace spells it, in whatever case it was asked for.
     let tag = match query.tag.as_str() {
         "" => String::new(),
@@ -292,38 +286,59 @@ pub async fn list(
             .await?
             .unwrap_or_else(|| typed.to_owned()),
     };
-    if !tag.is_empty() {
+    // `FROM … WHERE …` of the list's filters.
+    let filtered = |statement: &mut Statement<'static>| {
         statement
-            .push(
-                " AND EXISTS (SELECT 1 FROM company_tags t
-                          WHERE t.company_id = c.id AND t.workspace_id = c.workspace_id AND t.tag = ",
-            )
-            .push_bind(tag)
-            .push(")");
-    }
-    if let Some(owner) = owner {
-        statement.push(" AND c.owner_id = ").push_bind(owner);
-    }
-    if let Some(cursor) = &cursor {
-        order.after(cursor, &mut statement)?;
-    }
-    statement.push(&format!(
-        " ORDER BY {order_by} LIMIT {}) c
-         LEFT JOIN members m ON m.id = c.owner_id
-         ORDER BY {order_by}",
-        PAGE_SIZE + 1,
-    ));
+            .push(" FROM companies c WHERE c.workspace_id = ")
+            .push_bind(workspace);
+        search.push_condition(statement, backend, "companies", "c");
+        if !tag.is_empty() {
+            statement
+                .push(
+                    " AND EXISTS (SELECT 1 FROM company_tags t
+                              WHERE t.company_id = c.id AND t.workspace_id = c.workspace_id AND t.tag = ",
+                )
+                .push_bind(tag.clone())
+                .push(")");
+        }
+        if let Some(owner) = owner {
+            statement.push(" AND c.owner_id = ").push_bind(owner);
+        }
+    };
+    // The page is chosen first; only its rows are then counted and joined.
+    let page = |at: &PageAt| -> Result<Statement<'static>, AppError> {
+        let order_by = order.order_by_at(at);
+        let mut statement = Statement::new(&format!(
+            "SELECT c.id, c.name, c.domain, c.city, c.country, c.sort_key, m.name AS owner_name,
+                    (SELECT COUNT(*) FROM people p
+                     WHERE p.workspace_id = c.workspace_id AND p.company_id = c.id) AS people
+             FROM (SELECT c.*, {key} AS sort_key",
+            key = order.key,
+        ));
+        filtered(&mut statement);
+        order.condition(at, &mut statement)?;
+        statement.push(&format!(
+            " ORDER BY {order_by} LIMIT {}) c
+             LEFT JOIN members m ON m.id = c.owner_id
+             ORDER BY {order_by}",
+            PAGE_SIZE + 1,
+        ));
+        Ok(statement)
+    };
     let mut conn = db.pool().acquire().await?;
-    let mut rows = statement.query()?.fetch_all(&mut *conn).await?;
-    let more = rows.len() > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE);
+    let rows = page(&at)?.query()?.fetch_all(&mut *conn).await?;
+    let (rows, arranged) = match at.arrange(rows, PAGE_SIZE, |row| order.key_of(row))? {
+        Some(arranged) => arranged,
+        None => {
+            let rows = page(&PageAt::First)?.query()?.fetch_all(&mut *conn).await?;
+            first_page(rows, PAGE_SIZE, |row| order.key_of(row))?
+        }
+    };
     let mut companies = Vec::with_capacity(rows.len());
-    let mut last = None;
     for row in &rows {
         let id: CompanyId = row.try_get("id")?;
         let city: String = row.try_get("city")?;
         let country: String = row.try_get("country")?;
-        last = Some(order.cursor_of(row, id.to_string())?);
         companies.push(CompanyRow {
             id,
             name: row.try_get("name")?,
@@ -353,8 +368,17 @@ pub async fn list(
             }
         }
     }
-    let next_cursor = more.then(|| last.map(|c| c.encode())).flatten();
-    Ok((companies, next_cursor))
+    let narrowed = !matches!(search, Search::None) || !tag.is_empty() || owner.is_some();
+    let total = if companies.is_empty() {
+        None
+    } else if narrowed {
+        let mut statement = Statement::new(COUNT_MATCHING);
+        filtered(&mut statement);
+        Some(count_matching(&mut conn, statement).await?)
+    } else {
+        Some(kept_count(&mut conn, workspace, "companies").await?)
+    };
+    Ok((companies, arranged.of(total)))
 }
 
 /// The workspace's company tags, for the filter (at most 500).

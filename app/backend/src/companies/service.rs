@@ -280,9 +280,10 @@ pub async fn list_page(
         problem = Some(message);
         None
     });
-    let (rows, next) = match db::list(db, workspace, &query, owner).await {
+    let (rows, place) = match db::list(db, workspace, &query, owner).await {
         Err(AppError::Validation { message, .. }) => {
             query.after.clear();
+            query.before.clear();
             problem = Some(message);
             db::list(db, workspace, &query, owner).await?
         }
@@ -290,7 +291,7 @@ pub async fn list_page(
     };
     Ok(CompaniesPage {
         rows,
-        next,
+        place,
         tags: db::workspace_tags(db, workspace).await?,
         members,
         problem,

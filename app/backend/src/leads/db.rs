@@ -13,10 +13,12 @@ use crm_core::email_address::EmailAddress;
 use crm_core::error::AppError;
 use crm_core::ids::{CompanyId, LeadId, MemberId, PersonId, WorkspaceId};
 use crm_core::people::full_name;
-use crm_core::records::{ListSort, MemberOption};
+use crm_core::records::{ListPlace, ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
-use crate::records::db::{Cursor, KeysetOrder};
+use crate::records::db::{
+    COUNT_MATCHING, KeysetOrder, PageAt, count_matching, first_page, kept_count,
+};
 use crate::records::search::Search;
 
 /// Rows per list page.
@@ -297,47 +299,61 @@ fn order(sort: ListSort) -> KeysetOrder {
 }
 
 /// One page of the list, in the order the query asks for (newest first unless it says
-/// otherwise), and the cursor of the next one. The owner filter is a member id checked by the
-/// caller.
+/// otherwise), and where it stands (positions, how many match, the cursors of the pages around
+/// it). The owner filter is a member id checked by the caller.
 pub async fn list(
     db: &Db,
     workspace: WorkspaceId,
     query: &LeadsQuery,
     owner: Option<MemberId>,
     status: Option<LeadStatus>,
-) -> Result<(Vec<LeadRow>, Option<String>), AppError> {
-    let cursor = Cursor::after(&query.after)?;
+) -> Result<(Vec<LeadRow>, ListPlace), AppError> {
+    let at = PageAt::from_query(&query.after, &query.before)?;
     let order = order(ListSort::choose(&query.sort, &SORTS));
-    let mut statement = Statement::new(&format!(
-        "SELECT l.id, l.name, l.email, l.company_name, l.status, l.source, l.created_at,
-                l.converted_at, {key} AS sort_key, m.name AS owner_name
-         FROM leads l LEFT JOIN members m ON m.id = l.owner_id
-         WHERE l.workspace_id = ",
-        key = order.key,
-    ));
-    statement.push_bind(workspace);
-    Search::from_query(&query.q).push_condition(&mut statement, db.backend(), "leads", "l");
-    if let Some(status) = status {
+    let search = Search::from_query(&query.q);
+    let backend = db.backend();
+    // `FROM … WHERE …` of the list's filters, with `join` after the table.
+    let filtered = |statement: &mut Statement<'static>, join: &str| {
         statement
-            .push(" AND l.status = ")
-            .push_bind(status.as_str());
-    }
-    if let Some(owner) = owner {
-        statement.push(" AND l.owner_id = ").push_bind(owner);
-    }
-    if let Some(cursor) = &cursor {
-        order.after(cursor, &mut statement)?;
-    }
-    statement.push(&format!(
-        " ORDER BY {} LIMIT {}",
-        order.order_by(),
-        PAGE_SIZE + 1
-    ));
-    let mut rows = statement.query()?.fetch_all(db.pool()).await?;
-    let more = rows.len() > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE);
+            .push(" FROM leads l")
+            .push(join)
+            .push(" WHERE l.workspace_id = ")
+            .push_bind(workspace);
+        search.push_condition(statement, backend, "leads", "l");
+        if let Some(status) = status {
+            statement
+                .push(" AND l.status = ")
+                .push_bind(status.as_str());
+        }
+        if let Some(owner) = owner {
+            statement.push(" AND l.owner_id = ").push_bind(owner);
+        }
+    };
+    let page = |at: &PageAt| -> Result<Statement<'static>, AppError> {
+        let mut statement = Statement::new(&format!(
+            "SELECT l.id, l.name, l.email, l.company_name, l.status, l.source, l.created_at,
+                    l.converted_at, {key} AS sort_key, m.name AS owner_name",
+            key = order.key,
+        ));
+        filtered(&mut statement, " LEFT JOIN members m ON m.id = l.owner_id");
+        order.condition(at, &mut statement)?;
+        statement.push(&format!(
+            " ORDER BY {} LIMIT {}",
+            order.order_by_at(at),
+            PAGE_SIZE + 1
+        ));
+        Ok(statement)
+    };
+    let mut conn = db.pool().acquire().await?;
+    let rows = page(&at)?.query()?.fetch_all(&mut *conn).await?;
+    let (rows, arranged) = match at.arrange(rows, PAGE_SIZE, |row| order.key_of(row))? {
+        Some(arranged) => arranged,
+        None => {
+            let rows = page(&PageAt::First)?.query()?.fetch_all(&mut *conn).await?;
+            first_page(rows, PAGE_SIZE, |row| order.key_of(row))?
+        }
+    };
     let mut leads = Vec::with_capacity(rows.len());
-    let mut last = None;
     for row in &rows {
         let id: String = row.try_get("id")?;
         let status: String = row.try_get("status")?;
@@ -354,10 +370,18 @@ pub async fn list(
             created_at: row.try_get("created_at")?,
             converted: row.try_get::<Option<i64>, _>("converted_at")?.is_some(),
         });
-        last = Some(order.cursor_of(row, id)?);
     }
-    let next_cursor = more.then(|| last.map(|cursor| cursor.encode())).flatten();
-    Ok((leads, next_cursor))
+    let narrowed = !matches!(search, Search::None) || status.is_some() || owner.is_some();
+    let total = if leads.is_empty() {
+        None
+    } else if narrowed {
+        let mut statement = Statement::new(COUNT_MATCHING);
+        filtered(&mut statement, "");
+        Some(count_matching(&mut conn, statement).await?)
+    } else {
+        Some(kept_count(&mut conn, workspace, "leads").await?)
+    };
+    Ok((leads, arranged.of(total)))
 }
 
 #[cfg(test)]

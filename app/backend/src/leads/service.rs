@@ -270,9 +270,10 @@ pub async fn list_page(
         problem = Some(message);
         None
     });
-    let (rows, next) = match db::list(db, workspace, &query, owner, status).await {
+    let (rows, place) = match db::list(db, workspace, &query, owner, status).await {
         Err(AppError::Validation { message, .. }) => {
             query.after.clear();
+            query.before.clear();
             problem = Some(message);
             db::list(db, workspace, &query, owner, status).await?
         }
@@ -280,7 +281,7 @@ pub async fn list_page(
     };
     Ok(LeadsPage {
         rows,
-        next,
+        place,
         members,
         problem,
         search_note: Search::from_query(&query.q).note(

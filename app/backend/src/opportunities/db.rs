@@ -13,10 +13,12 @@ use crm_core::error::AppError;
 use crm_core::ids::{CompanyId, LeadId, MemberId, OpportunityId, PersonId, StageId, WorkspaceId};
 use crm_core::opportunities::search_text;
 use crm_core::people::full_name;
-use crm_core::records::{ListSort, MemberOption};
+use crm_core::records::{ListPlace, ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
-use crate::records::db::{Cursor, KeysetOrder};
+use crate::records::db::{
+    COUNT_MATCHING, KeysetOrder, PageAt, count_matching, first_page, kept_count,
+};
 use crate::records::search::Search;
 
 /// Rows per list page.
@@ -521,49 +523,69 @@ fn order(sort: ListSort) -> KeysetOrder {
 }
 
 /// One page of the list, in the order the query asks for (soonest to close first unless it
-/// says otherwise), and the cursor of the next one.
+/// says otherwise), and where it stands (positions, how many match, the cursors of the pages
+/// around it).
 pub async fn list(
     db: &Db,
     workspace: WorkspaceId,
     query: &OpportunitiesQuery,
     stage: Option<StageId>,
     owner: Option<MemberId>,
-) -> Result<(Vec<OpportunityRow>, Option<String>), AppError> {
-    let cursor = Cursor::after(&query.after)?;
+) -> Result<(Vec<OpportunityRow>, ListPlace), AppError> {
+    let at = PageAt::from_query(&query.after, &query.before)?;
     let order = order(ListSort::choose(&query.sort, &SORTS));
+    let search = Search::from_query(&query.q);
+    let backend = db.backend();
+    // `FROM … WHERE …` of the list's filters.
+    let filtered = |statement: &mut Statement<'static>| {
+        statement
+            .push(" FROM opportunities o WHERE o.workspace_id = ")
+            .push_bind(workspace);
+        search.push_condition(statement, backend, "opportunities", "o");
+        if let Some(stage) = stage {
+            statement.push(" AND o.stage_id = ").push_bind(stage);
+        }
+        if let Some(owner) = owner {
+            statement.push(" AND o.owner_id = ").push_bind(owner);
+        }
+    };
     // The page is chosen first; only its rows are then joined.
-    let order_by = order.order_by();
-    let mut statement = Statement::new(&format!(
-        "{SELECT}, o.sort_key
-         FROM (SELECT o.*, {key} AS sort_key FROM opportunities o
-               WHERE o.workspace_id = ",
-        key = order.key,
-    ));
-    statement.push_bind(workspace);
-    Search::from_query(&query.q).push_condition(&mut statement, db.backend(), "opportunities", "o");
-    if let Some(stage) = stage {
-        statement.push(" AND o.stage_id = ").push_bind(stage);
-    }
-    if let Some(owner) = owner {
-        statement.push(" AND o.owner_id = ").push_bind(owner);
-    }
-    if let Some(cursor) = &cursor {
-        order.after(cursor, &mut statement)?;
-    }
-    statement.push(&format!(
-        " ORDER BY {order_by} LIMIT {}) o {FROM}
-         ORDER BY {order_by}",
-        PAGE_SIZE + 1,
-    ));
-    let mut rows = statement.query()?.fetch_all(db.pool()).await?;
-    let more = rows.len() > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE);
-    let next_cursor = match (more, rows.last()) {
-        (true, Some(last)) => Some(order.cursor_of(last, last.try_get("id")?)?.encode()),
-        _ => None,
+    let page = |at: &PageAt| -> Result<Statement<'static>, AppError> {
+        let order_by = order.order_by_at(at);
+        let mut statement = Statement::new(&format!(
+            "{SELECT}, o.sort_key FROM (SELECT o.*, {key} AS sort_key",
+            key = order.key,
+        ));
+        filtered(&mut statement);
+        order.condition(at, &mut statement)?;
+        statement.push(&format!(
+            " ORDER BY {order_by} LIMIT {}) o {FROM}
+             ORDER BY {order_by}",
+            PAGE_SIZE + 1,
+        ));
+        Ok(statement)
+    };
+    let mut conn = db.pool().acquire().await?;
+    let rows = page(&at)?.query()?.fetch_all(&mut *conn).await?;
+    let (rows, arranged) = match at.arrange(rows, PAGE_SIZE, |row| order.key_of(row))? {
+        Some(arranged) => arranged,
+        None => {
+            let rows = page(&PageAt::First)?.query()?.fetch_all(&mut *conn).await?;
+            first_page(rows, PAGE_SIZE, |row| order.key_of(row))?
+        }
     };
     let rows = rows.iter().map(row_from).collect::<Result<Vec<_>, _>>()?;
-    Ok((rows, next_cursor))
+    let narrowed = !matches!(search, Search::None) || stage.is_some() || owner.is_some();
+    let total = if rows.is_empty() {
+        None
+    } else if narrowed {
+        let mut statement = Statement::new(COUNT_MATCHING);
+        filtered(&mut statement);
+        Some(count_matching(&mut conn, statement).await?)
+    } else {
+        Some(kept_count(&mut conn, workspace, "opportunities").await?)
+    };
+    Ok((rows, arranged.of(total)))
 }
 
 #[cfg(test)]

@@ -500,9 +500,10 @@ pub async fn list_page(
         problem = Some(message);
         None
     });
-    let (rows, next) = match db::list(db, workspace, &query, stage, owner).await {
+    let (rows, place) = match db::list(db, workspace, &query, stage, owner).await {
         Err(AppError::Validation { message, .. }) => {
             query.after.clear();
+            query.before.clear();
             problem = Some(message);
             db::list(db, workspace, &query, stage, owner).await?
         }
@@ -510,7 +511,7 @@ pub async fn list_page(
     };
     Ok(OpportunitiesPage {
         rows,
-        next,
+        place,
         stages,
         members,
         problem,

@@ -12,10 +12,12 @@ use crm_core::people::{
 
 use crm_core::error::AppError;
 use crm_core::ids::{AddressId, CompanyId, ContactId, MemberId, PersonId, WorkspaceId};
-use crm_core::records::{ListSort, MemberOption, RecordField, TimelineEvent};
+use crm_core::records::{ListPlace, ListSort, MemberOption, RecordField, TimelineEvent};
 
 use crate::db::{Backend, Db, Statement};
-use crate::records::db::{Cursor, KeysetOrder, Kind, escape_like};
+use crate::records::db::{
+    COUNT_MATCHING, KeysetOrder, Kind, PageAt, count_matching, escape_like, first_page, kept_count,
+};
 pub use crate::records::db::{members, record_event, timeline};
 use crate::records::search::{Search, fts_phrase};
 
@@ -235,13 +237,14 @@ fn order(sort: ListSort) -> KeysetOrder {
     }
 }
 
-/// One page of the list, and the cursor of the next one.
+/// One page of the list, and where it stands: its rows' positions, how many people match, and
+/// the cursors of the pages around it.
 pub async fn list(
     db: &Db,
     workspace: WorkspaceId,
     query: &PeopleQuery,
-) -> Result<(Vec<PersonRow>, Option<String>), AppError> {
-    let cursor = Cursor::after(&query.after)?;
+) -> Result<(Vec<PersonRow>, ListPlace), AppError> {
+    let at = PageAt::from_query(&query.after, &query.before)?;
     let owner = if query.owner.is_empty() {
         None
     } else {
@@ -255,38 +258,7 @@ pub async fn list(
 
     let order = order(query.sort);
     let search = Search::from_query(&query.q);
-    // A search starts from the trigram index and sorts what it finds. Walking the workspace's
-    // people in list order and testing each one instead is slow when the matches sort late (a
-    // last name in "W"). On SQLite, CROSS JOIN fixes that order; on PostgreSQL the search is a
-    // subquery that OFFSET 0 keeps from being merged into the sorted walk.
-    let mut statement = Statement::new(&format!(
-        "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name,
-                {key} AS sort_key, m.name AS owner_name
-         FROM ",
-        key = order.key,
-    ));
-    match (&search, db.backend()) {
-        (Search::Anywhere(_), Backend::Sqlite) => {
-            statement.push("people_search s CROSS JOIN people p ON p.search_key = s.rowid");
-        }
-        (Search::Anywhere(text), Backend::Postgres) => {
-            statement
-                .push("(SELECT * FROM people WHERE workspace_id = ")
-                .push_bind(workspace)
-                .push(" AND search_text LIKE ")
-                .push_bind(format!("%{}%", escape_like(text)))
-                .push(" ESCAPE '\\' OFFSET 0) p");
-        }
-        _ => {
-            statement.push("people p");
-        }
-    }
-    statement
-        .push(" LEFT JOIN members m ON m.id = p.owner_id WHERE p.workspace_id = ")
-        .push_bind(workspace);
-    if let Some(owner) = owner {
-        statement.push(" AND p.owner_id = ").push_bind(owner);
-    }
+    let backend = db.backend();
     // The tag as the workspace spells it, in whatever case it was asked for.
     let tag = match query.tag.as_str() {
         "" => String::new(),
@@ -294,60 +266,101 @@ pub async fn list(
             .await?
             .unwrap_or_else(|| typed.to_owned()),
     };
-    if !tag.is_empty() {
-        statement
-            .push(
-                " AND EXISTS (SELECT 1 FROM person_tags t
-                          WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = ",
-            )
-            .push_bind(tag)
-            .push(")");
-    }
-    match &search {
-        Search::None => {}
-        Search::Prefix(prefix) => {
-            // A range on the sort key, which its index answers: every key that starts with
-            // the prefix sorts between it and it followed by the highest code point (both
-            // engines compare these keys byte by byte).
-            statement
-                .push(" AND p.sort_name >= ")
-                .push_bind(prefix.clone())
-                .push(" AND p.sort_name < ")
-                .push_bind(format!("{prefix}\u{10FFFF}"));
-        }
-        Search::Anywhere(text) => match db.backend() {
-            Backend::Sqlite => {
-                // One FTS5 string token: the text in double quotes, inner quotes doubled.
-                statement
-                    .push(" AND s.people_search MATCH ")
-                    .push_bind(fts_phrase(text));
+    // `FROM … WHERE …` of the list's filters, with `join` after the table. A search starts from
+    // the trigram index and sorts what it finds. Walking the workspace's people in list order
+    // and testing each one instead is slow when the matches sort late (a last name in "W"). On
+    // SQLite, CROSS JOIN fixes that order; on PostgreSQL the search is a subquery that OFFSET 0
+    // keeps from being merged into the sorted walk.
+    let filtered = |statement: &mut Statement<'static>, join: &str| {
+        statement.push(" FROM ");
+        match (&search, backend) {
+            (Search::Anywhere(_), Backend::Sqlite) => {
+                statement.push("people_search s CROSS JOIN people p ON p.search_key = s.rowid");
             }
-            // Already in the FROM clause.
-            Backend::Postgres => {}
-        },
-    }
-    if let Some(cursor) = &cursor {
-        order.after(cursor, &mut statement)?;
-    }
-    // One more than a page: whether it exists tells if there is a next page.
-    statement.push(&format!(
-        " ORDER BY {} LIMIT {}",
-        order.order_by(),
-        PAGE_SIZE + 1
-    ));
+            (Search::Anywhere(text), Backend::Postgres) => {
+                statement
+                    .push("(SELECT * FROM people WHERE workspace_id = ")
+                    .push_bind(workspace)
+                    .push(" AND search_text LIKE ")
+                    .push_bind(format!("%{}%", escape_like(text)))
+                    .push(" ESCAPE '\\' OFFSET 0) p");
+            }
+            _ => {
+                statement.push("people p");
+            }
+        }
+        statement
+            .push(join)
+            .push(" WHERE p.workspace_id = ")
+            .push_bind(workspace);
+        if let Some(owner) = owner {
+            statement.push(" AND p.owner_id = ").push_bind(owner);
+        }
+        if !tag.is_empty() {
+            statement
+                .push(
+                    " AND EXISTS (SELECT 1 FROM person_tags t
+                              WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = ",
+                )
+                .push_bind(tag.clone())
+                .push(")");
+        }
+        match &search {
+            Search::None => {}
+            Search::Prefix(prefix) => {
+                // A range on the sort key, which its index answers: every key that starts with
+                // the prefix sorts between it and it followed by the highest code point (both
+                // engines compare these keys byte by byte).
+                statement
+                    .push(" AND p.sort_name >= ")
+                    .push_bind(prefix.clone())
+                    .push(" AND p.sort_name < ")
+                    .push_bind(format!("{prefix}\u{10FFFF}"));
+            }
+            Search::Anywhere(text) => match backend {
+                Backend::Sqlite => {
+                    // One FTS5 string token: the text in double quotes, inner quotes doubled.
+                    statement
+                        .push(" AND s.people_search MATCH ")
+                        .push_bind(fts_phrase(text));
+                }
+                // Already in the FROM clause.
+                Backend::Postgres => {}
+            },
+        }
+    };
+    let page = |at: &PageAt| -> Result<Statement<'static>, AppError> {
+        let mut statement = Statement::new(&format!(
+            "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name,
+                    {key} AS sort_key, m.name AS owner_name",
+            key = order.key,
+        ));
+        filtered(&mut statement, " LEFT JOIN members m ON m.id = p.owner_id");
+        order.condition(at, &mut statement)?;
+        // One more than a page: whether it exists tells if there is a page beyond.
+        statement.push(&format!(
+            " ORDER BY {} LIMIT {}",
+            order.order_by_at(at),
+            PAGE_SIZE + 1
+        ));
+        Ok(statement)
+    };
 
     let mut conn = db.pool().acquire().await?;
-    let mut rows = statement.query()?.fetch_all(&mut *conn).await?;
-    let more = rows.len() > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE);
+    let rows = page(&at)?.query()?.fetch_all(&mut *conn).await?;
+    let (rows, arranged) = match at.arrange(rows, PAGE_SIZE, |row| order.key_of(row))? {
+        Some(arranged) => arranged,
+        None => {
+            let rows = page(&PageAt::First)?.query()?.fetch_all(&mut *conn).await?;
+            first_page(rows, PAGE_SIZE, |row| order.key_of(row))?
+        }
+    };
 
     let mut people = Vec::with_capacity(rows.len());
-    let mut keys = Vec::with_capacity(rows.len());
     for row in &rows {
         let id: String = row.try_get("id")?;
         let first: String = row.try_get("first_name")?;
         let last: String = row.try_get("last_name")?;
-        keys.push(order.cursor_of(row, id.clone())?);
         people.push(PersonRow {
             id: PersonId::parse(&id)
                 .ok_or_else(|| AppError::internal("a stored person id is not a UUID"))?,
@@ -365,8 +378,17 @@ pub async fn list(
             person.tags.push(tag);
         }
     }
-    let next_cursor = more.then(|| keys.last().map(Cursor::encode)).flatten();
-    Ok((people, next_cursor))
+    let narrowed = !matches!(search, Search::None) || !tag.is_empty() || owner.is_some();
+    let total = if people.is_empty() {
+        None
+    } else if narrowed {
+        let mut statement = Statement::new(COUNT_MATCHING);
+        filtered(&mut statement, "");
+        Some(count_matching(&mut conn, statement).await?)
+    } else {
+        Some(kept_count(&mut conn, workspace, "people").await?)
+    };
+    Ok((people, arranged.of(total)))
 }
 
 /// The workspace's tags, for the filter (at most 500). Each distinct tag is found by one seek

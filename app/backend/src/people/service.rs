@@ -392,10 +392,13 @@ pub async fn list_page(
 ) -> Result<PeoplePage, AppError> {
     let mut query = query.clone();
     let mut problem = crate::records::db::searchable(&mut query.q);
-    let (rows, next) = match db::list(db, workspace, &query).await {
+    let (rows, place) = match db::list(db, workspace, &query).await {
         Err(AppError::Validation { field, message }) => {
             match field.as_str() {
-                "after" => query.after.clear(),
+                "after" => {
+                    query.after.clear();
+                    query.before.clear();
+                }
                 _ => query.owner.clear(),
             }
             problem = Some(message);
@@ -411,7 +414,7 @@ pub async fn list_page(
     }
     Ok(PeoplePage {
         rows,
-        next,
+        place,
         tags: db::workspace_tags(db, workspace).await?,
         members: db::members(db.pool(), workspace).await?,
         problem,

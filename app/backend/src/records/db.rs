@@ -14,7 +14,8 @@ use crm_core::ids::{CompanyId, MemberId, PersonId, WorkspaceId};
 use crm_core::leads::RecordLink;
 use crm_core::people::full_name;
 use crm_core::records::{
-    ConversionRole, MemberOption, NOTE_DELETED_EVENT, TimelineEntry, TimelineEvent,
+    ConversionRole, ListPlace, MemberOption, NOTE_DELETED_EVENT, TimelineEntry, TimelineEvent,
+    Total,
 };
 use crm_core::time::CalendarDate;
 
@@ -1000,11 +1001,13 @@ pub fn searchable(q: &mut String) -> Option<String> {
     })
 }
 
-/// Where a list page starts: after this sort key and id.
+/// A row of a list, as a page link names it: its sort key, its id, and its position in the list
+/// (from 0) when the link was made, which numbers the rows of the pages beside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cursor {
     pub key: String,
     pub id: String,
+    pub position: u64,
 }
 
 impl Cursor {
@@ -1018,19 +1021,187 @@ impl Cursor {
     }
 
     pub fn encode(&self) -> String {
-        hex::encode(format!("{}\n{}", self.key, self.id))
+        hex::encode(format!("{}\n{}\n{}", self.position, self.key, self.id))
     }
 
     pub fn decode(raw: &str) -> Option<Self> {
         let bytes = hex::decode(raw).ok()?;
         let text = String::from_utf8(bytes).ok()?;
-        let (key, id) = text.rsplit_once('\n')?;
+        let (position, rest) = text.split_once('\n')?;
+        let (key, id) = rest.rsplit_once('\n')?;
         uuid::Uuid::parse_str(id).ok()?;
         Some(Self {
             key: key.to_owned(),
             id: id.to_owned(),
+            position: position.parse().ok()?,
         })
     }
+}
+
+/// Which page of a list a request asks for: the first, the page after a row ("Next page") or
+/// the page before one ("Previous page").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageAt {
+    First,
+    After(Cursor),
+    Before(Cursor),
+}
+
+impl PageAt {
+    /// The page a list's URL asks for (`after=` or `before=`, never both); a damaged link is an
+    /// error, which the list answers from its first page with the message.
+    pub fn from_query(after: &str, before: &str) -> Result<Self, AppError> {
+        let decode = |raw: &str| Cursor::decode(raw).ok_or_else(page_link_expired);
+        match (after.is_empty(), before.is_empty()) {
+            (true, true) => Ok(Self::First),
+            (false, true) => decode(after).map(Self::After),
+            (true, false) => decode(before).map(Self::Before),
+            (false, false) => Err(page_link_expired()),
+        }
+    }
+
+    /// Whether the page is read backwards from its cursor.
+    pub fn backward(&self) -> bool {
+        matches!(self, Self::Before(_))
+    }
+
+    pub fn cursor(&self) -> Option<&Cursor> {
+        match self {
+            Self::First => None,
+            Self::After(cursor) | Self::Before(cursor) => Some(cursor),
+        }
+    }
+
+    /// A page's rows in list order and where the page stands, from the rows a query read for
+    /// this page: at most `size + 1`, in the query's order (backwards for a page before a row).
+    /// `None` when a page before a row found fewer than a page's rows before it: the rows have
+    /// moved since the link was made (some were deleted or the positions drifted), and the
+    /// list's first page is what to show instead.
+    pub fn arrange<R>(
+        &self,
+        mut rows: Vec<R>,
+        size: usize,
+        cursor_of: impl Fn(&R) -> Result<(String, String), AppError>,
+    ) -> Result<Option<(Vec<R>, Arranged)>, AppError> {
+        let more = rows.len() > size;
+        rows.truncate(size);
+        let shown = rows.len() as u64;
+        let first = match self {
+            Self::First => 0,
+            Self::After(cursor) => cursor.position + 1,
+            Self::Before(_) if !more => return Ok(None),
+            Self::Before(cursor) => {
+                rows.reverse();
+                cursor.position.saturating_sub(shown)
+            }
+        };
+        let at = |row: &R, position: u64| -> Result<String, AppError> {
+            let (key, id) = cursor_of(row)?;
+            Ok(Cursor { key, id, position }.encode())
+        };
+        let earlier = match self {
+            Self::First => false,
+            Self::After(_) => true,
+            Self::Before(_) => more,
+        };
+        let later = match self {
+            Self::First | Self::After(_) => more,
+            Self::Before(_) => true,
+        };
+        let previous = match rows.first() {
+            Some(row) if earlier => Some(at(row, first)?),
+            _ => None,
+        };
+        let next = match rows.last() {
+            Some(row) if later => Some(at(row, first + shown - 1)?),
+            _ => None,
+        };
+        Ok(Some((
+            rows,
+            Arranged {
+                first: if shown == 0 { 0 } else { first + 1 },
+                shown,
+                previous,
+                next,
+            },
+        )))
+    }
+}
+
+/// A list's first page arranged, for a list that falls back to it (a first page always
+/// arranges).
+pub fn first_page<R>(
+    rows: Vec<R>,
+    size: usize,
+    cursor_of: impl Fn(&R) -> Result<(String, String), AppError>,
+) -> Result<(Vec<R>, Arranged), AppError> {
+    PageAt::First
+        .arrange(rows, size, cursor_of)?
+        .ok_or_else(|| AppError::internal("a first page always arranges"))
+}
+
+/// Where an arranged page stands: its first row's position (from 1, 0 when it is empty), how
+/// many rows it shows, and the cursors of the pages before and after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arranged {
+    pub first: u64,
+    pub shown: u64,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Arranged {
+    /// The page's place in a list of `total` rows.
+    pub fn of(self, total: Option<Total>) -> ListPlace {
+        ListPlace {
+            first: self.first,
+            shown: self.shown,
+            total: total.filter(|_| self.shown > 0),
+            previous: self.previous,
+            next: self.next,
+        }
+    }
+}
+
+/// Up to how many matching rows a filtered list counts: beyond, the page says "more than 1,000".
+/// Unfiltered lists read their kept count ([`kept_count`]) instead, exact at any size.
+pub const COUNT_AT_MOST: u64 = 1_000;
+
+/// How many rows the SQL `matching` selects (`FROM … WHERE …` of a list's filters, no order),
+/// counting at most [`COUNT_AT_MOST`] + 1 of them.
+pub async fn count_matching(
+    conn: &mut sqlx::AnyConnection,
+    mut statement: Statement<'_>,
+) -> Result<Total, AppError> {
+    statement.push(&format!(" LIMIT {}) matching", COUNT_AT_MOST + 1));
+    let n: i64 = statement.query()?.fetch_one(&mut *conn).await?.try_get(0)?;
+    let n = u64::try_from(n).unwrap_or(0);
+    Ok(if n > COUNT_AT_MOST {
+        Total::MoreThan(COUNT_AT_MOST)
+    } else {
+        Total::Exact(n)
+    })
+}
+
+/// The start of [`count_matching`]'s statement, to which a list adds its `FROM … WHERE …`.
+pub const COUNT_MATCHING: &str = "SELECT COUNT(*) FROM (SELECT 1 AS one ";
+
+/// A workspace's kept count of a kind of record (`record_counts`, moved by triggers in each
+/// change's transaction): exact, and one row read however many there are.
+pub async fn kept_count(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    kind: &str,
+) -> Result<Total, AppError> {
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT n FROM record_counts WHERE workspace_id = $1 AND kind = $2")
+            .bind(workspace)
+            .bind(kind)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(Total::Exact(
+        n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+    ))
 }
 
 /// One order of a list in SQL, for keyset pagination: by `key` (an expression on the list's
@@ -1068,13 +1239,43 @@ impl KeysetOrder {
 
     /// The ORDER BY list.
     pub fn order_by(&self) -> String {
-        let direction = if self.descending { " DESC" } else { "" };
+        self.order_by_at(&PageAt::First)
+    }
+
+    /// The ORDER BY list that reads the page `at` asks for: the list's order, or the reverse
+    /// for a page before a row.
+    pub fn order_by_at(&self, at: &PageAt) -> String {
+        let direction = if self.descending != at.backward() {
+            " DESC"
+        } else {
+            ""
+        };
         format!("{}{direction}, {}{direction}", self.key, self.id)
     }
 
     /// Appends the condition (starting with AND) that starts a page after `cursor`; a cursor of
     /// another order is an expired page link.
     pub fn after(&self, cursor: &Cursor, statement: &mut Statement<'_>) -> Result<(), AppError> {
+        self.beyond(cursor, false, statement)
+    }
+
+    /// Appends the condition (starting with AND, or nothing for the first page) that chooses
+    /// the rows of the page `at` asks for.
+    pub fn condition(&self, at: &PageAt, statement: &mut Statement<'_>) -> Result<(), AppError> {
+        match at {
+            PageAt::First => Ok(()),
+            PageAt::After(cursor) => self.beyond(cursor, false, statement),
+            PageAt::Before(cursor) => self.beyond(cursor, true, statement),
+        }
+    }
+
+    /// The rows after `cursor` in the list's order, or before it (`backward`).
+    fn beyond(
+        &self,
+        cursor: &Cursor,
+        backward: bool,
+        statement: &mut Statement<'_>,
+    ) -> Result<(), AppError> {
         let numeric = if self.numeric {
             Some(cursor.key.parse::<i64>().map_err(|_| page_link_expired())?)
         } else {
@@ -1086,7 +1287,7 @@ impl KeysetOrder {
                 None => statement.push_bind(cursor.key.clone()),
             };
         };
-        let (bound, comparison) = if self.descending {
+        let (bound, comparison) = if self.descending != backward {
             ("<=", "<")
         } else {
             (">=", ">")
@@ -1102,14 +1303,14 @@ impl KeysetOrder {
         Ok(())
     }
 
-    /// The cursor of the row with id `id`, read with its `sort_key`.
-    pub fn cursor_of(&self, row: &sqlx::any::AnyRow, id: String) -> Result<Cursor, AppError> {
+    /// The sort key and id of a row read with its `sort_key` and `id`, for its cursor.
+    pub fn key_of(&self, row: &sqlx::any::AnyRow) -> Result<(String, String), AppError> {
         let key = if self.numeric {
             row.try_get::<i64, _>("sort_key")?.to_string()
         } else {
             row.try_get::<String, _>("sort_key")?
         };
-        Ok(Cursor { key, id })
+        Ok((key, row.try_get::<String, _>("id")?))
     }
 }
 
@@ -1142,6 +1343,7 @@ mod tests {
         let cursor = Cursor {
             key: "lovelace ada".to_owned(),
             id: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
+            position: 49,
         };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(Cursor::decode("zz"), None);
@@ -1153,6 +1355,7 @@ mod tests {
         let cursor = Cursor {
             key: "1700000000000".to_owned(),
             id: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
+            position: 49,
         };
         let newest = KeysetOrder::newest_first("l.created_at", "l.id");
         let mut statement = Statement::new("WHERE l.workspace_id = ");
@@ -1182,6 +1385,143 @@ mod tests {
         );
         assert_eq!(statement.bound()[0], "Text(\"1700000000000\")");
         assert_eq!(by_name.order_by(), "lower(l.name), l.id");
+
+        // The page before the cursor: the other way, read in the reverse order.
+        let before = PageAt::Before(cursor.clone());
+        let mut statement = Statement::default();
+        newest.condition(&before, &mut statement).unwrap();
+        assert_eq!(
+            statement.sql(),
+            " AND l.created_at >= $1 AND (l.created_at, l.id) > ($2, $3)"
+        );
+        assert_eq!(newest.order_by_at(&before), "l.created_at, l.id");
+        let mut statement = Statement::default();
+        by_name.condition(&before, &mut statement).unwrap();
+        assert_eq!(
+            statement.sql(),
+            " AND lower(l.name) <= $1 AND (lower(l.name), l.id) < ($2, $3)"
+        );
+        assert_eq!(
+            by_name.order_by_at(&before),
+            "lower(l.name) DESC, l.id DESC"
+        );
+        let mut statement = Statement::default();
+        by_name.condition(&PageAt::First, &mut statement).unwrap();
+        assert_eq!(statement.sql(), "");
+    }
+
+    fn key_of(row: &u64) -> Result<(String, String), AppError> {
+        Ok((
+            format!("{row:03}"),
+            format!("00000000-0000-4000-8000-{row:012}"),
+        ))
+    }
+
+    fn decoded(cursor: &Option<String>) -> Option<(String, u64)> {
+        cursor
+            .as_deref()
+            .and_then(Cursor::decode)
+            .map(|cursor| (cursor.key, cursor.position))
+    }
+
+    #[test]
+    fn a_page_is_arranged_in_list_order_with_the_cursors_and_positions_around_it() {
+        // Rows 0 to 9 of a list, pages of 3.
+        let first = PageAt::First
+            .arrange(vec![0, 1, 2, 3], 3, key_of)
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.0, [0, 1, 2]);
+        assert_eq!((first.1.first, first.1.shown), (1, 3));
+        assert_eq!(first.1.previous, None);
+        assert_eq!(decoded(&first.1.next), Some(("002".to_owned(), 2)));
+
+        // After row 2: rows 3 to 5, positions 4 to 6.
+        let after = Cursor::decode(first.1.next.as_deref().unwrap()).unwrap();
+        let second = PageAt::After(after)
+            .arrange(vec![3, 4, 5, 6], 3, key_of)
+            .unwrap()
+            .unwrap();
+        assert_eq!(second.0, [3, 4, 5]);
+        assert_eq!((second.1.first, second.1.shown), (4, 3));
+        assert_eq!(decoded(&second.1.previous), Some(("003".to_owned(), 3)));
+        assert_eq!(decoded(&second.1.next), Some(("005".to_owned(), 5)));
+
+        // Before row 6 (read backwards: 5, 4, 3, 2): rows 3 to 5 again, in list order.
+        let before = Cursor::decode(
+            &Cursor {
+                key: "006".into(),
+                id: key_of(&6).unwrap().1,
+                position: 6,
+            }
+            .encode(),
+        )
+        .unwrap();
+        let back = PageAt::Before(before)
+            .arrange(vec![5, 4, 3, 2], 3, key_of)
+            .unwrap()
+            .unwrap();
+        assert_eq!(back.0, [3, 4, 5]);
+        assert_eq!((back.1.first, back.1.shown), (4, 3));
+        assert_eq!(decoded(&back.1.previous), Some(("003".to_owned(), 3)));
+        assert_eq!(decoded(&back.1.next), Some(("005".to_owned(), 5)));
+
+        // The last page has no next one.
+        let last = PageAt::After(Cursor {
+            key: "008".into(),
+            id: key_of(&8).unwrap().1,
+            position: 8,
+        })
+        .arrange(vec![9], 3, key_of)
+        .unwrap()
+        .unwrap();
+        assert_eq!((last.1.first, last.1.shown, last.1.next), (10, 1, None));
+        assert!(last.1.previous.is_some());
+
+        // Back from row 2 finds fewer than a page before it: the first page is shown instead.
+        let short = PageAt::Before(Cursor {
+            key: "002".into(),
+            id: key_of(&2).unwrap().1,
+            position: 2,
+        })
+        .arrange(vec![1, 0], 3, key_of)
+        .unwrap();
+        assert_eq!(short, None);
+        // And an empty list is an empty first page.
+        let empty = PageAt::First
+            .arrange(Vec::<u64>::new(), 3, key_of)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (empty.1.first, empty.1.shown, empty.1.previous, empty.1.next),
+            (0, 0, None, None)
+        );
+    }
+
+    #[test]
+    fn a_page_link_asks_for_one_page_and_a_damaged_one_is_refused() {
+        let cursor = Cursor {
+            key: "k".into(),
+            id: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".into(),
+            position: 0,
+        };
+        let raw = cursor.encode();
+        assert_eq!(PageAt::from_query("", ""), Ok(PageAt::First));
+        assert_eq!(
+            PageAt::from_query(&raw, ""),
+            Ok(PageAt::After(cursor.clone()))
+        );
+        assert_eq!(PageAt::from_query("", &raw), Ok(PageAt::Before(cursor)));
+        assert!(PageAt::from_query(&raw, &raw).is_err(), "both at once");
+        assert!(PageAt::from_query("zz", "").is_err());
+        // A link made before positions were carried.
+        assert!(
+            PageAt::from_query(
+                &hex::encode("lovelace ada\n6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10"),
+                ""
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -1189,6 +1529,7 @@ mod tests {
         let by_name = Cursor {
             key: "lovelace ada".to_owned(),
             id: "6d1f6a8e-8c43-4a55-9a0d-3f4f1f2b9a10".to_owned(),
+            position: 49,
         };
         let newest = KeysetOrder::newest_first("c.created_at", "c.id");
         let refused = newest

@@ -1,18 +1,20 @@
 //! Tasks in the database. Every query names the workspace.
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, AnyConnection, Executor, Row};
 
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, TaskId, WorkspaceId};
 use crm_core::people::full_name;
-use crm_core::records::{Kind, MemberOption};
+use crm_core::records::{Kind, ListPlace, MemberOption, Total};
 use crm_core::tasks::{Task, TaskAbout};
 use crm_core::text::fold;
 use crm_core::time::CalendarDate;
 
 use crate::db::{Backend, Statement};
-use crate::records::db::{Cursor, page_link_expired};
+use crate::records::db::{
+    COUNT_AT_MOST, Cursor, PageAt, first_page, kept_count, page_link_expired,
+};
 use crate::records::search::Search;
 
 const TASK_COLUMNS: &str =
@@ -203,8 +205,8 @@ impl After {
         })
     }
 
-    /// As the page link carries it: opaque to the browser.
-    pub fn encode(&self) -> String {
+    /// Its sort key and id, as its page link's cursor carries them.
+    fn key_and_id(&self) -> (String, String) {
         let key = match self {
             Self::Open {
                 undated,
@@ -218,13 +220,13 @@ impl After {
         let id = match self {
             Self::Open { id, .. } | Self::Done { id, .. } | Self::Added { id, .. } => id.clone(),
         };
-        Cursor { key, id }.encode()
+        (key, id)
     }
 
-    /// `None` for a damaged link.
-    pub fn decode(raw: &str) -> Option<Self> {
-        let Cursor { key, id } = Cursor::decode(raw)?;
-        let parts: Vec<&str> = key.split('|').collect();
+    /// The task a page link's cursor names; `None` for a damaged link.
+    pub fn from_cursor(cursor: &Cursor) -> Option<Self> {
+        let id = cursor.id.clone();
+        let parts: Vec<&str> = cursor.key.split('|').collect();
         match parts.as_slice() {
             ["o", undated @ ("0" | "1"), due_on, created_at] => Some(Self::Open {
                 undated: *undated == "1",
@@ -245,9 +247,9 @@ impl After {
     }
 }
 
-/// Which tasks a page of the list holds: open or done ones, everyone's or one member's, those whose
-/// title holds `search` (every one when it is empty), after `after` (from the start when `None`),
-/// in the list's own order or the most recently added first (`newest`).
+/// Which tasks the list holds: open or done ones, everyone's or one member's, those whose title
+/// holds `search` (every one when it is empty), in the list's own order or the most recently
+/// added first (`newest`).
 #[derive(Clone, Copy)]
 pub struct Filter<'a> {
     pub backend: Backend,
@@ -255,35 +257,93 @@ pub struct Filter<'a> {
     pub assignee: Option<MemberId>,
     pub newest: bool,
     pub search: &'a str,
-    pub after: Option<&'a After>,
 }
 
-/// A page of the tasks `filter` chooses: at most `limit`, and the cursor of the next page when
-/// there is one.
-pub async fn list<'e>(
-    executor: impl Executor<'e, Database = Any>,
+impl Filter<'_> {
+    /// Whether anything narrows the list beyond open or done.
+    fn narrowed(&self) -> bool {
+        self.assignee.is_some() || !matches!(Search::from_query(self.search), Search::None)
+    }
+}
+
+/// The orders of the lists read backwards, for the page before a task.
+const OPEN_ORDER_BACK: &str = "CASE WHEN t.due_on IS NULL THEN 1 ELSE 0 END DESC, \
+     COALESCE(t.due_on, '') DESC, t.created_at DESC, t.id DESC";
+const DONE_ORDER_BACK: &str = "t.done_at, t.id";
+const NEWEST_ORDER_BACK: &str = "t.created_at, t.id";
+
+/// A page of the tasks `filter` chooses, the page `at` asks for: at most `limit`, and where it
+/// stands (positions, how many match, the cursors of the pages around it).
+pub async fn list(
+    conn: &mut AnyConnection,
     workspace: WorkspaceId,
     filter: &Filter<'_>,
+    at: &PageAt,
     limit: usize,
     today: CalendarDate,
-) -> Result<(Vec<Task>, Option<String>), AppError> {
+) -> Result<(Vec<Task>, ListPlace), AppError> {
+    let rows = page_rows(&mut *conn, workspace, filter, at, limit).await?;
+    let newest = filter.newest;
+    let key_of = |row: &AnyRow| After::of(row, newest).map(|after| after.key_and_id());
+    let (rows, arranged) = match at.arrange(rows, limit, key_of)? {
+        Some(arranged) => arranged,
+        None => {
+            let rows = page_rows(&mut *conn, workspace, filter, &PageAt::First, limit).await?;
+            first_page(rows, limit, key_of)?
+        }
+    };
+    let tasks = rows
+        .iter()
+        .map(|row| task_from(row, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    let total = if tasks.is_empty() {
+        None
+    } else if filter.narrowed() {
+        let (condition, binds) = conditions(filter, None)?;
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 AS one FROM tasks t WHERE {condition} LIMIT $2) matching"
+        );
+        let mut query = sqlx::query_scalar::<_, i64>(&sql)
+            .bind(workspace)
+            .bind(i64::try_from(COUNT_AT_MOST + 1).unwrap_or(i64::MAX));
+        for value in binds {
+            query = query.bind(value);
+        }
+        let n = u64::try_from(query.fetch_one(&mut *conn).await?).unwrap_or(0);
+        Some(if n > COUNT_AT_MOST {
+            Total::MoreThan(COUNT_AT_MOST)
+        } else {
+            Total::Exact(n)
+        })
+    } else {
+        let open = kept_count(&mut *conn, workspace, "open_tasks").await?;
+        Some(if filter.done {
+            let all = kept_count(&mut *conn, workspace, "tasks").await?;
+            match (all, open) {
+                (Total::Exact(all), Total::Exact(open)) => Total::Exact(all.saturating_sub(open)),
+                (other, _) => other,
+            }
+        } else {
+            open
+        })
+    };
+    Ok((tasks, arranged.of(total)))
+}
+
+/// The condition (after `t.workspace_id = $1`, numbered from `$3`) that chooses the tasks of
+/// `filter`, beyond the task `at` names when there is one, and the values to bind.
+fn conditions(filter: &Filter<'_>, at: Option<&PageAt>) -> Result<(String, Vec<String>), AppError> {
     let Filter {
         backend,
         done,
         assignee,
         newest,
         search,
-        after,
     } = *filter;
     let status = if done {
         "t.done_at IS NOT NULL"
     } else {
         "t.done_at IS NULL"
-    };
-    let order = match (newest, done) {
-        (true, _) => NEWEST_ORDER,
-        (false, true) => DONE_ORDER,
-        (false, false) => OPEN_ORDER,
     };
     let mut binds: Vec<String> = Vec::new();
     let mut next = |value: String| {
@@ -298,36 +358,49 @@ pub async fn list<'e>(
             next(member.to_string())
         ));
     }
-    match (after, done, newest) {
+    let beyond = match at.and_then(PageAt::cursor) {
+        Some(cursor) => Some((
+            After::from_cursor(cursor).ok_or_else(page_link_expired)?,
+            at.is_some_and(PageAt::backward),
+        )),
+        None => None,
+    };
+    match (&beyond, done, newest) {
         (
-            Some(After::Open {
-                undated,
-                due_on,
-                created_at,
-                id,
-            }),
+            Some((
+                After::Open {
+                    undated,
+                    due_on,
+                    created_at,
+                    id,
+                },
+                backward,
+            )),
             false,
             false,
         ) => {
             let undated = u8::from(*undated).to_string();
             conditions.push_str(&format!(
-                " AND ({OPEN_KEY}) > (CAST({} AS INTEGER), {}, CAST({} AS BIGINT), {})",
+                " AND ({OPEN_KEY}) {} (CAST({} AS INTEGER), {}, CAST({} AS BIGINT), {})",
+                if *backward { "<" } else { ">" },
                 next(undated),
                 next(due_on.clone()),
                 next(created_at.to_string()),
                 next(id.clone())
             ));
         }
-        (Some(After::Done { done_at, id }), true, false) => {
+        (Some((After::Done { done_at, id }, backward)), true, false) => {
             conditions.push_str(&format!(
-                " AND (t.done_at, t.id) < (CAST({} AS BIGINT), {})",
+                " AND (t.done_at, t.id) {} (CAST({} AS BIGINT), {})",
+                if *backward { ">" } else { "<" },
                 next(done_at.to_string()),
                 next(id.clone())
             ));
         }
-        (Some(After::Added { created_at, id }), _, true) => {
+        (Some((After::Added { created_at, id }, backward)), _, true) => {
             conditions.push_str(&format!(
-                " AND (t.created_at, t.id) < (CAST({} AS BIGINT), {})",
+                " AND (t.created_at, t.id) {} (CAST({} AS BIGINT), {})",
+                if *backward { ">" } else { "<" },
                 next(created_at.to_string()),
                 next(id.clone())
             ));
@@ -336,29 +409,39 @@ pub async fn list<'e>(
         // A link from another list or order: it does not fit this one.
         (Some(_), _, _) => return Err(page_link_expired()),
     }
-    let sql = select_page(
-        &format!("t.workspace_id = $1 AND {status}{conditions}"),
-        order,
-        "$2",
-    );
+    Ok((
+        format!("t.workspace_id = $1 AND {status}{conditions}"),
+        binds,
+    ))
+}
+
+/// The rows of the page `at` asks for, in the order it reads them (backwards for a page before
+/// a task), one more than `limit` when there are more.
+async fn page_rows(
+    conn: &mut AnyConnection,
+    workspace: WorkspaceId,
+    filter: &Filter<'_>,
+    at: &PageAt,
+    limit: usize,
+) -> Result<Vec<AnyRow>, AppError> {
+    let backward = at.backward();
+    let order = match (filter.newest, filter.done, backward) {
+        (true, _, false) => NEWEST_ORDER,
+        (true, _, true) => NEWEST_ORDER_BACK,
+        (false, true, false) => DONE_ORDER,
+        (false, true, true) => DONE_ORDER_BACK,
+        (false, false, false) => OPEN_ORDER,
+        (false, false, true) => OPEN_ORDER_BACK,
+    };
+    let (condition, binds) = conditions(filter, Some(at))?;
+    let sql = select_page(&condition, order, "$2");
     let mut query = sqlx::query(&sql)
         .bind(workspace)
         .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
     for value in binds {
         query = query.bind(value);
     }
-    let mut rows = query.fetch_all(executor).await?;
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next_page = match rows.last() {
-        Some(row) if more => Some(After::of(row, newest)?.encode()),
-        _ => None,
-    };
-    let tasks = rows
-        .iter()
-        .map(|row| task_from(row, today))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((tasks, next_page))
+    Ok(query.fetch_all(&mut *conn).await?)
 }
 
 /// The workspace's open tasks due on or before `last_day` (the overdue ones too), the soonest

@@ -9,12 +9,13 @@ use crm_core::tasks::{
 
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, TaskId, WorkspaceId};
-use crm_core::records::{BulkOutcome, EditableRecord, RecordField, conflict_message};
+use crm_core::records::{BulkOutcome, EditableRecord, ListPlace, RecordField, conflict_message};
 use crm_core::time::CalendarDate;
 
 use super::db::{self, NewTask};
 use crate::accounts::session::CurrentSession;
 use crate::db::Db;
+use crate::records::db::PageAt;
 
 /// Today in the member's time zone, by the database's clock: what is overdue for them.
 fn today(db: &Db, session: &CurrentSession) -> CalendarDate {
@@ -167,36 +168,32 @@ pub async fn list_page(
     let workspace = session.viewer.workspace_id;
     let mut q = query.q.clone();
     let search_problem = crate::records::db::searchable(&mut q);
-    let decoded = match query.after.as_str() {
-        "" => Ok(None),
-        raw => db::After::decode(raw)
-            .map(Some)
-            .ok_or_else(crate::records::db::page_link_expired),
-    };
     let filter = db::Filter {
         backend: db.backend(),
         done: query.done(),
         assignee: query.mine().then_some(session.viewer.member_id),
         newest: query.newest(),
         search: &q,
-        after: None,
     };
-    let page = match decoded {
-        Ok(after) => {
-            let filter = db::Filter {
-                after: after.as_ref(),
-                ..filter
-            };
-            db::list(db.pool(), workspace, &filter, PAGE_SIZE, today(db, session)).await
-        }
+    let mut conn = db.pool().acquire().await?;
+    let today = today(db, session);
+    let page = match PageAt::from_query(&query.after, &query.before) {
+        Ok(at) => db::list(&mut conn, workspace, &filter, &at, PAGE_SIZE, today).await,
         Err(problem) => Err(problem),
     };
-    let (tasks, next, link_problem) = match page {
-        Ok((tasks, next)) => (tasks, next, None),
+    let (tasks, place, link_problem) = match page {
+        Ok((tasks, place)) => (tasks, place, None),
         Err(AppError::Validation { message, .. }) => {
-            let (tasks, next) =
-                db::list(db.pool(), workspace, &filter, PAGE_SIZE, today(db, session)).await?;
-            (tasks, next, Some(message))
+            let (tasks, place) = db::list(
+                &mut conn,
+                workspace,
+                &filter,
+                &PageAt::First,
+                PAGE_SIZE,
+                today,
+            )
+            .await?;
+            (tasks, place, Some(message))
         }
         Err(other) => return Err(other),
     };
@@ -206,11 +203,11 @@ pub async fn list_page(
         .collect();
     Ok(TaskList {
         tasks,
-        next,
+        place,
         problem: (!problems.is_empty()).then(|| problems.join(" ")),
         search_note: crate::records::search::Search::from_query(&q)
             .note("tasks", "title", "titles"),
-        members: crate::records::db::members(db.pool(), workspace).await?,
+        members: crate::records::db::members(&mut *conn, workspace).await?,
         viewer: session.viewer.member_id,
     })
 }
@@ -222,7 +219,7 @@ pub async fn about(db: &Db, session: &CurrentSession, record: &str) -> Result<Ta
     let record = record_of(&mut conn, workspace, record).await?;
     Ok(TaskList {
         tasks: db::about(&mut *conn, workspace, record, today(db, session)).await?,
-        next: None,
+        place: ListPlace::default(),
         problem: None,
         search_note: None,
         members: crate::records::db::members(&mut *conn, workspace).await?,

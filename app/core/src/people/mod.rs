@@ -12,7 +12,7 @@ use crate::records::{
     EditableRecord, FieldInput, ListSort, MemberOption, NewRecordFields, RecordField, TimelineEntry,
 };
 use crate::storage::PERSON_DRAFT_KEY;
-use crate::text::{NAME_MAX_CHARS, TAGS_MAX_CHARS, TEXT_MAX_CHARS, parse_tags, percent_encode};
+use crate::text::{NAME_MAX_CHARS, TAGS_MAX_CHARS, TEXT_MAX_CHARS, parse_tags};
 
 /// The lawful basis on which a workspace holds a person's data (GDPR article 6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -453,37 +453,45 @@ pub struct PeopleQuery {
     pub owner: String,
     /// The page after this cursor ("" for the first page); opaque to the browser.
     pub after: String,
+    /// The page before this cursor ("Previous page"; "" otherwise); opaque to the browser.
+    pub before: String,
 }
 
 /// The longest search accepted.
 pub const QUERY_MAX_CHARS: usize = 100;
 
-impl PeopleQuery {
-    /// The URL's query string for this list (without the leading `?`), leaving out defaults.
-    pub fn to_query_string(&self) -> String {
-        let mut parts = Vec::new();
-        for (name, value) in [
-            ("q", self.q.as_str()),
+impl crate::records::ListQuery for PeopleQuery {
+    const PATH: &'static str = "/app/people";
+
+    fn parameters(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("q", &self.q),
             ("sort", self.sort.in_url(&SORTS)),
-            ("tag", self.tag.as_str()),
-            ("owner", self.owner.as_str()),
-            ("after", self.after.as_str()),
-        ] {
-            if !value.is_empty() {
-                parts.push(format!("{name}={}", percent_encode(value)));
-            }
-        }
-        parts.join("&")
+            ("tag", &self.tag),
+            ("owner", &self.owner),
+            ("after", &self.after),
+            ("before", &self.before),
+        ]
     }
 
-    /// The same list from its first page.
-    pub fn first_page(&self) -> Self {
+    fn after(&self) -> &str {
+        &self.after
+    }
+
+    fn before(&self) -> &str {
+        &self.before
+    }
+
+    fn at_page(&self, after: String, before: String) -> Self {
         Self {
-            after: String::new(),
+            after,
+            before,
             ..self.clone()
         }
     }
+}
 
+impl PeopleQuery {
     /// Whether anything narrows the list.
     pub fn is_filtered(&self) -> bool {
         !self.q.trim().is_empty() || !self.tag.is_empty() || !self.owner.is_empty()
@@ -494,8 +502,9 @@ impl PeopleQuery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeoplePage {
     pub rows: Vec<PersonRow>,
-    /// The cursor of the next page, when there is one.
-    pub next: Option<String>,
+    /// Where the page stands in the list, and the cursors of the pages around it.
+    #[serde(flatten)]
+    pub place: crate::records::ListPlace,
     /// The workspace's tags and members, for the filters.
     pub tags: Vec<String>,
     pub members: Vec<MemberOption>,
@@ -567,14 +576,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_query_string_leaves_out_defaults_and_encodes_values() {
+    fn the_lists_address_leaves_out_defaults_and_encodes_values() {
+        use crate::records::ListQuery;
         let query = PeopleQuery {
             q: "Ann & co".to_owned(),
             tag: "vip".to_owned(),
             ..PeopleQuery::default()
         };
-        assert_eq!(query.to_query_string(), "q=Ann%20%26%20co&tag=vip");
-        assert_eq!(PeopleQuery::default().to_query_string(), "");
+        assert_eq!(query.href(), "/app/people?q=Ann%20%26%20co&tag=vip");
+        assert_eq!(PeopleQuery::default().href(), "/app/people");
+        // A page before a row leaves the page after one out, and the other way round.
+        let earlier = PeopleQuery {
+            after: "ab".to_owned(),
+            ..query.clone()
+        }
+        .at_page(String::new(), "cd".to_owned());
+        assert_eq!(
+            earlier.href(),
+            "/app/people?q=Ann%20%26%20co&tag=vip&before=cd"
+        );
+        let place = crate::records::ListPlace {
+            previous: Some("01".to_owned()),
+            next: Some("02".to_owned()),
+            ..Default::default()
+        };
+        let links = earlier.page_links(&place);
+        assert_eq!(
+            links.first.as_deref(),
+            Some("/app/people?q=Ann%20%26%20co&tag=vip")
+        );
+        assert_eq!(
+            links.previous.as_deref(),
+            Some("/app/people?q=Ann%20%26%20co&tag=vip&before=01")
+        );
+        assert_eq!(
+            links.next.as_deref(),
+            Some("/app/people?q=Ann%20%26%20co&tag=vip&after=02")
+        );
+        let first = query.page_links(&crate::records::ListPlace::default());
+        assert_eq!(
+            first,
+            crate::records::PageLinks::default(),
+            "the first page links nowhere"
+        );
     }
 
     #[test]
