@@ -62,6 +62,8 @@ test('a task is edited in place on its own page, made about another record and d
   await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Delete this note');
   await page.keyboard.press('Enter');
   await question.waitFor();
+  // The question opens with the focus on "Cancel"; "Delete" is the control before it.
+  await page.waitForFunction(() => document.activeElement?.id?.endsWith('-cancel'));
   await page.keyboard.press('Shift+Tab');
   await page.keyboard.press('Enter');
   await page.getByRole('status').filter({ hasText: 'Note deleted.' }).waitFor();
