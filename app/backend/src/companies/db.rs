@@ -14,7 +14,7 @@ use crm_core::records::{ListPlace, ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
 use crate::records::db::{
-    COUNT_MATCHING, KeysetOrder, Kind, PageAt, count_matching, first_page, kept_count, replace_tags,
+    COUNT_MATCHING, KeysetOrder, Kind, PageAt, list_total, read_page, replace_tags,
 };
 use crate::records::search::Search;
 
@@ -326,14 +326,7 @@ pub async fn list(
         Ok(statement)
     };
     let mut conn = db.pool().acquire().await?;
-    let rows = page(&at)?.query()?.fetch_all(&mut *conn).await?;
-    let (rows, arranged) = match at.arrange(rows, PAGE_SIZE, |row| order.key_of(row))? {
-        Some(arranged) => arranged,
-        None => {
-            let rows = page(&PageAt::First)?.query()?.fetch_all(&mut *conn).await?;
-            first_page(rows, PAGE_SIZE, |row| order.key_of(row))?
-        }
-    };
+    let (rows, arranged) = read_page(&mut conn, &at, PAGE_SIZE, &order, page).await?;
     let mut companies = Vec::with_capacity(rows.len());
     for row in &rows {
         let id: CompanyId = row.try_get("id")?;
@@ -369,15 +362,12 @@ pub async fn list(
         }
     }
     let narrowed = !matches!(search, Search::None) || !tag.is_empty() || owner.is_some();
-    let total = if companies.is_empty() {
-        None
-    } else if narrowed {
+    let matching = narrowed.then(|| {
         let mut statement = Statement::new(COUNT_MATCHING);
         filtered(&mut statement);
-        Some(count_matching(&mut conn, statement).await?)
-    } else {
-        Some(kept_count(&mut conn, workspace, "companies").await?)
-    };
+        statement
+    });
+    let total = list_total(&mut conn, workspace, "companies", companies.len(), matching).await?;
     Ok((companies, arranged.of(total)))
 }
 

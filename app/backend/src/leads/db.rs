@@ -16,9 +16,7 @@ use crm_core::people::full_name;
 use crm_core::records::{ListPlace, ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
-use crate::records::db::{
-    COUNT_MATCHING, KeysetOrder, PageAt, count_matching, first_page, kept_count,
-};
+use crate::records::db::{COUNT_MATCHING, KeysetOrder, PageAt, list_total, read_page};
 use crate::records::search::Search;
 
 /// Rows per list page.
@@ -345,14 +343,7 @@ pub async fn list(
         Ok(statement)
     };
     let mut conn = db.pool().acquire().await?;
-    let rows = page(&at)?.query()?.fetch_all(&mut *conn).await?;
-    let (rows, arranged) = match at.arrange(rows, PAGE_SIZE, |row| order.key_of(row))? {
-        Some(arranged) => arranged,
-        None => {
-            let rows = page(&PageAt::First)?.query()?.fetch_all(&mut *conn).await?;
-            first_page(rows, PAGE_SIZE, |row| order.key_of(row))?
-        }
-    };
+    let (rows, arranged) = read_page(&mut conn, &at, PAGE_SIZE, &order, page).await?;
     let mut leads = Vec::with_capacity(rows.len());
     for row in &rows {
         let id: String = row.try_get("id")?;
@@ -372,15 +363,12 @@ pub async fn list(
         });
     }
     let narrowed = !matches!(search, Search::None) || status.is_some() || owner.is_some();
-    let total = if leads.is_empty() {
-        None
-    } else if narrowed {
+    let matching = narrowed.then(|| {
         let mut statement = Statement::new(COUNT_MATCHING);
         filtered(&mut statement, "");
-        Some(count_matching(&mut conn, statement).await?)
-    } else {
-        Some(kept_count(&mut conn, workspace, "leads").await?)
-    };
+        statement
+    });
+    let total = list_total(&mut conn, workspace, "leads", leads.len(), matching).await?;
     Ok((leads, arranged.of(total)))
 }
 

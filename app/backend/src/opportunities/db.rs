@@ -16,9 +16,7 @@ use crm_core::people::full_name;
 use crm_core::records::{ListPlace, ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
-use crate::records::db::{
-    COUNT_MATCHING, KeysetOrder, PageAt, count_matching, first_page, kept_count,
-};
+use crate::records::db::{COUNT_MATCHING, KeysetOrder, PageAt, list_total, read_page};
 use crate::records::search::Search;
 
 /// Rows per list page.
@@ -566,25 +564,15 @@ pub async fn list(
         Ok(statement)
     };
     let mut conn = db.pool().acquire().await?;
-    let rows = page(&at)?.query()?.fetch_all(&mut *conn).await?;
-    let (rows, arranged) = match at.arrange(rows, PAGE_SIZE, |row| order.key_of(row))? {
-        Some(arranged) => arranged,
-        None => {
-            let rows = page(&PageAt::First)?.query()?.fetch_all(&mut *conn).await?;
-            first_page(rows, PAGE_SIZE, |row| order.key_of(row))?
-        }
-    };
+    let (rows, arranged) = read_page(&mut conn, &at, PAGE_SIZE, &order, page).await?;
     let rows = rows.iter().map(row_from).collect::<Result<Vec<_>, _>>()?;
     let narrowed = !matches!(search, Search::None) || stage.is_some() || owner.is_some();
-    let total = if rows.is_empty() {
-        None
-    } else if narrowed {
+    let matching = narrowed.then(|| {
         let mut statement = Statement::new(COUNT_MATCHING);
         filtered(&mut statement);
-        Some(count_matching(&mut conn, statement).await?)
-    } else {
-        Some(kept_count(&mut conn, workspace, "opportunities").await?)
-    };
+        statement
+    });
+    let total = list_total(&mut conn, workspace, "opportunities", rows.len(), matching).await?;
     Ok((rows, arranged.of(total)))
 }
 

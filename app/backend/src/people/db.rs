@@ -16,7 +16,7 @@ use crm_core::records::{ListPlace, ListSort, MemberOption, RecordField, Timeline
 
 use crate::db::{Backend, Db, Statement};
 use crate::records::db::{
-    COUNT_MATCHING, KeysetOrder, Kind, PageAt, count_matching, escape_like, first_page, kept_count,
+    COUNT_MATCHING, KeysetOrder, Kind, PageAt, escape_like, list_total, read_page,
 };
 pub use crate::records::db::{members, record_event, timeline};
 use crate::records::search::{Search, fts_phrase};
@@ -347,14 +347,7 @@ pub async fn list(
     };
 
     let mut conn = db.pool().acquire().await?;
-    let rows = page(&at)?.query()?.fetch_all(&mut *conn).await?;
-    let (rows, arranged) = match at.arrange(rows, PAGE_SIZE, |row| order.key_of(row))? {
-        Some(arranged) => arranged,
-        None => {
-            let rows = page(&PageAt::First)?.query()?.fetch_all(&mut *conn).await?;
-            first_page(rows, PAGE_SIZE, |row| order.key_of(row))?
-        }
-    };
+    let (rows, arranged) = read_page(&mut conn, &at, PAGE_SIZE, &order, page).await?;
 
     let mut people = Vec::with_capacity(rows.len());
     for row in &rows {
@@ -379,15 +372,12 @@ pub async fn list(
         }
     }
     let narrowed = !matches!(search, Search::None) || !tag.is_empty() || owner.is_some();
-    let total = if people.is_empty() {
-        None
-    } else if narrowed {
+    let matching = narrowed.then(|| {
         let mut statement = Statement::new(COUNT_MATCHING);
         filtered(&mut statement, "");
-        Some(count_matching(&mut conn, statement).await?)
-    } else {
-        Some(kept_count(&mut conn, workspace, "people").await?)
-    };
+        statement
+    });
+    let total = list_total(&mut conn, workspace, "people", people.len(), matching).await?;
     Ok((people, arranged.of(total)))
 }
 

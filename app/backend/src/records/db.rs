@@ -1163,6 +1163,42 @@ impl Arranged {
     }
 }
 
+/// Reads the page `at` asks for with the statement `page` builds for it, and arranges it; a page
+/// before a row that finds fewer than a page before it reads the first page instead.
+pub async fn read_page(
+    conn: &mut sqlx::AnyConnection,
+    at: &PageAt,
+    size: usize,
+    order: &KeysetOrder,
+    page: impl Fn(&PageAt) -> Result<Statement<'static>, AppError>,
+) -> Result<(Vec<AnyRow>, Arranged), AppError> {
+    let rows = page(at)?.query()?.fetch_all(&mut *conn).await?;
+    if let Some(arranged) = at.arrange(rows, size, |row| order.key_of(row))? {
+        return Ok(arranged);
+    }
+    let rows = page(&PageAt::First)?.query()?.fetch_all(&mut *conn).await?;
+    first_page(rows, size, |row| order.key_of(row))
+}
+
+/// How many rows a list holds, for a page that shows some: the kept count of `kind` when
+/// nothing narrows the list, else the rows `matching` selects (its `FROM … WHERE …`), counted up
+/// to [`COUNT_AT_MOST`]. `None` for an empty page.
+pub async fn list_total(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    kind: &str,
+    shown: usize,
+    matching: Option<Statement<'_>>,
+) -> Result<Option<Total>, AppError> {
+    if shown == 0 {
+        return Ok(None);
+    }
+    Ok(Some(match matching {
+        Some(statement) => count_matching(conn, statement).await?,
+        None => kept_count(conn, workspace, kind).await?,
+    }))
+}
+
 /// Up to how many matching rows a filtered list counts: beyond, the page says "more than 1,000".
 /// Unfiltered lists read their kept count ([`kept_count`]) instead, exact at any size.
 pub const COUNT_AT_MOST: u64 = 1_000;
