@@ -4,10 +4,9 @@
 // again), and "First page" returns to the start. Every state is scanned with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import {
   BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
-  DATA_DIR, freshEmail, signUpConfirmed,
+  freshEmail, signUpConfirmed, seedPeople,
 } from './support.js';
 
 after(closeBrowser);
@@ -20,16 +19,10 @@ async function follow(page, name, shows) {
 }
 
 test('a list is paged forward and back by keyboard, each page saying where it stands', async () => {
-  const bin = process.env.SERVER_BIN;
-  assert.ok(bin && DATA_DIR, 'scripts/test sets SERVER_BIN and E2E_DATA_DIR');
   const page = await newPage();
   const workspace = `Paged ${Date.now()}`;
   await signUpConfirmed(page, 'Pia Pager', freshEmail('pia'), workspace);
-  const out = execFileSync(bin, ['seed', '--workspace', workspace, '--people', '120'], {
-    env: { ...process.env, DATA_DIR, LOG_LEVEL: 'warn' },
-    encoding: 'utf8',
-  });
-  assert.match(out, /added 120 people/);
+  seedPeople(workspace, 120);
 
   await page.goto(`${BASE_URL}/app/people`);
   await waitForScripts(page);

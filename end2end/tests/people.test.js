@@ -5,10 +5,9 @@
 // with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import {
   BASE_URL, newPage, closeBrowser, waitForScripts, assertAccessible, assertNoPageErrors,
-  takeExpectedStatusReports, DATA_DIR, freshEmail, activeId, waitForFocus, signUpConfirmed,
+  takeExpectedStatusReports, freshEmail, activeId, waitForFocus, signUpConfirmed, seedPeople,
   logInWithKeyboard, PASSWORD, openEditor, fieldValue,
 } from './support.js';
 
@@ -193,16 +192,10 @@ test('a member adds a person and edits them in the page by keyboard, with every 
 });
 
 test('search, filters and pages live in the URL, so back, forward and reload show the same list', async () => {
-  const bin = process.env.SERVER_BIN;
-  assert.ok(bin && DATA_DIR, 'scripts/test sets SERVER_BIN and E2E_DATA_DIR');
   const page = await newPage();
   const workspace = `Seeded ${Date.now()}`;
   await signUpConfirmed(page, 'Sam Seeder', freshEmail('sam'), workspace);
-  const out = execFileSync(bin, ['seed', '--workspace', workspace, '--people', '120'], {
-    env: { ...process.env, DATA_DIR, LOG_LEVEL: 'warn' },
-    encoding: 'utf8',
-  });
-  assert.match(out, /added 120 people/);
+  seedPeople(workspace, 120);
 
   await page.goto(`${BASE_URL}/app/people`);
   await waitForScripts(page);
@@ -265,15 +258,10 @@ test('search, filters and pages live in the URL, so back, forward and reload sho
 });
 
 test('ticked people are tagged, handed over and deleted at once, by keyboard, deletion after a confirmation', async () => {
-  const bin = process.env.SERVER_BIN;
-  assert.ok(bin && DATA_DIR, 'scripts/test sets SERVER_BIN and E2E_DATA_DIR');
   const page = await newPage();
   const workspace = `Bulk ${Date.now()}`;
   await signUpConfirmed(page, 'Bea Bulk', freshEmail('bea'), workspace);
-  execFileSync(bin, ['seed', '--workspace', workspace, '--people', '5'], {
-    env: { ...process.env, DATA_DIR, LOG_LEVEL: 'warn' },
-    encoding: 'utf8',
-  });
+  seedPeople(workspace, 5);
   await page.goto(`${BASE_URL}/app/people`);
   await waitForScripts(page);
   const rows = page.locator('.list__table tbody tr');

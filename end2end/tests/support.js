@@ -4,6 +4,7 @@
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,6 +167,20 @@ export async function assertAccessibleWithoutJs(page, label) {
 // folder, and signing up and logging in as a person does.
 
 export const DATA_DIR = process.env.E2E_DATA_DIR;
+
+/**
+ * Adds `people` fake people (with their companies, leads and opportunities) to the workspace
+ * named `workspace` with the server's own `seed` command, as an operator would.
+ */
+export function seedPeople(workspace, people) {
+  const bin = process.env.SERVER_BIN;
+  assert.ok(bin && DATA_DIR, 'scripts/test sets SERVER_BIN and E2E_DATA_DIR');
+  const out = execFileSync(bin, ['seed', '--workspace', workspace, '--people', String(people)], {
+    env: { ...process.env, DATA_DIR, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  });
+  assert.match(out, new RegExp(`added ${people} people`));
+}
 export const PASSWORD = 'lantern orbit fiddle';
 
 /** A fresh address per test run, so the suite can run again on the same database. */
