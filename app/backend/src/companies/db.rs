@@ -367,7 +367,7 @@ pub async fn list(
         filtered(&mut statement);
         statement
     });
-    let total = list_total(&mut conn, workspace, "companies", companies.len(), matching).await?;
+    let total = list_total(&mut conn, workspace, "companies", &arranged, matching).await?;
     Ok((companies, arranged.of(total)))
 }
 

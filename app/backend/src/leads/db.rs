@@ -368,7 +368,7 @@ pub async fn list(
         filtered(&mut statement, "");
         statement
     });
-    let total = list_total(&mut conn, workspace, "leads", leads.len(), matching).await?;
+    let total = list_total(&mut conn, workspace, "leads", &arranged, matching).await?;
     Ok((leads, arranged.of(total)))
 }
 

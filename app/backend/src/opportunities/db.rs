@@ -572,7 +572,7 @@ pub async fn list(
         filtered(&mut statement);
         statement
     });
-    let total = list_total(&mut conn, workspace, "opportunities", rows.len(), matching).await?;
+    let total = list_total(&mut conn, workspace, "opportunities", &arranged, matching).await?;
     Ok((rows, arranged.of(total)))
 }
 

@@ -377,7 +377,7 @@ pub async fn list(
         filtered(&mut statement, "");
         statement
     });
-    let total = list_total(&mut conn, workspace, "people", people.len(), matching).await?;
+    let total = list_total(&mut conn, workspace, "people", &arranged, matching).await?;
     Ok((people, arranged.of(total)))
 }
 

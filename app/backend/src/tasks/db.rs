@@ -298,6 +298,9 @@ pub async fn list(
         .collect::<Result<Vec<_>, _>>()?;
     let total = if tasks.is_empty() {
         None
+    } else if arranged.previous.is_none() && arranged.next.is_none() {
+        // The whole list is on this page.
+        Some(Total::Exact(arranged.shown))
     } else if filter.narrowed() {
         let (condition, binds) = conditions(filter, None)?;
         let sql = format!(
