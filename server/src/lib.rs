@@ -61,6 +61,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         config: Arc::new(config),
         vendor_workspace: vendor.id,
         outbox: crm_backend::mail::OutboxSignal::default(),
+        bulk_jobs: crm_backend::wake::Wake::default(),
         faults: crm_backend::faults::Faults::default(),
     })
 }
@@ -232,6 +233,26 @@ pub fn spawn_mail_worker(state: AppState) -> tokio::task::JoinHandle<()> {
                 Err(_) => {} // already logged where it happened
             }
             state.outbox.wait(std::time::Duration::from_secs(30)).await;
+        }
+    })
+}
+
+/// Applies members' bulk actions over whole lists in the background: at once when one was
+/// started here, and every 5 seconds for jobs started on other instances or left by a server
+/// that stopped (once their lease has run out). Runs until the process ends.
+pub fn spawn_bulk_worker(state: AppState) -> tokio::task::JoinHandle<()> {
+    // This process's name in a job's claim: a restarted server is a new runner, and resumes a
+    // job of the old one once its lease has run out.
+    let runner = crm_backend::bulk::new_runner();
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = crm_backend::bulk::work(&state.db, &runner).await {
+                tracing::error!(%error, "the bulk-job worker could not read its work");
+            }
+            state
+                .bulk_jobs
+                .wait(std::time::Duration::from_secs(5))
+                .await;
         }
     })
 }

@@ -253,6 +253,7 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let db = state.db.clone();
     let mail_worker = server::spawn_mail_worker(state.clone());
+    let bulk_worker = server::spawn_bulk_worker(state.clone());
     let app = server::build_router(app::context::SiteState::new(state, leptos));
 
     let listener = TcpListener::bind(addr)
@@ -272,6 +273,9 @@ async fn serve(config: Config) -> Result<(), String> {
     .map_err(|e| format!("server error ({e})"))?;
     // A message being delivered at this moment is claimed for a minute and retried then.
     mail_worker.abort();
+    // A batch being applied at this moment is rolled back whole; the job resumes after its last
+    // committed batch once its lease has run out.
+    bulk_worker.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -7,10 +7,10 @@
 //! `ssr` feature).
 //!
 //! Modules import only downward. Bottom to top: the shared layer (`client_ip`, `config`,
-//! `cookies`, `db`, `faults`, `hash_gate`, `mail`, `rate_limit`, `seo`, `state`, `workspaces`),
+//! `cookies`, `db`, `faults`, `hash_gate`, `mail`, `rate_limit`, `seo`, `state`, `wake`, `workspaces`),
 //! then `policy`, `accounts`, `consent`, `analytics`, `team`, `records`, `tasks`, `opportunities`,
-//! `people`, `companies`, `leads`, `dashboard` and `demo`; `seed` (fake data for measurement) on
-//! top.
+//! `people`, `companies`, `leads`, `dashboard` and `demo`; `seed` (fake data for measurement) and
+//! `bulk` (a bulk action over every record a list matches, run in the background) on top.
 
 pub mod client_ip;
 pub mod config;
@@ -22,6 +22,7 @@ pub mod mail;
 pub mod rate_limit;
 pub mod seo;
 pub mod state;
+pub mod wake;
 pub mod workspaces;
 
 pub mod accounts;
@@ -39,3 +40,5 @@ pub mod people;
 pub mod records;
 pub mod seed;
 pub mod tasks;
+
+pub mod bulk;

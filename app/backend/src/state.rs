@@ -20,6 +20,8 @@ pub struct AppState {
     pub vendor_workspace: WorkspaceId,
     /// Wakes the e-mail worker when a request has queued mail.
     pub outbox: OutboxSignal,
+    /// Wakes the bulk-job worker when a member has started a bulk action over a whole list.
+    pub bulk_jobs: crate::wake::Wake,
     /// Faults the tests inject; none in the product.
     pub faults: Faults,
     /// The ceiling on password hashes running at once, shared by every request of the process.

@@ -12,6 +12,7 @@
 //!   companies list their opportunities; the dashboard shows opportunities and tasks).
 
 pub mod accounts;
+pub mod bulk;
 pub mod companies;
 pub mod consent;
 pub mod country;

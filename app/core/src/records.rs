@@ -371,7 +371,7 @@ impl Kind {
         if n == 1 {
             format!("1 {}", self.noun())
         } else {
-            format!("{n} {}", self.plural())
+            format!("{} {}", thousands(n.unsigned_abs()), self.plural())
         }
     }
 

@@ -7,6 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crm_core::bulk::BulkScope;
 use crm_core::companies::{
     CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyPerson, CompanyRecord, SORTS,
 };
@@ -89,6 +90,11 @@ fn CompaniesList(
         rows.iter().map(|row| row.id.uuid()),
         members.clone(),
         on_done,
+    )
+    .beyond_page(
+        BulkScope::Companies(query.clone()),
+        &place,
+        problem.is_none(),
     );
     let selected = selection.selected;
     let filtered = query.is_filtered();

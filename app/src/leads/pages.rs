@@ -6,6 +6,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crm_core::bulk::BulkScope;
 use crm_core::leads::{
     Conversion, Converted, Lead, LeadField, LeadRecord, LeadSource, LeadStatus, LeadsPage,
     LeadsQuery, RecordLink, SORTS,
@@ -94,7 +95,8 @@ fn LeadsList(page: LeadsPage, query: LeadsQuery, on_done: Callback<String>) -> i
         rows.iter().map(|row| row.id.uuid()),
         members.clone(),
         on_done,
-    );
+    )
+    .beyond_page(BulkScope::Leads(query.clone()), &place, problem.is_none());
     let selected = selection.selected;
     let filtered = query.is_filtered();
     let clear_href = filtered.then_some("/app/leads");

@@ -8,6 +8,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crm_core::bulk::BulkScope;
 use crm_core::opportunities::{
     Board, BoardColumn, CURRENCIES, DEFAULT_CURRENCY, Direction, OpportunitiesPage,
     OpportunitiesQuery, Opportunity, OpportunityField, OpportunityPerson, OpportunityRecord,
@@ -146,6 +147,11 @@ fn OpportunitiesList(
         rows.iter().map(|row| row.id.uuid()),
         members.clone(),
         on_done,
+    )
+    .beyond_page(
+        BulkScope::Opportunities(query.clone()),
+        &place,
+        problem.is_none(),
     );
     let selected = selection.selected;
     let filtered = query.is_filtered();

@@ -6,6 +6,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crm_core::bulk::BulkScope;
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::people::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord, SORTS};
@@ -84,7 +85,8 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
         rows.iter().map(|row| row.id.uuid()),
         members.clone(),
         on_done,
-    );
+    )
+    .beyond_page(BulkScope::People(query.clone()), &place, problem.is_none());
     let selected = selection.selected;
     let searched = !query.q.trim().is_empty();
     let caption = if query.is_filtered() {

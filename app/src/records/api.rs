@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crm_core::bulk::{BulkJob, BulkScope};
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::records::{BulkAction, BulkOutcome, Kind, TimelineEntry};
@@ -100,5 +101,62 @@ pub async fn bulk_records(
     as_member(|session, state| async move {
         crm_backend::records::service::bulk(&state.db, &session, kind, &ids, action, &value).await
     })
+    .await
+}
+
+/// How many records a list's search and filters match now, counted exactly: what "Select all
+/// 12,408 matching" says before a bulk action over them.
+#[server(prefix = "/api", endpoint = "records/bulk-count", input = server_fn::codec::Json)]
+pub async fn count_matching(scope: BulkScope) -> Result<i64, AppError> {
+    as_member(|session, state| async move {
+        crm_backend::bulk::count(&state.db, &session, &scope).await
+    })
+    .await
+}
+
+/// Starts a bulk action over every record a list's search and filters match, run in the
+/// background (`value` as for [`bulk_records`]; a deletion names how many the member confirmed,
+/// `expected`, and is refused if the list has changed since). Answers the job, waiting to start.
+#[server(prefix = "/api", endpoint = "records/bulk-start", input = server_fn::codec::Json)]
+pub async fn start_bulk_job(
+    scope: BulkScope,
+    action: BulkAction,
+    value: String,
+    #[server(default)] expected: Option<i64>,
+) -> Result<BulkJob, AppError> {
+    as_member(|session, state| async move {
+        let job =
+            crm_backend::bulk::start(&state.db, &session, scope, action, &value, expected).await?;
+        state.bulk_jobs.wake();
+        Ok(job)
+    })
+    .await
+}
+
+/// One of the member's bulk jobs, as far as it has got.
+#[server(prefix = "/api", endpoint = "records/bulk-job")]
+pub async fn job_progress(id: String) -> Result<BulkJob, AppError> {
+    as_member(
+        |session, state| async move { crm_backend::bulk::job(&state.db, &session, &id).await },
+    )
+    .await
+}
+
+/// The member's bulk jobs on one kind of list that still run or wait (for their progress after
+/// a reload).
+#[server(prefix = "/api", endpoint = "records/bulk-active")]
+pub async fn active_bulk_jobs(kind: Kind) -> Result<Vec<BulkJob>, AppError> {
+    as_member(
+        |session, state| async move { crm_backend::bulk::active(&state.db, &session, kind).await },
+    )
+    .await
+}
+
+/// Stops one of the member's bulk jobs before its next batch; answers it as it stopped.
+#[server(prefix = "/api", endpoint = "records/bulk-cancel")]
+pub async fn cancel_bulk_job(id: String) -> Result<BulkJob, AppError> {
+    as_member(
+        |session, state| async move { crm_backend::bulk::cancel(&state.db, &session, &id).await },
+    )
     .await
 }

@@ -299,7 +299,7 @@ pub fn ListTable(
     let (actions, tick_all) = selection
         .map(|s| {
             (
-                view! { <BulkActions kind=s.kind selected=s.selected members=s.members on_done=s.on_done/> }
+                view! { <BulkActions kind=s.kind selected=s.selected on_page=s.on_page.clone() members=s.members on_done=s.on_done all_matching=s.all_matching/> }
                     .into_any(),
                 view! { <TickAllCell kind=s.kind selected=s.selected on_page=s.on_page/> }
                     .into_any(),

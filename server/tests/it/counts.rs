@@ -11,6 +11,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use serde_json::Value;
 
+use crate::bulk_jobs::call;
 use crate::companies::add_company;
 use crate::leads::add_lead;
 use crate::opportunities::add_opportunity;
@@ -359,6 +360,39 @@ async fn the_kept_counts_agree_with_a_real_count_after_changes_made_at_once_in_t
         "{label}"
     );
     assert_kept_figures_agree(&app, "changing at once", 8).await;
+
+    // A deletion of every person a search matches, applied by the background worker while
+    // people are added to the same list.
+    let comers = serde_json::json!({
+        "scope": { "People": { "q": "Comer" } }, "action": "Delete", "value": "", "expected": 2,
+    });
+    let (status, body) = call(&app, "/api/records/bulk-start", &comers, &ada).await;
+    assert_eq!(status, StatusCode::OK, "{label}: {body}");
+    let adding: Vec<_> = (0..3)
+        .map(|i| {
+            let (app, cookie) = (app.clone(), ada.clone());
+            tokio::spawn(async move {
+                let name = format!("Still{i}");
+                add_person(
+                    &app,
+                    &cookie,
+                    &[("first_name", "Later"), ("last_name", &name)],
+                )
+                .await
+            })
+        })
+        .collect();
+    let worked = crm_backend::bulk::work(&app.state.db, "counts").await;
+    for adding in adding {
+        adding.await.expect("an addition");
+    }
+    worked.expect("the job");
+    let late: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE last_name LIKE 'Comer%'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(late, 0, "{label}");
+    assert_kept_figures_agree(&app, "a deletion of every match beside additions", 8).await;
 
     // The dashboard shows the kept figures: what is there now, counted afresh here.
     let summary: Value =

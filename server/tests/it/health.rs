@@ -40,6 +40,7 @@ async fn readyz_is_unavailable_while_migrations_are_pending() {
             .parse()
             .expect("uuid"),
         outbox: Default::default(),
+        bulk_jobs: Default::default(),
         faults: Default::default(),
         passwords: Default::default(),
     };

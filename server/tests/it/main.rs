@@ -6,6 +6,7 @@ mod access;
 mod accounts;
 mod binary;
 mod bulk;
+mod bulk_jobs;
 mod companies;
 mod concurrency;
 mod consent;

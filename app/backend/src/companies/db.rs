@@ -14,7 +14,7 @@ use crm_core::records::{ListPlace, ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
 use crate::records::db::{
-    COUNT_MATCHING, KeysetOrder, Kind, PageAt, list_total, read_page, replace_tags,
+    COUNT_MATCHING, KeysetOrder, Kind, Matching, PageAt, list_total, read_page, replace_tags,
 };
 use crate::records::search::Search;
 
@@ -266,6 +266,49 @@ fn order(sort: ListSort) -> KeysetOrder {
     }
 }
 
+/// What the list's search and filters match (the owner a member id checked by the caller).
+pub async fn matching(
+    db: &Db,
+    workspace: WorkspaceId,
+    query: &CompaniesQuery,
+    owner: Option<MemberId>,
+) -> Result<Matching, AppError> {
+    let search = Search::from_query(&query.q);
+    let backend = db.backend();
+    // The tag as the workspace spells it, in whatever case it was asked for.
+    let tag = match query.tag.as_str() {
+        "" => String::new(),
+        typed => crate::records::db::spelling_of(db.pool(), Kind::Companies, workspace, typed)
+            .await?
+            .unwrap_or_else(|| typed.to_owned()),
+    };
+    let narrowed = !matches!(search, Search::None) || !tag.is_empty() || owner.is_some();
+    Ok(Matching::new(
+        "c",
+        narrowed,
+        move |statement: &mut Statement<'static>, join: &str| {
+            statement
+                .push(" FROM companies c")
+                .push(join)
+                .push(" WHERE c.workspace_id = ")
+                .push_bind(workspace);
+            search.push_condition(statement, backend, "companies", "c");
+            if !tag.is_empty() {
+                statement
+                .push(
+                    " AND EXISTS (SELECT 1 FROM company_tags t
+                              WHERE t.company_id = c.id AND t.workspace_id = c.workspace_id AND t.tag = ",
+                )
+                .push_bind(tag.clone())
+                .push(")");
+            }
+            if let Some(owner) = owner {
+                statement.push(" AND c.owner_id = ").push_bind(owner);
+            }
+        },
+    ))
+}
+
 /// One page of the list, in the order the query asks for, and where it stands (positions, how
 /// many match, the cursors of the pages around it). The owner filter is a member id checked by
 /// the caller.
@@ -277,34 +320,8 @@ pub async fn list(
 ) -> Result<(Vec<CompanyRow>, ListPlace), AppError> {
     let at = PageAt::from_query(&query.after, &query.before)?;
     let order = order(ListSort::choose(&query.sort, &SORTS));
-    let search = Search::from_query(&query.q);
-    let backend = db.backend();
-    // The tag as the workspace spells it, in whatever case it was asked for.
-    let tag = match query.tag.as_str() {
-        "" => String::new(),
-        typed => crate::records::db::spelling_of(db.pool(), Kind::Companies, workspace, typed)
-            .await?
-            .unwrap_or_else(|| typed.to_owned()),
-    };
-    // `FROM … WHERE …` of the list's filters.
-    let filtered = |statement: &mut Statement<'static>| {
-        statement
-            .push(" FROM companies c WHERE c.workspace_id = ")
-            .push_bind(workspace);
-        search.push_condition(statement, backend, "companies", "c");
-        if !tag.is_empty() {
-            statement
-                .push(
-                    " AND EXISTS (SELECT 1 FROM company_tags t
-                              WHERE t.company_id = c.id AND t.workspace_id = c.workspace_id AND t.tag = ",
-                )
-                .push_bind(tag.clone())
-                .push(")");
-        }
-        if let Some(owner) = owner {
-            statement.push(" AND c.owner_id = ").push_bind(owner);
-        }
-    };
+    let matching = matching(db, workspace, query, owner).await?;
+    let filtered = |statement: &mut Statement<'static>| matching.push(statement, "");
     // The page is chosen first; only its rows are then counted and joined.
     let page = |at: &PageAt| -> Result<Statement<'static>, AppError> {
         let order_by = order.order_by_at(at);
@@ -361,13 +378,12 @@ pub async fn list(
             }
         }
     }
-    let narrowed = !matches!(search, Search::None) || !tag.is_empty() || owner.is_some();
-    let matching = narrowed.then(|| {
+    let counted = matching.narrowed.then(|| {
         let mut statement = Statement::new(COUNT_MATCHING);
         filtered(&mut statement);
         statement
     });
-    let total = list_total(&mut conn, workspace, "companies", &arranged, matching).await?;
+    let total = list_total(&mut conn, workspace, "companies", &arranged, counted).await?;
     Ok((companies, arranged.of(total)))
 }
 

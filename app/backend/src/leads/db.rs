@@ -16,7 +16,7 @@ use crm_core::people::full_name;
 use crm_core::records::{ListPlace, ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
-use crate::records::db::{COUNT_MATCHING, KeysetOrder, PageAt, list_total, read_page};
+use crate::records::db::{COUNT_MATCHING, KeysetOrder, Matching, PageAt, list_total, read_page};
 use crate::records::search::Search;
 
 /// Rows per list page.
@@ -296,6 +296,39 @@ fn order(sort: ListSort) -> KeysetOrder {
     }
 }
 
+/// What the list's search and filters match (the owner a member id checked by the caller).
+pub fn matching(
+    db: &Db,
+    workspace: WorkspaceId,
+    query: &LeadsQuery,
+    owner: Option<MemberId>,
+    status: Option<LeadStatus>,
+) -> Matching {
+    let search = Search::from_query(&query.q);
+    let backend = db.backend();
+    let narrowed = !matches!(search, Search::None) || status.is_some() || owner.is_some();
+    Matching::new(
+        "l",
+        narrowed,
+        move |statement: &mut Statement<'static>, join: &str| {
+            statement
+                .push(" FROM leads l")
+                .push(join)
+                .push(" WHERE l.workspace_id = ")
+                .push_bind(workspace);
+            search.push_condition(statement, backend, "leads", "l");
+            if let Some(status) = status {
+                statement
+                    .push(" AND l.status = ")
+                    .push_bind(status.as_str());
+            }
+            if let Some(owner) = owner {
+                statement.push(" AND l.owner_id = ").push_bind(owner);
+            }
+        },
+    )
+}
+
 /// One page of the list, in the order the query asks for (newest first unless it says
 /// otherwise), and where it stands (positions, how many match, the cursors of the pages around
 /// it). The owner filter is a member id checked by the caller.
@@ -308,25 +341,8 @@ pub async fn list(
 ) -> Result<(Vec<LeadRow>, ListPlace), AppError> {
     let at = PageAt::from_query(&query.after, &query.before)?;
     let order = order(ListSort::choose(&query.sort, &SORTS));
-    let search = Search::from_query(&query.q);
-    let backend = db.backend();
-    // `FROM … WHERE …` of the list's filters, with `join` after the table.
-    let filtered = |statement: &mut Statement<'static>, join: &str| {
-        statement
-            .push(" FROM leads l")
-            .push(join)
-            .push(" WHERE l.workspace_id = ")
-            .push_bind(workspace);
-        search.push_condition(statement, backend, "leads", "l");
-        if let Some(status) = status {
-            statement
-                .push(" AND l.status = ")
-                .push_bind(status.as_str());
-        }
-        if let Some(owner) = owner {
-            statement.push(" AND l.owner_id = ").push_bind(owner);
-        }
-    };
+    let matching = matching(db, workspace, query, owner, status);
+    let filtered = |statement: &mut Statement<'static>, join: &str| matching.push(statement, join);
     let page = |at: &PageAt| -> Result<Statement<'static>, AppError> {
         let mut statement = Statement::new(&format!(
             "SELECT l.id, l.name, l.email, l.company_name, l.status, l.source, l.created_at,
@@ -362,13 +378,12 @@ pub async fn list(
             converted: row.try_get::<Option<i64>, _>("converted_at")?.is_some(),
         });
     }
-    let narrowed = !matches!(search, Search::None) || status.is_some() || owner.is_some();
-    let matching = narrowed.then(|| {
+    let counted = matching.narrowed.then(|| {
         let mut statement = Statement::new(COUNT_MATCHING);
         filtered(&mut statement, "");
         statement
     });
-    let total = list_total(&mut conn, workspace, "leads", &arranged, matching).await?;
+    let total = list_total(&mut conn, workspace, "leads", &arranged, counted).await?;
     Ok((leads, arranged.of(total)))
 }
 

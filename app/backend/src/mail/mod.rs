@@ -246,19 +246,7 @@ pub async fn deliver_due(db: &Db, config: &Config, now: i64) -> Result<usize, Ap
 }
 
 /// Wakes the delivery worker at once (after a commit that queued mail) instead of at its next tick.
-#[derive(Clone, Debug, Default)]
-pub struct OutboxSignal(std::sync::Arc<tokio::sync::Notify>);
-
-impl OutboxSignal {
-    pub fn wake(&self) {
-        self.0.notify_one();
-    }
-
-    /// Waits until woken or until `period` has passed.
-    pub async fn wait(&self, period: std::time::Duration) {
-        let _ = tokio::time::timeout(period, self.0.notified()).await;
-    }
-}
+pub type OutboxSignal = crate::wake::Wake;
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,7 @@ use crm_core::people::full_name;
 use crm_core::records::{ListPlace, ListSort, MemberOption};
 
 use crate::db::{Db, Statement};
-use crate::records::db::{COUNT_MATCHING, KeysetOrder, PageAt, list_total, read_page};
+use crate::records::db::{COUNT_MATCHING, KeysetOrder, Matching, PageAt, list_total, read_page};
 use crate::records::search::Search;
 
 /// Rows per list page.
@@ -520,6 +520,37 @@ fn order(sort: ListSort) -> KeysetOrder {
     }
 }
 
+/// What the list's search and filters match (the stage and owner checked by the caller).
+pub fn matching(
+    db: &Db,
+    workspace: WorkspaceId,
+    query: &OpportunitiesQuery,
+    stage: Option<StageId>,
+    owner: Option<MemberId>,
+) -> Matching {
+    let search = Search::from_query(&query.q);
+    let backend = db.backend();
+    let narrowed = !matches!(search, Search::None) || stage.is_some() || owner.is_some();
+    Matching::new(
+        "o",
+        narrowed,
+        move |statement: &mut Statement<'static>, join: &str| {
+            statement
+                .push(" FROM opportunities o")
+                .push(join)
+                .push(" WHERE o.workspace_id = ")
+                .push_bind(workspace);
+            search.push_condition(statement, backend, "opportunities", "o");
+            if let Some(stage) = stage {
+                statement.push(" AND o.stage_id = ").push_bind(stage);
+            }
+            if let Some(owner) = owner {
+                statement.push(" AND o.owner_id = ").push_bind(owner);
+            }
+        },
+    )
+}
+
 /// One page of the list, in the order the query asks for (soonest to close first unless it
 /// says otherwise), and where it stands (positions, how many match, the cursors of the pages
 /// around it).
@@ -532,21 +563,8 @@ pub async fn list(
 ) -> Result<(Vec<OpportunityRow>, ListPlace), AppError> {
     let at = PageAt::from_query(&query.after, &query.before)?;
     let order = order(ListSort::choose(&query.sort, &SORTS));
-    let search = Search::from_query(&query.q);
-    let backend = db.backend();
-    // `FROM … WHERE …` of the list's filters.
-    let filtered = |statement: &mut Statement<'static>| {
-        statement
-            .push(" FROM opportunities o WHERE o.workspace_id = ")
-            .push_bind(workspace);
-        search.push_condition(statement, backend, "opportunities", "o");
-        if let Some(stage) = stage {
-            statement.push(" AND o.stage_id = ").push_bind(stage);
-        }
-        if let Some(owner) = owner {
-            statement.push(" AND o.owner_id = ").push_bind(owner);
-        }
-    };
+    let matching = matching(db, workspace, query, stage, owner);
+    let filtered = |statement: &mut Statement<'static>| matching.push(statement, "");
     // The page is chosen first; only its rows are then joined.
     let page = |at: &PageAt| -> Result<Statement<'static>, AppError> {
         let order_by = order.order_by_at(at);
@@ -566,13 +584,12 @@ pub async fn list(
     let mut conn = db.pool().acquire().await?;
     let (rows, arranged) = read_page(&mut conn, &at, PAGE_SIZE, &order, page).await?;
     let rows = rows.iter().map(row_from).collect::<Result<Vec<_>, _>>()?;
-    let narrowed = !matches!(search, Search::None) || stage.is_some() || owner.is_some();
-    let matching = narrowed.then(|| {
+    let counted = matching.narrowed.then(|| {
         let mut statement = Statement::new(COUNT_MATCHING);
         filtered(&mut statement);
         statement
     });
-    let total = list_total(&mut conn, workspace, "opportunities", &arranged, matching).await?;
+    let total = list_total(&mut conn, workspace, "opportunities", &arranged, counted).await?;
     Ok((rows, arranged.of(total)))
 }
 

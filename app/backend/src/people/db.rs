@@ -16,7 +16,7 @@ use crm_core::records::{ListPlace, ListSort, MemberOption, RecordField, Timeline
 
 use crate::db::{Backend, Db, Statement};
 use crate::records::db::{
-    COUNT_MATCHING, KeysetOrder, Kind, PageAt, escape_like, list_total, read_page,
+    COUNT_MATCHING, KeysetOrder, Kind, Matching, PageAt, escape_like, list_total, read_page,
 };
 pub use crate::records::db::{members, record_event, timeline};
 use crate::records::search::{Search, fts_phrase};
@@ -237,14 +237,13 @@ fn order(sort: ListSort) -> KeysetOrder {
     }
 }
 
-/// One page of the list, and where it stands: its rows' positions, how many people match, and
-/// the cursors of the pages around it.
-pub async fn list(
+/// What the list's search and filters match. An owner that is not a member id is refused (the
+/// page answers without it, with the message).
+pub async fn matching(
     db: &Db,
     workspace: WorkspaceId,
     query: &PeopleQuery,
-) -> Result<(Vec<PersonRow>, ListPlace), AppError> {
-    let at = PageAt::from_query(&query.after, &query.before)?;
+) -> Result<Matching, AppError> {
     let owner = if query.owner.is_empty() {
         None
     } else {
@@ -255,8 +254,6 @@ pub async fn list(
                 .map_err(|_| AppError::validation("owner", "Choose an owner from the list."))?,
         )
     };
-
-    let order = order(query.sort);
     let search = Search::from_query(&query.q);
     let backend = db.backend();
     // The tag as the workspace spells it, in whatever case it was asked for.
@@ -266,69 +263,87 @@ pub async fn list(
             .await?
             .unwrap_or_else(|| typed.to_owned()),
     };
+    let narrowed = !matches!(search, Search::None) || !tag.is_empty() || owner.is_some();
     // `FROM … WHERE …` of the list's filters, with `join` after the table. A search starts from
     // the trigram index and sorts what it finds. Walking the workspace's people in list order
     // and testing each one instead is slow when the matches sort late (a last name in "W"). On
     // SQLite, CROSS JOIN fixes that order; on PostgreSQL the search is a subquery that OFFSET 0
     // keeps from being merged into the sorted walk.
-    let filtered = |statement: &mut Statement<'static>, join: &str| {
-        statement.push(" FROM ");
-        match (&search, backend) {
-            (Search::Anywhere(_), Backend::Sqlite) => {
-                statement.push("people_search s CROSS JOIN people p ON p.search_key = s.rowid");
+    Ok(Matching::new(
+        "p",
+        narrowed,
+        move |statement: &mut Statement<'static>, join: &str| {
+            statement.push(" FROM ");
+            match (&search, backend) {
+                (Search::Anywhere(_), Backend::Sqlite) => {
+                    statement.push("people_search s CROSS JOIN people p ON p.search_key = s.rowid");
+                }
+                (Search::Anywhere(text), Backend::Postgres) => {
+                    statement
+                        .push("(SELECT * FROM people WHERE workspace_id = ")
+                        .push_bind(workspace)
+                        .push(" AND search_text LIKE ")
+                        .push_bind(format!("%{}%", escape_like(text)))
+                        .push(" ESCAPE '\\' OFFSET 0) p");
+                }
+                _ => {
+                    statement.push("people p");
+                }
             }
-            (Search::Anywhere(text), Backend::Postgres) => {
-                statement
-                    .push("(SELECT * FROM people WHERE workspace_id = ")
-                    .push_bind(workspace)
-                    .push(" AND search_text LIKE ")
-                    .push_bind(format!("%{}%", escape_like(text)))
-                    .push(" ESCAPE '\\' OFFSET 0) p");
-            }
-            _ => {
-                statement.push("people p");
-            }
-        }
-        statement
-            .push(join)
-            .push(" WHERE p.workspace_id = ")
-            .push_bind(workspace);
-        if let Some(owner) = owner {
-            statement.push(" AND p.owner_id = ").push_bind(owner);
-        }
-        if !tag.is_empty() {
             statement
+                .push(join)
+                .push(" WHERE p.workspace_id = ")
+                .push_bind(workspace);
+            if let Some(owner) = owner {
+                statement.push(" AND p.owner_id = ").push_bind(owner);
+            }
+            if !tag.is_empty() {
+                statement
                 .push(
                     " AND EXISTS (SELECT 1 FROM person_tags t
                               WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = ",
                 )
                 .push_bind(tag.clone())
                 .push(")");
-        }
-        match &search {
-            Search::None => {}
-            Search::Prefix(prefix) => {
-                // A range on the sort key, which its index answers: every key that starts with
-                // the prefix sorts between it and it followed by the highest code point (both
-                // engines compare these keys byte by byte).
-                statement
-                    .push(" AND p.sort_name >= ")
-                    .push_bind(prefix.clone())
-                    .push(" AND p.sort_name < ")
-                    .push_bind(format!("{prefix}\u{10FFFF}"));
             }
-            Search::Anywhere(text) => match backend {
-                Backend::Sqlite => {
-                    // One FTS5 string token: the text in double quotes, inner quotes doubled.
+            match &search {
+                Search::None => {}
+                Search::Prefix(prefix) => {
+                    // A range on the sort key, which its index answers: every key that starts with
+                    // the prefix sorts between it and it followed by the highest code point (both
+                    // engines compare these keys byte by byte).
                     statement
-                        .push(" AND s.people_search MATCH ")
-                        .push_bind(fts_phrase(text));
+                        .push(" AND p.sort_name >= ")
+                        .push_bind(prefix.clone())
+                        .push(" AND p.sort_name < ")
+                        .push_bind(format!("{prefix}\u{10FFFF}"));
                 }
-                // Already in the FROM clause.
-                Backend::Postgres => {}
-            },
-        }
-    };
+                Search::Anywhere(text) => match backend {
+                    Backend::Sqlite => {
+                        // One FTS5 string token: the text in double quotes, inner quotes doubled.
+                        statement
+                            .push(" AND s.people_search MATCH ")
+                            .push_bind(fts_phrase(text));
+                    }
+                    // Already in the FROM clause.
+                    Backend::Postgres => {}
+                },
+            }
+        },
+    ))
+}
+
+/// One page of the list, and where it stands: its rows' positions, how many people match, and
+/// the cursors of the pages around it.
+pub async fn list(
+    db: &Db,
+    workspace: WorkspaceId,
+    query: &PeopleQuery,
+) -> Result<(Vec<PersonRow>, ListPlace), AppError> {
+    let at = PageAt::from_query(&query.after, &query.before)?;
+    let matching = matching(db, workspace, query).await?;
+    let order = order(query.sort);
+    let filtered = |statement: &mut Statement<'static>, join: &str| matching.push(statement, join);
     let page = |at: &PageAt| -> Result<Statement<'static>, AppError> {
         let mut statement = Statement::new(&format!(
             "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name,
@@ -371,13 +386,12 @@ pub async fn list(
             person.tags.push(tag);
         }
     }
-    let narrowed = !matches!(search, Search::None) || !tag.is_empty() || owner.is_some();
-    let matching = narrowed.then(|| {
+    let counted = matching.narrowed.then(|| {
         let mut statement = Statement::new(COUNT_MATCHING);
         filtered(&mut statement, "");
         statement
     });
-    let total = list_total(&mut conn, workspace, "people", &arranged, matching).await?;
+    let total = list_total(&mut conn, workspace, "people", &arranged, counted).await?;
     Ok((people, arranged.of(total)))
 }
 

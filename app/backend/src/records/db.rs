@@ -1224,6 +1224,48 @@ pub async fn count_matching(
     })
 }
 
+/// Writes ` FROM … WHERE …` of a list's filters, with a join after the list's table.
+type FromWhere = Box<dyn Fn(&mut Statement<'static>, &str) + Send + Sync>;
+
+/// What a list's search and filters match: the list's table under its `alias` ("p"), and a
+/// function that writes ` FROM … WHERE …` of them (with a join after the table). A page of the
+/// list, its count and a bulk job over every match are all read through it, so they never
+/// disagree about which records a list holds.
+pub struct Matching {
+    pub alias: &'static str,
+    /// Whether a search or filter narrows the list (else it holds every record of its kind).
+    pub narrowed: bool,
+    from_where: FromWhere,
+}
+
+impl Matching {
+    pub fn new(
+        alias: &'static str,
+        narrowed: bool,
+        from_where: impl Fn(&mut Statement<'static>, &str) + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            alias,
+            narrowed,
+            from_where: Box::new(from_where),
+        }
+    }
+
+    /// Pushes ` FROM … WHERE …`, with `join` (" LEFT JOIN members m ON …", or "") after the
+    /// list's table; more conditions may follow with ` AND …`.
+    pub fn push(&self, statement: &mut Statement<'static>, join: &str) {
+        (self.from_where)(statement, join);
+    }
+
+    /// A statement counting every match, however many (for a bulk job's size, not for a page
+    /// view: a list counts its page views with [`count_matching`]'s ceiling).
+    pub fn count_all(&self) -> Statement<'static> {
+        let mut statement = Statement::new("SELECT COUNT(*)");
+        self.push(&mut statement, "");
+        statement
+    }
+}
+
 /// The start of [`count_matching`]'s statement, to which a list adds its `FROM … WHERE …`.
 pub const COUNT_MATCHING: &str = "SELECT COUNT(*) FROM (SELECT 1 AS one ";
 

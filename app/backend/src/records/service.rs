@@ -9,10 +9,11 @@ use crm_core::records::{
 use crm_core::error::AppError;
 use crm_core::ids::{MemberId, NoteId, WorkspaceId};
 use crm_core::text::{TAGS_MAX, parse_tags};
+use crm_core::workspaces::Role;
 
 use super::db::{self, Kind};
 use crate::accounts::session::CurrentSession;
-use crate::db::Db;
+use crate::db::{Backend, Db};
 
 /// A record's id as a page or a URL sent it; anything but a UUID is "not found".
 pub fn parse_id(raw: &str) -> Result<uuid::Uuid, AppError> {
@@ -172,7 +173,7 @@ pub async fn delete(
     let ids = std::slice::from_ref(&record);
     // Another workspace's record, or none: "not found" before anything is said of its owner.
     db::ensure_all_found(&mut tx, kind, workspace, ids).await?;
-    may_delete(&mut tx, session, kind, ids).await?;
+    may_delete(&mut tx, &Actor::of(session), kind, ids).await?;
     if delete_all(&mut tx, kind, workspace, ids).await? == 0 {
         return Err(AppError::NotFound);
     }
@@ -254,25 +255,42 @@ fn capitalised(word: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Who a change is made as: a member, in a workspace, in a role there. A request's comes from its
+/// session; a bulk job's from the member who started it, as they stand when each batch runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor {
+    pub workspace: WorkspaceId,
+    pub member: MemberId,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn of(session: &CurrentSession) -> Self {
+        Self {
+            workspace: session.viewer.workspace_id,
+            member: session.viewer.member_id,
+            role: session.viewer.role,
+        }
+    }
+}
+
 /// Refuses, with a message that says who may, to delete records the member may not: owners and
 /// admins delete any of the workspace's records, members only those they own.
 async fn may_delete(
     conn: &mut sqlx::AnyConnection,
-    session: &CurrentSession,
+    actor: &Actor,
     kind: Kind,
     ids: &[String],
 ) -> Result<(), AppError> {
-    let viewer = &session.viewer;
-    if viewer.role.runs_workspace() {
+    if actor.role.runs_workspace() {
         return Ok(());
     }
     let others =
-        db::count_not_owned_by(&mut *conn, kind, viewer.workspace_id, viewer.member_id, ids)
-            .await?;
+        db::count_not_owned_by(&mut *conn, kind, actor.workspace, actor.member, ids).await?;
     if others == 0 {
         return Ok(());
     }
-    tracing::info!(member_id = %viewer.member_id, ?kind, others, "deletion refused: records owned by others");
+    tracing::info!(member_id = %actor.member, ?kind, others, "deletion refused: records owned by others");
     Err(AppError::NotAllowed(if ids.len() == 1 {
         format!(
             "Only the workspace's owner and admins, and the member who owns this {noun}, can delete it. Nothing was deleted: ask one of them.",
@@ -287,6 +305,34 @@ async fn may_delete(
             them = if others == 1 { "it" } else { "them" },
         )
     }))
+}
+
+/// What a bulk action's value stands for, checked before anything changes: the tag to add (as
+/// typed), the new owner's name ("nobody"), or nothing for a deletion. The sentence that tells
+/// what was done uses it.
+pub async fn action_label(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    kind: Kind,
+    action: BulkAction,
+    value: &str,
+) -> Result<String, AppError> {
+    match action {
+        BulkAction::AddTag => {
+            // As the workspace spells it, when it has it already.
+            let typed = one_tag(kind, value)?;
+            Ok(db::spelling_of(&mut *conn, kind, workspace, &typed)
+                .await?
+                .unwrap_or(typed))
+        }
+        BulkAction::SetOwner => {
+            let members = db::members(&mut *conn, workspace).await?;
+            let owner = choose_owner(value, &members)
+                .map_err(|message| AppError::validation("owner", message))?;
+            Ok(owner.map_or_else(|| "nobody".to_owned(), |m| m.name.clone()))
+        }
+        BulkAction::Delete => Ok(String::new()),
+    }
 }
 
 /// A bulk action on records selected in a list, all in one transaction: every selected record
@@ -305,24 +351,14 @@ pub async fn bulk(
     let ids = selected_ids(kind.noun(), kind.plural(), ids)?;
     let mut tx = db.begin_write().await?;
     db::ensure_all_found(&mut tx, kind, workspace, &ids).await?;
-    db::lock_records_in_order(&mut tx, db.backend(), kind, workspace, &ids).await?;
-    if action == BulkAction::Delete {
-        may_delete(&mut tx, session, kind, &ids).await?;
-    }
-    let changed = match action {
-        BulkAction::AddTag => {
-            let typed = one_tag(kind, value)?;
-            let tag = db::spell_tags(&mut tx, kind, workspace, &[typed])
-                .await?
-                .pop()
-                .ok_or_else(|| AppError::internal("a tag was spelled as nothing"))?;
-            tag_all(&mut tx, session, kind, &ids, &tag, db.now_millis()).await?
-        }
-        BulkAction::SetOwner => {
-            hand_over(&mut tx, session, kind, &ids, value, db.now_millis()).await?
-        }
-        BulkAction::Delete => delete_all(&mut tx, kind, workspace, &ids).await?,
+    let batch = Batch {
+        kind,
+        action,
+        value,
+        now: db.now_millis(),
+        whole: true,
     };
+    let changed = apply(&mut tx, db.backend(), &Actor::of(session), &batch, &ids).await?;
     tx.commit().await?;
     tracing::info!(workspace_id = %workspace, ?kind, ?action, selected = ids.len(), changed, "records changed in bulk");
     Ok(BulkOutcome {
@@ -331,16 +367,56 @@ pub async fn bulk(
     })
 }
 
+/// One application of a bulk action to some of the workspace's records.
+pub struct Batch<'v> {
+    pub kind: Kind,
+    pub action: BulkAction,
+    /// The tag to add, or the new owner's member id (empty for nobody).
+    pub value: &'v str,
+    pub now: i64,
+    /// Whether the batch is the whole action (the ticked rows of a list), or one batch of a job
+    /// over every match (whose earlier batches stay applied when this one is refused).
+    pub whole: bool,
+}
+
+/// Applies a bulk action to `ids` (sorted, each one of the workspace's records of the batch's
+/// kind) in the caller's transaction, locking them in order first; answers how many it changed.
+/// Tag and owner changes go into each record's timeline like an edit in its page.
+pub async fn apply(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    actor: &Actor,
+    batch: &Batch<'_>,
+    ids: &[String],
+) -> Result<usize, AppError> {
+    let (kind, workspace) = (batch.kind, actor.workspace);
+    db::lock_records_in_order(&mut *conn, backend, kind, workspace, ids).await?;
+    match batch.action {
+        BulkAction::AddTag => {
+            let typed = one_tag(kind, batch.value)?;
+            let tag = db::spell_tags(&mut *conn, kind, workspace, &[typed])
+                .await?
+                .pop()
+                .ok_or_else(|| AppError::internal("a tag was spelled as nothing"))?;
+            tag_all(conn, actor, batch, ids, &tag).await
+        }
+        BulkAction::SetOwner => hand_over(conn, actor, batch, ids).await,
+        BulkAction::Delete => {
+            may_delete(&mut *conn, actor, kind, ids).await?;
+            delete_all(conn, kind, workspace, ids).await
+        }
+    }
+}
+
 /// Adds `tag` to those of the records that lack it; answers how many.
 async fn tag_all(
     conn: &mut sqlx::AnyConnection,
-    session: &CurrentSession,
-    kind: Kind,
+    actor: &Actor,
+    batch: &Batch<'_>,
     ids: &[String],
     tag: &str,
-    now: i64,
 ) -> Result<usize, AppError> {
-    let workspace = session.viewer.workspace_id;
+    let (kind, workspace) = (batch.kind, actor.workspace);
     // Every record's tags in one query; those that lack this one get it.
     let tags_of = db::tags_of(&mut *conn, kind, workspace, ids).await?;
     let mut events = Vec::new();
@@ -361,11 +437,17 @@ async fn tag_all(
             } else {
                 ("it", "its")
             };
+            let what_now = if batch.whole {
+                format!("Nothing was changed: remove one of {their} tags or leave {them} out.")
+            } else {
+                format!(
+                    "Remove one of {their} tags, or narrow the list to leave {them} out, and add the tag again."
+                )
+            };
             return Err(AppError::validation(
                 "tag",
                 format!(
-                    "{name} already has {TAGS_MAX} tags, the most a {} can have. Nothing was \
-                     changed: remove one of {their} tags or leave {them} out.",
+                    "{name} already has {TAGS_MAX} tags, the most a {} can have. {what_now}",
                     kind.noun()
                 ),
             ));
@@ -382,23 +464,21 @@ async fn tag_all(
         tagged.push(id.clone());
     }
     db::add_tag(&mut *conn, kind, workspace, &tagged, tag).await?;
-    changed(conn, session, kind, &tagged, None, &events, now).await
+    changed(conn, actor, batch, &tagged, None, &events).await
 }
 
-/// Makes the member whose id is `value` (nobody, when empty) the owner of those of the records
-/// that have another; answers how many.
+/// Makes the member whose id is the batch's value (nobody, when empty) the owner of those of the
+/// records that have another; answers how many.
 async fn hand_over(
     conn: &mut sqlx::AnyConnection,
-    session: &CurrentSession,
-    kind: Kind,
+    actor: &Actor,
+    batch: &Batch<'_>,
     ids: &[String],
-    value: &str,
-    now: i64,
 ) -> Result<usize, AppError> {
-    let workspace = session.viewer.workspace_id;
+    let (kind, workspace) = (batch.kind, actor.workspace);
     let members = db::members(&mut *conn, workspace).await?;
-    let owner =
-        choose_owner(value, &members).map_err(|message| AppError::validation("owner", message))?;
+    let owner = choose_owner(batch.value, &members)
+        .map_err(|message| AppError::validation("owner", message))?;
     let owner_id = owner.map(|m| m.id.to_string());
     let mut events = Vec::new();
     let mut handed = Vec::new();
@@ -415,23 +495,22 @@ async fn hand_over(
         handed.push(id);
     }
     let owner = Some(owner.map(|m| m.id));
-    changed(conn, session, kind, &handed, owner, &events, now).await
+    changed(conn, actor, batch, &handed, owner, &events).await
 }
 
 /// Marks records changed by a bulk action (a new version each, and the new owner when it is one)
 /// and tells each change in its timeline; answers how many.
 async fn changed(
     conn: &mut sqlx::AnyConnection,
-    session: &CurrentSession,
-    kind: Kind,
+    actor: &Actor,
+    batch: &Batch<'_>,
     records: &[String],
     owner: Option<Option<MemberId>>,
     events: &[(String, TimelineEvent)],
-    now: i64,
 ) -> Result<usize, AppError> {
-    let workspace = session.viewer.workspace_id;
-    db::touch_many(&mut *conn, kind, workspace, records, owner, now).await?;
-    db::record_events(&mut *conn, workspace, session.viewer.member_id, events, now).await?;
+    let workspace = actor.workspace;
+    db::touch_many(&mut *conn, batch.kind, workspace, records, owner, batch.now).await?;
+    db::record_events(&mut *conn, workspace, actor.member, events, batch.now).await?;
     Ok(records.len())
 }
 

@@ -250,6 +250,21 @@ pub async fn seed_people(
     let now = db.now_millis();
     let (company_ids, companies_made) = seed_companies(db, workspace, &owners, now).await?;
     let two_years_ms: i64 = 2 * 365 * 24 * 60 * 60 * 1000;
+    // The tags as the workspace spells them (recorded as spelled here when they are new), so
+    // that seeded tags compare without regard to case like those members add.
+    let spelled = {
+        let tags: Vec<String> = TAGS.iter().map(|tag| (*tag).to_owned()).collect();
+        let mut tx = db.begin_write().await?;
+        let spelled = crate::records::db::spell_tags(
+            &mut tx,
+            crate::records::db::Kind::People,
+            workspace,
+            &tags,
+        )
+        .await?;
+        tx.commit().await?;
+        spelled
+    };
     let mut made = 0;
     let mut tags_made = 0;
     while made < count {
@@ -293,9 +308,9 @@ pub async fn seed_people(
                     derived(first, last, Some(&email), phone.as_deref(), &company);
                 let basis = ["consent", "contract", "legitimate_interest"][rng.random_range(0..3)];
                 let permission = ["granted", "refused", "unknown"][rng.random_range(0..3)];
-                for tag in TAGS {
+                for tag in &spelled {
                     if rng.random_range(0..5) == 0 {
-                        person_tags.push((id.clone(), tag));
+                        person_tags.push((id.clone(), tag.as_str()));
                     }
                 }
                 rows.push(SeedRow {
