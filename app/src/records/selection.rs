@@ -359,6 +359,15 @@ pub fn BulkActions(
         let on_page = on_page.clone();
         move || selected.with(|s| !on_page.is_empty() && on_page.iter().all(|id| s.contains(id)))
     };
+    // Unticking any row of the page ends "every match": ticking it again selects the page only.
+    Effect::new({
+        let page_ticked = page_ticked.clone();
+        move |_| {
+            if !page_ticked() && all.get_untracked().is_some() {
+                all.set(None);
+            }
+        }
+    });
     let everything = {
         let page_ticked = page_ticked.clone();
         move || all.get().filter(|_| page_ticked())

@@ -407,3 +407,119 @@ async fn a_previous_page_link_that_no_longer_fits_shows_the_first_page(app: Test
         "{body}"
     );
 }
+
+/// A field of a list's query, as the page's script sends it.
+type Field<'a> = (&'a str, &'a str);
+
+/// The ids of the workspace's people a condition on `people p` (and `person_tags t`) names, in
+/// the list's order by name: what the list must show, read without any of its indexes' tricks.
+async fn expected_people(
+    app: &TestApp,
+    workspace: &str,
+    condition: &str,
+    binds: &[&str],
+) -> Vec<String> {
+    let sql = format!(
+        "SELECT p.id FROM people p WHERE p.workspace_id = $1 AND {condition}
+         ORDER BY p.sort_name, p.id"
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql).bind(workspace);
+    for bind in binds {
+        query = query.bind(*bind);
+    }
+    query.fetch_all(app.state.db.pool()).await.expect(&sql)
+}
+
+#[backend_test]
+async fn a_list_starts_from_its_narrowest_filter_and_shows_the_same_rows_whichever_it_starts_from(
+    app: TestApp,
+) {
+    let label = app.label();
+    let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+    let workspace = crm_backend::seed::workspace_named(&app.state.db, "Analytical Engines")
+        .await
+        .expect("workspace");
+    crm_backend::seed::seed_people(&app.state.db, workspace, 2_600, 17)
+        .await
+        .expect("seeded");
+    let workspace = workspace.to_string();
+    // Another workspace beside it, whose people match the same searches and tags.
+    let _ = sign_up_and_log_in(&app, "mallory@example.com", "Difference Works", CLIENT).await;
+    let theirs = crm_backend::seed::workspace_named(&app.state.db, "Difference Works")
+        .await
+        .expect("workspace");
+    crm_backend::seed::seed_people(&app.state.db, theirs, 600, 18)
+        .await
+        .expect("seeded");
+    let owner = crate::support::member_id(&app, "ada@example.com").await;
+    // One person's e-mail address: a term the search's index finds once.
+    let email: String =
+        sqlx::query_scalar("SELECT email FROM people WHERE workspace_id = $1 ORDER BY id LIMIT 1")
+            .bind(&workspace)
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("an address");
+    let rare = email.to_lowercase();
+    let tagged = "EXISTS (SELECT 1 FROM person_tags t WHERE t.person_id = p.id AND t.tag = $2)";
+    let cases: Vec<(Vec<Field>, String, Vec<&str>)> = vec![
+        // Every person matches: the list walks in its order, testing each row.
+        (
+            vec![("query[q]", "example")],
+            "p.search_text LIKE $2".into(),
+            vec!["%example%"],
+        ),
+        // A few hundred carry the tag: the list starts from the tag, in any case typed.
+        (
+            vec![("query[tag]", "CUSTOMER")],
+            tagged.into(),
+            vec!["customer"],
+        ),
+        // A common search with a tag: from the tag, the search tested on each of its rows.
+        (
+            vec![("query[q]", "example"), ("query[tag]", "customer")],
+            format!("p.search_text LIKE $3 AND {tagged}"),
+            vec!["customer", "%example%"],
+        ),
+        // A common search by owner: the owner's walk, in order.
+        (
+            vec![("query[q]", "example"), ("query[owner]", owner.as_str())],
+            "p.search_text LIKE $2 AND p.owner_id = $3".into(),
+            vec!["%example%", owner.as_str()],
+        ),
+    ];
+    for (fields, condition, binds) in &cases {
+        let pages = walk_both_ways(&app, &ada, "/api/people/list", ("rows", fields)).await;
+        let shown: Vec<String> = pages.iter().flat_map(|page| page.ids.clone()).collect();
+        let expected = expected_people(&app, &workspace, condition, binds).await;
+        assert!(
+            expected.len() > 50,
+            "{label} {fields:?}: {} rows",
+            expected.len()
+        );
+        assert_eq!(shown, expected, "{label} {fields:?}");
+    }
+    // A rare term: from the search's index; one page.
+    let fields = [("query[q]", rare.as_str())];
+    let page = page(
+        &app,
+        &ada,
+        "/api/people/list",
+        ("rows", &fields),
+        ("query[after]", ""),
+    )
+    .await;
+    let expected = expected_people(
+        &app,
+        &workspace,
+        "p.search_text LIKE $2",
+        &[&format!("%{rare}%")],
+    )
+    .await;
+    assert!(
+        !expected.is_empty() && expected.len() <= 50,
+        "{label}: {}",
+        expected.len()
+    );
+    assert_eq!(page.ids, expected, "{label}: {rare}");
+    assert_eq!(page.total, json!({ "Exact": expected.len() }), "{label}");
+}

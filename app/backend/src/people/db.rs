@@ -264,27 +264,40 @@ pub async fn matching(
             .unwrap_or_else(|| typed.to_owned()),
     };
     let narrowed = !matches!(search, Search::None) || !tag.is_empty() || owner.is_some();
-    // `FROM … WHERE …` of the list's filters, with `join` after the table. A search starts from
-    // the trigram index and sorts what it finds. Walking the workspace's people in list order
-    // and testing each one instead is slow when the matches sort late (a last name in "W"). On
-    // SQLite, CROSS JOIN fixes that order; on PostgreSQL the search is a subquery that OFFSET 0
-    // keeps from being merged into the sorted walk.
+    let start = Start::choose(db, workspace, &search, &tag).await?;
+    // `FROM … WHERE …` of the list's filters, with `join` after the table, read from where
+    // `start` says. On SQLite, CROSS JOIN fixes the order of the tables; on PostgreSQL the
+    // narrow part is a subquery that OFFSET 0 keeps from being merged into the sorted walk.
     Ok(Matching::new(
         "p",
         narrowed,
         move |statement: &mut Statement<'static>, join: &str| {
             statement.push(" FROM ");
-            match (&search, backend) {
-                (Search::Anywhere(_), Backend::Sqlite) => {
+            match (start, &search, backend) {
+                (Start::Search, Search::Anywhere(_), Backend::Sqlite) => {
                     statement.push("people_search s CROSS JOIN people p ON p.search_key = s.rowid");
                 }
-                (Search::Anywhere(text), Backend::Postgres) => {
+                (Start::Search, Search::Anywhere(text), Backend::Postgres) => {
                     statement
                         .push("(SELECT * FROM people WHERE workspace_id = ")
                         .push_bind(workspace)
                         .push(" AND search_text LIKE ")
                         .push_bind(format!("%{}%", escape_like(text)))
                         .push(" ESCAPE '\\' OFFSET 0) p");
+                }
+                (Start::Tag, _, Backend::Sqlite) => {
+                    statement.push("person_tags t CROSS JOIN people p ON p.id = t.person_id");
+                }
+                (Start::Tag, _, Backend::Postgres) => {
+                    statement
+                        .push(
+                            "(SELECT q.* FROM person_tags t JOIN people q ON q.id = t.person_id
+                              WHERE t.workspace_id = ",
+                        )
+                        .push_bind(workspace)
+                        .push(" AND t.tag = ")
+                        .push_bind(tag.clone())
+                        .push(" OFFSET 0) p");
                 }
                 _ => {
                     statement.push("people p");
@@ -297,40 +310,132 @@ pub async fn matching(
             if let Some(owner) = owner {
                 statement.push(" AND p.owner_id = ").push_bind(owner);
             }
-            if !tag.is_empty() {
-                statement
-                .push(
-                    " AND EXISTS (SELECT 1 FROM person_tags t
+            match (start, backend) {
+                _ if tag.is_empty() => {}
+                (Start::Tag, Backend::Sqlite) => {
+                    statement
+                        .push(" AND t.workspace_id = p.workspace_id AND t.tag = ")
+                        .push_bind(tag.clone());
+                }
+                // Already in the FROM clause.
+                (Start::Tag, Backend::Postgres) => {}
+                _ => {
+                    statement
+                        .push(
+                            " AND EXISTS (SELECT 1 FROM person_tags t
                               WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = ",
-                )
-                .push_bind(tag.clone())
-                .push(")");
+                        )
+                        .push_bind(tag.clone())
+                        .push(")");
+                }
             }
-            match &search {
-                Search::None => {}
-                Search::Prefix(prefix) => {
-                    // A range on the sort key, which its index answers: every key that starts with
-                    // the prefix sorts between it and it followed by the highest code point (both
-                    // engines compare these keys byte by byte).
+            match (&search, start, backend) {
+                (Search::None, _, _) => {}
+                (Search::Prefix(prefix), _, _) => {
+                    // A range on the sort key, which its index answers: every key that starts
+                    // with the prefix sorts between it and it followed by the highest code point
+                    // (both engines compare these keys byte by byte).
                     statement
                         .push(" AND p.sort_name >= ")
                         .push_bind(prefix.clone())
                         .push(" AND p.sort_name < ")
                         .push_bind(format!("{prefix}\u{10FFFF}"));
                 }
-                Search::Anywhere(text) => match backend {
-                    Backend::Sqlite => {
-                        // One FTS5 string token: the text in double quotes, inner quotes doubled.
-                        statement
-                            .push(" AND s.people_search MATCH ")
-                            .push_bind(fts_phrase(text));
-                    }
-                    // Already in the FROM clause.
-                    Backend::Postgres => {}
-                },
+                (Search::Anywhere(text), Start::Search, Backend::Sqlite) => {
+                    // One FTS5 string token: the text in double quotes, inner quotes doubled.
+                    statement
+                        .push(" AND s.people_search MATCH ")
+                        .push_bind(fts_phrase(text));
+                }
+                // Already in the FROM clause.
+                (Search::Anywhere(_), Start::Search, Backend::Postgres) => {}
+                // A broad search, tested on each row of the walk: the same folded text the
+                // trigram index holds, looked for anywhere in it.
+                (Search::Anywhere(text), _, _) => {
+                    statement
+                        .push(" AND p.search_text LIKE ")
+                        .push_bind(format!("%{}%", escape_like(text)))
+                        .push(" ESCAPE '\\'");
+                }
             }
         },
     ))
+}
+
+/// Matches of a search or a tag up to which the list starts from them (and sorts them); beyond,
+/// it walks the workspace's people in list order and tests each row, as the page's rows are
+/// then found within a few thousand rows at most.
+const NARROW: i64 = 2_000;
+
+/// Where a people list is read from first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Start {
+    /// The workspace's people in list order (or by owner), each row tested against the rest.
+    Order,
+    /// The few people the search's trigram index finds, sorted.
+    Search,
+    /// The few people who carry the tag, from the tag's index, sorted.
+    Tag,
+}
+
+impl Start {
+    /// The narrowest of the search and the tag when one of them matches at most [`NARROW`]
+    /// people (each counted only that far, from its own index); else the list's order. A rare
+    /// term or tag then reads its few rows instead of testing every row of the workspace, and a
+    /// common one finds its first page at once instead of sorting every match.
+    async fn choose(
+        db: &Db,
+        workspace: WorkspaceId,
+        search: &Search,
+        tag: &str,
+    ) -> Result<Self, AppError> {
+        let at_most = |sql: &str| format!("SELECT COUNT(*) FROM ({sql} LIMIT {}) t", NARROW + 1);
+        let searched = match search {
+            Search::Anywhere(text) => {
+                let count = match db.backend() {
+                    // Every workspace's rows: an upper bound, read from the index alone.
+                    Backend::Sqlite => {
+                        let sql =
+                            at_most("SELECT 1 FROM people_search WHERE people_search MATCH $1");
+                        sqlx::query_scalar::<_, i64>(&sql)
+                            .bind(fts_phrase(text))
+                            .fetch_one(db.pool())
+                            .await?
+                    }
+                    Backend::Postgres => {
+                        let sql = at_most(
+                            "SELECT 1 FROM people WHERE workspace_id = $2 AND search_text LIKE $1 ESCAPE '\\'",
+                        );
+                        sqlx::query_scalar::<_, i64>(&sql)
+                            .bind(format!("%{}%", escape_like(text)))
+                            .bind(workspace)
+                            .fetch_one(db.pool())
+                            .await?
+                    }
+                };
+                Some(count)
+            }
+            _ => None,
+        };
+        let tagged = if tag.is_empty() {
+            None
+        } else {
+            let sql = at_most("SELECT 1 FROM person_tags WHERE workspace_id = $1 AND tag = $2");
+            Some(
+                sqlx::query_scalar::<_, i64>(&sql)
+                    .bind(workspace)
+                    .bind(tag)
+                    .fetch_one(db.pool())
+                    .await?,
+            )
+        };
+        Ok(match (searched, tagged) {
+            (Some(s), Some(t)) if t < s && t <= NARROW => Self::Tag,
+            (Some(s), _) if s <= NARROW => Self::Search,
+            (_, Some(t)) if t <= NARROW => Self::Tag,
+            _ => Self::Order,
+        })
+    }
 }
 
 /// One page of the list, and where it stands: its rows' positions, how many people match, and
