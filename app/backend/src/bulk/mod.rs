@@ -17,7 +17,7 @@ use crm_core::error::AppError;
 use crm_core::ids::{MemberId, StageId};
 use crm_core::leads::LeadStatus;
 use crm_core::people::QUERY_MAX_CHARS;
-use crm_core::records::{BulkAction, Kind};
+use crm_core::records::{BulkAction, Kind, owner_filter};
 
 use crate::accounts::session::CurrentSession;
 use crate::db::{Db, Statement};
@@ -382,20 +382,13 @@ async fn resolve(db: &Db, actor: &Actor, scope: &BulkScope) -> Result<Matching, 
     }
     let members = crate::records::db::members(db.pool(), workspace).await?;
     let owner = |raw: &str| -> Result<Option<MemberId>, AppError> {
-        if raw.is_empty() {
-            return Ok(None);
-        }
-        members
-            .iter()
-            .find(|m| m.id.to_string() == raw)
-            .map(|m| Some(m.id))
-            .ok_or_else(|| {
-                AppError::validation(
-                    "owner",
-                    "That owner is not a member of this workspace, so the list is not narrowed \
-                     to their records. Nothing was changed.",
-                )
-            })
+        owner_filter(raw, &members, scope.kind().plural()).map_err(|_| {
+            AppError::validation(
+                "owner",
+                "That owner is not a member of this workspace, so the list is not narrowed to \
+                 their records. Nothing was changed.",
+            )
+        })
     };
     Ok(match scope {
         BulkScope::People(query) => {
