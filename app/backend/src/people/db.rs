@@ -390,8 +390,21 @@ impl Start {
         tag: &str,
     ) -> Result<Self, AppError> {
         let at_most = |sql: &str| format!("SELECT COUNT(*) FROM ({sql} LIMIT {}) t", NARROW + 1);
+        let tagged = if tag.is_empty() {
+            None
+        } else {
+            let sql = at_most("SELECT 1 FROM person_tags WHERE workspace_id = $1 AND tag = $2");
+            Some(
+                sqlx::query_scalar::<_, i64>(&sql)
+                    .bind(workspace)
+                    .bind(tag)
+                    .fetch_one(db.pool())
+                    .await?,
+            )
+        };
         let searched = match search {
-            Search::Anywhere(text) => {
+            // Counted only when a rare tag might start the list instead.
+            Search::Anywhere(text) if tagged.is_some_and(|t| t <= NARROW) => {
                 let count = match db.backend() {
                     // Every workspace's rows: an upper bound, read from the index alone.
                     Backend::Sqlite => {
@@ -415,19 +428,9 @@ impl Start {
                 };
                 Some(count)
             }
+            // A search with no rare tag starts from its index whatever its count.
+            Search::Anywhere(_) => Some(NARROW + 1),
             _ => None,
-        };
-        let tagged = if tag.is_empty() {
-            None
-        } else {
-            let sql = at_most("SELECT 1 FROM person_tags WHERE workspace_id = $1 AND tag = $2");
-            Some(
-                sqlx::query_scalar::<_, i64>(&sql)
-                    .bind(workspace)
-                    .bind(tag)
-                    .fetch_one(db.pool())
-                    .await?,
-            )
         };
         // A search always starts from its index unless a rarer tag does: walking in list order
         // tests every row before a term's matches when they sort late (a last name in "M":
