@@ -228,12 +228,16 @@ export async function waitForFocus(page, id, timeout = 5000) {
 }
 
 /**
- * Asks for a deletion with Enter on the focused button and answers the question by keyboard: it
- * opens with the focus on "Cancel", says what goes (`said`) and passes axe (`label` names the
- * state), Escape closes it and gives the focus back to the button (`buttonId`), and the second
- * time "Delete" confirms it.
+ * Asks for a deletion with Enter on its button (`buttonId`) and answers the question by keyboard:
+ * it opens with the focus on "Cancel", says what goes (`said`) and passes axe (`label` names the
+ * state), Escape closes it and gives the focus back to the button, and the second time "Delete"
+ * confirms it. The button is focused once it is shown and enabled: it is disabled until its page
+ * has hydrated, and hidden until the page knows the member may delete; Enter on it before then
+ * does nothing (stop 41's CI pressed it too early once, on a lead's page).
  */
 export async function confirmDeletionByKeyboard(page, question, buttonId, label, said = /are deleted for good\./) {
+  await page.locator(`#${buttonId}:enabled:visible`).focus();
+  await waitForFocus(page, buttonId);
   await page.keyboard.press('Enter');
   await question.waitFor();
   await waitForFocus(page, 'confirm-cancel');
