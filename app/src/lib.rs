@@ -15,6 +15,7 @@ pub mod companies;
 pub mod consent;
 pub mod dashboard;
 pub mod demo;
+pub mod duplicates;
 pub mod form;
 pub mod layout;
 pub mod leads;
@@ -211,6 +212,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/opportunities/new") view={Lazy::<NewOpportunityRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/opportunities/stages") view={Lazy::<StagesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/opportunities/:id") view={Lazy::<OpportunityRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/duplicates") view={Lazy::<DuplicatesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/tasks") view={Lazy::<TasksRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/tasks/:id") view={Lazy::<TaskRoute>::new()} ssr=SsrMode::Async/>
                     <Route

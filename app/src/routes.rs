@@ -22,6 +22,7 @@ use crate::accounts::{
 };
 use crate::companies::{CompaniesListPage, CompanyPage, NewCompanyPage};
 use crate::dashboard::AppHomePage;
+use crate::duplicates::DuplicatesPage;
 use crate::leads::{LeadPage, LeadsListPage, NewLeadPage};
 use crate::operator::ConsentChartPage;
 use crate::opportunities::{
@@ -70,6 +71,7 @@ lazy_pages! {
     PeopleListRoute => PeopleListPage,
     NewPersonRoute => NewPersonPage,
     PersonRoute => PersonPage,
+    DuplicatesRoute => DuplicatesPage,
     TasksRoute => TasksPage,
     TaskRoute => TaskPage,
     CompaniesListRoute => CompaniesListPage,

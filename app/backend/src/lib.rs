@@ -9,8 +9,9 @@
 //! Modules import only downward. Bottom to top: the shared layer (`client_ip`, `config`,
 //! `cookies`, `db`, `faults`, `hash_gate`, `mail`, `rate_limit`, `seo`, `state`, `wake`, `workspaces`),
 //! then `policy`, `accounts`, `consent`, `analytics`, `team`, `records`, `tasks`, `opportunities`,
-//! `people`, `companies`, `leads`, `dashboard` and `demo`; `seed` (fake data for measurement) and
-//! `bulk` (a bulk action over every record a list matches, run in the background) on top.
+//! `people`, `companies`, `leads`, `dashboard` and `demo`; `seed` (fake data for measurement),
+//! `bulk` (a bulk action over every record a list matches, run in the background) and
+//! `duplicates` (the pairs of people and of companies that may be one) on top.
 
 pub mod client_ip;
 pub mod config;
@@ -42,3 +43,4 @@ pub mod seed;
 pub mod tasks;
 
 pub mod bulk;
+pub mod duplicates;

@@ -419,6 +419,9 @@ pub struct NewCompanyFields {
     pub city: String,
     pub country: String,
     pub tags: String,
+    /// The ids of the companies already stored that the form showed as possibly this one, sent
+    /// back when the member adds this company anyway.
+    pub add_anyway: String,
 }
 
 impl NewRecordFields for NewCompanyFields {

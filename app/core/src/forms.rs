@@ -51,6 +51,21 @@ pub struct FormState {
     pub values: Vec<(String, String)>,
     pub errors: Vec<FieldProblem>,
     pub notice: Option<FormNotice>,
+    /// Records already stored that hold what an "Add" form was given (the same e-mail address,
+    /// say): shown with a link before anything is saved. Empty for every other form.
+    #[serde(default)]
+    pub existing: Vec<Existing>,
+}
+
+/// A record already in the workspace that may be the one an "Add" form describes: "Ada Lovelace
+/// at Analytical Engines" (`title`, linking to `href`) "already exists: the same e-mail address"
+/// (`why`). `id` is what the form sends back when the member adds theirs anyway.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Existing {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    pub why: String,
 }
 
 impl FormState {

@@ -18,6 +18,7 @@ pub mod consent;
 pub mod country;
 pub mod dashboard;
 pub mod demo;
+pub mod duplicates;
 pub mod email_address;
 pub mod error;
 pub mod forms;

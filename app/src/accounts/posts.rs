@@ -37,6 +37,7 @@ fn invalid(values: Vec<(String, String)>, errors: Vec<FieldProblem>) -> FormStat
         values,
         errors,
         notice: None,
+        existing: Vec::new(),
     }
 }
 
@@ -45,6 +46,7 @@ fn notice(values: Vec<(String, String)>, message: &str) -> FormState {
         values,
         errors: Vec::new(),
         notice: Some(FormNotice::error(message)),
+        existing: Vec::new(),
     }
 }
 
@@ -340,6 +342,7 @@ fn profile_form(
         values,
         errors,
         notice,
+        existing: Vec::new(),
     }
 }
 

@@ -21,9 +21,10 @@ use crate::form::{FormMessages, TextField};
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
-    ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle, RestoredNotice, Selection,
-    TagsField, TickCell, Timeline, bulk_notice, owner_choices, tag_choices,
+    AddButton, AddNote, DeleteRecord, EditableField, ExistingRecords, ListFilter, ListNotices,
+    ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle,
+    RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice, owner_choices,
+    tag_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -56,6 +57,7 @@ pub fn CompaniesListPage() -> impl IntoView {
         <div class="page companies">
             <div class="list__head">
                 <h1>"Companies"</h1>
+                <a class="list__aside" href="/app/duplicates">"Possible duplicates"</a>
                 <a class="button" href="/app/companies/new">"Add a company"</a>
             </div>
             {notice}
@@ -173,6 +175,7 @@ fn NewCompanyForm(state: FormState) -> impl IntoView {
     view! {
         <form id=NEW_FORM class="account__form" method="post" action="/app/companies/new" novalidate>
             <FormMessages form_id=NEW_FORM state=state.clone()/>
+            <ExistingRecords form_id=NEW_FORM state=state.clone() noun="this company"/>
             <p class="field__hint">
                 "People whose company has this name become its people; they can be added later too."
             </p>
@@ -181,8 +184,8 @@ fn NewCompanyForm(state: FormState) -> impl IntoView {
             <PhoneField form_id=NEW_FORM state=state.clone()/>
             <TextField form_id=NEW_FORM state=state.clone() name="city" label="City (optional)" autocomplete="off" maxlength=200/>
             <TextField form_id=NEW_FORM state=state.clone() name="country" label="Country (optional)" autocomplete="off" maxlength=200/>
-            <TagsField form_id=NEW_FORM state/>
-            <button type="submit" class="button">"Add this company"</button>
+            <TagsField form_id=NEW_FORM state=state.clone()/>
+            <AddButton state label="Add this company"/>
         </form>
     }
 }

@@ -18,9 +18,10 @@ use crate::form::{FormMessages, TextField};
 use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
-    AddNote, DeleteRecord, EditableField, ListFilter, ListNotices, ListPages, ListSearch,
-    ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle, RestoredNotice, Selection,
-    TagsField, TickCell, Timeline, bulk_notice, fixed_choices, owner_choices, tag_choices,
+    AddButton, AddNote, DeleteRecord, EditableField, ExistingRecords, ListFilter, ListNotices,
+    ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle,
+    RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice, fixed_choices,
+    owner_choices, tag_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -55,6 +56,7 @@ pub fn PeopleListPage() -> impl IntoView {
         <div class="page people">
             <div class="list__head">
                 <h1>"People"</h1>
+                <a class="list__aside" href="/app/duplicates">"Possible duplicates"</a>
                 <a class="button" href="/app/people/new">"Add a person"</a>
             </div>
             {notice}
@@ -164,14 +166,15 @@ fn NewPersonForm(state: FormState) -> impl IntoView {
     view! {
         <form id=NEW_FORM class="account__form" method="post" action="/app/people/new" novalidate>
             <FormMessages form_id=NEW_FORM state=state.clone()/>
+            <ExistingRecords form_id=NEW_FORM state=state.clone() noun="this person"/>
             <TextField form_id=NEW_FORM state=state.clone() name="first_name" label="First name" autocomplete="off"/>
             <TextField form_id=NEW_FORM state=state.clone() name="last_name" label="Last name (optional)" autocomplete="off"/>
             <TextField form_id=NEW_FORM state=state.clone() name="job_title" label="Job title (optional)" autocomplete="off" maxlength=200/>
             <TextField form_id=NEW_FORM state=state.clone() name="company_name" label="Company (optional)" autocomplete="off" maxlength=200/>
             <TextField form_id=NEW_FORM state=state.clone() name="email" label="E-mail (optional)" kind="email" autocomplete="off" maxlength=254/>
             <PhoneField form_id=NEW_FORM state=state.clone()/>
-            <TagsField form_id=NEW_FORM state/>
-            <button type="submit" class="button">"Add this person"</button>
+            <TagsField form_id=NEW_FORM state=state.clone()/>
+            <AddButton state label="Add this person"/>
         </form>
     }
 }

@@ -10,9 +10,10 @@ mod remote;
 mod selection;
 
 pub use pages::{
-    AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField, ListFilter,
-    ListNotices, ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage,
-    RecordTitle, RestoredNotice, TagsField, Timeline, fixed_choices, owner_choices, tag_choices,
+    AddButton, AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField,
+    ExistingRecords, ListFilter, ListNotices, ListPages, ListSearch, ListTable, NewRecordPage,
+    PhoneField, RecordPage, RecordTitle, RestoredNotice, TagsField, Timeline, fixed_choices,
+    owner_choices, tag_choices,
 };
 pub use remote::RecordApi;
 pub use selection::{

@@ -363,6 +363,81 @@ where
     }
 }
 
+/// The records already in the workspace that may be the one an "Add" form describes, found by
+/// the server before it stored anything: each named with a link to it and what it shares ("Ada
+/// Lovelace at Analytical Engines already exists: the same e-mail address."). Takes the focus,
+/// so it is read out first, unless fields have problems (then the form's summary comes first).
+#[component]
+pub fn ExistingRecords(
+    form_id: &'static str,
+    state: FormState,
+    /// "this person": what the form adds, for the sentence that says what to do.
+    noun: &'static str,
+) -> impl IntoView {
+    let may_add = state.errors.is_empty();
+    (!state.existing.is_empty()).then(|| {
+        let title_id = format!("{form_id}-existing-title");
+        let labelled_by = title_id.clone();
+        let heading = if state.existing.len() == 1 {
+            "This may already be in the workspace"
+        } else {
+            "These may already be in the workspace"
+        };
+        let advice = if may_add {
+            format!("Open it to add what is new there, or add {noun} anyway.")
+        } else {
+            "Open it, or change what is said below.".to_owned()
+        };
+        view! {
+            <section
+                id=format!("{form_id}-existing")
+                class="form-existing"
+                aria-labelledby=labelled_by
+                tabindex="-1"
+                autofocus=may_add
+            >
+                <h2 id=title_id>{heading}</h2>
+                <ul>
+                    {state
+                        .existing
+                        .into_iter()
+                        .map(|existing| view! {
+                            <li>
+                                <a href=existing.href>{existing.title}</a>
+                                {format!(" already exists: {}.", existing.why)}
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+                <p>{advice}</p>
+            </section>
+        }
+    })
+}
+
+/// The button of an "Add" form ("Add this person"). After the server showed records that may
+/// already be this one, it reads "Add this person anyway" and sends back their ids (and those
+/// shown before), so that those are not asked about again.
+#[component]
+pub fn AddButton(state: FormState, label: &'static str) -> impl IntoView {
+    let anyway = !state.existing.is_empty() && state.errors.is_empty();
+    let seen = anyway.then(|| {
+        let mut ids: Vec<String> = state
+            .value("add_anyway")
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        ids.extend(state.existing.iter().map(|existing| existing.id.clone()));
+        view! { <input type="hidden" name="add_anyway" value=ids.join(" ")/> }
+    });
+    view! {
+        {seen}
+        <button type="submit" class="button">
+            {if anyway { format!("{label} anyway") } else { label.to_owned() }}
+        </button>
+    }
+}
+
 /// The phone number field of an "Add" form.
 #[component]
 pub fn PhoneField(form_id: &'static str, state: FormState) -> impl IntoView {

@@ -66,6 +66,7 @@ pub async fn post_invite(State(state): State<SiteState>, request: Request) -> Re
                 values,
                 errors,
                 notice: None,
+                existing: Vec::new(),
             };
             form_again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await
         }
@@ -74,6 +75,7 @@ pub async fn post_invite(State(state): State<SiteState>, request: Request) -> Re
                 values,
                 errors: Vec::new(),
                 notice: Some(FormNotice::error(notices::RATE_LIMITED)),
+                existing: Vec::new(),
             };
             form_again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
         }
@@ -281,6 +283,7 @@ pub async fn post_invitation(
                 values: form.join.echo(),
                 errors,
                 notice: None,
+                existing: Vec::new(),
             };
             form_again(state, parts, StatusCode::UNPROCESSABLE_ENTITY, form).await
         }
@@ -293,6 +296,7 @@ pub async fn post_invitation(
                 values: form.join.echo(),
                 errors: Vec::<FieldProblem>::new(),
                 notice: Some(FormNotice::error(notices::RATE_LIMITED)),
+                existing: Vec::new(),
             };
             form_again(state, parts, StatusCode::TOO_MANY_REQUESTS, form).await
         }
@@ -301,6 +305,7 @@ pub async fn post_invitation(
                 values: form.join.echo(),
                 errors: Vec::<FieldProblem>::new(),
                 notice: Some(FormNotice::error(notices::UNAVAILABLE)),
+                existing: Vec::new(),
             };
             let status = StatusCode::from_u16(error.status_code())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

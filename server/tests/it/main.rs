@@ -14,6 +14,7 @@ mod counts;
 mod dashboard;
 mod deletion;
 mod demo;
+mod duplicates;
 mod faults;
 mod health;
 mod leads;

@@ -217,7 +217,11 @@ async fn search_text_stored_before_it_was_folded_is_folded_once_when_the_server_
         .expect("the steps");
     assert_eq!(
         steps,
-        ["2026-12-07 fold search text", "2026-12-07 tag spellings"],
+        [
+            "2026-12-07 fold search text",
+            "2026-12-07 people match keys",
+            "2026-12-07 tag spellings"
+        ],
         "{label}: each recorded once"
     );
     // A second start finds it done and changes nothing.

@@ -153,6 +153,17 @@ pub enum Outcome<T> {
     RateLimited,
 }
 
+impl<T> Outcome<T> {
+    /// The same answer with what was done turned into another value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Self::Done(done) => Outcome::Done(f(done)),
+            Self::Invalid(problems) => Outcome::Invalid(problems),
+            Self::RateLimited => Outcome::RateLimited,
+        }
+    }
+}
+
 /// Signs a person up: a member, their workspace (they own it), their legal-age confirmation and
 /// policy acceptance, and an e-mail with a link to verify the address. An address that already
 /// has an account gets an e-mail saying so instead, and the form answers exactly as for a new

@@ -6,11 +6,12 @@ use crm_core::companies::{
     CompaniesPage, CompaniesQuery, Company, CompanyField, CompanyRecord, Domain, NewCompanyFields,
 };
 use crm_core::records::{
-    EditableRecord, MemberOption, NewRecordFields, RecordField, TimelineEvent, choose_owner,
+    EditableRecord, Kind, MemberOption, NewRecordFields, RecordField, TimelineEvent, choose_owner,
     conflict_message, owner_filter,
 };
 
 use crm_core::country::Country;
+use crm_core::duplicates::MatchReason;
 use crm_core::error::AppError;
 use crm_core::forms::FieldProblem;
 use crm_core::ids::{CompanyId, WorkspaceId};
@@ -22,6 +23,7 @@ use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::Db;
 use crate::records::db::{members, record_event, timeline};
+use crate::records::duplicates::{self, Added};
 use crate::records::search::Search;
 
 /// Sets `field` of `company` from what was typed, as stored (a domain and a phone number
@@ -66,11 +68,16 @@ fn name_taken(name: &str) -> String {
 
 /// Adds a company to the session's workspace, owned by the member who adds it. The workspace's
 /// people whose company name is its name become its people.
+///
+/// Before anything is stored, the workspace's companies of the same name (folded), domain or
+/// phone number are looked for in the same transaction: one of the same name refuses the new one
+/// (a workspace holds one company of each name); others the member has not yet been shown
+/// (`fields.add_anyway`) are answered instead of storing anything.
 pub async fn create(
     db: &Db,
     session: &CurrentSession,
     fields: &NewCompanyFields,
-) -> Result<Outcome<CompanyId>, AppError> {
+) -> Result<Outcome<Added<CompanyId>>, AppError> {
     let workspace = session.viewer.workspace_id;
     let mut company = Company {
         owner: Some(MemberOption {
@@ -91,16 +98,38 @@ pub async fn create(
             problems.push(FieldProblem::new(field.name(), message));
         }
     }
-    let mut tx = db.begin_write().await?;
-    if problems.is_empty()
-        && crate::records::db::company_named(&mut tx, workspace, &company.name)
-            .await?
-            .is_some()
-    {
-        problems.push(FieldProblem::new("name", name_taken(&company.name)));
-    }
     if !problems.is_empty() {
         return Ok(Outcome::Invalid(problems));
+    }
+    let mut tx = db.begin_write().await?;
+    // Two members adding the same company at once: the second sees the first.
+    db.take_turns(&mut tx, &format!("add companies {workspace}"))
+        .await?;
+    let matched = super::duplicates::matching(
+        &mut tx,
+        workspace,
+        &company.name,
+        company.domain.as_deref(),
+        company.phone.as_deref(),
+    )
+    .await?;
+    let same_name = matched
+        .iter()
+        .any(|matched| matched.reason == MatchReason::Name);
+    // The one of the same name is shown even after "add anyway": it cannot be added beside it.
+    let acknowledged = if same_name {
+        Vec::new()
+    } else {
+        duplicates::acknowledged(&fields.add_anyway)
+    };
+    let existing = duplicates::existing(Kind::Companies, matched, &acknowledged);
+    if !existing.is_empty() {
+        let problems = if same_name {
+            vec![FieldProblem::new("name", name_taken(&company.name))]
+        } else {
+            Vec::new()
+        };
+        return Ok(Outcome::Done(Added::Exists { existing, problems }));
     }
     let now = db.now_millis();
     db::insert(&mut tx, workspace, &company, now).await?;
@@ -116,7 +145,7 @@ pub async fn create(
     let linked = db::link_people_named(&mut tx, workspace, company.id, &company.name).await?;
     tx.commit().await?;
     tracing::info!(company_id = %company.id, workspace_id = %workspace, linked, "company created");
-    Ok(Outcome::Done(company.id))
+    Ok(Outcome::Done(Added::New(company.id)))
 }
 
 /// A company's page: the company, its people, its timeline and the workspace's members.

@@ -27,10 +27,14 @@ const FOLDED: &[(&str, &str)] = &[
 /// byte order between equals). A record that carried two spellings keeps one tag.
 const SPELL_TAGS: &str = "2026-12-07 tag spellings";
 
+/// The key that finds people of the same name at the same company (`people.match_key`, new in
+/// migration 30), for every person stored before it.
+const MATCH_KEYS: &str = "2026-12-07 people match keys";
+
 type Transaction = sqlx::Transaction<'static, sqlx::Any>;
 
 pub(super) async fn run(db: &Db) -> Result<(), sqlx::Error> {
-    for name in [FOLD_SEARCH_TEXT, SPELL_TAGS] {
+    for name in [FOLD_SEARCH_TEXT, SPELL_TAGS, MATCH_KEYS] {
         let mut tx = db.begin_write().await?;
         if db.backend() == Backend::Postgres {
             // Instances starting at once take turns (SQLite's write lock does this there).
@@ -48,7 +52,8 @@ pub(super) async fn run(db: &Db) -> Result<(), sqlx::Error> {
         }
         let changed = match name {
             FOLD_SEARCH_TEXT => fold_search_text(&mut tx, db.backend()).await?,
-            _ => spell_tags(&mut tx).await?,
+            SPELL_TAGS => spell_tags(&mut tx).await?,
+            _ => match_keys(&mut tx).await?,
         };
         sqlx::query(
             "INSERT INTO data_steps (name, done_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
@@ -90,6 +95,28 @@ async fn fold_search_text(tx: &mut Transaction, backend: Backend) -> Result<usiz
         }
     }
     Ok(changed)
+}
+
+async fn match_keys(tx: &mut Transaction) -> Result<usize, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, first_name, last_name, company_name FROM people WHERE match_key IS NULL",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in &rows {
+        let (id, first, last, company): (String, String, String, String) = (
+            row.try_get("id")?,
+            row.try_get("first_name")?,
+            row.try_get("last_name")?,
+            row.try_get("company_name")?,
+        );
+        sqlx::query("UPDATE people SET match_key = $1 WHERE id = $2")
+            .bind(crm_core::people::match_key(&first, &last, &company))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(rows.len())
 }
 
 async fn spell_tags(tx: &mut Transaction) -> Result<usize, sqlx::Error> {

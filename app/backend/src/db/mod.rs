@@ -157,6 +157,26 @@ impl Db {
         }
     }
 
+    /// Makes the transactions that name the same `key` take turns, each reading what the one
+    /// before it wrote, where no row exists yet to lock: on PostgreSQL with an advisory lock held
+    /// until the transaction ends (keyed by a hash of `key`: two keys may rarely share one and
+    /// then wait for each other, never wrongly run together); on SQLite a [`Db::begin_write`]
+    /// transaction already holds the database's write lock. Two members adding the same person
+    /// at the same moment so see each other instead of both finding nobody.
+    pub async fn take_turns(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        key: &str,
+    ) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind(key)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Makes writers of one record take turns within their transactions, so that each reads
     /// what the one before it wrote: on PostgreSQL it locks the record's row (`FOR UPDATE`) until
     /// the transaction ends; on SQLite a [`Db::begin_write`] transaction already holds the

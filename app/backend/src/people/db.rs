@@ -24,30 +24,51 @@ use crate::records::search::{Search, fts_phrase};
 /// Rows per list page.
 pub const PAGE_SIZE: usize = 50;
 
-/// The list's sort key and the search box's text for a person, derived in one place for every
-/// write (a form, an edit, the seed command).
+/// What is derived from a person's fields on every write (a form, an edit, the seed command),
+/// in one place: the list's sort key, the search box's text and the key that finds a person of
+/// the same name at the same company ([`match_key`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Derived {
+    pub sort_name: String,
+    pub search_text: String,
+    pub match_key: String,
+}
+
+/// The list's sort key: the last and first names, folded.
+fn sort_name(first: &str, last: &str) -> String {
+    crm_core::text::fold(format!("{last} {first}").trim())
+}
+
+/// [`Derived`] from a person's own fields (their further contacts left out: see [`derived_for`]).
 pub fn derived(
     first: &str,
     last: &str,
     email: Option<&str>,
     phone: Option<&str>,
     company: &str,
-) -> (String, String) {
-    let sort_name = crm_core::text::fold(format!("{last} {first}").trim());
+) -> Derived {
     let digits: String = phone
         .unwrap_or_default()
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
-    let search_text =
-        crm_core::text::fold_words(&[first, last, email.unwrap_or_default(), &digits, company]);
-    (sort_name, search_text)
+    Derived {
+        sort_name: sort_name(first, last),
+        search_text: crm_core::text::fold_words(&[
+            first,
+            last,
+            email.unwrap_or_default(),
+            &digits,
+            company,
+        ]),
+        match_key: crm_core::people::match_key(first, last, company),
+    }
 }
 
-/// The sort key and search text of a person as loaded: [`derived`], with their further e-mail
-/// addresses and phone numbers' digits also searchable.
-pub fn derived_for(person: &Person) -> (String, String) {
-    let (sort_name, mut search_text) = derived(
+/// [`Derived`] for a person as loaded: their further e-mail addresses and phone numbers' digits
+/// are searchable too.
+pub fn derived_for(person: &Person) -> Derived {
+    let mut derived = derived(
         &person.first_name,
         &person.last_name,
         person.email.as_deref(),
@@ -59,10 +80,10 @@ pub fn derived_for(person: &Person) -> (String, String) {
             Channel::Email => crm_core::text::fold(&contact.value),
             Channel::Phone => contact.value.chars().filter(char::is_ascii_digit).collect(),
         };
-        search_text.push(' ');
-        search_text.push_str(&text);
+        derived.search_text.push(' ');
+        derived.search_text.push_str(&text);
     }
-    (sort_name, search_text)
+    derived
 }
 
 /// A person about to be stored, already parsed.
@@ -87,7 +108,7 @@ pub async fn insert(
     now: i64,
 ) -> Result<PersonId, AppError> {
     let id = PersonId::random();
-    let (sort_name, search_text) = derived(
+    let derived = derived(
         &person.first_name,
         &person.last_name,
         person.email.as_deref(),
@@ -98,8 +119,9 @@ pub async fn insert(
         "INSERT INTO people (id, workspace_id, first_name, last_name, job_title, company_name,
                              email, phone, owner_id, source, lawful_basis_evidence,
                              marketing_permission, marketing_permission_how, sort_name,
-                             search_text, created_at, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', 'unknown', '', $11, $12, $13, $13, 1)",
+                             search_text, match_key, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', 'unknown', '', $11, $12, $13,
+                 $14, $14, 1)",
     )
     .bind(id)
     .bind(workspace)
@@ -111,8 +133,9 @@ pub async fn insert(
     .bind(person.phone.as_deref())
     .bind(person.owner)
     .bind(&person.source)
-    .bind(sort_name)
-    .bind(search_text)
+    .bind(derived.sort_name)
+    .bind(derived.search_text)
+    .bind(derived.match_key)
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -559,20 +582,21 @@ pub async fn set_company_name(
     if before.company_name == name {
         return Ok(());
     }
-    let (_, search_text) = derived_for(&Person {
+    let derived = derived_for(&Person {
         company_name: name.to_owned(),
         ..before.clone()
     });
     sqlx::query(
-        "UPDATE people SET company_name = $1, search_text = $2, updated_at = $3,
+        "UPDATE people SET company_name = $1, search_text = $2, match_key = $6, updated_at = $3,
                            version = version + 1
          WHERE workspace_id = $4 AND id = $5",
     )
     .bind(name)
-    .bind(search_text)
+    .bind(derived.search_text)
     .bind(now)
     .bind(workspace)
     .bind(person)
+    .bind(derived.match_key)
     .execute(&mut *conn)
     .await?;
     record_event(
@@ -820,12 +844,11 @@ pub async fn refresh(
     person: &Person,
     now: i64,
 ) -> Result<(), AppError> {
-    let (_, search_text) = derived_for(person);
     sqlx::query(
         "UPDATE people SET search_text = $1, updated_at = $2, version = version + 1
          WHERE workspace_id = $3 AND id = $4",
     )
-    .bind(search_text)
+    .bind(derived_for(person).search_text)
     .bind(now)
     .bind(workspace)
     .bind(person.id)
@@ -840,16 +863,16 @@ mod tests {
 
     #[test]
     fn the_search_text_holds_names_address_phone_digits_and_company_in_lower_case() {
-        let (sort, search) = derived(
+        let derived = derived(
             "Ada",
             "Lovelace",
             Some("Ada@Example.com"),
             Some("+442079460958"),
             "Analytical Engines",
         );
-        assert_eq!(sort, "lovelace ada");
+        assert_eq!(derived.sort_name, "lovelace ada");
         assert_eq!(
-            search,
+            derived.search_text,
             "ada lovelace ada@example.com 442079460958 analytical engines"
         );
     }

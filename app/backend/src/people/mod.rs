@@ -2,4 +2,5 @@
 //! basis and marketing permission.
 
 pub mod db;
+pub mod duplicates;
 pub mod service;

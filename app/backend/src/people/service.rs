@@ -11,8 +11,8 @@ use crm_core::people::{
     PersonRecord,
 };
 use crm_core::records::{
-    ADDRESSES_EVENT, CONTACTS_EVENT, EditableRecord, NewRecordFields, RecordField, TimelineEvent,
-    conflict_message,
+    ADDRESSES_EVENT, CONTACTS_EVENT, EditableRecord, Kind, NewRecordFields, RecordField,
+    TimelineEvent, conflict_message,
 };
 
 use crm_core::country::Country;
@@ -27,6 +27,7 @@ use super::db::{self, NewPerson};
 use crate::accounts::service::Outcome;
 use crate::accounts::session::CurrentSession;
 use crate::db::Db;
+use crate::records::duplicates::{self, Added};
 use crate::records::search::Search;
 
 /// The source of a person added with the form.
@@ -81,11 +82,16 @@ fn parse_value(
 }
 
 /// Adds a person to the session's workspace, owned by the member who adds them.
+///
+/// Before anything is stored, the workspace's people who share the new person's e-mail address,
+/// phone number or name and company are looked for in the same transaction: if there are any
+/// the member has not yet been shown (`fields.add_anyway`), nothing is stored and they are
+/// answered instead.
 pub async fn create(
     db: &Db,
     session: &CurrentSession,
     fields: &NewPersonFields,
-) -> Result<Outcome<PersonId>, AppError> {
+) -> Result<Outcome<Added<PersonId>>, AppError> {
     let mut problems = Vec::new();
     let mut parsed = Vec::new();
     for &field in NewPersonFields::FIELDS {
@@ -130,6 +136,28 @@ pub async fn create(
     let workspace = session.viewer.workspace_id;
     let now = db.now_millis();
     let mut tx = db.begin_write().await?;
+    // Two members adding the same person at once: the second sees the first.
+    db.take_turns(&mut tx, &format!("add people {workspace}"))
+        .await?;
+    let matched = super::duplicates::matching(
+        &mut tx,
+        workspace,
+        person.email.as_deref(),
+        person.phone.as_deref(),
+        &crm_core::people::match_key(&person.first_name, &person.last_name, &person.company_name),
+    )
+    .await?;
+    let existing = duplicates::existing(
+        Kind::People,
+        matched,
+        &duplicates::acknowledged(&fields.add_anyway),
+    );
+    if !existing.is_empty() {
+        return Ok(Outcome::Done(Added::Exists {
+            existing,
+            problems: Vec::new(),
+        }));
+    }
     let id = db::insert(&mut tx, workspace, &person, now).await?;
     if !person.company_name.is_empty() {
         db::link_company(&mut tx, workspace, id, &person.company_name).await?;
@@ -145,7 +173,7 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     tracing::info!(person_id = %id, workspace_id = %workspace, "person created");
-    Ok(Outcome::Done(id))
+    Ok(Outcome::Done(Added::New(id)))
 }
 
 /// A person's page: the person, their timeline, the workspace's members and the opportunities
@@ -328,23 +356,27 @@ pub async fn save_field(
         PersonField::MarketingPermission => update.push_str(", marketing_permission_at = $1"),
         _ => {}
     }
-    update.push_str(" WHERE workspace_id = $4 AND id = $5");
-    update.push_str(if extra.is_some() {
-        " AND version = $7"
-    } else {
-        " AND version = $6"
-    });
-    let (sort_name, search_text) = db::derived_for(&person);
+    // The optional value is $6; the version and the match key follow it.
+    let next = if extra.is_some() { 7 } else { 6 };
+    update.push_str(&format!(
+        ", match_key = ${} WHERE workspace_id = $4 AND id = $5 AND version = ${next}",
+        next + 1
+    ));
+    let derived = db::derived_for(&person);
     let mut statement = sqlx::query(&update)
         .bind(now)
-        .bind(sort_name)
-        .bind(search_text)
+        .bind(derived.sort_name)
+        .bind(derived.search_text)
         .bind(workspace)
         .bind(edit.person);
     if let Some(value) = extra {
         statement = statement.bind(value);
     }
-    let updated = statement.bind(stored_before).execute(&mut *tx).await?;
+    let updated = statement
+        .bind(stored_before)
+        .bind(derived.match_key)
+        .execute(&mut *tx)
+        .await?;
     if updated.rows_affected() != 1 {
         return Err(AppError::Conflict(
             "Someone saved this person at the same moment. Reload the page to see their change, then edit again."

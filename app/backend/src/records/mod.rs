@@ -4,5 +4,6 @@
 //! workspace.
 
 pub mod db;
+pub mod duplicates;
 pub mod search;
 pub mod service;

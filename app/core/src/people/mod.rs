@@ -525,6 +525,20 @@ pub struct PersonRecord {
     pub opportunities: RelatedOpportunities,
 }
 
+/// The key two people share when they have the same name at the same company (or the same name
+/// and no company), whatever their case and accents: "Jörg Müller at ACME" is "muller jorg", a
+/// unit separator, then "acme". Stored with each person (`people.match_key`) and looked up to
+/// find a person who may be added twice.
+#[cfg(feature = "server")]
+pub fn match_key(first: &str, last: &str, company: &str) -> String {
+    use crate::text::fold;
+    format!(
+        "{}\u{1f}{}",
+        fold(format!("{} {}", last.trim(), first.trim()).trim()),
+        fold(company.trim())
+    )
+}
+
 /// The fields of the "Add a person" form, as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPersonFields {
@@ -542,6 +556,10 @@ pub struct NewPersonFields {
     pub phone: String,
     #[serde(default)]
     pub tags: String,
+    /// The ids of the people already stored that the form showed as possibly this one, sent
+    /// back when the member adds this person anyway.
+    #[serde(default)]
+    pub add_anyway: String,
 }
 
 impl NewRecordFields for NewPersonFields {
@@ -636,5 +654,18 @@ mod tests {
         assert!(PersonField::JobTitle.check("a\u{0}b").is_err());
         assert!(PersonField::Email.check("not-an-address").is_err());
         assert!(PersonField::Email.check("").is_ok());
+    }
+
+    #[cfg(feature = "server")]
+    #[test]
+    fn people_of_one_name_at_one_company_share_a_match_key_whatever_their_case_and_accents() {
+        let key = match_key("Jörg", "Müller", " ACME Straße ");
+        assert_eq!(key, match_key("jorg", "MULLER", "acme strasse"));
+        assert_eq!(key, "muller jorg\u{1f}acme strasse");
+        assert_ne!(key, match_key("Jörg", "Müller", "Other"));
+        assert_ne!(key, match_key("Jörg", "Müller", ""));
+        assert_eq!(match_key("Ada", "", ""), match_key(" ada ", "", " "));
+        // The separator keeps a name from running into a company.
+        assert_ne!(match_key("A", "B", "C D"), match_key("A D", "B", "C"));
     }
 }

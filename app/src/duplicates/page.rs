@@ -1,0 +1,111 @@
+//! The "Possible duplicates" page.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+use crm_core::duplicates::{DuplicatePair, DuplicatesPage as Page};
+use crm_core::error::AppError;
+
+use super::api::list_duplicates;
+use crate::layout::{loaded, loading};
+
+/// `/app/duplicates`: the likely pairs, people first.
+#[component]
+pub fn DuplicatesPage() -> impl IntoView {
+    let data = Resource::new_blocking(
+        || (),
+        |()| async {
+            list_duplicates()
+                .await
+                .inspect_err(AppError::set_response_status)
+        },
+    );
+    view! {
+        <Title text="Possible duplicates"/>
+        <Meta name="robots" content="noindex"/>
+        <div class="page duplicates">
+            <h1>"Possible duplicates"</h1>
+            <p class="duplicates__intro">
+                "People who share an e-mail address, a phone number, or a name and company, and companies that share a web domain or a phone number. Open both records of a pair to compare them."
+            </p>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    loaded(data.await, |page| view! { <Pairs page/> }.into_any())
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Pairs(page: Page) -> impl IntoView {
+    let Page {
+        people,
+        more_people,
+        companies,
+        more_companies,
+    } = page;
+    view! {
+        <PairList
+            id="duplicates-people"
+            heading="People"
+            pairs=people
+            more=more_people
+            none="No two people share an e-mail address, a phone number, or a name and company."
+        />
+        <PairList
+            id="duplicates-companies"
+            heading="Companies"
+            pairs=companies
+            more=more_companies
+            none="No two companies share a web domain or a phone number."
+        />
+    }
+}
+
+#[component]
+fn PairList(
+    id: &'static str,
+    heading: &'static str,
+    pairs: Vec<DuplicatePair>,
+    more: bool,
+    none: &'static str,
+) -> impl IntoView {
+    let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
+    let count = pairs.len();
+    view! {
+        <section id=id aria-labelledby=labelled_by class="duplicates__kind">
+            <h2 id=title_id>{heading}</h2>
+            {if pairs.is_empty() {
+                view! { <p class="duplicates__none">{none}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="duplicates__pairs">
+                        {pairs
+                            .into_iter()
+                            .map(|pair| {
+                                let because = pair.because();
+                                let kind = pair.kind;
+                                view! {
+                                    <li class="duplicates__pair">
+                                        <a href=kind.href(&pair.first.id)>{pair.first.title}</a>
+                                        " and "
+                                        <a href=kind.href(&pair.second.id)>{pair.second.title}</a>
+                                        <span class="duplicates__why">{because}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+            {more.then(|| view! {
+                <p class="duplicates__more">
+                    {format!("Showing the first {count} pairs; there are more.")}
+                </p>
+            })}
+        </section>
+    }
+}
