@@ -200,6 +200,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app") view={Lazy::<AppHomeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/people") view={Lazy::<PeopleListRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/people/new") view={Lazy::<NewPersonRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/people/merge") view={Lazy::<MergePeopleRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/companies") view={Lazy::<CompaniesListRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/companies/new") view={Lazy::<NewCompanyRoute>::new()} ssr=SsrMode::Async/>

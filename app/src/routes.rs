@@ -22,7 +22,7 @@ use crate::accounts::{
 };
 use crate::companies::{CompaniesListPage, CompanyPage, NewCompanyPage};
 use crate::dashboard::AppHomePage;
-use crate::duplicates::DuplicatesPage;
+use crate::duplicates::{DuplicatesPage, MergePeoplePage};
 use crate::leads::{LeadPage, LeadsListPage, NewLeadPage};
 use crate::operator::ConsentChartPage;
 use crate::opportunities::{
@@ -72,6 +72,7 @@ lazy_pages! {
     NewPersonRoute => NewPersonPage,
     PersonRoute => PersonPage,
     DuplicatesRoute => DuplicatesPage,
+    MergePeopleRoute => MergePeoplePage,
     TasksRoute => TasksPage,
     TaskRoute => TaskPage,
     CompaniesListRoute => CompaniesListPage,

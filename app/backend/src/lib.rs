@@ -11,7 +11,8 @@
 //! then `policy`, `accounts`, `consent`, `analytics`, `team`, `records`, `tasks`, `opportunities`,
 //! `people`, `companies`, `leads`, `dashboard` and `demo`; `seed` (fake data for measurement),
 //! `bulk` (a bulk action over every record a list matches, run in the background) and
-//! `duplicates` (the pairs of people and of companies that may be one) on top.
+//! `duplicates` (the pairs of people and of companies that may be one) and `merge` (two people
+//! made one, and undone) on top.
 
 pub mod client_ip;
 pub mod config;
@@ -44,3 +45,4 @@ pub mod tasks;
 
 pub mod bulk;
 pub mod duplicates;
+pub mod merge;

@@ -88,6 +88,94 @@ impl DuplicatesPage {
     pub const SHOWN: usize = 50;
 }
 
+/// Which of the two records a field's value is taken from when they are merged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MergeSide {
+    /// The record that stays (the survivor).
+    Kept,
+    /// The record merged into it, which goes.
+    Merged,
+}
+
+/// One choice of the merge page: a field on which the two differ (with its type, where it has
+/// one), both values as shown, and the one chosen first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeChoice {
+    /// The form field's name ("email").
+    pub name: String,
+    pub label: String,
+    pub kept: String,
+    pub merged: String,
+    pub chosen: MergeSide,
+}
+
+/// The merge page (`/app/people/merge?keep=…&merge=…`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergePage {
+    pub kind: Kind,
+    pub kept: PairSide,
+    pub merged: PairSide,
+    /// The versions shown: a merge of either changed since is refused.
+    pub kept_version: i64,
+    pub merged_version: i64,
+    pub choices: Vec<MergeChoice>,
+    /// What moves from the merged record to the survivor ("3 notes", "1 opportunity").
+    pub moves: Vec<String>,
+}
+
+/// The merge form as posted: the two records, the versions the page showed, and for each
+/// choice (`first_name`, `email`, …) `kept` or `merged` (absent: the survivor's).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MergeFields {
+    pub keep: String,
+    pub merge: String,
+    pub kept_version: String,
+    pub merged_version: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub company_name: String,
+    pub email: String,
+    pub phone: String,
+    pub owner: String,
+    pub source: String,
+    pub lawful_basis: String,
+    pub marketing_permission: String,
+}
+
+impl MergeFields {
+    /// The side chosen for the choice named `name`.
+    pub fn choice(&self, name: &str) -> MergeSide {
+        let value = match name {
+            "first_name" => &self.first_name,
+            "last_name" => &self.last_name,
+            "job_title" => &self.job_title,
+            "company_name" => &self.company_name,
+            "email" => &self.email,
+            "phone" => &self.phone,
+            "owner" => &self.owner,
+            "source" => &self.source,
+            "lawful_basis" => &self.lawful_basis,
+            "marketing_permission" => &self.marketing_permission,
+            _ => "",
+        };
+        if value == "merged" {
+            MergeSide::Merged
+        } else {
+            MergeSide::Kept
+        }
+    }
+}
+
+/// A merge into a record that can still be undone, for the record's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeNotice {
+    pub id: String,
+    /// The name of the record merged into this one.
+    pub merged_name: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +199,21 @@ mod tests {
             ]),
             "the same e-mail address, the same phone number and the same name and company"
         );
+    }
+
+    #[test]
+    fn a_merge_takes_the_survivors_value_unless_the_other_is_chosen() {
+        let fields = MergeFields {
+            email: "merged".to_owned(),
+            phone: "kept".to_owned(),
+            first_name: "anything else".to_owned(),
+            ..MergeFields::default()
+        };
+        assert_eq!(fields.choice("email"), MergeSide::Merged);
+        assert_eq!(fields.choice("phone"), MergeSide::Kept);
+        assert_eq!(fields.choice("first_name"), MergeSide::Kept);
+        assert_eq!(fields.choice("last_name"), MergeSide::Kept);
+        assert_eq!(fields.choice("no such choice"), MergeSide::Kept);
     }
 
     #[test]

@@ -564,6 +564,59 @@ pub enum TimelineEvent {
         id: String,
         name: String,
     },
+    /// Two people were merged (or a merge undone): `id` and `name` are the other person's.
+    Merged {
+        role: MergeRole,
+        id: String,
+        name: String,
+    },
+}
+
+/// The part a person played in a merge, as their timeline tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MergeRole {
+    /// This person stayed; the other (named) was merged into them.
+    Kept,
+    /// This person was merged into the other (named), who stayed.
+    MergedInto,
+    /// The merge of the other (named) into this person was undone.
+    UndoneKept,
+    /// The merge of this person into the other (named) was undone: they are back.
+    UndoneMerged,
+}
+
+impl MergeRole {
+    pub const ALL: [Self; 4] = [
+        Self::Kept,
+        Self::MergedInto,
+        Self::UndoneKept,
+        Self::UndoneMerged,
+    ];
+
+    /// As stored in the timeline's `field` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Kept => "kept",
+            Self::MergedInto => "merged_into",
+            Self::UndoneKept => "undone_kept",
+            Self::UndoneMerged => "undone_merged",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == value)
+    }
+
+    /// What the timeline says after who did it, around the other person's name: "Ada merged"
+    /// Augusta King " into this person."
+    pub fn sentence(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Kept => ("merged", " into this person."),
+            Self::MergedInto => ("merged this person into", "."),
+            Self::UndoneKept => ("undid the merge of", " into this person."),
+            Self::UndoneMerged => ("undid the merge of this person into", "."),
+        }
+    }
 }
 
 /// The part a record played in a lead's conversion, as its timeline tells it.

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crm_core::duplicates::DuplicatesPage;
+use crm_core::duplicates::{DuplicatesPage, MergePage};
 use crm_core::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -14,6 +14,16 @@ use crate::member::as_member;
 pub async fn list_duplicates() -> Result<DuplicatesPage, AppError> {
     as_member(|session, state| async move {
         crm_backend::duplicates::page(&state.db, session.viewer.workspace_id).await
+    })
+    .await
+}
+
+/// The merge page for two of the workspace's people: the fields on which they differ, both
+/// values, and what moves. "Not found" unless both are the workspace's people.
+#[server(prefix = "/api", endpoint = "duplicates/merge-preview")]
+pub async fn merge_preview(keep: String, merge: String) -> Result<MergePage, AppError> {
+    as_member(|session, state| async move {
+        crm_backend::merge::preview(&state.db, session.viewer.workspace_id, &keep, &merge).await
     })
     .await
 }

@@ -5,6 +5,7 @@ use leptos_meta::{Meta, Title};
 
 use crm_core::duplicates::{DuplicatePair, DuplicatesPage as Page};
 use crm_core::error::AppError;
+use crm_core::records::Kind;
 
 use super::api::list_duplicates;
 use crate::layout::{loaded, loading};
@@ -87,12 +88,27 @@ fn PairList(
                             .map(|pair| {
                                 let because = pair.because();
                                 let kind = pair.kind;
+                                let merge = (kind == Kind::People).then(|| {
+                                    (
+                                        format!(
+                                            "/app/people/merge?keep={}&merge={}",
+                                            pair.first.id, pair.second.id
+                                        ),
+                                        format!(
+                                            "Compare and merge {} and {}",
+                                            pair.first.title, pair.second.title
+                                        ),
+                                    )
+                                });
                                 view! {
                                     <li class="duplicates__pair">
                                         <a href=kind.href(&pair.first.id)>{pair.first.title}</a>
                                         " and "
                                         <a href=kind.href(&pair.second.id)>{pair.second.title}</a>
                                         <span class="duplicates__why">{because}</span>
+                                        {merge.map(|(href, text)| view! {
+                                            <a class="duplicates__merge" href=href>{text}</a>
+                                        })}
                                     </li>
                                 }
                             })

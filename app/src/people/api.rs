@@ -36,13 +36,22 @@ pub async fn list_people(query: PeopleQuery) -> Result<PeoplePage, AppError> {
 pub async fn load_person(id: String) -> Result<PersonRecord, AppError> {
     as_member(|session, state| async move {
         let id = PersonId::parse(&id).ok_or(AppError::NotFound)?;
-        crm_backend::people::service::record(
-            &state.db,
-            session.viewer.workspace_id,
-            session.viewer.workspace_country,
-            id,
-        )
-        .await
+        let workspace = session.viewer.workspace_id;
+        let home = session.viewer.workspace_country;
+        match crm_backend::people::service::record(&state.db, workspace, home, id).await {
+            // Merged into another: the old address leads to the survivor.
+            Err(AppError::NotFound) => {
+                let mut conn = state.db.pool().acquire().await?;
+                let survivor = crm_backend::merge::follow(&mut conn, workspace, &id.to_string())
+                    .await?
+                    .and_then(|kept| PersonId::parse(&kept))
+                    .ok_or(AppError::NotFound)?;
+                drop(conn);
+                leptos_axum::redirect(&format!("/app/people/{survivor}"));
+                crm_backend::people::service::record(&state.db, workspace, home, survivor).await
+            }
+            other => other,
+        }
     })
     .await
 }

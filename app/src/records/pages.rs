@@ -1044,6 +1044,20 @@ fn TimelineItem(
                 (before, Some((role.href(&id), name)), after, None)
             }
         }
+        TimelineEvent::Merged { role, id, name } => {
+            let (before, after) = role.sentence();
+            let before = format!("{who} {before}");
+            if id.is_empty() {
+                said(format!("{before} a person since deleted{after}"))
+            } else {
+                (
+                    before,
+                    Some((Kind::People.href(&id), name)),
+                    after.to_owned(),
+                    None,
+                )
+            }
+        }
     };
     view! {
         <li class="timeline__entry">

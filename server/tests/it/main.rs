@@ -20,6 +20,7 @@ mod health;
 mod leads;
 mod links;
 mod malformed;
+mod merges;
 mod middleware;
 mod notes;
 mod opportunities;

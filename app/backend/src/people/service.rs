@@ -201,6 +201,7 @@ async fn record_in(
         .ok_or(AppError::NotFound)?;
     show_phones(&mut person, home);
     Ok(PersonRecord {
+        merge: db::merge_to_undo(conn, workspace, &person).await?,
         person,
         timeline: db::timeline(conn, workspace, id).await?,
         members: db::members(&mut *conn, workspace).await?,

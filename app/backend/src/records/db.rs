@@ -14,8 +14,8 @@ use crm_core::ids::{CompanyId, MemberId, PersonId, WorkspaceId};
 use crm_core::leads::RecordLink;
 use crm_core::people::full_name;
 use crm_core::records::{
-    ConversionRole, ListPlace, MemberOption, NOTE_DELETED_EVENT, TimelineEntry, TimelineEvent,
-    Total,
+    ConversionRole, ListPlace, MemberOption, MergeRole, NOTE_DELETED_EVENT, TimelineEntry,
+    TimelineEvent, Total,
 };
 use crm_core::time::CalendarDate;
 
@@ -35,10 +35,22 @@ pub async fn record_event<'e>(
     now: i64,
 ) -> Result<(), AppError> {
     let subject = match event {
-        TimelineEvent::Converted { id, .. } => Some(id.as_str()),
+        TimelineEvent::Converted { id, .. } | TimelineEvent::Merged { id, .. } => Some(id.as_str()),
         _ => None,
     };
     record_event_about(executor, workspace, record, actor, event, subject, now).await
+}
+
+/// The `field` of a merge's event: this prefix, then the person's part in it.
+const MERGE_EVENT: &str = "merge:";
+
+fn merge_field(role: MergeRole) -> &'static str {
+    match role {
+        MergeRole::Kept => "merge:kept",
+        MergeRole::MergedInto => "merge:merged_into",
+        MergeRole::UndoneKept => "merge:undone_kept",
+        MergeRole::UndoneMerged => "merge:undone_merged",
+    }
 }
 
 /// Records an event in a record's timeline that names another record, `subject` (the person
@@ -72,6 +84,13 @@ pub async fn record_event_about<'e>(
         TimelineEvent::Converted { role, id, name } => (
             "converted",
             Some(role.as_str()),
+            Some(id.as_str()),
+            Some(name.as_str()),
+        ),
+        // Stored as a change of a field no record has, as a deleted note is.
+        TimelineEvent::Merged { role, id, name } => (
+            "changed",
+            Some(merge_field(*role)),
             Some(id.as_str()),
             Some(name.as_str()),
         ),
@@ -226,6 +245,16 @@ pub async fn timeline(
                     name: new,
                 },
                 _ if field == NOTE_DELETED_EVENT => TimelineEvent::NoteDeleted,
+                _ if field.starts_with(MERGE_EVENT) => {
+                    let role = MergeRole::parse(&field[MERGE_EVENT.len()..]).ok_or_else(|| {
+                        AppError::internal("a stored merge event has an unknown role")
+                    })?;
+                    TimelineEvent::Merged {
+                        role,
+                        id: old,
+                        name: new,
+                    }
+                }
                 _ => TimelineEvent::Changed { field, old, new },
             };
             Ok(TimelineEntry {
@@ -388,6 +417,9 @@ pub async fn delete_people(
         ("DELETE FROM person_contacts", "person_id"),
         ("DELETE FROM person_addresses", "person_id"),
         ("DELETE FROM notes", "record_id"),
+        // What a merge keeps for its undo names both people.
+        ("DELETE FROM merges", "kept_id"),
+        ("DELETE FROM merges", "merged_id"),
         ("DELETE FROM people", "id"),
     ] {
         deleted = about_them(table, column)

@@ -523,6 +523,8 @@ pub struct PersonRecord {
     pub members: Vec<MemberOption>,
     /// The opportunities they are one of the people of.
     pub opportunities: RelatedOpportunities,
+    /// The merge into them that can still be undone, if any.
+    pub merge: Option<crate::duplicates::MergeNotice>,
 }
 
 /// The key two people share when they have the same name at the same company (or the same name
