@@ -64,7 +64,7 @@ test('a person whose address is already there is shown before saving, added anyw
   assert.equal(await pair.count(), 1);
   assert.match(await pair.innerText(), /Ada Lovelace at Analytical Engines and Augusta/);
   assert.match(await pair.innerText(), /Both have the same e-mail address\./);
-  assert.equal(await pair.getByRole('link', { name: 'Augusta' }).getAttribute('href'), augusta);
+  assert.equal(await pair.getByRole('link', { name: 'Augusta', exact: true }).getAttribute('href'), augusta);
   assert.match(
     await page.locator('#duplicates-companies').innerText(),
     /No two companies share a web domain or a phone number\./,
