@@ -635,6 +635,46 @@ fn copy(to: &mut Person, from: &Person, field: PersonField) {
     }
 }
 
+/// A person's own columns in the order [`bind_fields`] binds them, `$1` to `$20`.
+const FIELDS: &str = "first_name, last_name, job_title, company_name, company_id, email,
+    email_kind, phone, phone_kind, owner_id, source, lawful_basis, lawful_basis_at,
+    lawful_basis_evidence, marketing_permission, marketing_permission_at,
+    marketing_permission_how, sort_name, search_text, match_key";
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a person's own columns ([`FIELDS`]) to `query`, derived ones included; `company` and
+/// `owner` as given (a company or a member may have gone since the person was read).
+fn bind_fields<'q>(
+    query: Query<'q>,
+    person: &'q Person,
+    company: Option<String>,
+    owner: Option<String>,
+) -> Query<'q> {
+    let derived = people::derived_for(person);
+    query
+        .bind(&person.first_name)
+        .bind(&person.last_name)
+        .bind(&person.job_title)
+        .bind(&person.company_name)
+        .bind(company)
+        .bind(person.email.as_deref())
+        .bind(person.email_kind.as_str())
+        .bind(person.phone.as_deref())
+        .bind(person.phone_kind.as_str())
+        .bind(owner)
+        .bind(&person.source)
+        .bind(person.lawful_basis.map(|b| b.as_str()))
+        .bind(person.lawful_basis_at)
+        .bind(&person.lawful_basis_evidence)
+        .bind(person.marketing_permission.as_str())
+        .bind(person.marketing_permission_at)
+        .bind(&person.marketing_permission_how)
+        .bind(derived.sort_name)
+        .bind(derived.search_text)
+        .bind(derived.match_key)
+}
+
 /// Writes every field of a stored person (their tags, contacts and addresses aside) at
 /// `version`.
 async fn write_person(
@@ -644,42 +684,21 @@ async fn write_person(
     version: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let derived = people::derived_for(person);
-    sqlx::query(
-        "UPDATE people SET first_name = $1, last_name = $2, job_title = $3, company_name = $4,
-                company_id = $5, email = $6, email_kind = $7, phone = $8, phone_kind = $9,
-                owner_id = $10, source = $11, lawful_basis = $12, lawful_basis_at = $13,
-                lawful_basis_evidence = $14, marketing_permission = $15,
-                marketing_permission_at = $16, marketing_permission_how = $17, sort_name = $18,
-                search_text = $19, match_key = $20, updated_at = $21, version = $22
-         WHERE workspace_id = $23 AND id = $24",
-    )
-    .bind(&person.first_name)
-    .bind(&person.last_name)
-    .bind(&person.job_title)
-    .bind(&person.company_name)
-    .bind(person.company_id)
-    .bind(person.email.as_deref())
-    .bind(person.email_kind.as_str())
-    .bind(person.phone.as_deref())
-    .bind(person.phone_kind.as_str())
-    .bind(person.owner.as_ref().map(|o| o.id))
-    .bind(&person.source)
-    .bind(person.lawful_basis.map(|b| b.as_str()))
-    .bind(person.lawful_basis_at)
-    .bind(&person.lawful_basis_evidence)
-    .bind(person.marketing_permission.as_str())
-    .bind(person.marketing_permission_at)
-    .bind(&person.marketing_permission_how)
-    .bind(derived.sort_name)
-    .bind(derived.search_text)
-    .bind(derived.match_key)
-    .bind(now)
-    .bind(version)
-    .bind(workspace)
-    .bind(person.id)
-    .execute(&mut *conn)
-    .await?;
+    let sql = format!(
+        "UPDATE people SET ({FIELDS}, updated_at, version) =
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+              $19, $20, $21, $22)
+         WHERE workspace_id = $23 AND id = $24"
+    );
+    let company = person.company_id.map(|id| id.to_string());
+    let owner = person.owner.as_ref().map(|o| o.id.to_string());
+    bind_fields(sqlx::query(&sql), person, company, owner)
+        .bind(now)
+        .bind(version)
+        .bind(workspace)
+        .bind(person.id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -691,44 +710,19 @@ async fn restore_person(
     person: &Person,
     owner: Option<&str>,
 ) -> Result<(), AppError> {
-    let derived = people::derived_for(person);
-    sqlx::query(
-        "INSERT INTO people (id, workspace_id, first_name, last_name, job_title, company_name,
-                             company_id, email, email_kind, phone, phone_kind, owner_id, source,
-                             lawful_basis, lawful_basis_at, lawful_basis_evidence,
-                             marketing_permission, marketing_permission_at,
-                             marketing_permission_how, sort_name, search_text, match_key,
-                             created_at, updated_at, version)
+    let sql = format!(
+        "INSERT INTO people ({FIELDS}, id, workspace_id, created_at, updated_at, version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22, $23, $24, $25)",
-    )
-    .bind(person.id)
-    .bind(workspace)
-    .bind(&person.first_name)
-    .bind(&person.last_name)
-    .bind(&person.job_title)
-    .bind(&person.company_name)
-    .bind(None::<String>)
-    .bind(person.email.as_deref())
-    .bind(person.email_kind.as_str())
-    .bind(person.phone.as_deref())
-    .bind(person.phone_kind.as_str())
-    .bind(owner)
-    .bind(&person.source)
-    .bind(person.lawful_basis.map(|b| b.as_str()))
-    .bind(person.lawful_basis_at)
-    .bind(&person.lawful_basis_evidence)
-    .bind(person.marketing_permission.as_str())
-    .bind(person.marketing_permission_at)
-    .bind(&person.marketing_permission_how)
-    .bind(derived.sort_name)
-    .bind(derived.search_text)
-    .bind(derived.match_key)
-    .bind(person.created_at)
-    .bind(person.updated_at)
-    .bind(person.version)
-    .execute(&mut *conn)
-    .await?;
+                 $19, $20, $21, $22, $23, $24, $25)"
+    );
+    bind_fields(sqlx::query(&sql), person, None, owner.map(str::to_owned))
+        .bind(person.id)
+        .bind(workspace)
+        .bind(person.created_at)
+        .bind(person.updated_at)
+        .bind(person.version)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
