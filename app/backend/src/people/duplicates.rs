@@ -8,6 +8,7 @@ use crm_core::duplicates::{MatchReason, PairSide};
 use crm_core::error::AppError;
 use crm_core::ids::WorkspaceId;
 
+use crate::db::Statement;
 use crate::records::duplicates::{Group, Matched};
 
 /// "Ada Lovelace at Analytical Engines": how a person is named beside a possible twin.
@@ -81,55 +82,114 @@ pub async fn matching(
         .map_err(AppError::from)
 }
 
+/// What people may share, each as the value compared: on `people` (`main`, an expression of
+/// its columns with an index of its own) and, for addresses and numbers, on `person_contacts`
+/// of that `channel` (compared as `lower(value)`, which `person_contacts_value` indexes).
+struct Shared {
+    why: &'static str,
+    main: &'static str,
+    channel: Option<&'static str>,
+}
+
+const SHARED: [Shared; 3] = [
+    Shared {
+        why: "email",
+        main: "lower(p.email)",
+        channel: Some("email"),
+    },
+    Shared {
+        why: "phone",
+        main: "p.phone",
+        channel: Some("phone"),
+    },
+    Shared {
+        why: "name",
+        main: "p.match_key",
+        channel: None,
+    },
+];
+
 /// The groups of the workspace's people who share an e-mail address, a phone number or their
 /// name and company: at most `limit` groups for each reason (the first in the order of what they
 /// share), each the oldest person first; and whether a reason had more groups than that.
+///
+/// Each reason reads its index in order and stops after `limit + 1` shared values (a workspace
+/// with few duplicates reads the whole index, never the table), then reads the people of those
+/// values only.
 pub async fn groups(
     conn: &mut sqlx::AnyConnection,
     workspace: WorkspaceId,
     limit: usize,
 ) -> Result<(Vec<Group>, bool), AppError> {
-    // Each reason's values as (person, shared value); one of them per person and value.
-    let shared = [
-        (
-            "email",
-            "SELECT id AS person_id, lower(email) AS k FROM people
-              WHERE workspace_id = $1 AND email IS NOT NULL
-             UNION
-             SELECT person_id, lower(value) AS k FROM person_contacts
-              WHERE workspace_id = $1 AND channel = 'email'",
-        ),
-        (
-            "phone",
-            "SELECT id AS person_id, phone AS k FROM people
-              WHERE workspace_id = $1 AND phone IS NOT NULL
-             UNION
-             SELECT person_id, value AS k FROM person_contacts
-              WHERE workspace_id = $1 AND channel = 'phone'",
-        ),
-        (
-            "name",
-            "SELECT id AS person_id, match_key AS k FROM people
-              WHERE workspace_id = $1 AND match_key IS NOT NULL",
-        ),
-    ];
+    let wanted = i64::try_from(limit + 1).unwrap_or(i64::MAX);
     let mut groups = Vec::new();
     let mut more = false;
-    for (why, values) in shared {
-        let rows = sqlx::query(&format!(
-            "WITH v AS ({values}),
-                  s AS (SELECT k FROM v GROUP BY k HAVING COUNT(DISTINCT person_id) > 1
-                         ORDER BY k LIMIT $2)
-             SELECT v.k, p.id, p.first_name, p.last_name, p.company_name
-               FROM v JOIN s ON s.k = v.k JOIN people p ON p.id = v.person_id
-              ORDER BY v.k, p.created_at, p.id"
+    for shared in &SHARED {
+        let main = shared.main;
+        // Values two people have as their main ones.
+        let mut keys: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT {main} AS k FROM people p WHERE p.workspace_id = $1 AND {main} IS NOT NULL
+             GROUP BY {main} HAVING COUNT(*) > 1 ORDER BY {main} LIMIT $2"
         ))
         .bind(workspace)
-        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .bind(wanted)
         .fetch_all(&mut *conn)
         .await?;
-        let mut current: Option<(String, Group)> = None;
-        let mut found = 0;
+        // Further ones that another person has, as a main or a further one.
+        if let Some(channel) = shared.channel {
+            let further: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT DISTINCT lower(c.value) AS k FROM person_contacts c
+                  WHERE c.workspace_id = $1 AND c.channel = '{channel}' AND (
+                        EXISTS (SELECT 1 FROM people p
+                                 WHERE p.workspace_id = $1 AND {main} = lower(c.value)
+                                   AND p.id <> c.person_id)
+                     OR EXISTS (SELECT 1 FROM person_contacts d
+                                 WHERE d.workspace_id = $1 AND lower(d.value) = lower(c.value)
+                                   AND d.person_id <> c.person_id))
+                  ORDER BY k LIMIT $2"
+            ))
+            .bind(workspace)
+            .bind(wanted)
+            .fetch_all(&mut *conn)
+            .await?;
+            keys.extend(further);
+            keys.sort();
+            keys.dedup();
+        }
+        if keys.len() > limit {
+            more = true;
+            keys.truncate(limit);
+        }
+        if keys.is_empty() {
+            continue;
+        }
+        let mut statement = Statement::new(&format!(
+            "SELECT {main} AS k, p.id, p.first_name, p.last_name, p.company_name, p.created_at
+               FROM people p WHERE p.workspace_id = "
+        ));
+        statement
+            .push_bind(workspace)
+            .push(&format!(" AND {main} IN ("))
+            .push_bind_list(keys.iter().map(String::as_str))
+            .push(")");
+        if let Some(channel) = shared.channel {
+            statement
+                .push(
+                    " UNION SELECT lower(c.value) AS k, p.id, p.first_name, p.last_name,
+                                   p.company_name, p.created_at
+                        FROM person_contacts c JOIN people p ON p.id = c.person_id
+                       WHERE c.workspace_id = ",
+                )
+                .push_bind(workspace)
+                .push(&format!(
+                    " AND c.channel = '{channel}' AND lower(c.value) IN ("
+                ))
+                .push_bind_list(keys.iter().map(String::as_str))
+                .push(")");
+        }
+        statement.push(" ORDER BY k, created_at, id");
+        let rows = statement.query()?.fetch_all(&mut *conn).await?;
+        let mut last: Option<String> = None;
         for row in &rows {
             let key: String = row.try_get("k")?;
             let side = PairSide {
@@ -140,31 +200,25 @@ pub async fn groups(
                     row.try_get("company_name")?,
                 ),
             };
-            match &mut current {
-                Some((k, group)) if *k == key => group.members.push(side),
+            match groups.last_mut() {
+                Some(Group { members, .. }) if last.as_deref() == Some(key.as_str()) => {
+                    // One person holding the value twice (as a main and a further one) once.
+                    if !members.iter().any(|member: &PairSide| member.id == side.id) {
+                        members.push(side);
+                    }
+                }
                 _ => {
-                    if let Some((_, group)) = current.take() {
-                        groups.push(group);
-                    }
-                    found += 1;
-                    if found > limit {
-                        more = true;
-                        break;
-                    }
-                    current = Some((
-                        key,
-                        Group {
-                            reason: reason(why),
-                            members: vec![side],
-                        },
-                    ));
+                    last = Some(key);
+                    groups.push(Group {
+                        reason: reason(shared.why),
+                        members: vec![side],
+                    });
                 }
             }
         }
-        if let Some((_, group)) = current {
-            groups.push(group);
-        }
     }
+    // A value one person holds twice is no pair.
+    groups.retain(|group| group.members.len() > 1);
     Ok((groups, more))
 }
 
