@@ -254,6 +254,49 @@ struct Undo {
     leads: Vec<String>,
 }
 
+/// The rows that move to the survivor whole, by table and the column that names the person
+/// (a mailing address; the notes, tasks and timeline entries about them; entries elsewhere that
+/// name them; the leads converted into them), in the order of [`Undo::moved`].
+const MOVED: [(&str, &str); 6] = [
+    ("person_addresses", "person_id"),
+    ("notes", "record_id"),
+    ("tasks", "record_id"),
+    ("record_events", "record_id"),
+    ("record_events", "subject_id"),
+    ("leads", "person_id"),
+];
+
+/// The statement that moves one row of `table` to the person `$2` (`$1` the workspace, `$3` the
+/// row).
+fn move_to(table: &str, column: &str) -> String {
+    format!("UPDATE {table} SET {column} = $2 WHERE workspace_id = $1 AND id = $3")
+}
+
+impl Undo {
+    /// The ids moved from each table of [`MOVED`], in its order.
+    fn moved(&self) -> [&Vec<String>; 6] {
+        [
+            &self.moved_addresses,
+            &self.notes,
+            &self.tasks,
+            &self.events,
+            &self.subject_events,
+            &self.leads,
+        ]
+    }
+
+    fn moved_mut(&mut self) -> [&mut Vec<String>; 6] {
+        [
+            &mut self.moved_addresses,
+            &mut self.notes,
+            &mut self.tasks,
+            &mut self.events,
+            &mut self.subject_events,
+            &mut self.leads,
+        ]
+    }
+}
+
 /// The ids of the rows `sql` selects (`$1` the workspace, `$2` the person).
 async fn ids(
     conn: &mut sqlx::AnyConnection,
@@ -397,21 +440,16 @@ pub async fn merge_people(
             }
         }
     }
-    undo.moved_addresses = ids(
-        &mut tx,
-        "SELECT id FROM person_addresses WHERE workspace_id = $1 AND person_id = $2",
-        workspace,
-        &merged_id,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE person_addresses SET person_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &kept_id,
-        &undo.moved_addresses,
-    )
-    .await?;
+    for ((table, column), moved) in MOVED.iter().zip(undo.moved_mut()) {
+        *moved = ids(
+            &mut tx,
+            &format!("SELECT id FROM {table} WHERE workspace_id = $1 AND {column} = $2"),
+            workspace,
+            &merged_id,
+        )
+        .await?;
+        each(&mut tx, &move_to(table, column), workspace, &kept_id, moved).await?;
+    }
     let kept_tags: Vec<String> = kept.tags.iter().map(|t| t.to_lowercase()).collect();
     undo.added_tags = merged
         .tags
@@ -429,82 +467,7 @@ pub async fn merge_people(
     }
     result.tags.extend(undo.added_tags.iter().cloned());
 
-    // Everything that names the other now names the survivor.
-    undo.notes = ids(
-        &mut tx,
-        "SELECT id FROM notes WHERE workspace_id = $1 AND record_id = $2",
-        workspace,
-        &merged_id,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE notes SET record_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &kept_id,
-        &undo.notes,
-    )
-    .await?;
-    undo.tasks = ids(
-        &mut tx,
-        "SELECT id FROM tasks WHERE workspace_id = $1 AND record_id = $2",
-        workspace,
-        &merged_id,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE tasks SET record_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &kept_id,
-        &undo.tasks,
-    )
-    .await?;
-    undo.events = ids(
-        &mut tx,
-        "SELECT id FROM record_events WHERE workspace_id = $1 AND record_id = $2",
-        workspace,
-        &merged_id,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE record_events SET record_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &kept_id,
-        &undo.events,
-    )
-    .await?;
-    undo.subject_events = ids(
-        &mut tx,
-        "SELECT id FROM record_events WHERE workspace_id = $1 AND subject_id = $2",
-        workspace,
-        &merged_id,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE record_events SET subject_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &kept_id,
-        &undo.subject_events,
-    )
-    .await?;
-    undo.leads = ids(
-        &mut tx,
-        "SELECT id FROM leads WHERE workspace_id = $1 AND person_id = $2",
-        workspace,
-        &merged_id,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE leads SET person_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &kept_id,
-        &undo.leads,
-    )
-    .await?;
+    // Opportunities: one both were with keeps the survivor once.
     let with_kept = ids(
         &mut tx,
         "SELECT opportunity_id FROM opportunity_people WHERE workspace_id = $1 AND person_id = $2",
@@ -837,54 +800,16 @@ pub async fn undo(db: &Db, session: &CurrentSession, merge: &str) -> Result<Pers
         &undo.added_contacts,
     )
     .await?;
-    each(
-        &mut tx,
-        "UPDATE person_addresses SET person_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &merged_id,
-        &undo.moved_addresses,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE notes SET record_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &merged_id,
-        &undo.notes,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE tasks SET record_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &merged_id,
-        &undo.tasks,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE record_events SET record_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &merged_id,
-        &undo.events,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE record_events SET subject_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &merged_id,
-        &undo.subject_events,
-    )
-    .await?;
-    each(
-        &mut tx,
-        "UPDATE leads SET person_id = $2 WHERE workspace_id = $1 AND id = $3",
-        workspace,
-        &merged_id,
-        &undo.leads,
-    )
-    .await?;
+    for ((table, column), moved) in MOVED.iter().zip(undo.moved()) {
+        each(
+            &mut tx,
+            &move_to(table, column),
+            workspace,
+            &merged_id,
+            moved,
+        )
+        .await?;
+    }
     for opportunity in &undo.opportunities {
         sqlx::query("UPDATE opportunity_people SET person_id = $1 WHERE workspace_id = $2 AND opportunity_id = $3 AND person_id = $4")
             .bind(&merged_id)
