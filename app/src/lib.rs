@@ -202,6 +202,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/people/new") view={Lazy::<NewPersonRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/people/merge") view={Lazy::<MergePeopleRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/people/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/app/companies/merge") view={Lazy::<MergeCompaniesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/companies") view={Lazy::<CompaniesListRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/companies/new") view={Lazy::<NewCompanyRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/app/companies/:id") view={Lazy::<CompanyRoute>::new()} ssr=SsrMode::Async/>

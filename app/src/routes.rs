@@ -22,7 +22,7 @@ use crate::accounts::{
 };
 use crate::companies::{CompaniesListPage, CompanyPage, NewCompanyPage};
 use crate::dashboard::AppHomePage;
-use crate::duplicates::{DuplicatesPage, MergePeoplePage};
+use crate::duplicates::{DuplicatesPage, MergeCompaniesPage, MergePeoplePage};
 use crate::leads::{LeadPage, LeadsListPage, NewLeadPage};
 use crate::operator::ConsentChartPage;
 use crate::opportunities::{
@@ -73,6 +73,7 @@ lazy_pages! {
     PersonRoute => PersonPage,
     DuplicatesRoute => DuplicatesPage,
     MergePeopleRoute => MergePeoplePage,
+    MergeCompaniesRoute => MergeCompaniesPage,
     TasksRoute => TasksPage,
     TaskRoute => TaskPage,
     CompaniesListRoute => CompaniesListPage,

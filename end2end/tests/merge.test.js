@@ -1,6 +1,6 @@
-// Merging two people as members do it: from the "Possible duplicates" page to the merge page,
-// a value of the other chosen by keyboard, the merge sent, the survivor's page saying so with
-// an undo, and the undo bringing the other back. Every page and state is scanned with axe.
+// Merging two people, and two companies, as members do it: from the "Possible duplicates" page
+// to the merge page, a value of the other chosen by keyboard, the merge sent, the survivor's
+// page saying so with an undo, and the undo bringing the other back. Every page and state is scanned with axe.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -72,6 +72,75 @@ test('two people are merged by keyboard from the possible duplicates, with a val
   assert.match(await page.locator('h1').innerText(), /Grace Hopper/);
   assert.match(await page.locator('.record__timeline').innerText(), /undid the merge of this person into Grace Hopper\./);
   await assertAccessible(page, '/app/people/{id} after an undone merge');
+
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('two companies are merged by keyboard, taking the name of the other, and the merge is undone', async () => {
+  const page = await newPage();
+  await signUpConfirmed(page, 'Cora Company', freshEmail('cora'), 'Cora Merges');
+  const kept = await addRecord(
+    page,
+    'companies',
+    { Name: 'Navy Labs', 'Web domain (optional)': 'navy.example' },
+    'Add this company',
+  );
+  // The same domain: the form shows the first; added anyway.
+  await page.goto(`${BASE_URL}/app/companies/new`);
+  await waitForScripts(page);
+  await page.getByLabel('Name', { exact: true }).fill('Naval Laboratories');
+  await page.getByLabel('Web domain (optional)', { exact: true }).fill('navy.example');
+  await page.getByLabel('City (optional)', { exact: true }).fill('Arlington');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this company' }).click()]);
+  await waitForScripts(page);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add this company anyway' }).click()]);
+  const other = new URL(page.url()).pathname;
+  takeExpectedStatusReports(page, [409]);
+
+  await page.goto(`${BASE_URL}/app/duplicates`);
+  await waitForScripts(page);
+  const link = page.getByRole('link', { name: 'Compare and merge Navy Labs and Naval Laboratories' });
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/app/companies/merge?**');
+  await page.waitForSelector('#merge-companies');
+  await waitForScripts(page);
+  assert.equal(await page.title(), 'Merge two companies · Candor CRM');
+  await assertAccessible(page, '/app/companies/merge');
+  const name = page.getByRole('group', { name: 'Name' });
+  assert.equal(await name.getByRole('radio', { name: 'Navy Labs' }).isChecked(), true, 'the survivor\'s name first');
+  const address = page.getByRole('group', { name: 'Mailing address' });
+  assert.equal(await address.getByRole('radio', { name: 'Arlington' }).isChecked(), true, 'the only address first');
+  // The other's name instead, by keyboard.
+  await name.getByRole('radio', { name: 'Navy Labs' }).focus();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await name.getByRole('radio', { name: 'Naval Laboratories' }).isChecked(), true);
+
+  await page.getByRole('button', { name: 'Merge into Navy Labs' }).focus();
+  const merged = await pressEnterAndWait(page);
+  assert.equal(merged.status(), 200);
+  assert.equal(new URL(page.url()).pathname, kept);
+  await page.waitForSelector('text=Merged. Everything of the other company is now here.');
+  assert.match(await page.locator('h1').innerText(), /Naval Laboratories/);
+  assert.match(await page.locator('.record__merge').innerText(), /Naval Laboratories was merged into this company\./);
+  assert.match(await page.locator('.record__timeline').innerText(), /merged Naval Laboratories into this company\./);
+  await assertAccessible(page, '/app/companies/{id} after a merge');
+
+  // The other's old address leads here.
+  await page.goto(`${BASE_URL}${other}`);
+  assert.equal(new URL(page.url()).pathname, kept);
+
+  await page.getByRole('button', { name: 'Undo the merge' }).focus();
+  await pressEnterAndWait(page);
+  assert.equal(new URL(page.url()).pathname, other);
+  await page.waitForSelector('text=The merge was undone: this company is back with everything it had.');
+  assert.match(await page.locator('h1').innerText(), /Naval Laboratories/);
+  assert.match(await page.locator('.record__timeline').innerText(), /undid the merge of this company into Navy Labs\./);
+  await assertAccessible(page, '/app/companies/{id} after an undone merge');
+  await page.goto(`${BASE_URL}${kept}`);
+  await waitForScripts(page);
+  assert.match(await page.locator('h1').innerText(), /Navy Labs/);
 
   assertNoPageErrors(page);
   await page.context().close();

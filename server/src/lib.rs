@@ -134,6 +134,10 @@ pub fn build_router(site: SiteState) -> Router {
             "/app/people/merge",
             post(duplicates::posts::post_merge_people),
         )
+        .route(
+            "/app/companies/merge",
+            post(duplicates::posts::post_merge_companies),
+        )
         .route("/app/merges/undo", post(duplicates::posts::post_undo_merge))
         .route("/app/companies/new", post(records::posts::post_new_company))
         .route("/app/leads/new", post(records::posts::post_new_lead))

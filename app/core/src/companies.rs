@@ -318,6 +318,8 @@ pub struct CompanyRecord {
     pub members: Vec<MemberOption>,
     /// The opportunities with the company.
     pub opportunities: crate::opportunities::RelatedOpportunities,
+    /// The merge into it that can still be undone, if any.
+    pub merge: Option<crate::duplicates::MergeNotice>,
 }
 
 /// One row of the companies list.

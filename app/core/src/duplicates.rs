@@ -109,7 +109,7 @@ pub struct MergeChoice {
     pub chosen: MergeSide,
 }
 
-/// The merge page (`/app/people/merge?keep=…&merge=…`).
+/// The merge page (`/app/people/merge?keep=…&merge=…`, `/app/companies/merge?…`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MergePage {
     pub kind: Kind,
@@ -142,6 +142,10 @@ pub struct MergeFields {
     pub source: String,
     pub lawful_basis: String,
     pub marketing_permission: String,
+    /// A company's choices (`phone` and `owner` are shared with people's).
+    pub name: String,
+    pub domain: String,
+    pub address: String,
 }
 
 impl MergeFields {
@@ -158,6 +162,9 @@ impl MergeFields {
             "source" => &self.source,
             "lawful_basis" => &self.lawful_basis,
             "marketing_permission" => &self.marketing_permission,
+            "name" => &self.name,
+            "domain" => &self.domain,
+            "address" => &self.address,
             _ => "",
         };
         if value == "merged" {

@@ -564,15 +564,17 @@ pub enum TimelineEvent {
         id: String,
         name: String,
     },
-    /// Two people were merged (or a merge undone): `id` and `name` are the other person's.
+    /// Two people or two companies (`kind`) were merged, or a merge undone: `id` and `name` are
+    /// the other record's.
     Merged {
+        kind: Kind,
         role: MergeRole,
         id: String,
         name: String,
     },
 }
 
-/// The part a person played in a merge, as their timeline tells it.
+/// The part a record played in a merge, as its timeline tells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MergeRole {
     /// This person stayed; the other (named) was merged into them.
@@ -607,14 +609,14 @@ impl MergeRole {
         Self::ALL.into_iter().find(|role| role.as_str() == value)
     }
 
-    /// What the timeline says after who did it, around the other person's name: "Ada merged"
-    /// Augusta King " into this person."
-    pub fn sentence(self) -> (&'static str, &'static str) {
+    /// What the timeline says after who did it, around the other record's name: "Ada merged"
+    /// Augusta King " into this person." (`noun`: "this person", "this company").
+    pub fn sentence(self, noun: &str) -> (String, String) {
         match self {
-            Self::Kept => ("merged", " into this person."),
-            Self::MergedInto => ("merged this person into", "."),
-            Self::UndoneKept => ("undid the merge of", " into this person."),
-            Self::UndoneMerged => ("undid the merge of this person into", "."),
+            Self::Kept => ("merged".to_owned(), format!(" into {noun}.")),
+            Self::MergedInto => (format!("merged {noun} into"), ".".to_owned()),
+            Self::UndoneKept => ("undid the merge of".to_owned(), format!(" into {noun}.")),
+            Self::UndoneMerged => (format!("undid the merge of {noun} into"), ".".to_owned()),
         }
     }
 }

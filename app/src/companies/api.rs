@@ -29,13 +29,24 @@ pub async fn list_companies(query: CompaniesQuery) -> Result<CompaniesPage, AppE
 pub async fn load_company(id: String) -> Result<CompanyRecord, AppError> {
     as_member(|session, state| async move {
         let id = crm_core::ids::CompanyId::parse(&id).ok_or(AppError::NotFound)?;
-        crm_backend::companies::service::record(
-            &state.db,
-            session.viewer.workspace_id,
-            session.viewer.workspace_country,
-            id,
-        )
-        .await
+        let workspace = session.viewer.workspace_id;
+        let home = session.viewer.workspace_country;
+        match crm_backend::companies::service::record(&state.db, workspace, home, id).await {
+            // Merged into another: the old address leads to the survivor.
+            Err(AppError::NotFound) => {
+                let survivor = crate::records::api::merged_into(
+                    &state,
+                    workspace,
+                    crm_core::records::Kind::Companies,
+                    &id.to_string(),
+                )
+                .await?;
+                let survivor =
+                    crm_core::ids::CompanyId::parse(&survivor).ok_or(AppError::NotFound)?;
+                crm_backend::companies::service::record(&state.db, workspace, home, survivor).await
+            }
+            other => other,
+        }
     })
     .await
 }

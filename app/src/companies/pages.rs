@@ -22,9 +22,9 @@ use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
     AddButton, AddNote, DeleteRecord, EditableField, ExistingRecords, ListFilter, ListNotices,
-    ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle,
-    RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice, owner_choices,
-    tag_choices,
+    ListPages, ListSearch, ListTable, MergeNotices, NewRecordPage, PhoneField, RecordPage,
+    RecordTitle, RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice,
+    owner_choices, tag_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -215,6 +215,7 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
         timeline,
         members,
         opportunities,
+        merge,
     } = record;
     let id = company.id;
     let company = RwSignal::new(company);
@@ -228,6 +229,7 @@ fn CompanyView(record: CompanyRecord, created: bool) -> impl IntoView {
         {created.then(|| view! {
             <p class="form-notice form-notice--ok" role="status">"Company added."</p>
         })}
+        <MergeNotices kind=Kind::Companies kept=id.to_string() merge/>
         <RestoredNotice restored/>
         <section aria-labelledby="details-title">
             <h2 id="details-title">"Details"</h2>

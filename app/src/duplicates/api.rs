@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crm_core::duplicates::{DuplicatesPage, MergePage};
 use crm_core::error::AppError;
+use crm_core::records::Kind;
 
 #[cfg(feature = "ssr")]
 use crate::member::as_member;
@@ -18,12 +19,13 @@ pub async fn list_duplicates() -> Result<DuplicatesPage, AppError> {
     .await
 }
 
-/// The merge page for two of the workspace's people: the fields on which they differ, both
-/// values, and what moves. "Not found" unless both are the workspace's people.
+/// The merge page for two of the workspace's people or companies (`kind`): the fields on which
+/// they differ, both values, and what moves. "Not found" unless both are the workspace's.
 #[server(prefix = "/api", endpoint = "duplicates/merge-preview")]
-pub async fn merge_preview(keep: String, merge: String) -> Result<MergePage, AppError> {
+pub async fn merge_preview(kind: Kind, keep: String, merge: String) -> Result<MergePage, AppError> {
     as_member(|session, state| async move {
-        crm_backend::merge::preview(&state.db, session.viewer.workspace_id, &keep, &merge).await
+        let workspace = session.viewer.workspace_id;
+        crm_backend::merge::preview(&state.db, workspace, kind, &keep, &merge).await
     })
     .await
 }

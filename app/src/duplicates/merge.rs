@@ -1,6 +1,7 @@
-//! `/app/people/merge?keep=…&merge=…`: two people become one. Each field on which they differ
-//! is a choice between the two values (the survivor's chosen first, or the other's where the
-//! survivor has none); the page says what moves, and the merge is a plain form post.
+//! `/app/people/merge?keep=…&merge=…` and `/app/companies/merge?…`: two people (or companies)
+//! become one. Each field on which they differ is a choice between the two values (the
+//! survivor's chosen first, or the other's where the survivor has none); the page says what
+//! moves, and the merge is a plain form post.
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -8,16 +9,35 @@ use leptos_router::hooks::use_query_map;
 
 use crm_core::duplicates::{MergeChoice, MergePage, MergeSide};
 use crm_core::error::AppError;
+use crm_core::records::Kind;
 
 use super::api::merge_preview;
 use crate::form::{FormMessages, posted_form};
 use crate::layout::{loaded, loading};
 
-const FORM: &str = "merge-people";
-
 /// `/app/people/merge`.
 #[component]
 pub fn MergePeoplePage() -> impl IntoView {
+    view! { <MergeTwo kind=Kind::People/> }
+}
+
+/// `/app/companies/merge`.
+#[component]
+pub fn MergeCompaniesPage() -> impl IntoView {
+    view! { <MergeTwo kind=Kind::Companies/> }
+}
+
+/// The form's id.
+fn form_id(kind: Kind) -> &'static str {
+    if kind == Kind::People {
+        "merge-people"
+    } else {
+        "merge-companies"
+    }
+}
+
+#[component]
+fn MergeTwo(kind: Kind) -> impl IntoView {
     let url = use_query_map();
     let pair = Memo::new(move |_| {
         url.with(|q| {
@@ -29,18 +49,19 @@ pub fn MergePeoplePage() -> impl IntoView {
     });
     let data = Resource::new_blocking(
         move || pair.get(),
-        |(keep, merge)| async move {
-            merge_preview(keep, merge)
+        move |(keep, merge)| async move {
+            merge_preview(kind, keep, merge)
                 .await
                 .inspect_err(AppError::set_response_status)
         },
     );
+    let heading = format!("Merge two {}", kind.plural());
     view! {
-        <Title text="Merge two people"/>
+        <Title text=heading.clone()/>
         <Meta name="robots" content="noindex"/>
         <div class="page page--narrow merge">
             <p><a href="/app/duplicates">"Back to possible duplicates"</a></p>
-            <h1>"Merge two people"</h1>
+            <h1>{heading}</h1>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     loaded(data.await, |page| view! { <MergeForm page/> }.into_any())
@@ -53,16 +74,28 @@ pub fn MergePeoplePage() -> impl IntoView {
 #[component]
 fn MergeForm(page: MergePage) -> impl IntoView {
     let MergePage {
+        kind,
         kept,
         merged,
         kept_version,
         merged_version,
         choices,
         moves,
-        ..
     } = page;
-    let action = format!("/app/people/merge?keep={}&merge={}", kept.id, merged.id);
-    let swap = format!("/app/people/merge?keep={}&merge={}", merged.id, kept.id);
+    let form = form_id(kind);
+    let list = kind.plural();
+    let action = format!("/app/{list}/merge?keep={}&merge={}", kept.id, merged.id);
+    let swap = format!("/app/{list}/merge?keep={}&merge={}", merged.id, kept.id);
+    let stays = if kind == Kind::People {
+        "who stays"
+    } else {
+        "which stays"
+    };
+    let kept_note = if kind == Kind::People {
+        "Every e-mail address and phone number of the two is kept (those not chosen as the main one become further ones), with their tags, notes, tasks, opportunities, leads and activity. The merge can be undone from the page of the person who stays, until they are next changed."
+    } else {
+        "The other company's people, opportunities, leads, tags, notes, tasks and activity move to the one that stays, and its people's company name follows. The merge can be undone from the page of the company that stays, until it is next changed."
+    };
     let moving = if moves.is_empty() {
         format!("{} has nothing else to move.", merged.title)
     } else {
@@ -70,15 +103,15 @@ fn MergeForm(page: MergePage) -> impl IntoView {
     };
     let same = choices.is_empty();
     view! {
-        <FormMessages form_id=FORM state=posted_form()/>
+        <FormMessages form_id=form state=posted_form()/>
         <p class="merge__who">
-            <a href=format!("/app/people/{}", merged.id)>{merged.title.clone()}</a>
+            <a href=kind.href(&merged.id)>{merged.title.clone()}</a>
             " will be merged into "
-            <a href=format!("/app/people/{}", kept.id)>{kept.title.clone()}</a>
-            ", who stays. "
+            <a href=kind.href(&kept.id)>{kept.title.clone()}</a>
+            {format!(", {stays}. ")}
             <a href=swap>{format!("Keep {} instead", merged.title)}</a>
         </p>
-        <form id=FORM class="account__form" method="post" action=action>
+        <form id=form class="account__form" method="post" action=action>
             <input type="hidden" name="keep" value=kept.id.clone()/>
             <input type="hidden" name="merge" value=merged.id.clone()/>
             <input type="hidden" name="kept_version" value=kept_version.to_string()/>
@@ -88,14 +121,15 @@ fn MergeForm(page: MergePage) -> impl IntoView {
             } else {
                 view! {
                     <p>"Choose which value to keep where they differ:"</p>
-                    {choices.into_iter().map(|choice| view! { <Choice choice/> }).collect_view()}
+                    {choices
+                        .into_iter()
+                        .map(|choice| view! { <Choice form choice/> })
+                        .collect_view()}
                 }
                 .into_any()
             }}
             <p class="merge__moves">{moving}</p>
-            <p class="field__hint">
-                "Every e-mail address and phone number of the two is kept (those not chosen as the main one become further ones), with their tags, notes, tasks, opportunities, leads and activity. The merge can be undone from the page of the person who stays, until they are next changed."
-            </p>
+            <p class="field__hint">{kept_note}</p>
             <button type="submit" class="button">{format!("Merge into {}", kept.title)}</button>
         </form>
     }
@@ -103,7 +137,7 @@ fn MergeForm(page: MergePage) -> impl IntoView {
 
 /// One field's two values, as radio buttons in a group named by the field.
 #[component]
-fn Choice(choice: MergeChoice) -> impl IntoView {
+fn Choice(form: &'static str, choice: MergeChoice) -> impl IntoView {
     let MergeChoice {
         name,
         label,
@@ -118,8 +152,8 @@ fn Choice(choice: MergeChoice) -> impl IntoView {
             value
         }
     };
-    let kept_id = format!("{FORM}-{name}-kept");
-    let merged_id = format!("{FORM}-{name}-merged");
+    let kept_id = format!("{form}-{name}-kept");
+    let merged_id = format!("{form}-{name}-merged");
     view! {
         <fieldset class="field merge__choice">
             <legend>{label}</legend>

@@ -5,7 +5,6 @@ use leptos_meta::{Meta, Title};
 
 use crm_core::duplicates::{DuplicatePair, DuplicatesPage as Page};
 use crm_core::error::AppError;
-use crm_core::records::Kind;
 
 use super::api::list_duplicates;
 use crate::layout::{loaded, loading};
@@ -88,18 +87,16 @@ fn PairList(
                             .map(|pair| {
                                 let because = pair.because();
                                 let kind = pair.kind;
-                                let merge = (kind == Kind::People).then(|| {
-                                    (
+                                let merge = Some((
                                         format!(
-                                            "/app/people/merge?keep={}&merge={}",
-                                            pair.first.id, pair.second.id
+                                            "/app/{}/merge?keep={}&merge={}",
+                                            kind.plural(), pair.first.id, pair.second.id
                                         ),
                                         format!(
                                             "Compare and merge {} and {}",
                                             pair.first.title, pair.second.title
                                         ),
-                                    )
-                                });
+                                ));
                                 view! {
                                     <li class="duplicates__pair">
                                         <a href=kind.href(&pair.first.id)>{pair.first.title}</a>

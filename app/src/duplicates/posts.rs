@@ -1,6 +1,7 @@
 //! The merge and its undo as plain form posts (they work before, and without, the WASM). A
 //! merge done leads to the survivor's page; refused, the merge page again says why. An undo
-//! leads to the person who is back, or to the survivor's page saying why it could not be done.
+//! leads to the person or company that is back, or to the survivor's page saying why it could
+//! not be done.
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -10,18 +11,28 @@ use serde::Deserialize;
 use crm_core::duplicates::MergeFields;
 use crm_core::error::AppError;
 use crm_core::forms::{FormNotice, FormState};
+use crm_core::records::Kind;
 
 use crate::context::SiteState;
 use crate::form_answer::{form_again, read_form, session_of};
 
 /// `POST /app/people/merge?keep=…&merge=…`.
-pub async fn post_merge_people(State(state): State<SiteState>, request: Request) -> Response {
+pub async fn post_merge_people(state: State<SiteState>, request: Request) -> Response {
+    post_merge(Kind::People, state, request).await
+}
+
+/// `POST /app/companies/merge?keep=…&merge=…`.
+pub async fn post_merge_companies(state: State<SiteState>, request: Request) -> Response {
+    post_merge(Kind::Companies, state, request).await
+}
+
+async fn post_merge(kind: Kind, State(state): State<SiteState>, request: Request) -> Response {
     let (parts, fields) = read_form::<MergeFields>(&state, request).await;
     let Some(session) = session_of(&parts) else {
         return Redirect::to("/login?next=/app/duplicates").into_response();
     };
-    match crm_backend::merge::merge_people(&state.db, &session, &fields).await {
-        Ok(kept) => Redirect::to(&format!("/app/people/{kept}?merged=1")).into_response(),
+    match crm_backend::merge::merge(&state.db, &session, kind, &fields).await {
+        Ok(kept) => Redirect::to(&format!("{}?merged=1", kind.href(kept))).into_response(),
         Err(error) => {
             let status = StatusCode::from_u16(error.status_code())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -40,8 +51,10 @@ pub async fn post_merge_people(State(state): State<SiteState>, request: Request)
 #[serde(default)]
 pub struct UndoFields {
     merge: String,
-    /// The survivor, whose page says why an undo was refused.
+    /// The survivor, whose page says why an undo was refused, and its kind (`people`,
+    /// `companies`).
     kept: String,
+    kind: String,
 }
 
 /// `POST /app/merges/undo`.
@@ -50,11 +63,18 @@ pub async fn post_undo_merge(State(state): State<SiteState>, request: Request) -
     let Some(session) = session_of(&parts) else {
         return Redirect::to("/login?next=/app/duplicates").into_response();
     };
-    let back = crm_core::ids::PersonId::parse(&fields.kept)
-        .map(|kept| format!("/app/people/{kept}"))
+    // Only an id (a UUID) of a kind merged goes into the address.
+    let back = Kind::ALL
+        .into_iter()
+        .filter(|kind| matches!(kind, Kind::People | Kind::Companies))
+        .find(|kind| kind.plural() == fields.kind)
+        .zip(uuid::Uuid::parse_str(&fields.kept).ok())
+        .map(|(kind, kept)| kind.href(kept))
         .unwrap_or_else(|| "/app/duplicates".to_owned());
     match crm_backend::merge::undo(&state.db, &session, &fields.merge).await {
-        Ok(merged) => Redirect::to(&format!("/app/people/{merged}?unmerged=1")).into_response(),
+        Ok((kind, merged)) => {
+            Redirect::to(&format!("{}?unmerged=1", kind.href(merged))).into_response()
+        }
         Err(AppError::Conflict(_)) => Redirect::to(&format!("{back}?undo=stale")).into_response(),
         Err(AppError::NotAllowed(_)) => {
             Redirect::to(&format!("{back}?undo=not-allowed")).into_response()

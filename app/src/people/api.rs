@@ -41,13 +41,14 @@ pub async fn load_person(id: String) -> Result<PersonRecord, AppError> {
         match crm_backend::people::service::record(&state.db, workspace, home, id).await {
             // Merged into another: the old address leads to the survivor.
             Err(AppError::NotFound) => {
-                let mut conn = state.db.pool().acquire().await?;
-                let survivor = crm_backend::merge::follow(&mut conn, workspace, &id.to_string())
-                    .await?
-                    .and_then(|kept| PersonId::parse(&kept))
-                    .ok_or(AppError::NotFound)?;
-                drop(conn);
-                leptos_axum::redirect(&format!("/app/people/{survivor}"));
+                let survivor = crate::records::api::merged_into(
+                    &state,
+                    workspace,
+                    crm_core::records::Kind::People,
+                    &id.to_string(),
+                )
+                .await?;
+                let survivor = PersonId::parse(&survivor).ok_or(AppError::NotFound)?;
                 crm_backend::people::service::record(&state.db, workspace, home, survivor).await
             }
             other => other,

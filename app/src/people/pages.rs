@@ -7,7 +7,6 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crm_core::bulk::BulkScope;
-use crm_core::duplicates::MergeNotice;
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::people::{PeoplePage, PeopleQuery, Person, PersonField, PersonRecord, SORTS};
@@ -20,9 +19,9 @@ use crate::layout::{loaded, loading};
 use crate::opportunities::RelatedOpportunitiesSection;
 use crate::records::{
     AddButton, AddNote, DeleteRecord, EditableField, ExistingRecords, ListFilter, ListNotices,
-    ListPages, ListSearch, ListTable, NewRecordPage, PhoneField, RecordPage, RecordTitle,
-    RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice, fixed_choices,
-    owner_choices, tag_choices,
+    ListPages, ListSearch, ListTable, MergeNotices, NewRecordPage, PhoneField, RecordPage,
+    RecordTitle, RestoredNotice, Selection, TagsField, TickCell, Timeline, bulk_notice,
+    fixed_choices, owner_choices, tag_choices,
 };
 use crate::tasks::RecordTasks;
 
@@ -231,7 +230,7 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
         {created.then(|| view! {
             <p class="form-notice form-notice--ok" role="status">"Person added."</p>
         })}
-        <MergeNotices kept=id.to_string() merge/>
+        <MergeNotices kind=Kind::People kept=id.to_string() merge/>
         <RestoredNotice restored/>
         <section aria-labelledby="details-title" class="person__details">
             <h2 id="details-title">"Details"</h2>
@@ -260,47 +259,5 @@ fn PersonView(record: PersonRecord, created: bool) -> impl IntoView {
             list_href="/app/people"
             owner=Signal::derive(move || person.with(|p: &Person| p.owner.as_ref().map(|owner| owner.id)))
         />
-    }
-}
-
-/// What a person's page says about merges: that one was just done (`?merged=1`) or undone
-/// (`?unmerged=1`), why an undo was refused (`?undo=…`), and the merge into this person that can
-/// still be undone, with its button (a plain form post).
-#[component]
-fn MergeNotices(kept: String, merge: Option<MergeNotice>) -> impl IntoView {
-    let url = use_query_map();
-    let said = url.with_untracked(|q| {
-        if q.get("merged").is_some() {
-            Some((false, "Merged. Everything of the other person is now here.".to_owned()))
-        } else if q.get("unmerged").is_some() {
-            Some((false, "The merge was undone: this person is back with everything they had.".to_owned()))
-        } else {
-            q.get("undo").map(|why| {
-                (
-                    true,
-                    match why.as_str() {
-                        "stale" => "The merge could not be undone: this person has changed since, or it was already undone.",
-                        "not-allowed" => "Only the workspace's owner and admins, and the member who owns both people, can undo this merge.",
-                        "unknown" => "That merge is not one of this workspace's.",
-                        _ => "The merge could not be undone just now. Please try again in a moment.",
-                    }
-                    .to_owned(),
-                )
-            })
-        }
-    });
-    view! {
-        {said.map(|(is_error, message)| {
-            let class = if is_error { "form-notice form-notice--error" } else { "form-notice form-notice--ok" };
-            view! { <p class=class role=if is_error { "alert" } else { "status" }>{message}</p> }
-        })}
-        {merge.map(|merge| view! {
-            <form class="record__merge" method="post" action="/app/merges/undo">
-                <p>{format!("{} was merged into this person.", merge.merged_name)}</p>
-                <input type="hidden" name="merge" value=merge.id/>
-                <input type="hidden" name="kept" value=kept/>
-                <button type="submit" class="button">"Undo the merge"</button>
-            </form>
-        })}
     }
 }

@@ -10,6 +10,23 @@ use crm_core::records::{BulkAction, BulkOutcome, Kind, TimelineEntry};
 #[cfg(feature = "ssr")]
 use crate::member::as_member;
 
+/// Where the old address of a person or company merged into another leads (the survivor, whose
+/// address the page is redirected to), or "not found" if no merge took it.
+#[cfg(feature = "ssr")]
+pub async fn merged_into(
+    state: &crm_backend::state::AppState,
+    workspace: crm_core::ids::WorkspaceId,
+    kind: Kind,
+    id: &str,
+) -> Result<String, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let survivor = crm_backend::merge::follow(&mut conn, workspace, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    leptos_axum::redirect(&kind.href(&survivor));
+    Ok(survivor)
+}
+
 /// What an "Add a person / company / lead" form shows: what was posted and what is wrong, after a
 /// refused POST (the server renders that answer itself); empty otherwise. Members only.
 #[server(prefix = "/api", endpoint = "records/new-form")]

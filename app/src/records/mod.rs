@@ -11,9 +11,9 @@ mod selection;
 
 pub use pages::{
     AddButton, AddNote, CONFIRM_CANCEL_ID, ConfirmDeletion, DeleteRecord, EditableField,
-    ExistingRecords, ListFilter, ListNotices, ListPages, ListSearch, ListTable, NewRecordPage,
-    PhoneField, RecordPage, RecordTitle, RestoredNotice, TagsField, Timeline, fixed_choices,
-    owner_choices, tag_choices,
+    ExistingRecords, ListFilter, ListNotices, ListPages, ListSearch, ListTable, MergeNotices,
+    NewRecordPage, PhoneField, RecordPage, RecordTitle, RestoredNotice, TagsField, Timeline,
+    fixed_choices, owner_choices, tag_choices,
 };
 pub use remote::RecordApi;
 pub use selection::{

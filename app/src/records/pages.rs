@@ -16,6 +16,7 @@ use crm_core::records::{
     may_edit_note,
 };
 
+use crm_core::duplicates::MergeNotice;
 use crm_core::error::AppError;
 use crm_core::forms::FormState;
 use crm_core::ids::{MemberId, NoteId};
@@ -1044,18 +1045,18 @@ fn TimelineItem(
                 (before, Some((role.href(&id), name)), after, None)
             }
         }
-        TimelineEvent::Merged { role, id, name } => {
-            let (before, after) = role.sentence();
+        TimelineEvent::Merged {
+            kind,
+            role,
+            id,
+            name,
+        } => {
+            let (before, after) = role.sentence(noun);
             let before = format!("{who} {before}");
             if id.is_empty() {
-                said(format!("{before} a person since deleted{after}"))
+                said(format!("{before} a {} since deleted{after}", kind.noun()))
             } else {
-                (
-                    before,
-                    Some((Kind::People.href(&id), name)),
-                    after.to_owned(),
-                    None,
-                )
+                (before, Some((kind.href(&id), name)), after, None)
             }
         }
     };
@@ -1533,5 +1534,53 @@ pub fn DeleteRecord(
                 <p class="field__error" role="alert">{message}</p>
             })}
         </section>
+    }
+}
+
+/// What a person's or company's page says about merges: that one was just done (`?merged=1`)
+/// or undone (`?unmerged=1`), why an undo was refused (`?undo=…`), and the merge into this
+/// record that can still be undone, with its button (a plain form post).
+#[component]
+pub fn MergeNotices(kind: Kind, kept: String, merge: Option<MergeNotice>) -> impl IntoView {
+    let noun = kind.noun();
+    let plural = kind.plural();
+    let url = use_query_map();
+    let said = url.with_untracked(|q| {
+        if q.get("merged").is_some() {
+            Some((false, format!("Merged. Everything of the other {noun} is now here.")))
+        } else if q.get("unmerged").is_some() {
+            Some((false, if kind == Kind::People {
+                "The merge was undone: this person is back with everything they had.".to_owned()
+            } else {
+                format!("The merge was undone: this {noun} is back with everything it had.")
+            }))
+        } else {
+            q.get("undo").map(|why| {
+                (
+                    true,
+                    match why.as_str() {
+                        "stale" => format!("The merge could not be undone: this {noun} has changed since, or it was already undone."),
+                        "not-allowed" => format!("Only the workspace's owner and admins, and the member who owns both {plural}, can undo this merge."),
+                        "unknown" => "That merge is not one of this workspace's.".to_owned(),
+                        _ => "The merge could not be undone just now. Please try again in a moment.".to_owned(),
+                    },
+                )
+            })
+        }
+    });
+    view! {
+        {said.map(|(is_error, message)| {
+            let class = if is_error { "form-notice form-notice--error" } else { "form-notice form-notice--ok" };
+            view! { <p class=class role=if is_error { "alert" } else { "status" }>{message}</p> }
+        })}
+        {merge.map(|merge| view! {
+            <form class="record__merge" method="post" action="/app/merges/undo">
+                <p>{format!("{} was merged into this {noun}.", merge.merged_name)}</p>
+                <input type="hidden" name="merge" value=merge.id/>
+                <input type="hidden" name="kept" value=kept/>
+                <input type="hidden" name="kind" value=plural/>
+                <button type="submit" class="button">"Undo the merge"</button>
+            </form>
+        })}
     }
 }

@@ -8,6 +8,7 @@ mod binary;
 mod bulk;
 mod bulk_jobs;
 mod companies;
+mod company_merges;
 mod concurrency;
 mod consent;
 mod counts;

@@ -27,7 +27,7 @@ async fn preview(app: &TestApp, cookie: &str, keep: &str, merge: &str) -> (Statu
     api(
         app,
         "/api/duplicates/merge-preview",
-        &[("keep", keep), ("merge", merge)],
+        &[("kind", "People"), ("keep", keep), ("merge", merge)],
         cookie,
     )
     .await
@@ -71,7 +71,7 @@ async fn undo(app: &TestApp, cookie: &str, merge: &str, kept: &str) -> String {
     let response = post_form(
         app,
         "/app/merges/undo",
-        &[("merge", merge), ("kept", kept)],
+        &[("merge", merge), ("kept", kept), ("kind", "people")],
         Some(cookie),
         CLIENT,
     )

@@ -88,6 +88,30 @@ pub async fn insert(
     replace_tags(conn, Kind::Companies, workspace, company.id, &company.tags).await
 }
 
+/// Stores a company deleted by a merge again, as it was (same id, version and times; with its
+/// tags).
+pub async fn restore(
+    conn: &mut AnyConnection,
+    workspace: WorkspaceId,
+    company: &Company,
+) -> Result<(), AppError> {
+    let insert = sqlx::query(
+        "INSERT INTO companies (name, domain, phone, street, city, region, postal_code, country,
+                                owner_id, sort_name, search_text, id, workspace_id, created_at,
+                                updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    );
+    bind_columns(insert, company)
+        .bind(company.id)
+        .bind(workspace)
+        .bind(company.created_at)
+        .bind(company.updated_at)
+        .bind(company.version)
+        .execute(&mut *conn)
+        .await?;
+    replace_tags(conn, Kind::Companies, workspace, company.id, &company.tags).await
+}
+
 /// Stores every field of a company read with `load` and changed since, if its version is still
 /// `version`; answers whether it was.
 pub async fn update(

@@ -171,6 +171,9 @@ async fn record_in(
         .ok_or(AppError::NotFound)?;
     company.phone = company.phone.map(|phone| PhoneNumber::shown(&phone, home));
     let (people, people_count) = db::people_of(conn, workspace, id).await?;
+    let merge =
+        crate::records::db::merge_to_undo(conn, workspace, &id.to_string(), company.version)
+            .await?;
     Ok(CompanyRecord {
         company,
         people,
@@ -183,6 +186,7 @@ async fn record_in(
             crate::opportunities::db::Involving::Company(id),
         )
         .await?,
+        merge,
     })
 }
 
@@ -275,6 +279,13 @@ pub async fn save_field(
     )
     .await?;
     if renamed {
+        crate::opportunities::db::company_named_now(
+            &mut tx,
+            workspace,
+            &company.id.to_string(),
+            &company.name,
+        )
+        .await?;
         for person in db::people_ids(&mut tx, workspace, company.id).await? {
             crate::people::db::set_company_name(
                 &mut tx,

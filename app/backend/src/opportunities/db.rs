@@ -138,6 +138,36 @@ fn bind_columns<'q>(
         .bind(search_text(&opportunity.name, &opportunity.company_name))
 }
 
+/// Writes the company's name (as it is now called) into the search text of its opportunities,
+/// after a rename or a merge: a search for the company's name finds them.
+pub async fn company_named_now(
+    conn: &mut AnyConnection,
+    workspace: WorkspaceId,
+    company: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let rows = sqlx::query(
+        "SELECT id, name FROM opportunities WHERE workspace_id = $1 AND company_id = $2",
+    )
+    .bind(workspace)
+    .bind(company)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let own: String = row.try_get("name")?;
+        sqlx::query(
+            "UPDATE opportunities SET search_text = $1 WHERE workspace_id = $2 AND id = $3",
+        )
+        .bind(search_text(&own, name))
+        .bind(workspace)
+        .bind(&id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Stores a new opportunity.
 pub async fn insert(
     conn: &mut AnyConnection,

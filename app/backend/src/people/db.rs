@@ -10,7 +10,6 @@ use crm_core::people::{
     LawfulBasis, MarketingPermission, PeopleQuery, Person, PersonField, PersonRow, full_name,
 };
 
-use crm_core::duplicates::MergeNotice;
 use crm_core::error::AppError;
 use crm_core::ids::{AddressId, CompanyId, ContactId, MemberId, PersonId, WorkspaceId};
 use crm_core::records::{ListPlace, ListSort, MemberOption, RecordField, TimelineEvent};
@@ -856,32 +855,6 @@ pub async fn refresh(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// The merge into this person that can still be undone: the last one, if the person has not
-/// changed since (their version is the one it left).
-pub async fn merge_to_undo(
-    conn: &mut sqlx::AnyConnection,
-    workspace: WorkspaceId,
-    person: &Person,
-) -> Result<Option<MergeNotice>, AppError> {
-    let row = sqlx::query(
-        "SELECT id, merged_name FROM merges
-         WHERE workspace_id = $1 AND kept_id = $2 AND kept_version = $3 AND undone_at IS NULL
-         ORDER BY at DESC LIMIT 1",
-    )
-    .bind(workspace)
-    .bind(person.id)
-    .bind(person.version)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|row| {
-        Ok(MergeNotice {
-            id: row.try_get("id")?,
-            merged_name: row.try_get("merged_name")?,
-        })
-    })
-    .transpose()
 }
 
 #[cfg(test)]

@@ -201,7 +201,13 @@ async fn record_in(
         .ok_or(AppError::NotFound)?;
     show_phones(&mut person, home);
     Ok(PersonRecord {
-        merge: db::merge_to_undo(conn, workspace, &person).await?,
+        merge: crate::records::db::merge_to_undo(
+            conn,
+            workspace,
+            &person.id.to_string(),
+            person.version,
+        )
+        .await?,
         person,
         timeline: db::timeline(conn, workspace, id).await?,
         members: db::members(&mut *conn, workspace).await?,

@@ -41,16 +41,24 @@ pub async fn record_event<'e>(
     record_event_about(executor, workspace, record, actor, event, subject, now).await
 }
 
-/// The `field` of a merge's event: this prefix, then the person's part in it.
+/// The `field` of a merge's event: this prefix, then the record's part in it (`merge:kept`, for
+/// people), or the kind and the part (`merge:companies:kept`).
 const MERGE_EVENT: &str = "merge:";
 
-fn merge_field(role: MergeRole) -> &'static str {
-    match role {
-        MergeRole::Kept => "merge:kept",
-        MergeRole::MergedInto => "merge:merged_into",
-        MergeRole::UndoneKept => "merge:undone_kept",
-        MergeRole::UndoneMerged => "merge:undone_merged",
+fn merge_field(kind: Kind, role: MergeRole) -> String {
+    match kind {
+        Kind::People => format!("{MERGE_EVENT}{}", role.as_str()),
+        other => format!("{MERGE_EVENT}{}:{}", other.plural(), role.as_str()),
     }
+}
+
+/// The kind and part of a merge's event from its `field` after [`MERGE_EVENT`].
+fn merge_of(field: &str) -> Option<(Kind, MergeRole)> {
+    let (kind, role) = match field.split_once(':') {
+        Some((kind, role)) => (Kind::ALL.into_iter().find(|k| k.plural() == kind)?, role),
+        None => (Kind::People, field),
+    };
+    Some((kind, MergeRole::parse(role)?))
 }
 
 /// Records an event in a record's timeline that names another record, `subject` (the person
@@ -65,6 +73,10 @@ pub async fn record_event_about<'e>(
     subject: Option<&str>,
     now: i64,
 ) -> Result<(), AppError> {
+    let merge = match event {
+        TimelineEvent::Merged { kind, role, .. } => merge_field(*kind, *role),
+        _ => String::new(),
+    };
     let (kind, field, old, new) = match event {
         TimelineEvent::Created => ("created", None, None, None),
         TimelineEvent::NoteDeleted => ("changed", Some(NOTE_DELETED_EVENT), None, None),
@@ -88,9 +100,9 @@ pub async fn record_event_about<'e>(
             Some(name.as_str()),
         ),
         // Stored as a change of a field no record has, as a deleted note is.
-        TimelineEvent::Merged { role, id, name } => (
+        TimelineEvent::Merged { id, name, .. } => (
             "changed",
-            Some(merge_field(*role)),
+            Some(merge.as_str()),
             Some(id.as_str()),
             Some(name.as_str()),
         ),
@@ -246,10 +258,11 @@ pub async fn timeline(
                 },
                 _ if field == NOTE_DELETED_EVENT => TimelineEvent::NoteDeleted,
                 _ if field.starts_with(MERGE_EVENT) => {
-                    let role = MergeRole::parse(&field[MERGE_EVENT.len()..]).ok_or_else(|| {
+                    let (kind, role) = merge_of(&field[MERGE_EVENT.len()..]).ok_or_else(|| {
                         AppError::internal("a stored merge event has an unknown role")
                     })?;
                     TimelineEvent::Merged {
+                        kind,
                         role,
                         id: old,
                         name: new,
@@ -431,6 +444,33 @@ pub async fn delete_people(
     usize::try_from(deleted).map_err(|_| AppError::internal("more people deleted than exist"))
 }
 
+/// The merge into a person or company that can still be undone: the last one, if the record
+/// has not changed since (its version is the one the merge left).
+pub async fn merge_to_undo(
+    conn: &mut sqlx::AnyConnection,
+    workspace: WorkspaceId,
+    record: &str,
+    version: i64,
+) -> Result<Option<crm_core::duplicates::MergeNotice>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, merged_name FROM merges
+         WHERE workspace_id = $1 AND kept_id = $2 AND kept_version = $3 AND undone_at IS NULL
+         ORDER BY at DESC LIMIT 1",
+    )
+    .bind(workspace)
+    .bind(record)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| {
+        Ok(crm_core::duplicates::MergeNotice {
+            id: row.try_get("id")?,
+            merged_name: row.try_get("merged_name")?,
+        })
+    })
+    .transpose()
+}
+
 /// The company of this name in the workspace (names compare without case), if there is one: how
 /// a person, lead or opportunity is linked to a company by the name typed for it.
 pub async fn company_named(
@@ -570,6 +610,9 @@ pub async fn delete(
             "UPDATE people SET company_id = NULL WHERE workspace_id = $1 AND company_id = $2",
             "UPDATE leads SET company_id = NULL WHERE workspace_id = $1 AND company_id = $2",
             "UPDATE opportunities SET company_id = NULL WHERE workspace_id = $1 AND company_id = $2",
+            // What a merge keeps for its undo holds both companies' details.
+            "DELETE FROM merges WHERE workspace_id = $1 AND kept_id = $2",
+            "DELETE FROM merges WHERE workspace_id = $1 AND merged_id = $2",
         ],
         Kind::Leads => {
             &["UPDATE opportunities SET lead_id = NULL WHERE workspace_id = $1 AND lead_id = $2"]
@@ -1452,6 +1495,21 @@ pub fn escape_like(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_merge_event_reads_back_with_its_kind_and_part_and_one_stored_before_companies_is_a_persons()
+     {
+        for kind in [Kind::People, Kind::Companies] {
+            for role in MergeRole::ALL {
+                let field = merge_field(kind, role);
+                assert!(field.starts_with(MERGE_EVENT), "{field}");
+                assert_eq!(merge_of(&field[MERGE_EVENT.len()..]), Some((kind, role)));
+            }
+        }
+        assert_eq!(merge_of("kept"), Some((Kind::People, MergeRole::Kept)));
+        assert_eq!(merge_of("companies:nothing"), None);
+        assert_eq!(merge_of("planets:kept"), None);
+    }
 
     #[test]
     fn a_cursor_reads_back_and_a_damaged_one_does_not() {
