@@ -100,7 +100,7 @@ test('two companies are merged by keyboard, taking the name of the other, and th
 
   await page.goto(`${BASE_URL}/app/duplicates`);
   await waitForScripts(page);
-  const link = page.getByRole('link', { name: 'Compare and merge Navy Labs and Naval Laboratories' });
+  const link = page.getByRole('link', { name: 'Compare and merge Navy Labs (navy.example) and Naval Laboratories (navy.example)' });
   await link.focus();
   await page.keyboard.press('Enter');
   await page.waitForURL('**/app/companies/merge?**');
