@@ -523,3 +523,112 @@ async fn a_list_starts_from_its_narrowest_filter_and_shows_the_same_rows_whichev
     assert_eq!(page.ids, expected, "{label}: {rare}");
     assert_eq!(page.total, json!({ "Exact": expected.len() }), "{label}");
 }
+
+/// Every id the list holds for a search, in the list's order, read from the table itself.
+async fn expected_ids(app: &TestApp, term: &str, owner: Option<&str>, newest: bool) -> Vec<String> {
+    let order = if newest {
+        "created_at DESC, id DESC"
+    } else {
+        "sort_name, id"
+    };
+    let owned = if owner.is_some() {
+        " AND owner_id = $2"
+    } else {
+        ""
+    };
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM people WHERE search_text LIKE $1{owned} ORDER BY {order}"
+    ))
+    .bind(format!("%{term}%"))
+    .bind(owner.unwrap_or_default())
+    .fetch_all(app.state.db.pool())
+    .await
+    .expect("ids")
+}
+
+#[backend_test]
+async fn a_searched_list_pages_through_exactly_its_matches_whether_the_term_is_common_rare_or_sorts_late(
+    app: TestApp,
+) {
+    let ada = sign_up_and_log_in(&app, "ada@example.com", "Analytical Engines", CLIENT).await;
+    let workspace = crm_backend::seed::workspace_named(&app.state.db, "Analytical Engines")
+        .await
+        .expect("workspace");
+    crm_backend::seed::seed_people(&app.state.db, workspace, 6_000, 7)
+        .await
+        .expect("seeded");
+    let owner: String = sqlx::query_scalar("SELECT id FROM members WHERE email = $1")
+        .bind("ada@example.com")
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("owner");
+    // "example" is in every address: its pages are found by walking the list's order (the
+    // first three pages and back are compared). "zhang" sorts last: its matches come after more
+    // than 5,000 others, beyond the walk, and are read from the search's index (every page). A
+    // first name is spread thinly through the order, fewer than a page within the walk.
+    let cases: [(&str, Option<&str>, bool, bool); 5] = [
+        ("example", None, false, false),
+        ("example", None, true, false),
+        ("example", Some(&owner), false, false),
+        ("zhang", None, false, true),
+        ("anna", None, false, true),
+    ];
+    for (term, owner, newest, every_page) in cases {
+        let mut fields = vec![("query[q]", term)];
+        if let Some(owner) = owner {
+            fields.push(("query[owner]", owner));
+        }
+        if newest {
+            fields.push(("query[sort]", "Newest"));
+        }
+        let label = format!("{} {term} {owner:?} newest {newest}", app.label());
+        let expected = expected_ids(&app, term, owner, newest).await;
+        assert!(expected.len() > 50, "{label}: more than a page");
+        let list = ("rows", fields.as_slice());
+        let shown: Vec<String> = if every_page {
+            let pages = walk_both_ways(&app, &ada, "/api/people/list", list).await;
+            pages.into_iter().flat_map(|page| page.ids).collect()
+        } else {
+            let mut pages =
+                vec![page(&app, &ada, "/api/people/list", list, ("query[after]", "")).await];
+            for _ in 0..2 {
+                let next = pages
+                    .last()
+                    .and_then(|p| p.next.clone())
+                    .expect("a next page");
+                pages.push(
+                    page(
+                        &app,
+                        &ada,
+                        "/api/people/list",
+                        list,
+                        ("query[after]", &next),
+                    )
+                    .await,
+                );
+            }
+            let before = pages[2].previous.clone().expect("a previous page");
+            let back = page(
+                &app,
+                &ada,
+                "/api/people/list",
+                list,
+                ("query[before]", &before),
+            )
+            .await;
+            assert_eq!(back.ids, pages[1].ids, "{label}: the page before the third");
+            assert_eq!(back.first, 51, "{label}");
+            let shown: Vec<String> = pages.into_iter().flat_map(|page| page.ids).collect();
+            assert_eq!(shown.len(), 150, "{label}");
+            shown
+        };
+        assert_eq!(
+            shown,
+            expected[..shown.len()],
+            "{label}: every match once, in order"
+        );
+        if every_page {
+            assert_eq!(shown.len(), expected.len(), "{label}: every match");
+        }
+    }
+}

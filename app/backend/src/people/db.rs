@@ -16,7 +16,8 @@ use crm_core::records::{ListPlace, ListSort, MemberOption, RecordField, Timeline
 
 use crate::db::{Backend, Db, Statement};
 use crate::records::db::{
-    COUNT_MATCHING, KeysetOrder, Kind, Matching, PageAt, escape_like, list_total, read_page,
+    Arranged, COUNT_MATCHING, KeysetOrder, Kind, Matching, PageAt, escape_like, list_total,
+    read_page,
 };
 pub use crate::records::db::{members, record_event, timeline};
 use crate::records::search::{Search, fts_phrase};
@@ -267,122 +268,183 @@ pub async fn matching(
     workspace: WorkspaceId,
     query: &PeopleQuery,
 ) -> Result<Matching, AppError> {
-    let owner = if query.owner.is_empty() {
-        None
-    } else {
-        Some(
-            query
-                .owner
-                .parse::<MemberId>()
-                .map_err(|_| AppError::validation("owner", "Choose an owner from the list."))?,
+    Ok(Filters::read(db, workspace, query).await?.matching())
+}
+
+/// The list's search and filters as read from its query, and where the list is read from first.
+#[derive(Clone)]
+struct Filters {
+    workspace: WorkspaceId,
+    backend: Backend,
+    owner: Option<MemberId>,
+    /// The tag as the workspace spells it, or empty.
+    tag: String,
+    search: Search,
+    start: Start,
+}
+
+impl Filters {
+    async fn read(db: &Db, workspace: WorkspaceId, query: &PeopleQuery) -> Result<Self, AppError> {
+        let owner = if query.owner.is_empty() {
+            None
+        } else {
+            Some(
+                query
+                    .owner
+                    .parse::<MemberId>()
+                    .map_err(|_| AppError::validation("owner", "Choose an owner from the list."))?,
+            )
+        };
+        let search = Search::from_query(&query.q);
+        // The tag as the workspace spells it, in whatever case it was asked for.
+        let tag = match query.tag.as_str() {
+            "" => String::new(),
+            typed => crate::records::db::spelling_of(db.pool(), Kind::People, workspace, typed)
+                .await?
+                .unwrap_or_else(|| typed.to_owned()),
+        };
+        let start = Start::choose(db, workspace, &search, &tag).await?;
+        Ok(Self {
+            workspace,
+            backend: db.backend(),
+            owner,
+            tag,
+            search,
+            start,
+        })
+    }
+
+    fn narrowed(&self) -> bool {
+        !matches!(self.search, Search::None) || !self.tag.is_empty() || self.owner.is_some()
+    }
+
+    fn matching(self) -> Matching {
+        Matching::new(
+            "p",
+            self.narrowed(),
+            move |statement: &mut Statement<'static>, join: &str| {
+                self.push(statement, join, true);
+            },
         )
-    };
-    let search = Search::from_query(&query.q);
-    let backend = db.backend();
-    // The tag as the workspace spells it, in whatever case it was asked for.
-    let tag = match query.tag.as_str() {
-        "" => String::new(),
-        typed => crate::records::db::spelling_of(db.pool(), Kind::People, workspace, typed)
-            .await?
-            .unwrap_or_else(|| typed.to_owned()),
-    };
-    let narrowed = !matches!(search, Search::None) || !tag.is_empty() || owner.is_some();
-    let start = Start::choose(db, workspace, &search, &tag).await?;
-    // `FROM … WHERE …` of the list's filters, with `join` after the table, read from where
-    // `start` says. On SQLite, CROSS JOIN fixes the order of the tables; on PostgreSQL the
-    // narrow part is a subquery that OFFSET 0 keeps from being merged into the sorted walk.
-    Ok(Matching::new(
-        "p",
-        narrowed,
-        move |statement: &mut Statement<'static>, join: &str| {
-            statement.push(" FROM ");
-            match (start, &search, backend) {
-                (Start::Search, Search::Anywhere(_), Backend::Sqlite) => {
-                    statement.push("people_search s CROSS JOIN people p ON p.search_key = s.rowid");
-                }
-                (Start::Search, Search::Anywhere(text), Backend::Postgres) => {
-                    statement
-                        .push("(SELECT * FROM people WHERE workspace_id = ")
-                        .push_bind(workspace)
-                        .push(" AND search_text LIKE ")
-                        .push_bind(format!("%{}%", escape_like(text)))
-                        .push(" ESCAPE '\\' OFFSET 0) p");
-                }
-                (Start::Tag, _, Backend::Sqlite) => {
-                    statement.push("person_tags t CROSS JOIN people p ON p.id = t.person_id");
-                }
-                (Start::Tag, _, Backend::Postgres) => {
-                    statement
-                        .push(
-                            "(SELECT q.* FROM person_tags t JOIN people q ON q.id = t.person_id
-                              WHERE t.workspace_id = ",
-                        )
-                        .push_bind(workspace)
-                        .push(" AND t.tag = ")
-                        .push_bind(tag.clone())
-                        .push(" OFFSET 0) p");
-                }
-                _ => {
-                    statement.push("people p");
-                }
+    }
+
+    /// The same filters read from the list's order, the search left out (a walk tests it on
+    /// each row it reads): `None` unless the list would start from its search's index.
+    fn walked(&self) -> Option<(Self, String)> {
+        match (&self.search, self.start) {
+            (Search::Anywhere(text), Start::Search) => Some((
+                Self {
+                    start: Start::Order,
+                    ..self.clone()
+                },
+                format!("%{}%", escape_like(text)),
+            )),
+            _ => None,
+        }
+    }
+
+    /// Pushes `FROM … WHERE …` of the filters, with `join` after the table, read from where
+    /// `start` says (and the search's condition unless `searched` is false). On SQLite, CROSS
+    /// JOIN fixes the order of the tables; on PostgreSQL the narrow part is a subquery that
+    /// OFFSET 0 keeps from being merged into the sorted walk.
+    fn push(&self, statement: &mut Statement<'static>, join: &str, searched: bool) {
+        let Self {
+            workspace,
+            backend,
+            owner,
+            tag,
+            search,
+            start,
+        } = self;
+        let (workspace, backend, start) = (*workspace, *backend, *start);
+        statement.push(" FROM ");
+        match (start, search, backend) {
+            (Start::Search, Search::Anywhere(_), Backend::Sqlite) => {
+                statement.push("people_search s CROSS JOIN people p ON p.search_key = s.rowid");
             }
-            statement
-                .push(join)
-                .push(" WHERE p.workspace_id = ")
-                .push_bind(workspace);
-            if let Some(owner) = owner {
-                statement.push(" AND p.owner_id = ").push_bind(owner);
+            (Start::Search, Search::Anywhere(text), Backend::Postgres) => {
+                statement
+                    .push("(SELECT * FROM people WHERE workspace_id = ")
+                    .push_bind(workspace)
+                    .push(" AND search_text LIKE ")
+                    .push_bind(format!("%{}%", escape_like(text)))
+                    .push(" ESCAPE '\\' OFFSET 0) p");
             }
-            match (start, backend) {
-                _ if tag.is_empty() => {}
-                (Start::Tag, Backend::Sqlite) => {
-                    statement
-                        .push(" AND t.workspace_id = p.workspace_id AND t.tag = ")
-                        .push_bind(tag.clone());
-                }
-                // Already in the FROM clause.
-                (Start::Tag, Backend::Postgres) => {}
-                _ => {
-                    statement
-                        .push(
-                            " AND EXISTS (SELECT 1 FROM person_tags t
-                              WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = ",
-                        )
-                        .push_bind(tag.clone())
-                        .push(")");
-                }
+            (Start::Tag, _, Backend::Sqlite) => {
+                statement.push("person_tags t CROSS JOIN people p ON p.id = t.person_id");
             }
-            match (&search, start, backend) {
-                (Search::None, _, _) => {}
-                (Search::Prefix(prefix), _, _) => {
-                    // A range on the sort key, which its index answers: every key that starts
-                    // with the prefix sorts between it and it followed by the highest code point
-                    // (both engines compare these keys byte by byte).
-                    statement
-                        .push(" AND p.sort_name >= ")
-                        .push_bind(prefix.clone())
-                        .push(" AND p.sort_name < ")
-                        .push_bind(format!("{prefix}\u{10FFFF}"));
-                }
-                (Search::Anywhere(text), Start::Search, Backend::Sqlite) => {
-                    // One FTS5 string token: the text in double quotes, inner quotes doubled.
-                    statement
-                        .push(" AND s.people_search MATCH ")
-                        .push_bind(fts_phrase(text));
-                }
-                // Already in the FROM clause.
-                (Search::Anywhere(_), Start::Search, Backend::Postgres) => {}
-                // A broad search, tested on each row of the walk: the same folded text the
-                // trigram index holds, looked for anywhere in it.
-                (Search::Anywhere(text), _, _) => {
-                    statement
-                        .push(" AND p.search_text LIKE ")
-                        .push_bind(format!("%{}%", escape_like(text)))
-                        .push(" ESCAPE '\\'");
-                }
+            (Start::Tag, _, Backend::Postgres) => {
+                statement
+                    .push(
+                        "(SELECT q.* FROM person_tags t JOIN people q ON q.id = t.person_id
+                          WHERE t.workspace_id = ",
+                    )
+                    .push_bind(workspace)
+                    .push(" AND t.tag = ")
+                    .push_bind(tag.clone())
+                    .push(" OFFSET 0) p");
             }
-        },
-    ))
+            _ => {
+                statement.push("people p");
+            }
+        }
+        statement
+            .push(join)
+            .push(" WHERE p.workspace_id = ")
+            .push_bind(workspace);
+        if let Some(owner) = owner {
+            statement.push(" AND p.owner_id = ").push_bind(*owner);
+        }
+        match (start, backend) {
+            _ if tag.is_empty() => {}
+            (Start::Tag, Backend::Sqlite) => {
+                statement
+                    .push(" AND t.workspace_id = p.workspace_id AND t.tag = ")
+                    .push_bind(tag.clone());
+            }
+            // Already in the FROM clause.
+            (Start::Tag, Backend::Postgres) => {}
+            _ => {
+                statement
+                    .push(
+                        " AND EXISTS (SELECT 1 FROM person_tags t
+                          WHERE t.person_id = p.id AND t.workspace_id = p.workspace_id AND t.tag = ",
+                    )
+                    .push_bind(tag.clone())
+                    .push(")");
+            }
+        }
+        match (search, start, backend) {
+            (Search::None, _, _) => {}
+            (Search::Prefix(prefix), _, _) => {
+                // A range on the sort key, which its index answers: every key that starts
+                // with the prefix sorts between it and it followed by the highest code point
+                // (both engines compare these keys byte by byte).
+                statement
+                    .push(" AND p.sort_name >= ")
+                    .push_bind(prefix.clone())
+                    .push(" AND p.sort_name < ")
+                    .push_bind(format!("{prefix}\u{10FFFF}"));
+            }
+            (Search::Anywhere(_), _, _) if !searched => {}
+            (Search::Anywhere(text), Start::Search, Backend::Sqlite) => {
+                // One FTS5 string token: the text in double quotes, inner quotes doubled.
+                statement
+                    .push(" AND s.people_search MATCH ")
+                    .push_bind(fts_phrase(text));
+            }
+            // Already in the FROM clause.
+            (Search::Anywhere(_), Start::Search, Backend::Postgres) => {}
+            // A broad search, tested on each row of the walk: the same folded text the
+            // trigram index holds, looked for anywhere in it.
+            (Search::Anywhere(text), _, _) => {
+                statement
+                    .push(" AND p.search_text LIKE ")
+                    .push_bind(format!("%{}%", escape_like(text)))
+                    .push(" ESCAPE '\\'");
+            }
+        }
+    }
 }
 
 /// Matches of a tag up to which the list starts from the tag (and sorts its people); beyond, a
@@ -475,15 +537,22 @@ pub async fn list(
     query: &PeopleQuery,
 ) -> Result<(Vec<PersonRow>, ListPlace), AppError> {
     let at = PageAt::from_query(&query.after, &query.before)?;
-    let matching = matching(db, workspace, query).await?;
+    let filters = Filters::read(db, workspace, query).await?;
     let order = order(query.sort);
+    let columns = format!(
+        "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name,
+                {key} AS sort_key, m.name AS owner_name",
+        key = order.key,
+    );
+    let mut conn = db.pool().acquire().await?;
+    let walked = match filters.walked() {
+        Some((walk, like)) => walk_page(&mut conn, &walk, &like, &order, &at, &columns).await?,
+        None => None,
+    };
+    let matching = filters.matching();
     let filtered = |statement: &mut Statement<'static>, join: &str| matching.push(statement, join);
     let page = |at: &PageAt| -> Result<Statement<'static>, AppError> {
-        let mut statement = Statement::new(&format!(
-            "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.company_name,
-                    {key} AS sort_key, m.name AS owner_name",
-            key = order.key,
-        ));
+        let mut statement = Statement::new(&columns);
         filtered(&mut statement, " LEFT JOIN members m ON m.id = p.owner_id");
         order.condition(at, &mut statement)?;
         // One more than a page: whether it exists tells if there is a page beyond.
@@ -494,9 +563,10 @@ pub async fn list(
         ));
         Ok(statement)
     };
-
-    let mut conn = db.pool().acquire().await?;
-    let (rows, arranged) = read_page(&mut conn, &at, PAGE_SIZE, &order, page).await?;
+    let (rows, arranged) = match walked {
+        Some(walked) => walked,
+        None => read_page(&mut conn, &at, PAGE_SIZE, &order, page).await?,
+    };
 
     let mut people = Vec::with_capacity(rows.len());
     for row in &rows {
@@ -527,6 +597,46 @@ pub async fn list(
     });
     let total = list_total(&mut conn, workspace, "people", &arranged, counted).await?;
     Ok((people, arranged.of(total)))
+}
+
+/// At most how many people a search tests in the list's order, from the page's place, before
+/// it reads its matches from its index instead.
+const WALK: usize = 2_000;
+
+/// The page `at` of a searched list found by walking the list's order from the page's place
+/// (`walk`: the filters without the search) and testing the search (`like`) on each row, at most
+/// [`WALK`] rows: a term most people match (a mail domain, a city) fills its page within a few
+/// dozen rows, where its index would find and sort every one of them. `None` when the walk does
+/// not fill the page and find one row beyond it (a rare term, or one whose matches sort late,
+/// as a last name does): the index answers then.
+async fn walk_page(
+    conn: &mut sqlx::AnyConnection,
+    walk: &Filters,
+    like: &str,
+    order: &KeysetOrder,
+    at: &PageAt,
+    columns: &str,
+) -> Result<Option<(Vec<AnyRow>, Arranged)>, AppError> {
+    let ordered = order.order_by_at(at);
+    let mut statement = Statement::new(columns);
+    statement.push(" FROM (SELECT p.*");
+    walk.push(&mut statement, "", false);
+    order.condition(at, &mut statement)?;
+    statement
+        .push(&format!(
+            " ORDER BY {ordered} LIMIT {WALK}) p LEFT JOIN members m ON m.id = p.owner_id
+              WHERE p.search_text LIKE "
+        ))
+        .push_bind(like.to_owned())
+        .push(&format!(
+            " ESCAPE '\\' ORDER BY {ordered} LIMIT {}",
+            PAGE_SIZE + 1
+        ));
+    let rows = statement.query()?.fetch_all(&mut *conn).await?;
+    if rows.len() <= PAGE_SIZE {
+        return Ok(None);
+    }
+    at.arrange(rows, PAGE_SIZE, |row| order.key_of(row))
 }
 
 /// The workspace's tags, for the filter (at most 500). Each distinct tag is found by one seek
