@@ -7,11 +7,13 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::companies::add_company;
+use crate::merges::{merge_of, preview_of, scalar, strings, undo_of};
 use crate::people::{ada_and_mallory, add_person, api, api_ok};
 use crate::support::browser::{
     CHROME_ON_LINUX, Client, add_record, get_page, invite_and_join, location, post_form,
 };
 use crate::support::{TestApp, body_text};
+use crm_core::records::Kind;
 use crm_test_macros::backend_test;
 
 const CLIENT: Client = Client {
@@ -25,17 +27,9 @@ async fn load(app: &TestApp, cookie: &str, id: &str) -> Value {
 }
 
 async fn preview(app: &TestApp, cookie: &str, keep: &str, merge: &str) -> (StatusCode, String) {
-    api(
-        app,
-        "/api/duplicates/merge-preview",
-        &[("kind", "Companies"), ("keep", keep), ("merge", merge)],
-        cookie,
-    )
-    .await
+    preview_of(app, cookie, Kind::Companies, keep, merge).await
 }
 
-/// Posts the merge form as the page would, the versions read now; returns the answer's status
-/// and its `Location` (or page).
 async fn merge(
     app: &TestApp,
     cookie: &str,
@@ -43,58 +37,11 @@ async fn merge(
     merged: &str,
     choices: &[(&str, &str)],
 ) -> (StatusCode, String) {
-    let (status, body) = preview(app, cookie, keep, merged).await;
-    if status != StatusCode::OK {
-        return (status, body);
-    }
-    let page: Value = serde_json::from_str(&body).expect("json");
-    let kept_version = page["kept_version"].to_string();
-    let merged_version = page["merged_version"].to_string();
-    let mut fields = vec![
-        ("keep", keep),
-        ("merge", merged),
-        ("kept_version", kept_version.as_str()),
-        ("merged_version", merged_version.as_str()),
-    ];
-    fields.extend_from_slice(choices);
-    let path = format!("/app/companies/merge?keep={keep}&merge={merged}");
-    let response = post_form(app, &path, &fields, Some(cookie), CLIENT).await;
-    let status = response.status();
-    let target = location(&response);
-    if target.is_empty() {
-        (status, body_text(response).await)
-    } else {
-        (status, target)
-    }
+    merge_of(app, cookie, Kind::Companies, (keep, merged), choices).await
 }
 
 async fn undo(app: &TestApp, cookie: &str, merge: &str, kept: &str) -> String {
-    let response = post_form(
-        app,
-        "/app/merges/undo",
-        &[("merge", merge), ("kept", kept), ("kind", "companies")],
-        Some(cookie),
-        CLIENT,
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());
-    location(&response)
-}
-
-async fn strings(app: &TestApp, sql: &str, id: &str) -> Vec<String> {
-    sqlx::query_scalar(sql)
-        .bind(id)
-        .fetch_all(app.state.db.pool())
-        .await
-        .expect("rows")
-}
-
-async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
-    sqlx::query_scalar(sql)
-        .bind(id)
-        .fetch_one(app.state.db.pool())
-        .await
-        .expect("count")
+    undo_of(app, cookie, Kind::Companies, merge, kept).await
 }
 
 /// The company's own row (every column but its times), for comparing before and after.
@@ -378,7 +325,7 @@ async fn two_companies_merge_into_one_with_their_people_and_everything_they_hold
         ("SELECT COUNT(*) FROM notes WHERE record_id = $1", 1),
         ("SELECT COUNT(*) FROM tasks WHERE record_id = $1", 1),
     ] {
-        assert_eq!(count(&app, sql, &kept).await, n, "{}: {sql}", app.label());
+        assert_eq!(scalar(&app, sql, &kept).await, n, "{}: {sql}", app.label());
     }
     for table in [
         "companies WHERE id",
@@ -390,7 +337,7 @@ async fn two_companies_merge_into_one_with_their_people_and_everything_they_hold
         "tasks WHERE record_id",
     ] {
         assert_eq!(
-            count(&app, &format!("SELECT COUNT(*) FROM {table} = $1"), &merged).await,
+            scalar(&app, &format!("SELECT COUNT(*) FROM {table} = $1"), &merged).await,
             0,
             "{}: nothing left of the other in {table}",
             app.label()
@@ -559,7 +506,7 @@ async fn a_company_merge_is_refused_when_either_changed_or_is_not_the_members(ap
         "Only the workspace's owner and admins, and the member who owns both companies, can merge them."
     ));
     assert_eq!(
-        count(
+        scalar(
             &app,
             "SELECT COUNT(*) FROM companies WHERE id = $1",
             &second
@@ -612,7 +559,7 @@ async fn a_company_merge_is_refused_when_either_changed_or_is_not_the_members(ap
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
-        count(
+        scalar(
             &app,
             "SELECT COUNT(*) FROM merges WHERE kept_id = $1",
             &first

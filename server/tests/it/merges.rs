@@ -11,6 +11,7 @@ use crate::support::browser::{
     CHROME_ON_LINUX, Client, add_record, get_page, invite_and_join, location, post_form,
 };
 use crate::support::{TestApp, body_text};
+use crm_core::records::Kind;
 use crm_test_macros::backend_test;
 
 const CLIENT: Client = Client {
@@ -24,17 +25,27 @@ async fn load(app: &TestApp, cookie: &str, id: &str) -> Value {
 }
 
 async fn preview(app: &TestApp, cookie: &str, keep: &str, merge: &str) -> (StatusCode, String) {
+    preview_of(app, cookie, Kind::People, keep, merge).await
+}
+
+/// The merge page's server function for two records of `kind`.
+pub(crate) async fn preview_of(
+    app: &TestApp,
+    cookie: &str,
+    kind: Kind,
+    keep: &str,
+    merge: &str,
+) -> (StatusCode, String) {
+    let kind = format!("{kind:?}");
     api(
         app,
         "/api/duplicates/merge-preview",
-        &[("kind", "People"), ("keep", keep), ("merge", merge)],
+        &[("kind", &kind), ("keep", keep), ("merge", merge)],
         cookie,
     )
     .await
 }
 
-/// Posts the merge form as the page would, the versions read now; returns the answer's status
-/// and its `Location` (or page).
 async fn merge(
     app: &TestApp,
     cookie: &str,
@@ -42,7 +53,19 @@ async fn merge(
     merged: &str,
     choices: &[(&str, &str)],
 ) -> (StatusCode, String) {
-    let (status, body) = preview(app, cookie, keep, merged).await;
+    merge_of(app, cookie, Kind::People, (keep, merged), choices).await
+}
+
+/// Posts the merge form of two records of `kind` as the page would, the versions read now;
+/// returns the answer's status and its `Location` (or page).
+pub(crate) async fn merge_of(
+    app: &TestApp,
+    cookie: &str,
+    kind: Kind,
+    (keep, merged): (&str, &str),
+    choices: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let (status, body) = preview_of(app, cookie, kind, keep, merged).await;
     if status != StatusCode::OK {
         return (status, body);
     }
@@ -56,7 +79,7 @@ async fn merge(
         ("merged_version", merged_version.as_str()),
     ];
     fields.extend_from_slice(choices);
-    let path = format!("/app/people/merge?keep={keep}&merge={merged}");
+    let path = format!("/app/{}/merge?keep={keep}&merge={merged}", kind.plural());
     let response = post_form(app, &path, &fields, Some(cookie), CLIENT).await;
     let status = response.status();
     let target = location(&response);
@@ -68,10 +91,21 @@ async fn merge(
 }
 
 async fn undo(app: &TestApp, cookie: &str, merge: &str, kept: &str) -> String {
+    undo_of(app, cookie, Kind::People, merge, kept).await
+}
+
+/// Posts "Undo the merge" from the page of `kept`, a record of `kind`; answers where it leads.
+pub(crate) async fn undo_of(
+    app: &TestApp,
+    cookie: &str,
+    kind: Kind,
+    merge: &str,
+    kept: &str,
+) -> String {
     let response = post_form(
         app,
         "/app/merges/undo",
-        &[("merge", merge), ("kept", kept), ("kind", "people")],
+        &[("merge", merge), ("kept", kept), ("kind", kind.plural())],
         Some(cookie),
         CLIENT,
     )
@@ -80,7 +114,7 @@ async fn undo(app: &TestApp, cookie: &str, merge: &str, kept: &str) -> String {
     location(&response)
 }
 
-async fn scalar(app: &TestApp, sql: &str, id: &str) -> i64 {
+pub(crate) async fn scalar(app: &TestApp, sql: &str, id: &str) -> i64 {
     sqlx::query_scalar(sql)
         .bind(id)
         .fetch_one(app.state.db.pool())
@@ -88,7 +122,7 @@ async fn scalar(app: &TestApp, sql: &str, id: &str) -> i64 {
         .expect("count")
 }
 
-async fn strings(app: &TestApp, sql: &str, id: &str) -> Vec<String> {
+pub(crate) async fn strings(app: &TestApp, sql: &str, id: &str) -> Vec<String> {
     sqlx::query_scalar(sql)
         .bind(id)
         .fetch_all(app.state.db.pool())

@@ -11,8 +11,8 @@ use crm_core::ids::{CompanyId, PersonId, WorkspaceId};
 use crm_core::records::{EditableRecord, Kind};
 
 use super::{
-    Stored, counted, each, ids, keep, member_stays, move_all, move_back, not_allowed, plural,
-    stale, tell_both,
+    Stored, counted, each, ids, keep, lock_both, may_merge, may_undo, member_stays, move_all,
+    move_back, plural, stale, tell_both,
 };
 use crate::accounts::session::CurrentSession;
 use crate::companies::db as companies;
@@ -203,30 +203,17 @@ pub async fn merge(
     fields: &MergeFields,
 ) -> Result<CompanyId, AppError> {
     let workspace = session.viewer.workspace_id;
-    let actor = session.viewer.member_id;
     let mut tx = db.begin_write().await?;
-    // In one order whichever is kept: two merges of one pair at once wait for each other.
-    let mut pair = [&fields.keep, &fields.merge];
-    pair.sort();
-    for id in pair {
-        db.lock_record(&mut tx, "companies", id).await?;
-    }
+    lock_both(db, &mut tx, "companies", fields).await?;
     let (kept, merged) = both(&mut tx, workspace, &fields.keep, &fields.merge).await?;
-    if kept.version.to_string() != fields.kept_version
-        || merged.version.to_string() != fields.merged_version
-    {
-        return Err(AppError::Conflict(
-            "One of the two companies changed since the page was shown. Look at them again, then merge."
-                .to_owned(),
-        ));
-    }
-    let may = |company: &Company| {
-        session.viewer.role.runs_workspace()
-            || company.owner.as_ref().map(|owner| owner.id) == Some(actor)
-    };
-    if !may(&merged) || !may(&kept) {
-        return Err(not_allowed(Kind::Companies, "merge them"));
-    }
+    let owner = |company: &Company| company.owner.as_ref().map(|owner| owner.id);
+    may_merge(
+        session,
+        Kind::Companies,
+        fields,
+        (kept.version, merged.version),
+        [owner(&kept), owner(&merged)],
+    )?;
     let now = db.now_millis();
     let kept_id = kept.id.to_string();
     let merged_id = merged.id.to_string();
@@ -377,14 +364,11 @@ pub(super) async fn undo(
     let (Some(mut merged), Some(mut before)) = (undo.merged.clone(), undo.kept.clone()) else {
         return Err(AppError::internal("a stored merge lacks its companies"));
     };
-    let actor_id = actor.to_string();
-    let may = session.viewer.role.runs_workspace()
-        || [&undo.merged_owner, &undo.kept_owner]
-            .iter()
-            .all(|owner| owner.as_deref() == Some(actor_id.as_str()));
-    if !may {
-        return Err(not_allowed(Kind::Companies, "undo this merge"));
-    }
+    may_undo(
+        session,
+        Kind::Companies,
+        [undo.merged_owner.as_deref(), undo.kept_owner.as_deref()],
+    )?;
     let now = db.now_millis();
     // The survivor as before (its name free again for the other), one version on, without an
     // owner who has left since.

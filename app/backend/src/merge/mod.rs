@@ -16,7 +16,7 @@ use sqlx::Row;
 
 use crm_core::duplicates::{MergeFields, MergePage};
 use crm_core::error::AppError;
-use crm_core::ids::WorkspaceId;
+use crm_core::ids::{MemberId, WorkspaceId};
 use crm_core::records::{Kind, MergeRole, TimelineEvent};
 
 use crate::accounts::session::CurrentSession;
@@ -123,6 +123,63 @@ pub async fn undo(
     tx.commit().await?;
     tracing::info!(%workspace, kind = stored.kind.plural(), kept = %stored.kept_id, merged = %stored.merged_id, "merge undone");
     Ok((stored.kind, back))
+}
+
+/// Locks the two records of a merge form (people's or companies' rows, `table`) in one order
+/// whichever is kept, so that two merges of one pair at once wait for each other instead of each
+/// holding one row the other needs.
+async fn lock_both(
+    db: &Db,
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    fields: &MergeFields,
+) -> Result<(), AppError> {
+    let mut pair = [&fields.keep, &fields.merge];
+    pair.sort();
+    for id in pair {
+        db.lock_record(&mut *conn, table, id).await?;
+    }
+    Ok(())
+}
+
+/// Refuses a merge of two records of `kind` when either changed since the page showed them
+/// (their versions, `(kept, merged)`), or when the member neither runs the workspace nor owns
+/// both (their owners).
+fn may_merge(
+    session: &CurrentSession,
+    kind: Kind,
+    fields: &MergeFields,
+    versions: (i64, i64),
+    owners: [Option<MemberId>; 2],
+) -> Result<(), AppError> {
+    if versions.0.to_string() != fields.kept_version
+        || versions.1.to_string() != fields.merged_version
+    {
+        return Err(AppError::Conflict(format!(
+            "One of the two {} changed since the page was shown. Look at them again, then merge.",
+            kind.plural()
+        )));
+    }
+    let member = session.viewer.member_id;
+    if !session.viewer.role.runs_workspace() && owners.iter().any(|o| *o != Some(member)) {
+        return Err(not_allowed(kind, "merge them"));
+    }
+    Ok(())
+}
+
+/// Refuses the undo of a merge of two records of `kind` by a member who neither runs the
+/// workspace nor owned both when they were merged (their owners' ids then).
+fn may_undo(
+    session: &CurrentSession,
+    kind: Kind,
+    owners: [Option<&str>; 2],
+) -> Result<(), AppError> {
+    let member = session.viewer.member_id.to_string();
+    if session.viewer.role.runs_workspace() || owners.iter().all(|o| *o == Some(member.as_str())) {
+        Ok(())
+    } else {
+        Err(not_allowed(kind, "undo this merge"))
+    }
 }
 
 /// The refusal of an undo whose survivor changed since the merge.

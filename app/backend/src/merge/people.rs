@@ -6,14 +6,14 @@ use serde::{Deserialize, Serialize};
 
 use crm_core::duplicates::{MergeChoice, MergeFields, MergePage, MergeSide, PairSide};
 use crm_core::error::AppError;
-use crm_core::ids::{MemberId, PersonId, WorkspaceId};
+use crm_core::ids::{PersonId, WorkspaceId};
 use crm_core::people::contacts::{Channel, ContactKind, ContactType};
 use crm_core::people::{Person, PersonField};
 use crm_core::records::{EditableRecord, Kind, RecordField};
 
 use super::{
-    Stored, counted, each, ids, keep, member_stays, move_all, move_back, not_allowed, plural,
-    stale, tell_both,
+    Stored, counted, each, ids, keep, lock_both, may_merge, may_undo, member_stays, move_all,
+    move_back, plural, stale, tell_both,
 };
 use crate::accounts::session::CurrentSession;
 use crate::db::Db;
@@ -279,31 +279,17 @@ pub async fn merge(
     fields: &MergeFields,
 ) -> Result<PersonId, AppError> {
     let workspace = session.viewer.workspace_id;
-    let actor = session.viewer.member_id;
     let mut tx = db.begin_write().await?;
-    // In one order whichever is kept, so that two merges of one pair at once wait for each
-    // other instead of each holding one row the other needs.
-    let mut pair = [&fields.keep, &fields.merge];
-    pair.sort();
-    for id in pair {
-        db.lock_record(&mut tx, "people", id).await?;
-    }
+    lock_both(db, &mut tx, "people", fields).await?;
     let (kept, merged) = both(&mut tx, workspace, &fields.keep, &fields.merge).await?;
-    if kept.version.to_string() != fields.kept_version
-        || merged.version.to_string() != fields.merged_version
-    {
-        return Err(AppError::Conflict(
-            "One of the two people changed since the page was shown. Look at them again, then merge."
-                .to_owned(),
-        ));
-    }
-    let may = |person: &Person| {
-        session.viewer.role.runs_workspace()
-            || person.owner.as_ref().map(|owner| owner.id) == Some(actor)
-    };
-    if !may(&merged) || !may(&kept) {
-        return Err(not_allowed(Kind::People, "merge them"));
-    }
+    let owner = |person: &Person| person.owner.as_ref().map(|owner| owner.id);
+    may_merge(
+        session,
+        Kind::People,
+        fields,
+        (kept.version, merged.version),
+        [owner(&kept), owner(&merged)],
+    )?;
     let now = db.now_millis();
     let kept_id = kept.id.to_string();
     let merged_id = merged.id.to_string();
@@ -602,7 +588,6 @@ pub(super) async fn undo(
     stored: &Stored,
 ) -> Result<PersonId, AppError> {
     let workspace = session.viewer.workspace_id;
-    let actor: MemberId = session.viewer.member_id;
     let kept_id = stored.kept_id.clone();
     let merged_id = stored.merged_id.clone();
     db.lock_record(&mut *tx, "people", &kept_id).await?;
@@ -618,13 +603,11 @@ pub(super) async fn undo(
     let (Some(merged), Some(kept)) = (undo.merged.clone(), undo.kept.clone()) else {
         return Err(AppError::internal("a stored merge lacks its people"));
     };
-    let may = session.viewer.role.runs_workspace()
-        || [&undo.merged_owner, &undo.kept_owner]
-            .iter()
-            .all(|owner| owner.as_deref() == Some(actor.to_string().as_str()));
-    if !may {
-        return Err(not_allowed(Kind::People, "undo this merge"));
-    }
+    may_undo(
+        session,
+        Kind::People,
+        [undo.merged_owner.as_deref(), undo.kept_owner.as_deref()],
+    )?;
     let now = db.now_millis();
     let merged_owner = undo.merged_owner.as_deref();
     let merged_owner = if member_stays(&mut *tx, workspace, merged_owner).await? {
