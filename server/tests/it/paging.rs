@@ -585,6 +585,13 @@ async fn a_searched_list_pages_through_exactly_its_matches_whether_the_term_is_c
         let expected = expected_ids(&app, term, owner, newest).await;
         assert!(expected.len() > 50, "{label}: more than a page");
         let list = ("rows", fields.as_slice());
+        let first = page(&app, &ada, "/api/people/list", list, ("query[after]", "")).await;
+        let total = if expected.len() > 1_000 {
+            json!({ "MoreThan": 1000 })
+        } else {
+            json!({ "Exact": expected.len() })
+        };
+        assert_eq!(first.total, total, "{label}: counted");
         let shown: Vec<String> = if every_page {
             let pages = walk_both_ways(&app, &ada, "/api/people/list", list).await;
             pages.into_iter().flat_map(|page| page.ids).collect()

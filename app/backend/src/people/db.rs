@@ -12,12 +12,12 @@ use crm_core::people::{
 
 use crm_core::error::AppError;
 use crm_core::ids::{AddressId, CompanyId, ContactId, MemberId, PersonId, WorkspaceId};
-use crm_core::records::{ListPlace, ListSort, MemberOption, RecordField, TimelineEvent};
+use crm_core::records::{ListPlace, ListSort, MemberOption, RecordField, TimelineEvent, Total};
 
 use crate::db::{Backend, Db, Statement};
 use crate::records::db::{
-    Arranged, COUNT_MATCHING, KeysetOrder, Kind, Matching, PageAt, escape_like, list_total,
-    read_page,
+    Arranged, COUNT_MATCHING, KeysetOrder, Kind, Matching, PageAt, count_matching, escape_like,
+    list_total, read_page,
 };
 pub use crate::records::db::{members, record_event, timeline};
 use crate::records::search::{Search, fts_phrase};
@@ -549,7 +549,7 @@ pub async fn list(
         Some((walk, like)) => walk_page(&mut conn, &walk, &like, &order, &at, &columns).await?,
         None => None,
     };
-    let matching = filters.matching();
+    let matching = filters.clone().matching();
     let filtered = |statement: &mut Statement<'static>, join: &str| matching.push(statement, join);
     let page = |at: &PageAt| -> Result<Statement<'static>, AppError> {
         let mut statement = Statement::new(&columns);
@@ -595,7 +595,10 @@ pub async fn list(
         filtered(&mut statement, "");
         statement
     });
-    let total = list_total(&mut conn, workspace, "people", &arranged, counted).await?;
+    let total = match walked_total(&mut conn, &filters, &arranged).await? {
+        Some(total) => Some(total),
+        None => list_total(&mut conn, workspace, "people", &arranged, counted).await?,
+    };
     Ok((people, arranged.of(total)))
 }
 
@@ -637,6 +640,38 @@ async fn walk_page(
         return Ok(None);
     }
     at.arrange(rows, PAGE_SIZE, |row| order.key_of(row))
+}
+
+/// At most how many of the filtered people a search's count tests, in no order, before it counts
+/// from the search's index instead.
+const WALK_COUNT: usize = 20_000;
+
+/// "More than 1,000" for a search so common that more than that many of the first
+/// [`WALK_COUNT`] filtered people match it (the index would read and test every match to count
+/// that far). `None` for a list on one page, a search not read from its index, or fewer matches
+/// in the walk: the list is counted as any other then.
+async fn walked_total(
+    conn: &mut sqlx::AnyConnection,
+    filters: &Filters,
+    page: &Arranged,
+) -> Result<Option<Total>, AppError> {
+    let Some((walk, like)) = filters.walked() else {
+        return Ok(None);
+    };
+    if page.shown == 0 || (page.previous.is_none() && page.next.is_none()) {
+        return Ok(None);
+    }
+    let mut statement = Statement::new(COUNT_MATCHING);
+    statement.push(" FROM (SELECT p.search_text");
+    walk.push(&mut statement, "", false);
+    statement
+        .push(&format!(" LIMIT {WALK_COUNT}) p WHERE p.search_text LIKE "))
+        .push_bind(like)
+        .push(" ESCAPE '\\'");
+    Ok(match count_matching(conn, statement).await? {
+        more @ Total::MoreThan(_) => Some(more),
+        Total::Exact(_) => None,
+    })
 }
 
 /// The workspace's tags, for the filter (at most 500). Each distinct tag is found by one seek
