@@ -563,6 +563,7 @@ pub async fn list(
         ));
         Ok(statement)
     };
+    let walked_rows = walked.is_some();
     let (rows, arranged) = match walked {
         Some(walked) => walked,
         None => read_page(&mut conn, &at, PAGE_SIZE, &order, page).await?,
@@ -595,7 +596,13 @@ pub async fn list(
         filtered(&mut statement, "");
         statement
     });
-    let total = match walked_total(&mut conn, &filters, &arranged).await? {
+    // A term that filled its page within the walk is common: it is counted by a walk too.
+    let common = if walked_rows {
+        walked_total(&mut conn, &filters, &arranged).await?
+    } else {
+        None
+    };
+    let total = match common {
         Some(total) => Some(total),
         None => list_total(&mut conn, workspace, "people", &arranged, counted).await?,
     };
@@ -603,8 +610,9 @@ pub async fn list(
 }
 
 /// At most how many people a search tests in the list's order, from the page's place, before
-/// it reads its matches from its index instead.
-const WALK: usize = 2_000;
+/// it reads its matches from its index instead: a term that fills its page within them matches
+/// at least one person in twenty.
+const WALK: usize = 1_000;
 
 /// The page `at` of a searched list found by walking the list's order from the page's place
 /// (`walk`: the filters without the search) and testing the search (`like`) on each row, at most
