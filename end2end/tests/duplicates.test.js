@@ -71,6 +71,18 @@ test('a person whose address is already there is shown before saving, added anyw
   );
   await assertAccessible(page, '/app/duplicates with a pair');
 
+  // Not the same person after all: said by keyboard, and the pair is gone.
+  await pair.getByRole('button', { name: 'Not duplicates: Ada Lovelace at Analytical Engines and Augusta' }).focus();
+  await pressEnterAndWait(page);
+  await page.waitForURL('**/app/duplicates?different=1');
+  await page.waitForSelector('text=Noted: that pair is not listed again.');
+  assert.equal(await page.locator('#duplicates-people .duplicates__pair').count(), 0);
+  assert.match(
+    await page.locator('#duplicates-people').innerText(),
+    /No two people share an e-mail address, a phone number, or a name and company\./,
+  );
+  await assertAccessible(page, '/app/duplicates after a pair was said to differ');
+
   takeExpectedStatusReports(page, [409]);
   assertNoPageErrors(page);
   await page.context().close();

@@ -139,6 +139,10 @@ pub fn build_router(site: SiteState) -> Router {
             post(duplicates::posts::post_merge_companies),
         )
         .route("/app/merges/undo", post(duplicates::posts::post_undo_merge))
+        .route(
+            "/app/duplicates/different",
+            post(duplicates::posts::post_mark_different),
+        )
         .route("/app/companies/new", post(records::posts::post_new_company))
         .route("/app/leads/new", post(records::posts::post_new_lead))
         .route(

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
 
 use crm_core::duplicates::{DuplicatePair, DuplicatesPage as Page};
 use crm_core::error::AppError;
@@ -26,8 +27,9 @@ pub fn DuplicatesPage() -> impl IntoView {
         <div class="page duplicates">
             <h1>"Possible duplicates"</h1>
             <p class="duplicates__intro">
-                "People who share an e-mail address, a phone number, or a name and company, and companies that share a web domain or a phone number. Open both records of a pair to compare them."
+                "People who share an e-mail address, a phone number, or a name and company, and companies that share a web domain or a phone number. Open both records of a pair to compare them, merge them, or say they are not duplicates."
             </p>
+            <DifferentNotice/>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     loaded(data.await, |page| view! { <Pairs page/> }.into_any())
@@ -35,6 +37,29 @@ pub fn DuplicatesPage() -> impl IntoView {
             </Suspense>
         </div>
     }
+}
+
+/// What the page says after a pair was said to be different (`?different=…`).
+#[component]
+fn DifferentNotice() -> impl IntoView {
+    let said = use_query_map().with_untracked(|q| {
+        q.get("different").map(|how| match how.as_str() {
+            "1" => (false, "Noted: that pair is not listed again."),
+            "unknown" => (true, "That pair is not one of this workspace's."),
+            _ => (
+                true,
+                "That could not be noted just now. Please try again in a moment.",
+            ),
+        })
+    });
+    said.map(|(is_error, message)| {
+        let class = if is_error {
+            "form-notice form-notice--error"
+        } else {
+            "form-notice form-notice--ok"
+        };
+        view! { <p class=class role=if is_error { "alert" } else { "status" }>{message}</p> }
+    })
 }
 
 #[component]
@@ -87,25 +112,37 @@ fn PairList(
                             .map(|pair| {
                                 let because = pair.because();
                                 let kind = pair.kind;
-                                let merge = Some((
-                                        format!(
-                                            "/app/{}/merge?keep={}&merge={}",
-                                            kind.plural(), pair.first.id, pair.second.id
-                                        ),
-                                        format!(
-                                            "Compare and merge {} and {}",
-                                            pair.first.title, pair.second.title
-                                        ),
-                                ));
+                                let merge_href = format!(
+                                    "/app/{}/merge?keep={}&merge={}",
+                                    kind.plural(),
+                                    pair.first.id,
+                                    pair.second.id
+                                );
+                                let merge_text = format!(
+                                    "Compare and merge {} and {}",
+                                    pair.first.title, pair.second.title
+                                );
+                                // The button's name says which pair, as its visible text cannot.
+                                let different = format!(
+                                    "Not duplicates: {} and {}",
+                                    pair.first.title, pair.second.title
+                                );
+                                let (first_id, second_id) = (pair.first.id.clone(), pair.second.id.clone());
                                 view! {
                                     <li class="duplicates__pair">
                                         <a href=kind.href(&pair.first.id)>{pair.first.title}</a>
                                         " and "
                                         <a href=kind.href(&pair.second.id)>{pair.second.title}</a>
                                         <span class="duplicates__why">{because}</span>
-                                        {merge.map(|(href, text)| view! {
-                                            <a class="duplicates__merge" href=href>{text}</a>
-                                        })}
+                                        <a class="duplicates__merge" href=merge_href>{merge_text}</a>
+                                        <form class="duplicates__different" method="post" action="/app/duplicates/different">
+                                            <input type="hidden" name="kind" value=kind.plural()/>
+                                            <input type="hidden" name="first" value=first_id/>
+                                            <input type="hidden" name="second" value=second_id/>
+                                            <button type="submit" class="button button--quiet button--small" aria-label=different>
+                                                "Not duplicates"
+                                            </button>
+                                        </form>
                                     </li>
                                 }
                             })

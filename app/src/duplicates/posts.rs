@@ -83,3 +83,41 @@ pub async fn post_undo_merge(State(state): State<SiteState>, request: Request) -
         Err(_) => Redirect::to(&format!("{back}?undo=failed")).into_response(),
     }
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DifferentFields {
+    /// `people` or `companies`.
+    kind: String,
+    first: String,
+    second: String,
+}
+
+/// `POST /app/duplicates/different`: a pair said to be two different records is not listed
+/// again; the page says so, or why it could not be noted.
+pub async fn post_mark_different(State(state): State<SiteState>, request: Request) -> Response {
+    let (parts, fields) = read_form::<DifferentFields>(&state, request).await;
+    let Some(session) = session_of(&parts) else {
+        return Redirect::to("/login?next=/app/duplicates").into_response();
+    };
+    let Some(kind) = Kind::ALL
+        .into_iter()
+        .find(|kind| kind.plural() == fields.kind)
+    else {
+        return Redirect::to("/app/duplicates?different=unknown").into_response();
+    };
+    let done = crm_backend::duplicates::mark_different(
+        &state.db,
+        &session,
+        kind,
+        &fields.first,
+        &fields.second,
+    )
+    .await;
+    let said = match done {
+        Ok(()) => "1",
+        Err(AppError::NotFound) => "unknown",
+        Err(_) => "failed",
+    };
+    Redirect::to(&format!("/app/duplicates?different={said}")).into_response()
+}

@@ -653,3 +653,124 @@ async fn people_stored_before_match_keys_get_theirs_once_when_the_server_starts(
         serde_json::json!(["NameAndCompany"])
     );
 }
+
+/// Posts "Not duplicates" for a pair as the page does; answers where it leads.
+async fn say_different(
+    app: &TestApp,
+    cookie: &str,
+    kind: &str,
+    first: &str,
+    second: &str,
+) -> String {
+    let response = post_form(
+        app,
+        "/app/duplicates/different",
+        &[("kind", kind), ("first", first), ("second", second)],
+        Some(cookie),
+        CLIENT,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", app.label());
+    crate::support::browser::location(&response)
+}
+
+#[backend_test]
+async fn a_pair_said_to_be_different_is_not_listed_again_and_the_others_still_are(app: TestApp) {
+    let (ada, mallory) = ada_and_mallory(&app).await;
+    let grace = add_person(
+        &app,
+        &ada,
+        &[("first_name", "Grace"), ("email", "grace@navy.example")],
+    )
+    .await;
+    let twin = |also: &str| {
+        let also = also.to_owned();
+        let (app, ada) = (&app, &ada);
+        async move {
+            add_record(
+                app,
+                ada,
+                "/app/people",
+                &[
+                    ("first_name", "Grace"),
+                    ("email", "grace@navy.example"),
+                    ("add_anyway", &also),
+                ],
+                CLIENT,
+            )
+            .await
+        }
+    };
+    let second = twin(&grace).await;
+    let third = twin(&format!("{grace} {second}")).await;
+    let listed = |page: &str, a: &str, b: &str| page.contains(a) && page.contains(b);
+    let page = api_ok(&app, "/api/duplicates/list", &[], &ada).await;
+    assert!(listed(&page, &grace, &second) && listed(&page, &grace, &third));
+
+    // Refused: another workspace's member, a kind not merged, junk, a record with itself.
+    for (cookie, kind, first, second) in [
+        (&mallory, "people", grace.as_str(), second.as_str()),
+        (&ada, "leads", grace.as_str(), second.as_str()),
+        (&ada, "people", "'; DROP TABLE people; --", second.as_str()),
+        (&ada, "people", grace.as_str(), grace.as_str()),
+    ] {
+        assert_eq!(
+            say_different(&app, cookie, kind, first, second).await,
+            "/app/duplicates?different=unknown",
+            "{}: {kind} {first} {second}",
+            app.label()
+        );
+    }
+    let marks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM different_pairs")
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(marks, 0, "{}", app.label());
+
+    // Said by two members at the same moment, named either way round: kept once.
+    let bea = invite_and_join(&app, &ada, "bea@example.com", "member", "Bea", CLIENT).await;
+    let (a, b) = tokio::join!(
+        say_different(&app, &ada, "people", &grace, &second),
+        say_different(&app, &bea, "people", &second, &grace),
+    );
+    assert_eq!(a, "/app/duplicates?different=1", "{}", app.label());
+    assert_eq!(b, "/app/duplicates?different=1", "{}", app.label());
+    let marks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM different_pairs")
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(marks, 1, "{}", app.label());
+    // Grace and her second are no longer a pair; the third still pairs with Grace, the oldest
+    // she may be (the second, with no older one she may be, pairs with none).
+    let page: serde_json::Value =
+        serde_json::from_str(&api_ok(&app, "/api/duplicates/list", &[], &ada).await).expect("json");
+    let mut pairs: Vec<(String, String)> = page["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .map(|p| {
+            let id = |side: &str| p[side]["id"].as_str().expect("id").to_owned();
+            (id("first"), id("second"))
+        })
+        .collect();
+    pairs.sort();
+    assert_eq!(pairs, [(grace.clone(), third.clone())], "{}", app.label());
+    let said = body_text(get_page(&app, "/app/duplicates?different=1", Some(&ada)).await).await;
+    assert!(said.contains("Noted: that pair is not listed again."));
+    assert!(said.contains("Not duplicates: Grace and Grace"));
+
+    // Deleting one of them deletes what was said about it.
+    let (status, body) = api(
+        &app,
+        "/api/records/delete",
+        &[("kind", "People"), ("id", &second)],
+        &ada,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let marks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM different_pairs")
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(marks, 0, "{}", app.label());
+}

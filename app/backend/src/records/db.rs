@@ -368,7 +368,7 @@ fn tag_table(kind: Kind) -> Result<(&'static str, &'static str), AppError> {
 }
 
 /// Whether `record` is one of the workspace's records of `kind`.
-async fn exists(
+pub async fn exists(
     conn: &mut sqlx::AnyConnection,
     kind: Kind,
     workspace: WorkspaceId,
@@ -433,6 +433,8 @@ pub async fn delete_people(
         // What a merge keeps for its undo names both people.
         ("DELETE FROM merges", "kept_id"),
         ("DELETE FROM merges", "merged_id"),
+        ("DELETE FROM different_pairs", "first_id"),
+        ("DELETE FROM different_pairs", "second_id"),
         ("DELETE FROM people", "id"),
     ] {
         deleted = about_them(table, column)
@@ -613,6 +615,8 @@ pub async fn delete(
             // What a merge keeps for its undo holds both companies' details.
             "DELETE FROM merges WHERE workspace_id = $1 AND kept_id = $2",
             "DELETE FROM merges WHERE workspace_id = $1 AND merged_id = $2",
+            "DELETE FROM different_pairs WHERE workspace_id = $1 AND first_id = $2",
+            "DELETE FROM different_pairs WHERE workspace_id = $1 AND second_id = $2",
         ],
         Kind::Leads => {
             &["UPDATE opportunities SET lead_id = NULL WHERE workspace_id = $1 AND lead_id = $2"]

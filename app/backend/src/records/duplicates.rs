@@ -2,7 +2,7 @@
 //! what it shares, gathered into the records an "Add" form shows ([`existing`]) or into the
 //! pairs of the "Possible duplicates" page ([`pairs`]). Each feature's SQL finds its own rows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crm_core::duplicates::{DuplicatePair, MatchReason, PairSide};
 use crm_core::forms::{Existing, FieldProblem};
@@ -80,17 +80,35 @@ pub struct Group {
     pub members: Vec<PairSide>,
 }
 
-/// The pairs the page lists: in each group the oldest record beside each of the others (merged
-/// into it one after another, they leave one), a pair found for several reasons once with all of
-/// them, in the order of the first record's title; at most `shown`, and whether there were more.
-pub fn pairs(kind: Kind, groups: Vec<Group>, shown: usize) -> (Vec<DuplicatePair>, bool) {
+/// Two ids as a pair is kept whichever way it was named: the one that sorts first, first.
+pub fn in_order<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+/// The pairs the page lists: in each group each record beside the oldest one it was not said
+/// to differ from (`different`, each pair [`in_order`]; merged into it one after another, they
+/// leave one), a pair found for several reasons once with all of them, in the order of the first
+/// record's title; at most `shown`, and whether there were more.
+pub fn pairs(
+    kind: Kind,
+    groups: Vec<Group>,
+    different: &HashSet<(String, String)>,
+    shown: usize,
+) -> (Vec<DuplicatePair>, bool) {
+    let differ = |a: &PairSide, b: &PairSide| {
+        let (x, y) = in_order(&a.id, &b.id);
+        different.contains(&(x.to_owned(), y.to_owned()))
+    };
     let mut order: Vec<(String, String)> = Vec::new();
     let mut found: HashMap<(String, String), DuplicatePair> = HashMap::new();
     for group in groups {
-        let Some((first, others)) = group.members.split_first() else {
-            continue;
-        };
-        for second in others {
+        for (i, second) in group.members.iter().enumerate() {
+            let Some(first) = group.members[..i]
+                .iter()
+                .find(|older| !differ(older, second))
+            else {
+                continue;
+            };
             let key = (first.id.clone(), second.id.clone());
             let pair = found.entry(key.clone()).or_insert_with(|| {
                 order.push(key);
@@ -184,7 +202,7 @@ mod tests {
                 members: vec![side("4", "Alan"), side("5", "Alan T")],
             },
         ];
-        let (pairs, more) = pairs(Kind::People, groups, 10);
+        let (pairs, more) = pairs(Kind::People, groups, &HashSet::new(), 10);
         assert!(!more);
         let listed: Vec<(&str, &str, String)> = pairs
             .iter()
@@ -205,6 +223,39 @@ mod tests {
     }
 
     #[test]
+    fn a_pair_said_to_differ_is_not_listed_and_each_other_record_pairs_with_the_oldest_it_may_be() {
+        let group = || Group {
+            reason: MatchReason::Email,
+            members: vec![side("1", "Zoe"), side("3", "Zoe"), side("2", "Zoe")],
+        };
+        let listed = |different: &[(&str, &str)]| {
+            let different: HashSet<(String, String)> = different
+                .iter()
+                .map(|(a, b)| {
+                    let (a, b) = in_order(a, b);
+                    (a.to_owned(), b.to_owned())
+                })
+                .collect();
+            pairs(Kind::People, vec![group()], &different, 10)
+                .0
+                .into_iter()
+                .map(|p| (p.first.id, p.second.id))
+                .collect::<Vec<_>>()
+        };
+        let ids = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(listed(&[]), ids(&[("1", "2"), ("1", "3")]));
+        // Said either way round: the third pairs with the second oldest instead.
+        assert_eq!(listed(&[("2", "1")]), ids(&[("1", "3"), ("3", "2")]));
+        assert_eq!(listed(&[("1", "3"), ("1", "2")]), ids(&[("3", "2")]));
+        assert_eq!(listed(&[("1", "3"), ("1", "2"), ("2", "3")]), ids(&[]));
+    }
+
+    #[test]
     fn pairs_beyond_those_shown_are_said_to_exist() {
         let groups = (0..4)
             .map(|i| Group {
@@ -212,7 +263,7 @@ mod tests {
                 members: vec![side(&format!("{i}a"), "A"), side(&format!("{i}b"), "A")],
             })
             .collect();
-        let (pairs, more) = pairs(Kind::Companies, groups, 3);
+        let (pairs, more) = pairs(Kind::Companies, groups, &HashSet::new(), 3);
         assert_eq!(pairs.len(), 3);
         assert!(more);
     }
