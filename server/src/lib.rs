@@ -14,7 +14,7 @@ mod static_files;
 use std::sync::Arc;
 
 use app::context::{SiteState, provide_render_context};
-use app::{App, accounts, consent, demo, duplicates, records, shell, workspaces};
+use app::{App, accounts, consent, demo, duplicates, people, records, shell, workspaces};
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -130,6 +130,14 @@ pub fn build_router(site: SiteState) -> Router {
             post(workspaces::posts::post_switch),
         )
         .route("/app/people/new", post(records::posts::post_new_person))
+        .route(
+            "/app/people/export.csv",
+            get(people::export::get_people_csv),
+        )
+        .route(
+            "/app/people/export.vcf",
+            get(people::export::get_people_vcard),
+        )
         .route(
             "/app/people/merge",
             post(duplicates::posts::post_merge_people),

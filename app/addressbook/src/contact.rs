@@ -47,15 +47,37 @@ impl Kind {
             .strip_prefix("_$!<")
             .and_then(|rest| rest.strip_suffix(">!$_"))
             .unwrap_or(label);
-        Some(match label.to_ascii_lowercase().as_str() {
-            "work" | "business" | "office" | "company" | "company main" | "main work" => Self::Work,
-            "home" | "personal" | "private" => Self::Home,
-            "cell" | "mobile" | "iphone" | "cellular" | "handy" | "work mobile" | "home mobile" => {
-                Self::Mobile
-            }
-            "voice" | "pref" | "internet" | "x400" | "main" | "msg" | "" => return None,
-            _ => Self::Other,
-        })
+        const WORDS: [(&str, Option<Kind>); 22] = [
+            ("work", Some(Kind::Work)),
+            ("business", Some(Kind::Work)),
+            ("office", Some(Kind::Work)),
+            ("company", Some(Kind::Work)),
+            ("company main", Some(Kind::Work)),
+            ("main work", Some(Kind::Work)),
+            ("home", Some(Kind::Home)),
+            ("personal", Some(Kind::Home)),
+            ("private", Some(Kind::Home)),
+            ("cell", Some(Kind::Mobile)),
+            ("mobile", Some(Kind::Mobile)),
+            ("iphone", Some(Kind::Mobile)),
+            ("cellular", Some(Kind::Mobile)),
+            ("handy", Some(Kind::Mobile)),
+            ("work mobile", Some(Kind::Mobile)),
+            ("home mobile", Some(Kind::Mobile)),
+            ("voice", None),
+            ("pref", None),
+            ("internet", None),
+            ("x400", None),
+            ("main", None),
+            ("msg", None),
+        ];
+        if label.is_empty() {
+            return None;
+        }
+        WORDS
+            .iter()
+            .find(|(word, _)| label.eq_ignore_ascii_case(word))
+            .map_or(Some(Self::Other), |(_, kind)| *kind)
     }
 }
 

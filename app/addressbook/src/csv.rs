@@ -166,14 +166,22 @@ impl<R: Read> Table<R> {
         let mut parser = Fields::new(self.delimiter);
         let mut taken = vec![first];
         let mut chars = 0;
-        loop {
+        let reason = loop {
             let text = &taken.last().expect("one line at least").1;
             chars += text.len();
-            if parser.line(text) {
-                return Ok(Ok(Row {
-                    line: start,
-                    cells: parser.cells,
-                }));
+            match parser.line(text) {
+                Ok(true) => {
+                    return Ok(Ok(Row {
+                        line: start,
+                        cells: parser.cells,
+                    }));
+                }
+                Ok(false) => {}
+                Err(Malformed) => {
+                    break "A value in double quotes is followed by more text before the next \
+                           delimiter (a quote in this row or just before it is not closed): the \
+                           row was not imported.";
+                }
             }
             let next = if taken.len() > RECORD_LINES_MAX || chars > RECORD_CHARS_MAX {
                 None
@@ -183,20 +191,24 @@ impl<R: Read> Table<R> {
             match next {
                 Some(line) => taken.push(line),
                 None => {
-                    // Read the lines after the first again, as rows of their own.
-                    for line in taken.into_iter().skip(1).rev() {
-                        self.again.push_front(line);
-                    }
-                    return Ok(Err(Rejected {
-                        line: start,
-                        reason: "A value in double quotes that starts on this line is never \
-                                 closed: the row was not imported. The lines after it were read \
-                                 as rows of their own."
-                            .to_owned(),
-                    }));
+                    break "A value in double quotes that starts on this line is never closed: \
+                           the row was not imported.";
                 }
             }
+        };
+        let again = taken.len() > 1;
+        // Read the lines after the first again, as rows of their own.
+        for line in taken.into_iter().skip(1).rev() {
+            self.again.push_front(line);
         }
+        Ok(Err(Rejected {
+            line: start,
+            reason: if again {
+                format!("{reason} The lines after it were read as rows of their own.")
+            } else {
+                reason.to_owned()
+            },
+        }))
     }
 }
 
@@ -225,11 +237,13 @@ struct Fields {
     delimiter: char,
     cells: Vec<String>,
     cell: String,
-    /// Inside double quotes.
+    /// Inside double quotes (across lines, for a value holding a line break).
     quoted: bool,
-    /// Something (a character or an opening quote) is in this cell already.
-    started: bool,
 }
+
+/// A closing quote followed by more than a delimiter or the line's end (`"a"b,`): the record
+/// cannot be read as written, most often because a quote earlier on was never closed.
+struct Malformed;
 
 impl Fields {
     fn new(delimiter: char) -> Self {
@@ -238,44 +252,60 @@ impl Fields {
             cells: Vec::new(),
             cell: String::new(),
             quoted: false,
-            started: false,
         }
     }
 
-    /// Reads one line; whether the record ends with it (no quote left open).
-    fn line(&mut self, line: &str) -> bool {
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
+    fn end_cell(&mut self) {
+        self.cells.push(std::mem::take(&mut self.cell));
+    }
+
+    /// Reads one line; whether the record ends with it (no quote left open). Outside quotes a
+    /// value runs to the next delimiter as it stands (a quote inside it is kept as text).
+    fn line(&mut self, line: &str) -> Result<bool, Malformed> {
+        let width = self.delimiter.len_utf8();
+        let mut rest = line;
+        loop {
             if self.quoted {
-                if c == '"' {
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        self.cell.push('"');
-                    } else {
-                        self.quoted = false;
-                    }
-                } else {
-                    self.cell.push(c);
+                let Some(at) = rest.find('"') else {
+                    self.cell.push_str(rest);
+                    self.cell.push('\n');
+                    return Ok(false);
+                };
+                self.cell.push_str(&rest[..at]);
+                rest = &rest[at + 1..];
+                if let Some(after) = rest.strip_prefix('"') {
+                    self.cell.push('"');
+                    rest = after;
+                    continue;
                 }
-            } else if c == self.delimiter {
-                self.cells.push(std::mem::take(&mut self.cell));
-                self.started = false;
-            } else if c == '"' && !self.started {
+                self.quoted = false;
+                if rest.is_empty() {
+                    self.end_cell();
+                    return Ok(true);
+                }
+                if !rest.starts_with(self.delimiter) {
+                    return Err(Malformed);
+                }
+                self.end_cell();
+                rest = &rest[width..];
+            } else if let Some(after) = rest.strip_prefix('"') {
                 self.quoted = true;
-                self.started = true;
+                rest = after;
             } else {
-                // Text after a closing quote, or a quote inside an unquoted value, is kept as
-                // it stands (as spreadsheets read it).
-                self.cell.push(c);
-                self.started = true;
+                match rest.find(self.delimiter) {
+                    Some(at) => {
+                        self.cell.push_str(&rest[..at]);
+                        self.end_cell();
+                        rest = &rest[at + width..];
+                    }
+                    None => {
+                        self.cell.push_str(rest);
+                        self.end_cell();
+                        return Ok(true);
+                    }
+                }
             }
         }
-        if self.quoted {
-            self.cell.push('\n');
-            return false;
-        }
-        self.cells.push(std::mem::take(&mut self.cell));
-        true
     }
 }
 
@@ -376,6 +406,35 @@ mod tests {
                 line: 5,
                 cells: vec!["Dee".into(), "also fine".into()]
             })
+        );
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_rejects_the_row_and_the_next_row_is_read_as_written() {
+        // Row 3 opens a quote that the next row's quote closes: row 3 alone is rejected.
+        let file =
+            "Name,Notes\nAda,\"a\"b\nBob,\"never closed\nCy,\"Met at noon\nthen left\"\nDee,ok\n";
+        let (_, rows) = read(file.as_bytes());
+        let reasons: Vec<(usize, bool)> = rows
+            .iter()
+            .map(|row| match row {
+                Ok(row) => (row.line, true),
+                Err(rejected) => (rejected.line, false),
+            })
+            .collect();
+        assert_eq!(reasons, [(2, false), (3, false), (4, true), (6, true)]);
+        let rejected = rows[1].as_ref().expect_err("Bob's quote is closed by Cy's");
+        assert!(
+            rejected.reason.contains("followed by more text"),
+            "{}",
+            rejected.reason
+        );
+        assert_eq!(
+            cells(&rows[2..]),
+            [
+                vec!["Cy".to_owned(), "Met at noon\nthen left".to_owned()],
+                vec!["Dee".to_owned(), "ok".to_owned()],
+            ]
         );
     }
 

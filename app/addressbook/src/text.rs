@@ -4,7 +4,10 @@
 //! The encoding is chosen once, before the first line ([`detect`]): a byte-order mark says it
 //! (UTF-8, UTF-16 little- or big-endian); UTF-16 without one shows itself by its zero bytes; then
 //! a file that is valid UTF-8 throughout is UTF-8, and any other is Windows-1252, which every
-//! byte decodes as (what Excel and Outlook write on Windows, accents included).
+//! byte decodes as (what Excel and Outlook write on Windows, accents included). A Windows-1252
+//! file whose bytes are valid UTF-8 as well is read as UTF-8: that takes every accented letter
+//! in it to be followed by one or two of the signs 0x80–0xBF (such as "Ã©" or "é€€"), and none
+//! by a plain letter, which names and addresses do not have.
 
 use std::io::{self, Read, Seek, SeekFrom};
 

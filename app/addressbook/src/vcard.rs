@@ -23,6 +23,16 @@ pub struct Cards<R> {
     /// Lines to read before the file's next, last first: the line read to see whether it
     /// continues the one before, and a card's BEGIN read again.
     peeked: Vec<(usize, String)>,
+    /// Lines read and done with, whose buffers are filled again.
+    spare: Vec<String>,
+}
+
+/// What the reader does after a property.
+enum Step {
+    Next,
+    Ended(Box<Card>),
+    /// A card began inside the one that began on this line.
+    Unended(usize),
 }
 
 impl<R: Read> Cards<R> {
@@ -30,6 +40,7 @@ impl<R: Read> Cards<R> {
         Self {
             lines,
             peeked: Vec::new(),
+            spare: Vec::new(),
         }
     }
 
@@ -40,43 +51,60 @@ impl<R: Read> Cards<R> {
         let mut nested = 0;
         let mut after_agent = false;
         while let Some((line, text)) = self.property()? {
-            let property = Property::parse(&text);
-            let Some(property) = property else { continue };
-            let name = property.name.as_str();
-            let value = property.raw_value.trim();
-            if name == "BEGIN" && value.eq_ignore_ascii_case("VCARD") {
-                if nested > 0 || (after_agent && card.is_some()) {
-                    nested += 1;
-                    continue;
+            let step = match Property::parse(&text) {
+                None => Step::Next,
+                Some(property)
+                    if property.is("BEGIN")
+                        && property.raw_value.trim().eq_ignore_ascii_case("VCARD") =>
+                {
+                    if nested > 0 || (after_agent && card.is_some()) {
+                        nested += 1;
+                        Step::Next
+                    } else if let Some(open) = card.take() {
+                        Step::Unended(open.line)
+                    } else {
+                        card = Some(Card::new(line));
+                        Step::Next
+                    }
                 }
-                if let Some(open) = card.take() {
+                Some(property)
+                    if property.is("END")
+                        && property.raw_value.trim().eq_ignore_ascii_case("VCARD") =>
+                {
+                    if nested > 0 {
+                        nested -= 1;
+                        Step::Next
+                    } else {
+                        card.take()
+                            .map_or(Step::Next, |done| Step::Ended(Box::new(done)))
+                    }
+                }
+                Some(property) => {
+                    after_agent = property.is("AGENT") && property.raw_value.trim().is_empty();
+                    if nested == 0
+                        && let Some(open) = card.as_mut()
+                    {
+                        open.add(&property);
+                    }
+                    Step::Next
+                }
+            };
+            match step {
+                Step::Next => self.spare.push(text),
+                Step::Ended(done) => {
+                    self.spare.push(text);
+                    return Ok(Some(Ok(done.finish())));
+                }
+                Step::Unended(start) => {
                     // Read this line again as the next card's first.
                     self.peeked.push((line, text));
                     return Ok(Some(Err(Rejected {
-                        line: open.line,
+                        line: start,
                         reason: "This card has no END:VCARD before the next card begins: it was \
                                  not imported."
                             .to_owned(),
                     })));
                 }
-                card = Some(Card::new(line));
-                continue;
-            }
-            if name == "END" && value.eq_ignore_ascii_case("VCARD") {
-                if nested > 0 {
-                    nested -= 1;
-                    continue;
-                }
-                if let Some(done) = card.take() {
-                    return Ok(Some(Ok(done.finish())));
-                }
-                continue;
-            }
-            after_agent = name == "AGENT" && value.is_empty();
-            if nested == 0
-                && let Some(open) = card.as_mut()
-            {
-                open.add(&property);
             }
         }
         Ok(card.map(|open| {
@@ -93,11 +121,13 @@ impl<R: Read> Cards<R> {
         if let Some(line) = self.peeked.pop() {
             return Ok(Some(line));
         }
-        let mut text = String::new();
-        Ok(self
-            .lines
-            .next_line(&mut text)?
-            .then(|| (self.lines.number(), text)))
+        let mut text = self.spare.pop().unwrap_or_default();
+        if self.lines.next_line(&mut text)? {
+            Ok(Some((self.lines.number(), text)))
+        } else {
+            self.spare.push(text);
+            Ok(None)
+        }
     }
 
     /// The next logical line: folded lines unfolded (a line that starts with a space or tab
@@ -110,6 +140,7 @@ impl<R: Read> Cards<R> {
         while let Some((next_line, next)) = self.physical()? {
             if next.starts_with([' ', '\t']) && !text.is_empty() {
                 text.push_str(&next[1..]);
+                self.spare.push(next);
             } else if text.ends_with('=') && is_quoted_printable(&text) {
                 text.pop();
                 // A soft line break before a blank line ends the value (Android writes them).
@@ -117,6 +148,7 @@ impl<R: Read> Cards<R> {
                     break;
                 }
                 text.push_str(&next);
+                self.spare.push(next);
             } else {
                 self.peeked.push((next_line, next));
                 break;
@@ -136,28 +168,28 @@ fn is_quoted_printable(line: &str) -> bool {
         .contains("QUOTED-PRINTABLE")
 }
 
-/// One property: `group.NAME;PARAM=VALUE;BARE:value`.
+/// One property: `group.NAME;PARAM=VALUE;BARE:value`, borrowed from its line.
 #[derive(Debug)]
-struct Property {
-    group: Option<String>,
-    /// In upper case.
-    name: String,
-    /// Every TYPE, in lower case (2.1's bare parameters count as types).
-    types: Vec<String>,
+struct Property<'a> {
+    group: Option<&'a str>,
+    /// As written (names and types are compared without regard to case).
+    name: &'a str,
+    /// Every TYPE (2.1's bare parameters count as types).
+    types: Vec<&'a str>,
     quoted_printable: bool,
     binary: bool,
-    charset: Option<String>,
-    raw_value: String,
+    charset: Option<&'a str>,
+    raw_value: &'a str,
 }
 
-impl Property {
-    fn parse(line: &str) -> Option<Self> {
-        let colon = split_outside_quotes(line, ':').into_iter().next()?;
+impl<'a> Property<'a> {
+    fn parse(line: &'a str) -> Option<Self> {
+        let colon = first_outside_quotes(line, ':')?;
         let (head, value) = (&line[..colon], &line[colon + 1..]);
         let mut parts = split_all_outside_quotes(head, ';').into_iter();
         let full_name = parts.next()?.trim();
         let (group, name) = match full_name.rsplit_once('.') {
-            Some((group, name)) => (Some(group.to_ascii_lowercase()), name),
+            Some((group, name)) => (Some(group), name),
             None => (None, full_name),
         };
         if name.is_empty() {
@@ -165,57 +197,75 @@ impl Property {
         }
         let mut property = Self {
             group,
-            name: name.to_ascii_uppercase(),
+            name,
             types: Vec::new(),
             quoted_printable: false,
             binary: false,
             charset: None,
-            raw_value: value.to_owned(),
+            raw_value: value,
+        };
+        let encoding = |property: &mut Self, value: &str| {
+            if value.eq_ignore_ascii_case("quoted-printable") {
+                property.quoted_printable = true;
+            } else if value.eq_ignore_ascii_case("base64") || value.eq_ignore_ascii_case("b") {
+                property.binary = true;
+            }
         };
         for param in parts {
-            let (key, values) = match param.split_once('=') {
-                Some((key, values)) => (key.trim().to_ascii_uppercase(), values),
-                None => (String::from("TYPE"), param),
-            };
-            let values = values.trim().trim_matches('"');
-            match key.as_str() {
-                "TYPE" => {
-                    for one in values.split(',') {
-                        let one = one.trim().trim_matches('"').to_ascii_lowercase();
-                        match one.as_str() {
-                            "quoted-printable" => property.quoted_printable = true,
-                            "base64" | "b" => property.binary = true,
-                            "" => {}
-                            _ => property.types.push(one),
-                        }
+            let (key, values) = param.split_once('=').unwrap_or(("TYPE", param));
+            let (key, values) = (key.trim(), values.trim().trim_matches('"'));
+            if key.eq_ignore_ascii_case("TYPE") {
+                for one in values.split(',') {
+                    let one = one.trim().trim_matches('"');
+                    if one.eq_ignore_ascii_case("quoted-printable")
+                        || one.eq_ignore_ascii_case("base64")
+                        || one.eq_ignore_ascii_case("b")
+                    {
+                        encoding(&mut property, one);
+                    } else if !one.is_empty() {
+                        property.types.push(one);
                     }
                 }
-                "ENCODING" => match values.to_ascii_lowercase().as_str() {
-                    "quoted-printable" => property.quoted_printable = true,
-                    "base64" | "b" => property.binary = true,
-                    _ => {}
-                },
-                "CHARSET" => property.charset = Some(values.to_owned()),
-                "VALUE" if values.eq_ignore_ascii_case("binary") => property.binary = true,
-                _ => {}
+            } else if key.eq_ignore_ascii_case("ENCODING") {
+                encoding(&mut property, values);
+            } else if key.eq_ignore_ascii_case("CHARSET") {
+                property.charset = Some(values);
+            } else if key.eq_ignore_ascii_case("VALUE") && values.eq_ignore_ascii_case("binary") {
+                property.binary = true;
             }
         }
         Some(property)
     }
 
+    fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+
     /// The value as text: quoted-printable decoded in its charset (UTF-8 when none is named).
-    fn text(&self) -> String {
+    fn text(&self) -> std::borrow::Cow<'_, str> {
         if !self.quoted_printable {
-            return self.raw_value.clone();
+            return std::borrow::Cow::Borrowed(self.raw_value);
         }
-        let bytes = decode_quoted_printable(&self.raw_value);
+        let bytes = decode_quoted_printable(self.raw_value);
         let encoding = self
             .charset
-            .as_deref()
             .and_then(|label| Encoding::for_label(label.as_bytes()))
             .unwrap_or(UTF_8);
-        encoding.decode_without_bom_handling(&bytes).0.into_owned()
+        std::borrow::Cow::Owned(encoding.decode_without_bom_handling(&bytes).0.into_owned())
     }
+}
+
+/// The byte offset of the first `separator` outside double quotes.
+fn first_outside_quotes(text: &str, separator: char) -> Option<usize> {
+    let mut quoted = false;
+    for (i, c) in text.char_indices() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == separator && !quoted {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// The byte offsets of `separator` outside double quotes.
@@ -341,7 +391,23 @@ impl Card {
         }
         let text = property.text();
         let contact = &mut self.contact;
-        match property.name.as_str() {
+        const KEPT: [&str; 10] = [
+            "FN",
+            "N",
+            "EMAIL",
+            "TEL",
+            "ADR",
+            "ORG",
+            "TITLE",
+            "NOTE",
+            "CATEGORIES",
+            "X-ABLABEL",
+        ];
+        let Some(name) = KEPT.iter().find(|name| property.is(name)) else {
+            return;
+        };
+        let group = property.group.map(str::to_ascii_lowercase);
+        match *name {
             "FN" => contact.full_name = unescape(&text).trim().to_owned(),
             "N" => {
                 // Each part may be a list ("Richter,James"): its items joined by spaces.
@@ -369,16 +435,14 @@ impl Card {
                     .to_owned();
                 if !value.is_empty() {
                     let kind = kind_of(&property.types, false);
-                    self.emails
-                        .push((property.group.clone(), Typed { value, kind }));
+                    self.emails.push((group.clone(), Typed { value, kind }));
                 }
             }
             "TEL" => {
                 let value = telephone(&unescape(&text));
                 if !value.is_empty() {
                     let kind = kind_of(&property.types, true);
-                    self.phones
-                        .push((property.group.clone(), Typed { value, kind }));
+                    self.phones.push((group.clone(), Typed { value, kind }));
                 }
             }
             "ADR" => {
@@ -398,7 +462,7 @@ impl Card {
                     country: part(6),
                 };
                 if !address.is_empty() {
-                    self.addresses.push((property.group.clone(), address));
+                    self.addresses.push((group, address));
                 }
             }
             "ORG" => {
@@ -432,9 +496,7 @@ impl Card {
                 }
             }
             "X-ABLABEL" => {
-                if let (Some(group), Some(kind)) =
-                    (&property.group, Kind::from_label(&unescape(&text)))
-                {
+                if let (Some(group), Some(kind)) = (&group, Kind::from_label(&unescape(&text))) {
                     self.labels.push((group.clone(), kind));
                 }
             }
@@ -480,9 +542,13 @@ impl Card {
 
 /// A value's kind from its types: for phones a fax or pager is "other" and a mobile wins over
 /// work or home; then work, home, anything else named.
-fn kind_of(types: &[String], phone: bool) -> Kind {
+fn kind_of(types: &[&str], phone: bool) -> Kind {
     let kinds: Vec<Kind> = types.iter().filter_map(|t| Kind::from_label(t)).collect();
-    if phone && types.iter().any(|t| matches!(t.as_str(), "fax" | "pager")) {
+    if phone
+        && types
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("fax") || t.eq_ignore_ascii_case("pager"))
+    {
         return Kind::Other;
     }
     let order: &[Kind] = if phone {

@@ -112,6 +112,11 @@ impl<W: Write> CsvWriter<W> {
         self.out.write_all(self.line.as_bytes())
     }
 
+    /// What it writes into (an export takes the bytes written so far out of a `Vec`).
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     pub fn into_inner(self) -> W {
         self.out
     }

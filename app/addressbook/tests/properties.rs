@@ -193,7 +193,11 @@ proptest! {
             text.push_str(&cells.join(&delimiter.to_string()));
             text.push_str(end);
         }
-        let (read_headers, read) = rows_of(&encode(&text, written)).expect("a table");
+        let bytes = encode(&text, written);
+        // Windows-1252 bytes that happen to be valid UTF-8 ("é€€" is E9 80 80, which UTF-8
+        // reads as one character) cannot be told from UTF-8, and are read as UTF-8.
+        prop_assume!(!matches!(written, Written::Windows1252) || std::str::from_utf8(&bytes).is_err());
+        let (read_headers, read) = rows_of(&bytes).expect("a table");
         prop_assert_eq!(read_headers, headers);
         let read: Vec<Vec<String>> = read
             .into_iter()

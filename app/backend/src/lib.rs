@@ -6,14 +6,15 @@
 //! no views, no Leptos, and the WASM never compiles it (the app crate depends on it behind its
 //! `ssr` feature).
 //!
-//! Modules import only downward. Bottom to top: the shared layer (`client_ip`, `config`,
+//! Modules import only downward. Bottom to top: the shared layer (`audit`, `client_ip`, `config`,
 //! `cookies`, `db`, `faults`, `hash_gate`, `mail`, `rate_limit`, `seo`, `state`, `wake`, `workspaces`),
 //! then `policy`, `accounts`, `consent`, `analytics`, `team`, `records`, `tasks`, `opportunities`,
 //! `people`, `companies`, `leads`, `dashboard` and `demo`; `seed` (fake data for measurement),
 //! `bulk` (a bulk action over every record a list matches, run in the background) and
-//! `duplicates` (the pairs of people and of companies that may be one) and `merge` (two people
-//! made one, and undone) on top.
+//! `duplicates` (the pairs of people and of companies that may be one), `merge` (two people
+//! made one, and undone) and `export` (a list's records streamed as CSV or vCard) on top.
 
+pub mod audit;
 pub mod client_ip;
 pub mod config;
 pub mod cookies;
@@ -45,4 +46,5 @@ pub mod tasks;
 
 pub mod bulk;
 pub mod duplicates;
+pub mod export;
 pub mod merge;

@@ -4,6 +4,8 @@
 
 pub mod api;
 mod contacts_pages;
+#[cfg(feature = "ssr")]
+pub mod export;
 mod pages;
 
 pub use pages::{NewPersonPage, PeopleListPage, PersonPage};

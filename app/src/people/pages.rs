@@ -97,6 +97,15 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
         "Everyone in this workspace"
     };
     let links = query.page_links(&place);
+    // The whole list as it is searched and filtered (not only this page), as a file.
+    let list_href = query.at_page(String::new(), String::new()).href();
+    let export_href = |extension: &str| {
+        format!(
+            "/app/people/export.{extension}{}",
+            list_href.trim_start_matches("/app/people")
+        )
+    };
+    let (csv_href, vcard_href) = (export_href("csv"), export_href("vcf"));
     let clear_href = query.is_filtered().then_some("/app/people");
     let filtered = searched || query.is_filtered();
     let empty_message = rows.is_empty().then_some(if filtered {
@@ -139,6 +148,12 @@ fn PeopleList(page: PeoplePage, query: PeopleQuery, on_done: Callback<String>) -
             }).collect_view()}
         </ListTable>
         <ListPages links summary=place.summary()/>
+        <p class="list__export">
+            {if filtered { "Export the people this search and these filters match: " } else { "Export everyone: " }}
+            <a href=csv_href download>"CSV (Excel)"</a>
+            " or "
+            <a href=vcard_href download>"vCard (address books)"</a>
+        </p>
     }
 }
 

@@ -16,6 +16,7 @@ mod dashboard;
 mod deletion;
 mod demo;
 mod duplicates;
+mod exports;
 mod faults;
 mod health;
 mod leads;
