@@ -62,9 +62,10 @@ impl Download {
     pub fn into_response(self) -> axum::response::Response {
         use axum::http::header;
         use axum::response::IntoResponse;
-        let body = futures_util::stream::unfold(self.chunks, |mut chunks| async move {
-            chunks.recv().await.map(|chunk| (chunk, chunks))
-        });
+        // A receiver answers "ended" however often it is asked after the end, as the
+        // compression layer asks (a stream made with `unfold` panics when polled again).
+        let mut chunks = self.chunks;
+        let body = futures_util::stream::poll_fn(move |cx| chunks.poll_recv(cx));
         let headers = [
             (header::CONTENT_TYPE, self.content_type.to_owned()),
             (
