@@ -317,18 +317,8 @@ async fn next_batch(
         .map(|(i, id)| (id.clone(), i))
         .collect();
     // Further e-mail addresses and phone numbers, oldest first.
-    let mut statement = Statement::new(
-        "SELECT person_id, channel, kind, value FROM person_contacts WHERE workspace_id = ",
-    );
-    statement
-        .push_bind(workspace)
-        .push(" AND person_id IN (")
-        .push_bind_list(ids.iter().cloned())
-        .push(") ORDER BY created_at, id");
-    for row in statement.query()?.fetch_all(&mut *conn).await? {
-        let Some(&i) = at.get(&row.try_get::<String, _>("person_id")?) else {
-            continue;
-        };
+    let select = "SELECT person_id AS owner, channel, kind, value FROM person_contacts";
+    for (i, row) in of_batch(conn, select, "person_id", workspace, &ids, &at).await? {
         let typed = Typed {
             value: row.try_get("value")?,
             kind: card_kind(&row.try_get::<String, _>("kind")?),
@@ -338,19 +328,9 @@ async fn next_batch(
             _ => people[i].contact.phones.push(typed),
         }
     }
-    let mut statement = Statement::new(
-        "SELECT person_id, kind, street, city, region, postal_code, country FROM person_addresses
-         WHERE workspace_id = ",
-    );
-    statement
-        .push_bind(workspace)
-        .push(" AND person_id IN (")
-        .push_bind_list(ids.iter().cloned())
-        .push(") ORDER BY created_at, id");
-    for row in statement.query()?.fetch_all(&mut *conn).await? {
-        let Some(&i) = at.get(&row.try_get::<String, _>("person_id")?) else {
-            continue;
-        };
+    let select = "SELECT person_id AS owner, kind, street, city, region, postal_code, country
+                  FROM person_addresses";
+    for (i, row) in of_batch(conn, select, "person_id", workspace, &ids, &at).await? {
         people[i].contact.addresses.push(PostalAddress {
             kind: card_kind(&row.try_get::<String, _>("kind")?),
             street: row.try_get("street")?,
@@ -373,16 +353,8 @@ async fn next_batch(
         }
     }
     // Notes, oldest first, one after another.
-    let mut statement = Statement::new("SELECT record_id, body FROM notes WHERE workspace_id = ");
-    statement
-        .push_bind(workspace)
-        .push(" AND record_id IN (")
-        .push_bind_list(ids.iter().cloned())
-        .push(") ORDER BY created_at, id");
-    for row in statement.query()?.fetch_all(&mut *conn).await? {
-        let Some(&i) = at.get(&row.try_get::<String, _>("record_id")?) else {
-            continue;
-        };
+    let select = "SELECT record_id AS owner, body FROM notes";
+    for (i, row) in of_batch(conn, select, "record_id", workspace, &ids, &at).await? {
         let notes = &mut people[i].contact.notes;
         if !notes.is_empty() {
             notes.push_str("\n\n");
@@ -390,4 +362,30 @@ async fn next_batch(
         notes.push_str(&row.try_get::<String, _>("body")?);
     }
     Ok(people)
+}
+
+/// The rows `select` (a `SELECT … FROM table` naming its person as `owner`) reads for the batch's
+/// people, oldest first, each with its person's place in the batch.
+async fn of_batch(
+    conn: &mut sqlx::AnyConnection,
+    select: &str,
+    person_column: &str,
+    workspace: WorkspaceId,
+    ids: &[String],
+    at: &HashMap<String, usize>,
+) -> Result<Vec<(usize, sqlx::any::AnyRow)>, AppError> {
+    let mut statement = Statement::new(select);
+    statement
+        .push(" WHERE workspace_id = ")
+        .push_bind(workspace)
+        .push(&format!(" AND {person_column} IN ("))
+        .push_bind_list(ids.iter().cloned())
+        .push(") ORDER BY created_at, id");
+    let mut rows = Vec::new();
+    for row in statement.query()?.fetch_all(&mut *conn).await? {
+        if let Some(&i) = at.get(&row.try_get::<String, _>("owner")?) {
+            rows.push((i, row));
+        }
+    }
+    Ok(rows)
 }
